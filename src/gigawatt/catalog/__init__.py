@@ -1,0 +1,191 @@
+"""Bundled reference data: CSV tables with a ``source`` on every row, validated on load.
+
+Each table has a schema (column → type, bounds, required); :func:`load_table` checks it and raises
+:class:`~gigawatt.errors.DataError` naming the file, the row (1-based, as a spreadsheet shows it, header
+= row 1) and the column.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from gigawatt.errors import DataError
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a catalog table: its type, bounds and whether a value is required."""
+
+    kind: type  # str, float or int
+    required: bool = True
+    min: float | None = None
+    max: float | None = None
+    choices: tuple[str, ...] | None = None
+
+
+ACCELERATORS_SCHEMA: dict[str, Column] = {
+    "name": Column(str),
+    "aliases": Column(str, required=False),
+    "vendor": Column(str),
+    "family": Column(str),
+    "year": Column(int, min=2015, max=2035),
+    "accelerators_per_unit": Column(int, min=1, max=1024),
+    "tdp_w": Column(float, min=50, max=500_000),
+    "bf16_dense_tflops": Column(float, min=1, max=1e6),
+    "fp8_dense_tflops": Column(float, required=False, min=1, max=1e6),
+    "hbm_gb": Column(float, min=1, max=1e5),
+    "hbm_bandwidth_tbps": Column(float, min=0.1, max=1e4),
+    "unit_price_usd": Column(float, min=100, max=1e8),
+    "price_year": Column(int, min=2015, max=2035),
+    "server_usd": Column(float, min=0, max=1e8),
+    "network_usd": Column(float, min=0, max=1e8),
+    "host_power_w": Column(float, min=0, max=500_000),
+    "network_power_w": Column(float, min=0, max=500_000),
+    "storage_power_w": Column(float, min=0, max=500_000),
+    "cooling": Column(str, choices=("air", "liquid")),
+    "epoch_name": Column(str, required=False),
+    "notes": Column(str, required=False),
+    "source": Column(str),
+}
+
+TECHNOLOGIES_SCHEMA: dict[str, Column] = {
+    "technology": Column(str),
+    "name": Column(str),
+    "kind": Column(str, choices=("generator", "storage", "grid", "contract")),
+    "carrier": Column(str),
+    "capex_usd_per_kw": Column(float, min=0, max=50_000),
+    "capex_usd_per_kwh": Column(float, required=False, min=0, max=5_000),
+    "fom_usd_per_kw_year": Column(float, min=0, max=2_000),
+    "vom_usd_per_mwh": Column(float, min=0, max=500),
+    "energy_price_usd_per_mwh": Column(float, required=False, min=0, max=2_000),
+    "fuel_price_usd_per_mmbtu": Column(float, required=False, min=0, max=100),
+    "heat_rate_mmbtu_per_mwh": Column(float, required=False, min=3, max=20),
+    "efficiency": Column(float, min=0.05, max=1.0),
+    "lifetime_years": Column(float, min=1, max=100),
+    "lead_time_months": Column(float, min=0, max=240),
+    "co2_t_per_mwh": Column(float, min=0, max=2),
+    "forced_outage_rate": Column(float, min=0, max=1),
+    "land_m2_per_kw": Column(float, min=0, max=1_000),
+    "dollar_year": Column(int, min=2000, max=2035),
+    "notes": Column(str, required=False),
+    "source": Column(str),
+}
+
+ASSUMPTIONS_SCHEMA: dict[str, Column] = {
+    "name": Column(str),
+    "value": Column(float),
+    "unit": Column(str),
+    "description": Column(str),
+    "source": Column(str),
+}
+
+_SCHEMAS = {
+    "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
+    "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
+    "assumptions.csv": (ASSUMPTIONS_SCHEMA, "name"),
+}
+
+
+def _bad(file: str, row: int, column: str, why: str) -> DataError:
+    return DataError(f"{file}: row {row}, column '{column}': {why}")
+
+
+def validate_table(frame: pd.DataFrame, schema: dict[str, Column], key: str, file: str) -> pd.DataFrame:
+    """Check ``frame`` against ``schema`` and return it with typed columns.
+
+    Raises :class:`DataError` naming ``file``, the spreadsheet row and the column of the first problem:
+    a missing or unexpected column, an empty required cell, a value of the wrong type or out of bounds,
+    or a duplicate key.
+    """
+    missing = [c for c in schema if c not in frame.columns]
+    if missing:
+        raise DataError(f"{file}: missing column(s) {', '.join(missing)}; expected {', '.join(schema)}")
+    extra = [c for c in frame.columns if c not in schema]
+    if extra:
+        raise DataError(f"{file}: unexpected column(s) {', '.join(extra)}; expected {', '.join(schema)}")
+    out: dict[str, list] = {}
+    for column, spec in schema.items():
+        values: list = []
+        for i, raw in enumerate(frame[column].tolist()):
+            row = i + 2  # header is row 1
+            empty = raw is None or (isinstance(raw, float) and math.isnan(raw)) or str(raw).strip() == ""
+            if empty:
+                if spec.required:
+                    raise _bad(file, row, column, "value is required but empty")
+                values.append(None if spec.kind is str else math.nan)
+                continue
+            if spec.kind is str:
+                value = str(raw).strip()
+                if spec.choices and value not in spec.choices:
+                    raise _bad(file, row, column, f"'{value}' is not one of {', '.join(spec.choices)}")
+            else:
+                try:
+                    number = float(raw)
+                except (TypeError, ValueError):
+                    raise _bad(file, row, column, f"'{raw}' is not a number") from None
+                if math.isnan(number) or math.isinf(number):
+                    raise _bad(file, row, column, f"'{raw}' is not a finite number")
+                if spec.kind is int and number != int(number):
+                    raise _bad(file, row, column, f"'{raw}' is not a whole number")
+                if spec.min is not None and number < spec.min:
+                    raise _bad(file, row, column, f"{number:g} is below the minimum {spec.min:g}")
+                if spec.max is not None and number > spec.max:
+                    raise _bad(file, row, column, f"{number:g} is above the maximum {spec.max:g}")
+                value = int(number) if spec.kind is int else number
+            values.append(value)
+        out[column] = values
+    table = pd.DataFrame(out)
+    keys = table[key].str.casefold()
+    duplicated = keys[keys.duplicated()]
+    if not duplicated.empty:
+        row = int(duplicated.index[0]) + 2
+        raise _bad(file, row, key, f"duplicate '{table[key][duplicated.index[0]]}'")
+    return table
+
+
+def read_table(path: Path | str, schema: dict[str, Column], key: str) -> pd.DataFrame:
+    """Read and validate a CSV file against ``schema`` (see :func:`validate_table`)."""
+    path = Path(path)
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path.name}: cannot be read as CSV ({exc})") from None
+    return validate_table(frame, schema, key, path.name)
+
+
+@cache
+def load_table(name: str) -> pd.DataFrame:
+    """Load one bundled table by file name (``accelerators.csv``, ``technologies.csv``, ``assumptions.csv``)."""
+    schema, key = _SCHEMAS[name]
+    with resources.as_file(resources.files(__package__) / name) as path:
+        return read_table(path, schema, key).copy()
+
+
+def accelerators() -> pd.DataFrame:
+    """The accelerator catalog: one row per accelerator or rack-scale system (see ACCELERATORS_SCHEMA)."""
+    return load_table("accelerators.csv").copy()
+
+
+def technologies() -> pd.DataFrame:
+    """The supply-technology catalog (see TECHNOLOGIES_SCHEMA); costs in the row's ``dollar_year`` USD."""
+    return load_table("technologies.csv").copy()
+
+
+def assumptions() -> pd.DataFrame:
+    """Default figures used by sizing and costing, each with unit and source."""
+    return load_table("assumptions.csv").copy()
+
+
+def assumption(name: str) -> float:
+    """One default figure from ``assumptions.csv`` by name."""
+    table = load_table("assumptions.csv")
+    match = table.loc[table["name"] == name, "value"]
+    if match.empty:
+        raise DataError(f"assumptions.csv: no figure named '{name}'")
+    return float(match.iloc[0])
