@@ -7,6 +7,8 @@ Each table has a schema (column → type, bounds, required); :func:`load_table` 
 
 from __future__ import annotations
 
+import csv
+import difflib
 import math
 from dataclasses import dataclass
 from functools import cache
@@ -150,13 +152,27 @@ def validate_table(frame: pd.DataFrame, schema: dict[str, Column], key: str, fil
 
 
 def read_table(path: Path | str, schema: dict[str, Column], key: str) -> pd.DataFrame:
-    """Read and validate a CSV file against ``schema`` (see :func:`validate_table`)."""
+    """Read and validate a CSV file against ``schema`` (see :func:`validate_table`).
+
+    Rows whose field count differs from the header's (an unquoted comma, say) are refused rather than
+    silently shifted into the wrong columns.
+    """
     path = Path(path)
     try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, comment=None)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        with path.open(newline="", encoding="utf-8") as handle:
+            rows = list(csv.reader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"{path.name}: cannot be read as CSV ({exc})") from None
-    return validate_table(frame, schema, key, path.name)
+    if not rows:
+        raise DataError(f"{path.name}: the file is empty; expected a header row {', '.join(schema)}")
+    header, body = rows[0], [r for r in rows[1:] if any(cell.strip() for cell in r)]
+    for i, row in enumerate(rows[1:], start=2):
+        if any(cell.strip() for cell in row) and len(row) != len(header):
+            raise DataError(
+                f"{path.name}: row {i} has {len(row)} fields but the header has {len(header)}; "
+                "quote any value that contains a comma"
+            )
+    return validate_table(pd.DataFrame(body, columns=header, dtype=str), schema, key, path.name)
 
 
 @cache
@@ -189,3 +205,25 @@ def assumption(name: str) -> float:
     if match.empty:
         raise DataError(f"assumptions.csv: no figure named '{name}'")
     return float(match.iloc[0])
+
+
+def _names(row: pd.Series) -> list[str]:
+    aliases = [a.strip() for a in (row["aliases"] or "").split(";") if a.strip()]
+    return [row["name"], *aliases]
+
+
+def accelerator(name: str) -> pd.Series:
+    """One accelerator row by name or alias, case-insensitively ("h100" finds "H100 SXM").
+
+    An unknown name raises :class:`DataError` listing the closest catalog names.
+    """
+    table = load_table("accelerators.csv")
+    wanted = " ".join(name.split()).casefold()
+    for _, row in table.iterrows():
+        if wanted in (n.casefold() for n in _names(row)):
+            return row.copy()
+    every = {n.casefold(): row["name"] for _, row in table.iterrows() for n in _names(row)}
+    close = difflib.get_close_matches(wanted, list(every), n=3, cutoff=0.4)
+    suggestions = list(dict.fromkeys(every[c] for c in close))
+    hint = f"did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else "see `gigawatt catalog accelerators`"
+    raise DataError(f"unknown accelerator '{name}'; {hint}")

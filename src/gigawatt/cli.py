@@ -1,0 +1,234 @@
+"""The ``gigawatt`` command line: a thin layer over the library.
+
+User mistakes print one line naming the field and the fix, and exit with status 2; ``--debug`` shows
+the traceback instead.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from gigawatt import catalog
+from gigawatt.compute import ClusterSizing, size
+from gigawatt.errors import GigawattError, ScenarioError
+from gigawatt.scenario import Scenario, apply_overrides, load_scenario, parse_scenario
+
+app = typer.Typer(
+    name="gigawatt",
+    help="Plan AI compute clusters and the electricity they need.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console()
+_state = {"debug": False}
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print machine-readable JSON instead of tables.")]
+SetOption = Annotated[
+    Optional[list[str]],
+    typer.Option("--set", help="Override a scenario value by dotted key, e.g. --set cluster.count=200000 (repeatable)."),
+]
+
+
+@app.callback()
+def _root(debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False) -> None:
+    _state["debug"] = debug
+
+
+def _clean(value: Any) -> Any:
+    """Make catalog values JSON-safe (NaN → null, numpy scalars → Python)."""
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(_clean(data), indent=2) + "\n")
+
+
+# --- catalog ---------------------------------------------------------------------------------------
+
+_CATALOG_COLUMNS = {
+    "accelerators": ["name", "vendor", "year", "accelerators_per_unit", "tdp_w", "bf16_dense_tflops", "fp8_dense_tflops", "hbm_gb", "unit_price_usd", "cooling"],
+    "technologies": ["technology", "kind", "capex_usd_per_kw", "fom_usd_per_kw_year", "vom_usd_per_mwh", "heat_rate_mmbtu_per_mwh", "lifetime_years", "lead_time_months", "co2_t_per_mwh"],
+    "assumptions": ["name", "value", "unit", "description"],
+}
+
+
+@app.command("catalog")
+def catalog_command(
+    table: Annotated[str, typer.Argument(help="accelerators, technologies or assumptions")],
+    as_json: JsonOption = False,
+) -> None:
+    """Print a bundled catalog table (every row has its source)."""
+    loaders = {"accelerators": catalog.accelerators, "technologies": catalog.technologies, "assumptions": catalog.assumptions}
+    if table not in loaders:
+        raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")
+    frame = loaders[table]()
+    if as_json:
+        _print_json(frame.to_dict(orient="records"))
+        return
+    view = Table(title=f"{table} ({len(frame)} rows; --json for every column and source)")
+    for column in _CATALOG_COLUMNS[table]:
+        view.add_column(column, overflow="fold")
+    for _, row in frame.iterrows():
+        view.add_row(*(_fmt(row[c]) for c in _CATALOG_COLUMNS[table]))
+    console.print(view)
+
+
+def _fmt(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
+    return str(value)
+
+
+# --- validate --------------------------------------------------------------------------------------
+
+
+@app.command("validate")
+def validate_command(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file")],
+    overrides: SetOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a scenario file; point at the offending key and line."""
+    scenario = load_scenario(file, overrides or [])
+    size(scenario)  # also resolves the accelerator and catalog figures
+    if as_json:
+        _print_json({"valid": True, "file": str(file), "scenario": scenario.model_dump(mode="json")})
+    else:
+        console.print(f"[green]OK[/green] {file}: valid scenario '{scenario.name}'")
+
+
+# --- size ------------------------------------------------------------------------------------------
+
+
+@app.command("size")
+def size_command(
+    file: Annotated[Optional[Path], typer.Argument(help="Scenario YAML file (or give --accelerator and one sizing option)")] = None,
+    accelerator: Annotated[Optional[str], typer.Option("--accelerator", "-a", help="Accelerator name or alias, e.g. H100")] = None,
+    count: Annotated[Optional[int], typer.Option("--count", "-n", help="Number of catalog units")] = None,
+    power_mw: Annotated[Optional[float], typer.Option("--power-mw", help="Power budget at the meter, MW: how many fit")] = None,
+    training_flop: Annotated[Optional[float], typer.Option("--training-flop", help="Training compute target, FLOP (with --days)")] = None,
+    days: Annotated[Optional[float], typer.Option("--days", help="Training duration, days (with --training-flop)")] = None,
+    overrides: SetOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Size a cluster: power at the meter, energy, capital and operating cost, cost per accelerator-hour."""
+    scenario = _scenario_from_options(file, accelerator, count, power_mw, training_flop, days, overrides or [])
+    result = size(scenario)
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        _print_sizing(result)
+
+
+def _scenario_from_options(
+    file: Path | None,
+    accelerator: str | None,
+    count: int | None,
+    power_mw: float | None,
+    training_flop: float | None,
+    days: float | None,
+    overrides: list[str],
+) -> Scenario:
+    flags: list[str] = []
+    if accelerator is not None:
+        flags.append(f"cluster.accelerator={json.dumps(accelerator)}")
+    if count is not None:
+        flags.append(f"cluster.count={count}")
+    if power_mw is not None:
+        flags.append(f"cluster.power_mw={power_mw!r}")
+    if (training_flop is None) != (days is None):
+        raise ScenarioError("--training-flop and --days go together; give both")
+    if training_flop is not None:
+        flags.append(f"cluster.training={{flop: {training_flop!r}, days: {days!r}}}")
+    sizing_flags = sum(x is not None for x in (count, power_mw, training_flop))
+    if sizing_flags > 1:
+        raise ScenarioError("give one of --count, --power-mw or --training-flop/--days, not several")
+    if file is not None:
+        return load_scenario(file, [*flags, *overrides])
+    if accelerator is None:
+        raise ScenarioError("size: give a scenario file, or --accelerator NAME with --count, --power-mw or --training-flop/--days")
+    if sizing_flags == 0:
+        raise ScenarioError("size: with --accelerator, give one of --count N, --power-mw P or --training-flop F --days D")
+    return parse_scenario(apply_overrides({"name": "command line"}, [*flags, *overrides]), origin="command line")
+
+
+def _print_sizing(r: ClusterSizing) -> None:
+    head = Table(title=f"{r.scenario}: {r.count:,} x {r.accelerator} ({r.accelerator_count:,} accelerators, sized by {r.sizing_mode})")
+    head.add_column("quantity")
+    head.add_column("value", justify="right")
+    rows = [
+        ("H100-equivalents", f"{r.h100_equivalents:,.0f}"),
+        ("IT power, peak", f"{r.it_power_mw:,.1f} MW"),
+        ("facility power at the meter, peak", f"{r.facility_power_mw:,.1f} MW"),
+        ("average draw at the meter", f"{r.average_power_mw:,.1f} MW"),
+        ("PUE", f"{r.pue:.2f}"),
+        ("annual energy", f"{r.annual_energy_mwh:,.0f} MWh"),
+        ("capital cost", f"{r.capex_usd / 1e9:,.2f} B USD"),
+        *((f"  {k.removesuffix('_usd').replace('_', ' ')}", f"{v / 1e9:,.2f} B USD") for k, v in r.capex_breakdown_usd.items()),
+        ("capital, annualised", f"{r.annualised_capex_usd_per_year / 1e9:,.2f} B USD/yr"),
+        ("operating cost", f"{r.opex_usd_per_year / 1e9:,.3f} B USD/yr"),
+        *((f"  {k.removesuffix('_usd').replace('_', ' ')}", f"{v / 1e9:,.3f} B USD/yr") for k, v in r.opex_breakdown_usd_per_year.items()),
+        ("cost per accelerator-hour", f"{r.cost_usd_per_accelerator_hour:,.2f} USD"),
+        ("cost per useful accelerator-hour", f"{r.cost_usd_per_useful_accelerator_hour:,.2f} USD"),
+        ("cost per 1e24 FLOP delivered", f"{r.cost_usd_per_1e24_flop / 1e6:,.2f} M USD"),
+    ]
+    if r.training:
+        rows += [
+            ("training run energy", f"{r.training['energy_mwh']:,.0f} MWh over {r.training['days']:g} days"),
+            ("training run cost", f"{r.training['cost_usd'] / 1e6:,.1f} M USD"),
+        ]
+    for row in rows:
+        head.add_row(*row)
+    console.print(head)
+    table = Table(title="assumptions (override in the scenario or with --set)")
+    for column in ("name", "value", "unit", "source"):
+        table.add_column(column, overflow="fold")
+    previous = None
+    for name, a in r.assumptions.items():
+        table.add_row(name, _fmt(a.value), a.unit, "same as above" if a.source == previous else a.source)
+        previous = a.source
+    console.print(table)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: run the app, turning user errors into one line and exit status 2."""
+    _state["debug"] = False
+    try:
+        app(args=argv, prog_name="gigawatt", standalone_mode=False)
+    except GigawattError as exc:
+        if _state["debug"]:
+            raise
+        sys.stderr.write(f"error: {exc}\n")
+        sys.exit(2)
+    except click.exceptions.Exit as exc:
+        sys.exit(exc.exit_code)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        sys.stderr.write("aborted\n")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""Cluster sizing: accelerators → IT and facility power, energy, capital and operating cost.
+
+Pure functions. Three ways in (the scenario's ``cluster`` gives exactly one):
+
+- a count of catalog units;
+- a power budget at the meter (MW, facility peak) → how many units fit;
+- a training target (FLOP in days) → how many units finish it.
+
+Power per unit at peak: ``IT = TDP + host + network + storage`` (catalog shares), ``facility = IT × PUE``.
+Average draw: accelerators and hosts at ``average_to_tdp_ratio`` of their rating, network and storage at
+their rated share. Every figure used is reported in :attr:`ClusterSizing.assumptions` with its source.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from gigawatt import catalog
+from gigawatt.errors import DataError, ScenarioError
+from gigawatt.scenario import Cluster, Costs, Scenario
+
+HOURS_PER_YEAR = 8760.0
+SECONDS_PER_DAY = 86_400.0
+W_PER_MW = 1e6
+FLOP_PER_TFLOP = 1e12
+REFERENCE_ACCELERATOR = "H100 SXM"  # H100-equivalents are counted in its dense BF16 FLOP/s
+
+
+def capital_recovery_factor(discount_rate: float, lifetime_years: float) -> float:
+    """Share of an overnight capital cost paid each year to recover it over ``lifetime_years``.
+
+    ``r / (1 - (1 + r)^-n)``; ``1/n`` when the rate is zero. The one place capital is annualised.
+    """
+    if lifetime_years <= 0:
+        raise ValueError("lifetime_years must be positive")
+    if discount_rate == 0:
+        return 1.0 / lifetime_years
+    return discount_rate / (1.0 - (1.0 + discount_rate) ** -lifetime_years)
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One figure used in sizing: value, unit and where it came from."""
+
+    value: float | str
+    unit: str
+    source: str
+
+
+@dataclass(frozen=True)
+class ClusterSizing:
+    """What a cluster draws and costs. Power in MW, energy in MWh/yr, money in USD (catalog dollar years)."""
+
+    scenario: str
+    accelerator: str
+    vendor: str
+    sizing_mode: str
+    count: int
+    accelerators_per_unit: int
+    accelerator_count: int
+    h100_equivalents: float
+    peak_flop_per_s: float
+    it_power_mw: float
+    it_power_average_mw: float
+    facility_power_mw: float
+    average_power_mw: float
+    pue: float
+    annual_energy_mwh: float
+    capex_usd: float
+    capex_breakdown_usd: dict[str, float]
+    annualised_capex_usd_per_year: float
+    opex_usd_per_year: float
+    opex_breakdown_usd_per_year: dict[str, float]
+    total_cost_usd_per_year: float
+    cost_usd_per_accelerator_hour: float
+    cost_usd_per_useful_accelerator_hour: float
+    delivered_flop_per_year: float
+    cost_usd_per_1e24_flop: float
+    training: dict[str, float] | None
+    assumptions: dict[str, Assumption] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict (the stable ``--json`` form)."""
+        return asdict(self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The headline figures as a two-column table (quantity, value)."""
+        rows = {k: v for k, v in self.to_dict().items() if not isinstance(v, dict | None)}
+        return pd.DataFrame({"quantity": list(rows), "value": list(rows.values())})
+
+
+def _pick(name: str, given: float | None, unit: str, table: pd.DataFrame) -> Assumption:
+    """The scenario's figure if given, else the catalog's, with its source."""
+    if given is not None:
+        return Assumption(float(given), unit, "scenario")
+    row = table.loc[table["name"] == name]
+    if row.empty:
+        raise DataError(f"assumptions.csv: no figure named '{name}'")
+    return Assumption(float(row["value"].iloc[0]), unit, str(row["source"].iloc[0]))
+
+
+def resolve_assumptions(cluster: Cluster, costs: Costs, unit: pd.Series) -> dict[str, Assumption]:
+    """Every figure the sizing uses, from the scenario where given, else from the catalog."""
+    table = catalog.assumptions()
+    cooling = cluster.cooling or unit["cooling"]
+    a: dict[str, Assumption] = {
+        "cooling": Assumption(cooling, "air|liquid", "scenario" if cluster.cooling else f"catalog: usual cooling of {unit['name']}"),
+        "pue": _pick(f"pue_{cooling}", cluster.pue, "ratio", table),
+        "average_to_tdp_ratio": _pick("average_to_tdp_ratio", cluster.average_to_tdp_ratio, "ratio", table),
+        "model_flop_utilisation": _pick("model_flop_utilisation", cluster.model_flop_utilisation, "ratio", table),
+        "utilisation": _pick("utilisation", cluster.utilisation, "ratio", table),
+        "discount_rate": _pick("discount_rate", costs.discount_rate, "per year", table),
+        "it_lifetime_years": _pick("it_lifetime_years", costs.it_lifetime_years, "years", table),
+        "facility_lifetime_years": _pick("facility_lifetime_years", costs.facility_lifetime_years, "years", table),
+        "building_electrical_usd_per_mw_it": _pick("building_electrical_usd_per_mw_it", costs.building_electrical_usd_per_mw_it, "USD/MW", table),
+        "liquid_cooling_premium_share": _pick("liquid_cooling_premium_share", costs.liquid_cooling_premium_share, "ratio", table),
+        "maintenance_and_staff_usd_per_mw_it_year": _pick("maintenance_and_staff_usd_per_mw_it_year", costs.maintenance_and_staff_usd_per_mw_it_year, "USD/MW-yr", table),
+    }
+    if costs.electricity_price_usd_per_mwh is not None:
+        a["electricity_price_usd_per_mwh"] = Assumption(costs.electricity_price_usd_per_mwh, "USD/MWh", "scenario")
+    else:
+        grid = catalog.technologies().set_index("technology").loc["grid_import"]
+        a["electricity_price_usd_per_mwh"] = Assumption(
+            float(grid["energy_price_usd_per_mwh"]), "USD/MWh", f"catalog technologies grid_import: {grid['source']}"
+        )
+    if costs.accelerator_price_usd is not None:
+        a["unit_price_usd"] = Assumption(costs.accelerator_price_usd, "USD per unit", "scenario")
+    else:
+        a["unit_price_usd"] = Assumption(float(unit["unit_price_usd"]), f"USD per unit ({unit['price_year']} USD)", f"catalog: {unit['source']}")
+    for column, unit_label in (
+        ("tdp_w", "W per unit"), ("host_power_w", "W per unit"), ("network_power_w", "W per unit"),
+        ("storage_power_w", "W per unit"), ("server_usd", "USD per unit"), ("network_usd", "USD per unit"),
+        (f"{cluster.precision}_dense_tflops", "TFLOP/s per unit"),
+    ):
+        value = unit[column]
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            raise ScenarioError(
+                f"cluster.precision: {unit['name']} has no {column} in the catalog; use precision: bf16"
+            )
+        a[column] = Assumption(float(value), unit_label, f"catalog: {unit['source']}")
+    return a
+
+
+def _value(a: dict[str, Assumption], name: str) -> float:
+    return float(a[name].value)
+
+
+def unit_power_w(a: dict[str, Assumption]) -> tuple[float, float]:
+    """Peak and average IT power of one catalog unit, W."""
+    server_peak = _value(a, "tdp_w") + _value(a, "host_power_w")
+    shared = _value(a, "network_power_w") + _value(a, "storage_power_w")
+    return server_peak + shared, server_peak * _value(a, "average_to_tdp_ratio") + shared
+
+
+def find_unit(name: str) -> pd.Series:
+    """The catalog row for ``name``; an unknown name is a :class:`ScenarioError` on cluster.accelerator."""
+    try:
+        return catalog.accelerator(name)
+    except DataError as exc:
+        raise ScenarioError(f"cluster.accelerator: {exc}") from None
+
+
+def size(scenario: Scenario) -> ClusterSizing:
+    """Size the scenario's cluster: power, energy, capital and operating cost, cost per hour and per FLOP."""
+    cluster, costs = scenario.cluster, scenario.costs
+    unit = find_unit(cluster.accelerator)
+    a = resolve_assumptions(cluster, costs, unit)
+    pue = _value(a, "pue")
+    it_peak_w, it_average_w = unit_power_w(a)
+    flop_per_s = _value(a, f"{cluster.precision}_dense_tflops") * FLOP_PER_TFLOP
+    mfu, utilisation = _value(a, "model_flop_utilisation"), _value(a, "utilisation")
+
+    training: dict[str, float] | None = None
+    if cluster.count is not None:
+        mode, count = "count", cluster.count
+    elif cluster.power_mw is not None:
+        mode = "power"
+        count = math.floor(cluster.power_mw * W_PER_MW / (it_peak_w * pue))
+        if count < 1:
+            raise ScenarioError(
+                f"cluster.power_mw: {cluster.power_mw:g} MW does not fit one {unit['name']} "
+                f"({it_peak_w * pue / W_PER_MW:.4f} MW at the meter); raise it"
+            )
+    else:
+        assert cluster.training is not None
+        mode = "training"
+        seconds = cluster.training.days * SECONDS_PER_DAY
+        count = max(1, math.ceil(cluster.training.flop / (flop_per_s * mfu * utilisation * seconds)))
+
+    per_unit = int(unit["accelerators_per_unit"])
+    it_mw = count * it_peak_w / W_PER_MW
+    it_average_mw = count * it_average_w / W_PER_MW
+    facility_mw, average_mw = it_mw * pue, it_average_mw * pue
+    energy_mwh = average_mw * HOURS_PER_YEAR
+
+    building_usd = it_mw * _value(a, "building_electrical_usd_per_mw_it")
+    cooling_share = _value(a, "liquid_cooling_premium_share") if a["cooling"].value == "liquid" else 0.0
+    capex = {
+        "accelerators_usd": count * _value(a, "unit_price_usd"),
+        "servers_usd": count * _value(a, "server_usd"),
+        "network_and_storage_usd": count * _value(a, "network_usd"),
+        "building_electrical_usd": building_usd,
+        "cooling_usd": building_usd * cooling_share,
+    }
+    it_capex = capex["accelerators_usd"] + capex["servers_usd"] + capex["network_and_storage_usd"]
+    facility_capex = capex["building_electrical_usd"] + capex["cooling_usd"]
+    rate = _value(a, "discount_rate")
+    annualised = it_capex * capital_recovery_factor(rate, _value(a, "it_lifetime_years")) + facility_capex * capital_recovery_factor(
+        rate, _value(a, "facility_lifetime_years")
+    )
+    opex = {
+        "energy_usd": energy_mwh * _value(a, "electricity_price_usd_per_mwh"),
+        "maintenance_and_staff_usd": it_mw * _value(a, "maintenance_and_staff_usd_per_mw_it_year"),
+    }
+    total_per_year = annualised + sum(opex.values())
+    accelerator_count = count * per_unit
+    accelerator_hours = accelerator_count * HOURS_PER_YEAR
+    delivered_flop = count * flop_per_s * mfu * utilisation * HOURS_PER_YEAR * 3600.0
+
+    if mode == "training":
+        assert cluster.training is not None
+        run_hours = cluster.training.days * 24.0
+        training = {
+            "flop": cluster.training.flop,
+            "days": cluster.training.days,
+            "energy_mwh": average_mw * run_hours,
+            "cost_usd": total_per_year * run_hours / HOURS_PER_YEAR,
+        }
+
+    reference = catalog.accelerator(REFERENCE_ACCELERATOR)
+    h100e = count * float(unit["bf16_dense_tflops"]) / float(reference["bf16_dense_tflops"])
+    return ClusterSizing(
+        scenario=scenario.name,
+        accelerator=str(unit["name"]),
+        vendor=str(unit["vendor"]),
+        sizing_mode=mode,
+        count=int(count),
+        accelerators_per_unit=per_unit,
+        accelerator_count=int(accelerator_count),
+        h100_equivalents=h100e,
+        peak_flop_per_s=count * flop_per_s,
+        it_power_mw=it_mw,
+        it_power_average_mw=it_average_mw,
+        facility_power_mw=facility_mw,
+        average_power_mw=average_mw,
+        pue=pue,
+        annual_energy_mwh=energy_mwh,
+        capex_usd=sum(capex.values()),
+        capex_breakdown_usd=capex,
+        annualised_capex_usd_per_year=annualised,
+        opex_usd_per_year=sum(opex.values()),
+        opex_breakdown_usd_per_year=opex,
+        total_cost_usd_per_year=total_per_year,
+        cost_usd_per_accelerator_hour=total_per_year / accelerator_hours,
+        cost_usd_per_useful_accelerator_hour=total_per_year / (accelerator_hours * utilisation),
+        delivered_flop_per_year=delivered_flop,
+        cost_usd_per_1e24_flop=total_per_year / delivered_flop * 1e24,
+        training=training,
+        assumptions=a,
+    )

@@ -1,0 +1,222 @@
+"""Scenario files: strict, frozen pydantic models of every input, loaded from YAML.
+
+A scenario says what to plan. Every field carries its unit in its name or description, and a default; a
+default of ``None`` means "take the figure from the bundled catalog" (``gigawatt catalog assumptions``),
+so the output can say where each number came from. Mistakes raise :class:`ScenarioError` with the dotted
+key, the line in the file and the fix, e.g.::
+
+    scenario.yaml line 3: unknown key 'cluster.cout'; did you mean 'count'?
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from gigawatt.errors import ScenarioError
+
+
+class _Strict(BaseModel):
+    """Base of every scenario model: unknown keys are refused, instances are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+
+class Training(_Strict):
+    """Size the cluster to finish a training run of a given compute in a given time."""
+
+    flop: float = Field(gt=0, le=1e35, description="Training compute target, FLOP (e.g. 4e25)")
+    days: float = Field(gt=0, le=3650, description="Wall-clock duration of the run, days")
+
+
+class Cluster(_Strict):
+    """The accelerators and how many: give exactly one of ``count``, ``power_mw`` or ``training``."""
+
+    accelerator: str = Field(min_length=1, description="Accelerator or system name from the catalog (case-insensitive, aliases allowed)")
+    count: int | None = Field(default=None, gt=0, le=10**11, description="Number of catalog units (accelerators, or racks for rack rows)")
+    power_mw: float | None = Field(default=None, gt=0, le=1e6, description="Power budget at the meter (facility peak), MW: how many units fit")
+    training: Training | None = Field(default=None, description="Training target: how many units to finish it in time")
+    cooling: Literal["air", "liquid"] | None = Field(default=None, description="Cooling type; default: the accelerator's usual cooling in the catalog")
+    pue: float | None = Field(default=None, ge=1.0, le=3.0, description="Power usage effectiveness (facility/IT), ratio; default: catalog pue_air or pue_liquid by cooling")
+    average_to_tdp_ratio: float | None = Field(default=None, gt=0, le=1, description="Average/peak draw of accelerators and hosts, ratio; default: catalog average_to_tdp_ratio")
+    model_flop_utilisation: float | None = Field(default=None, gt=0, le=1, description="Useful FLOP/s over peak dense FLOP/s while running, ratio; default: catalog model_flop_utilisation")
+    utilisation: float | None = Field(default=None, gt=0, le=1, description="Share of installed accelerator-hours doing useful work, ratio; default: catalog utilisation")
+    precision: Literal["bf16", "fp8"] = Field(default="bf16", description="Number format whose dense peak FLOP/s is used for delivered compute")
+
+    @model_validator(mode="after")
+    def _one_way_of_sizing(self) -> Cluster:
+        given = [name for name in ("count", "power_mw", "training") if getattr(self, name) is not None]
+        if len(given) != 1:
+            found = " and ".join(given) if given else "none of them"
+            raise ValueError(f"give exactly one of count, power_mw or training (found {found})")
+        return self
+
+
+class Costs(_Strict):
+    """Prices and financial figures; each ``None`` takes the catalog default (with its source)."""
+
+    electricity_price_usd_per_mwh: float | None = Field(default=None, ge=0, le=2000, description="Price of electricity at the meter, USD/MWh; default: catalog grid_import energy price")
+    accelerator_price_usd: float | None = Field(default=None, gt=0, le=1e8, description="Price of one catalog unit, USD; default: the accelerator's unit_price_usd")
+    discount_rate: float | None = Field(default=None, ge=0, le=0.5, description="Discount rate for annualising capital, per year; default: catalog discount_rate")
+    it_lifetime_years: float | None = Field(default=None, gt=0, le=30, description="Economic life of IT hardware, years; default: catalog it_lifetime_years")
+    facility_lifetime_years: float | None = Field(default=None, gt=0, le=60, description="Economic life of the facility, years; default: catalog facility_lifetime_years")
+    building_electrical_usd_per_mw_it: float | None = Field(default=None, ge=0, le=1e8, description="Building and electrical cost per MW of IT, USD/MW; default: catalog")
+    liquid_cooling_premium_share: float | None = Field(default=None, ge=0, le=1, description="Liquid-cooling cost as a share of building cost, ratio; default: catalog")
+    maintenance_and_staff_usd_per_mw_it_year: float | None = Field(default=None, ge=0, le=1e7, description="Non-energy operating cost per MW of IT and year, USD/MW-yr; default: catalog")
+
+
+class Scenario(_Strict):
+    """Everything a plan needs. Today: the cluster and its costs; the site and supply come later."""
+
+    name: str = Field(default="scenario", description="A label for reports")
+    description: str | None = Field(default=None, description="Free text for people")
+    cluster: Cluster
+    costs: Costs = Field(default_factory=Costs)
+
+
+# --- loading ----------------------------------------------------------------------------------------
+
+
+def _line_map(text: str) -> dict[tuple[str, ...], int]:
+    """Map each key path in a YAML mapping tree to its 1-based line number."""
+    lines: dict[tuple[str, ...], int] = {}
+
+    def walk(node: yaml.Node, path: tuple[str, ...]) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                sub = (*path, str(key.value))
+                lines[sub] = key.start_mark.line + 1
+                walk(value, sub)
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return lines
+    if root is not None:
+        walk(root, ())
+    return lines
+
+
+def _model_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
+    """The scenario model that holds the last key of ``path`` (for "did you mean")."""
+    model: type[BaseModel] = Scenario
+    for key in path[:-1]:
+        field = model.model_fields.get(str(key))
+        if field is None:
+            return None
+        inner = field.annotation
+        candidates = [a for a in getattr(inner, "__args__", (inner,)) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if not candidates:
+            return None
+        model = candidates[0]
+    return model
+
+
+def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: str) -> ScenarioError:
+    """Turn pydantic's first error into one line naming the key, its line and the fix."""
+    first = error.errors()[0]
+    loc = tuple(first["loc"])
+    key = ".".join(str(p) for p in loc) or "(top level)"
+    line = None
+    for depth in range(len(loc), 0, -1):
+        line = lines.get(tuple(str(p) for p in loc[:depth]))
+        if line is not None:
+            break
+    where = f"{origin} line {line}" if line else origin
+    if first["type"] == "extra_forbidden":
+        model = _model_at(loc)
+        known = list(model.model_fields) if model else []
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
+        hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
+        return ScenarioError(f"{where}: unknown key '{key}'; {hint}")
+    if first["type"] == "missing":
+        return ScenarioError(f"{where}: '{key}' is required; add it to the scenario")
+    message = first["msg"].removeprefix("Value error, ")
+    value = first.get("input")
+    shown = "" if isinstance(value, dict) or value is None else f" (got {value!r})"
+    return ScenarioError(f"{where}: '{key}': {message}{shown}")
+
+
+def parse_scenario(data: Any, *, origin: str = "scenario", lines: dict[tuple[str, ...], int] | None = None) -> Scenario:
+    """Validate a mapping (as read from YAML) into a :class:`Scenario`, or raise :class:`ScenarioError`."""
+    if not isinstance(data, dict):
+        kind = "empty" if data is None else type(data).__name__
+        raise ScenarioError(f"{origin}: a scenario must be a mapping of keys (cluster:, costs:, ...), got {kind}")
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _explain(exc, lines or {}, origin) from None
+
+
+def _parse_override(item: str) -> tuple[list[str], Any]:
+    key, sep, raw = item.partition("=")
+    key = key.strip()
+    if not sep or not key or any(not part for part in key.split(".")):
+        raise ScenarioError(f"--set '{item}': write it as dotted.key=value, e.g. --set cluster.count=200000")
+    try:
+        value = yaml.safe_load(raw) if raw.strip() else None
+    except yaml.YAMLError:
+        value = raw
+    return key.split("."), value
+
+
+def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
+    """Return a copy of ``data`` with ``dotted.key=value`` overrides set (values parsed as YAML scalars).
+
+    Setting one way of sizing (``cluster.count``, ``cluster.power_mw``, ``cluster.training``) drops the
+    others, so ``--set cluster.count=200000`` works on a scenario sized by power.
+    """
+    out = copy.deepcopy(data)
+    for item in overrides:
+        path, value = _parse_override(item)
+        node = out
+        for part in path[:-1]:
+            child = node.get(part)
+            if child is None:
+                child = node[part] = {}
+            if not isinstance(child, dict):
+                raise ScenarioError(f"--set '{item}': '{part}' is not a section, so it has no key '{path[-1]}'")
+            node = child
+        if path[:1] == ["cluster"] and len(path) == 2 and path[1] in _SIZING_KEYS:
+            for other in _SIZING_KEYS - {path[1]}:
+                node.pop(other, None)
+        node[path[-1]] = value
+    return out
+
+
+_SIZING_KEYS = {"count", "power_mw", "training"}
+
+
+def read_yaml(path: Path | str) -> tuple[Any, dict[tuple[str, ...], int]]:
+    """Read a YAML file; return its data and the line of every key. Raises :class:`ScenarioError`."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioError(f"{path}: no such file; check the path") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__}); give a UTF-8 YAML file") from None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or "invalid syntax"
+        raise ScenarioError(f"{path}{where}: not valid YAML ({problem}); fix the syntax there") from None
+    return data, _line_map(text)
+
+
+def load_scenario(path: Path | str, overrides: list[str] | None = None) -> Scenario:
+    """Load and validate a YAML scenario file, applying ``dotted.key=value`` overrides first."""
+    data, lines = read_yaml(path)
+    if overrides:
+        if not isinstance(data, dict):
+            data = {}
+        data = apply_overrides(data, overrides)
+    return parse_scenario(data, origin=str(path), lines=lines)
