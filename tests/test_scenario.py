@@ -139,3 +139,18 @@ def test_yaml_text_fuzz_never_tracebacks(tmp_path):
         path = write(tmp_path, text)
         with pytest.raises(ScenarioError):
             load_scenario(path)
+
+
+UNIT_WORDS = ("MW", "USD", "ratio", "FLOP", "days", "years", "per year", "units")
+
+
+def test_every_numeric_key_states_its_unit_and_default():
+    from gigawatt.scenario import describe_fields
+
+    rows = describe_fields()
+    assert {"cluster.count", "cluster.power_mw", "costs.discount_rate"} <= {r["key"] for r in rows}
+    for row in rows:
+        assert row["description"], row["key"]
+        if "float" in row["type"] or "int" in row["type"]:
+            assert any(word in row["description"] for word in UNIT_WORDS), row
+            assert row["default"] in ("required", "-") or row["default"][0].isdigit(), row

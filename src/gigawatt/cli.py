@@ -20,7 +20,7 @@ from rich.table import Table
 from gigawatt import catalog
 from gigawatt.compute import ClusterSizing, size
 from gigawatt.errors import GigawattError, ScenarioError
-from gigawatt.scenario import Scenario, apply_overrides, load_scenario, parse_scenario
+from gigawatt.scenario import Scenario, apply_overrides, describe_fields, load_scenario, parse_scenario
 
 app = typer.Typer(
     name="gigawatt",
@@ -115,6 +115,21 @@ def validate_command(
         _print_json({"valid": True, "file": str(file), "scenario": scenario.model_dump(mode="json")})
     else:
         console.print(f"[green]OK[/green] {file}: valid scenario '{scenario.name}'")
+
+
+@app.command("schema")
+def schema_command(as_json: JsonOption = False) -> None:
+    """List every scenario key with its type, default and description (units included)."""
+    rows = describe_fields()
+    if as_json:
+        _print_json(rows)
+        return
+    view = Table(title="scenario keys (set in YAML or with --set KEY=VALUE)")
+    for column in ("key", "type", "default", "description"):
+        view.add_column(column, overflow="fold")
+    for row in rows:
+        view.add_row(*row.values())
+    console.print(view)
 
 
 # --- size ------------------------------------------------------------------------------------------

@@ -76,8 +76,37 @@ class Scenario(_Strict):
 
     name: str = Field(default="scenario", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
-    cluster: Cluster
-    costs: Costs = Field(default_factory=Costs)
+    cluster: Cluster = Field(description="The accelerators and how to size them")
+    costs: Costs = Field(default_factory=Costs, description="Prices and financial figures (defaults from the catalog)")
+
+
+def _type_name(annotation: Any) -> str:
+    """A readable type: ``float | None``, ``air | liquid``, ``Training``."""
+    args = getattr(annotation, "__args__", None)
+    if getattr(annotation, "__origin__", None) is Literal:
+        return " | ".join(str(a) for a in args)
+    if args:
+        return " | ".join(_type_name(a) for a in args)
+    return "None" if annotation is type(None) else getattr(annotation, "__name__", str(annotation))
+
+
+def describe_fields(model: type[BaseModel] = Scenario, prefix: str = "") -> list[dict[str, str]]:
+    """Every scenario key as ``{key, type, default, description}``, generated from the models."""
+    rows: list[dict[str, str]] = []
+    for name, field in model.model_fields.items():
+        key = f"{prefix}{name}"
+        annotation = field.annotation
+        nested = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and issubclass(a, BaseModel)]
+        if field.is_required():
+            default = "required"
+        elif field.default_factory is not None or field.default is None:
+            default = "-"
+        else:
+            default = str(field.default)
+        rows.append({"key": key, "type": _type_name(annotation), "default": default, "description": field.description or ""})
+        if nested:
+            rows.extend(describe_fields(nested[0], f"{key}."))
+    return rows
 
 
 # --- loading ----------------------------------------------------------------------------------------

@@ -1,0 +1,54 @@
+"""The README is executed: its Quick start matches .ci/run, its tour commands and YAML example run."""
+
+from __future__ import annotations
+
+import re
+import shlex
+
+import pytest
+import yaml
+
+from conftest import ROOT
+from gigawatt import parse_scenario
+
+README = (ROOT / "README.md").read_text()
+
+
+def blocks(language: str, text: str = README) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", text, flags=re.S)
+
+
+def quick_start() -> list[str]:
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    return [line.strip() for block in blocks("bash", section) for line in block.splitlines() if line.strip()]
+
+
+def test_quick_start_has_two_commands_and_ci_runs_the_test_one():
+    commands = quick_start()
+    assert len(commands) == 2
+    assert "gigawatt" in commands[0] and "pytest" in commands[1]
+    assert commands[1] in (ROOT / ".ci" / "run").read_text()
+
+
+def tour_commands() -> list[list[str]]:
+    section = README.split("## A short tour", 1)[1].split("\n## ", 1)[0]
+    out = []
+    for block in blocks("bash", section):
+        for line in block.splitlines():
+            words = shlex.split(line, comments=True)
+            if words and words[0] == "gigawatt":
+                out.append(words[1:])
+    return out
+
+
+@pytest.mark.parametrize("args", tour_commands(), ids=" ".join)
+def test_tour_commands_run(cli, monkeypatch, args):
+    monkeypatch.chdir(ROOT)
+    result = cli(*args)
+    assert result.code == 0, result.err
+
+
+def test_readme_scenario_example_is_valid():
+    (example,) = blocks("yaml")
+    scenario = parse_scenario(yaml.safe_load(example))
+    assert scenario.cluster.count == 100_000
