@@ -63,10 +63,20 @@ def _print_json(data: Any) -> None:
 
 # --- catalog ---------------------------------------------------------------------------------------
 
+# (column, header) shown for people; --json gives every column
 _CATALOG_COLUMNS = {
-    "accelerators": ["name", "vendor", "year", "accelerators_per_unit", "tdp_w", "bf16_dense_tflops", "fp8_dense_tflops", "hbm_gb", "unit_price_usd", "cooling"],
-    "technologies": ["technology", "kind", "capex_usd_per_kw", "fom_usd_per_kw_year", "vom_usd_per_mwh", "heat_rate_mmbtu_per_mwh", "lifetime_years", "lead_time_months", "co2_t_per_mwh"],
-    "assumptions": ["name", "value", "unit", "description"],
+    "accelerators": [
+        ("name", "name"), ("vendor", "vendor"), ("year", "year"), ("accelerators_per_unit", "per unit"),
+        ("tdp_w", "TDP W"), ("bf16_dense_tflops", "BF16 TF/s"), ("fp8_dense_tflops", "FP8 TF/s"),
+        ("hbm_gb", "HBM GB"), ("unit_price_usd", "price USD"), ("cooling", "cooling"),
+    ],
+    "technologies": [
+        ("technology", "technology"), ("capex_usd_per_kw", "capex $/kW"), ("capex_usd_per_kwh", "capex $/kWh"),
+        ("fom_usd_per_kw_year", "FOM $/kW-yr"),
+        ("vom_usd_per_mwh", "VOM $/MWh"), ("heat_rate_mmbtu_per_mwh", "heat rate MMBtu/MWh"),
+        ("lifetime_years", "life yr"), ("lead_time_months", "lead mo"), ("co2_t_per_mwh", "CO2 t/MWh"),
+    ],
+    "assumptions": [("name", "name"), ("value", "value"), ("unit", "unit"), ("description", "description")],
 }
 
 
@@ -84,10 +94,11 @@ def catalog_command(
         _print_json(frame.to_dict(orient="records"))
         return
     view = Table(title=f"{table} ({len(frame)} rows; --json for every column and source)")
-    for column in _CATALOG_COLUMNS[table]:
-        view.add_column(column, overflow="fold")
+    columns = _CATALOG_COLUMNS[table]
+    for i, (_, header) in enumerate(columns):
+        view.add_column(header, overflow="fold", no_wrap=i == 0)
     for _, row in frame.iterrows():
-        view.add_row(*(_fmt(row[c]) for c in _CATALOG_COLUMNS[table]))
+        view.add_row(*(_fmt(row[c]) for c, _ in columns))
     console.print(view)
 
 
