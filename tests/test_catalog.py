@@ -55,3 +55,11 @@ def test_accelerator_lookup_is_case_and_alias_insensitive():
     assert catalog.accelerator("  H100   SXM ")["name"] == "H100 SXM"
     with pytest.raises(DataError, match="did you mean"):
         catalog.accelerator("H10")
+
+
+def test_names_and_aliases_are_unambiguous():
+    from gigawatt.catalog import _key, _names
+
+    keys = [k for _, row in catalog.accelerators().iterrows() for k in {_key(n) for n in _names(row)}]
+    assert len(keys) == len(set(keys))
+    assert catalog.accelerator("tpu-v5p")["name"] == "TPU v5p"

@@ -15,8 +15,14 @@ from gigawatt.errors import ScenarioError
 DEFAULT_TOLERANCE = 0.15  # anchors.md: ±15% unless the source gives a range
 
 
+UNPRICED_PRICE_USD = 20_000.0  # an arbitrary price for chips the catalog cannot price (TPU, Trainium)
+
+
 def sized(accelerator: str, **cluster):
-    costs = cluster.pop("costs", {})
+    costs = dict(cluster.pop("costs", {}))
+    names = catalog.accelerators().set_index("name")["unit_price_usd"]
+    if accelerator in names and math.isnan(names[accelerator]):
+        costs.setdefault("accelerator_price_usd", UNPRICED_PRICE_USD)
     return size(parse_scenario({"cluster": {"accelerator": accelerator, **cluster}, "costs": costs}))
 
 
@@ -48,6 +54,30 @@ def test_llama_405b_worked_example():
     result = sized("H100", training={"flop": 4e25, "days": 72}, model_flop_utilisation=0.40, utilisation=1.0)
     assert within(result.accelerator_count, 16_000)
     assert within(result.facility_power_mw, 27.0)
+
+
+def test_10_gw_of_newest_nvidia_systems_hold_4_to_5_million_gpus():
+    # J. Huang on the OpenAI-NVIDIA letter of intent (Sept 2025): 10 GW of NVIDIA systems ≈ "4-5 million
+    # GPUs" (his shipments for a year, mostly Blackwell Ultra). The source gives a range: stay inside it.
+    for name in ("GB300 NVL72", "GB300"):
+        result = sized(name, power_mw=10_000)
+        assert 4.0e6 <= result.accelerator_count <= 5.0e6, (name, result.accelerator_count)
+
+
+def test_one_gigawatt_of_it_costs_what_epoch_estimates():
+    # Epoch AI data insight (May 2026): a 1 GW (IT nameplate) AI data centre of GB200 NVL72 systems needs
+    # USD 38 B of capital; ±15%.
+    rack = sized("GB200 NVL72", count=1)
+    racks = round(1_000 / rack.it_power_mw)
+    result = sized("GB200 NVL72", count=racks)
+    assert within(result.capex_usd, 38e9)
+
+
+def test_one_gigawatt_at_the_meter_costs_tens_of_billions():
+    # J. Huang, NVIDIA Q2 FY26 call (Aug 2025): USD 50-60 B per GW all-in; Epoch AI (Nov 2025): ~USD 29 B
+    # per GW of facility power. The public estimates span 29-60 B; stay inside that span ±15%.
+    result = sized("GB300 NVL72", power_mw=1_000)
+    assert 29e9 * (1 - DEFAULT_TOLERANCE) <= result.capex_usd <= 60e9 * (1 + DEFAULT_TOLERANCE)
 
 
 # --- invariants -------------------------------------------------------------------------------------
@@ -136,6 +166,11 @@ def test_cost_per_hour_and_per_flop_are_consistent():
 def test_power_budget_smaller_than_one_unit_is_refused():
     with pytest.raises(ScenarioError, match="cluster.power_mw"):
         sized("H100", power_mw=0.0001)
+
+
+def test_unpriced_accelerator_asks_for_a_price():
+    with pytest.raises(ScenarioError, match=r"costs.accelerator_price_usd: TPU v7 has no public price"):
+        size(parse_scenario({"cluster": {"accelerator": "Ironwood", "count": 10}}))
 
 
 def test_unknown_accelerator_suggests_close_names():

@@ -129,20 +129,31 @@ def resolve_assumptions(cluster: Cluster, costs: Costs, unit: pd.Series) -> dict
         )
     if costs.accelerator_price_usd is not None:
         a["unit_price_usd"] = Assumption(costs.accelerator_price_usd, "USD per unit", "scenario")
+    elif _missing(unit["unit_price_usd"]):
+        raise ScenarioError(
+            f"costs.accelerator_price_usd: {unit['name']} has no public price in the catalog; "
+            "set one, e.g. --set costs.accelerator_price_usd=20000"
+        )
     else:
         a["unit_price_usd"] = Assumption(float(unit["unit_price_usd"]), f"USD per unit ({unit['price_year']} USD)", f"catalog: {unit['source']}")
     for column, unit_label in (
         ("tdp_w", "W per unit"), ("host_power_w", "W per unit"), ("network_power_w", "W per unit"),
-        ("storage_power_w", "W per unit"), ("server_usd", "USD per unit"), ("network_usd", "USD per unit"),
-        (f"{cluster.precision}_dense_tflops", "TFLOP/s per unit"),
+        ("storage_power_w", "W per unit"), (f"{cluster.precision}_dense_tflops", "TFLOP/s per unit"),
     ):
-        value = unit[column]
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            raise ScenarioError(
-                f"cluster.precision: {unit['name']} has no {column} in the catalog; use precision: bf16"
-            )
-        a[column] = Assumption(float(value), unit_label, f"catalog: {unit['source']}")
+        if _missing(unit[column]):
+            raise ScenarioError(f"cluster.precision: {unit['name']} has no {column} in the catalog; use precision: bf16")
+        a[column] = Assumption(float(unit[column]), unit_label, f"catalog: {unit['source']}")
+    for column in ("server_usd", "network_usd"):
+        if _missing(unit[column]):
+            # unpriced chips: the user's accelerator_price_usd is then the whole hardware cost per unit
+            a[column] = Assumption(0.0, "USD per unit", "no public figure: included in costs.accelerator_price_usd")
+        else:
+            a[column] = Assumption(float(unit[column]), "USD per unit", f"catalog: {unit['source']}")
     return a
+
+
+def _missing(value: object) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def _value(a: dict[str, Assumption], name: str) -> float:

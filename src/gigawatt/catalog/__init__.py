@@ -43,10 +43,11 @@ ACCELERATORS_SCHEMA: dict[str, Column] = {
     "fp8_dense_tflops": Column(float, required=False, min=1, max=1e6),
     "hbm_gb": Column(float, min=1, max=1e5),
     "hbm_bandwidth_tbps": Column(float, min=0.1, max=1e4),
-    "unit_price_usd": Column(float, min=100, max=1e8),
-    "price_year": Column(int, min=2015, max=2035),
-    "server_usd": Column(float, min=0, max=1e8),
-    "network_usd": Column(float, min=0, max=1e8),
+    # prices may be empty where no public figure exists (chips not sold: TPU, Trainium)
+    "unit_price_usd": Column(float, required=False, min=100, max=1e8),
+    "price_year": Column(int, required=False, min=2015, max=2035),
+    "server_usd": Column(float, required=False, min=0, max=1e8),
+    "network_usd": Column(float, required=False, min=0, max=1e8),
     "host_power_w": Column(float, min=0, max=500_000),
     "network_power_w": Column(float, min=0, max=500_000),
     "storage_power_w": Column(float, min=0, max=500_000),
@@ -212,18 +213,22 @@ def _names(row: pd.Series) -> list[str]:
     return [row["name"], *aliases]
 
 
+def _key(name: str) -> str:
+    """Name as matched: case, spaces and punctuation ignored ("tpu-v5p" finds "TPU v5p")."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
 def accelerator(name: str) -> pd.Series:
-    """One accelerator row by name or alias, case-insensitively ("h100" finds "H100 SXM").
+    """One accelerator row by name or alias, ignoring case and punctuation ("h100" finds "H100 SXM").
 
     An unknown name raises :class:`DataError` listing the closest catalog names.
     """
     table = load_table("accelerators.csv")
-    wanted = " ".join(name.split()).casefold()
-    for _, row in table.iterrows():
-        if wanted in (n.casefold() for n in _names(row)):
-            return row.copy()
-    every = {n.casefold(): row["name"] for _, row in table.iterrows() for n in _names(row)}
+    wanted = _key(name)
+    every = {_key(n): row for _, row in table.iterrows() for n in _names(row)}
+    if wanted in every:
+        return every[wanted].copy()
     close = difflib.get_close_matches(wanted, list(every), n=3, cutoff=0.4)
-    suggestions = list(dict.fromkeys(every[c] for c in close))
+    suggestions = list(dict.fromkeys(every[c]["name"] for c in close))
     hint = f"did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else "see `gigawatt catalog accelerators`"
     raise DataError(f"unknown accelerator '{name}'; {hint}")
