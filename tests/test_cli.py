@@ -96,3 +96,14 @@ def test_catalog_json_rows_carry_sources(cli, table):
     rows = result.json()
     assert rows and all(row["source"] for row in rows)
     assert cli("catalog", table).code == 0
+
+
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_example_sizes(cli, path):
+    result = cli("size", str(path), "--json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["facility_power_mw"] > 0 and data["capex_usd"] > 0
+    if data["sizing_mode"] == "power":
+        budget = {"gb200-campus-1200mw.yaml": 1_200, "rubin-10gw.yaml": 10_000}[path.name]
+        assert budget * 0.999 <= data["facility_power_mw"] <= budget
