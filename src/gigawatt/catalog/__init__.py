@@ -199,15 +199,6 @@ def assumptions() -> pd.DataFrame:
     return load_table("assumptions.csv").copy()
 
 
-def assumption(name: str) -> float:
-    """One default figure from ``assumptions.csv`` by name."""
-    table = load_table("assumptions.csv")
-    match = table.loc[table["name"] == name, "value"]
-    if match.empty:
-        raise DataError(f"assumptions.csv: no figure named '{name}'")
-    return float(match.iloc[0])
-
-
 def _names(row: pd.Series) -> list[str]:
     aliases = [a.strip() for a in (row["aliases"] or "").split(";") if a.strip()]
     return [row["name"], *aliases]
