@@ -93,33 +93,32 @@ class ClusterSizing:
         return pd.DataFrame({"quantity": list(rows), "value": list(rows.values())})
 
 
-def _pick(name: str, given: float | None, unit: str, table: pd.DataFrame) -> Assumption:
-    """The scenario's figure if given, else the catalog's, with its source."""
-    if given is not None:
-        return Assumption(float(given), unit, "scenario")
-    row = table.loc[table["name"] == name]
-    if row.empty:
-        raise DataError(f"assumptions.csv: no figure named '{name}'")
-    return Assumption(float(row["value"].iloc[0]), unit, str(row["source"].iloc[0]))
+# scenario fields whose default is the assumptions.csv row of the same name
+_CLUSTER_DEFAULTS = ("average_to_tdp_ratio", "model_flop_utilisation", "utilisation")
+_COSTS_DEFAULTS = (
+    "discount_rate", "it_lifetime_years", "facility_lifetime_years", "building_electrical_usd_per_mw_it",
+    "liquid_cooling_premium_share", "maintenance_and_staff_usd_per_mw_it_year",
+)
 
 
 def resolve_assumptions(cluster: Cluster, costs: Costs, unit: pd.Series) -> dict[str, Assumption]:
     """Every figure the sizing uses, from the scenario where given, else from the catalog."""
-    table = catalog.assumptions()
+    table = catalog.assumptions().set_index("name")
+
+    def pick(name: str, given: float | None, row_name: str | None = None) -> Assumption:
+        row = table.loc[row_name or name]
+        if given is not None:
+            return Assumption(float(given), row["unit"], "scenario")
+        return Assumption(float(row["value"]), row["unit"], row["source"])
+
     cooling = cluster.cooling or unit["cooling"]
     a: dict[str, Assumption] = {
         "cooling": Assumption(cooling, "air|liquid", "scenario" if cluster.cooling else f"catalog: usual cooling of {unit['name']}"),
-        "pue": _pick(f"pue_{cooling}", cluster.pue, "ratio", table),
-        "average_to_tdp_ratio": _pick("average_to_tdp_ratio", cluster.average_to_tdp_ratio, "ratio", table),
-        "model_flop_utilisation": _pick("model_flop_utilisation", cluster.model_flop_utilisation, "ratio", table),
-        "utilisation": _pick("utilisation", cluster.utilisation, "ratio", table),
-        "discount_rate": _pick("discount_rate", costs.discount_rate, "per year", table),
-        "it_lifetime_years": _pick("it_lifetime_years", costs.it_lifetime_years, "years", table),
-        "facility_lifetime_years": _pick("facility_lifetime_years", costs.facility_lifetime_years, "years", table),
-        "building_electrical_usd_per_mw_it": _pick("building_electrical_usd_per_mw_it", costs.building_electrical_usd_per_mw_it, "USD/MW", table),
-        "liquid_cooling_premium_share": _pick("liquid_cooling_premium_share", costs.liquid_cooling_premium_share, "ratio", table),
-        "maintenance_and_staff_usd_per_mw_it_year": _pick("maintenance_and_staff_usd_per_mw_it_year", costs.maintenance_and_staff_usd_per_mw_it_year, "USD/MW-yr", table),
+        "pue": pick("pue", cluster.pue, f"pue_{cooling}"),
     }
+    for model, names in ((cluster, _CLUSTER_DEFAULTS), (costs, _COSTS_DEFAULTS)):
+        for name in names:
+            a[name] = pick(name, getattr(model, name))
     if costs.electricity_price_usd_per_mwh is not None:
         a["electricity_price_usd_per_mwh"] = Assumption(costs.electricity_price_usd_per_mwh, "USD/MWh", "scenario")
     else:
