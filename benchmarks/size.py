@@ -12,7 +12,8 @@ from gigawatt import catalog, parse_scenario, size
 
 def main(repeats: int = 2000) -> None:
     start = time.perf_counter()
-    names = catalog.accelerators()["name"].tolist()
+    table = catalog.accelerators()
+    names = table.loc[table["unit_price_usd"].notna(), "name"].tolist()  # priced rows need no override
     catalog.technologies()
     print(f"catalog load (cold): {1e3 * (time.perf_counter() - start):.1f} ms")
     scenarios = [parse_scenario({"cluster": {"accelerator": names[i % len(names)], "count": 1000 + i}}) for i in range(repeats)]
