@@ -1,0 +1,161 @@
+"""Build the site supply model: hourly series and supply options → a PyPSA network (never solves).
+
+One bus, ``site``, carries the cluster load. Every allowed option from the technologies catalog becomes
+an extendable component: generators (solar, wind, gas, fuel cells, nuclear, diesel), a grid import
+whose size pays the demand charge, and a Li-ion battery whose power (charge/discharge links) and energy
+(a store) are sized separately. A costly ``unserved`` generator keeps every model feasible, so that a
+shortfall can be explained hour by hour instead of "infeasible".
+
+Capital is annualised in one place (:func:`gigawatt.compute.capital_recovery_factor`); costs are per MW
+(or MWh) and year, marginal costs per MWh.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pypsa
+
+from gigawatt.compute import capital_recovery_factor
+from gigawatt.errors import ScenarioError
+
+SITE_BUS = "site"
+BATTERY_BUS = "battery"
+UNSERVED = "unserved"
+KW_PER_MW = 1_000.0
+MONTHS_PER_YEAR = 12.0
+
+pypsa.options.api.legacy_string_dtype = True  # keep PyPSA 1.x behaviour explicitly (silences its warning)
+logging.getLogger("pypsa").setLevel(logging.WARNING)
+logging.getLogger("linopy").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class SupplyOption:
+    """One supply option with annualised costs: USD/MW-yr (and USD/MWh-yr for storage energy)."""
+
+    technology: str
+    kind: str
+    capital_usd_per_mw_year: float
+    marginal_usd_per_mwh: float
+    co2_t_per_mwh: float
+    max_mw: float = np.inf
+    min_mw: float = 0.0
+    energy_capital_usd_per_mwh_year: float = 0.0
+    efficiency: float = 1.0
+    availability: float = 1.0  # 1 - forced-outage rate: the firm share of capacity
+    lead_time_months: float = 0.0
+    max_hours_per_year: float | None = None
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """Everything the model needs, as plain data: hourly series (MW or per-unit) and the options."""
+
+    load_mw: pd.Series
+    options: dict[str, SupplyOption]
+    capacity_factor: dict[str, pd.Series] = field(default_factory=dict)  # per-unit availability of variable options
+    grid_price_usd_per_mwh: pd.Series | None = None
+    grid_co2_t_per_mwh: pd.Series | None = None
+    value_of_lost_load_usd_per_mwh: float = 10_000.0
+    co2_cap_t_per_year: float | None = None
+    carbon_free_share: float | None = None
+
+    def check(self) -> None:
+        """Refuse misaligned or invalid series (linopy aligns silently; we do not)."""
+        index = self.load_mw.index
+        if not isinstance(index, pd.DatetimeIndex) or len(index) == 0:
+            raise ScenarioError("load: the hourly load needs a non-empty DatetimeIndex")
+        series = {"load_mw": self.load_mw, **{f"{k} capacity factor": v for k, v in self.capacity_factor.items()}}
+        if self.grid_price_usd_per_mwh is not None:
+            series["grid price"] = self.grid_price_usd_per_mwh
+        if self.grid_co2_t_per_mwh is not None:
+            series["grid CO2"] = self.grid_co2_t_per_mwh
+        for name, s in series.items():
+            if not s.index.equals(index):
+                raise ScenarioError(f"{name}: its {len(s)} hours do not line up with the load's {len(index)}; give the same hourly index")
+            if s.isna().any():
+                raise ScenarioError(f"{name}: has missing values (first at {s.index[s.isna().argmax()]}); fill them")
+            if (s < 0).any():
+                raise ScenarioError(f"{name}: has negative values (first at {s.index[(s < 0).argmax()]}); values must be >= 0")
+
+
+def annualised_capital(capex_usd_per_kw: float, fom_usd_per_kw_year: float, lifetime_years: float, discount_rate: float) -> float:
+    """Annual cost of 1 MW of capacity, USD/MW-yr: capital annuity plus fixed O&M."""
+    return KW_PER_MW * (capex_usd_per_kw * capital_recovery_factor(discount_rate, lifetime_years) + fom_usd_per_kw_year)
+
+
+def build_network(inputs: PlanInputs) -> pypsa.Network:
+    """The PyPSA network of the site; extra constraints are added by :func:`gigawatt.power.solve.solve`."""
+    inputs.check()
+    index = inputs.load_mw.index
+    n = pypsa.Network()
+    n.set_snapshots(index)
+    n.add("Carrier", ["electricity", "battery"])
+    n.add("Bus", SITE_BUS, carrier="electricity")
+    n.add("Load", "cluster", bus=SITE_BUS, p_set=inputs.load_mw)
+    for name, option in inputs.options.items():
+        _define_option(n, name, option, inputs)
+    n.add(
+        "Generator", UNSERVED, bus=SITE_BUS, carrier=UNSERVED, p_nom=float(inputs.load_mw.max()),
+        marginal_cost=inputs.value_of_lost_load_usd_per_mwh,
+    )
+    return n
+
+
+def _define_option(n: pypsa.Network, name: str, option: SupplyOption, inputs: PlanInputs) -> None:
+    if name not in n.carriers.index:
+        n.add("Carrier", name)
+    common = dict(
+        p_nom_extendable=True, p_nom_min=option.min_mw, p_nom_max=option.max_mw,
+    )
+    if option.kind == "storage":
+        root_efficiency = float(np.sqrt(option.efficiency))  # round trip split evenly between charge and discharge
+        n.add("Bus", BATTERY_BUS, carrier="battery")
+        n.add("Store", name, bus=BATTERY_BUS, carrier=name, e_nom_extendable=True, e_cyclic=True,
+              capital_cost=option.energy_capital_usd_per_mwh_year)
+        n.add("Link", f"{name}_charge", bus0=SITE_BUS, bus1=BATTERY_BUS, carrier=name,
+              efficiency=root_efficiency, capital_cost=option.capital_usd_per_mw_year, **common)
+        n.add("Link", f"{name}_discharge", bus0=BATTERY_BUS, bus1=SITE_BUS, carrier=name,
+              efficiency=root_efficiency, **common)
+        return
+    marginal = option.marginal_usd_per_mwh
+    if option.kind == "grid" and inputs.grid_price_usd_per_mwh is not None:
+        marginal = inputs.grid_price_usd_per_mwh
+    attrs = dict(bus=SITE_BUS, carrier=name, capital_cost=option.capital_usd_per_mw_year, marginal_cost=marginal, **common)
+    if name in inputs.capacity_factor:
+        attrs["p_max_pu"] = inputs.capacity_factor[name]
+    elif option.kind == "contract":
+        # a firm block bought from a plant: take-or-pay at its availability every hour
+        attrs["p_max_pu"] = attrs["p_min_pu"] = option.availability
+    n.add("Generator", name, **attrs)
+
+
+def supply_option(row: pd.Series, discount_rate: float, **override: float) -> SupplyOption:
+    """A :class:`SupplyOption` from one technologies-catalog row; ``override`` replaces catalog columns
+    (``capex_usd_per_kw``, ``fuel_price_usd_per_mmbtu``, ...) or sets ``min_mw``/``max_mw``."""
+    data = {**row.to_dict(), **{k: v for k, v in override.items() if v is not None}}
+
+    def number(key: str) -> float:
+        value = data.get(key)
+        return 0.0 if value is None or pd.isna(value) else float(value)
+
+    fuel_usd_per_mwh = number("fuel_price_usd_per_mmbtu") * number("heat_rate_mmbtu_per_mwh")
+    energy_price = number("energy_price_usd_per_mwh")
+    return SupplyOption(
+        technology=str(data["technology"]),
+        kind=str(data["kind"]),
+        capital_usd_per_mw_year=annualised_capital(number("capex_usd_per_kw"), number("fom_usd_per_kw_year"), number("lifetime_years"), discount_rate),
+        marginal_usd_per_mwh=number("vom_usd_per_mwh") + fuel_usd_per_mwh + energy_price,
+        co2_t_per_mwh=number("co2_t_per_mwh"),
+        max_mw=float(data.get("max_mw", np.inf) if data.get("max_mw") is not None else np.inf),
+        min_mw=float(data.get("min_mw") or 0.0),
+        energy_capital_usd_per_mwh_year=annualised_capital(number("capex_usd_per_kwh"), 0.0, number("lifetime_years"), discount_rate),
+        efficiency=number("efficiency") or 1.0,
+        availability=1.0 - number("forced_outage_rate"),
+        lead_time_months=number("lead_time_months"),
+        max_hours_per_year=data.get("max_hours_per_year"),
+    )

@@ -1,0 +1,115 @@
+"""Read a solved site network into a :class:`PowerPlan`: capacities, hourly dispatch, costs, CO2."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+import pypsa
+
+from gigawatt.power.build import UNSERVED, PlanInputs
+
+BUILT_MW = 1e-3  # capacities below this are solver noise, not a plan
+G_PER_T = 1e6
+KWH_PER_MWH = 1e3
+
+
+@dataclass(frozen=True)
+class PowerPlan:
+    """A site supply plan. MW, MWh and USD per modelled year; CO2 in t/yr and g/kWh."""
+
+    capacity_mw: dict[str, float]
+    storage_mwh: float
+    energy_mwh: dict[str, float]
+    cost_usd_per_year: dict[str, float]
+    annual_cost_usd: float
+    load_mwh: float
+    unserved_energy_mwh: float
+    lcoe_usd_per_mwh: float
+    co2_t_per_year: float
+    co2_g_per_kwh: float
+    carbon_free_share: float
+    carbon_free_share_hourly: float
+    online_date: str | None = None
+    online_date_set_by: str | None = None
+    baseline: dict[str, Any] | None = None
+    dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable JSON form (without the hourly dispatch, which goes to CSV)."""
+        out = asdict(self)
+        out.pop("dispatch")
+        return out
+
+
+def dispatch_frame(n: pypsa.Network, inputs: PlanInputs) -> pd.DataFrame:
+    """One row an hour, MW: the load, every source, battery charge (as a use) and discharge.
+
+    Balance, hour by hour: Σ sources + discharge = load + charge.
+    """
+    frame = pd.DataFrame(index=n.snapshots)
+    frame["load_mw"] = inputs.load_mw.to_numpy()
+    for name in n.generators.index:
+        frame[f"{name}_mw"] = n.generators_t.p[name].to_numpy() if name in n.generators_t.p else 0.0
+    for name, option in inputs.options.items():
+        if option.kind == "storage":
+            frame[f"{name}_discharge_mw"] = n.links_t.p1[f"{name}_discharge"].abs().to_numpy()
+            frame[f"{name}_charge_mw"] = n.links_t.p0[f"{name}_charge"].to_numpy()
+    frame.index.name = "timestamp"
+    return frame
+
+
+def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
+    """Capacities, energy, costs and emissions of a solved network."""
+    dispatch = dispatch_frame(n, inputs)
+    hours_share = len(n.snapshots) / 8760.0  # costs of capacity are per year; scale when fewer hours are modelled
+    capacity: dict[str, float] = {}
+    energy: dict[str, float] = {}
+    cost: dict[str, float] = {}
+    co2 = 0.0
+    for name, option in inputs.options.items():
+        if option.kind == "storage":
+            power = float(n.links.at[f"{name}_discharge", "p_nom_opt"])
+            energy_mwh = float(n.stores.at[name, "e_nom_opt"])
+            capacity[name] = power if power > BUILT_MW else 0.0
+            energy[name] = float(dispatch[f"{name}_discharge_mw"].sum())
+            cost[f"{name}_capital"] = hours_share * (
+                option.capital_usd_per_mw_year * float(n.links.at[f"{name}_charge", "p_nom_opt"])
+                + option.energy_capital_usd_per_mwh_year * energy_mwh
+            )
+            continue
+        p_nom = float(n.generators.at[name, "p_nom_opt"])
+        flow = n.generators_t.p[name]
+        capacity[name] = p_nom if p_nom > BUILT_MW else 0.0
+        energy[name] = float(flow.sum())
+        marginal = n.generators_t.marginal_cost[name] if name in n.generators_t.marginal_cost else option.marginal_usd_per_mwh
+        cost[f"{name}_capital"] = hours_share * option.capital_usd_per_mw_year * p_nom
+        cost[f"{name}_energy"] = float((flow * marginal).sum())
+        if option.kind == "grid" and inputs.grid_co2_t_per_mwh is not None:
+            co2 += float((flow * inputs.grid_co2_t_per_mwh).sum())
+        else:
+            co2 += option.co2_t_per_mwh * energy[name]
+    cost = {k: v for k, v in cost.items() if abs(v) > 0.5}
+    storage = sum(float(n.stores.at[s, "e_nom_opt"]) for s in n.stores.index)
+    load = float(inputs.load_mw.sum())
+    unserved = float(dispatch[f"{UNSERVED}_mw"].sum())
+    served = load - unserved
+    annual = sum(cost.values())
+    clean = [k for k, o in inputs.options.items() if o.co2_t_per_mwh == 0 and o.kind not in ("grid", "storage")]
+    clean_mw = dispatch[[f"{k}_mw" for k in clean]].sum(axis=1) if clean else pd.Series(0.0, index=dispatch.index)
+    return PowerPlan(
+        capacity_mw=capacity,
+        storage_mwh=storage,
+        energy_mwh=energy,
+        cost_usd_per_year=cost,
+        annual_cost_usd=annual,
+        load_mwh=load,
+        unserved_energy_mwh=unserved,
+        lcoe_usd_per_mwh=annual / served if served > 0 else float("nan"),
+        co2_t_per_year=co2,
+        co2_g_per_kwh=co2 * G_PER_T / (served * KWH_PER_MWH) if served > 0 else 0.0,
+        carbon_free_share=min(1.0, float(clean_mw.sum()) / load),
+        carbon_free_share_hourly=float(clean_mw.clip(upper=dispatch["load_mw"]).sum()) / load,
+        dispatch=dispatch,
+    )

@@ -1,0 +1,94 @@
+"""Solve a built site network with HiGHS, adding the scenario's extra constraints (one function each)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pypsa
+import xarray as xr
+
+from gigawatt.errors import InfeasibleError
+from gigawatt.power.build import UNSERVED, PlanInputs
+
+SOLVER_OPTIONS = {"output_flag": False}
+
+
+def _emission_coefficients(n: pypsa.Network, inputs: PlanInputs) -> xr.DataArray:
+    """tCO2 per MWh of each generator and hour (grid intensity may vary by hour)."""
+    frame = {}
+    for name in n.generators.index:
+        option = inputs.options.get(name)
+        if option is None:
+            value = 0.0
+        elif option.kind == "grid" and inputs.grid_co2_t_per_mwh is not None:
+            frame[name] = inputs.grid_co2_t_per_mwh.to_numpy()
+            continue
+        else:
+            value = option.co2_t_per_mwh
+        frame[name] = [value] * len(n.snapshots)
+    table = pd.DataFrame(frame, index=n.snapshots)
+    table.index.name, table.columns.name = "snapshot", "name"
+    return xr.DataArray(table)
+
+
+def define_co2_cap(n: pypsa.Network, inputs: PlanInputs) -> None:
+    """Σ_t Σ_g CO2_g,t × p_g,t ≤ cap (tCO2 per year of the modelled hours)."""
+    if inputs.co2_cap_t_per_year is None:
+        return
+    p = n.model.variables["Generator-p"]
+    n.model.add_constraints((p * _emission_coefficients(n, inputs)).sum() <= inputs.co2_cap_t_per_year, name="co2_cap")
+
+
+def define_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
+    """Annual carbon-free energy ≥ share × load (grid import counted at its hourly carbon-free part)."""
+    if inputs.carbon_free_share is None:
+        return
+    p = n.model.variables["Generator-p"]
+    clean = [g for g in n.generators.index if g in inputs.options and inputs.options[g].co2_t_per_mwh == 0 and inputs.options[g].kind != "grid"]
+    if not clean:
+        raise InfeasibleError(f"constraints.carbon_free_share: {inputs.carbon_free_share:g} needs a carbon-free option; allow solar, wind or nuclear")
+    required = inputs.carbon_free_share * float(inputs.load_mw.sum())
+    n.model.add_constraints(p.sel(name=clean).sum() >= required, name="carbon_free_share")
+
+
+def define_hours_caps(n: pypsa.Network, inputs: PlanInputs) -> None:
+    """Options with an hours-per-year cap (diesel backup): Σ_t p_t ≤ hours × p_nom."""
+    p, p_nom = n.model.variables["Generator-p"], n.model.variables["Generator-p_nom"]
+    for name, option in inputs.options.items():
+        if option.max_hours_per_year is None or name not in n.generators.index:
+            continue
+        hours = option.max_hours_per_year * len(n.snapshots) / 8760.0
+        n.model.add_constraints(p.sel(name=name).sum() - hours * p_nom.sel(name=name) <= 0, name=f"{name}_hours_cap")
+
+
+CONSTRAINT_FAMILIES = (define_co2_cap, define_carbon_free_share, define_hours_caps)
+
+
+def create_model(n: pypsa.Network, inputs: PlanInputs) -> None:
+    """Create the linopy model with every constraint family, without solving."""
+    n.optimize.create_model(include_objective_constant=False)
+    for define in CONSTRAINT_FAMILIES:
+        define(n, inputs)
+
+
+def save_lp(n: pypsa.Network, inputs: PlanInputs, path: Path | str) -> Path:
+    """Write the model as an LP file (build-only mode); returns the path."""
+    create_model(n, inputs)
+    path = Path(path)
+    n.model.to_file(path)
+    return path
+
+
+def solve(n: pypsa.Network, inputs: PlanInputs) -> pypsa.Network:
+    """Solve with HiGHS; raise :class:`InfeasibleError` if the solver finds no optimum."""
+    create_model(n, inputs)
+    status, condition = n.optimize.solve_model(solver_name="highs", **SOLVER_OPTIONS)
+    if status != "ok":
+        raise InfeasibleError(f"the supply model has no solution (solver: {status}, {condition}); relax constraints.co2_cap_t_per_year or constraints.carbon_free_share")
+    return n
+
+
+def unserved_mwh(n: pypsa.Network) -> float:
+    """Energy the model could not serve, MWh over the modelled hours."""
+    return float(n.generators_t.p[UNSERVED].sum()) if UNSERVED in n.generators_t.p else 0.0

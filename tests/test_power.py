@@ -1,0 +1,92 @@
+"""Site supply optimisation: energy balance, analytic cases, constraints (small synthetic inputs)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from gigawatt import catalog
+from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.power.build import PlanInputs, build_network, supply_option
+from gigawatt.power.results import read_plan
+from gigawatt.power.solve import solve
+
+DISCOUNT_RATE = 0.08
+HOURS = pd.date_range("2025-01-01", periods=24 * 14, freq="h")  # two weeks keep the LPs small
+LOAD_MW = 100.0
+TECH = catalog.technologies().set_index("technology")
+
+
+def options(*names, **overrides):
+    return {name: supply_option(TECH.loc[name].rename(name).to_frame().T.reset_index(names="technology").iloc[0], DISCOUNT_RATE, **overrides.get(name, {})) for name in names}
+
+
+def solar_cf(index=HOURS):
+    hour = index.hour.to_numpy()
+    return pd.Series(np.clip(np.sin((hour - 6) / 12 * np.pi), 0, None), index=index)
+
+
+def plan(opts, load=None, **kwargs):
+    load = pd.Series(LOAD_MW, index=HOURS) if load is None else load
+    cf = {"utility_pv": solar_cf()} if "utility_pv" in opts else {}
+    inputs = PlanInputs(load_mw=load, options=opts, capacity_factor=cf, **kwargs)
+    n = build_network(inputs)
+    return read_plan(solve(n, inputs), inputs)
+
+
+def test_gas_only_matches_the_textbook_lcoe():
+    # LCOE of a flat load on one gas unit = capital annuity + FOM spread over the hours + fuel × heat rate + VOM
+    opts = options("gas_recip")
+    result = plan(opts)
+    gas = opts["gas_recip"]
+    assert result.capacity_mw["gas_recip"] == pytest.approx(LOAD_MW, rel=1e-6)
+    hours_share = len(HOURS) / 8760
+    expected = gas.capital_usd_per_mw_year * hours_share / len(HOURS) + gas.marginal_usd_per_mwh
+    assert result.lcoe_usd_per_mwh == pytest.approx(expected, rel=1e-6)
+    row = TECH.loc["gas_recip"]
+    assert gas.marginal_usd_per_mwh == pytest.approx(row.vom_usd_per_mwh + row.fuel_price_usd_per_mmbtu * row.heat_rate_mmbtu_per_mwh)
+
+
+def test_energy_balances_every_hour():
+    result = plan(options("utility_pv", "battery_li_ion", "gas_recip"))
+    d = result.dispatch
+    supply = d[[c for c in d.columns if c.endswith("_mw") and c not in ("load_mw",) and not c.endswith("_charge_mw")]].sum(axis=1)
+    use = d["load_mw"] + d.filter(like="_charge_mw").sum(axis=1)
+    assert np.allclose(supply, use, atol=1e-5)
+    assert result.unserved_energy_mwh == pytest.approx(0.0, abs=1e-6)
+
+
+def test_zero_co2_cap_dispatches_no_fossil_fuel():
+    result = plan(options("utility_pv", "battery_li_ion", "gas_recip"), co2_cap_t_per_year=0.0)
+    assert result.energy_mwh["gas_recip"] == pytest.approx(0.0, abs=1e-4)
+    assert result.co2_t_per_year == pytest.approx(0.0, abs=1e-3)
+    assert result.carbon_free_share == pytest.approx(1.0, abs=1e-4)
+
+
+def test_forbidding_storage_does_not_lower_cost():
+    with_storage = plan(options("utility_pv", "battery_li_ion", "gas_recip"), carbon_free_share=0.3)
+    without = plan(options("utility_pv", "gas_recip"), carbon_free_share=0.3)
+    assert without.annual_cost_usd >= with_storage.annual_cost_usd * (1 - 1e-6)
+
+
+def test_an_impossible_clean_share_is_infeasible():
+    # solar without storage cannot serve the night: 90% carbon-free is out of reach
+    with pytest.raises(InfeasibleError, match="constraints"):
+        plan(options("utility_pv", "gas_recip"), carbon_free_share=0.9)
+
+
+def test_capacity_limit_leaves_load_unserved():
+    result = plan(options("gas_recip", gas_recip={"max_mw": 60.0}))
+    assert result.unserved_energy_mwh == pytest.approx((LOAD_MW - 60.0) * len(HOURS), rel=1e-6)
+
+
+def test_misaligned_series_are_refused():
+    load = pd.Series(LOAD_MW, index=HOURS)
+    bad = solar_cf(HOURS[:-1])
+    with pytest.raises(ScenarioError, match="do not line up"):
+        build_network(PlanInputs(load_mw=load, options=options("utility_pv"), capacity_factor={"utility_pv": bad}))
+    with pytest.raises(ScenarioError, match="missing values"):
+        build_network(PlanInputs(load_mw=load.where(load.index.hour != 3), options=options("gas_recip")))
