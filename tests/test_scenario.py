@@ -141,7 +141,7 @@ def test_yaml_text_fuzz_never_tracebacks(tmp_path):
             load_scenario(path)
 
 
-UNIT_WORDS = ("MW", "USD", "ratio", "FLOP", "days", "years", "per year", "units")
+UNIT_WORDS = ("MW", "USD", "ratio", "FLOP", "days", "years", "per year", "units", "degrees", "hours", "tCO2", "Calendar year", "Seed")
 
 
 def test_every_numeric_key_states_its_unit_and_default():
@@ -151,6 +151,6 @@ def test_every_numeric_key_states_its_unit_and_default():
     assert {"cluster.count", "cluster.power_mw", "costs.discount_rate"} <= {r["key"] for r in rows}
     for row in rows:
         assert row["description"], row["key"]
-        if "float" in row["type"] or "int" in row["type"]:
+        if {"float", "int"} & set(row["type"].split(" | ")):
             assert any(word in row["description"] for word in UNIT_WORDS), row
             assert row["default"] in ("required", "-") or row["default"][0].isdigit(), row

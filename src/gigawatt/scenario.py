@@ -71,13 +71,77 @@ class Costs(_Strict):
     maintenance_and_staff_usd_per_mw_it_year: float | None = Field(default=None, ge=0, le=1e7, description="Non-energy operating cost per MW of IT and year, USD/MW-yr; default: catalog")
 
 
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # YYYY-MM
+
+
+class Site(_Strict):
+    """Where the campus is, and the weather and load series to plan on."""
+
+    latitude: float = Field(ge=-90, le=90, description="Latitude, degrees north (-90..90)")
+    longitude: float = Field(ge=-180, le=180, description="Longitude, degrees east (-180..180)")
+    year: int = Field(default=2025, ge=1980, le=2100, description="Calendar year of the hourly series (8760 or 8784 hours)")
+    tracking: Literal["single_axis", "fixed"] = Field(default="single_axis", description="PV mounting: single-axis tracker or fixed tilt at the latitude")
+    mean_clearness: float = Field(default=0.6, gt=0, lt=1, description="Mean daylight clearness index of the synthetic sky, ratio (e.g. 0.7 desert, 0.5 cloudy)")
+    wind_mean_cf: float = Field(default=0.35, gt=0, lt=1, description="Mean capacity factor of the synthetic wind series, ratio")
+    workload: Literal["training", "inference", "mixed"] = Field(default="training", description="Shape of the hourly load")
+    seed: int = Field(default=0, ge=0, description="Seed of the synthetic series (same seed, same series)")
+    load_csv: str | None = Field(default=None, description="Hourly facility load, MW (timestamp,value CSV); replaces the synthetic load")
+    solar_csv: str | None = Field(default=None, description="Hourly PV output per MW AC, ratio 0..1 (CSV); replaces the pvlib series")
+    wind_csv: str | None = Field(default=None, description="Hourly wind output per MW, ratio 0..1 (CSV); replaces the synthetic series")
+
+
+class Grid(_Strict):
+    """The utility connection."""
+
+    import_mw: float | None = Field(default=None, ge=0, le=1e6, description="Import limit, MW; 0 = off-grid; default: no limit")
+    price_usd_per_mwh: float | None = Field(default=None, ge=0, le=2000, description="Energy price, USD/MWh; default: catalog grid_import")
+    price_csv: str | None = Field(default=None, description="Hourly energy price, USD/MWh (CSV); replaces price_usd_per_mwh")
+    demand_charge_usd_per_kw_month: float = Field(default=0.0, ge=0, le=200, description="Charge on the year's peak import, USD/kW-month")
+    co2_t_per_mwh: float | None = Field(default=None, ge=0, le=2, description="Carbon intensity of imports, tCO2/MWh; default: catalog grid_import")
+    available: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the connection is energised, YYYY-MM; default: start + catalog lead time")
+
+
+class OptionLimits(_Strict):
+    """Bounds and cost overrides for one supply option."""
+
+    min_mw: float | None = Field(default=None, ge=0, le=1e6, description="Build at least this much, MW")
+    max_mw: float | None = Field(default=None, ge=0, le=1e6, description="Build at most this much, MW")
+    capex_usd_per_kw: float | None = Field(default=None, ge=0, le=50_000, description="Overnight capital cost, USD/kW; default: catalog")
+    capex_usd_per_kwh: float | None = Field(default=None, ge=0, le=5_000, description="Storage energy capital cost, USD/kWh; default: catalog")
+    fuel_price_usd_per_mmbtu: float | None = Field(default=None, ge=0, le=100, description="Fuel price, USD/MMBtu; default: catalog")
+    max_hours_per_year: float | None = Field(default=None, ge=0, le=8784, description="Run at most this many full-load hours a year, hours")
+
+
+class Supply(_Strict):
+    """Which on-site options the optimiser may build, with their limits."""
+
+    technologies: list[str] = Field(
+        default_factory=lambda: ["utility_pv", "onshore_wind", "battery_li_ion", "gas_cc", "gas_ct_aero", "gas_recip"],
+        description="Catalog technology ids the plan may build (see `gigawatt catalog technologies`); grid import is set under grid",
+    )
+    limits: dict[str, OptionLimits] = Field(default_factory=dict, description="Per technology id: min_mw, max_mw and cost overrides")
+
+
+class Constraints(_Strict):
+    """Reliability and carbon requirements."""
+
+    co2_cap_t_per_year: float | None = Field(default=None, ge=0, description="Annual CO2 cap, tCO2/yr")
+    carbon_free_share: float | None = Field(default=None, ge=0, le=1, description="Minimum annual carbon-free share of load, ratio")
+    value_of_lost_load_usd_per_mwh: float = Field(default=10_000.0, gt=0, le=1e6, description="Penalty on unserved load, USD/MWh (high: serve all load)")
+
+
 class Scenario(_Strict):
-    """Everything a plan needs. Today: the cluster and its costs; the site and supply come later."""
+    """Everything a plan needs: the cluster, its costs, and for `gigawatt plan` the site and supply."""
 
     name: str = Field(default="scenario", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
+    start: str = Field(default="2026-01", pattern=MONTH_PATTERN, description="Month the project starts (orders placed), YYYY-MM")
     cluster: Cluster = Field(description="The accelerators and how to size them")
     costs: Costs = Field(default_factory=Costs, description="Prices and financial figures (defaults from the catalog)")
+    site: Site | None = Field(default=None, description="Location and hourly series; required by `gigawatt plan`")
+    grid: Grid = Field(default_factory=Grid, description="The utility connection")
+    supply: Supply = Field(default_factory=Supply, description="On-site supply options the plan may build")
+    constraints: Constraints = Field(default_factory=Constraints, description="Reliability and carbon requirements")
 
 
 def _type_name(annotation: Any) -> str:
@@ -105,7 +169,8 @@ def describe_fields(model: type[BaseModel] = Scenario, prefix: str = "") -> list
             default = str(field.default)
         rows.append({"key": key, "type": _type_name(annotation), "default": default, "description": field.description or ""})
         if nested:
-            rows.extend(describe_fields(nested[0], f"{key}."))
+            keyed = getattr(annotation, "__origin__", None) is dict  # e.g. supply.limits.<technology>.max_mw
+            rows.extend(describe_fields(nested[0], f"{key}.<id>." if keyed else f"{key}."))
     return rows
 
 
