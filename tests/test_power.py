@@ -90,3 +90,11 @@ def test_misaligned_series_are_refused():
         build_network(PlanInputs(load_mw=load, options=options("utility_pv"), capacity_factor={"utility_pv": bad}))
     with pytest.raises(ScenarioError, match="missing values"):
         build_network(PlanInputs(load_mw=load.where(load.index.hour != 3), options=options("gas_recip")))
+
+
+def test_reserve_margin_builds_firm_capacity_above_peak():
+    result = plan(options("utility_pv", "battery_li_ion", "gas_recip"), reserve_margin=0.25)
+    availability = options("gas_recip")["gas_recip"].availability
+    assert result.capacity_mw["gas_recip"] * availability == pytest.approx(1.25 * LOAD_MW, rel=1e-6)
+    cheaper = plan(options("utility_pv", "battery_li_ion", "gas_recip"))
+    assert cheaper.annual_cost_usd < result.annual_cost_usd

@@ -63,6 +63,7 @@ class PlanInputs:
     value_of_lost_load_usd_per_mwh: float = 10_000.0
     co2_cap_t_per_year: float | None = None
     carbon_free_share: float | None = None
+    reserve_margin: float | None = None  # firm capacity ≥ (1 + margin) × peak load
 
     def check(self) -> None:
         """Refuse misaligned or invalid series (linopy aligns silently; we do not)."""
@@ -94,7 +95,7 @@ def build_network(inputs: PlanInputs) -> pypsa.Network:
     index = inputs.load_mw.index
     n = pypsa.Network()
     n.set_snapshots(index)
-    n.add("Carrier", ["electricity", "battery"])
+    n.add("Carrier", ["electricity", "battery", UNSERVED])
     n.add("Bus", SITE_BUS, carrier="electricity")
     n.add("Load", "cluster", bus=SITE_BUS, p_set=inputs.load_mw)
     for name, option in inputs.options.items():

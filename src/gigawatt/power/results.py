@@ -33,6 +33,7 @@ class PowerPlan:
     carbon_free_share_hourly: float
     online_date: str | None = None
     online_date_set_by: str | None = None
+    power_cost_usd_per_accelerator_hour: float | None = None
     baseline: dict[str, Any] | None = None
     dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
@@ -91,6 +92,7 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
         else:
             co2 += option.co2_t_per_mwh * energy[name]
     cost = {k: v for k, v in cost.items() if abs(v) > 0.5}
+    energy = {k: v if abs(v) > BUILT_MW else 0.0 for k, v in energy.items()}
     storage = sum(float(n.stores.at[s, "e_nom_opt"]) for s in n.stores.index)
     load = float(inputs.load_mw.sum())
     unserved = float(dispatch[f"{UNSERVED}_mw"].sum())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +14,7 @@ import xarray as xr
 from gigawatt.errors import InfeasibleError
 from gigawatt.power.build import UNSERVED, PlanInputs
 
-SOLVER_OPTIONS = {"output_flag": False}
+SOLVER_OPTIONS = {"output_flag": False, "log_to_console": False}
 
 
 def _emission_coefficients(n: pypsa.Network, inputs: PlanInputs) -> xr.DataArray:
@@ -62,7 +65,27 @@ def define_hours_caps(n: pypsa.Network, inputs: PlanInputs) -> None:
         n.model.add_constraints(p.sel(name=name).sum() - hours * p_nom.sel(name=name) <= 0, name=f"{name}_hours_cap")
 
 
-CONSTRAINT_FAMILIES = (define_co2_cap, define_carbon_free_share, define_hours_caps)
+def define_firm_capacity(n: pypsa.Network, inputs: PlanInputs) -> None:
+    """Σ_g availability_g × p_nom_g ≥ (1 + reserve margin) × peak load, over firm options.
+
+    Firm: fuelled generators, contracts and the grid at (1 - forced-outage rate) of their capacity; solar,
+    wind and batteries count for nothing (their output is not there in the worst hour). With gas units of
+    a given size this is the N+1 idea expressed in MW.
+    """
+    if inputs.reserve_margin is None:
+        return
+    firm = {g: o.availability for g, o in inputs.options.items() if o.kind != "storage" and g not in inputs.capacity_factor}
+    if not firm:
+        raise InfeasibleError("constraints.reserve_margin: no firm option is allowed; allow gas, fuel cells, nuclear or the grid")
+    p_nom = n.model.variables["Generator-p_nom"]
+    names = [g for g in firm if g in n.model.variables["Generator-p_nom"].coords["name"].values]
+    fixed = sum(firm[g] * float(n.generators.at[g, "p_nom"]) for g in firm if g not in names)
+    availability = xr.DataArray([firm[g] for g in names], coords={"name": names}, dims="name")
+    required = (1.0 + inputs.reserve_margin) * float(inputs.load_mw.max()) - fixed
+    n.model.add_constraints((p_nom.sel(name=names) * availability).sum() >= required, name="firm_capacity")
+
+
+CONSTRAINT_FAMILIES = (define_co2_cap, define_carbon_free_share, define_hours_caps, define_firm_capacity)
 
 
 def create_model(n: pypsa.Network, inputs: PlanInputs) -> None:
@@ -76,14 +99,29 @@ def save_lp(n: pypsa.Network, inputs: PlanInputs, path: Path | str) -> Path:
     """Write the model as an LP file (build-only mode); returns the path."""
     create_model(n, inputs)
     path = Path(path)
-    n.model.to_file(path)
+    n.model.to_file(path, progress=False)
     return path
+
+
+@contextlib.contextmanager
+def _quiet_stdout():
+    """Silence the solver's C-level banner, which would otherwise corrupt `--json` output on stdout."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "w") as devnull:
+        os.dup2(devnull.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 def solve(n: pypsa.Network, inputs: PlanInputs) -> pypsa.Network:
     """Solve with HiGHS; raise :class:`InfeasibleError` if the solver finds no optimum."""
     create_model(n, inputs)
-    status, condition = n.optimize.solve_model(solver_name="highs", **SOLVER_OPTIONS)
+    with _quiet_stdout():
+        status, condition = n.optimize.solve_model(solver_name="highs", io_api="direct", **SOLVER_OPTIONS)
     if status != "ok":
         raise InfeasibleError(f"the supply model has no solution (solver: {status}, {condition}); relax constraints.co2_cap_t_per_year or constraints.carbon_free_share")
     return n

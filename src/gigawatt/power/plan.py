@@ -1,0 +1,1 @@
+"""Site supply optimisation: build a PyPSA network, solve it with HiGHS, read the plan."""
