@@ -11,7 +11,7 @@ import pytest
 from gigawatt import catalog
 from gigawatt.errors import InfeasibleError, ScenarioError
 from gigawatt.power.build import PlanInputs, build_network, supply_option
-from gigawatt.power.results import read_plan
+from gigawatt.power.results import read_plan, shortfall
 from gigawatt.power.solve import solve
 
 DISCOUNT_RATE = 0.08
@@ -78,9 +78,12 @@ def test_an_impossible_clean_share_is_infeasible():
         plan(options("utility_pv", "gas_recip"), carbon_free_share=0.9)
 
 
-def test_capacity_limit_leaves_load_unserved():
+def test_capacity_limit_leaves_load_unserved_and_says_where():
     result = plan(options("gas_recip", gas_recip={"max_mw": 60.0}))
     assert result.unserved_energy_mwh == pytest.approx((LOAD_MW - 60.0) * len(HOURS), rel=1e-6)
+    message = shortfall(result)
+    assert f"in {len(HOURS)} hours" in message and "40 MW short" in message
+    assert shortfall(plan(options("gas_recip"))) is None
 
 
 def test_misaligned_series_are_refused():

@@ -115,3 +115,17 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
         carbon_free_share_hourly=float(clean_mw.clip(upper=dispatch["load_mw"]).sum()) / load,
         dispatch=dispatch,
     )
+
+
+def shortfall(plan: PowerPlan, tolerance_mwh: float = 1.0) -> str | None:
+    """One line saying which hours the plan cannot serve and by how much, or None if it serves all."""
+    if plan.unserved_energy_mwh <= tolerance_mwh:
+        return None
+    short = plan.dispatch[f"{UNSERVED}_mw"]
+    hours = short[short > BUILT_MW]
+    worst = hours.idxmax()
+    months = sorted({t.strftime("%b") for t in hours.index}, key=lambda m: pd.Timestamp(f"1 {m} 2000").month)
+    return (
+        f"{plan.unserved_energy_mwh:,.0f} MWh of load cannot be served in {len(hours)} hours "
+        f"({', '.join(months)}; worst {worst:%Y-%m-%d %H:00}, {hours.max():,.0f} MW short)"
+    )
