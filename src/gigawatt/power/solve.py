@@ -57,6 +57,8 @@ def define_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
 
 def define_hours_caps(n: pypsa.Network, inputs: PlanInputs) -> None:
     """Options with an hours-per-year cap (diesel backup): Σ_t p_t ≤ hours × p_nom."""
+    if "Generator-p_nom" not in n.model.variables:
+        return
     p, p_nom = n.model.variables["Generator-p"], n.model.variables["Generator-p_nom"]
     for name, option in inputs.options.items():
         if option.max_hours_per_year is None or name not in n.generators.index:
@@ -77,11 +79,10 @@ def define_firm_capacity(n: pypsa.Network, inputs: PlanInputs) -> None:
     firm = {g: o.availability for g, o in inputs.options.items() if o.kind != "storage" and g not in inputs.capacity_factor}
     if not firm:
         raise InfeasibleError("constraints.reserve_margin: no firm option is allowed; allow gas, fuel cells, nuclear or the grid")
-    p_nom = n.model.variables["Generator-p_nom"]
-    names = [g for g in firm if g in n.model.variables["Generator-p_nom"].coords["name"].values]
-    fixed = sum(firm[g] * float(n.generators.at[g, "p_nom"]) for g in firm if g not in names)
+    p_nom = n.model.variables["Generator-p_nom"]  # every option is extendable, so firm ones are all here
+    names = [g for g in firm if g in p_nom.coords["name"].values]
     availability = xr.DataArray([firm[g] for g in names], coords={"name": names}, dims="name")
-    required = (1.0 + inputs.reserve_margin) * float(inputs.load_mw.max()) - fixed
+    required = (1.0 + inputs.reserve_margin) * float(inputs.load_mw.max())
     n.model.add_constraints((p_nom.sel(name=names) * availability).sum() >= required, name="firm_capacity")
 
 
