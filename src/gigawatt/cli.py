@@ -236,6 +236,84 @@ def _print_sizing(r: ClusterSizing) -> None:
     console.print(table)
 
 
+@app.command("plan")
+def plan_command(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file with a site")],
+    overrides: SetOption = None,
+    dispatch: Annotated[Optional[Path], typer.Option("--dispatch", help="Write the hourly dispatch (MW, one row an hour) to this CSV")] = None,
+    build_only: Annotated[bool, typer.Option("--build-only", help="Build the model without solving (use with --save-lp)")] = False,
+    save_lp: Annotated[Optional[Path], typer.Option("--save-lp", help="Write the optimisation model as an LP file")] = None,
+    online_by: Annotated[Optional[str], typer.Option("--online-by", help="Cheapest plan fully energised by this month, YYYY-MM")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: hardest and typical week, cost vs baseline")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Power a site: the cheapest supply for the cluster, hour by hour, beside a grid-only baseline."""
+    from gigawatt.power import plan as power  # imports PyPSA: only when planning
+    from gigawatt.power.build import build_network
+    from gigawatt.power.solve import save_lp as write_lp
+
+    scenario = load_scenario(file, overrides or [])
+    if build_only or save_lp:
+        if not save_lp:
+            raise ScenarioError("--build-only: give --save-lp FILE.lp to write the model")
+        inputs = power.plan_inputs(scenario)
+        _write_atomically(save_lp, lambda tmp: write_lp(build_network(inputs), inputs, tmp))
+        if build_only:
+            console.print(f"wrote {save_lp}")
+            return
+    result = power.plan_power(scenario, online_by=online_by)
+    if dispatch:
+        _write_atomically(dispatch, lambda tmp: result.dispatch.to_csv(tmp, float_format="%.4f"))
+    if plot:
+        from gigawatt.report import plot_plan
+
+        _write_atomically(plot, lambda tmp: plot_plan(result, tmp, title=scenario.name))
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        _print_plan(scenario.name, result)
+
+
+def _write_atomically(path: Path, write: Any) -> None:
+    """Write through a temporary file in the same folder, then rename: no half-written outputs."""
+    path = Path(path)
+    if not path.parent.exists():
+        raise ScenarioError(f"{path}: folder {path.parent} does not exist; create it or choose another path")
+    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
+    try:
+        write(tmp)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _print_plan(name: str, p: Any) -> None:
+    table = Table(title=f"{name}: supply plan vs grid-only baseline")
+    for column in ("", "plan", "baseline"):
+        table.add_column(column, justify="right" if column else "left")
+    b = p.baseline or {}
+    def money(v: float) -> str:
+        return f"{v / 1e6:,.1f} M USD/yr"
+    rows = [
+        ("cost of power (LCOE)", f"{p.lcoe_usd_per_mwh:,.1f} USD/MWh", f"{b.get('lcoe_usd_per_mwh', float('nan')):,.1f} USD/MWh"),
+        ("annual cost", money(p.annual_cost_usd), money(b.get("annual_cost_usd", float("nan")))),
+        ("CO2", f"{p.co2_t_per_year / 1e3:,.0f} kt/yr ({p.co2_g_per_kwh:,.0f} g/kWh)", f"{b.get('co2_t_per_year', 0) / 1e3:,.0f} kt/yr ({b.get('co2_g_per_kwh', 0):,.0f} g/kWh)"),
+        ("carbon-free share", f"{p.carbon_free_share:.0%} (hourly {p.carbon_free_share_hourly:.0%})", f"{b.get('carbon_free_share', 0):.0%}"),
+        ("unserved energy", f"{p.unserved_energy_mwh:,.0f} MWh", f"{b.get('unserved_energy_mwh', 0):,.0f} MWh"),
+        ("online", f"{p.online_date} (set by {p.online_date_set_by})", f"{b.get('online_date')} (set by {b.get('online_date_set_by')})"),
+    ]
+    if p.power_cost_usd_per_accelerator_hour is not None:
+        rows.append(("power cost per accelerator-hour", f"{p.power_cost_usd_per_accelerator_hour:,.3f} USD", ""))
+    for tech, mw in p.capacity_mw.items():
+        if mw > 0:
+            rows.append((f"  {tech}", f"{mw:,.0f} MW, {p.energy_mwh[tech] / 1e3:,.0f} GWh", ""))
+    if p.storage_mwh > 0:
+        rows.append(("  storage energy", f"{p.storage_mwh:,.0f} MWh", ""))
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning user errors into one line and exit status 2."""
     _state["debug"] = False

@@ -1,1 +1,172 @@
-"""Site supply optimisation: build a PyPSA network, solve it with HiGHS, read the plan."""
+"""From a scenario to a :class:`PowerPlan`: hourly inputs → PyPSA network → HiGHS → results.
+
+``plan_power(scenario)`` runs the whole chain and a grid-only baseline beside it (as REopt does).
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from dataclasses import replace
+
+import pandas as pd
+
+from gigawatt import catalog, profiles
+from gigawatt.compute import ClusterSizing, size
+from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.power.build import PlanInputs, SupplyOption, build_network, supply_option
+from gigawatt.power.results import PowerPlan, read_plan, shortfall
+from gigawatt.power.solve import solve
+from gigawatt.scenario import MONTH_PATTERN, Scenario
+
+GRID = "grid_import"
+DIESEL = "diesel_backup"
+MONTHS_PER_YEAR = 12
+BASELINE_KEYS = (
+    "lcoe_usd_per_mwh", "capacity_mw", "storage_mwh", "annual_cost_usd", "co2_t_per_year", "co2_g_per_kwh",
+    "carbon_free_share", "unserved_energy_mwh", "online_date", "online_date_set_by",
+)
+
+__all__ = ["plan_inputs", "plan_power"]
+
+
+def _technology_rows(scenario: Scenario) -> pd.DataFrame:
+    table = catalog.technologies().set_index("technology", drop=False)
+    known = [t for t in table.index if t != GRID]
+    for tech in [*scenario.supply.technologies, *scenario.supply.limits]:
+        if tech == GRID and tech in scenario.supply.limits:
+            continue
+        if tech not in known:
+            close = difflib.get_close_matches(tech, known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"choose from {', '.join(known)}"
+            raise ScenarioError(f"supply.technologies: unknown technology '{tech}'; {hint}")
+    return table
+
+
+def _options(scenario: Scenario, discount_rate: float, table: pd.DataFrame) -> dict[str, SupplyOption]:
+    options: dict[str, SupplyOption] = {}
+    assumptions = catalog.assumptions().set_index("name")["value"]
+    for tech in scenario.supply.technologies:
+        limits = scenario.supply.limits.get(tech)
+        override = limits.model_dump(exclude_none=True) if limits else {}
+        if tech == DIESEL:
+            override.setdefault("max_hours_per_year", float(assumptions["diesel_max_hours_per_year"]))
+        options[tech] = supply_option(table.loc[tech], discount_rate, **override)
+    grid = scenario.grid
+    if grid.import_mw != 0:
+        limits = scenario.supply.limits.get(GRID)
+        options[GRID] = supply_option(
+            table.loc[GRID], discount_rate,
+            max_mw=grid.import_mw,
+            energy_price_usd_per_mwh=grid.price_usd_per_mwh,
+            co2_t_per_mwh=grid.co2_t_per_mwh,
+            # the demand charge is paid on the year's peak import: a cost per MW of grid capacity
+            fom_usd_per_kw_year=grid.demand_charge_usd_per_kw_month * MONTHS_PER_YEAR,
+            **(limits.model_dump(exclude_none=True) if limits else {}),
+        )
+    return options
+
+
+def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> PlanInputs:
+    """The hourly load, weather and price series and supply options of a scenario."""
+    site = scenario.site
+    if site is None:
+        raise ScenarioError("site: `gigawatt plan` needs a site; add site.latitude and site.longitude to the scenario")
+    sizing = sizing or size(scenario)
+    index = profiles.hourly_index(site.year)
+    if site.load_csv:
+        load = profiles.read_series_csv(site.load_csv, index, name="site.load_csv", lower=0.0)
+    else:
+        load = profiles.load_profile(index, sizing.facility_power_mw, sizing.average_power_mw, site.workload, seed=site.seed)
+    table = _technology_rows(scenario)
+    discount_rate = float(sizing.assumptions["discount_rate"].value)
+    options = _options(scenario, discount_rate, table)
+    capacity_factor: dict[str, pd.Series] = {}
+    if "utility_pv" in options:
+        capacity_factor["utility_pv"] = (
+            profiles.read_series_csv(site.solar_csv, index, name="site.solar_csv", lower=0.0, upper=1.0)
+            if site.solar_csv
+            else profiles.solar_cf(index, site.latitude, site.longitude, tracking=site.tracking, mean_clearness=site.mean_clearness, seed=site.seed)
+        )
+    if "onshore_wind" in options:
+        capacity_factor["onshore_wind"] = (
+            profiles.read_series_csv(site.wind_csv, index, name="site.wind_csv", lower=0.0, upper=1.0)
+            if site.wind_csv
+            else profiles.wind_cf(index, site.wind_mean_cf, seed=site.seed)
+        )
+    price = None
+    if scenario.grid.price_csv and GRID in options:
+        price = profiles.read_series_csv(scenario.grid.price_csv, index, name="grid.price_csv", lower=0.0)
+    return PlanInputs(
+        load_mw=load,
+        options=options,
+        capacity_factor=capacity_factor,
+        grid_price_usd_per_mwh=price,
+        value_of_lost_load_usd_per_mwh=scenario.constraints.value_of_lost_load_usd_per_mwh,
+        co2_cap_t_per_year=scenario.constraints.co2_cap_t_per_year,
+        carbon_free_share=scenario.constraints.carbon_free_share,
+        reserve_margin=scenario.constraints.reserve_margin,
+    )
+
+
+def _add_months(month: str, months: float) -> str:
+    year, mon = (int(x) for x in month.split("-"))
+    total = year * MONTHS_PER_YEAR + (mon - 1) + math.ceil(months)
+    return f"{total // MONTHS_PER_YEAR:04d}-{total % MONTHS_PER_YEAR + 1:02d}"
+
+
+def available_month(scenario: Scenario, tech: str, option: SupplyOption) -> str:
+    """The month an option can be energised: the grid's stated date, else start + catalog lead time."""
+    if tech == GRID and scenario.grid.available:
+        return scenario.grid.available
+    return _add_months(scenario.start, option.lead_time_months)
+
+
+def online_date(scenario: Scenario, plan: PowerPlan, inputs: PlanInputs) -> tuple[str, str]:
+    """The month the plan is fully energised and the option that sets it (the longest lead time)."""
+    dates = {tech: available_month(scenario, tech, inputs.options[tech]) for tech, mw in plan.capacity_mw.items() if mw > 0}
+    if not dates:
+        return scenario.start, "nothing to build"
+    tech = max(dates, key=lambda t: dates[t])
+    return dates[tech], tech
+
+
+def _solve_plan(scenario: Scenario, inputs: PlanInputs) -> PowerPlan:
+    plan = read_plan(solve(build_network(inputs), inputs), inputs)
+    date, set_by = online_date(scenario, plan, inputs)
+    return replace(plan, online_date=date, online_date_set_by=set_by)
+
+
+def plan_power(scenario: Scenario, online_by: str | None = None) -> PowerPlan:
+    """Optimise the site's supply and solve a grid-only baseline beside it.
+
+    ``online_by`` (YYYY-MM) keeps only options that can be energised by then: the cheapest plan that is
+    fully online by that month. A plan that leaves load unserved raises :class:`InfeasibleError` saying in
+    which hours and by how much.
+    """
+    sizing = size(scenario)
+    inputs = plan_inputs(scenario, sizing)
+    if online_by is not None:
+        if not re.fullmatch(MONTH_PATTERN, online_by):
+            raise ScenarioError(f"--online-by: '{online_by}' is not a month; write YYYY-MM, e.g. 2027-06")
+        months = {t: available_month(scenario, t, o) for t, o in inputs.options.items()}
+        if not any(m <= online_by for m in months.values()):
+            earliest = min(months, key=months.get) if months else "none"
+            raise InfeasibleError(f"--online-by {online_by}: no supply option can be energised by then (earliest: {earliest} in {months.get(earliest)}); choose a later month")
+        inputs = replace(inputs, options={t: o for t, o in inputs.options.items() if months[t] <= online_by})
+    plan = _solve_plan(scenario, inputs)
+    missing = shortfall(plan)
+    if missing:
+        raise InfeasibleError(f"supply: {missing}; raise grid.import_mw or supply.limits.<id>.max_mw, allow more technologies or a later --online-by")
+    table = catalog.technologies().set_index("technology", drop=False)
+    grid_only = {GRID: supply_option(
+        table.loc[GRID], float(sizing.assumptions["discount_rate"].value),
+        energy_price_usd_per_mwh=scenario.grid.price_usd_per_mwh, co2_t_per_mwh=scenario.grid.co2_t_per_mwh,
+        fom_usd_per_kw_year=scenario.grid.demand_charge_usd_per_kw_month * MONTHS_PER_YEAR,
+    )}
+    baseline = _solve_plan(scenario, replace(inputs, options=grid_only, co2_cap_t_per_year=None, carbon_free_share=None, reserve_margin=None))
+    summary = {k: getattr(baseline, k) for k in BASELINE_KEYS}
+    # costs cover the modelled hours (capital prorated), so divide by those hours
+    accelerator_hours = sizing.accelerator_count * len(inputs.load_mw)
+    return replace(plan, baseline=summary, power_cost_usd_per_accelerator_hour=plan.annual_cost_usd / accelerator_hours)

@@ -1,0 +1,59 @@
+"""Figures for people: the dispatch of the hardest and a typical week, and the cost of plan vs baseline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+HOURS_PER_WEEK = 168
+
+
+def _weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The hardest week (most energy from the costliest hours: least variable supply, i.e. the highest
+    residual load after solar and wind) and the week closest to the median residual load."""
+    variable = [c for c in dispatch.columns if c.startswith(("utility_pv", "onshore_wind"))]
+    residual = dispatch["load_mw"] - dispatch[variable].sum(axis=1) if variable else dispatch["load_mw"]
+    weekly = residual.rolling(HOURS_PER_WEEK).sum().iloc[HOURS_PER_WEEK - 1 :: 24]
+    hardest_end = int(dispatch.index.get_loc(weekly.idxmax()))
+    typical_end = int(dispatch.index.get_loc((weekly - weekly.median()).abs().idxmin()))
+    pick = lambda end: dispatch.iloc[end - HOURS_PER_WEEK + 1 : end + 1]  # noqa: E731
+    return pick(hardest_end), pick(typical_end)
+
+
+def plot_plan(plan, path: Path | str, title: str = "") -> Path:
+    """Write a PNG: hardest week and typical week stacked by source against the load, and the annual
+    cost by item of the plan beside the grid-only baseline."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    dispatch = plan.dispatch
+    sources = [c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
+    hardest, typical = _weeks(dispatch)
+    fig, axes = plt.subplots(1, 3, figsize=(18, 5), gridspec_kw={"width_ratios": [2, 2, 1]})
+    for ax, week, label in ((axes[0], hardest, "hardest week"), (axes[1], typical, "typical week")):
+        hours = range(len(week))
+        ax.stackplot(hours, *(week[c].to_numpy() for c in sources), labels=[c.removesuffix("_mw") for c in sources], alpha=0.85)
+        ax.plot(hours, week["load_mw"].to_numpy(), color="black", linewidth=1.5, label="load")
+        ax.set_title(f"{label} from {week.index[0]:%d %b}")
+        ax.set_xlabel("hour of week")
+        ax.set_ylabel("MW")
+    axes[0].legend(loc="lower left", fontsize=8)
+    costs = pd.Series(plan.cost_usd_per_year) / 1e6
+    baseline = (plan.baseline or {}).get("annual_cost_usd", float("nan")) / 1e6
+    bottom = 0.0
+    for item, value in costs.items():
+        axes[2].bar(["plan"], [value], bottom=bottom, label=item.replace("_", " "))
+        bottom += value
+    axes[2].bar(["grid-only baseline"], [baseline], color="grey")
+    axes[2].set_ylabel("M USD per year")
+    axes[2].set_title("annual cost")
+    axes[2].legend(fontsize=7)
+    fig.suptitle(title)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

@@ -1,0 +1,80 @@
+"""`gigawatt plan` end to end on the bundled examples: stable JSON, a dispatch that balances, errors."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from conftest import EXAMPLES
+
+PLAN_KEYS = {
+    "lcoe_usd_per_mwh", "capacity_mw", "storage_mwh", "annual_cost_usd", "co2_t_per_year", "carbon_free_share",
+    "unserved_energy_mwh", "online_date", "online_date_set_by",
+}
+
+
+@pytest.fixture(scope="module")
+def offgrid(tmp_path_factory):
+    from gigawatt.cli import main
+
+    out = tmp_path_factory.mktemp("plan") / "dispatch.csv"
+    import contextlib
+    import io
+    import json
+
+    buffer = io.StringIO()
+    with contextlib.redirect_stdout(buffer):
+        main(["plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--json", "--dispatch", str(out)])
+    return json.loads(buffer.getvalue()), pd.read_csv(out, index_col=0)
+
+
+def test_plan_json_has_the_stable_keys_and_a_baseline(offgrid):
+    data, _ = offgrid
+    assert PLAN_KEYS <= set(data)
+    assert PLAN_KEYS <= set(data["baseline"])
+    assert data["unserved_energy_mwh"] == pytest.approx(0.0, abs=1.0)
+    assert "grid_import" not in data["capacity_mw"]  # off-grid
+    assert data["capacity_mw"]["gas_recip"] + data["capacity_mw"]["gas_ct_aero"] > 0
+
+
+def test_dispatch_csv_balances_every_hour(offgrid):
+    data, dispatch = offgrid
+    assert len(dispatch) in (8760, 8784)
+    sources = dispatch[[c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw")]].sum(axis=1)
+    uses = dispatch["load_mw"] + dispatch.filter(like="_charge_mw").sum(axis=1)
+    assert np.allclose(sources, uses, atol=1e-3)
+    assert dispatch["load_mw"].sum() == pytest.approx(data["load_mwh"], rel=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--set", "supply.technologies=[utilty_pv]"], "unknown technology 'utilty_pv'; did you mean 'utility_pv'"),
+        (["--set", "site.latitude=95"], "site.latitude"),
+        (["--set", "grid.import_mw=-5"], "grid.import_mw"),
+    ],
+)
+def test_plan_mistakes_exit_2(cli, args, fragment):
+    result = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), *args)
+    assert result.code == 2 and fragment in result.err, result.err
+
+
+def test_a_plan_that_cannot_serve_the_load_is_explained(cli):
+    result = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--set", "supply.technologies=[utility_pv, battery_li_ion]",
+                 "--set", "supply.limits.battery_li_ion.max_mw=10")
+    assert result.code == 2
+    assert "cannot be served" in result.err and "MW short" in result.err
+
+
+def test_plan_needs_a_site(cli):
+    result = cli("plan", str(EXAMPLES / "h100-100k.yaml"))
+    assert result.code == 2 and "site" in result.err
+
+
+def test_build_only_writes_the_lp(cli, tmp_path):
+    lp = tmp_path / "model.lp"
+    result = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--build-only", "--save-lp", str(lp))
+    assert result.code == 0, result.err
+    text = lp.read_text()
+    assert text.startswith("min") and "\ns.t.\n" in text and lp.stat().st_size > 10_000
