@@ -110,7 +110,7 @@ class OptionLimits(_Strict):
     capex_usd_per_kwh: float | None = Field(default=None, ge=0, le=5_000, description="Storage energy capital cost, USD/kWh; default: catalog")
     fuel_price_usd_per_mmbtu: float | None = Field(default=None, ge=0, le=100, description="Fuel price, USD/MMBtu; default: catalog")
     max_hours_per_year: float | None = Field(default=None, ge=0, le=8784, description="Run at most this many full-load hours a year, hours")
-    lifetime_years: float | None = Field(default=None, gt=0, le=80, description="Years over which capital is recovered (e.g. a 20-year contract); default: catalog lifetime")
+    lifetime_years: float | None = Field(default=None, gt=0, le=80, description="Capital recovery period, years (e.g. a 20-year contract); default: catalog lifetime")
 
 
 class Supply(_Strict):
