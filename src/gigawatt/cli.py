@@ -77,16 +77,23 @@ _CATALOG_COLUMNS = {
         ("lifetime_years", "life yr"), ("lead_time_months", "lead mo"), ("co2_t_per_mwh", "CO2 t/MWh"),
     ],
     "assumptions": [("name", "name"), ("value", "value"), ("unit", "unit"), ("description", "description")],
+    "power_capping": [
+        ("workload", "workload"), ("power_cap_share", "cap / TDP"), ("power_share", "power kept"),
+        ("throughput_share", "throughput kept"), ("measured_on", "measured on"),
+    ],
 }
 
 
 @app.command("catalog")
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies or assumptions")],
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions or power_capping")],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
-    loaders = {"accelerators": catalog.accelerators, "technologies": catalog.technologies, "assumptions": catalog.assumptions}
+    loaders = {
+        "accelerators": catalog.accelerators, "technologies": catalog.technologies,
+        "assumptions": catalog.assumptions, "power_capping": catalog.power_capping,
+    }
     if table not in loaders:
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")
     frame = loaders[table]()
@@ -304,6 +311,10 @@ def _print_plan(name: str, p: Any) -> None:
     ]
     if p.power_cost_usd_per_accelerator_hour is not None:
         rows.append(("power cost per accelerator-hour", f"{p.power_cost_usd_per_accelerator_hour:,.3f} USD", ""))
+        rows.append(("all-in cost per delivered accelerator-hour", f"{p.cost_usd_per_delivered_accelerator_hour:,.3f} USD",
+                     f"{b.get('cost_usd_per_delivered_accelerator_hour', float('nan')):,.3f} USD"))
+    if p.curtailed_energy_mwh > 0:
+        rows.append(("compute given up (capping, pausing)", f"{p.curtailed_compute_share:.2%} ({p.curtailed_energy_mwh / 1e3:,.0f} GWh)", ""))
     for tech, mw in p.capacity_mw.items():
         if mw > 0:
             rows.append((f"  {tech}", f"{mw:,.0f} MW, {p.energy_mwh[tech] / 1e3:,.0f} GWh", ""))

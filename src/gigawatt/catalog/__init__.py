@@ -88,10 +88,21 @@ ASSUMPTIONS_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+POWER_CAPPING_SCHEMA: dict[str, Column] = {
+    "id": Column(str),
+    "workload": Column(str, choices=("training", "inference", "fine_tuning")),
+    "power_cap_share": Column(float, min=0.05, max=1.0),
+    "power_share": Column(float, min=0.05, max=1.0),
+    "throughput_share": Column(float, min=0.0, max=1.0),
+    "measured_on": Column(str),
+    "source": Column(str),
+}
+
 _SCHEMAS = {
     "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
     "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
     "assumptions.csv": (ASSUMPTIONS_SCHEMA, "name"),
+    "power_capping.csv": (POWER_CAPPING_SCHEMA, "id"),
 }
 
 
@@ -197,6 +208,11 @@ def technologies() -> pd.DataFrame:
 def assumptions() -> pd.DataFrame:
     """Default figures used by sizing and costing, each with unit and source."""
     return load_table("assumptions.csv").copy()
+
+
+def power_capping() -> pd.DataFrame:
+    """Measured throughput versus power under a GPU power cap, by workload (shares of the uncapped job)."""
+    return load_table("power_capping.csv").copy()
 
 
 def _names(row: pd.Series) -> list[str]:

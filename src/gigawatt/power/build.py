@@ -21,6 +21,7 @@ import pypsa
 
 from gigawatt.compute import capital_recovery_factor
 from gigawatt.errors import ScenarioError
+from gigawatt.power.flexibility import CAP_PREFIX, PAUSE, Flexibility
 
 SITE_BUS = "site"
 BATTERY_BUS = "battery"
@@ -64,6 +65,7 @@ class PlanInputs:
     co2_cap_t_per_year: float | None = None
     carbon_free_share: float | None = None
     reserve_margin: float | None = None  # firm capacity ≥ (1 + margin) × peak load
+    flexibility: Flexibility | None = None  # None: the cluster draws its load every hour
 
     def check(self) -> None:
         """Refuse misaligned or invalid series (linopy aligns silently; we do not)."""
@@ -100,11 +102,25 @@ def build_network(inputs: PlanInputs) -> pypsa.Network:
     n.add("Load", "cluster", bus=SITE_BUS, p_set=inputs.load_mw)
     for name, option in inputs.options.items():
         _define_option(n, name, option, inputs)
+    if inputs.flexibility is not None:
+        _define_flexibility(n, inputs.load_mw, inputs.flexibility)
     n.add(
         "Generator", UNSERVED, bus=SITE_BUS, carrier=UNSERVED, p_nom=float(inputs.load_mw.max()),
         marginal_cost=inputs.value_of_lost_load_usd_per_mwh,
     )
     return n
+
+
+def _define_flexibility(n: pypsa.Network, load_mw: pd.Series, flex: Flexibility) -> None:
+    """Capping segments and pausing as generators of 'negative load' at the site bus, priced at the compute lost."""
+    peak_mw = float(load_mw.max())
+    n.add("Carrier", "flexibility")
+    for k, segment in enumerate(flex.segments, start=1):
+        n.add("Generator", f"{CAP_PREFIX}{k}", bus=SITE_BUS, carrier="flexibility", p_nom=peak_mw,
+              p_max_pu=segment.width * flex.accelerator_share * load_mw / peak_mw,
+              marginal_cost=flex.cap_cost_usd_per_mwh(segment))
+    n.add("Generator", PAUSE, bus=SITE_BUS, carrier="flexibility", p_nom=peak_mw,
+          p_max_pu=(1.0 - flex.paused_load_share) * load_mw / peak_mw, marginal_cost=flex.pause_cost_usd_per_mwh())
 
 
 def _define_option(n: pypsa.Network, name: str, option: SupplyOption, inputs: PlanInputs) -> None:

@@ -13,9 +13,10 @@ from dataclasses import replace
 import pandas as pd
 
 from gigawatt import catalog, profiles
-from gigawatt.compute import ClusterSizing, size
+from gigawatt.compute import HOURS_PER_YEAR, ClusterSizing, size
 from gigawatt.errors import InfeasibleError, ScenarioError
 from gigawatt.power.build import PlanInputs, SupplyOption, build_network, supply_option
+from gigawatt.power.flexibility import Flexibility, flexibility
 from gigawatt.power.results import PowerPlan, read_plan, shortfall
 from gigawatt.power.solve import solve
 from gigawatt.scenario import MONTH_PATTERN, Scenario
@@ -26,6 +27,7 @@ MONTHS_PER_YEAR = 12
 BASELINE_KEYS = (
     "lcoe_usd_per_mwh", "capacity_mw", "storage_mwh", "annual_cost_usd", "co2_t_per_year", "co2_g_per_kwh",
     "carbon_free_share", "unserved_energy_mwh", "online_date", "online_date_set_by",
+    "cost_usd_per_delivered_accelerator_hour",
 )
 
 __all__ = ["plan_inputs", "plan_power"]
@@ -107,6 +109,28 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
         co2_cap_t_per_year=scenario.constraints.co2_cap_t_per_year,
         carbon_free_share=scenario.constraints.carbon_free_share,
         reserve_margin=scenario.constraints.reserve_margin,
+        flexibility=_flexibility(scenario, sizing),
+    )
+
+
+def _flexibility(scenario: Scenario, sizing: ClusterSizing) -> Flexibility | None:
+    constraints = scenario.constraints
+    if constraints.flexible_share is None:
+        return None
+    value = constraints.value_of_compute_usd_per_accelerator_hour
+    accelerators_w = sizing.count * float(sizing.assumptions["tdp_w"].value)  # tdp_w is per catalog unit
+    ratio = float(sizing.assumptions["average_to_tdp_ratio"].value)
+    assumptions = catalog.assumptions().set_index("name")["value"]
+    return flexibility(
+        max_share=constraints.flexible_share,
+        value_usd_per_accelerator_hour=sizing.cost_usd_per_accelerator_hour if value is None else value,
+        accelerator_count=sizing.accelerator_count,
+        average_load_mw=sizing.average_power_mw,
+        # accelerators' share of the running facility draw: their average power, with cooling (PUE), over the facility's
+        accelerator_share=accelerators_w * ratio * sizing.pue / 1e6 / sizing.average_power_mw,
+        workload=scenario.site.workload if scenario.site else "training",
+        power_capping=constraints.power_capping,
+        paused_load_share=float(assumptions["paused_load_share"]),
     )
 
 
@@ -165,8 +189,21 @@ def plan_power(scenario: Scenario, online_by: str | None = None) -> PowerPlan:
         energy_price_usd_per_mwh=scenario.grid.price_usd_per_mwh, co2_t_per_mwh=scenario.grid.co2_t_per_mwh,
         fom_usd_per_kw_year=scenario.grid.demand_charge_usd_per_kw_month * MONTHS_PER_YEAR,
     )}
-    baseline = _solve_plan(scenario, replace(inputs, options=grid_only, co2_cap_t_per_year=None, carbon_free_share=None, reserve_margin=None))
-    summary = {k: getattr(baseline, k) for k in BASELINE_KEYS}
+    baseline = _solve_plan(scenario, replace(
+        inputs, options=grid_only, co2_cap_t_per_year=None, carbon_free_share=None, reserve_margin=None, flexibility=None,
+    ))
+    baseline = _with_cluster_costs(baseline, sizing)
+    return replace(_with_cluster_costs(plan, sizing), baseline={k: getattr(baseline, k) for k in BASELINE_KEYS})
+
+
+def _with_cluster_costs(plan: PowerPlan, sizing: ClusterSizing) -> PowerPlan:
+    """Add the supply cost per accelerator-hour and the all-in cost per full-speed accelerator-hour delivered."""
     # costs cover the modelled hours (capital prorated), so divide by those hours
-    accelerator_hours = sizing.accelerator_count * len(inputs.load_mw)
-    return replace(plan, baseline=summary, power_cost_usd_per_accelerator_hour=plan.annual_cost_usd / accelerator_hours)
+    hours = len(plan.dispatch)
+    accelerator_hours = sizing.accelerator_count * hours
+    cluster_usd = (sizing.total_cost_usd_per_year - sizing.opex_breakdown_usd_per_year["energy_usd"]) * hours / HOURS_PER_YEAR
+    return replace(
+        plan,
+        power_cost_usd_per_accelerator_hour=plan.annual_cost_usd / accelerator_hours,
+        cost_usd_per_delivered_accelerator_hour=(cluster_usd + plan.annual_cost_usd) / (accelerator_hours * (1.0 - plan.curtailed_compute_share)),
+    )

@@ -9,6 +9,7 @@ import pandas as pd
 import pypsa
 
 from gigawatt.power.build import UNSERVED, PlanInputs
+from gigawatt.power.flexibility import lost_compute_usd
 
 BUILT_MW = 1e-3  # capacities below this are solver noise, not a plan
 G_PER_T = 1e6
@@ -26,6 +27,9 @@ class PowerPlan:
     annual_cost_usd: float
     load_mwh: float
     unserved_energy_mwh: float
+    curtailed_energy_mwh: float  # given up by a flexible cluster (power capping and pausing)
+    curtailed_compute_share: float  # full-speed accelerator-hours given up, share of the year's
+    lost_compute_usd_per_year: float  # value of that compute (not in annual_cost_usd)
     lcoe_usd_per_mwh: float
     co2_t_per_year: float
     co2_g_per_kwh: float
@@ -33,7 +37,8 @@ class PowerPlan:
     carbon_free_share_hourly: float
     online_date: str | None = None
     online_date_set_by: str | None = None
-    power_cost_usd_per_accelerator_hour: float | None = None
+    power_cost_usd_per_accelerator_hour: float | None = None  # supply cost over installed accelerator-hours
+    cost_usd_per_delivered_accelerator_hour: float | None = None  # cluster + supply cost over full-speed hours delivered
     baseline: dict[str, Any] | None = None
     dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
@@ -96,9 +101,14 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
     storage = sum(float(n.stores.at[s, "e_nom_opt"]) for s in n.stores.index)
     load = float(inputs.load_mw.sum())
     unserved = float(dispatch[f"{UNSERVED}_mw"].sum())
-    served = load - unserved
+    curtailed = float(dispatch.filter(regex=r"^flex_").sum().sum())
+    served = load - unserved - curtailed
+    flex = inputs.flexibility
+    lost_usd = lost_compute_usd(dispatch, flex) if flex else 0.0
+    possible_usd = flex.value_usd_per_accelerator_hour * flex.accelerator_count * len(dispatch) if flex else 0.0
     annual = sum(cost.values())
     clean = [k for k, o in inputs.options.items() if o.co2_t_per_mwh == 0 and o.kind not in ("grid", "storage")]
+    drawn_mw = dispatch["load_mw"] - dispatch.filter(regex=r"^flex_").sum(axis=1)
     clean_mw = dispatch[[f"{k}_mw" for k in clean]].sum(axis=1) if clean else pd.Series(0.0, index=dispatch.index)
     return PowerPlan(
         capacity_mw=capacity,
@@ -108,11 +118,14 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
         annual_cost_usd=annual,
         load_mwh=load,
         unserved_energy_mwh=unserved,
+        curtailed_energy_mwh=curtailed,
+        curtailed_compute_share=lost_usd / possible_usd if possible_usd > 0 else 0.0,
+        lost_compute_usd_per_year=lost_usd,
         lcoe_usd_per_mwh=annual / served if served > 0 else float("nan"),
         co2_t_per_year=co2,
         co2_g_per_kwh=co2 * G_PER_T / (served * KWH_PER_MWH) if served > 0 else 0.0,
-        carbon_free_share=min(1.0, float(clean_mw.sum()) / load),
-        carbon_free_share_hourly=float(clean_mw.clip(upper=dispatch["load_mw"]).sum()) / load,
+        carbon_free_share=min(1.0, float(clean_mw.sum()) / served) if served > 0 else 0.0,
+        carbon_free_share_hourly=float(clean_mw.clip(upper=drawn_mw).sum()) / served if served > 0 else 0.0,
         dispatch=dispatch,
     )
 

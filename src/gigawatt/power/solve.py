@@ -13,6 +13,7 @@ import xarray as xr
 
 from gigawatt.errors import InfeasibleError
 from gigawatt.power.build import UNSERVED, PlanInputs
+from gigawatt.power.flexibility import CAP_PREFIX, PAUSE
 
 SOLVER_OPTIONS = {"output_flag": False, "log_to_console": False}
 
@@ -43,6 +44,10 @@ def define_co2_cap(n: pypsa.Network, inputs: PlanInputs) -> None:
     n.model.add_constraints((p * _emission_coefficients(n, inputs)).sum() <= inputs.co2_cap_t_per_year, name="co2_cap")
 
 
+def _flexible_names(n: pypsa.Network) -> list[str]:
+    return [g for g in n.generators.index if g == PAUSE or g.startswith(CAP_PREFIX)]
+
+
 def define_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
     """Annual carbon-free energy ≥ share × load (grid import counted at its hourly carbon-free part)."""
     if inputs.carbon_free_share is None:
@@ -52,7 +57,11 @@ def define_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
     if not clean:
         raise InfeasibleError(f"constraints.carbon_free_share: {inputs.carbon_free_share:g} needs a carbon-free option; allow solar, wind or nuclear")
     required = inputs.carbon_free_share * float(inputs.load_mw.sum())
-    n.model.add_constraints(p.sel(name=clean).sum() >= required, name="carbon_free_share")
+    lhs = p.sel(name=clean).sum()
+    given_up = _flexible_names(n)
+    if given_up:  # the share applies to the energy the cluster draws
+        lhs = lhs + inputs.carbon_free_share * p.sel(name=given_up).sum()
+    n.model.add_constraints(lhs >= required, name="carbon_free_share")
 
 
 def define_hours_caps(n: pypsa.Network, inputs: PlanInputs) -> None:
@@ -86,7 +95,21 @@ def define_firm_capacity(n: pypsa.Network, inputs: PlanInputs) -> None:
     n.model.add_constraints((p_nom.sel(name=names) * availability).sum() >= required, name="firm_capacity")
 
 
-CONSTRAINT_FAMILIES = (define_co2_cap, define_carbon_free_share, define_hours_caps, define_firm_capacity)
+def define_flexibility(n: pypsa.Network, inputs: PlanInputs) -> None:
+    """A flexible cluster gives up at most its share of annual energy, and in no hour more than its non-idle draw."""
+    flex = inputs.flexibility
+    if flex is None:
+        return
+    p = n.model.variables["Generator-p"]
+    names = _flexible_names(n)
+    given_up = p.sel(name=names).sum("name")
+    n.model.add_constraints(given_up.sum() <= flex.max_share * float(inputs.load_mw.sum()), name="flexible_share")
+    if len(names) > 1:
+        ceiling = xr.DataArray((1.0 - flex.paused_load_share) * inputs.load_mw.to_numpy(), coords={"snapshot": n.snapshots}, dims="snapshot")
+        n.model.add_constraints(given_up <= ceiling, name="flexible_hourly")
+
+
+CONSTRAINT_FAMILIES = (define_co2_cap, define_carbon_free_share, define_hours_caps, define_firm_capacity, define_flexibility)
 
 
 def create_model(n: pypsa.Network, inputs: PlanInputs) -> None:
