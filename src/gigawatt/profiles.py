@@ -438,10 +438,13 @@ def solar_cf(index: pd.DatetimeIndex, latitude: float, longitude: float, *, trac
         temp_air = user.get("temp_air", np.full(len(index), AMBIENT_TEMPERATURE_C))
         synthetic = False
         source = f"user irradiance{note} at {lat:g}, {lon:g}, pvlib {pvlib.__version__} plant model"
-    ghi = np.where(sun["ghi_extra"] > 0, ghi, 0.0)  # the sun is down at mid-hour
+    up = sun["ghi_extra"] > 0  # sun above the horizon at mid-hour; otherwise the hour gives nothing
+    ghi = np.where(up, ghi, 0.0)
     if dni is None:
         parts = pvlib.irradiance.erbs(ghi, sun["zenith"], times)
         dni, dhi = np.asarray(parts["dni"], dtype=float), np.asarray(parts["dhi"], dtype=float)
+    else:  # the user's DNI/DHI too: hour-averaged data has some light in the sunrise/sunset hours
+        dni, dhi = np.where(up, dni, 0.0), np.where(up, dhi, 0.0)
 
     if tracking == "single_axis":
         tr = pvlib.tracking.singleaxis(sun["apparent_zenith"], sun["azimuth"], axis_tilt=0.0,
