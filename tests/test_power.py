@@ -101,3 +101,51 @@ def test_reserve_margin_builds_firm_capacity_above_peak():
     assert result.capacity_mw["gas_recip"] * availability == pytest.approx(1.25 * LOAD_MW, rel=1e-6)
     cheaper = plan(options("utility_pv", "battery_li_ion", "gas_recip"))
     assert cheaper.annual_cost_usd < result.annual_cost_usd
+
+
+def overnight_capex_usd(result, opts):
+    """Overnight capital of a plan's build, USD, from the options' catalog capex."""
+    total = 0.0
+    for name, mw in result.capacity_mw.items():
+        total += opts[name].capex_usd_per_mw * mw
+    return total + sum(o.capex_usd_per_mwh for o in opts.values() if o.kind == "storage") * result.storage_mwh
+
+
+def test_hourly_matching_is_stricter_than_an_annual_share():
+    opts = options("utility_pv", "battery_li_ion", "gas_recip")
+    annual = plan(opts, carbon_free_share=0.6)
+    hourly = plan(opts, carbon_free_share_hourly=0.6)
+    assert annual.carbon_free_share >= 0.6 - 1e-6
+    assert annual.carbon_free_share_hourly < 0.6  # midday surplus counts for the year, not for the night
+    assert hourly.carbon_free_share_hourly >= 0.6 - 1e-6
+    assert hourly.storage_mwh > annual.storage_mwh
+    assert hourly.annual_cost_usd > annual.annual_cost_usd
+
+
+def test_hourly_matching_of_everything_needs_storage_through_the_night():
+    full = plan(options("utility_pv", "battery_li_ion", "gas_recip"), carbon_free_share_hourly=1.0)
+    assert full.carbon_free_share_hourly == pytest.approx(1.0, abs=1e-6)
+    assert full.energy_mwh["gas_recip"] == pytest.approx(0.0, abs=1e-3)
+    night = full.dispatch.index.hour < 6
+    assert full.dispatch.loc[night, "battery_li_ion_discharge_mw"].min() == pytest.approx(LOAD_MW, rel=1e-6)
+
+
+def test_a_capital_budget_caps_overnight_spend():
+    opts = options("utility_pv", "battery_li_ion", "gas_recip")
+    free = plan(opts, carbon_free_share=0.5)
+    budget = 0.8 * overnight_capex_usd(free, opts)
+    capped = plan(opts, carbon_free_share=0.3, capex_budget_usd=budget)
+    assert overnight_capex_usd(capped, opts) <= budget * (1 + 1e-6)
+    with pytest.raises(InfeasibleError):  # too little money even for the gas alone: explained, not a crash
+        result = plan(opts, capex_budget_usd=0.5 * LOAD_MW * opts["gas_recip"].capex_usd_per_mw)
+        raise InfeasibleError(shortfall(result))
+
+
+def test_land_limits_the_solar_field():
+    opts = options("utility_pv", "battery_li_ion", "gas_recip")
+    free = plan(opts, carbon_free_share=0.5)
+    land_m2 = 0.5 * free.capacity_mw["utility_pv"] * opts["utility_pv"].land_m2_per_mw
+    tight = plan(opts, carbon_free_share=0.2, land_m2=land_m2)
+    used = sum(opts[k].land_m2_per_mw * mw for k, mw in tight.capacity_mw.items())
+    assert used <= land_m2 * (1 + 1e-6)
+    assert tight.capacity_mw["utility_pv"] < free.capacity_mw["utility_pv"]

@@ -82,6 +82,7 @@ class Site(_Strict):
     year: int = Field(default=2025, ge=1980, le=2100, description="Calendar year of the hourly series (8760 or 8784 hours)")
     tracking: Literal["single_axis", "fixed"] = Field(default="single_axis", description="PV mounting: single-axis tracker or fixed tilt at the latitude")
     mean_clearness: float = Field(default=0.6, gt=0, lt=1, description="Mean daylight clearness index of the synthetic sky, ratio (e.g. 0.7 desert, 0.5 cloudy)")
+    land_km2: float | None = Field(default=None, gt=0, le=1e5, description="Land available for on-site supply, km2 (catalog land use per kW); default: unlimited")
     wind_mean_cf: float = Field(default=0.35, gt=0, lt=1, description="Mean capacity factor of the synthetic wind series, ratio")
     workload: Literal["training", "inference", "mixed"] = Field(default="training", description="Shape of the hourly load")
     seed: int = Field(default=0, ge=0, description="Seed of the synthetic series (same seed, same series)")
@@ -128,6 +129,8 @@ class Constraints(_Strict):
 
     co2_cap_t_per_year: float | None = Field(default=None, ge=0, description="Annual CO2 cap, tCO2/yr")
     carbon_free_share: float | None = Field(default=None, ge=0, le=1, description="Minimum annual carbon-free share of load, ratio")
+    carbon_free_share_hourly: float | None = Field(default=None, ge=0, le=1, description="Minimum 24/7 carbon-free share, clean energy matched hour by hour to the load, ratio")
+    capex_budget_usd: float | None = Field(default=None, gt=0, description="Most overnight capital to spend on supply, USD")
     reserve_margin: float | None = Field(default=None, ge=0, le=2, description="Firm capacity (fuelled, contracts, grid, derated by forced outages) above peak load, ratio (e.g. 0.25)")
     flexible_share: float | None = Field(default=None, ge=0, le=1, description="Share of the cluster's annual energy it may give up by power capping or pausing, ratio; default: none (serve all load)")
     value_of_compute_usd_per_accelerator_hour: float | None = Field(default=None, ge=0, le=1000, description="Value of one full-speed accelerator-hour lost to capping or pausing, USD; default: the cluster's cost per accelerator-hour")

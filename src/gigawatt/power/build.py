@@ -50,6 +50,9 @@ class SupplyOption:
     availability: float = 1.0  # 1 - forced-outage rate: the firm share of capacity
     lead_time_months: float = 0.0
     max_hours_per_year: float | None = None
+    capex_usd_per_mw: float = 0.0  # overnight, for a capital budget
+    capex_usd_per_mwh: float = 0.0  # overnight storage energy
+    land_m2_per_mw: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,9 @@ class PlanInputs:
     value_of_lost_load_usd_per_mwh: float = 10_000.0
     co2_cap_t_per_year: float | None = None
     carbon_free_share: float | None = None
+    carbon_free_share_hourly: float | None = None  # 24/7: clean energy matched to the load hour by hour
+    capex_budget_usd: float | None = None  # overnight capital of everything built
+    land_m2: float | None = None  # land available for what is built
     reserve_margin: float | None = None  # firm capacity ≥ (1 + margin) × peak load
     flexibility: Flexibility | None = None  # None: the cluster draws its load every hour
 
@@ -175,4 +181,7 @@ def supply_option(row: pd.Series, discount_rate: float, **override: float) -> Su
         availability=1.0 - number("forced_outage_rate"),
         lead_time_months=number("lead_time_months"),
         max_hours_per_year=data.get("max_hours_per_year"),
+        capex_usd_per_mw=KW_PER_MW * number("capex_usd_per_kw"),
+        capex_usd_per_mwh=KW_PER_MW * number("capex_usd_per_kwh"),
+        land_m2_per_mw=KW_PER_MW * number("land_m2_per_kw"),
     )

@@ -24,6 +24,7 @@ from gigawatt.scenario import MONTH_PATTERN, Scenario
 GRID = "grid_import"
 DIESEL = "diesel_backup"
 MONTHS_PER_YEAR = 12
+M2_PER_KM2 = 1e6
 BASELINE_KEYS = (
     "lcoe_usd_per_mwh", "capacity_mw", "storage_mwh", "annual_cost_usd", "co2_t_per_year", "co2_g_per_kwh",
     "carbon_free_share", "unserved_energy_mwh", "online_date", "online_date_set_by",
@@ -108,6 +109,9 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
         value_of_lost_load_usd_per_mwh=scenario.constraints.value_of_lost_load_usd_per_mwh,
         co2_cap_t_per_year=scenario.constraints.co2_cap_t_per_year,
         carbon_free_share=scenario.constraints.carbon_free_share,
+        carbon_free_share_hourly=scenario.constraints.carbon_free_share_hourly,
+        capex_budget_usd=scenario.constraints.capex_budget_usd,
+        land_m2=site.land_km2 * M2_PER_KM2 if site.land_km2 is not None else None,
         reserve_margin=scenario.constraints.reserve_margin,
         flexibility=_flexibility(scenario, sizing),
     )
@@ -190,7 +194,8 @@ def plan_power(scenario: Scenario, online_by: str | None = None) -> PowerPlan:
         fom_usd_per_kw_year=scenario.grid.demand_charge_usd_per_kw_month * MONTHS_PER_YEAR,
     )}
     baseline = _solve_plan(scenario, replace(
-        inputs, options=grid_only, co2_cap_t_per_year=None, carbon_free_share=None, reserve_margin=None, flexibility=None,
+        inputs, options=grid_only, co2_cap_t_per_year=None, carbon_free_share=None, carbon_free_share_hourly=None,
+        reserve_margin=None, flexibility=None, capex_budget_usd=None, land_m2=None,
     ))
     baseline = _with_cluster_costs(baseline, sizing)
     return replace(_with_cluster_costs(plan, sizing), baseline={k: getattr(baseline, k) for k in BASELINE_KEYS})

@@ -110,6 +110,8 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
     clean = [k for k, o in inputs.options.items() if o.co2_t_per_mwh == 0 and o.kind not in ("grid", "storage")]
     drawn_mw = dispatch["load_mw"] - dispatch.filter(regex=r"^flex_").sum(axis=1)
     clean_mw = dispatch[[f"{k}_mw" for k in clean]].sum(axis=1) if clean else pd.Series(0.0, index=dispatch.index)
+    # hour by hour, storage passes on clean energy only net of what charged it (as the 24/7 constraint counts it)
+    clean_net_mw = clean_mw + dispatch.filter(like="_discharge_mw").sum(axis=1) - dispatch.filter(like="_charge_mw").sum(axis=1)
     return PowerPlan(
         capacity_mw=capacity,
         storage_mwh=storage,
@@ -125,7 +127,7 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
         co2_t_per_year=co2,
         co2_g_per_kwh=co2 * G_PER_T / (served * KWH_PER_MWH) if served > 0 else 0.0,
         carbon_free_share=min(1.0, float(clean_mw.sum()) / served) if served > 0 else 0.0,
-        carbon_free_share_hourly=float(clean_mw.clip(upper=drawn_mw).sum()) / served if served > 0 else 0.0,
+        carbon_free_share_hourly=float(clean_net_mw.clip(lower=0.0, upper=drawn_mw).sum()) / served if served > 0 else 0.0,
         dispatch=dispatch,
     )
 

@@ -48,12 +48,16 @@ def _flexible_names(n: pypsa.Network) -> list[str]:
     return [g for g in n.generators.index if g == PAUSE or g.startswith(CAP_PREFIX)]
 
 
+def _clean_generators(n: pypsa.Network, inputs: PlanInputs) -> list[str]:
+    return [g for g in n.generators.index if g in inputs.options and inputs.options[g].co2_t_per_mwh == 0 and inputs.options[g].kind != "grid"]
+
+
 def define_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
     """Annual carbon-free energy ≥ share × load (grid import counted at its hourly carbon-free part)."""
     if inputs.carbon_free_share is None:
         return
     p = n.model.variables["Generator-p"]
-    clean = [g for g in n.generators.index if g in inputs.options and inputs.options[g].co2_t_per_mwh == 0 and inputs.options[g].kind != "grid"]
+    clean = _clean_generators(n, inputs)
     if not clean:
         raise InfeasibleError(f"constraints.carbon_free_share: {inputs.carbon_free_share:g} needs a carbon-free option; allow solar, wind or nuclear")
     required = inputs.carbon_free_share * float(inputs.load_mw.sum())
@@ -109,7 +113,71 @@ def define_flexibility(n: pypsa.Network, inputs: PlanInputs) -> None:
         n.model.add_constraints(given_up <= ceiling, name="flexible_hourly")
 
 
-CONSTRAINT_FAMILIES = (define_co2_cap, define_carbon_free_share, define_hours_caps, define_firm_capacity, define_flexibility)
+def define_hourly_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
+    """24/7 carbon-free energy: Σ_t matched_t ≥ share × energy drawn, where each hour's matched energy is at
+    most the load drawn and at most clean generation plus battery discharge less battery charging (so
+    stored energy counts as clean only if clean energy charged it)."""
+    share = inputs.carbon_free_share_hourly
+    if share is None:
+        return
+    clean = _clean_generators(n, inputs)
+    if not clean:
+        raise InfeasibleError(f"constraints.carbon_free_share_hourly: {share:g} needs a carbon-free option; allow solar, wind or nuclear")
+    m = n.model
+    p = m.variables["Generator-p"]
+    snapshot = n.snapshots
+    matched = m.add_variables(lower=0, coords=[snapshot], name="cfe_matched")
+    supply = p.sel(name=clean).sum("name")
+    for name, option in inputs.options.items():
+        if option.kind == "storage":
+            link = m.variables["Link-p"]
+            efficiency = float(n.links.at[f"{name}_discharge", "efficiency"])
+            supply = supply + efficiency * link.sel(name=f"{name}_discharge") - link.sel(name=f"{name}_charge")
+    m.add_constraints(matched - supply <= 0, name="cfe_matched_by_clean")
+    load = xr.DataArray(inputs.load_mw.to_numpy(), coords={"snapshot": snapshot}, dims="snapshot")
+    given_up = _flexible_names(n)
+    drawn = matched + p.sel(name=given_up).sum("name") if given_up else matched
+    m.add_constraints(drawn <= load, name="cfe_matched_by_load")
+    total = matched.sum() + (share * p.sel(name=given_up).sum() if given_up else 0)
+    m.add_constraints(total >= share * float(inputs.load_mw.sum()), name="carbon_free_share_hourly")
+
+
+def _built(n: pypsa.Network, inputs: PlanInputs, per_mw: str, per_mwh: str | None = None):
+    """Σ over options of a per-MW figure × built MW (and a per-MWh figure × built storage MWh): a linopy expression."""
+    m = n.model
+    terms = []
+    for name, option in inputs.options.items():
+        if option.kind == "storage":
+            terms.append(getattr(option, per_mw) * m.variables["Link-p_nom"].sel(name=f"{name}_charge"))
+            if per_mwh:
+                terms.append(getattr(option, per_mwh) * m.variables["Store-e_nom"].sel(name=name))
+        else:
+            terms.append(getattr(option, per_mw) * m.variables["Generator-p_nom"].sel(name=name))
+    return sum(terms[1:], terms[0]) if terms else None
+
+
+def define_capex_budget(n: pypsa.Network, inputs: PlanInputs) -> None:
+    """Σ overnight capital of everything built ≤ budget, USD."""
+    if inputs.capex_budget_usd is None:
+        return
+    built = _built(n, inputs, "capex_usd_per_mw", "capex_usd_per_mwh")
+    if built is not None:
+        n.model.add_constraints(built <= inputs.capex_budget_usd, name="capex_budget")
+
+
+def define_land(n: pypsa.Network, inputs: PlanInputs) -> None:
+    """Σ land use of everything built ≤ the site's land, m2."""
+    if inputs.land_m2 is None:
+        return
+    built = _built(n, inputs, "land_m2_per_mw")
+    if built is not None:
+        n.model.add_constraints(built <= inputs.land_m2, name="land")
+
+
+CONSTRAINT_FAMILIES = (
+    define_co2_cap, define_carbon_free_share, define_hourly_carbon_free_share, define_hours_caps,
+    define_firm_capacity, define_flexibility, define_capex_budget, define_land,
+)
 
 
 def create_model(n: pypsa.Network, inputs: PlanInputs) -> None:
