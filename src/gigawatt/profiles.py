@@ -15,6 +15,7 @@ Solar geometry is therefore evaluated at the middle of each hour.
 - :func:`wind_cf` — output per MW of a generic IEC class II turbine under a seeded wind-speed process,
   calibrated to a mean capacity factor.
 - :func:`read_series_csv` — a user's hourly CSV, validated, on the index (it replaces a synthetic series).
+- :func:`time_of_use` — an hourly price from a time-of-use table (months, hours of day, weekdays).
 """
 
 from __future__ import annotations
@@ -102,6 +103,32 @@ WIND_SEASONAL_AMPLITUDE = 0.12  # ± share of speed over a year (≈ +15% / -35%
 WIND_SEASONAL_PEAK_DAY = 30.0  # day of year of the windiest season (winter–spring; summer minimum)
 WIND_SCALE_GRID = np.geomspace(0.05, 6.0, 240)  # speed multipliers searched for the reachable CF range
 CALIBRATION_TOLERANCE = 0.005  # calibrated means are within 0.5% of their targets (the brief)
+
+# --- time-of-use tables ----------------------------------------------------------------------------------
+
+
+def time_of_use(index: pd.DatetimeIndex, periods: list[dict], default: float, *, name: str) -> pd.Series:
+    """Hourly values from a time-of-use table: each period is a dict with ``value``, and optionally
+    ``months`` (1..12), ``hours`` ([start, end) local hours 0..24; start > end wraps past midnight) and
+    ``weekdays_only``. The first period that covers an hour sets it; other hours take ``default``."""
+    index = _check_index(index)
+    values = np.full(len(index), float(default))
+    unset = np.ones(len(index), dtype=bool)
+    for i, period in enumerate(periods):
+        covered = np.ones(len(index), dtype=bool)
+        if period.get("months"):
+            covered &= np.isin(index.month, period["months"])
+        if period.get("hours"):
+            start, end = period["hours"]
+            hour = index.hour
+            covered &= (hour >= start) & (hour < end) if start < end else (hour >= start) | (hour < end)
+        if period.get("weekdays_only"):
+            covered &= index.day_of_week < 5
+        take = covered & unset
+        values[take] = float(period["value"])
+        unset &= ~covered
+    return _series(values, index, name, synthetic=False, source=f"{name}: time-of-use table")
+
 
 # --- user CSV -----------------------------------------------------------------------------------------
 TIMESTAMP_COLUMNS = ("timestamp", "time", "datetime", "date")  # names taken as the time column
@@ -516,6 +543,32 @@ def wind_cf(index: pd.DatetimeIndex, mean_cf: float = 0.35, *, seed: int = 0) ->
                          f"{scale * IEC_CLASS_II_MEAN_SPEED_M_PER_S:.2f} m/s, calibrated to CF {target:g}")
     out.attrs["mean_speed_m_per_s"] = float(scale * base.mean())
     return out
+
+
+# --- time-of-use tables ----------------------------------------------------------------------------------
+
+
+def time_of_use(index: pd.DatetimeIndex, periods: list[dict], default: float, *, name: str) -> pd.Series:
+    """Hourly values from a time-of-use table: each period is a dict with ``value``, and optionally
+    ``months`` (1..12), ``hours`` ([start, end) local hours 0..24; start > end wraps past midnight) and
+    ``weekdays_only``. The first period that covers an hour sets it; other hours take ``default``."""
+    index = _check_index(index)
+    values = np.full(len(index), float(default))
+    unset = np.ones(len(index), dtype=bool)
+    for i, period in enumerate(periods):
+        covered = np.ones(len(index), dtype=bool)
+        if period.get("months"):
+            covered &= np.isin(index.month, period["months"])
+        if period.get("hours"):
+            start, end = period["hours"]
+            hour = index.hour
+            covered &= (hour >= start) & (hour < end) if start < end else (hour >= start) | (hour < end)
+        if period.get("weekdays_only"):
+            covered &= index.day_of_week < 5
+        take = covered & unset
+        values[take] = float(period["value"])
+        unset &= ~covered
+    return _series(values, index, name, synthetic=False, source=f"{name}: time-of-use table")
 
 
 # --- user CSV -------------------------------------------------------------------------------------------

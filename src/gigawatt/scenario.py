@@ -91,15 +91,42 @@ class Site(_Strict):
     wind_csv: str | None = Field(default=None, description="Hourly wind output per MW, ratio 0..1 (CSV); replaces the synthetic series")
 
 
+class TimeOfUse(_Strict):
+    """One time-of-use period of the grid price; the first period covering an hour sets its price."""
+
+    price_usd_per_mwh: float = Field(ge=0, le=20_000, description="Energy price in the period, USD/MWh")
+    months: list[int] = Field(default_factory=list, description="Months it applies, 1..12; empty: every month")
+    hours: tuple[int, int] | None = Field(default=None, description="Local hours [start, end), 0..24; start > end wraps past midnight; default: all day")
+    weekdays_only: bool = Field(default=False, description="Monday to Friday only")
+
+    @model_validator(mode="after")
+    def _valid(self) -> TimeOfUse:
+        if any(not 1 <= m <= 12 for m in self.months):
+            raise ValueError(f"months {self.months}: give months 1..12")
+        if self.hours is not None:
+            start, end = self.hours
+            if not (0 <= start <= 24 and 0 <= end <= 24) or start == end:
+                raise ValueError(f"hours {list(self.hours)}: give [start, end) with 0 <= hours <= 24 and start != end")
+        return self
+
+
 class Grid(_Strict):
     """The utility connection."""
 
     import_mw: float | None = Field(default=None, ge=0, le=1e6, description="Import limit, MW; 0 = off-grid; default: no limit")
     price_usd_per_mwh: float | None = Field(default=None, ge=0, le=2000, description="Energy price, USD/MWh; default: catalog grid_import")
     price_csv: str | None = Field(default=None, description="Hourly energy price, USD/MWh (CSV); replaces price_usd_per_mwh")
+    time_of_use: list[TimeOfUse] = Field(default_factory=list, description="Time-of-use prices, USD/MWh, over price_usd_per_mwh in the hours they cover")
+    co2_csv: str | None = Field(default=None, description="Hourly carbon intensity of imports, tCO2/MWh (CSV); replaces co2_t_per_mwh")
     demand_charge_usd_per_kw_month: float = Field(default=0.0, ge=0, le=200, description="Charge on the year's peak import, USD/kW-month")
     co2_t_per_mwh: float | None = Field(default=None, ge=0, le=2, description="Carbon intensity of imports, tCO2/MWh; default: catalog grid_import")
     available: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the connection is energised, YYYY-MM; default: start + catalog lead time")
+
+    @model_validator(mode="after")
+    def _one_price_series(self) -> Grid:
+        if self.price_csv and self.time_of_use:
+            raise ValueError("give price_csv or time_of_use, not both")
+        return self
 
 
 class OptionLimits(_Strict):

@@ -98,14 +98,22 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
             if site.wind_csv
             else profiles.wind_cf(index, site.wind_mean_cf, seed=site.seed)
         )
-    price = None
-    if scenario.grid.price_csv and GRID in options:
-        price = profiles.read_series_csv(scenario.grid.price_csv, index, name="grid.price_csv", lower=0.0)
+    price = co2 = None
+    grid = scenario.grid
+    if GRID in options:
+        if grid.price_csv:
+            price = profiles.read_series_csv(grid.price_csv, index, name="grid.price_csv", lower=0.0)
+        elif grid.time_of_use:
+            periods = [{**p.model_dump(), "value": p.price_usd_per_mwh} for p in grid.time_of_use]
+            price = profiles.time_of_use(index, periods, options[GRID].marginal_usd_per_mwh, name="grid.time_of_use")
+        if grid.co2_csv:
+            co2 = profiles.read_series_csv(grid.co2_csv, index, name="grid.co2_csv", lower=0.0, upper=2.0)
     return PlanInputs(
         load_mw=load,
         options=options,
         capacity_factor=capacity_factor,
         grid_price_usd_per_mwh=price,
+        grid_co2_t_per_mwh=co2,
         value_of_lost_load_usd_per_mwh=scenario.constraints.value_of_lost_load_usd_per_mwh,
         co2_cap_t_per_year=scenario.constraints.co2_cap_t_per_year,
         carbon_free_share=scenario.constraints.carbon_free_share,
