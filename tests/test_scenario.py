@@ -141,7 +141,7 @@ def test_yaml_text_fuzz_never_tracebacks(tmp_path):
             load_scenario(path)
 
 
-UNIT_WORDS = ("MW", "USD", "km2", "ratio", "FLOP", "days", "years", "per year", "units", "degrees", "hours", "tCO2", "Calendar year", "Seed")
+UNIT_WORDS = ("MW", "USD", "km2", "ratio", "FLOP", "days", "years", "per year", "units", "degrees", "hours", "tCO2", "Calendar year", "Calendar months", "Seed")
 
 
 def test_every_numeric_key_states_its_unit_and_default():

@@ -95,8 +95,8 @@ class TimeOfUse(_Strict):
     """One time-of-use period of the grid price; the first period covering an hour sets its price."""
 
     price_usd_per_mwh: float = Field(ge=0, le=20_000, description="Energy price in the period, USD/MWh")
-    months: list[int] = Field(default_factory=list, description="Months it applies, 1..12; empty: every month")
-    hours: tuple[int, int] | None = Field(default=None, description="Local hours [start, end), 0..24; start > end wraps past midnight; default: all day")
+    months: list[int] = Field(default_factory=list, description="Calendar months it applies (1..12), list of month numbers; empty: every month")
+    hours: tuple[int, int] | None = Field(default=None, description="Local hours [start, end) of the day, 0..24 hours; start > end wraps past midnight; default: all day")
     weekdays_only: bool = Field(default=False, description="Monday to Friday only")
 
     @model_validator(mode="after")
