@@ -149,3 +149,16 @@ def test_land_limits_the_solar_field():
     used = sum(opts[k].land_m2_per_mw * mw for k, mw in tight.capacity_mw.items())
     assert used <= land_m2 * (1 + 1e-6)
     assert tight.capacity_mw["utility_pv"] < free.capacity_mw["utility_pv"]
+
+
+def test_a_take_or_pay_contract_is_paid_in_full_and_may_spill():
+    # a firm nuclear block above the load's dips: the unused energy spills but is still paid for
+    load = pd.Series(np.where(HOURS.hour < 12, LOAD_MW, 0.3 * LOAD_MW), index=HOURS)
+    opts = options("nuclear_ppa", "gas_recip", gas_recip={"fuel_price_usd_per_mmbtu": 30.0})  # dear gas
+    result = plan(opts, load=load)
+    block_mw = result.capacity_mw["nuclear_ppa"]
+    assert block_mw > 0.3 * LOAD_MW  # sized above the low hours, which a must-take block could not be
+    row = TECH.loc["nuclear_ppa"]
+    paid = block_mw * (1 - row.forced_outage_rate) * len(HOURS) * row.energy_price_usd_per_mwh
+    assert result.cost_usd_per_year["nuclear_ppa_capital"] == pytest.approx(paid, rel=1e-6)
+    assert result.energy_mwh["nuclear_ppa"] < block_mw * (1 - row.forced_outage_rate) * len(HOURS)

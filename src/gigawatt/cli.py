@@ -252,6 +252,7 @@ def plan_command(
     save_lp: Annotated[Optional[Path], typer.Option("--save-lp", help="Write the optimisation model as an LP file")] = None,
     online_by: Annotated[Optional[str], typer.Option("--online-by", help="Cheapest plan fully energised by this month, YYYY-MM")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: hardest and typical week, cost vs baseline")] = None,
+    screening: Annotated[Optional[int], typer.Option("--screening", metavar="SEGMENTS", help="Fast screening: solve on this many chronological time segments (e.g. 2190) instead of every hour")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """Power a site: the cheapest supply for the cluster, hour by hour, beside a grid-only baseline."""
@@ -268,7 +269,7 @@ def plan_command(
         if build_only:
             console.print(f"wrote {save_lp}")
             return
-    result = power.plan_power(scenario, online_by=online_by)
+    result = power.plan_power(scenario, online_by=online_by, segments=screening)
     if dispatch:
         _write_atomically(dispatch, lambda tmp: result.dispatch.to_csv(tmp, float_format="%.4f"))
     if plot:

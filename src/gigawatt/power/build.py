@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 import pypsa
 
-from gigawatt.compute import capital_recovery_factor
+from gigawatt.compute import HOURS_PER_YEAR, capital_recovery_factor
 from gigawatt.errors import ScenarioError
 from gigawatt.power.flexibility import CAP_PREFIX, PAUSE, Flexibility
 
@@ -64,7 +64,7 @@ class PlanInputs:
     capacity_factor: dict[str, pd.Series] = field(default_factory=dict)  # per-unit availability of variable options
     grid_price_usd_per_mwh: pd.Series | None = None
     grid_co2_t_per_mwh: pd.Series | None = None
-    value_of_lost_load_usd_per_mwh: float = 10_000.0
+    value_of_lost_load_usd_per_mwh: float | None = 10_000.0  # None: every hour must be served (no slack)
     co2_cap_t_per_year: float | None = None
     carbon_free_share: float | None = None
     carbon_free_share_hourly: float | None = None  # 24/7: clean energy matched to the load hour by hour
@@ -72,6 +72,28 @@ class PlanInputs:
     land_m2: float | None = None  # land available for what is built
     reserve_margin: float | None = None  # firm capacity ≥ (1 + margin) × peak load
     flexibility: Flexibility | None = None  # None: the cluster draws its load every hour
+    # hours each snapshot stands for (time segments of a screening run, :mod:`gigawatt.power.aggregate`);
+    # None: every snapshot is one hour. Energies and costs are Σ weight × MW; capacities stay MW.
+    snapshot_weightings_h: pd.Series | None = None
+
+    @property
+    def modelled_hours(self) -> float:
+        """Hours the snapshots stand for: their count, or the sum of their weightings."""
+        if self.snapshot_weightings_h is None:
+            return float(len(self.load_mw))
+        return float(self.snapshot_weightings_h.sum())
+
+    def hours_each(self) -> pd.Series:
+        """Hours each snapshot stands for (ones when unweighted), on the load's index."""
+        if self.snapshot_weightings_h is None:
+            return pd.Series(1.0, index=self.load_mw.index)
+        return self.snapshot_weightings_h.astype(float)
+
+    def energy_mwh(self, series_mw: pd.Series) -> float:
+        """Σ_t weight_t × series_t: MWh of an MW series over the modelled hours (a plain sum when unweighted)."""
+        if self.snapshot_weightings_h is None:
+            return float(series_mw.sum())
+        return float((series_mw * self.snapshot_weightings_h.to_numpy()).sum())
 
     def check(self) -> None:
         """Refuse misaligned or invalid series (linopy aligns silently; we do not)."""
@@ -90,6 +112,13 @@ class PlanInputs:
                 raise ScenarioError(f"{name}: has missing values (first at {s.index[s.isna().argmax()]}); fill them")
             if (s < 0).any():
                 raise ScenarioError(f"{name}: has negative values (first at {s.index[(s < 0).argmax()]}); values must be >= 0")
+        weights = self.snapshot_weightings_h
+        if weights is not None:
+            if not weights.index.equals(index):
+                raise ScenarioError(f"snapshot_weightings_h: its {len(weights)} snapshots do not line up with the load's {len(index)}; give one weight per snapshot")
+            bad = ~np.isfinite(weights.to_numpy(dtype=float)) | (weights.to_numpy(dtype=float) <= 0)
+            if bad.any():
+                raise ScenarioError(f"snapshot_weightings_h: {weights.iloc[bad.argmax()]!r} at {index[bad.argmax()]} is not a positive number of hours; every snapshot must stand for > 0 hours")
 
 
 def annualised_capital(capex_usd_per_kw: float, fom_usd_per_kw_year: float, lifetime_years: float, discount_rate: float) -> float:
@@ -103,16 +132,21 @@ def build_network(inputs: PlanInputs) -> pypsa.Network:
     index = inputs.load_mw.index
     n = pypsa.Network()
     n.set_snapshots(index)
+    if inputs.snapshot_weightings_h is not None:  # objective, generators and stores alike
+        n.snapshot_weightings = inputs.snapshot_weightings_h.astype(float)
     n.add("Carrier", ["electricity", "battery", UNSERVED])
     n.add("Bus", SITE_BUS, carrier="electricity")
     n.add("Load", "cluster", bus=SITE_BUS, p_set=inputs.load_mw)
+    # capacity costs are per year: charge the share of the year the snapshots stand for (results do the same)
+    year_share = inputs.modelled_hours / HOURS_PER_YEAR
     for name, option in inputs.options.items():
-        _define_option(n, name, option, inputs)
+        _define_option(n, name, option, inputs, year_share)
     if inputs.flexibility is not None:
         _define_flexibility(n, inputs.load_mw, inputs.flexibility)
+    serve_all = inputs.value_of_lost_load_usd_per_mwh is None
     n.add(
-        "Generator", UNSERVED, bus=SITE_BUS, carrier=UNSERVED, p_nom=float(inputs.load_mw.max()),
-        marginal_cost=inputs.value_of_lost_load_usd_per_mwh,
+        "Generator", UNSERVED, bus=SITE_BUS, carrier=UNSERVED, p_nom=0.0 if serve_all else float(inputs.load_mw.max()),
+        marginal_cost=0.0 if serve_all else inputs.value_of_lost_load_usd_per_mwh,
     )
     return n
 
@@ -129,7 +163,7 @@ def _define_flexibility(n: pypsa.Network, load_mw: pd.Series, flex: Flexibility)
           p_max_pu=(1.0 - flex.paused_load_share) * load_mw / peak_mw, marginal_cost=flex.pause_cost_usd_per_mwh())
 
 
-def _define_option(n: pypsa.Network, name: str, option: SupplyOption, inputs: PlanInputs) -> None:
+def _define_option(n: pypsa.Network, name: str, option: SupplyOption, inputs: PlanInputs, year_share: float) -> None:
     if name not in n.carriers.index:
         n.add("Carrier", name)
     common = dict(
@@ -139,21 +173,22 @@ def _define_option(n: pypsa.Network, name: str, option: SupplyOption, inputs: Pl
         root_efficiency = float(np.sqrt(option.efficiency))  # round trip split evenly between charge and discharge
         n.add("Bus", BATTERY_BUS, carrier="battery")
         n.add("Store", name, bus=BATTERY_BUS, carrier=name, e_nom_extendable=True, e_cyclic=True,
-              capital_cost=option.energy_capital_usd_per_mwh_year)
+              capital_cost=year_share * option.energy_capital_usd_per_mwh_year)
         n.add("Link", f"{name}_charge", bus0=SITE_BUS, bus1=BATTERY_BUS, carrier=name,
-              efficiency=root_efficiency, capital_cost=option.capital_usd_per_mw_year, **common)
+              efficiency=root_efficiency, capital_cost=year_share * option.capital_usd_per_mw_year, **common)
+        # the same inverter discharges: its size is tied to the charge link's in solve.define_battery_power
         n.add("Link", f"{name}_discharge", bus0=BATTERY_BUS, bus1=SITE_BUS, carrier=name,
               efficiency=root_efficiency, **common)
         return
     marginal = option.marginal_usd_per_mwh
     if option.kind == "grid" and inputs.grid_price_usd_per_mwh is not None:
         marginal = inputs.grid_price_usd_per_mwh
-    attrs = dict(bus=SITE_BUS, carrier=name, capital_cost=option.capital_usd_per_mw_year, marginal_cost=marginal, **common)
+    attrs = dict(bus=SITE_BUS, carrier=name, capital_cost=year_share * option.capital_usd_per_mw_year, marginal_cost=marginal, **common)
     if name in inputs.capacity_factor:
         attrs["p_max_pu"] = inputs.capacity_factor[name]
     elif option.kind == "contract":
-        # a firm block bought from a plant: take-or-pay at its availability every hour
-        attrs["p_max_pu"] = attrs["p_min_pu"] = option.availability
+        # a firm block bought from a plant, paid for whether used or not (in its fixed cost); unused hours spill
+        attrs["p_max_pu"] = option.availability
     n.add("Generator", name, **attrs)
 
 
@@ -168,17 +203,23 @@ def supply_option(row: pd.Series, discount_rate: float, **override: float) -> Su
 
     fuel_usd_per_mwh = number("fuel_price_usd_per_mmbtu") * number("heat_rate_mmbtu_per_mwh")
     energy_price = number("energy_price_usd_per_mwh")
+    availability = 1.0 - number("forced_outage_rate")
+    capital = annualised_capital(number("capex_usd_per_kw"), number("fom_usd_per_kw_year"), number("lifetime_years"), discount_rate)
+    if data["kind"] == "contract":
+        # take-or-pay: the block's energy at its availability is paid every hour of the year, used or not
+        capital += energy_price * availability * HOURS_PER_YEAR
+        energy_price = 0.0
     return SupplyOption(
         technology=str(data["technology"]),
         kind=str(data["kind"]),
-        capital_usd_per_mw_year=annualised_capital(number("capex_usd_per_kw"), number("fom_usd_per_kw_year"), number("lifetime_years"), discount_rate),
+        capital_usd_per_mw_year=capital,
         marginal_usd_per_mwh=number("vom_usd_per_mwh") + fuel_usd_per_mwh + energy_price,
         co2_t_per_mwh=number("co2_t_per_mwh"),
         max_mw=float(data.get("max_mw", np.inf) if data.get("max_mw") is not None else np.inf),
         min_mw=float(data.get("min_mw") or 0.0),
         energy_capital_usd_per_mwh_year=annualised_capital(number("capex_usd_per_kwh"), 0.0, number("lifetime_years"), discount_rate),
         efficiency=number("efficiency") or 1.0,
-        availability=1.0 - number("forced_outage_rate"),
+        availability=availability,
         lead_time_months=number("lead_time_months"),
         max_hours_per_year=data.get("max_hours_per_year"),
         capex_usd_per_mw=KW_PER_MW * number("capex_usd_per_kw"),

@@ -115,7 +115,8 @@ def flexibility(
 
 
 def lost_compute_usd(dispatch: pd.DataFrame, flex: Flexibility) -> float:
-    """Value of the full-speed compute given up over the dispatch (its ``flex_*_mw`` columns), USD."""
+    """Value of the full-speed compute given up over the dispatch (its ``flex_*_mw`` columns, read as MWh a
+    row: MW of one-hour rows, or MW × hours of weighted snapshots), USD."""
     lost = float(dispatch[f"{PAUSE}_mw"].sum()) * flex.pause_cost_usd_per_mwh() if f"{PAUSE}_mw" in dispatch else 0.0
     for k, segment in enumerate(flex.segments, start=1):
         column = f"{CAP_PREFIX}{k}_mw"

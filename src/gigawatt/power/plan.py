@@ -169,17 +169,24 @@ def online_date(scenario: Scenario, plan: PowerPlan, inputs: PlanInputs) -> tupl
 
 
 def _solve_plan(scenario: Scenario, inputs: PlanInputs) -> PowerPlan:
-    plan = read_plan(solve(build_network(inputs), inputs), inputs)
+    """Serve every hour; if that is infeasible, solve again with a penalised slack to show where it fails."""
+    hard = replace(inputs, value_of_lost_load_usd_per_mwh=None)
+    try:
+        plan = read_plan(solve(build_network(hard), hard), hard)
+    except InfeasibleError:
+        plan = read_plan(solve(build_network(inputs), inputs), inputs)
     date, set_by = online_date(scenario, plan, inputs)
     return replace(plan, online_date=date, online_date_set_by=set_by)
 
 
-def plan_power(scenario: Scenario, online_by: str | None = None) -> PowerPlan:
+def plan_power(scenario: Scenario, online_by: str | None = None, segments: int | None = None) -> PowerPlan:
     """Optimise the site's supply and solve a grid-only baseline beside it.
 
     ``online_by`` (YYYY-MM) keeps only options that can be energised by then: the cheapest plan that is
-    fully online by that month. A plan that leaves load unserved raises :class:`InfeasibleError` saying in
-    which hours and by how much.
+    fully online by that month. ``segments`` (screening mode) solves plan and baseline on that many
+    chronological time segments instead of every hour (:func:`gigawatt.power.aggregate.aggregate`): faster,
+    with a cost error that ``benchmarks/plan_site.py`` reports. A plan that leaves load unserved raises
+    :class:`InfeasibleError` saying in which hours and by how much.
     """
     sizing = size(scenario)
     inputs = plan_inputs(scenario, sizing)
@@ -191,6 +198,10 @@ def plan_power(scenario: Scenario, online_by: str | None = None) -> PowerPlan:
             earliest = min(months, key=months.get) if months else "none"
             raise InfeasibleError(f"--online-by {online_by}: no supply option can be energised by then (earliest: {earliest} in {months.get(earliest)}); choose a later month")
         inputs = replace(inputs, options={t: o for t, o in inputs.options.items() if months[t] <= online_by})
+    if segments is not None:
+        from gigawatt.power.aggregate import aggregate
+
+        inputs = aggregate(inputs, segments)  # the baseline below is built from these too
     plan = _solve_plan(scenario, inputs)
     missing = shortfall(plan)
     if missing:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pypsa
 
@@ -40,6 +41,7 @@ class PowerPlan:
     power_cost_usd_per_accelerator_hour: float | None = None  # supply cost over installed accelerator-hours
     cost_usd_per_delivered_accelerator_hour: float | None = None  # cluster + supply cost over full-speed hours delivered
     baseline: dict[str, Any] | None = None
+    # MW, one row an hour (a time-segmented screening run repeats each segment's MW over its hours)
     dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,10 +68,31 @@ def dispatch_frame(n: pypsa.Network, inputs: PlanInputs) -> pd.DataFrame:
     return frame
 
 
+def hourly_dispatch(frame: pd.DataFrame, hours: pd.Series) -> pd.DataFrame:
+    """Each snapshot's MW repeated over the whole hours it stands for, from its timestamp on: one row an
+    hour again. Unchanged when every snapshot is one hour, or when some stand for a fraction of an hour."""
+    counts = hours.to_numpy(dtype=float)
+    whole = np.round(counts)
+    if (whole == 1).all() or not np.allclose(counts, whole) or (whole < 1).any():
+        return frame
+    whole = whole.astype(int)
+    rows = np.repeat(np.arange(len(frame)), whole)
+    offset_h = np.arange(len(rows)) - np.repeat(np.cumsum(whole) - whole, whole)
+    index = frame.index[rows] + pd.to_timedelta(offset_h, unit="h")
+    return frame.iloc[rows].set_axis(pd.DatetimeIndex(index, name=frame.index.name), axis=0)
+
+
 def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
-    """Capacities, energy, costs and emissions of a solved network."""
+    """Capacities, energy, costs and emissions of a solved network.
+
+    Energies, costs and CO2 are Σ_t w_t × MW_t with w_t the hours snapshot t stands for (1 h each unless
+    the inputs are time-segmented); capital is prorated by the modelled hours over 8760.
+    """
     dispatch = dispatch_frame(n, inputs)
-    hours_share = len(n.snapshots) / 8760.0  # costs of capacity are per year; scale when fewer hours are modelled
+    weighted = inputs.snapshot_weightings_h is not None
+    # MWh of each snapshot (the MW frame itself when every snapshot is one hour)
+    energy_frame = dispatch.mul(inputs.hours_each().to_numpy(), axis=0) if weighted else dispatch
+    hours_share = inputs.modelled_hours / 8760.0  # costs of capacity are per year; scale when fewer hours are modelled
     capacity: dict[str, float] = {}
     energy: dict[str, float] = {}
     cost: dict[str, float] = {}
@@ -79,7 +102,7 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
             power = float(n.links.at[f"{name}_discharge", "p_nom_opt"])
             energy_mwh = float(n.stores.at[name, "e_nom_opt"])
             capacity[name] = power if power > BUILT_MW else 0.0
-            energy[name] = float(dispatch[f"{name}_discharge_mw"].sum())
+            energy[name] = float(energy_frame[f"{name}_discharge_mw"].sum())
             cost[f"{name}_capital"] = hours_share * (
                 option.capital_usd_per_mw_year * float(n.links.at[f"{name}_charge", "p_nom_opt"])
                 + option.energy_capital_usd_per_mwh_year * energy_mwh
@@ -88,24 +111,24 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
         p_nom = float(n.generators.at[name, "p_nom_opt"])
         flow = n.generators_t.p[name]
         capacity[name] = p_nom if p_nom > BUILT_MW else 0.0
-        energy[name] = float(flow.sum())
+        energy[name] = inputs.energy_mwh(flow)
         marginal = n.generators_t.marginal_cost[name] if name in n.generators_t.marginal_cost else option.marginal_usd_per_mwh
         cost[f"{name}_capital"] = hours_share * option.capital_usd_per_mw_year * p_nom
-        cost[f"{name}_energy"] = float((flow * marginal).sum())
+        cost[f"{name}_energy"] = inputs.energy_mwh(flow * marginal)
         if option.kind == "grid" and inputs.grid_co2_t_per_mwh is not None:
-            co2 += float((flow * inputs.grid_co2_t_per_mwh).sum())
+            co2 += inputs.energy_mwh(flow * inputs.grid_co2_t_per_mwh)
         else:
             co2 += option.co2_t_per_mwh * energy[name]
     cost = {k: v for k, v in cost.items() if abs(v) > 0.5}
     energy = {k: v if abs(v) > BUILT_MW else 0.0 for k, v in energy.items()}
     storage = sum(float(n.stores.at[s, "e_nom_opt"]) for s in n.stores.index)
-    load = float(inputs.load_mw.sum())
-    unserved = float(dispatch[f"{UNSERVED}_mw"].sum())
-    curtailed = float(dispatch.filter(regex=r"^flex_").sum().sum())
+    load = inputs.energy_mwh(inputs.load_mw)
+    unserved = float(energy_frame[f"{UNSERVED}_mw"].sum())
+    curtailed = float(energy_frame.filter(regex=r"^flex_").sum().sum())
     served = load - unserved - curtailed
     flex = inputs.flexibility
-    lost_usd = lost_compute_usd(dispatch, flex) if flex else 0.0
-    possible_usd = flex.value_usd_per_accelerator_hour * flex.accelerator_count * len(dispatch) if flex else 0.0
+    lost_usd = lost_compute_usd(energy_frame, flex) if flex else 0.0
+    possible_usd = flex.value_usd_per_accelerator_hour * flex.accelerator_count * inputs.modelled_hours if flex else 0.0
     annual = sum(cost.values())
     clean = [k for k, o in inputs.options.items() if o.co2_t_per_mwh == 0 and o.kind not in ("grid", "storage")]
     drawn_mw = dispatch["load_mw"] - dispatch.filter(regex=r"^flex_").sum(axis=1)
@@ -126,9 +149,9 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
         lcoe_usd_per_mwh=annual / served if served > 0 else float("nan"),
         co2_t_per_year=co2,
         co2_g_per_kwh=co2 * G_PER_T / (served * KWH_PER_MWH) if served > 0 else 0.0,
-        carbon_free_share=min(1.0, float(clean_mw.sum()) / served) if served > 0 else 0.0,
-        carbon_free_share_hourly=float(clean_net_mw.clip(lower=0.0, upper=drawn_mw).sum()) / served if served > 0 else 0.0,
-        dispatch=dispatch,
+        carbon_free_share=min(1.0, inputs.energy_mwh(clean_mw) / served) if served > 0 else 0.0,
+        carbon_free_share_hourly=inputs.energy_mwh(clean_net_mw.clip(lower=0.0, upper=drawn_mw)) / served if served > 0 else 0.0,
+        dispatch=hourly_dispatch(dispatch, inputs.hours_each()) if weighted else dispatch,
     )
 
 

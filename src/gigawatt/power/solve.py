@@ -36,12 +36,21 @@ def _emission_coefficients(n: pypsa.Network, inputs: PlanInputs) -> xr.DataArray
     return xr.DataArray(table)
 
 
+def _over_time(n: pypsa.Network, inputs: PlanInputs, expression):
+    """Σ over snapshots (and every other dimension) of an expression in MW, weighted by the hours each
+    snapshot stands for: MWh. Unweighted inputs keep the plain sum."""
+    if inputs.snapshot_weightings_h is None:
+        return expression.sum()
+    hours = xr.DataArray(inputs.snapshot_weightings_h.to_numpy(dtype=float), coords={"snapshot": n.snapshots}, dims="snapshot")
+    return (expression * hours).sum()
+
+
 def define_co2_cap(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """Σ_t Σ_g CO2_g,t × p_g,t ≤ cap (tCO2 per year of the modelled hours)."""
+    """Σ_t w_t Σ_g CO2_g,t × p_g,t ≤ cap (tCO2 per year of the modelled hours; w_t: hours of snapshot t)."""
     if inputs.co2_cap_t_per_year is None:
         return
     p = n.model.variables["Generator-p"]
-    n.model.add_constraints((p * _emission_coefficients(n, inputs)).sum() <= inputs.co2_cap_t_per_year, name="co2_cap")
+    n.model.add_constraints(_over_time(n, inputs, p * _emission_coefficients(n, inputs)) <= inputs.co2_cap_t_per_year, name="co2_cap")
 
 
 def _flexible_names(n: pypsa.Network) -> list[str]:
@@ -60,24 +69,24 @@ def define_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
     clean = _clean_generators(n, inputs)
     if not clean:
         raise InfeasibleError(f"constraints.carbon_free_share: {inputs.carbon_free_share:g} needs a carbon-free option; allow solar, wind or nuclear")
-    required = inputs.carbon_free_share * float(inputs.load_mw.sum())
-    lhs = p.sel(name=clean).sum()
+    required = inputs.carbon_free_share * inputs.energy_mwh(inputs.load_mw)
+    lhs = _over_time(n, inputs, p.sel(name=clean))
     given_up = _flexible_names(n)
     if given_up:  # the share applies to the energy the cluster draws
-        lhs = lhs + inputs.carbon_free_share * p.sel(name=given_up).sum()
+        lhs = lhs + inputs.carbon_free_share * _over_time(n, inputs, p.sel(name=given_up))
     n.model.add_constraints(lhs >= required, name="carbon_free_share")
 
 
 def define_hours_caps(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """Options with an hours-per-year cap (diesel backup): Σ_t p_t ≤ hours × p_nom."""
+    """Options with an hours-per-year cap (diesel backup): Σ_t w_t p_t ≤ hours × p_nom (hours prorated to the modelled ones)."""
     if "Generator-p_nom" not in n.model.variables:
         return
     p, p_nom = n.model.variables["Generator-p"], n.model.variables["Generator-p_nom"]
     for name, option in inputs.options.items():
         if option.max_hours_per_year is None or name not in n.generators.index:
             continue
-        hours = option.max_hours_per_year * len(n.snapshots) / 8760.0
-        n.model.add_constraints(p.sel(name=name).sum() - hours * p_nom.sel(name=name) <= 0, name=f"{name}_hours_cap")
+        hours = option.max_hours_per_year * inputs.modelled_hours / 8760.0
+        n.model.add_constraints(_over_time(n, inputs, p.sel(name=name)) - hours * p_nom.sel(name=name) <= 0, name=f"{name}_hours_cap")
 
 
 def define_firm_capacity(n: pypsa.Network, inputs: PlanInputs) -> None:
@@ -107,14 +116,14 @@ def define_flexibility(n: pypsa.Network, inputs: PlanInputs) -> None:
     p = n.model.variables["Generator-p"]
     names = _flexible_names(n)
     given_up = p.sel(name=names).sum("name")
-    n.model.add_constraints(given_up.sum() <= flex.max_share * float(inputs.load_mw.sum()), name="flexible_share")
+    n.model.add_constraints(_over_time(n, inputs, given_up) <= flex.max_share * inputs.energy_mwh(inputs.load_mw), name="flexible_share")
     if len(names) > 1:
         ceiling = xr.DataArray((1.0 - flex.paused_load_share) * inputs.load_mw.to_numpy(), coords={"snapshot": n.snapshots}, dims="snapshot")
         n.model.add_constraints(given_up <= ceiling, name="flexible_hourly")
 
 
 def define_hourly_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """24/7 carbon-free energy: Σ_t matched_t ≥ share × energy drawn, where each hour's matched energy is at
+    """24/7 carbon-free energy: Σ_t w_t matched_t ≥ share × energy drawn, where each hour's matched energy is at
     most the load drawn and at most clean generation plus battery discharge less battery charging (so
     stored energy counts as clean only if clean energy charged it)."""
     share = inputs.carbon_free_share_hourly
@@ -138,8 +147,8 @@ def define_hourly_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> Non
     given_up = _flexible_names(n)
     drawn = matched + p.sel(name=given_up).sum("name") if given_up else matched
     m.add_constraints(drawn <= load, name="cfe_matched_by_load")
-    total = matched.sum() + (share * p.sel(name=given_up).sum() if given_up else 0)
-    m.add_constraints(total >= share * float(inputs.load_mw.sum()), name="carbon_free_share_hourly")
+    total = _over_time(n, inputs, matched) + (share * _over_time(n, inputs, p.sel(name=given_up)) if given_up else 0)
+    m.add_constraints(total >= share * inputs.energy_mwh(inputs.load_mw), name="carbon_free_share_hourly")
 
 
 def _built(n: pypsa.Network, inputs: PlanInputs, per_mw: str, per_mwh: str | None = None):
@@ -174,7 +183,18 @@ def define_land(n: pypsa.Network, inputs: PlanInputs) -> None:
         n.model.add_constraints(built <= inputs.land_m2, name="land")
 
 
+def define_battery_power(n: pypsa.Network, inputs: PlanInputs) -> None:
+    """One inverter both charges and discharges a battery: the two links have the same MW."""
+    p_nom = n.model.variables["Link-p_nom"] if "Link-p_nom" in n.model.variables else None
+    for name, option in inputs.options.items():
+        if option.kind == "storage" and p_nom is not None:
+            n.model.add_constraints(
+                p_nom.sel(name=f"{name}_charge") - p_nom.sel(name=f"{name}_discharge") == 0, name=f"{name}_inverter",
+            )
+
+
 CONSTRAINT_FAMILIES = (
+    define_battery_power,
     define_co2_cap, define_carbon_free_share, define_hourly_carbon_free_share, define_hours_caps,
     define_firm_capacity, define_flexibility, define_capex_budget, define_land,
 )
@@ -220,5 +240,7 @@ def solve(n: pypsa.Network, inputs: PlanInputs) -> pypsa.Network:
 
 
 def unserved_mwh(n: pypsa.Network) -> float:
-    """Energy the model could not serve, MWh over the modelled hours."""
-    return float(n.generators_t.p[UNSERVED].sum()) if UNSERVED in n.generators_t.p else 0.0
+    """Energy the model could not serve, MWh over the modelled hours (weighted by the hours of each snapshot)."""
+    if UNSERVED not in n.generators_t.p:
+        return 0.0
+    return float((n.generators_t.p[UNSERVED] * n.snapshot_weightings.generators).sum())
