@@ -141,7 +141,9 @@ def define_hourly_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> Non
         if option.kind == "storage":
             link = m.variables["Link-p"]
             efficiency = float(n.links.at[f"{name}_discharge", "efficiency"])
-            supply = supply + efficiency * link.sel(name=f"{name}_discharge") - link.sel(name=f"{name}_charge")
+            links = [f"{name}_discharge", f"{name}_charge"]
+            net = xr.DataArray([efficiency, -1.0], coords={"name": links}, dims="name")  # delivered less drawn
+            supply = supply + (link.sel(name=links) * net).sum("name")
     m.add_constraints(matched - supply <= 0, name="cfe_matched_by_clean")
     load = xr.DataArray(inputs.load_mw.to_numpy(), coords={"snapshot": snapshot}, dims="snapshot")
     given_up = _flexible_names(n)
@@ -152,16 +154,23 @@ def define_hourly_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> Non
 
 
 def _built(n: pypsa.Network, inputs: PlanInputs, per_mw: str, per_mwh: str | None = None):
-    """Σ over options of a per-MW figure × built MW (and a per-MWh figure × built storage MWh): a linopy expression."""
+    """Σ over options of a per-MW figure × built MW (and a per-MWh figure × built storage MWh): a linopy
+    expression, or None when nothing is extendable."""
     m = n.model
-    terms = []
+    parts = {"Generator-p_nom": {}, "Link-p_nom": {}, "Store-e_nom": {}}
     for name, option in inputs.options.items():
         if option.kind == "storage":
-            terms.append(getattr(option, per_mw) * m.variables["Link-p_nom"].sel(name=f"{name}_charge"))
+            parts["Link-p_nom"][f"{name}_charge"] = getattr(option, per_mw)
             if per_mwh:
-                terms.append(getattr(option, per_mwh) * m.variables["Store-e_nom"].sel(name=name))
+                parts["Store-e_nom"][name] = getattr(option, per_mwh)
         else:
-            terms.append(getattr(option, per_mw) * m.variables["Generator-p_nom"].sel(name=name))
+            parts["Generator-p_nom"][name] = getattr(option, per_mw)
+    terms = []
+    for variable, coefficients in parts.items():
+        if coefficients and variable in m.variables:
+            names = list(coefficients)
+            weight = xr.DataArray(list(coefficients.values()), coords={"name": names}, dims="name")
+            terms.append((m.variables[variable].sel(name=names) * weight).sum())
     return sum(terms[1:], terms[0]) if terms else None
 
 
@@ -188,9 +197,9 @@ def define_battery_power(n: pypsa.Network, inputs: PlanInputs) -> None:
     p_nom = n.model.variables["Link-p_nom"] if "Link-p_nom" in n.model.variables else None
     for name, option in inputs.options.items():
         if option.kind == "storage" and p_nom is not None:
-            n.model.add_constraints(
-                p_nom.sel(name=f"{name}_charge") - p_nom.sel(name=f"{name}_discharge") == 0, name=f"{name}_inverter",
-            )
+            links = [f"{name}_charge", f"{name}_discharge"]
+            sign = xr.DataArray([1.0, -1.0], coords={"name": links}, dims="name")
+            n.model.add_constraints((p_nom.sel(name=links) * sign).sum() == 0, name=f"{name}_inverter")
 
 
 CONSTRAINT_FAMILIES = (
