@@ -78,3 +78,12 @@ def test_build_only_writes_the_lp(cli, tmp_path):
     assert result.code == 0, result.err
     text = lp.read_text()
     assert text.startswith("min") and "\ns.t.\n" in text and lp.stat().st_size > 10_000
+
+
+def test_dispatch_as_parquet_matches_the_csv_layout(cli, tmp_path):
+    path = tmp_path / "dispatch.parquet"
+    result = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--screening", "365", "--dispatch", str(path))
+    assert result.code == 0, result.err
+    frame = pd.read_parquet(path)
+    assert len(frame) == 8760 and "load_mw" in frame and (frame >= 0).all().all()
+    assert not list(tmp_path.glob(".*tmp*"))  # the temporary file was renamed, not left behind

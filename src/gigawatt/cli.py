@@ -247,7 +247,7 @@ def _print_sizing(r: ClusterSizing) -> None:
 def plan_command(
     file: Annotated[Path, typer.Argument(help="Scenario YAML file with a site")],
     overrides: SetOption = None,
-    dispatch: Annotated[Optional[Path], typer.Option("--dispatch", help="Write the hourly dispatch (MW, one row an hour) to this CSV")] = None,
+    dispatch: Annotated[Optional[Path], typer.Option("--dispatch", help="Write the hourly dispatch (MW, one row an hour) to this CSV, or Parquet if it ends in .parquet")] = None,
     build_only: Annotated[bool, typer.Option("--build-only", help="Build the model without solving (use with --save-lp)")] = False,
     save_lp: Annotated[Optional[Path], typer.Option("--save-lp", help="Write the optimisation model as an LP file")] = None,
     online_by: Annotated[Optional[str], typer.Option("--online-by", help="Cheapest plan fully energised by this month, YYYY-MM")] = None,
@@ -271,7 +271,7 @@ def plan_command(
             return
     result = power.plan_power(scenario, online_by=online_by, segments=screening)
     if dispatch:
-        _write_atomically(dispatch, lambda tmp: result.dispatch.to_csv(tmp, float_format="%.4f"))
+        _write_atomically(dispatch, lambda tmp: _write_dispatch(result.dispatch, tmp))
     if plot:
         from gigawatt.report import plot_plan
 
@@ -280,6 +280,21 @@ def plan_command(
         _print_json(result.to_dict())
     else:
         _print_plan(scenario.name, result)
+
+
+DISPATCH_DECIMALS = 4  # 0.1 kW: far below any meaningful flow, and no solver noise like -0.0000
+
+
+def _write_dispatch(frame: Any, path: Path) -> None:
+    """The hourly dispatch as CSV, or as Parquet when the name ends in .parquet (needs pyarrow)."""
+    frame = frame.round(DISPATCH_DECIMALS) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if Path(path).suffix.lower() == ".parquet":
+        try:
+            frame.to_parquet(path)
+        except ImportError:
+            raise ScenarioError("--dispatch: writing .parquet needs pyarrow; `pip install pyarrow` or write a .csv") from None
+    else:
+        frame.to_csv(path)
 
 
 def _write_atomically(path: Path, write: Any) -> None:
