@@ -82,7 +82,7 @@ def main() -> None:
     solved = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
         lp = Path(folder) / "plan.lp"
-        network.model.to_file(lp)
+        network.model.to_file(lp, progress=False)
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
         highs.readModel(str(lp))

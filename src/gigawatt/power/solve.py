@@ -199,7 +199,7 @@ def define_battery_power(n: pypsa.Network, inputs: PlanInputs) -> None:
         if option.kind == "storage" and p_nom is not None:
             links = [f"{name}_charge", f"{name}_discharge"]
             sign = xr.DataArray([1.0, -1.0], coords={"name": links}, dims="name")
-            n.model.add_constraints((p_nom.sel(name=links) * sign).sum() == 0, name=f"{name}_inverter")
+            n.model.add_constraints((p_nom.sel(name=links) * sign).sum() >= 0, name=f"{name}_inverter")
 
 
 CONSTRAINT_FAMILIES = (
@@ -242,7 +242,7 @@ def solve(n: pypsa.Network, inputs: PlanInputs) -> pypsa.Network:
     """Solve with HiGHS; raise :class:`InfeasibleError` if the solver finds no optimum."""
     create_model(n, inputs)
     with _quiet_stdout():
-        status, condition = n.optimize.solve_model(solver_name="highs", io_api="direct", **SOLVER_OPTIONS)
+        status, condition = n.optimize.solve_model(solver_name="highs", io_api="lp", progress=False, **SOLVER_OPTIONS)
     if status != "ok":
         raise InfeasibleError(f"the supply model has no solution (solver: {status}, {condition}); relax constraints.co2_cap_t_per_year or constraints.carbon_free_share")
     return n
