@@ -87,3 +87,30 @@ def test_dispatch_as_parquet_matches_the_csv_layout(cli, tmp_path):
     frame = pd.read_parquet(path)
     assert len(frame) == 8760 and "load_mw" in frame and (frame >= 0).all().all()
     assert not list(tmp_path.glob(".*tmp*"))  # the temporary file was renamed, not left behind
+
+
+def test_on_site_gas_bridges_until_the_grid_connection_arrives():
+    from gigawatt import load_scenario
+    from gigawatt.power.plan import plan_power
+
+    # cheap grid power that only arrives in 2031 (the catalog's 60-month interconnection lead time)
+    scenario = load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", ["grid.price_usd_per_mwh=30"])
+    plan = plan_power(scenario, online_by="2027-06", segments=730)
+    bridge = plan.bridge
+    assert bridge is not None and bridge["until"] == "2031-01" and bridge["until_set_by"] == "grid_import"
+    assert plan.online_date <= "2027-06" and bridge["online_date"] == plan.online_date
+    assert plan.capacity_mw["grid_import"] > 0
+    for tech, mw in bridge["capacity_mw"].items():  # what the bridge built stays in the long-run plan
+        assert plan.capacity_mw[tech] >= mw - 1e-3
+    assert sum(bridge["capacity_mw"].values()) >= float(plan.dispatch["load_mw"].max()) - 1e-3  # it serves the peak alone
+    unbridged = plan_power(scenario, segments=730)
+    assert unbridged.bridge is None and unbridged.online_date == "2031-01"
+
+
+@pytest.mark.parametrize(
+    ("month", "fragment"),
+    [("2027-13", "not a month"), ("2026-02", "no supply option can be energised by then")],
+)
+def test_online_by_mistakes_exit_2(cli, month, fragment):
+    result = cli("plan", str(EXAMPLES / "west-texas-grid-gas.yaml"), "--online-by", month)
+    assert result.code == 2 and fragment in result.err, result.err

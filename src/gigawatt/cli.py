@@ -329,6 +329,9 @@ def _print_plan(name: str, p: Any) -> None:
         rows.append(("power cost per accelerator-hour", f"{p.power_cost_usd_per_accelerator_hour:,.3f} USD", ""))
         rows.append(("all-in cost per delivered accelerator-hour", f"{p.cost_usd_per_delivered_accelerator_hour:,.3f} USD",
                      f"{b.get('cost_usd_per_delivered_accelerator_hour', float('nan')):,.3f} USD"))
+    if p.bridge:
+        built = ", ".join(f"{t} {mw:,.0f} MW" for t, mw in p.bridge["capacity_mw"].items() if mw > 0)
+        rows.append((f"bridge until {p.bridge['until']} ({p.bridge['until_set_by']})", f"{built}; {p.bridge['lcoe_usd_per_mwh']:,.1f} USD/MWh", ""))
     if p.curtailed_energy_mwh > 0:
         rows.append(("compute given up (capping, pausing)", f"{p.curtailed_compute_share:.2%} ({p.curtailed_energy_mwh / 1e3:,.0f} GWh)", ""))
     for tech, mw in p.capacity_mw.items():

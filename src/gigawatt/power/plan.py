@@ -25,6 +25,7 @@ GRID = "grid_import"
 DIESEL = "diesel_backup"
 MONTHS_PER_YEAR = 12
 M2_PER_KM2 = 1e6
+BRIDGE_KEYS = ("lcoe_usd_per_mwh", "capacity_mw", "storage_mwh", "annual_cost_usd", "co2_t_per_year", "online_date")
 BASELINE_KEYS = (
     "lcoe_usd_per_mwh", "capacity_mw", "storage_mwh", "annual_cost_usd", "co2_t_per_year", "co2_g_per_kwh",
     "carbon_free_share", "unserved_energy_mwh", "online_date", "online_date_set_by",
@@ -182,30 +183,20 @@ def _solve_plan(scenario: Scenario, inputs: PlanInputs) -> PowerPlan:
 def plan_power(scenario: Scenario, online_by: str | None = None, segments: int | None = None) -> PowerPlan:
     """Optimise the site's supply and solve a grid-only baseline beside it.
 
-    ``online_by`` (YYYY-MM) keeps only options that can be energised by then: the cheapest plan that is
-    fully online by that month. ``segments`` (screening mode) solves plan and baseline on that many
+    ``online_by`` (YYYY-MM): the load must be served from that month. Options that arrive later (the grid
+    connection, say) join the long-run plan, and a bridge built from what is available by then carries
+    the load until they do (see :func:`_bridged_plan`). ``segments`` (screening mode) solves plan and baseline on that many
     chronological time segments instead of every hour (:func:`gigawatt.power.aggregate.aggregate`): faster,
     with a cost error that ``benchmarks/plan_site.py`` reports. A plan that leaves load unserved raises
     :class:`InfeasibleError` saying in which hours and by how much.
     """
     sizing = size(scenario)
     inputs = plan_inputs(scenario, sizing)
-    if online_by is not None:
-        if not re.fullmatch(MONTH_PATTERN, online_by):
-            raise ScenarioError(f"--online-by: '{online_by}' is not a month; write YYYY-MM, e.g. 2027-06")
-        months = {t: available_month(scenario, t, o) for t, o in inputs.options.items()}
-        if not any(m <= online_by for m in months.values()):
-            earliest = min(months, key=months.get) if months else "none"
-            raise InfeasibleError(f"--online-by {online_by}: no supply option can be energised by then (earliest: {earliest} in {months.get(earliest)}); choose a later month")
-        inputs = replace(inputs, options={t: o for t, o in inputs.options.items() if months[t] <= online_by})
     if segments is not None:
         from gigawatt.power.aggregate import aggregate
 
         inputs = aggregate(inputs, segments)  # the baseline below is built from these too
-    plan = _solve_plan(scenario, inputs)
-    missing = shortfall(plan)
-    if missing:
-        raise InfeasibleError(f"supply: {missing}; raise grid.import_mw or supply.limits.<id>.max_mw, allow more technologies or a later --online-by")
+    plan = _bridged_plan(scenario, inputs, online_by) if online_by is not None else _served_plan(scenario, inputs)
     table = catalog.technologies().set_index("technology", drop=False)
     grid_only = {GRID: supply_option(
         table.loc[GRID], float(sizing.assumptions["discount_rate"].value),
@@ -218,6 +209,42 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     ))
     baseline = _with_cluster_costs(baseline, sizing)
     return replace(_with_cluster_costs(plan, sizing), baseline={k: getattr(baseline, k) for k in BASELINE_KEYS})
+
+
+def _served_plan(scenario: Scenario, inputs: PlanInputs, why: str = "supply") -> PowerPlan:
+    """The cheapest plan, or :class:`InfeasibleError` saying where it cannot serve the load."""
+    plan = _solve_plan(scenario, inputs)
+    missing = shortfall(plan)
+    if missing:
+        raise InfeasibleError(f"{why}: {missing}; raise grid.import_mw or supply.limits.<id>.max_mw, allow more technologies or a later --online-by")
+    return plan
+
+
+def _bridged_plan(scenario: Scenario, inputs: PlanInputs, online_by: str) -> PowerPlan:
+    """Serve the load from ``online_by``: a bridge plan from the options available by then, and the long-run
+    plan that keeps what the bridge built (its capacity is a floor: sunk, and still paid for) and adds what
+    arrives later. Solved in that order (myopic, like a staged build), not as one joint optimisation."""
+    if not re.fullmatch(MONTH_PATTERN, online_by):
+        raise ScenarioError(f"--online-by: '{online_by}' is not a month; write YYYY-MM, e.g. 2027-06")
+    months = {t: available_month(scenario, t, o) for t, o in inputs.options.items()}
+    early = {t: o for t, o in inputs.options.items() if months[t] <= online_by}
+    if not early:
+        earliest = min(months, key=months.get) if months else "none"
+        raise InfeasibleError(f"--online-by {online_by}: no supply option can be energised by then (earliest: {earliest} in {months.get(earliest)}); choose a later month")
+    bridge = _served_plan(scenario, replace(inputs, options=early), why=f"--online-by {online_by}: the options available by then")
+    if len(early) == len(inputs.options):
+        return bridge
+    kept = {t: replace(o, min_mw=max(o.min_mw, bridge.capacity_mw.get(t, 0.0))) if t in early else o for t, o in inputs.options.items()}
+    plan = _served_plan(scenario, replace(inputs, options=kept))
+    late = {t: months[t] for t, mw in plan.capacity_mw.items() if mw > 0 and t not in early}
+    if not late:
+        return replace(plan, online_date=bridge.online_date, online_date_set_by=bridge.online_date_set_by)
+    until = max(late, key=late.get)
+    summary = {k: getattr(bridge, k) for k in BRIDGE_KEYS}
+    return replace(
+        plan, online_date=bridge.online_date, online_date_set_by=bridge.online_date_set_by,
+        bridge={**summary, "until": late[until], "until_set_by": until},
+    )
 
 
 def _with_cluster_costs(plan: PowerPlan, sizing: ClusterSizing) -> PowerPlan:
