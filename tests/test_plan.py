@@ -114,3 +114,26 @@ def test_on_site_gas_bridges_until_the_grid_connection_arrives():
 def test_online_by_mistakes_exit_2(cli, month, fragment):
     result = cli("plan", str(EXAMPLES / "west-texas-grid-gas.yaml"), "--online-by", month)
     assert result.code == 2 and fragment in result.err, result.err
+
+
+def test_an_hourly_pue_scales_the_it_load_hour_by_hour(tmp_path):
+    from gigawatt import load_scenario
+    from gigawatt.compute import size
+    from gigawatt.power.plan import plan_inputs
+
+    scenario = load_scenario(EXAMPLES / "west-texas-offgrid.yaml")
+    flat = plan_inputs(scenario).load_mw
+    index = flat.index
+    pue = np.where(index.month.isin([6, 7, 8]), 1.35, 1.10)  # hot summers cost more cooling
+    path = tmp_path / "pue.csv"
+    pd.DataFrame({"timestamp": index, "pue": pue}).to_csv(path, index=False)
+    hourly = plan_inputs(load_scenario(EXAMPLES / "west-texas-offgrid.yaml", [f"site.pue_csv={path}"])).load_mw
+    it_mw = flat / size(scenario).pue
+    assert np.allclose(hourly.to_numpy(), it_mw.to_numpy() * pue)
+    assert hourly[index.month == 7].mean() > flat[index.month == 7].mean()
+    bad = tmp_path / "bad.csv"
+    pd.DataFrame({"timestamp": index, "pue": np.where(index.hour == 3, 0.9, 1.2)}).to_csv(bad, index=False)
+    from gigawatt.errors import ScenarioError
+
+    with pytest.raises(ScenarioError, match="site.pue_csv"):
+        plan_inputs(load_scenario(EXAMPLES / "west-texas-offgrid.yaml", [f"site.pue_csv={bad}"]))

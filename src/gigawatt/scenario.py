@@ -87,6 +87,7 @@ class Site(_Strict):
     workload: Literal["training", "inference", "mixed"] = Field(default="training", description="Shape of the hourly load")
     seed: int = Field(default=0, ge=0, description="Seed of the synthetic series (same seed, same series)")
     load_csv: str | None = Field(default=None, description="Hourly facility load, MW (timestamp,value CSV); replaces the synthetic load")
+    pue_csv: str | None = Field(default=None, description="Hourly PUE, ratio 1..3 (CSV, e.g. from a cooling model driven by outdoor temperature); scales the synthetic IT load hour by hour instead of the annual PUE")
     solar_csv: str | None = Field(default=None, description="Hourly PV output per MW AC, ratio 0..1 (CSV); replaces the pvlib series")
     wind_csv: str | None = Field(default=None, description="Hourly wind output per MW, ratio 0..1 (CSV); replaces the synthetic series")
 

@@ -83,6 +83,10 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
         load = profiles.read_series_csv(site.load_csv, index, name="site.load_csv", lower=0.0)
     else:
         load = profiles.load_profile(index, sizing.facility_power_mw, sizing.average_power_mw, site.workload, seed=site.seed)
+        if site.pue_csv:
+            # the IT load times the hour's PUE (cooling works harder in hot hours) instead of the annual PUE
+            pue = profiles.read_series_csv(site.pue_csv, index, name="site.pue_csv", lower=1.0, upper=3.0)
+            load = (load / sizing.pue * pue).rename(load.name)
     table = _technology_rows(scenario)
     discount_rate = float(sizing.assumptions["discount_rate"].value)
     options = _options(scenario, discount_rate, table)
