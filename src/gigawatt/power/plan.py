@@ -212,7 +212,9 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
         reserve_margin=None, flexibility=None, capex_budget_usd=None, land_m2=None,
     ))
     baseline = _with_cluster_costs(baseline, sizing)
-    return replace(_with_cluster_costs(plan, sizing), baseline={k: getattr(baseline, k) for k in BASELINE_KEYS})
+    return replace(
+        _with_cluster_costs(plan, sizing), baseline={k: getattr(baseline, k) for k in BASELINE_KEYS}, screening_segments=segments,
+    )
 
 
 def _served_plan(scenario: Scenario, inputs: PlanInputs, why: str = "supply") -> PowerPlan:
