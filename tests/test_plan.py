@@ -137,3 +137,10 @@ def test_an_hourly_pue_scales_the_it_load_hour_by_hour(tmp_path):
 
     with pytest.raises(ScenarioError, match="site.pue_csv"):
         plan_inputs(load_scenario(EXAMPLES / "west-texas-offgrid.yaml", [f"site.pue_csv={bad}"]))
+
+
+def test_plot_writes_a_png(cli, tmp_path):
+    path = tmp_path / "plan.png"
+    result = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--screening", "365", "--plot", str(path))
+    assert result.code == 0, result.err
+    assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000

@@ -31,12 +31,16 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
 
     dispatch = plan.dispatch
     sources = [c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
+    charges = [c for c in dispatch.columns if c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
     hardest, typical = _weeks(dispatch)
     fig, axes = plt.subplots(1, 3, figsize=(18, 5), gridspec_kw={"width_ratios": [2, 2, 1]})
     for ax, week, label in ((axes[0], hardest, "hardest week"), (axes[1], typical, "typical week")):
         hours = range(len(week))
         ax.stackplot(hours, *(week[c].to_numpy() for c in sources), labels=[c.removesuffix("_mw") for c in sources], alpha=0.85)
+        for c in charges:  # charging is a use: drawn below zero, so the stack above matches load + charging
+            ax.fill_between(hours, -week[c].to_numpy(), 0.0, alpha=0.6, label=c.removesuffix("_mw"))
         ax.plot(hours, week["load_mw"].to_numpy(), color="black", linewidth=1.5, label="load")
+        ax.axhline(0.0, color="grey", linewidth=0.5)
         ax.set_title(f"{label} from {week.index[0]:%d %b}")
         ax.set_xlabel("hour of week")
         ax.set_ylabel("MW")
