@@ -4,13 +4,9 @@
 
 CF.csv defaults to ../shared/data/us-hourly-cf-era5/us_top25pct_hourly_cf_2010_2020.csv beside the repo
 (US-average hourly capacity factors of the best 25% of ERA5 cells, UTC; see its SOURCE.md). The default
-case is the off-grid West Texas campus with solar, wind and aeroderivative gas turbines, 70% carbon-free
-energy, and a value of lost load of 1,000,000 USD/MWh so that every year serves every hour:
-the gas capacity built is then the firm supply the weather year needs (no reserve-margin rule).
-No battery by default: the model (power/build.py, as of this script) charges a battery's power capital
-on its charge link only and leaves the discharge link's MW free and untied to it, so a battery with a
-~10 MW charger can discharge ~330 MW and shaves the firm need for nothing; add it with
---technologies "[utility_pv, onshore_wind, battery_li_ion, gas_ct_aero]" once the two are tied.
+case is the off-grid West Texas campus with solar, wind, batteries and aeroderivative gas turbines, 70%
+carbon-free energy, every hour served (as ``gigawatt plan`` requires): the gas capacity built is then the
+firm supply the weather year needs (no reserve-margin rule).
 Hours are shifted from UTC to the site's standard time (round(longitude / 15) hours).
 """
 
@@ -18,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -29,8 +26,8 @@ from gigawatt.weather_years import read_era5_cf, standard_offset_hours, summary,
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CSV = ROOT.parent / "shared" / "data" / "us-hourly-cf-era5" / "us_top25pct_hourly_cf_2010_2020.csv"
 DEFAULT_SCENARIO = ROOT / "examples" / "west-texas-offgrid.yaml"
-DEFAULT_TECHNOLOGIES = "[utility_pv, onshore_wind, gas_ct_aero]"
-DEFAULT_SETTINGS = ["constraints.carbon_free_share=0.7", "constraints.value_of_lost_load_usd_per_mwh=1000000"]
+DEFAULT_TECHNOLOGIES = "[utility_pv, onshore_wind, battery_li_ion, gas_ct_aero]"
+DEFAULT_SETTINGS = ["constraints.carbon_free_share=0.7"]
 
 
 def main() -> None:
@@ -46,7 +43,7 @@ def main() -> None:
     if args.years:
         years_cf = {int(y): years_cf[int(y)] for y in args.years.split(",")}
     scenario = load_scenario(args.scenario, [f"supply.technologies={args.technologies}", *DEFAULT_SETTINGS, *args.overrides])
-    inputs = plan_inputs(scenario)
+    inputs = replace(plan_inputs(scenario), value_of_lost_load_usd_per_mwh=None)  # serve every hour
     offset = standard_offset_hours(scenario.site.longitude)
     start = time.perf_counter()
     frame = weather_year_plans(inputs, years_cf, utc_offset_hours=offset)

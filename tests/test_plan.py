@@ -144,3 +144,31 @@ def test_plot_writes_a_png(cli, tmp_path):
     result = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--screening", "365", "--plot", str(path))
     assert result.code == 0, result.err
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and path.stat().st_size > 20_000
+
+
+def test_a_measured_sky_from_csv_replaces_the_synthetic_one(tmp_path):
+    from gigawatt import load_scenario
+    from gigawatt.errors import ScenarioError
+    from gigawatt.power.plan import plan_inputs
+    from gigawatt.profiles import hourly_index, solar_cf
+
+    index = hourly_index(2025)
+    hour = index.hour.to_numpy()
+    sky = pd.DataFrame({"ghi": np.clip(900 * np.sin((hour - 6) / 12 * np.pi), 0, None), "temp_air": 25.0}, index=index)
+    path = tmp_path / "sky.csv"
+    sky.rename_axis("timestamp").to_csv(path)
+    scenario = load_scenario(EXAMPLES / "west-texas-offgrid.yaml", [f"site.irradiance_csv={path}"])
+    measured = plan_inputs(scenario).capacity_factor["utility_pv"]
+    expected = solar_cf(index, scenario.site.latitude, scenario.site.longitude, irradiance=sky)
+    assert np.allclose(measured.to_numpy(), expected.to_numpy())
+    synthetic = plan_inputs(load_scenario(EXAMPLES / "west-texas-offgrid.yaml")).capacity_factor["utility_pv"]
+    assert not np.allclose(measured.to_numpy(), synthetic.to_numpy())
+    sky.rename(columns={"ghi": "GHI_kw"}).rename_axis("timestamp").to_csv(path)
+    with pytest.raises(ScenarioError, match="site.irradiance_csv"):
+        plan_inputs(load_scenario(EXAMPLES / "west-texas-offgrid.yaml", [f"site.irradiance_csv={path}"]))
+
+
+def test_plan_says_which_series_are_synthetic(offgrid):
+    data, _ = offgrid
+    assert data["series"]["load"].startswith("synthetic")
+    assert data["series"]["utility_pv"].startswith("synthetic") and "pvlib" in data["series"]["utility_pv"]

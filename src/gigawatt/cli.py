@@ -342,6 +342,8 @@ def _print_plan(name: str, p: Any) -> None:
     for row in rows:
         table.add_row(*row)
     console.print(table)
+    for name, source in p.series.items():
+        console.print(f"  {name}: {source}", style="dim", highlight=False)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -15,6 +15,7 @@ Solar geometry is therefore evaluated at the middle of each hour.
 - :func:`wind_cf` — output per MW of a generic IEC class II turbine under a seeded wind-speed process,
   calibrated to a mean capacity factor.
 - :func:`read_series_csv` — a user's hourly CSV, validated, on the index (it replaces a synthetic series).
+- :func:`read_irradiance_csv` — measured irradiance (NSRDB, PVGIS, renewables.ninja exports) for :func:`solar_cf`.
 - :func:`time_of_use` — an hourly price from a time-of-use table (months, hours of day, weekdays).
 """
 
@@ -103,6 +104,21 @@ WIND_SEASONAL_AMPLITUDE = 0.12  # ± share of speed over a year (≈ +15% / -35%
 WIND_SEASONAL_PEAK_DAY = 30.0  # day of year of the windiest season (winter–spring; summer minimum)
 WIND_SCALE_GRID = np.geomspace(0.05, 6.0, 240)  # speed multipliers searched for the reachable CF range
 CALIBRATION_TOLERANCE = 0.005  # calibrated means are within 0.5% of their targets (the brief)
+
+IRRADIANCE_COLUMNS = ("ghi", "dni", "dhi", "temp_air")  # W/m2, W/m2, W/m2, °C; ghi required
+
+
+def read_irradiance_csv(path: str | Path, index: pd.DatetimeIndex, *, name: str) -> pd.DataFrame:
+    """Hourly irradiance from a CSV with a time column and ``ghi`` (W/m2), optionally ``dni`` and ``dhi``
+    (W/m2) and ``temp_air`` (°C), on ``index`` (rules and errors as :func:`read_series_csv`)."""
+    frame = {"ghi": read_series_csv(path, index, column="ghi", name=name, lower=0.0, upper=2000.0)}
+    header = [str(c).strip() for c in pd.read_csv(path, nrows=0).columns]
+    for column in IRRADIANCE_COLUMNS[1:]:
+        if column in header:
+            limits = (-90.0, 70.0) if column == "temp_air" else (0.0, 2000.0)
+            frame[column] = read_series_csv(path, index, column=column, name=name, lower=limits[0], upper=limits[1])
+    return pd.DataFrame(frame, index=index)
+
 
 # --- time-of-use tables ----------------------------------------------------------------------------------
 
@@ -543,6 +559,21 @@ def wind_cf(index: pd.DatetimeIndex, mean_cf: float = 0.35, *, seed: int = 0) ->
                          f"{scale * IEC_CLASS_II_MEAN_SPEED_M_PER_S:.2f} m/s, calibrated to CF {target:g}")
     out.attrs["mean_speed_m_per_s"] = float(scale * base.mean())
     return out
+
+
+IRRADIANCE_COLUMNS = ("ghi", "dni", "dhi", "temp_air")  # W/m2, W/m2, W/m2, °C; ghi required
+
+
+def read_irradiance_csv(path: str | Path, index: pd.DatetimeIndex, *, name: str) -> pd.DataFrame:
+    """Hourly irradiance from a CSV with a time column and ``ghi`` (W/m2), optionally ``dni`` and ``dhi``
+    (W/m2) and ``temp_air`` (°C), on ``index`` (rules and errors as :func:`read_series_csv`)."""
+    frame = {"ghi": read_series_csv(path, index, column="ghi", name=name, lower=0.0, upper=2000.0)}
+    header = [str(c).strip() for c in pd.read_csv(path, nrows=0).columns]
+    for column in IRRADIANCE_COLUMNS[1:]:
+        if column in header:
+            limits = (-90.0, 70.0) if column == "temp_air" else (0.0, 2000.0)
+            frame[column] = read_series_csv(path, index, column=column, name=name, lower=limits[0], upper=limits[1])
+    return pd.DataFrame(frame, index=index)
 
 
 # --- time-of-use tables ----------------------------------------------------------------------------------

@@ -88,6 +88,7 @@ class Site(_Strict):
     seed: int = Field(default=0, ge=0, description="Seed of the synthetic series (same seed, same series)")
     load_csv: str | None = Field(default=None, description="Hourly facility load, MW (timestamp,value CSV); replaces the synthetic load")
     pue_csv: str | None = Field(default=None, description="Hourly PUE, ratio 1..3 (CSV, e.g. from a cooling model driven by outdoor temperature); scales the synthetic IT load hour by hour instead of the annual PUE")
+    irradiance_csv: str | None = Field(default=None, description="Hourly measured sky: ghi, optional dni, dhi in W/m2 and temp_air in degrees C (CSV: NSRDB, PVGIS, renewables.ninja); replaces the synthetic sky")
     solar_csv: str | None = Field(default=None, description="Hourly PV output per MW AC, ratio 0..1 (CSV); replaces the pvlib series")
     wind_csv: str | None = Field(default=None, description="Hourly wind output per MW, ratio 0..1 (CSV); replaces the synthetic series")
 

@@ -95,7 +95,10 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
         capacity_factor["utility_pv"] = (
             profiles.read_series_csv(site.solar_csv, index, name="site.solar_csv", lower=0.0, upper=1.0)
             if site.solar_csv
-            else profiles.solar_cf(index, site.latitude, site.longitude, tracking=site.tracking, mean_clearness=site.mean_clearness, seed=site.seed)
+            else profiles.solar_cf(
+                index, site.latitude, site.longitude, tracking=site.tracking, mean_clearness=site.mean_clearness, seed=site.seed,
+                irradiance=profiles.read_irradiance_csv(site.irradiance_csv, index, name="site.irradiance_csv") if site.irradiance_csv else None,
+            )
         )
     if "onshore_wind" in options:
         capacity_factor["onshore_wind"] = (
@@ -196,6 +199,7 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     """
     sizing = size(scenario)
     inputs = plan_inputs(scenario, sizing)
+    series = _series_sources(inputs)
     if segments is not None:
         from gigawatt.power.aggregate import aggregate
 
@@ -213,8 +217,22 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     ))
     baseline = _with_cluster_costs(baseline, sizing)
     return replace(
-        _with_cluster_costs(plan, sizing), baseline={k: getattr(baseline, k) for k in BASELINE_KEYS}, screening_segments=segments,
+        _with_cluster_costs(plan, sizing), baseline={k: getattr(baseline, k) for k in BASELINE_KEYS},
+        series=series, screening_segments=segments,
     )
+
+
+def _series_sources(inputs: PlanInputs) -> dict[str, str]:
+    """Where each hourly series came from, labelled synthetic or data."""
+    named = {"load": inputs.load_mw, **inputs.capacity_factor}
+    if inputs.grid_price_usd_per_mwh is not None:
+        named["grid_price"] = inputs.grid_price_usd_per_mwh
+    if inputs.grid_co2_t_per_mwh is not None:
+        named["grid_co2"] = inputs.grid_co2_t_per_mwh
+    return {
+        name: f"{'synthetic' if s.attrs.get('synthetic', False) else 'data'}: {s.attrs.get('source', 'given')}"
+        for name, s in named.items()
+    }
 
 
 def _served_plan(scenario: Scenario, inputs: PlanInputs, why: str = "supply") -> PowerPlan:

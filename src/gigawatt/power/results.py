@@ -41,6 +41,7 @@ class PowerPlan:
     power_cost_usd_per_accelerator_hour: float | None = None  # supply cost over installed accelerator-hours
     cost_usd_per_delivered_accelerator_hour: float | None = None  # cluster + supply cost over full-speed hours delivered
     baseline: dict[str, Any] | None = None
+    series: dict[str, str] = field(default_factory=dict)  # where each hourly series came from; synthetic ones say so
     screening_segments: int | None = None  # set when solved on time segments rather than every hour
     bridge: dict[str, Any] | None = None  # with --online-by: what serves the load until later options arrive
     # MW, one row an hour (a time-segmented screening run repeats each segment's MW over its hours)
