@@ -105,47 +105,6 @@ WIND_SEASONAL_PEAK_DAY = 30.0  # day of year of the windiest season (winter–sp
 WIND_SCALE_GRID = np.geomspace(0.05, 6.0, 240)  # speed multipliers searched for the reachable CF range
 CALIBRATION_TOLERANCE = 0.005  # calibrated means are within 0.5% of their targets (the brief)
 
-IRRADIANCE_COLUMNS = ("ghi", "dni", "dhi", "temp_air")  # W/m2, W/m2, W/m2, °C; ghi required
-
-
-def read_irradiance_csv(path: str | Path, index: pd.DatetimeIndex, *, name: str) -> pd.DataFrame:
-    """Hourly irradiance from a CSV with a time column and ``ghi`` (W/m2), optionally ``dni`` and ``dhi``
-    (W/m2) and ``temp_air`` (°C), on ``index`` (rules and errors as :func:`read_series_csv`)."""
-    frame = {"ghi": read_series_csv(path, index, column="ghi", name=name, lower=0.0, upper=2000.0)}
-    header = [str(c).strip() for c in pd.read_csv(path, nrows=0).columns]
-    for column in IRRADIANCE_COLUMNS[1:]:
-        if column in header:
-            limits = (-90.0, 70.0) if column == "temp_air" else (0.0, 2000.0)
-            frame[column] = read_series_csv(path, index, column=column, name=name, lower=limits[0], upper=limits[1])
-    return pd.DataFrame(frame, index=index)
-
-
-# --- time-of-use tables ----------------------------------------------------------------------------------
-
-
-def time_of_use(index: pd.DatetimeIndex, periods: list[dict], default: float, *, name: str) -> pd.Series:
-    """Hourly values from a time-of-use table: each period is a dict with ``value``, and optionally
-    ``months`` (1..12), ``hours`` ([start, end) local hours 0..24; start > end wraps past midnight) and
-    ``weekdays_only``. The first period that covers an hour sets it; other hours take ``default``."""
-    index = _check_index(index)
-    values = np.full(len(index), float(default))
-    unset = np.ones(len(index), dtype=bool)
-    for i, period in enumerate(periods):
-        covered = np.ones(len(index), dtype=bool)
-        if period.get("months"):
-            covered &= np.isin(index.month, period["months"])
-        if period.get("hours"):
-            start, end = period["hours"]
-            hour = index.hour
-            covered &= (hour >= start) & (hour < end) if start < end else (hour >= start) | (hour < end)
-        if period.get("weekdays_only"):
-            covered &= index.day_of_week < 5
-        take = covered & unset
-        values[take] = float(period["value"])
-        unset &= ~covered
-    return _series(values, index, name, synthetic=False, source=f"{name}: time-of-use table")
-
-
 # --- user CSV -----------------------------------------------------------------------------------------
 TIMESTAMP_COLUMNS = ("timestamp", "time", "datetime", "date")  # names taken as the time column
 CSV_HEADER_LINES = 1  # data row i (0-based) is file line i + 2
@@ -561,6 +520,7 @@ def wind_cf(index: pd.DatetimeIndex, mean_cf: float = 0.35, *, seed: int = 0) ->
     return out
 
 
+# --- measured irradiance ---------------------------------------------------------------------------------
 IRRADIANCE_COLUMNS = ("ghi", "dni", "dhi", "temp_air")  # W/m2, W/m2, W/m2, °C; ghi required
 
 
@@ -586,7 +546,7 @@ def time_of_use(index: pd.DatetimeIndex, periods: list[dict], default: float, *,
     index = _check_index(index)
     values = np.full(len(index), float(default))
     unset = np.ones(len(index), dtype=bool)
-    for i, period in enumerate(periods):
+    for period in periods:
         covered = np.ones(len(index), dtype=bool)
         if period.get("months"):
             covered &= np.isin(index.month, period["months"])
