@@ -53,6 +53,7 @@ def test_dispatch_csv_balances_every_hour(offgrid):
         (["--set", "supply.technologies=[utilty_pv]"], "unknown technology 'utilty_pv'; did you mean 'utility_pv'"),
         (["--set", "site.latitude=95"], "site.latitude"),
         (["--set", "grid.import_mw=-5"], "grid.import_mw"),
+        (["--set", "supply.limits.grid_import.max_mw=100"], "set that instead"),
     ],
 )
 def test_plan_mistakes_exit_2(cli, args, fragment):

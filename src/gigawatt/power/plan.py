@@ -15,6 +15,7 @@ import pandas as pd
 from gigawatt import catalog, profiles
 from gigawatt.compute import HOURS_PER_YEAR, ClusterSizing, size
 from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.power.aggregate import aggregate
 from gigawatt.power.build import PlanInputs, SupplyOption, build_network, supply_option
 from gigawatt.power.flexibility import Flexibility, flexibility
 from gigawatt.power.results import PowerPlan, read_plan, shortfall
@@ -40,6 +41,8 @@ def _technology_rows(scenario: Scenario) -> pd.DataFrame:
     known = [t for t in table.index if t != GRID]
     for tech in [*scenario.supply.technologies, *scenario.supply.limits]:
         if tech == GRID and tech in scenario.supply.limits:
+            if scenario.supply.limits[GRID].max_mw is not None:
+                raise ScenarioError("supply.limits.grid_import.max_mw: the connection's size is grid.import_mw; set that instead")
             continue
         if tech not in known:
             close = difflib.get_close_matches(tech, known, n=1)
@@ -57,19 +60,23 @@ def _options(scenario: Scenario, discount_rate: float, table: pd.DataFrame) -> d
         if tech == DIESEL:
             override.setdefault("max_hours_per_year", float(assumptions["diesel_max_hours_per_year"]))
         options[tech] = supply_option(table.loc[tech], discount_rate, **override)
-    grid = scenario.grid
-    if grid.import_mw != 0:
-        limits = scenario.supply.limits.get(GRID)
-        options[GRID] = supply_option(
-            table.loc[GRID], discount_rate,
-            max_mw=grid.import_mw,
-            energy_price_usd_per_mwh=grid.price_usd_per_mwh,
-            co2_t_per_mwh=grid.co2_t_per_mwh,
-            # the demand charge is paid on the year's peak import: a cost per MW of grid capacity
-            fom_usd_per_kw_year=grid.demand_charge_usd_per_kw_month * MONTHS_PER_YEAR,
-            **(limits.model_dump(exclude_none=True) if limits else {}),
-        )
+    if scenario.grid.import_mw != 0:
+        options[GRID] = _grid_option(scenario, discount_rate, table, max_mw=scenario.grid.import_mw)
     return options
+
+
+def _grid_option(scenario: Scenario, discount_rate: float, table: pd.DataFrame, max_mw: float | None) -> SupplyOption:
+    """The grid connection: the scenario's price, carbon and demand charge over the catalog's grid_import."""
+    grid, limits = scenario.grid, scenario.supply.limits.get(GRID)
+    override = {
+        "energy_price_usd_per_mwh": grid.price_usd_per_mwh,
+        "co2_t_per_mwh": grid.co2_t_per_mwh,
+        # the demand charge is paid on the year's peak import: a cost per MW of grid capacity
+        "fom_usd_per_kw_year": grid.demand_charge_usd_per_kw_month * MONTHS_PER_YEAR,
+        **(limits.model_dump(exclude_none=True) if limits else {}),
+        "max_mw": max_mw,  # grid.import_mw is the connection's size
+    }
+    return supply_option(table.loc[GRID], discount_rate, **override)
 
 
 def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> PlanInputs:
@@ -201,16 +208,11 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     inputs = plan_inputs(scenario, sizing)
     series = _series_sources(inputs)
     if segments is not None:
-        from gigawatt.power.aggregate import aggregate
-
         inputs = aggregate(inputs, segments)  # the baseline below is built from these too
     plan = _bridged_plan(scenario, inputs, online_by) if online_by is not None else _served_plan(scenario, inputs)
     table = catalog.technologies().set_index("technology", drop=False)
-    grid_only = {GRID: supply_option(
-        table.loc[GRID], float(sizing.assumptions["discount_rate"].value),
-        energy_price_usd_per_mwh=scenario.grid.price_usd_per_mwh, co2_t_per_mwh=scenario.grid.co2_t_per_mwh,
-        fom_usd_per_kw_year=scenario.grid.demand_charge_usd_per_kw_month * MONTHS_PER_YEAR,
-    )}
+    # the baseline buys everything from the grid, without the connection limit (REopt's business as usual)
+    grid_only = {GRID: _grid_option(scenario, float(sizing.assumptions["discount_rate"].value), table, max_mw=None)}
     baseline = _solve_plan(scenario, replace(
         inputs, options=grid_only, co2_cap_t_per_year=None, carbon_free_share=None, carbon_free_share_hourly=None,
         reserve_margin=None, flexibility=None, capex_budget_usd=None, land_m2=None,
