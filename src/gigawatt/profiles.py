@@ -617,8 +617,9 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         i = int(bad[0])
-        raise ScenarioError(f"{where}: line {line(i)}: value {table[value_col].iloc[i]!r} in {value_col!r} is missing or not a "
-                            "number; fill the gap")
+        raw = table[value_col].iloc[i]
+        shown = "empty" if pd.isna(raw) else repr(str(raw))
+        raise ScenarioError(f"{where}: line {line(i)}: value {shown} in {value_col!r} is missing or not a number; fill the gap")
     dup = np.flatnonzero(times.duplicated())
     if dup.size:
         i = int(dup[0])
