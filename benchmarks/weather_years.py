@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CSV = ROOT.parent / "shared" / "data" / "us-hourly-cf-era5" / "us_top25pct_hourly_cf_2010_2020.csv"
 DEFAULT_SCENARIO = ROOT / "examples" / "west-texas-offgrid.yaml"
 DEFAULT_TECHNOLOGIES = "[utility_pv, onshore_wind, battery_li_ion, gas_ct_aero]"
-DEFAULT_SETTINGS = ["constraints.carbon_free_share=0.7"]
+DEFAULT_SETTINGS = ["constraints.carbon_free_share=0.7", "constraints.reserve_margin=null"]
 
 
 def main() -> None:

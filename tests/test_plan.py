@@ -63,7 +63,7 @@ def test_plan_mistakes_exit_2(cli, args, fragment):
 
 def test_a_plan_that_cannot_serve_the_load_is_explained(cli):
     result = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--set", "supply.technologies=[utility_pv, battery_li_ion]",
-                 "--set", "supply.limits.battery_li_ion.max_mw=10")
+                 "--set", "supply.limits.battery_li_ion.max_mw=10", "--set", "constraints.reserve_margin=null")
     assert result.code == 2
     assert "cannot be served" in result.err and "MW short" in result.err
 

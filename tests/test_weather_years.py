@@ -24,6 +24,7 @@ OPTIONS = [
     "constraints.carbon_free_share=0.7",
     # lost load priced above any gas turbine, so each year's firm capacity is what its weather needs
     "constraints.value_of_lost_load_usd_per_mwh=1000000",
+    "constraints.reserve_margin=null",  # no peak-based rule: the firm capacity is what the weather needs
 ]
 YEARS = (2011, 2015, 2018)  # the windiest and sunniest, the calmest and darkest, and a middling year
 RESERVE_YEAR, RESERVE_MARGIN = 2020, 0.1
