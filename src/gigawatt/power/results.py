@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pypsa
 
+from gigawatt.compute import HOURS_PER_YEAR
 from gigawatt.power.build import UNSERVED, PlanInputs
 from gigawatt.power.flexibility import lost_compute_usd
 
@@ -95,7 +96,7 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
     weighted = inputs.snapshot_weightings_h is not None
     # MWh of each snapshot (the MW frame itself when every snapshot is one hour)
     energy_frame = dispatch.mul(inputs.hours_each().to_numpy(), axis=0) if weighted else dispatch
-    hours_share = inputs.modelled_hours / 8760.0  # costs of capacity are per year; scale when fewer hours are modelled
+    hours_share = inputs.modelled_hours / HOURS_PER_YEAR  # costs of capacity are per year; scale when fewer hours are modelled
     capacity: dict[str, float] = {}
     energy: dict[str, float] = {}
     cost: dict[str, float] = {}

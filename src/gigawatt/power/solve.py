@@ -11,6 +11,7 @@ import pandas as pd
 import pypsa
 import xarray as xr
 
+from gigawatt.compute import HOURS_PER_YEAR
 from gigawatt.errors import InfeasibleError
 from gigawatt.power.build import UNSERVED, PlanInputs
 from gigawatt.power.flexibility import CAP_PREFIX, PAUSE
@@ -85,7 +86,7 @@ def define_hours_caps(n: pypsa.Network, inputs: PlanInputs) -> None:
     for name, option in inputs.options.items():
         if option.max_hours_per_year is None or name not in n.generators.index:
             continue
-        hours = option.max_hours_per_year * inputs.modelled_hours / 8760.0
+        hours = option.max_hours_per_year * inputs.modelled_hours / HOURS_PER_YEAR
         n.model.add_constraints(_over_time(n, inputs, p.sel(name=name)) - hours * p_nom.sel(name=name) <= 0, name=f"{name}_hours_cap")
 
 
