@@ -122,5 +122,9 @@ def test_flexibility_defaults_to_the_clusters_cost_per_accelerator_hour():
     from gigawatt.compute import size
 
     flex = plan_inputs(scenario).flexibility
-    assert flex is not None and flex.value_usd_per_accelerator_hour == pytest.approx(size(scenario).cost_usd_per_accelerator_hour)
+    sizing = size(scenario)
+    non_energy_usd = sizing.total_cost_usd_per_year - sizing.opex_breakdown_usd_per_year["energy_usd"]
+    # a paused hour saves its electricity and wastes the rest of what the hour costs
+    assert flex is not None and flex.value_usd_per_accelerator_hour == pytest.approx(non_energy_usd / (sizing.accelerator_count * 8760))
+    assert flex.value_usd_per_accelerator_hour < sizing.cost_usd_per_accelerator_hour
     assert 0.3 < flex.accelerator_share < 1.0 and flex.segments

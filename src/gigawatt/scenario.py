@@ -162,7 +162,7 @@ class Constraints(_Strict):
     capex_budget_usd: float | None = Field(default=None, gt=0, description="Most overnight capital to spend on supply, USD")
     reserve_margin: float | None = Field(default=None, ge=0, le=2, description="Firm capacity (fuelled, contracts, grid, derated by forced outages) above peak load, ratio (e.g. 0.25)")
     flexible_share: float | None = Field(default=None, ge=0, le=1, description="Share of the cluster's annual energy it may give up by power capping or pausing, ratio; default: none (serve all load)")
-    value_of_compute_usd_per_accelerator_hour: float | None = Field(default=None, ge=0, le=1000, description="Value of one full-speed accelerator-hour lost to capping or pausing, USD; default: the cluster's cost per accelerator-hour")
+    value_of_compute_usd_per_accelerator_hour: float | None = Field(default=None, ge=0, le=1000, description="Value of one full-speed accelerator-hour lost to capping or pausing, USD; default: the cluster's cost per accelerator-hour other than electricity")
     power_capping: bool = Field(default=True, description="With flexible_share: cap accelerator power along the catalog's measured curve before pausing")
     value_of_lost_load_usd_per_mwh: float = Field(default=10_000.0, gt=0, le=1e6, description="Penalty on unserved load when a plan cannot serve every hour, used to say where and by how much, USD/MWh")
 

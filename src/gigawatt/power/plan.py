@@ -150,7 +150,7 @@ def _flexibility(scenario: Scenario, sizing: ClusterSizing) -> Flexibility | Non
     assumptions = catalog.assumptions().set_index("name")["value"]
     return flexibility(
         max_share=constraints.flexible_share,
-        value_usd_per_accelerator_hour=sizing.cost_usd_per_accelerator_hour if value is None else value,
+        value_usd_per_accelerator_hour=_cluster_cost_usd_per_accelerator_hour(sizing) if value is None else value,
         accelerator_count=sizing.accelerator_count,
         average_load_mw=sizing.average_power_mw,
         # accelerators' share of the running facility draw: their average power, with cooling (PUE), over the facility's
@@ -273,12 +273,19 @@ def _bridged_plan(scenario: Scenario, inputs: PlanInputs, online_by: str) -> Pow
     )
 
 
+def _cluster_cost_usd_per_accelerator_hour(sizing: ClusterSizing) -> float:
+    """What an installed accelerator-hour costs apart from its electricity (capital, maintenance, staff), USD:
+    what an hour of lost compute wastes, and what the supply plan adds its power cost to."""
+    non_energy_usd = sizing.total_cost_usd_per_year - sizing.opex_breakdown_usd_per_year["energy_usd"]
+    return non_energy_usd / (sizing.accelerator_count * HOURS_PER_YEAR)
+
+
 def _with_cluster_costs(plan: PowerPlan, sizing: ClusterSizing) -> PowerPlan:
     """Add the supply cost per accelerator-hour and the all-in cost per full-speed accelerator-hour delivered."""
     # costs cover the modelled hours (capital prorated), so divide by those hours
     hours = len(plan.dispatch)
     accelerator_hours = sizing.accelerator_count * hours
-    cluster_usd = (sizing.total_cost_usd_per_year - sizing.opex_breakdown_usd_per_year["energy_usd"]) * hours / HOURS_PER_YEAR
+    cluster_usd = _cluster_cost_usd_per_accelerator_hour(sizing) * accelerator_hours
     return replace(
         plan,
         power_cost_usd_per_accelerator_hour=plan.annual_cost_usd / accelerator_hours,
