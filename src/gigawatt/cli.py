@@ -250,7 +250,7 @@ def plan_command(
     dispatch: Annotated[Optional[Path], typer.Option("--dispatch", help="Write the hourly dispatch (MW, one row an hour) to this CSV, or Parquet if it ends in .parquet")] = None,
     build_only: Annotated[bool, typer.Option("--build-only", help="Build the model without solving (use with --save-lp)")] = False,
     save_lp: Annotated[Optional[Path], typer.Option("--save-lp", help="Write the optimisation model as an LP file")] = None,
-    online_by: Annotated[Optional[str], typer.Option("--online-by", help="Cheapest plan fully energised by this month, YYYY-MM")] = None,
+    online_by: Annotated[Optional[str], typer.Option("--online-by", help="Serve the load from this month, YYYY-MM: supply available by then bridges until later options (the grid) arrive")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: hardest and typical week, cost vs baseline")] = None,
     screening: Annotated[Optional[int], typer.Option("--screening", metavar="SEGMENTS", help="Fast screening: solve on this many chronological time segments (e.g. 2190) instead of every hour")] = None,
     as_json: JsonOption = False,

@@ -54,6 +54,11 @@ class SupplyOption:
     capex_usd_per_mwh: float = 0.0  # overnight storage energy
     land_m2_per_mw: float = 0.0
 
+    @property
+    def carbon_free(self) -> bool:
+        """Generates without CO2 on site (solar, wind, nuclear); grid imports and storage are not sources of it."""
+        return self.co2_t_per_mwh == 0 and self.kind not in ("grid", "storage")
+
 
 @dataclass(frozen=True)
 class PlanInputs:

@@ -134,7 +134,7 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
     lost_usd = lost_compute_usd(energy_frame, flex) if flex else 0.0
     possible_usd = flex.value_usd_per_accelerator_hour * flex.accelerator_count * inputs.modelled_hours if flex else 0.0
     annual = sum(cost.values())
-    clean = [k for k, o in inputs.options.items() if o.co2_t_per_mwh == 0 and o.kind not in ("grid", "storage")]
+    clean = [k for k, o in inputs.options.items() if o.carbon_free]
     drawn_mw = dispatch["load_mw"] - dispatch.filter(regex=r"^flex_").sum(axis=1)
     clean_mw = dispatch[[f"{k}_mw" for k in clean]].sum(axis=1) if clean else pd.Series(0.0, index=dispatch.index)
     # hour by hour, storage passes on clean energy only net of what charged it (as the 24/7 constraint counts it)

@@ -59,7 +59,7 @@ def _flexible_names(n: pypsa.Network) -> list[str]:
 
 
 def _clean_generators(n: pypsa.Network, inputs: PlanInputs) -> list[str]:
-    return [g for g in n.generators.index if g in inputs.options and inputs.options[g].co2_t_per_mwh == 0 and inputs.options[g].kind != "grid"]
+    return [g for g in n.generators.index if g in inputs.options and inputs.options[g].carbon_free]
 
 
 def define_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
