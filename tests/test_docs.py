@@ -10,6 +10,8 @@ import yaml
 
 from conftest import ROOT
 from gigawatt import parse_scenario
+from gigawatt.buildout import simulate
+from gigawatt.scenario import BuildoutScenario
 
 README = (ROOT / "README.md").read_text()
 
@@ -50,7 +52,10 @@ def test_tour_commands_run(cli, monkeypatch, tmp_path, args):
 
 
 def test_readme_scenario_examples_are_valid():
-    sizing, planning = blocks("yaml")
+    sizing, planning, programme = blocks("yaml")
+    programme = parse_scenario(yaml.safe_load(programme), model=BuildoutScenario)
+    assert programme.limits.power[0].lead_months.dist == "lognormal"
+    assert simulate(programme, draws=20).check["probability"] >= 0
     assert parse_scenario(yaml.safe_load(sizing)).cluster.count == 100_000
     plan = parse_scenario(yaml.safe_load(planning))
     assert plan.site is not None and plan.constraints.flexible_share == 0.02

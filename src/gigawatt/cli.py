@@ -81,18 +81,24 @@ _CATALOG_COLUMNS = {
         ("workload", "workload"), ("power_cap_share", "cap / TDP"), ("power_share", "power kept"),
         ("throughput_share", "throughput kept"), ("measured_on", "measured on"),
     ],
+    "roadmap": [("accelerator", "accelerator"), ("available", "volume from"), ("source", "source")],
+    "national_generation": [("country", "country"), ("name", "name"), ("year", "year"), ("generation_twh", "TWh")],
+    "national_growth": [
+        ("country", "country"), ("growth_per_year", "growth/yr"), ("from_year", "from"), ("to_year", "to"), ("source", "source"),
+    ],
 }
 
 
 @app.command("catalog")
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions or power_capping")],
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation or national_growth")],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
     loaders = {
         "accelerators": catalog.accelerators, "technologies": catalog.technologies,
-        "assumptions": catalog.assumptions, "power_capping": catalog.power_capping,
+        "assumptions": catalog.assumptions, "power_capping": catalog.power_capping, "roadmap": catalog.roadmap,
+        "national_generation": catalog.national_generation, "national_growth": catalog.national_growth,
     }
     if table not in loaders:
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")
@@ -344,6 +350,73 @@ def _print_plan(name: str, p: Any) -> None:
     console.print(table)
     for name, source in p.series.items():
         console.print(f"  {name}: {source}", style="dim", highlight=False)
+
+
+# --- buildout --------------------------------------------------------------------------------------
+
+
+@app.command("buildout")
+def buildout_command(
+    file: Annotated[Path, typer.Argument(help="Build-out programme YAML file")],
+    overrides: SetOption = None,
+    draws: Annotated[Optional[int], typer.Option("--draws", help="Monte Carlo draws of the uncertain rates (default: the file's draws, else 0)")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the draws (same seed, same result)")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: capacity, compute and energy, and the binding limit over time")] = None,
+    csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the weekly table to this CSV")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Simulate a build-out programme week by week: capacity online, what holds it back, cost and grid share."""
+    from rich.progress import Progress
+
+    from gigawatt.buildout import simulate
+    from gigawatt.scenario import BuildoutScenario
+
+    scenario = load_scenario(file, overrides or [], model=BuildoutScenario)
+    with Progress(console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("Monte Carlo draws", total=None)
+        result = simulate(scenario, draws=draws, seed=seed, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    if csv:
+        _write_atomically(csv, lambda tmp: result.to_frame().to_csv(tmp, index=False))
+    if plot:
+        from gigawatt.report import plot_buildout
+
+        _write_atomically(plot, lambda tmp: plot_buildout(result, tmp, title=scenario.name))
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        _print_buildout(result)
+
+
+def _print_buildout(r: Any) -> None:
+    draws = "p10_online_gw" in r.periods
+    table = Table(title=f"{r.scenario}: build-out, end of each year (median inputs{f'; P10-P90 of {r.draws:,} draws' if draws else ''})")
+    for column in ("week of", "target GW", "online GW", *(["P10-P90 GW"] if draws else []), "building GW", "accelerators",
+                   "H100e", "TWh/yr", "capex B USD", "revenue needed B USD/yr", "held back by"):
+        table.add_column(column, justify="left" if column in ("week of", "held back by") else "right")
+    for _, row in r.yearly().iterrows():
+        band = [f"{row['p10_online_gw']:,.2f}-{row['p90_online_gw']:,.2f}"] if draws else []
+        table.add_row(
+            row["date"], f"{row['target_gw']:,.2f}", f"{row['online_gw']:,.2f}", *band, f"{row['under_construction_gw']:,.2f}",
+            f"{row['accelerators'] / 1e6:,.2f} M", f"{row['h100_equivalents'] / 1e6:,.2f} M", f"{row['energy_twh_per_year']:,.1f}",
+            f"{row['capex_cumulative_usd'] / 1e9:,.1f}", f"{row['revenue_needed_usd_per_year'] / 1e9:,.1f}", row["binding_limit"],
+        )
+    console.print(table)
+    held = ", ".join(f"{name} {weeks}" for name, weeks in r.binding_weeks.items() if weeks)
+    console.print(f"weeks by what held capacity back: {held}", highlight=False)
+    if r.check:
+        c = r.check
+        line = f"P({c['online_gw']:g} GW online by {c['by']}) = {c['probability']:.0%}"
+        if c.get("statement"):
+            line += f": {c['statement']}"
+        console.print(f"{line}; median date reached: {c['reached_date_median'] or 'not within the run'}", highlight=False)
+    if r.national is not None:
+        view = Table(title=f"national view: {r.country} (generation history and projection)")
+        for column in ("year", "programme TWh", "generation TWh", "share", "share of base-year generation"):
+            view.add_column(column, justify="right")
+        for _, row in r.national.iterrows():
+            view.add_row(str(int(row["year"])), f"{row['demand_twh']:,.1f}", f"{row['generation_twh']:,.0f}",
+                         f"{row['share_of_generation']:.1%}", f"{row['share_of_base_year']:.1%}")
+        console.print(view)
 
 
 def main(argv: list[str] | None = None) -> None:

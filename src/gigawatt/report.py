@@ -61,3 +61,52 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     fig.savefig(path, dpi=100)
     plt.close(fig)
     return path
+
+
+def plot_buildout(result, path: Path | str, title: str = "") -> Path:
+    """Write a PNG of a build-out: capacity online against the target (with the P10-P90 band of the
+    draws), compute and energy, and the limit that held capacity back in each week."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from gigawatt.buildout import LIMITS
+
+    frame = result.periods
+    when = pd.to_datetime(frame["date"])
+    fig, axes = plt.subplots(3, 1, figsize=(11, 10), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1]})
+    ax = axes[0]
+    ax.plot(when, frame["target_gw"], color="black", linestyle="--", label="programme target")
+    ax.plot(when, frame["online_gw"], color="tab:blue", linewidth=2, label="online (median inputs)")
+    ax.plot(when, frame["under_construction_gw"], color="tab:orange", label="under construction")
+    if "p10_online_gw" in frame:
+        ax.fill_between(when, frame["p10_online_gw"], frame["p90_online_gw"], color="tab:blue", alpha=0.2,
+                        label=f"online P10-P90 ({result.draws:,} draws)")
+    ax.set_ylabel("GW at the meter")
+    ax.set_yscale("symlog", linthresh=1.0)
+    ax.legend(loc="upper left", fontsize=8)
+    ax = axes[1]
+    ax.plot(when, frame["h100_equivalents"] / 1e6, color="tab:green", label="H100-equivalents (M)")
+    ax.set_ylabel("M H100-equivalents")
+    twin = ax.twinx()
+    twin.plot(when, frame["energy_twh_per_year"], color="tab:red", label="energy (TWh/yr)")
+    twin.set_ylabel("TWh per year")
+    ax.legend(loc="upper left", fontsize=8)
+    twin.legend(loc="lower right", fontsize=8)
+    ax = axes[2]
+    code = frame["binding_limit"].map({name: i for i, name in enumerate(LIMITS)})
+    colours = plt.get_cmap("tab10")
+    for i, name in enumerate(LIMITS):
+        mask = (code == i).to_numpy()
+        if mask.any():
+            ax.fill_between(when, 0, 1, where=mask, step="post", color=colours(i), label=name)
+    ax.set_yticks([])
+    ax.set_title("what holds capacity back", fontsize=9)
+    ax.legend(loc="upper center", ncol=4, fontsize=7, bbox_to_anchor=(0.5, -0.25))
+    fig.suptitle(title)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path

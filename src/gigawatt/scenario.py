@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
@@ -181,6 +182,210 @@ class Scenario(_Strict):
     constraints: Constraints = Field(default_factory=Constraints, description="Reliability and carbon requirements")
 
 
+# --- build-out programmes (`gigawatt buildout`) ----------------------------------------------------
+
+MAX_BUILDOUT_YEARS = 15
+
+
+def month_start(month: str) -> date:
+    """The first day of a ``YYYY-MM`` month."""
+    year, number = (int(part) for part in month.split("-"))
+    return date(year, number, 1)
+
+
+class Uncertain(_Strict):
+    """A figure that may be uncertain: a plain number, or a distribution that Monte Carlo runs sample.
+
+    ``{dist: triangular, low, mode, high}``, ``{dist: uniform, low, high}`` or ``{dist: lognormal, p10, p90}``
+    (the 10th and 90th percentiles). Runs without draws use the median. Values are in the unit of the
+    field that holds them and may not be negative.
+    """
+
+    dist: Literal["fixed", "triangular", "uniform", "lognormal"] = Field(default="fixed", description="Distribution of the figure")
+    value: float | None = Field(default=None, ge=0, description="The figure when fixed")
+    low: float | None = Field(default=None, ge=0, description="Lowest value (triangular, uniform)")
+    mode: float | None = Field(default=None, ge=0, description="Most likely value (triangular)")
+    high: float | None = Field(default=None, ge=0, description="Highest value (triangular, uniform)")
+    p10: float | None = Field(default=None, gt=0, description="10th percentile (lognormal)")
+    p90: float | None = Field(default=None, gt=0, description="90th percentile (lognormal)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _number(cls, data: Any) -> Any:
+        return {"value": data} if isinstance(data, int | float) and not isinstance(data, bool) else data
+
+    @model_validator(mode="after")
+    def _complete(self) -> Uncertain:
+        needed = {"fixed": ("value",), "triangular": ("low", "mode", "high"), "uniform": ("low", "high"), "lognormal": ("p10", "p90")}[self.dist]
+        given = {name for name in ("value", "low", "mode", "high", "p10", "p90") if getattr(self, name) is not None}
+        if given != set(needed):
+            raise ValueError(f"a {self.dist} figure takes exactly {', '.join(needed)} (got {', '.join(sorted(given)) or 'none'})")
+        if self.dist == "triangular" and not self.low <= self.mode <= self.high:  # type: ignore[operator]
+            raise ValueError(f"triangular needs low <= mode <= high (got {self.low:g}, {self.mode:g}, {self.high:g})")
+        if self.dist == "uniform" and self.low > self.high:  # type: ignore[operator]
+            raise ValueError(f"uniform needs low <= high (got {self.low:g} > {self.high:g})")
+        if self.dist == "lognormal" and self.p10 > self.p90:  # type: ignore[operator]
+            raise ValueError(f"p10 {self.p10:g} is above p90 {self.p90:g}; swap them")
+        return self
+
+    @property
+    def median(self) -> float:
+        """The distribution's median (the figure itself when fixed)."""
+        if self.dist == "fixed":
+            return float(self.value)  # type: ignore[arg-type]
+        if self.dist == "uniform":
+            return (self.low + self.high) / 2  # type: ignore[operator]
+        if self.dist == "lognormal":
+            return float((self.p10 * self.p90) ** 0.5)  # type: ignore[operator]
+        low, mode, high = self.low, self.mode, self.high
+        if high == low:
+            return float(low)  # type: ignore[arg-type]
+        if mode >= (low + high) / 2:  # type: ignore[operator]
+            return float(low + ((high - low) * (mode - low) / 2) ** 0.5)  # type: ignore[operator]
+        return float(high - ((high - low) * (high - mode) / 2) ** 0.5)  # type: ignore[operator]
+
+
+class Rate(_Strict):
+    """A rate in the unit its field names (e.g. GW/week), from ``start`` on, growing by ``growth_per_year``.
+
+    A plain number or distribution stands for ``{value: ...}``. Before ``start`` the rate is zero.
+    """
+
+    value: Uncertain = Field(description="The rate at its start (a number or a distribution)")
+    growth_per_year: float = Field(default=0.0, ge=-0.9, le=20, description="Compound growth of the rate, per year (0.6 = +60%/yr)")
+    start: str | None = Field(default=None, pattern=MONTH_PATTERN, description="First month of the rate, YYYY-MM; default: the scenario start")
+    growth_until: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the rate stops growing and holds, YYYY-MM; default: it keeps growing")
+
+    @model_validator(mode="after")
+    def _order(self) -> Rate:
+        if self.start and self.growth_until and self.growth_until < self.start:
+            raise ValueError(f"growth_until {self.growth_until} is before start {self.start}; give a later month")
+        return self
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bare(cls, data: Any) -> Any:
+        if isinstance(data, int | float) and not isinstance(data, bool) or (isinstance(data, dict) and "dist" in data):
+            return {"value": data}
+        return data
+
+
+class PowerSupply(_Strict):
+    """Power the programme can secure: GW a year of orders or connections, each delivered after a lead time."""
+
+    name: str = Field(min_length=1, description="A label, e.g. 'grid ERCOT' or 'gas turbines'")
+    gw_per_year: Rate = Field(description="GW of supply that can be secured per year (facility power at the meter)")
+    lead_months: Uncertain = Field(default_factory=lambda: Uncertain(value=0), description="Months from order or queue entry to energised supply")
+    secured_gw: Uncertain = Field(default_factory=lambda: Uncertain(value=0), description="GW already secured before the start (connected, or ordered earlier and due), usable from the start")
+
+
+class TargetPoint(_Strict):
+    """The capacity the programme aims to have online by a month: in GW at the meter, or in accelerators."""
+
+    date: str = Field(pattern=MONTH_PATTERN, description="Month, YYYY-MM (the first day of the month)")
+    online_gw: float | None = Field(default=None, ge=0, le=1e6, description="Capacity online, GW at the meter")
+    accelerators: float | None = Field(default=None, gt=0, le=1e12, description="Accelerators (chips) online; converted to GW with the roadmap's generation of that month")
+
+    @model_validator(mode="after")
+    def _one(self) -> TargetPoint:
+        if (self.online_gw is None) == (self.accelerators is None):
+            raise ValueError("give exactly one of online_gw or accelerators")
+        return self
+
+
+class GrowthPath(_Strict):
+    """Capacity online that multiplies by ``multiple`` every ``every_years``, from ``online_gw`` at ``start``."""
+
+    start: str = Field(pattern=MONTH_PATTERN, description="Month the path starts, YYYY-MM")
+    online_gw: float = Field(gt=0, le=1e6, description="Capacity online at the start, GW")
+    multiple: float = Field(gt=1, le=1000, description="Growth multiple over every_years, ratio (10 = tenfold)")
+    every_years: float = Field(gt=0, le=50, description="Years over which capacity grows by multiple")
+    max_gw: float | None = Field(default=None, gt=0, le=1e6, description="Capacity where the path stops growing, GW")
+
+
+class Programme(_Strict):
+    """What the programme aims to bring online (a target path or a growth path) and how long its stages take."""
+
+    target: list[TargetPoint] = Field(default_factory=list, description="Capacity online by month, linear between points, held after the last")
+    growth: GrowthPath | None = Field(default=None, description="Exponential path instead of target points")
+    permits_months: Uncertain = Field(default_factory=lambda: Uncertain(value=0), description="Site selection and permits before construction, months; 0: sites are ready")
+    construction_months: Uncertain | None = Field(default=None, description="Construction to energised building, months; default: catalog buildout_construction_months")
+
+    @model_validator(mode="after")
+    def _path(self) -> Programme:
+        if bool(self.target) == (self.growth is not None):
+            raise ValueError("give either target points or a growth path")
+        months = [point.date for point in self.target]
+        for before, after in zip(months, months[1:]):
+            if after <= before:
+                raise ValueError(f"target dates out of order: {after} follows {before}; list them earliest first")
+        return self
+
+
+class Generation(_Strict):
+    """An accelerator generation on the roadmap: from which month it ships and how many units a quarter."""
+
+    accelerator: str = Field(min_length=1, description="Accelerator or system name from the catalog")
+    available: str = Field(pattern=MONTH_PATTERN, description="First month of volume deliveries, YYYY-MM")
+    units_per_quarter: Rate | None = Field(default=None, description="Catalog units (chips, or racks for rack rows) the programme can get per quarter; default: as many as it needs")
+    accelerator_price_usd: float | None = Field(default=None, gt=0, le=1e8, description="Price of one catalog unit, USD; default: catalog")
+
+
+class Initial(_Strict):
+    """Capacity already online when the simulation starts (not subject to the limits)."""
+
+    online_gw: float = Field(default=0.0, ge=0, le=1e6, description="Capacity online at the start, GW at the meter")
+    accelerator: str = Field(default="H100 SXM", min_length=1, description="Accelerator of the capacity already online")
+
+
+class Limits(_Strict):
+    """What can hold the programme back; a limit left out does not bind."""
+
+    factory_gw_per_week: Rate | None = Field(default=None, description="Capacity the programme can commission (energise and bring up) per week, GW/week")
+    construction_gw: Rate | None = Field(default=None, description="Most capacity under construction at once (labour, cranes, contractors), GW")
+    capital_usd_per_year: Rate | None = Field(default=None, description="Capital available per year, USD/yr; unspent capital carries over")
+    transformers: PowerSupply | None = Field(default=None, description="Large power transformers: GW a year with their lead time; every GW needs them")
+    power: list[PowerSupply] = Field(default_factory=list, description="Supply routes (grid interconnection per region, gas turbines, ...): GW a year each, after its lead time or queue")
+
+
+class TargetCheck(_Strict):
+    """A target to test: the probability that this much capacity is online by the month."""
+
+    online_gw: float = Field(gt=0, le=1e6, description="Capacity online, GW")
+    by: str = Field(pattern=MONTH_PATTERN, description="Month, YYYY-MM (by its first day)")
+
+
+class BuildoutScenario(_Strict):
+    """A build-out programme: what it aims for, the accelerator roadmap, the limits and the country it draws on."""
+
+    name: str = Field(default="buildout", description="A label for reports")
+    description: str | None = Field(default=None, description="Free text for people")
+    start: str = Field(default="2026-01", pattern=MONTH_PATTERN, description="First month simulated, YYYY-MM")
+    end: str = Field(pattern=MONTH_PATTERN, description="Last month simulated, YYYY-MM (at most 15 years after start)")
+    programme: Programme = Field(description="The capacity path the programme aims for and its stage durations")
+    roadmap: list[Generation] = Field(default_factory=list, description="Accelerator generations and their supply; default: catalog roadmap, unlimited")
+    initial: Initial = Field(default_factory=Initial, description="Capacity online at the start")
+    limits: Limits = Field(default_factory=Limits, description="Rates that can hold the programme back")
+    costs: Costs = Field(default_factory=Costs, description="Prices and finance; discount_rate is the return the capital must earn")
+    power_capex_usd_per_kw: float = Field(default=0.0, ge=0, le=50_000, description="Capital for power supply per kW at the meter, USD/kW, paid at construction start; 0: power is bought")
+    load_factor: float | None = Field(default=None, gt=0, le=1, description="Average over peak draw, ratio; default: each generation's catalog average draw")
+    country: str | None = Field(default=None, description="Country whose generation the programme draws on (see `gigawatt catalog national_generation`)")
+    check: TargetCheck | None = Field(default=None, description="Probability of reaching this capacity by this month (with draws)")
+    draws: int = Field(default=0, ge=0, le=1_000_000, description="Monte Carlo draws (0: the median inputs only)")
+    seed: int = Field(default=0, ge=0, description="Random seed of the draws (same seed, same result)")
+
+    @model_validator(mode="after")
+    def _window(self) -> BuildoutScenario:
+        start, end = month_start(self.start), month_start(self.end)
+        if end <= start:
+            raise ValueError(f"end {self.end} is not after start {self.start}; give end later than start")
+        if end.year - start.year + (end.month - start.month) / 12 > MAX_BUILDOUT_YEARS:
+            raise ValueError(f"{self.start} to {self.end} is more than {MAX_BUILDOUT_YEARS} years; shorten it")
+        if self.check and not self.start <= self.check.by <= self.end:
+            raise ValueError(f"check.by {self.check.by} is outside {self.start}..{self.end}")
+        return self
+
+
 def _type_name(annotation: Any) -> str:
     """A readable type: ``float | None``, ``air | liquid``, ``Training``."""
     args = getattr(annotation, "__args__", None)
@@ -197,7 +402,7 @@ def describe_fields(model: type[BaseModel] = Scenario, prefix: str = "") -> list
     for name, field in model.model_fields.items():
         key = f"{prefix}{name}"
         annotation = field.annotation
-        nested = [a for a in getattr(annotation, "__args__", (annotation,)) if isinstance(a, type) and issubclass(a, BaseModel)]
+        nested = [m for m in _nested_models(annotation) if m is not Uncertain]  # a number or a distribution: one row
         if field.is_required():
             default = "required"
         elif field.default_factory is not None or field.default is None:
@@ -206,8 +411,8 @@ def describe_fields(model: type[BaseModel] = Scenario, prefix: str = "") -> list
             default = str(field.default)
         rows.append({"key": key, "type": _type_name(annotation), "default": default, "description": field.description or ""})
         if nested:
-            keyed = getattr(annotation, "__origin__", None) is dict  # e.g. supply.limits.<technology>.max_mw
-            rows.extend(describe_fields(nested[0], f"{key}.<id>." if keyed else f"{key}."))
+            origin = getattr(annotation, "__origin__", None)  # e.g. supply.limits.<technology>.max_mw, roadmap[].accelerator
+            rows.extend(describe_fields(nested[0], f"{key}.<id>." if origin is dict else f"{key}[]." if origin is list else f"{key}."))
     return rows
 
 
@@ -234,22 +439,30 @@ def _line_map(text: str) -> dict[tuple[str, ...], int]:
     return lines
 
 
-def _model_at(path: tuple[str | int, ...]) -> type[BaseModel] | None:
-    """The scenario model that holds the last key of ``path`` (for "did you mean")."""
-    model: type[BaseModel] = Scenario
+def _model_at(path: tuple[str | int, ...], root: type[BaseModel]) -> type[BaseModel] | None:
+    """The model under ``root`` that holds the last key of ``path`` (for "did you mean")."""
+    model: type[BaseModel] = root
     for key in path[:-1]:
+        if isinstance(key, int):  # an item of a list: stay on the list's item model
+            continue
         field = model.model_fields.get(str(key))
         if field is None:
             return None
-        inner = field.annotation
-        candidates = [a for a in getattr(inner, "__args__", (inner,)) if isinstance(a, type) and issubclass(a, BaseModel)]
+        candidates = _nested_models(field.annotation)
         if not candidates:
             return None
         model = candidates[0]
     return model
 
 
-def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: str) -> ScenarioError:
+def _nested_models(annotation: Any) -> list[type[BaseModel]]:
+    """The models inside an annotation such as ``Rate | None`` or ``list[TargetPoint]``."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for a in getattr(annotation, "__args__", ()) for m in _nested_models(a)]
+
+
+def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: str, root: type[BaseModel] = Scenario) -> ScenarioError:
     """Turn pydantic's first error into one line naming the key, its line and the fix."""
     first = error.errors()[0]
     loc = tuple(first["loc"])
@@ -261,7 +474,7 @@ def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: 
             break
     where = f"{origin} line {line}" if line else origin
     if first["type"] == "extra_forbidden":
-        model = _model_at(loc)
+        model = _model_at(loc, root)
         known = list(model.model_fields) if model else []
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
@@ -274,15 +487,18 @@ def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: 
     return ScenarioError(f"{where}: '{key}': {message}{shown}")
 
 
-def parse_scenario(data: Any, *, origin: str = "scenario", lines: dict[tuple[str, ...], int] | None = None) -> Scenario:
-    """Validate a mapping (as read from YAML) into a :class:`Scenario`, or raise :class:`ScenarioError`."""
+def parse_scenario(
+    data: Any, *, origin: str = "scenario", lines: dict[tuple[str, ...], int] | None = None, model: type[BaseModel] = Scenario
+) -> Any:
+    """Validate a mapping (as read from YAML) into ``model`` (a :class:`Scenario` by default), or raise :class:`ScenarioError`."""
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
-        raise ScenarioError(f"{origin}: a scenario must be a mapping of keys (cluster:, costs:, ...), got {kind}")
+        keys = ", ".join(f"{k}:" for k in list(model.model_fields)[:3])
+        raise ScenarioError(f"{origin}: a scenario must be a mapping of keys ({keys} ...), got {kind}")
     try:
-        return Scenario.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as exc:
-        raise _explain(exc, lines or {}, origin) from None
+        raise _explain(exc, lines or {}, origin, model) from None
 
 
 def _parse_override(item: str) -> tuple[list[str], Any]:
@@ -343,11 +559,11 @@ def read_yaml(path: Path | str) -> tuple[Any, dict[tuple[str, ...], int]]:
     return data, _line_map(text)
 
 
-def load_scenario(path: Path | str, overrides: list[str] | None = None) -> Scenario:
-    """Load and validate a YAML scenario file, applying ``dotted.key=value`` overrides first."""
+def load_scenario(path: Path | str, overrides: list[str] | None = None, model: type[BaseModel] = Scenario) -> Any:
+    """Load and validate a YAML scenario file into ``model``, applying ``dotted.key=value`` overrides first."""
     data, lines = read_yaml(path)
     if overrides:
         if not isinstance(data, dict):
             data = {}
         data = apply_overrides(data, overrides)
-    return parse_scenario(data, origin=str(path), lines=lines)
+    return parse_scenario(data, origin=str(path), lines=lines, model=model)

@@ -98,11 +98,38 @@ POWER_CAPPING_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
-_SCHEMAS = {
+NATIONAL_GENERATION_SCHEMA: dict[str, Column] = {
+    "country": Column(str),
+    "name": Column(str),
+    "year": Column(int, min=1985, max=2100),
+    "generation_twh": Column(float, min=0, max=100_000),
+    "source": Column(str),
+}
+
+NATIONAL_GROWTH_SCHEMA: dict[str, Column] = {
+    "country": Column(str),
+    "growth_per_year": Column(float, min=-0.1, max=0.2),
+    "from_year": Column(int, min=2000, max=2100),
+    "to_year": Column(int, min=2000, max=2100),
+    "basis": Column(str),
+    "source": Column(str),
+}
+
+ROADMAP_SCHEMA: dict[str, Column] = {
+    "accelerator": Column(str),
+    "available": Column(str),
+    "notes": Column(str, required=False),
+    "source": Column(str),
+}
+
+_SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
     "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
     "assumptions.csv": (ASSUMPTIONS_SCHEMA, "name"),
     "power_capping.csv": (POWER_CAPPING_SCHEMA, "id"),
+    "national_generation.csv": (NATIONAL_GENERATION_SCHEMA, ("country", "year")),
+    "national_growth.csv": (NATIONAL_GROWTH_SCHEMA, "country"),
+    "roadmap.csv": (ROADMAP_SCHEMA, "accelerator"),
 }
 
 
@@ -110,12 +137,14 @@ def _bad(file: str, row: int, column: str, why: str) -> DataError:
     return DataError(f"{file}: row {row}, column '{column}': {why}")
 
 
-def validate_table(frame: pd.DataFrame, schema: dict[str, Column], key: str, file: str) -> pd.DataFrame:
+def validate_table(
+    frame: pd.DataFrame, schema: dict[str, Column], key: str | tuple[str, ...], file: str
+) -> pd.DataFrame:
     """Check ``frame`` against ``schema`` and return it with typed columns.
 
     Raises :class:`DataError` naming ``file``, the spreadsheet row and the column of the first problem:
     a missing or unexpected column, an empty required cell, a value of the wrong type or out of bounds,
-    or a duplicate key.
+    or a duplicate key. ``key`` is one column or a tuple of columns unique together (``("country", "year")``).
     """
     missing = [c for c in schema if c not in frame.columns]
     if missing:
@@ -155,15 +184,18 @@ def validate_table(frame: pd.DataFrame, schema: dict[str, Column], key: str, fil
             values.append(value)
         out[column] = values
     table = pd.DataFrame(out)
-    keys = table[key].str.casefold()
-    duplicated = keys[keys.duplicated()]
+    columns = [key] if isinstance(key, str) else list(key)
+    labels = table[columns[0]].astype(str)
+    for column in columns[1:]:
+        labels = labels + "-" + table[column].astype(str)
+    duplicated = labels[labels.str.casefold().duplicated()]
     if not duplicated.empty:
         row = int(duplicated.index[0]) + 2
-        raise _bad(file, row, key, f"duplicate '{table[key][duplicated.index[0]]}'")
+        raise _bad(file, row, "+".join(columns), f"duplicate '{duplicated.iloc[0]}'")
     return table
 
 
-def read_table(path: Path | str, schema: dict[str, Column], key: str) -> pd.DataFrame:
+def read_table(path: Path | str, schema: dict[str, Column], key: str | tuple[str, ...]) -> pd.DataFrame:
     """Read and validate a CSV file against ``schema`` (see :func:`validate_table`).
 
     Rows whose field count differs from the header's (an unquoted comma, say) are refused rather than
@@ -189,7 +221,7 @@ def read_table(path: Path | str, schema: dict[str, Column], key: str) -> pd.Data
 
 @cache
 def load_table(name: str) -> pd.DataFrame:
-    """Load one bundled table by file name (``accelerators.csv``, ``technologies.csv``, ``assumptions.csv``)."""
+    """Load one bundled table by file name (``accelerators.csv``, ``national_generation.csv``, ...)."""
     schema, key = _SCHEMAS[name]
     with resources.as_file(resources.files(__package__) / name) as path:
         return read_table(path, schema, key).copy()
@@ -213,6 +245,21 @@ def assumptions() -> pd.DataFrame:
 def power_capping() -> pd.DataFrame:
     """Measured throughput versus power under a GPU power cap, by workload (shares of the uncapped job)."""
     return load_table("power_capping.csv").copy()
+
+
+def national_generation() -> pd.DataFrame:
+    """Yearly electricity generation by country or region (TWh per year), one row per country and year."""
+    return load_table("national_generation.csv").copy()
+
+
+def national_growth() -> pd.DataFrame:
+    """Published growth of electricity generation/demand per country (ratio per year), with its basis."""
+    return load_table("national_growth.csv").copy()
+
+
+def roadmap() -> pd.DataFrame:
+    """Accelerator generations and the first month of their volume deliveries (``YYYY-MM``), oldest first."""
+    return load_table("roadmap.csv").copy()
 
 
 def _names(row: pd.Series) -> list[str]:
