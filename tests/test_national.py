@@ -111,8 +111,8 @@ def test_aschenbrenner_100_gw_for_a_year_is_over_a_fifth_of_us_production():
     demand_twh = 100 * 8760 / 1000  # 100 GW for 8,760 h, GWh → TWh
     frame = share_of_generation(pd.Series({2023: demand_twh}), "USA")
     assert frame["share_of_generation"].iloc[0] > 0.20
-    assert frame["extra_generation_twh"].iloc[0] == pytest.approx(876.0)
-    assert frame["growth_needed"].iloc[0] == pytest.approx(876.0 / us_2023_twh)
+    assert frame["share_of_base_year"].iloc[0] == pytest.approx(876.0 / us_2023_twh)
+    assert frame["beyond_projected_growth_twh"].iloc[0] == pytest.approx(876.0)  # the base year itself
 
 
 # --- projection ---------------------------------------------------------------------------------
@@ -134,11 +134,13 @@ def test_share_columns_and_base_year():
     frame = share_of_generation(pd.Series({2030: 100.0, 2035: 200.0}), "India")
     assert list(frame.columns) == [
         "year", "demand_twh", "generation_twh", "share_of_generation", "generation_base_year_twh",
-        "share_of_base_year", "extra_generation_twh", "growth_needed",
+        "share_of_base_year", "beyond_projected_growth_twh",
     ]
     base = generation_twh("IND", [2023])[2023]
     assert (frame["generation_base_year_twh"] == base).all()
     assert frame["share_of_generation"].iloc[1] < frame["share_of_base_year"].iloc[1]  # generation grows meanwhile
+    growth_2035 = generation_twh("IND", [2035])[2035] - base
+    assert frame["beyond_projected_growth_twh"].iloc[1] == pytest.approx(200.0 - growth_2035)
 
 
 # --- bad input ------------------------------------------------------------------------------------

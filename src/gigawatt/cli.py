@@ -142,9 +142,14 @@ def validate_command(
 
 
 @app.command("schema")
-def schema_command(as_json: JsonOption = False) -> None:
+def schema_command(
+    buildout: Annotated[bool, typer.Option("--buildout", help="Keys of a build-out programme (gigawatt buildout) instead")] = False,
+    as_json: JsonOption = False,
+) -> None:
     """List every scenario key with its type, default and description (units included)."""
-    rows = describe_fields()
+    from gigawatt.scenario import BuildoutScenario
+
+    rows = describe_fields(BuildoutScenario) if buildout else describe_fields()
     if as_json:
         _print_json(rows)
         return
@@ -410,12 +415,14 @@ def _print_buildout(r: Any) -> None:
             line += f": {c['statement']}"
         console.print(f"{line}; median date reached: {c['reached_date_median'] or 'not within the run'}", highlight=False)
     if r.national is not None:
-        view = Table(title=f"national view: {r.country} (generation history and projection)")
-        for column in ("year", "programme TWh", "generation TWh", "share", "share of base-year generation"):
+        base = r.national["generation_base_year_twh"].iloc[0]
+        view = Table(title=f"national view: {r.country} (generation history and projection; base year {base:,.0f} TWh)")
+        for column in ("year", "programme TWh", "generation TWh", "share", "of base-year generation", "TWh beyond projected growth"):
             view.add_column(column, justify="right")
         for _, row in r.national.iterrows():
             view.add_row(str(int(row["year"])), f"{row['demand_twh']:,.1f}", f"{row['generation_twh']:,.0f}",
-                         f"{row['share_of_generation']:.1%}", f"{row['share_of_base_year']:.1%}")
+                         f"{row['share_of_generation']:.1%}", f"{row['share_of_base_year']:.1%}",
+                         f"{row['beyond_projected_growth_twh']:,.0f}")
         console.print(view)
 
 

@@ -120,11 +120,9 @@ def share_of_generation(demand_twh: pd.Series, country: str) -> pd.DataFrame:
     - ``share_of_generation``: demand / generation that year (ratio);
     - ``generation_base_year_twh``: generation in the last historical year (TWh per year);
     - ``share_of_base_year``: demand / base-year generation (ratio);
-    - ``extra_generation_twh``: generation that must be added if the demand is new (= the demand,
-      TWh per year);
-    - ``growth_needed``: growth of the base-year generation needed to serve that new demand alone,
-      (base + demand) / base - 1 = demand / base-year generation (ratio; the same number as
-      ``share_of_base_year``, named for the question it answers).
+    - ``beyond_projected_growth_twh``: generation needed that year beyond what the projection adds
+      after the base year, ``demand - (generation - base)`` (TWh per year; negative when the projected
+      growth alone would cover the demand).
     """
     if not isinstance(demand_twh, pd.Series):
         raise ScenarioError("demand_twh: expected a pandas Series of TWh per year indexed by year")
@@ -146,6 +144,5 @@ def share_of_generation(demand_twh: pd.Series, country: str) -> pd.DataFrame:
     frame["share_of_generation"] = frame["demand_twh"] / frame["generation_twh"]
     frame["generation_base_year_twh"] = base_twh
     frame["share_of_base_year"] = frame["demand_twh"] / base_twh
-    frame["extra_generation_twh"] = frame["demand_twh"]
-    frame["growth_needed"] = frame["demand_twh"] / base_twh
+    frame["beyond_projected_growth_twh"] = frame["demand_twh"] - (frame["generation_twh"] - base_twh)
     return frame

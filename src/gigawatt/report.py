@@ -84,13 +84,12 @@ def plot_buildout(result, path: Path | str, title: str = "") -> Path:
         ax.fill_between(when, frame["p10_online_gw"], frame["p90_online_gw"], color="tab:blue", alpha=0.2,
                         label=f"online P10-P90 ({result.draws:,} draws)")
     ax.set_ylabel("GW at the meter")
-    ax.set_yscale("symlog", linthresh=1.0)
     ax.legend(loc="upper left", fontsize=8)
     ax = axes[1]
     ax.plot(when, frame["h100_equivalents"] / 1e6, color="tab:green", label="H100-equivalents (M)")
     ax.set_ylabel("M H100-equivalents")
     twin = ax.twinx()
-    twin.plot(when, frame["energy_twh_per_year"], color="tab:red", label="energy (TWh/yr)")
+    twin.plot(when, frame["energy_twh_per_year"], color="tab:red", linestyle=":", label="energy (TWh/yr)")
     twin.set_ylabel("TWh per year")
     ax.legend(loc="upper left", fontsize=8)
     twin.legend(loc="lower right", fontsize=8)

@@ -389,8 +389,11 @@ class BuildoutScenario(_Strict):
 def _type_name(annotation: Any) -> str:
     """A readable type: ``float | None``, ``air | liquid``, ``Training``."""
     args = getattr(annotation, "__args__", None)
-    if getattr(annotation, "__origin__", None) is Literal:
+    origin = getattr(annotation, "__origin__", None)
+    if origin is Literal:
         return " | ".join(str(a) for a in args)
+    if origin in (list, dict):
+        return f"{origin.__name__}[{', '.join(_type_name(a) for a in args)}]"
     if args:
         return " | ".join(_type_name(a) for a in args)
     return "None" if annotation is type(None) else getattr(annotation, "__name__", str(annotation))
