@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
+from conftest import shared_file
 
 from gigawatt import DataError, catalog
 from gigawatt.catalog import ASSUMPTIONS_SCHEMA, read_table
@@ -63,3 +65,26 @@ def test_names_and_aliases_are_unambiguous():
     keys = [k for _, row in catalog.accelerators().iterrows() for k in {_key(n) for n in _names(row)}]
     assert len(keys) == len(set(keys))
     assert catalog.accelerator("tpu-v5p")["name"] == "TPU v5p"
+
+
+def test_roadmap_rows_are_catalog_accelerators_in_order():
+    roadmap = catalog.roadmap()
+    months = roadmap["available"].tolist()
+    assert all(len(m) == 7 and m[4] == "-" and 1 <= int(m[5:]) <= 12 for m in months)
+    assert months == sorted(months)
+    for name in roadmap["accelerator"]:
+        assert catalog.accelerator(name)["name"] == name
+
+
+def test_roadmap_volume_months_follow_epoch_release_dates():
+    # Epoch AI ml_hardware release dates: first volume month no earlier than a month before the
+    # release and within a year after it (H100 was announced 2022-09, in volume 2023-03)
+    hardware = pd.read_csv(shared_file("data", "epoch-ai", "ml_hardware.csv")).set_index("Hardware name")
+    checked = 0
+    for _, row in catalog.roadmap().iterrows():
+        released = hardware["Release date"].get(catalog.accelerator(row["accelerator"])["epoch_name"])
+        if isinstance(released, str):
+            gap_days = (pd.Timestamp(f"{row['available']}-01") - pd.Timestamp(released)).days
+            assert -31 <= gap_days <= 366, row["accelerator"]
+            checked += 1
+    assert checked >= 3

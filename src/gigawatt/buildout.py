@@ -420,6 +420,7 @@ def _tables(x: _Inputs, out: dict[str, np.ndarray], dates: pd.DatetimeIndex, sce
         "flop_per_s": per("peak_flop_per_s"),
         "load_factor": load_factor,
         "energy_twh_per_year": online_gw * load_factor * HOURS_PER_YEAR / MW_PER_GW,
+        "capex_usd": np.diff(out["capex_cumulative_usd"][0], prepend=0.0),
         "capex_cumulative_usd": out["capex_cumulative_usd"][0],
         "capex_online_usd": per("it_capex_usd") + per("facility_capex_usd") + online_gw * scenario.power_capex_usd_per_kw * 1e6,
         "revenue_needed_usd_per_year": per("annual_cost_usd"),

@@ -21,6 +21,18 @@ def _weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pick(hardest_end), pick(typical_end)
 
 
+def _save(fig, path: Path | str, title: str) -> Path:
+    """Title, lay out and write a figure as PNG, then free it."""
+    import matplotlib.pyplot as plt
+
+    fig.suptitle(title)
+    fig.tight_layout()
+    path = Path(path)
+    fig.savefig(path, dpi=100)
+    plt.close(fig)
+    return path
+
+
 def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     """Write a PNG: hardest week and typical week stacked by source against the load, and the annual
     cost by item of the plan beside the grid-only baseline."""
@@ -55,12 +67,7 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     axes[2].set_ylabel("M USD per year")
     axes[2].set_title("annual cost")
     axes[2].legend(fontsize=7)
-    fig.suptitle(title)
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return _save(fig, path, title)
 
 
 def plot_buildout(result, path: Path | str, title: str = "") -> Path:
@@ -103,9 +110,4 @@ def plot_buildout(result, path: Path | str, title: str = "") -> Path:
     ax.set_yticks([])
     ax.set_title("what holds capacity back", fontsize=9)
     ax.legend(loc="upper center", ncol=4, fontsize=7, bbox_to_anchor=(0.5, -0.25))
-    fig.suptitle(title)
-    fig.tight_layout()
-    path = Path(path)
-    fig.savefig(path, dpi=100)
-    plt.close(fig)
-    return path
+    return _save(fig, path, title)
