@@ -38,7 +38,7 @@ import pandas as pd
 from gigawatt import catalog, national
 from gigawatt.compute import HOURS_PER_YEAR, size
 from gigawatt.errors import GigawattError, ScenarioError
-from gigawatt.scenario import BuildoutScenario, Generation, PowerSupply, Rate, Scenario, Uncertain, month_start
+from gigawatt.scenario import BuildoutScenario, Generation, Rate, Scenario, Uncertain, month_start
 
 DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = 365.2425 / DAYS_PER_WEEK
@@ -179,13 +179,16 @@ class _RateArrays:
         return secured + np.where(index >= 0, delivered, 0.0)
 
 
-def _rate(rate: Rate, per_weeks: float, start: date, first_week: float, n_weeks: int, rng, n: int) -> _RateArrays:
-    """A :class:`Rate` given per ``per_weeks`` weeks as weekly arrays, starting no earlier than ``first_week``."""
+def _rate(rate: Rate, per_weeks: float, start: date, first_week: float, n_weeks: int, rng, n: int,
+          secured: Uncertain | None = None) -> _RateArrays:
+    """A :class:`Rate` given per ``per_weeks`` weeks as weekly arrays, starting no earlier than ``first_week``,
+    with ``secured`` in hand from the start."""
     begin = max(first_week, _week_index(rate.start, start) if rate.start else 0.0)
     t = np.arange(n_weeks, dtype=float)
     grown = np.clip(t, begin, _week_index(rate.growth_until, start) if rate.growth_until else np.inf) - begin
     profile = np.where(t >= begin, (1.0 + rate.growth_per_year) ** (np.maximum(grown, 0.0) / WEEKS_PER_YEAR), 0.0)
-    return _RateArrays(draw(rate.value, rng, n) / per_weeks, profile)
+    sample = draw(rate.value, rng, n) / per_weeks
+    return _RateArrays(sample, profile, np.broadcast_to(draw(secured, rng, n), sample.shape) if secured else 0.0)
 
 
 @dataclass
@@ -238,11 +241,9 @@ def prepare(scenario: BuildoutScenario, draws: int = 0, seed: int = 0) -> tuple[
 
     limits = scenario.limits
     rate = lambda r, per: _rate(r, per, start, 0.0, n_ext, rng, n) if r else None  # noqa: E731
-    def route(supply: PowerSupply) -> tuple[_RateArrays, np.ndarray]:
-        arrays = _rate(supply.gw_per_year, WEEKS_PER_YEAR, start, 0.0, n_ext, rng, n)
-        lead_weeks = _months_to_weeks(draw(supply.lead_months, rng, n))
-        arrays.secured = np.broadcast_to(draw(supply.secured_gw, rng, n), (n,))
-        return arrays, lead_weeks
+    route = lambda s: (  # noqa: E731
+        _rate(s.gw_per_year, WEEKS_PER_YEAR, start, 0.0, n_ext, rng, n, s.secured_gw), _months_to_weeks(draw(s.lead_months, rng, n))
+    )
 
     available_week = np.array([_week_index(g.available, start) for g in gens])
     chips = [
@@ -281,7 +282,6 @@ def _simulate(x: _Inputs, rows: slice, power_capex_usd_per_mw: float) -> dict[st
     started = np.zeros((n, T))  # cumulative construction starts, GW
     start_limit = np.zeros((n, T), dtype=np.int8)
     installed = np.tile(x.initial_units, (n, 1))  # units by generation, installed base last
-    delivered = np.zeros((n, G))  # units delivered so far (limited generations)
     online = np.zeros(n)  # new GW online
     spent = np.zeros(n)
     out = {k: np.zeros((n, T)) for k in ("online_new_gw", "under_construction_gw", "built_gw", "capex_cumulative_usd")}
@@ -297,8 +297,7 @@ def _simulate(x: _Inputs, rows: slice, power_capex_usd_per_mw: float) -> dict[st
             if x.chips[g] is None:
                 stock[:, g] = np.inf if shipping[g] else 0.0
             else:
-                delivered[:, g] = x.chips[g].cum_at(np.full(n, t), rows)
-                stock[:, g] = delivered[:, g] - installed[:, g]
+                stock[:, g] = x.chips[g].cum_at(np.full(n, t), rows) - installed[:, g]
         room = np.stack([
             x.target_new_gw[t] - online,
             built - online,
