@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 
 import numpy as np
+import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -340,3 +341,13 @@ def test_cli_keeps_an_existing_output_when_the_run_fails(cli, tmp_path):
     table.write_text("old\n")
     assert cli("buildout", TEN_GW, "--set", "country=Atlantis", "--csv", str(table)).code == 2
     assert table.read_text() == "old\n"
+
+
+def test_binding_shares_by_year_sum_to_one_and_count_every_draw():
+    result = simulate(scenario(LIMITED), draws=40, seed=2)
+    shares = result.binding_by_year
+    np.testing.assert_allclose(shares.sum(axis=1), 1.0)
+    assert list(shares.index) == list(range(2026, 2033))
+    # fixed figures: every draw binds like the median run, week for week
+    median = simulate(scenario(LIMITED)).binding_by_year
+    pd.testing.assert_frame_equal(shares, median)

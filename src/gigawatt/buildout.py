@@ -365,6 +365,7 @@ class Buildout:
     periods: pd.DataFrame
     generations: pd.DataFrame
     binding_weeks: dict[str, int]
+    binding_by_year: pd.DataFrame  # share of weeks (over every draw, with draws) each limit held capacity back
     national: pd.DataFrame | None
     country: str | None
     check: dict[str, Any] | None
@@ -395,6 +396,7 @@ class Buildout:
             "periods": self.periods.to_dict(orient="records"),
             "generations": self.generations.to_dict(orient="records"),
             "binding_weeks": self.binding_weeks,
+            "binding_by_year": {str(year): {k: v for k, v in row.items() if v > 0} for year, row in self.binding_by_year.iterrows()},
             "national": national,
             "check": self.check,
             "assumptions": self.assumptions,
@@ -448,12 +450,17 @@ def simulate(scenario: BuildoutScenario, draws: int | None = None, seed: int | N
     nominal, dates = prepare(scenario)
     periods = _tables(nominal, _simulate(nominal, slice(0, 1), power_capex), dates, scenario)
     check = None
+    years = pd.to_datetime(periods["date"]).dt.year
+    binding_weeks = np.stack([(periods["binding_limit"] == name).to_numpy() for name in LIMITS]).astype(float)
     if draws:
         x, _ = prepare(scenario, draws, seed)
         online = np.empty((draws, len(dates)), dtype=np.float32)
+        binding_weeks[:] = 0.0
         for first in range(0, draws, CHUNK_DRAWS):
             rows = slice(first, min(first + CHUNK_DRAWS, draws))
-            online[rows] = _simulate(x, rows, power_capex)["online_new_gw"] + scenario.initial.online_gw
+            out = _simulate(x, rows, power_capex)
+            online[rows] = out["online_new_gw"] + scenario.initial.online_gw
+            binding_weeks += np.stack([(out["binding"] == code).sum(axis=0) for code in range(len(LIMITS))])
             if progress:
                 progress(rows.stop, draws)
         for q in (10, 50, 90):
@@ -471,14 +478,15 @@ def simulate(scenario: BuildoutScenario, draws: int | None = None, seed: int | N
          "supply": "unlimited" if g.supply is None and g.available else ("installed" if not g.available else "limited")}
         for g in nominal.gens
     ])
+    by_year = pd.DataFrame(binding_weeks.T, columns=list(LIMITS)).groupby(years.to_numpy()).sum()
+    by_year = by_year.div(by_year.sum(axis=1), axis=0)
     view = None
     if scenario.country:
-        years = pd.to_datetime(periods["date"]).dt.year
         demand = periods.groupby(years)["energy_twh_per_year"].mean()
         view = national.share_of_generation(demand, scenario.country).reset_index(drop=True)
     return Buildout(
         scenario=scenario.name, periods=periods, generations=gens,
-        binding_weeks={name: int(codes.get(name, 0)) for name in LIMITS}, national=view,
+        binding_weeks={name: int(codes.get(name, 0)) for name in LIMITS}, binding_by_year=by_year, national=view,
         country=scenario.country, check=check, draws=draws, seed=seed,
         assumptions={
             "construction_weeks": int(nominal.construction_weeks[0]), "permit_weeks": int(nominal.permit_weeks[0]),

@@ -406,8 +406,11 @@ def _print_buildout(r: Any) -> None:
             f"{row['capex_cumulative_usd'] / 1e9:,.1f}", f"{row['revenue_needed_usd_per_year'] / 1e9:,.1f}", row["binding_limit"],
         )
     console.print(table)
-    held = ", ".join(f"{name} {weeks}" for name, weeks in r.binding_weeks.items() if weeks)
-    console.print(f"weeks by what held capacity back: {held}", highlight=False)
+    over = f"over {r.draws:,} draws" if draws else "median inputs"
+    console.print(f"what held capacity back, share of weeks ({over}):", highlight=False)
+    for year, row in r.binding_by_year.iterrows():
+        shares = ", ".join(f"{name} {share:.0%}" for name, share in row.sort_values(ascending=False).items() if share >= 0.005)
+        console.print(f"  {year}: {shares}", highlight=False)
     if r.check:
         c = r.check
         line = f"P({c['online_gw']:g} GW online by {c['by']}) = {c['probability']:.0%}"
