@@ -8,7 +8,7 @@ import shlex
 import pytest
 import yaml
 
-from conftest import ROOT
+from conftest import ROOT, shared_file
 from gigawatt import parse_scenario
 from gigawatt.buildout import simulate
 from gigawatt.scenario import BuildoutScenario
@@ -59,3 +59,17 @@ def test_readme_scenario_examples_are_valid():
     assert parse_scenario(yaml.safe_load(sizing)).cluster.count == 100_000
     plan = parse_scenario(yaml.safe_load(planning))
     assert plan.site is not None and plan.constraints.flexible_share == 0.02
+
+
+def test_headroom_commands_run_on_the_shared_data(cli, monkeypatch, tmp_path):
+    section = README.split("## Flexible-load headroom on a grid", 1)[1].split("\n## ", 1)[0]
+    lines = [line for block in blocks("bash", section) for line in block.splitlines() if line.strip()]
+    data = shared_file("data", "eia930-cleaned")
+    assert lines[0] == "D=../shared/data/eia930-cleaned"
+    monkeypatch.chdir(tmp_path)
+    for line in lines[1:]:
+        words = shlex.split(line.replace("$D", str(data)))
+        assert words[0] == "gigawatt"
+        result = cli(*words[1:])
+        assert result.code == 0, result.err
+    assert (tmp_path / "headroom.png").exists() and (tmp_path / "pjm-campus.csv").exists()

@@ -86,12 +86,14 @@ _CATALOG_COLUMNS = {
     "national_growth": [
         ("country", "country"), ("growth_per_year", "growth/yr"), ("from_year", "from"), ("to_year", "to"), ("source", "source"),
     ],
+    "balancing_authorities": [("code", "code"), ("name", "name"), ("utc_offset_hours", "UTC offset h"), ("duke22", "Duke study")],
+    "duke_headroom": [("limit_pct", "limit %"), ("headroom_gw", "GW"), ("curtailment_hours_per_year", "h/yr"), ("mean_event_hours", "event h")],
 }
 
 
 @app.command("catalog")
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation or national_growth")],
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities or duke_headroom")],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
@@ -99,6 +101,7 @@ def catalog_command(
         "accelerators": catalog.accelerators, "technologies": catalog.technologies,
         "assumptions": catalog.assumptions, "power_capping": catalog.power_capping, "roadmap": catalog.roadmap,
         "national_generation": catalog.national_generation, "national_growth": catalog.national_growth,
+        "balancing_authorities": catalog.balancing_authorities, "duke_headroom": catalog.duke_headroom,
     }
     if table not in loaders:
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")
@@ -427,6 +430,136 @@ def _print_buildout(r: Any) -> None:
                          f"{row['share_of_generation']:.1%}", f"{row['share_of_base_year']:.1%}",
                          f"{row['beyond_projected_growth_twh']:,.0f}")
         console.print(view)
+
+
+# --- headroom --------------------------------------------------------------------------------------
+
+
+def _parse_limits(text: str) -> list[float]:
+    try:
+        return [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise ScenarioError(f"--limits '{text}': give percentages separated by commas, e.g. 0.25,0.5,1,5") from None
+
+
+def _parse_years(text: str | None) -> list[int] | None:
+    if not text:
+        return None
+    years: list[int] = []
+    try:
+        for part in text.split(","):
+            first, _, last = part.partition("-")
+            years.extend(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise ScenarioError(f"--years '{text}': give a span or a list, e.g. 2016-2024 or 2018,2020") from None
+    if not years:
+        raise ScenarioError(f"--years '{text}': the span is empty; give e.g. 2016-2024")
+    return years
+
+
+def _parse_threshold(text: str) -> Any:
+    """``seasonal``, a flat MW figure, or a CSV of MW by hour (timestamp, MW)."""
+    from gigawatt import grid
+
+    if text == "seasonal":
+        return text
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    table = grid.read_demand(text)
+    if table.shape[1] != 1:
+        raise ScenarioError(f"--threshold {text}: give one MW column beside the timestamp (found {', '.join(table.columns)})")
+    return table.iloc[:, 0]
+
+
+@app.command("headroom")
+def headroom_command(
+    files: Annotated[list[Path], typer.Argument(help="Hourly demand CSV files (EIA-930 or timestamp + MW columns)")],
+    systems: Annotated[Optional[str], typer.Option("--systems", help="Systems to study, comma-separated (a column, or the prefix of sub-zone columns: PJM sums PJM-*)")] = None,
+    duke22: Annotated[bool, typer.Option("--duke22", help="The 22 balancing authorities of the Duke study")] = False,
+    all_systems: Annotated[bool, typer.Option("--all", help="Every system in the files")] = False,
+    limits: Annotated[str, typer.Option("--limits", help="Curtailment limits, % of the new load's energy, comma-separated")] = "0.25,0.5,1,5",
+    years: Annotated[Optional[str], typer.Option("--years", help="Years to use, e.g. 2016-2024 (default: every whole year in the files)")] = None,
+    threshold: Annotated[str, typer.Option("--threshold", help="seasonal (Duke), a flat MW figure, or a CSV of MW by hour")] = "seasonal",
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG of headroom against the curtailment limit")] = None,
+    csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the table (one row per system and limit) to this CSV")] = None,
+    campus_mw: Annotated[Optional[float], typer.Option("--campus-mw", help="With one system: a campus of this size, MW, for --schedule")] = None,
+    limit: Annotated[float, typer.Option("--limit", help="With --campus-mw: the system's curtailment limit, %")] = 1.0,
+    schedule: Annotated[Optional[Path], typer.Option("--schedule", help="With --campus-mw: write the campus's hourly curtailment and grid availability (CSV)")] = None,
+    heatmap: Annotated[Optional[Path], typer.Option("--heatmap", help="With --campus-mw: write a month x hour heat map of the campus's curtailment (PNG)")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """How much flexible load a grid can take: headroom by curtailment limit, on hourly demand."""
+    from gigawatt import grid
+
+    if sum([bool(systems), duke22, all_systems]) != 1:
+        raise ScenarioError("headroom: choose the systems with one of --systems A,B,..., --duke22 or --all")
+    frames = [grid.read_demand(f) for f in files]
+    names = grid.duke22() if duke22 else grid.areas(frames) if all_systems else [x.strip() for x in systems.split(",") if x.strip()]
+    if campus_mw is not None and len(names) != 1:
+        raise ScenarioError("--campus-mw: name one system with --systems, e.g. --systems PJM")
+    chosen_years, chosen_threshold = _parse_years(years), _parse_threshold(threshold)
+    result = grid.headroom(frames, names, _parse_limits(limits), chosen_years, chosen_threshold)
+    if duke22:
+        result.reference = catalog.duke_headroom().to_dict(orient="records")
+    campus = None
+    if campus_mw is not None:
+        campus = grid.campus_schedule(frames, names[0], campus_mw, limit, chosen_years, chosen_threshold)
+        if schedule:
+            _write_atomically(schedule, lambda tmp: campus.to_csv(tmp, index=False))
+        if heatmap:
+            from gigawatt.report import plot_curtailment_heatmap
+
+            _write_atomically(heatmap, lambda tmp: plot_curtailment_heatmap(campus, tmp))
+    if csv:
+        _write_atomically(csv, lambda tmp: result.to_frame().to_csv(tmp, index=False))
+    if plot:
+        from gigawatt.report import plot_headroom
+
+        _write_atomically(plot, lambda tmp: plot_headroom(result, tmp))
+    if as_json:
+        data = result.to_dict()
+        if campus is not None:
+            data["campus"] = {k: campus.attrs[k] for k in ("system", "campus_mw", "limit_pct", "headroom_mw", "years")} | {
+                "curtailed_mwh_per_year": float(campus["curtailed_mw"].sum()) / len(campus["local_time"].str[:4].unique()),
+                "curtailment_hours_per_year": float((campus["curtailed_mw"] > 0).sum()) / len(campus["local_time"].str[:4].unique()),
+            }
+        _print_json(data)
+    else:
+        _print_headroom(result, campus)
+
+
+def _print_headroom(h: Any, campus: Any) -> None:
+    table = Table(title=f"flexible-load headroom ({h.threshold} threshold): MW that can join if curtailed at each limit")
+    table.add_column("system")
+    table.add_column("peak MW", justify="right")
+    table.add_column("years")
+    for limit in h.limits_pct:
+        table.add_column(f"{limit:g}%: MW (h/yr)", justify="right")
+    for s in [*h.systems, h.total]:
+        cells = [f"{lim['headroom_mw']:,.0f} ({lim['curtailment_hours_per_year']:,.0f})" for lim in s["limits"]]
+        table.add_row(s["name"], f"{s['peak_mw']:,.0f}", s["years"], *cells, style="bold" if s is h.total else None)
+    if h.reference:
+        study = {r["limit_pct"]: r for r in h.reference}
+        cells = [f"{study[lim]['headroom_gw'] * 1e3:,.0f} ({study[lim]['curtailment_hours_per_year']:,.0f})" if lim in study else "-"
+                 for lim in h.limits_pct]
+        table.add_row("Duke study (2016-2024)", "", "", *cells, style="dim")
+    console.print(table)
+    console.print("total hours and event lengths are means over the systems; mean event hours: "
+                  + ", ".join(f"{lim['limit_pct']:g}% {lim['mean_event_hours']:.1f} h" for lim in h.total["limits"]), highlight=False)
+    left_out = {s["name"]: s["years_left_out"] for s in h.systems if s["years_left_out"]}
+    if left_out:
+        partial = sorted({f"{y} ({share:.0%})" for years in left_out.values() for y, share in years.items()})
+        console.print(f"partial years left out (share of hours present): {', '.join(partial)}", highlight=False)
+    if campus is not None:
+        a = campus.attrs
+        years = campus["local_time"].str[:4].nunique()
+        console.print(
+            f"campus {a['campus_mw']:,.0f} MW in {a['system']} (headroom {a['headroom_mw']:,.0f} MW at {a['limit_pct']:g}%, {a['years']}): "
+            f"{(campus['curtailed_mw'] > 0).sum() / years:,.0f} h/yr curtailed, {campus['curtailed_mw'].sum() / years:,.0f} MWh/yr",
+            highlight=False,
+        )
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -111,3 +111,53 @@ def plot_buildout(result, path: Path | str, title: str = "") -> Path:
     ax.set_title("what holds capacity back", fontsize=9)
     ax.legend(loc="upper center", ncol=4, fontsize=7, bbox_to_anchor=(0.5, -0.25))
     return _save(fig, path, title)
+
+
+def plot_headroom(result, path: Path | str, title: str = "flexible-load headroom") -> Path:
+    """Write a PNG: headroom (GW) against the curtailment limit, one line per system and the total."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(13, 5))
+    limits = result.limits_pct
+    for s in sorted(result.systems, key=lambda s: -s["limits"][-1]["headroom_mw"]):
+        axes[0].plot(limits, [lim["headroom_mw"] / 1e3 for lim in s["limits"]], marker="o", linewidth=1, label=s["name"])
+    axes[0].set_xlabel("curtailment limit, % of the new load's energy")
+    axes[0].set_ylabel("headroom, GW")
+    axes[0].set_title("by system")
+    axes[0].legend(fontsize=6, ncol=2)
+    axes[1].plot(limits, [lim["headroom_mw"] / 1e3 for lim in result.total["limits"]], marker="o", color="black", label="this data")
+    if result.reference:
+        axes[1].plot([r["limit_pct"] for r in result.reference], [r["headroom_gw"] for r in result.reference],
+                     marker="s", linestyle="--", color="tab:red", label="Duke study (2025)")
+    for ax in axes:
+        ax.set_xscale("log")
+        ax.minorticks_off()
+        ax.set_xticks(limits, [f"{limit:g}" for limit in limits])
+    axes[1].set_xlabel("curtailment limit, %")
+    axes[1].set_ylabel("total headroom, GW")
+    axes[1].set_title(f"total over {len(result.systems)} systems")
+    axes[1].legend()
+    return _save(fig, path, title)
+
+
+def plot_curtailment_heatmap(schedule: pd.DataFrame, path: Path | str) -> Path:
+    """Write a PNG: the campus's mean curtailment (MW) by month and local hour of day."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    a = schedule.attrs
+    grid = pd.DataFrame({"month": a["month"], "hour": a["hour"], "mw": schedule["curtailed_mw"].to_numpy()})
+    table = grid.pivot_table(index="month", columns="hour", values="mw", aggfunc="mean").reindex(index=range(1, 13), columns=range(24))
+    fig, ax = plt.subplots(figsize=(11, 5))
+    image = ax.imshow(table.to_numpy(), aspect="auto", cmap="magma_r", origin="upper")
+    ax.set_yticks(range(12), ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
+    ax.set_xticks(range(0, 24, 2))
+    ax.set_xlabel("hour of day (local standard time)")
+    fig.colorbar(image, ax=ax, label="mean curtailment, MW")
+    title = f"{a['system']}: {a['campus_mw']:,.0f} MW campus at {a['limit_pct']:g}% ({a['years']})"
+    return _save(fig, path, title)

@@ -122,6 +122,22 @@ ROADMAP_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+BALANCING_AUTHORITIES_SCHEMA: dict[str, Column] = {
+    "code": Column(str),
+    "name": Column(str),
+    "utc_offset_hours": Column(float, min=-12, max=14),
+    "duke22": Column(str, required=False),
+    "source": Column(str),
+}
+
+DUKE_HEADROOM_SCHEMA: dict[str, Column] = {
+    "limit_pct": Column(float, min=0.01, max=50),
+    "headroom_gw": Column(float, min=0, max=10_000),
+    "curtailment_hours_per_year": Column(float, min=0, max=8784),
+    "mean_event_hours": Column(float, min=0, max=8784),
+    "source": Column(str),
+}
+
 _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
     "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
@@ -130,6 +146,8 @@ _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "national_generation.csv": (NATIONAL_GENERATION_SCHEMA, ("country", "year")),
     "national_growth.csv": (NATIONAL_GROWTH_SCHEMA, "country"),
     "roadmap.csv": (ROADMAP_SCHEMA, "accelerator"),
+    "balancing_authorities.csv": (BALANCING_AUTHORITIES_SCHEMA, "code"),
+    "duke_headroom.csv": (DUKE_HEADROOM_SCHEMA, "limit_pct"),
 }
 
 
@@ -260,6 +278,16 @@ def national_growth() -> pd.DataFrame:
 def roadmap() -> pd.DataFrame:
     """Accelerator generations and the first month of their volume deliveries (``YYYY-MM``), oldest first."""
     return load_table("roadmap.csv").copy()
+
+
+def balancing_authorities() -> pd.DataFrame:
+    """US balancing authorities by EIA-930 code: name, standard-time UTC offset (hours) and the Duke study's label."""
+    return load_table("balancing_authorities.csv").copy()
+
+
+def duke_headroom() -> pd.DataFrame:
+    """The Duke "Rethinking Load Growth" (2025) totals by curtailment limit: headroom GW, hours, event length."""
+    return load_table("duke_headroom.csv").copy()
 
 
 def _names(row: pd.Series) -> list[str]:
