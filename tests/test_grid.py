@@ -216,11 +216,16 @@ def test_cli_writes_table_json_plot_schedule_and_heatmap(cli, tmp_path):
     assert out["png"].read_bytes()[:4] == b"\x89PNG"
     assert out["csv"].read_text().startswith("system,peak_mw,years,limit_pct,headroom_mw")
     schedule, heat = tmp_path / "s.csv", tmp_path / "h.png"
-    result = cli("headroom", str(path), "--systems", "PJM", "--campus-mw", "300", "--limit", "1", "--schedule", str(schedule), "--heatmap", str(heat))
+    availability = tmp_path / "a.csv"
+    result = cli("headroom", str(path), "--systems", "PJM", "--campus-mw", "300", "--limit", "1", "--schedule", str(schedule),
+                 "--heatmap", str(heat), "--availability", str(availability))
     assert result.code == 0, result.err
     assert "campus 300 MW in PJM" in result.out
     assert schedule.read_text().splitlines()[0] == "datetime_utc,local_time,curtailed_mw,available_mw"
     assert heat.read_bytes()[:4] == b"\x89PNG"
+    year = pd.read_csv(availability)
+    assert len(year) == 8760 and year["timestamp"].iloc[0] == "2023-01-01 00:00"
+    assert year["available_share"].between(0, 1).all() and (1 - year["available_share"]).mean() == pytest.approx(0.01, rel=1e-4)
 
 
 @pytest.mark.parametrize("args, message", [
@@ -266,3 +271,34 @@ def test_duke_22_headroom_and_hours_within_10_percent(duke_result, limit):
 def test_duke_years_are_the_whole_years_of_the_data(duke_result):
     assert {s["years"] for s in duke_result.systems} == {"2016-2018, 2020-2024"}
     assert len(duke_result.systems) == 22
+
+
+# --- the schedule as the grid's availability in a site plan ----------------------------------------
+
+
+def test_a_curtailed_connection_is_backed_up_on_site_in_the_curtailed_hours(tmp_path):
+    from conftest import EXAMPLES
+
+    from gigawatt import load_scenario
+    from gigawatt.power.plan import plan_inputs, plan_power
+    from gigawatt.profiles import hourly_index
+
+    index = hourly_index(2025)
+    share = np.ones(len(index))
+    curtailed = (index.month == 7) & (index.hour >= 14) & (index.hour < 19)  # July afternoons
+    share[curtailed] = 0.25
+    path = tmp_path / "availability.csv"
+    pd.DataFrame({"timestamp": index.strftime("%Y-%m-%d %H:%M"), "available_share": share}).to_csv(path, index=False)
+    base = ["grid.import_mw=3000", "grid.available=2026-01", "grid.price_usd_per_mwh=20", "supply.technologies=[gas_ct_aero]"]
+    scenario = load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", [*base, f"grid.availability_csv={path}"])
+    assert plan_inputs(scenario).capacity_factor["grid_import"].to_numpy().tolist() == share.tolist()
+    plan = plan_power(scenario)
+    grid_mw = plan.dispatch["grid_import_mw"]
+    assert (grid_mw[curtailed] <= 0.25 * plan.capacity_mw["grid_import"] + 1e-3).all()
+    assert plan.unserved_energy_mwh == pytest.approx(0.0, abs=1.0)
+    # the gas turbines cover what the grid may not deliver in the curtailed hours
+    shortfall = (plan.dispatch["load_mw"] - 0.25 * plan.capacity_mw["grid_import"])[curtailed].max()
+    assert plan.capacity_mw["gas_ct_aero"] >= shortfall - 1e-3
+    firm = plan_power(load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", base))
+    assert plan.annual_cost_usd > firm.annual_cost_usd  # curtailment costs the backup
+    assert plan.baseline["annual_cost_usd"] == pytest.approx(firm.baseline["annual_cost_usd"], rel=1e-6)  # a firm-grid baseline

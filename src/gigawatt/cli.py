@@ -488,6 +488,8 @@ def headroom_command(
     limit: Annotated[float, typer.Option("--limit", help="With --campus-mw: the system's curtailment limit, %")] = 1.0,
     schedule: Annotated[Optional[Path], typer.Option("--schedule", help="With --campus-mw: write the campus's hourly curtailment and grid availability (CSV)")] = None,
     heatmap: Annotated[Optional[Path], typer.Option("--heatmap", help="With --campus-mw: write a month x hour heat map of the campus's curtailment (PNG)")] = None,
+    availability: Annotated[Optional[Path], typer.Option("--availability", help="With --campus-mw: write one year's grid availability share for gigawatt plan's grid.availability_csv")] = None,
+    availability_year: Annotated[Optional[int], typer.Option("--availability-year", help="The year --availability writes (default: the last whole year)")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """How much flexible load a grid can take: headroom by curtailment limit, on hourly demand."""
@@ -499,6 +501,8 @@ def headroom_command(
     names = grid.duke22() if duke22 else grid.areas(frames) if all_systems else [x.strip() for x in systems.split(",") if x.strip()]
     if campus_mw is not None and len(names) != 1:
         raise ScenarioError("--campus-mw: name one system with --systems, e.g. --systems PJM")
+    if campus_mw is None and (schedule or heatmap or availability):
+        raise ScenarioError("--schedule, --heatmap and --availability describe a campus: add --campus-mw MW")
     chosen_years, chosen_threshold = _parse_years(years), _parse_threshold(threshold)
     result = grid.headroom(frames, names, _parse_limits(limits), chosen_years, chosen_threshold)
     if duke22:
@@ -508,6 +512,9 @@ def headroom_command(
         campus = grid.campus_schedule(frames, names[0], campus_mw, limit, chosen_years, chosen_threshold)
         if schedule:
             _write_atomically(schedule, lambda tmp: campus.to_csv(tmp, index=False))
+        if availability:
+            year_table = grid.availability_year(campus, availability_year)
+            _write_atomically(availability, lambda tmp: year_table.to_csv(tmp, index=False))
         if heatmap:
             from gigawatt.report import plot_curtailment_heatmap
 

@@ -431,3 +431,26 @@ def campus_schedule(frames: list[pd.DataFrame], system: str, campus_mw: float, l
     frame.attrs.update(system=system, campus_mw=campus_mw, limit_pct=limit_pct, headroom_mw=L, years=_span(s.years),
                        month=s.month, hour=s.hour)
     return frame
+
+
+def availability_year(schedule: pd.DataFrame, year: int | None = None) -> pd.DataFrame:
+    """One whole local year of a campus schedule as the grid's availability for ``gigawatt plan``:
+    ``timestamp`` (local standard time, hour beginning) and ``available_share`` (0..1 of the connection).
+
+    Under pro-rata curtailment every connection in the system keeps the same share each hour, whatever
+    its size; ``grid.availability_csv`` reads this file. ``year`` defaults to the last year with all its hours.
+    """
+    local = pd.to_datetime(schedule["local_time"])
+    counts = local.dt.year.value_counts()
+    whole = sorted(y for y, n in counts.items() if n == (pd.Timestamp(y + 1, 1, 1) - pd.Timestamp(y, 1, 1)) // pd.Timedelta(hours=1))
+    if year is None:
+        if not whole:
+            raise ScenarioError("--availability: no year of the schedule has all its hours; give files with a whole local year")
+        year = whole[-1]
+    elif year not in whole:
+        raise ScenarioError(f"--availability-year {year}: the schedule has {int(counts.get(year, 0)):,} of its hours; choose one of {_span(whole)}")
+    rows = (local.dt.year == year).to_numpy()
+    return pd.DataFrame({
+        "timestamp": local[rows].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),
+        "available_share": (schedule["available_mw"].to_numpy()[rows] / schedule.attrs["campus_mw"]).round(6),
+    })

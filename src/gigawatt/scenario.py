@@ -124,6 +124,7 @@ class Grid(_Strict):
     demand_charge_usd_per_kw_month: float = Field(default=0.0, ge=0, le=200, description="Charge on the year's peak import, USD/kW-month")
     co2_t_per_mwh: float | None = Field(default=None, ge=0, le=2, description="Carbon intensity of imports, tCO2/MWh; default: catalog grid_import")
     available: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the connection is energised, YYYY-MM; default: start + catalog lead time")
+    availability_csv: str | None = Field(default=None, description="Hourly share of the connection the grid delivers, ratio 0..1 (CSV), e.g. a flexible connection's curtailment schedule from `gigawatt headroom --availability`")
 
     @model_validator(mode="after")
     def _one_price_series(self) -> Grid:

@@ -115,6 +115,9 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
         )
     price = co2 = None
     grid = scenario.grid
+    if GRID in options and grid.availability_csv:
+        # a curtailable connection delivers this share of its size each hour: it is no longer firm
+        capacity_factor[GRID] = profiles.read_series_csv(grid.availability_csv, index, name="grid.availability_csv", lower=0.0, upper=1.0)
     if GRID in options:
         if grid.price_csv:
             price = profiles.read_series_csv(grid.price_csv, index, name="grid.price_csv", lower=0.0)
@@ -211,11 +214,13 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
         inputs = aggregate(inputs, segments)  # the baseline below is built from these too
     plan = _bridged_plan(scenario, inputs, online_by) if online_by is not None else _served_plan(scenario, inputs)
     table = catalog.technologies().set_index("technology", drop=False)
-    # the baseline buys everything from the grid, without the connection limit (REopt's business as usual)
+    # the baseline buys everything from a firm grid, without the connection limit or curtailment (REopt's
+    # business as usual)
     grid_only = {GRID: _grid_option(scenario, float(sizing.assumptions["discount_rate"].value), table, max_mw=None)}
     baseline = _solve_plan(scenario, replace(
         inputs, options=grid_only, co2_cap_t_per_year=None, carbon_free_share=None, carbon_free_share_hourly=None,
         reserve_margin=None, flexibility=None, capex_budget_usd=None, land_m2=None,
+        capacity_factor={k: v for k, v in inputs.capacity_factor.items() if k != GRID},
     ))
     baseline = _with_cluster_costs(baseline, sizing)
     return replace(
