@@ -302,3 +302,11 @@ def test_a_curtailed_connection_is_backed_up_on_site_in_the_curtailed_hours(tmp_
     firm = plan_power(load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", base))
     assert plan.annual_cost_usd > firm.annual_cost_usd  # curtailment costs the backup
     assert plan.baseline["annual_cost_usd"] == pytest.approx(firm.baseline["annual_cost_usd"], rel=1e-6)  # a firm-grid baseline
+
+
+def test_cli_json_gives_the_campus_summary(cli, tmp_path):
+    path = write_wide(tmp_path, {"PJM": summer_peaking_load()})
+    data = cli("headroom", str(path), "--systems", "PJM", "--campus-mw", "250", "--limit", "0.5", "--json").json()
+    campus = data["campus"]
+    assert campus["curtailed_mwh_per_year"] == pytest.approx(0.005 * 250 * 8760, rel=1e-6)
+    assert 0 < campus["curtailment_hours_per_year"] <= data["systems"][0]["limits"][1]["curtailment_hours_per_year"] + 1e-9

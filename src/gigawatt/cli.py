@@ -528,10 +528,7 @@ def headroom_command(
     if as_json:
         data = result.to_dict()
         if campus is not None:
-            data["campus"] = {k: campus.attrs[k] for k in ("system", "campus_mw", "limit_pct", "headroom_mw", "years")} | {
-                "curtailed_mwh_per_year": float(campus["curtailed_mw"].sum()) / len(campus["local_time"].str[:4].unique()),
-                "curtailment_hours_per_year": float((campus["curtailed_mw"] > 0).sum()) / len(campus["local_time"].str[:4].unique()),
-            }
+            data["campus"] = {k: v for k, v in campus.attrs.items() if k not in ("month", "hour")}
         _print_json(data)
     else:
         _print_headroom(result, campus)
@@ -561,10 +558,9 @@ def _print_headroom(h: Any, campus: Any) -> None:
         console.print(f"partial years left out (share of hours present): {', '.join(partial)}", highlight=False)
     if campus is not None:
         a = campus.attrs
-        years = campus["local_time"].str[:4].nunique()
         console.print(
             f"campus {a['campus_mw']:,.0f} MW in {a['system']} (headroom {a['headroom_mw']:,.0f} MW at {a['limit_pct']:g}%, {a['years']}): "
-            f"{(campus['curtailed_mw'] > 0).sum() / years:,.0f} h/yr curtailed, {campus['curtailed_mw'].sum() / years:,.0f} MWh/yr",
+            f"{a['curtailment_hours_per_year']:,.0f} h/yr curtailed, {a['curtailed_mwh_per_year']:,.0f} MWh/yr",
             highlight=False,
         )
 

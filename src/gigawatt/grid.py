@@ -371,10 +371,10 @@ def threshold_for(s: SystemYears, threshold: str | float | pd.Series = "seasonal
     return np.full_like(s.load_mw, float(threshold))
 
 
-def headroom(frames: list[pd.DataFrame], systems: list[str], limits_pct: list[float] = list(DEFAULT_LIMITS_PCT),
+def headroom(frames: list[pd.DataFrame], systems: list[str], limits_pct: list[float] | tuple[float, ...] = DEFAULT_LIMITS_PCT,
              years: list[int] | None = None, threshold: str | float | pd.Series = "seasonal") -> Headroom:
     """Solve the headroom of each system at each limit and report what it implies (see the module doc)."""
-    limits_pct = check_limits(limits_pct)
+    limits_pct = check_limits(list(limits_pct))
     out = []
     for name in systems:
         s = prepare_system(system_load(frames, name), years)
@@ -400,8 +400,8 @@ def headroom(frames: list[pd.DataFrame], systems: list[str], limits_pct: list[fl
         })
     total = {"name": "total", "peak_mw": sum(s["peak_mw"] for s in out), "years": ", ".join(sorted({s["years"] for s in out})),
              "limits": total_limits}
-    return Headroom(systems=out, total=total, threshold=threshold if isinstance(threshold, str) else "flat" if not isinstance(threshold, pd.Series) else "series",
-                    limits_pct=limits_pct)
+    kind = threshold if isinstance(threshold, str) else "series" if isinstance(threshold, pd.Series) else f"flat {threshold:,.0f} MW"
+    return Headroom(systems=out, total=total, threshold=kind, limits_pct=limits_pct)
 
 
 def campus_schedule(frames: list[pd.DataFrame], system: str, campus_mw: float, limit_pct: float,
@@ -428,8 +428,10 @@ def campus_schedule(frames: list[pd.DataFrame], system: str, campus_mw: float, l
         "datetime_utc": s.utc_end.strftime("%Y-%m-%d %H:%M:%S"), "local_time": local.strftime("%Y-%m-%d %H:%M"),
         "curtailed_mw": curtailed, "available_mw": campus_mw - curtailed,
     })
+    n_years = len(s.years)
     frame.attrs.update(system=system, campus_mw=campus_mw, limit_pct=limit_pct, headroom_mw=L, years=_span(s.years),
-                       month=s.month, hour=s.hour)
+                       curtailed_mwh_per_year=float(curtailed.sum() / n_years),
+                       curtailment_hours_per_year=float((curtailed > 0).sum() / n_years), month=s.month, hour=s.hour)
     return frame
 
 
