@@ -232,7 +232,7 @@ def test_cli_writes_table_json_plot_schedule_and_heatmap(cli, tmp_path):
     (["--systems", "XYZ"], "system 'XYZ' is in none of the files"),
     (["--systems", "PJM", "--limits", "0"], "--limits: 0% is outside (0, 100)"),
     (["--systems", "PJM", "--limits", "abc"], "--limits 'abc'"),
-    (["--systems", "PJM", "--years", "2019"], "--years: 2019 has no hours"),
+    (["--systems", "PJM", "--years", "2019-2020"], "--years: 2019 has no hours"),
     (["--systems", "PJM", "--threshold", "10"], "below PJM's minimum load"),
     (["--all", "--campus-mw", "100"], "--campus-mw: name one system"),
     ([], "choose the systems with one of --systems"),
@@ -310,3 +310,22 @@ def test_cli_json_gives_the_campus_summary(cli, tmp_path):
     campus = data["campus"]
     assert campus["curtailed_mwh_per_year"] == pytest.approx(0.005 * 250 * 8760, rel=1e-6)
     assert 0 < campus["curtailment_hours_per_year"] <= data["systems"][0]["limits"][1]["curtailment_hours_per_year"] + 1e-9
+
+
+def test_a_threshold_series_equals_the_flat_threshold_it_repeats(tmp_path):
+    load = summer_peaking_load()
+    frames = [grid.read_demand(write_wide(tmp_path, {"PJM": load}))]
+    series = pd.Series(np.full(8760, load.max() * 1.02), index=HOURS_2023)
+    flat = grid.headroom(frames, ["PJM"], [0.5, 1], threshold=float(load.max() * 1.02))
+    given = grid.headroom(frames, ["PJM"], [0.5, 1], threshold=series)
+    assert [x["headroom_mw"] for x in given.systems[0]["limits"]] == pytest.approx([x["headroom_mw"] for x in flat.systems[0]["limits"]])
+    with pytest.raises(ScenarioError, match="threshold series: no value for PJM"):
+        grid.headroom(frames, ["PJM"], [1], threshold=series.iloc[:-10])
+
+
+def test_a_span_of_years_keeps_its_whole_years_and_reports_the_rest():
+    files = [shared_file("data", "eia930-cleaned", "cleaned_demand_2015_2019_by_ba.csv")]
+    frames = [grid.read_demand(f) for f in files]
+    result = grid.headroom(frames, ["TVA"], [1], years=list(range(2016, 2025)))
+    assert result.systems[0]["years"] == "2016-2018"
+    assert set(result.systems[0]["years_left_out"]) == {2015, 2019}

@@ -196,7 +196,8 @@ class SystemYears:
 def prepare_system(load: pd.Series, years: list[int] | None = None) -> SystemYears:
     """Put a system's UTC series in local standard time and keep the whole years (or ``years``).
 
-    Raises :class:`ScenarioError` when fewer than one whole year is left or a requested year is partial.
+    Requested years that are partial are left out and reported like the others. Raises
+    :class:`ScenarioError` when no whole year is left.
     """
     offset = utc_offset_hours(str(load.name))
     local = load.index - pd.Timedelta(hours=1) + pd.Timedelta(hours=offset or 0.0)  # hour beginning, local
@@ -206,12 +207,12 @@ def prepare_system(load: pd.Series, years: list[int] | None = None) -> SystemYea
     coverage = {int(y): float(n / hours_in[y]) for y, n in present.items()}
     whole = [y for y, share in coverage.items() if share >= MIN_YEAR_COVERAGE]
     if years is not None:
-        partial = [y for y in years if y not in whole]
-        if partial:
-            y = partial[0]
+        chosen = [y for y in years if y in whole]  # partial years of the span are left out and reported
+        if not chosen:
+            y = years[0]
             have = f"{coverage[y]:.0%} of its hours" if y in coverage else "no hours"
             raise ScenarioError(f"--years: {y} has {have} in the files for {load.name}; choose whole years among {_span(whole)}")
-        whole = sorted(years)
+        whole = sorted(chosen)
     if not whole:
         raise ScenarioError(f"{load.name}: the files hold less than one whole year ({len(load):,} hours); give at least a full year of hours")
     keep = np.isin(year, whole)
