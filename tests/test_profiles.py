@@ -549,3 +549,16 @@ def test_user_csv_missing_file_and_bad_content(tmp_path, index, values):
     path.write_text("\n".join(text) + "\n")
     with pytest.raises(ScenarioError, match="line 4.*cannot be parsed"):
         read_series_csv(path, index, name="load_mw")
+
+
+def test_a_published_yield_scales_the_modelled_sky():
+    from gigawatt.profiles import calibrate_to_yield, hourly_index, solar_cf
+
+    index = hourly_index(2025)
+    tracking = solar_cf(index, 31.8, -106.4, mean_clearness=0.72)
+    fixed = solar_cf(index, 31.8, -106.4, tracking="fixed", mean_clearness=0.72, dc_ac_ratio=1.0)
+    lower = calibrate_to_yield(tracking, float(fixed.sum()), 0.8 * float(fixed.sum()))
+    assert lower.to_numpy() == pytest.approx(0.8 * tracking.to_numpy())  # no hour reaches the cap when scaled down
+    higher = calibrate_to_yield(tracking, float(fixed.sum()), 1.5 * float(fixed.sum()))
+    assert higher.max() == 1.0 and higher.sum() < 1.5 * tracking.sum()  # clipped at full inverter output
+    assert "scaled by 1.500" in higher.attrs["source"]

@@ -565,6 +565,64 @@ def _print_headroom(h: Any, campus: Any) -> None:
         )
 
 
+# --- site ------------------------------------------------------------------------------------------
+
+
+@app.command("site")
+def site_command(
+    file: Annotated[Path, typer.Argument(help="Siting programme YAML file")],
+    overrides: SetOption = None,
+    full_year: Annotated[bool, typer.Option("--full-year", help="Screen every candidate on all 8,760 hours instead of typical periods")] = False,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: cost against date online per candidate, bubble = MW placed")] = None,
+    csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the ranked candidates with their score terms to this CSV")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Place a programme's gigawatts across candidate sites: cost of power plus delay, under fleet constraints."""
+    from gigawatt.scenario import SitingProgramme
+    from gigawatt.siting import site
+
+    programme = load_scenario(file, overrides or [], model=SitingProgramme)
+    result = site(programme, full_year=full_year)
+    if csv:
+        _write_atomically(csv, lambda tmp: result.to_frame().to_csv(tmp, index=False))
+    if plot:
+        from gigawatt.report import plot_siting
+
+        _write_atomically(plot, lambda tmp: plot_siting(result, tmp))
+    if as_json:
+        _print_json(result.to_dict())
+    else:
+        _print_siting(result)
+
+
+def _print_siting(r: Any) -> None:
+    table = Table(title=f"{r.programme}: {r.total_capacity_mw / 1e3:,.1f} GW placed")
+    for column in ("site", "region", "jurisdiction", "MW", "USD/MWh", "g/kWh", "online", "set by", "supply per MW"):
+        table.add_column(column, justify="right" if column in ("MW", "USD/MWh", "g/kWh") else "left")
+    for a in r.allocations:
+        mix = ", ".join(f"{t} {mw / a['capacity_mw']:.2f}" for t, mw in a["supply_mw"].items())
+        table.add_row(a["site"], a["region"], a["jurisdiction"], f"{a['capacity_mw']:,.0f}", f"{a['lcoe_usd_per_mwh']:,.1f}",
+                      f"{a['co2_g_per_kwh']:,.0f}", a["online_date"], a["online_date_set_by"], mix)
+    console.print(table)
+    console.print(
+        f"fleet: {r.annual_cost_usd / 1e9:,.2f} B USD/yr (power {r.annual_power_cost_usd / 1e9:,.2f}, delay {r.annualised_delay_cost_usd / 1e9:,.2f}), "
+        f"{r.fleet_co2_g_per_kwh:,.0f} g/kWh, {r.fleet_carbon_free_share:.0%} carbon-free", highlight=False)
+    for name, usd in r.constraint_costs.items():
+        moved = ", ".join(f"{region} {mw:+,.0f} MW" for region, mw in r.constraint_moves_mw[name].items())
+        console.print(f"  {name} costs {usd / 1e9:,.3f} B USD/yr{f' (moves {moved})' if moved else ''}", highlight=False)
+    ranked = Table(title="candidates, ranked by score (power + annualised delay, USD per MW-year)")
+    for column in ("#", "site", "score", "power", "delay", "USD/MWh", "g/kWh", "online", "placed MW", "excluded"):
+        ranked.add_column(column, justify="left" if column in ("site", "online", "excluded") else "right")
+    for c in r.candidates:
+        ranked.add_row(str(c["rank"]), c["site"], f"{c['score_usd_per_mw_year']:,.0f}", f"{c['power_usd_per_mw_year']:,.0f}",
+                       f"{c['delay_usd_per_mw_year']:,.0f}", f"{c['lcoe_usd_per_mwh']:,.1f}", f"{c['co2_g_per_kwh']:,.0f}",
+                       c["online_date"], f"{c['allocated_mw']:,.0f}", c["excluded"] or "")
+    console.print(ranked)
+    s = r.screening
+    console.print(f"screening: {s['candidates']} candidates, {s['plans_solved']} plans solved, cache hit rate {s['cache_hit_rate']:.0%}, "
+                  f"{s['seconds']:.1f} s ({s['mode']}); allocation {r.allocation_seconds:.2f} s", style="dim", highlight=False)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning user errors into one line and exit status 2."""
     _state["debug"] = False

@@ -653,3 +653,18 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
     if note:
         out.attrs["note"] = note
     return out
+
+
+
+def calibrate_to_yield(capacity_factor: pd.Series, fixed_kwh_per_kwp: float, yield_kwh_per_kwp: float) -> pd.Series:
+    """Scale a PV capacity-factor series (ratio 0..1) by a site's published yield over the modelled one.
+
+    ``fixed_kwh_per_kwp`` is what the same sky gives a fixed plant at optimal tilt, ``yield_kwh_per_kwp`` the
+    published figure for that plant (e.g. Solargis PVOUT): their ratio corrects the modelled sky, and the
+    tracking plant's series is scaled by it, capped at 1 (full inverter output).
+    """
+    factor = yield_kwh_per_kwp / fixed_kwh_per_kwp
+    out = pd.Series(np.minimum(capacity_factor.to_numpy(dtype=float) * factor, 1.0), index=capacity_factor.index, name=capacity_factor.name)
+    out.attrs = {**capacity_factor.attrs, "source": f"{capacity_factor.attrs.get('source', 'PV series')}, sky scaled by {factor:.3f} "
+                 f"to a published fixed-tilt yield of {yield_kwh_per_kwp:g} kWh/kWp"}
+    return out

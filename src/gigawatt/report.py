@@ -161,3 +161,34 @@ def plot_curtailment_heatmap(schedule: pd.DataFrame, path: Path | str) -> Path:
     fig.colorbar(image, ax=ax, label="mean curtailment, MW")
     title = f"{a['system']}: {a['campus_mw']:,.0f} MW campus at {a['limit_pct']:g}% ({a['years']})"
     return _save(fig, path, title)
+
+
+JURISDICTION_COLOURS = {"us": "tab:blue", "ally": "tab:green", "partner": "tab:orange", "restricted": "tab:red"}
+
+
+def plot_siting(result, path: Path | str) -> Path:
+    """Write a PNG: each candidate's cost of power against its date online, bubble size = MW placed
+    (hollow when none), colour = jurisdiction."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(11, 6.5))
+    frame = pd.DataFrame(result.candidates)
+    when = pd.to_datetime(frame["online_date"])
+    colours = frame["jurisdiction"].map(JURISDICTION_COLOURS).fillna("grey")
+    placed = frame["allocated_mw"] > 0
+    largest = max(frame["allocated_mw"].max(), 1.0)
+    ax.scatter(when[placed], frame["lcoe_usd_per_mwh"][placed], s=80 + 1500 * frame["allocated_mw"][placed] / largest,
+               c=colours[placed], alpha=0.6, edgecolors="black")
+    ax.scatter(when[~placed], frame["lcoe_usd_per_mwh"][~placed], s=40, facecolors="none", edgecolors=colours[~placed])
+    for _, row in frame.iterrows():
+        ax.annotate(row["site"], (pd.Timestamp(row["online_date"]), row["lcoe_usd_per_mwh"]), fontsize=7, xytext=(4, 4), textcoords="offset points")
+    for name, colour in JURISDICTION_COLOURS.items():
+        ax.scatter([], [], c=colour, label=name)
+    ax.set_xlabel("online (month the site's supply is energised)")
+    ax.set_ylabel("cost of power, USD/MWh")
+    ax.legend(title="jurisdiction (filled: placed, size = MW)", fontsize=8)
+    title = f"{result.programme}: {result.total_capacity_mw / 1e3:,.1f} GW, {result.annual_cost_usd / 1e9:,.2f} B USD/yr, {result.fleet_co2_g_per_kwh:,.0f} g/kWh"
+    return _save(fig, path, title)

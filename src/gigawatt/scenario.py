@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 from datetime import date
 from pathlib import Path
 from typing import Any, Literal
@@ -84,6 +85,7 @@ class Site(_Strict):
     tracking: Literal["single_axis", "fixed"] = Field(default="single_axis", description="PV mounting: single-axis tracker or fixed tilt at the latitude")
     mean_clearness: float = Field(default=0.6, gt=0, lt=1, description="Mean daylight clearness index of the synthetic sky, ratio (e.g. 0.7 desert, 0.5 cloudy)")
     land_km2: float | None = Field(default=None, gt=0, le=1e5, description="Land available for on-site supply, km2 (catalog land use per kW); default: unlimited")
+    solar_yield_kwh_per_kwp: float | None = Field(default=None, gt=0, le=3000, description="Published annual PV yield at the site, kWh per kWp of a fixed plant at optimal tilt (e.g. Solargis PVOUT): the modelled sky is scaled to it; default: the sky as modelled")
     wind_mean_cf: float = Field(default=0.35, gt=0, lt=1, description="Mean capacity factor of the synthetic wind series, ratio")
     workload: Literal["training", "inference", "mixed"] = Field(default="training", description="Shape of the hourly load")
     seed: int = Field(default=0, ge=0, description="Seed of the synthetic series (same seed, same series)")
@@ -192,6 +194,13 @@ def month_start(month: str) -> date:
     """The first day of a ``YYYY-MM`` month."""
     year, number = (int(part) for part in month.split("-"))
     return date(year, number, 1)
+
+
+def add_months(month: str, months: float) -> str:
+    """The ``YYYY-MM`` month ``months`` after ``month`` (a fraction of a month rounds up)."""
+    year, number = (int(part) for part in month.split("-"))
+    total = year * 12 + number - 1 + math.ceil(months)
+    return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
 class Uncertain(_Strict):
@@ -384,6 +393,75 @@ class BuildoutScenario(_Strict):
             raise ValueError(f"{self.start} to {self.end} is more than {MAX_BUILDOUT_YEARS} years; shorten it")
         if self.check and not self.start <= self.check.by <= self.end:
             raise ValueError(f"check.by {self.check.by} is outside {self.start}..{self.end}")
+        return self
+
+
+# --- fleet siting (`gigawatt site`) -----------------------------------------------------------------
+
+Jurisdiction = Literal["us", "ally", "partner", "restricted"]
+
+
+class Candidate(_Strict):
+    """A candidate site: a catalog region (its figures are defaults) or an explicit site, with its limits.
+
+    Any figure given here replaces the region's; a candidate without a region needs ``latitude``,
+    ``longitude``, ``country`` and ``jurisdiction``.
+    """
+
+    region: str | None = Field(default=None, description="Region id or name from `gigawatt catalog regions`")
+    name: str | None = Field(default=None, description="A label; default: the region id")
+    max_mw: float = Field(gt=0, le=1e6, description="Most capacity the site can hold, MW at the meter")
+    options: Literal["grid", "onsite", "both"] = Field(default="both", description="Supply allowed: the grid, on-site plant, or both")
+    latitude: float | None = Field(default=None, ge=-90, le=90, description="Latitude, degrees north")
+    longitude: float | None = Field(default=None, ge=-180, le=180, description="Longitude, degrees east")
+    country: str | None = Field(default=None, min_length=2, max_length=2, description="ISO 3166 alpha-2 country code")
+    jurisdiction: Jurisdiction | None = Field(default=None, description="us, ally, partner or restricted (export-control category)")
+    price_usd_per_mwh: float | None = Field(default=None, ge=0, le=2000, description="Grid energy price, USD/MWh")
+    co2_g_per_kwh: float | None = Field(default=None, ge=0, le=2000, description="Grid carbon intensity, gCO2/kWh")
+    gas_price_usd_per_mmbtu: float | None = Field(default=None, ge=0, le=100, description="Gas price, USD/MMBtu")
+    connection_wait_months: float | None = Field(default=None, ge=0, le=240, description="Wait for a large-load grid connection, months")
+    solar_yield_kwh_per_kwp: float | None = Field(default=None, gt=0, le=3000, description="Fixed-tilt PV yield, kWh/kWp a year")
+    wind_cf: float | None = Field(default=None, gt=0, lt=1, description="Onshore wind capacity factor, ratio")
+    limit_mw: float | None = Field(default=None, ge=0, le=1e6, description="Most capacity the region's grid can take (e.g. its flexible headroom from `gigawatt headroom`), MW")
+
+
+class SitingConstraints(_Strict):
+    """Fleet-wide requirements of a siting programme."""
+
+    jurisdictions: list[Jurisdiction] | None = Field(default=None, description="Jurisdictions allowed (e.g. [us] for domestic only, [us, ally]); default: any")
+    co2_cap_t_per_year: float | None = Field(default=None, ge=0, description="Fleet CO2 cap, tCO2/yr")
+    carbon_free_share: float | None = Field(default=None, ge=0, le=1, description="Fleet minimum annual carbon-free share of energy, ratio")
+    max_region_share: float | None = Field(default=None, gt=0, le=1, description="Most of the programme in any one region, ratio")
+    min_sites: int | None = Field(default=None, ge=1, le=1000, description="Fewest sites used")
+    region_limits_mw: dict[str, float] = Field(default_factory=dict, description="Most MW per region id (a stated figure or its flexible headroom)")
+    online_by: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Every site online by this month, YYYY-MM")
+
+
+class SitingProgramme(_Strict):
+    """Place a programme's gigawatts across candidate sites at the least cost of power plus delay."""
+
+    name: str = Field(default="programme", description="A label for reports")
+    description: str | None = Field(default=None, description="Free text for people")
+    start: str = Field(default="2026-01", pattern=MONTH_PATTERN, description="Month the programme starts (orders placed), YYYY-MM")
+    target_mw: float = Field(gt=0, le=1e6, description="Capacity to place, MW at the meter")
+    block_mw: float = Field(default=1000.0, gt=0, le=1e5, description="Campus block: sites take whole blocks, MW")
+    accelerator: str = Field(default="GB200 NVL72", min_length=1, description="Accelerator of the campuses (load shape, PUE, cost)")
+    workload: Literal["training", "inference", "mixed"] = Field(default="training", description="Shape of the hourly load")
+    technologies: list[str] = Field(
+        default_factory=lambda: ["utility_pv", "onshore_wind", "battery_li_ion", "gas_cc", "gas_ct_aero", "gas_recip"],
+        description="On-site technologies a candidate with on-site supply may build (catalog ids)",
+    )
+    reserve_margin: float | None = Field(default=None, ge=0, le=2, description="Each site's firm capacity above its peak, ratio")
+    value_of_delay_usd_per_mw_month: float = Field(default=0.0, ge=0, le=1e8, description="Cost of a MW not yet online, per month after start, USD/MW-month")
+    candidates: list[Candidate] = Field(min_length=1, description="Candidate sites")
+    constraints: SitingConstraints = Field(default_factory=SitingConstraints, description="Fleet-wide requirements")
+    costs: Costs = Field(default_factory=Costs, description="Prices and finance of the campuses (defaults from the catalog)")
+
+    @model_validator(mode="after")
+    def _blocks(self) -> SitingProgramme:
+        blocks = self.target_mw / self.block_mw
+        if abs(blocks - round(blocks)) > 1e-9:
+            raise ValueError(f"target_mw {self.target_mw:g} is not a whole number of {self.block_mw:g} MW blocks; change one of them")
         return self
 
 

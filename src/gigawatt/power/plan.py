@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import difflib
-import math
 import re
 from dataclasses import replace
 
@@ -20,7 +19,7 @@ from gigawatt.power.build import PlanInputs, SupplyOption, build_network, supply
 from gigawatt.power.flexibility import Flexibility, flexibility
 from gigawatt.power.results import PowerPlan, read_plan, shortfall
 from gigawatt.power.solve import solve
-from gigawatt.scenario import MONTH_PATTERN, Scenario
+from gigawatt.scenario import MONTH_PATTERN, Scenario, add_months
 
 GRID = "grid_import"
 DIESEL = "diesel_backup"
@@ -107,6 +106,10 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
                 irradiance=profiles.read_irradiance_csv(site.irradiance_csv, index, name="site.irradiance_csv") if site.irradiance_csv else None,
             )
         )
+        if site.solar_yield_kwh_per_kwp is not None:
+            fixed = profiles.solar_cf(index, site.latitude, site.longitude, tracking="fixed", mean_clearness=site.mean_clearness,
+                                      seed=site.seed, dc_ac_ratio=1.0)  # per kWp: the basis of published yields
+            capacity_factor["utility_pv"] = profiles.calibrate_to_yield(capacity_factor["utility_pv"], float(fixed.sum()), site.solar_yield_kwh_per_kwp)
     if "onshore_wind" in options:
         capacity_factor["onshore_wind"] = (
             profiles.read_series_csv(site.wind_csv, index, name="site.wind_csv", lower=0.0, upper=1.0)
@@ -164,17 +167,11 @@ def _flexibility(scenario: Scenario, sizing: ClusterSizing) -> Flexibility | Non
     )
 
 
-def _add_months(month: str, months: float) -> str:
-    year, mon = (int(x) for x in month.split("-"))
-    total = year * MONTHS_PER_YEAR + (mon - 1) + math.ceil(months)
-    return f"{total // MONTHS_PER_YEAR:04d}-{total % MONTHS_PER_YEAR + 1:02d}"
-
-
 def available_month(scenario: Scenario, tech: str, option: SupplyOption) -> str:
     """The month an option can be energised: the grid's stated date, else start + catalog lead time."""
     if tech == GRID and scenario.grid.available:
         return scenario.grid.available
-    return _add_months(scenario.start, option.lead_time_months)
+    return add_months(scenario.start, option.lead_time_months)
 
 
 def online_date(scenario: Scenario, plan: PowerPlan, inputs: PlanInputs) -> tuple[str, str]:
@@ -197,7 +194,7 @@ def _solve_plan(scenario: Scenario, inputs: PlanInputs) -> PowerPlan:
     return replace(plan, online_date=date, online_date_set_by=set_by)
 
 
-def plan_power(scenario: Scenario, online_by: str | None = None, segments: int | None = None) -> PowerPlan:
+def plan_power(scenario: Scenario, online_by: str | None = None, segments: int | None = None, baseline: bool = True) -> PowerPlan:
     """Optimise the site's supply and solve a grid-only baseline beside it.
 
     ``online_by`` (YYYY-MM): the load must be served from that month. Options that arrive later (the grid
@@ -205,7 +202,8 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     the load until they do (see :func:`_bridged_plan`). ``segments`` (screening mode) solves plan and baseline on that many
     chronological time segments instead of every hour (:func:`gigawatt.power.aggregate.aggregate`): faster,
     with a cost error that ``benchmarks/plan_site.py`` reports. A plan that leaves load unserved raises
-    :class:`InfeasibleError` saying in which hours and by how much.
+    :class:`InfeasibleError` saying in which hours and by how much. ``baseline=False`` skips the grid-only
+    baseline (fleet screening compares candidates with one another instead).
     """
     sizing = size(scenario)
     inputs = plan_inputs(scenario, sizing)
@@ -213,6 +211,8 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     if segments is not None:
         inputs = aggregate(inputs, segments)  # the baseline below is built from these too
     plan = _bridged_plan(scenario, inputs, online_by) if online_by is not None else _served_plan(scenario, inputs)
+    if not baseline:
+        return replace(_with_cluster_costs(plan, sizing), series=series, screening_segments=segments)
     table = catalog.technologies().set_index("technology", drop=False)
     # the baseline buys everything from a firm grid, without the connection limit or curtailment (REopt's
     # business as usual)
