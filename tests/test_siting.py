@@ -150,7 +150,7 @@ def small_result():
         explicit("texas", latitude=31.8, longitude=-102.0, price_usd_per_mwh=55, co2_g_per_kwh=380, gas_price_usd_per_mmbtu=2.5, connection_wait_months=36),
         explicit("texas copy", latitude=31.8, longitude=-102.0, price_usd_per_mwh=55, co2_g_per_kwh=380, gas_price_usd_per_mmbtu=2.5, connection_wait_months=36),
         explicit("nordic", latitude=60.0, longitude=10.0, country="NO", jurisdiction="ally", options="grid",
-                 price_usd_per_mwh=45, co2_g_per_kwh=30, connection_wait_months=30),
+                 price_usd_per_mwh=45, co2_g_per_kwh=30, grid_carbon_free_share=0.98, connection_wait_months=30),
     ], technologies=["gas_recip", "gas_cc", "utility_pv", "battery_li_ion"], value_of_delay_usd_per_mw_month=50_000,
         constraints={"co2_cap_t_per_year": 1.2e7, "jurisdictions": ["us", "ally"]})
     return siting.site(p)
@@ -172,6 +172,7 @@ def test_site_result_totals_and_constraint_costs(small_result):
     per_mwh = {c["site"]: c for c in r.candidates}
     assert per_mwh["nordic"]["co2_g_per_kwh"] == pytest.approx(30.0, rel=1e-6)  # a grid-only site emits the grid's intensity
     assert per_mwh["nordic"]["online_date"] == "2028-07"  # start + 30 months of connection wait
+    assert per_mwh["nordic"]["carbon_free_share"] == pytest.approx(0.98)  # the grid's own mix, all of its energy
     emitted = sum(a["capacity_mw"] / 1000 * per_mwh[a["site"]]["co2_g_per_kwh"] for a in r.allocations)
     assert r.fleet_co2_g_per_kwh <= max(c["co2_g_per_kwh"] for c in r.candidates) and emitted > 0
 

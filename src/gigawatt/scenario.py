@@ -418,6 +418,7 @@ class Candidate(_Strict):
     jurisdiction: Jurisdiction | None = Field(default=None, description="us, ally, partner or restricted (export-control category)")
     price_usd_per_mwh: float | None = Field(default=None, ge=0, le=2000, description="Grid energy price, USD/MWh")
     co2_g_per_kwh: float | None = Field(default=None, ge=0, le=2000, description="Grid carbon intensity, gCO2/kWh")
+    grid_carbon_free_share: float | None = Field(default=None, ge=0, le=1, description="Carbon-free share of the grid's energy (its generation mix), ratio")
     gas_price_usd_per_mmbtu: float | None = Field(default=None, ge=0, le=100, description="Gas price, USD/MMBtu")
     connection_wait_months: float | None = Field(default=None, ge=0, le=240, description="Wait for a large-load grid connection, months")
     solar_yield_kwh_per_kwp: float | None = Field(default=None, gt=0, le=3000, description="Fixed-tilt PV yield, kWh/kWp a year")

@@ -34,7 +34,7 @@ DEFAULT_SEGMENTS = 365  # typical-period screening: chronological segments of th
 GAS_TECHNOLOGIES = ("gas_cc", "gas_ct_aero", "gas_recip")
 VARIABLE_TECHNOLOGIES = ("utility_pv", "onshore_wind")
 MONTHS_PER_YEAR = 12
-FIGURES = ("latitude", "longitude", "country", "jurisdiction", "price_usd_per_mwh", "co2_g_per_kwh", "gas_price_usd_per_mmbtu",
+FIGURES = ("latitude", "longitude", "country", "jurisdiction", "price_usd_per_mwh", "co2_g_per_kwh", "grid_carbon_free_share", "gas_price_usd_per_mmbtu",
            "connection_wait_months", "solar_yield_kwh_per_kwp", "wind_cf")
 # each fleet constraint, by the name reported in constraint_costs
 CONSTRAINTS = ("jurisdictions", "online_by", "co2_cap", "carbon_free_share", "max_region_share", "min_sites", "region_limits")
@@ -184,6 +184,9 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
         plan = cache[key]
         mw = programme.block_mw
         energy = plan.annual_cost_usd / plan.lcoe_usd_per_mwh if plan.lcoe_usd_per_mwh else 0.0
+        # the plan counts grid energy as not carbon-free; the grid's own mix makes part of it clean
+        grid_clean = plan.energy_mwh.get("grid_import", 0.0) * (figures["grid_carbon_free_share"] or 0.0)
+        clean_share = min(1.0, plan.carbon_free_share + grid_clean / energy) if energy else 0.0
         late = max(months_between(programme.start, plan.online_date), 0)
         out.append(Screened(
             name=figures["name"], region=figures["region"], country=figures["country"], jurisdiction=figures["jurisdiction"],
@@ -191,9 +194,9 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
             power_usd_per_mw_year=plan.annual_cost_usd / mw,
             delay_usd_per_mw_year=programme.value_of_delay_usd_per_mw_month * late * crf,
             co2_t_per_mw_year=plan.co2_t_per_year / mw, energy_mwh_per_mw_year=energy / mw,
-            carbon_free_share=plan.carbon_free_share, online_date=plan.online_date, online_date_set_by=plan.online_date_set_by,
+            carbon_free_share=clean_share, online_date=plan.online_date, online_date_set_by=plan.online_date_set_by,
             supply_mw_per_mw={t: v / mw for t, v in plan.capacity_mw.items() if v > 1e-6},
-            defaults=tuple(n for n in ("price_usd_per_mwh", "co2_g_per_kwh", "gas_price_usd_per_mmbtu", "connection_wait_months",
+            defaults=tuple(n for n in ("price_usd_per_mwh", "co2_g_per_kwh", "grid_carbon_free_share", "gas_price_usd_per_mmbtu", "connection_wait_months",
                                        "solar_yield_kwh_per_kwp", "wind_cf") if figures[n] is None),
         ))
     return Screening(out, solved, hits, time.perf_counter() - started)
