@@ -11,7 +11,7 @@ import yaml
 from conftest import ROOT, shared_file
 from gigawatt import parse_scenario
 from gigawatt.buildout import simulate
-from gigawatt.scenario import BuildoutScenario
+from gigawatt.scenario import BuildoutScenario, SitingProgramme
 
 README = (ROOT / "README.md").read_text()
 
@@ -52,7 +52,9 @@ def test_tour_commands_run(cli, monkeypatch, tmp_path, args):
 
 
 def test_readme_scenario_examples_are_valid():
-    sizing, planning, programme = blocks("yaml")
+    sizing, planning, programme, fleet = blocks("yaml")
+    fleet = parse_scenario(yaml.safe_load(fleet), model=SitingProgramme)
+    assert fleet.constraints.jurisdictions == ["us"] and fleet.candidates[2].name == "my parcel"
     programme = parse_scenario(yaml.safe_load(programme), model=BuildoutScenario)
     assert programme.limits.power[0].lead_months.dist == "lognormal"
     assert simulate(programme, draws=20).check["probability"] >= 0

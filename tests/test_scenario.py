@@ -141,14 +141,17 @@ def test_yaml_text_fuzz_never_tracebacks(tmp_path):
             load_scenario(path)
 
 
-UNIT_WORDS = ("MW", "USD", "km2", "ratio", "FLOP", "days", "years", "per year", "units", "degrees", "hours", "tCO2", "Calendar year", "Calendar months", "Seed")
+UNIT_WORDS = ("MW", "GW", "USD", "km2", "kWh", "ratio", "FLOP", "days", "months", "years", "per year", "units", "degrees", "hours",
+              "tCO2", "gCO2", "MMBtu", "Calendar year", "Calendar months", "Seed", "draws", "count")
 
 
-def test_every_numeric_key_states_its_unit_and_default():
+@pytest.mark.parametrize("model", ["Scenario", "BuildoutScenario", "SitingProgramme"])
+def test_every_numeric_key_states_its_unit_and_default(model):
+    import gigawatt.scenario
     from gigawatt.scenario import describe_fields
 
-    rows = describe_fields()
-    assert {"cluster.count", "cluster.power_mw", "costs.discount_rate"} <= {r["key"] for r in rows}
+    rows = describe_fields(getattr(gigawatt.scenario, model))
+    assert rows
     for row in rows:
         assert row["description"], row["key"]
         if {"float", "int"} & set(row["type"].split(" | ")):

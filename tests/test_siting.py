@@ -209,3 +209,12 @@ def test_cli_site_json_plot_and_csv(cli, tmp_path):
     assert plot.read_bytes()[:4] == b"\x89PNG" and table.read_text().startswith("rank,site,region")
     bad = cli("site", str(path), "--set", "target_mw=9000")
     assert bad.code == 2 and "more than the allowed candidates hold" in bad.err and bad.err.count("\n") == 1
+
+
+def test_norway_unquoted_in_yaml_gets_a_hint(tmp_path):
+    from gigawatt.scenario import load_scenario
+
+    path = tmp_path / "p.yaml"
+    path.write_text("target_mw: 1000\ncandidates:\n  - {region: NO, max_mw: 1000}\n")
+    with pytest.raises(ScenarioError, match='write the region in quotes, e.g. region: "NO"'):
+        load_scenario(path, model=SitingProgramme)

@@ -88,12 +88,17 @@ _CATALOG_COLUMNS = {
     ],
     "balancing_authorities": [("code", "code"), ("name", "name"), ("utc_offset_hours", "UTC offset h"), ("duke22", "Duke study")],
     "duke_headroom": [("limit_pct", "limit %"), ("headroom_gw", "GW"), ("curtailment_hours_per_year", "h/yr"), ("mean_event_hours", "event h")],
+    "regions": [
+        ("region", "region"), ("name", "name"), ("jurisdiction", "jurisdiction"), ("price_usd_per_mwh", "USD/MWh"),
+        ("co2_g_per_kwh", "g/kWh"), ("grid_carbon_free_share", "carbon-free"), ("gas_price_usd_per_mmbtu", "gas USD/MMBtu"),
+        ("connection_wait_months", "wait mo"), ("pv_yield_kwh_per_kwp", "PV kWh/kWp"), ("wind_cf", "wind CF"),
+    ],
 }
 
 
 @app.command("catalog")
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities or duke_headroom")],
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom or regions")],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
@@ -101,7 +106,7 @@ def catalog_command(
         "accelerators": catalog.accelerators, "technologies": catalog.technologies,
         "assumptions": catalog.assumptions, "power_capping": catalog.power_capping, "roadmap": catalog.roadmap,
         "national_generation": catalog.national_generation, "national_growth": catalog.national_growth,
-        "balancing_authorities": catalog.balancing_authorities, "duke_headroom": catalog.duke_headroom,
+        "balancing_authorities": catalog.balancing_authorities, "duke_headroom": catalog.duke_headroom, "regions": catalog.regions,
     }
     if table not in loaders:
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")

@@ -309,7 +309,7 @@ class GrowthPath(_Strict):
     start: str = Field(pattern=MONTH_PATTERN, description="Month the path starts, YYYY-MM")
     online_gw: float = Field(gt=0, le=1e6, description="Capacity online at the start, GW")
     multiple: float = Field(gt=1, le=1000, description="Growth multiple over every_years, ratio (10 = tenfold)")
-    every_years: float = Field(gt=0, le=50, description="Years over which capacity grows by multiple")
+    every_years: float = Field(gt=0, le=50, description="Period over which capacity grows by multiple, years")
     max_gw: float | None = Field(default=None, gt=0, le=1e6, description="Capacity where the path stops growing, GW")
 
 
@@ -425,6 +425,13 @@ class Candidate(_Strict):
     wind_cf: float | None = Field(default=None, gt=0, lt=1, description="Onshore wind capacity factor, ratio")
     limit_mw: float | None = Field(default=None, ge=0, le=1e6, description="Most capacity the region's grid can take (e.g. its flexible headroom from `gigawatt headroom`), MW")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _quoted(cls, data: Any) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("region"), bool):  # YAML 1.1 reads NO (Norway) as false
+            raise ValueError(f"region {data['region']!r} is a yes/no value to YAML; write the region in quotes, e.g. region: \"NO\"")
+        return data
+
 
 class SitingConstraints(_Strict):
     """Fleet-wide requirements of a siting programme."""
@@ -433,7 +440,7 @@ class SitingConstraints(_Strict):
     co2_cap_t_per_year: float | None = Field(default=None, ge=0, description="Fleet CO2 cap, tCO2/yr")
     carbon_free_share: float | None = Field(default=None, ge=0, le=1, description="Fleet minimum annual carbon-free share of energy, ratio")
     max_region_share: float | None = Field(default=None, gt=0, le=1, description="Most of the programme in any one region, ratio")
-    min_sites: int | None = Field(default=None, ge=1, le=1000, description="Fewest sites used")
+    min_sites: int | None = Field(default=None, ge=1, le=1000, description="Fewest sites used, count of sites")
     region_limits_mw: dict[str, float] = Field(default_factory=dict, description="Most MW per region id (a stated figure or its flexible headroom)")
     online_by: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Every site online by this month, YYYY-MM")
 

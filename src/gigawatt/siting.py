@@ -17,7 +17,9 @@ Units: MW at the meter, USD per year (catalog dollar years), tCO2 per year, gCO2
 
 from __future__ import annotations
 
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -36,6 +38,7 @@ VARIABLE_TECHNOLOGIES = ("utility_pv", "onshore_wind")
 MONTHS_PER_YEAR = 12
 FIGURES = ("latitude", "longitude", "country", "jurisdiction", "price_usd_per_mwh", "co2_g_per_kwh", "grid_carbon_free_share", "gas_price_usd_per_mmbtu",
            "connection_wait_months", "solar_yield_kwh_per_kwp", "wind_cf")
+CATALOG_COLUMNS = {"solar_yield_kwh_per_kwp": "pv_yield_kwh_per_kwp"}  # candidate field → regions.csv column
 # each fleet constraint, by the name reported in constraint_costs
 CONSTRAINTS = ("jurisdictions", "online_by", "co2_cap", "carbon_free_share", "max_region_share", "min_sites", "region_limits")
 
@@ -79,8 +82,9 @@ def candidate_figures(candidate: Candidate) -> dict[str, Any]:
     figures: dict[str, Any] = {}
     for name in FIGURES:
         given = getattr(candidate, name)
-        if given is None and row is not None and name in row.index and pd.notna(row[name]):
-            given = row[name]
+        column = CATALOG_COLUMNS.get(name, name)
+        if given is None and row is not None and column in row.index and pd.notna(row[column]):
+            given = row[column]
         figures[name] = given.item() if hasattr(given, "item") else given
     figures["region"] = str(row["region"]) if row is not None else (candidate.name or "site")
     figures["name"] = candidate.name or figures["region"]
@@ -153,10 +157,27 @@ class Screening:
         return self.cache_hits / lookups if lookups else 0.0
 
 
-def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None) -> Screening:
-    """Plan one campus block at every candidate; identical scenarios are solved once (``cache``)."""
+def _plan_summary(job: tuple[Scenario, str | None, int | None]) -> dict[str, Any]:
+    """Solve one candidate's plan and keep what screening needs (runs in a worker process)."""
     from gigawatt.power.plan import plan_power  # imports PyPSA: only when screening
 
+    scenario, online_by, segments = job
+    try:
+        plan = plan_power(scenario, online_by=online_by, segments=segments, baseline=False)
+    except InfeasibleError:  # the first firm option cannot carry the campus alone: the cheapest plan
+        plan = plan_power(scenario, segments=segments, baseline=False)
+    return {
+        "lcoe_usd_per_mwh": plan.lcoe_usd_per_mwh, "annual_cost_usd": plan.annual_cost_usd, "co2_t_per_year": plan.co2_t_per_year,
+        "carbon_free_share": plan.carbon_free_share, "online_date": plan.online_date, "online_date_set_by": plan.online_date_set_by,
+        "grid_mwh": plan.energy_mwh.get("grid_import", 0.0),
+        # what the plan builds and uses (a connection with no demand charge is sized freely but may carry nothing)
+        "capacity_mw": {t: mw for t, mw in plan.capacity_mw.items() if mw > 1e-6 and plan.energy_mwh.get(t, 1.0) > 1.0},
+    }
+
+
+def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None, workers: int | None = None) -> Screening:
+    """Plan one campus block at every candidate; identical scenarios are solved once (``cache``), the
+    distinct ones in parallel over ``workers`` processes (default: the machine's cores)."""
     cache = {} if cache is None else cache
     segments = None if full_year else DEFAULT_SEGMENTS
     a = catalog.assumptions().set_index("name")["value"]
@@ -166,40 +187,43 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
     # with a value on delay or a deadline, each site comes online as early as it can (a bridge from the
     # options available first, then the cheapest long-run supply keeping it); otherwise the cheapest plan
     fastest = programme.value_of_delay_usd_per_mw_month > 0 or programme.constraints.online_by is not None
-    started, solved, hits, out = time.perf_counter(), 0, 0, []
+    started = time.perf_counter()
+    jobs: dict[str, tuple[Scenario, str | None, int | None]] = {}
+    keyed = []
     for candidate in programme.candidates:
         figures = candidate_figures(candidate)
         scenario = candidate_scenario(programme, candidate, figures)
-        key = scenario.model_dump_json(exclude={"name"}) + f"|{segments}"
         online_by = earliest_month(scenario) if fastest else None
-        key += f"|{online_by}"
-        if key in cache:
-            hits += 1
-        else:
-            try:
-                cache[key] = plan_power(scenario, online_by=online_by, segments=segments, baseline=False)
-            except InfeasibleError:  # the first firm option cannot carry the campus alone: the cheapest plan
-                cache[key] = plan_power(scenario, segments=segments, baseline=False)
-            solved += 1
-        plan = cache[key]
-        mw = programme.block_mw
-        energy = plan.annual_cost_usd / plan.lcoe_usd_per_mwh if plan.lcoe_usd_per_mwh else 0.0
+        key = f"{scenario.model_dump_json(exclude={'name'})}|{segments}|{online_by}"
+        if key not in cache:
+            jobs.setdefault(key, (scenario, online_by, segments))
+        keyed.append((candidate, figures, key))
+    workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            cache.update(zip(jobs, pool.map(_plan_summary, jobs.values())))
+    else:
+        cache.update((key, _plan_summary(job)) for key, job in jobs.items())
+    out = []
+    for candidate, figures, key in keyed:
+        plan, mw = cache[key], programme.block_mw
+        energy = plan["annual_cost_usd"] / plan["lcoe_usd_per_mwh"] if plan["lcoe_usd_per_mwh"] else 0.0
         # the plan counts grid energy as not carbon-free; the grid's own mix makes part of it clean
-        grid_clean = plan.energy_mwh.get("grid_import", 0.0) * (figures["grid_carbon_free_share"] or 0.0)
-        clean_share = min(1.0, plan.carbon_free_share + grid_clean / energy) if energy else 0.0
-        late = max(months_between(programme.start, plan.online_date), 0)
+        grid_clean = plan["grid_mwh"] * (figures["grid_carbon_free_share"] or 0.0)
+        clean_share = min(1.0, plan["carbon_free_share"] + grid_clean / energy) if energy else 0.0
+        late = max(months_between(programme.start, plan["online_date"]), 0)
         out.append(Screened(
             name=figures["name"], region=figures["region"], country=figures["country"], jurisdiction=figures["jurisdiction"],
-            max_blocks=int(candidate.max_mw // mw + 1e-9), options=candidate.options, lcoe_usd_per_mwh=plan.lcoe_usd_per_mwh,
-            power_usd_per_mw_year=plan.annual_cost_usd / mw,
+            max_blocks=int(candidate.max_mw // mw + 1e-9), options=candidate.options, lcoe_usd_per_mwh=plan["lcoe_usd_per_mwh"],
+            power_usd_per_mw_year=plan["annual_cost_usd"] / mw,
             delay_usd_per_mw_year=programme.value_of_delay_usd_per_mw_month * late * crf,
-            co2_t_per_mw_year=plan.co2_t_per_year / mw, energy_mwh_per_mw_year=energy / mw,
-            carbon_free_share=clean_share, online_date=plan.online_date, online_date_set_by=plan.online_date_set_by,
-            supply_mw_per_mw={t: v / mw for t, v in plan.capacity_mw.items() if v > 1e-6},
-            defaults=tuple(n for n in ("price_usd_per_mwh", "co2_g_per_kwh", "grid_carbon_free_share", "gas_price_usd_per_mmbtu", "connection_wait_months",
-                                       "solar_yield_kwh_per_kwp", "wind_cf") if figures[n] is None),
+            co2_t_per_mw_year=plan["co2_t_per_year"] / mw, energy_mwh_per_mw_year=energy / mw,
+            carbon_free_share=clean_share, online_date=plan["online_date"], online_date_set_by=plan["online_date_set_by"],
+            supply_mw_per_mw={t: v / mw for t, v in plan["capacity_mw"].items()},
+            defaults=tuple(n for n in FIGURES[4:] if figures[n] is None),
         ))
-    return Screening(out, solved, hits, time.perf_counter() - started)
+    hits = len(keyed) - len(jobs)
+    return Screening(out, len(jobs), hits, time.perf_counter() - started)
 
 
 # --- allocation -------------------------------------------------------------------------------------

@@ -138,6 +138,31 @@ DUKE_HEADROOM_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+REGIONS_SCHEMA: dict[str, Column] = {
+    "region": Column(str),
+    "name": Column(str),
+    "kind": Column(str, choices=("iso", "utility_area", "market", "state", "country")),
+    "country": Column(str),  # ISO 3166 alpha-2
+    "jurisdiction": Column(str, choices=("us", "ally", "partner", "restricted")),
+    "latitude": Column(float, min=-90, max=90),
+    "longitude": Column(float, min=-180, max=180),
+    # figures are optional: empty where no public figure was found (the row's notes say so)
+    "price_usd_per_mwh": Column(float, required=False, min=1, max=1_000),
+    "price_year": Column(int, required=False, min=2015, max=2035),
+    "co2_g_per_kwh": Column(float, required=False, min=0, max=1_500),
+    "co2_basis": Column(str, required=False),
+    "grid_carbon_free_share": Column(float, required=False, min=0, max=1),
+    "gas_price_usd_per_mmbtu": Column(float, required=False, min=0, max=100),
+    "connection_wait_months": Column(float, required=False, min=0, max=240),
+    "dc_operating_mw": Column(float, required=False, min=0, max=100_000),
+    "dc_planned_mw": Column(float, required=False, min=0, max=200_000),
+    "pv_yield_kwh_per_kwp": Column(float, required=False, min=500, max=3_000),
+    "wind_cf": Column(float, required=False, min=0, max=1),
+    "water_stress": Column(str, required=False),
+    "notes": Column(str, required=False),
+    "source": Column(str),
+}
+
 _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
     "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
@@ -148,6 +173,7 @@ _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "roadmap.csv": (ROADMAP_SCHEMA, "accelerator"),
     "balancing_authorities.csv": (BALANCING_AUTHORITIES_SCHEMA, "code"),
     "duke_headroom.csv": (DUKE_HEADROOM_SCHEMA, "limit_pct"),
+    "regions.csv": (REGIONS_SCHEMA, "region"),
 }
 
 
@@ -290,6 +316,11 @@ def duke_headroom() -> pd.DataFrame:
     return load_table("duke_headroom.csv").copy()
 
 
+def regions() -> pd.DataFrame:
+    """Grids, markets, states and countries for siting: price, carbon, gas, queue, DC MW, PV/wind, water."""
+    return load_table("regions.csv").copy()
+
+
 def _names(row: pd.Series) -> list[str]:
     aliases = [a.strip() for a in (row["aliases"] or "").split(";") if a.strip()]
     return [row["name"], *aliases]
@@ -314,3 +345,19 @@ def accelerator(name: str) -> pd.Series:
     suggestions = list(dict.fromkeys(every[c]["name"] for c in close))
     hint = f"did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else "see `gigawatt catalog accelerators`"
     raise DataError(f"unknown accelerator '{name}'; {hint}")
+
+
+def region(name: str) -> pd.Series:
+    """One region row by id or name, ignoring case and punctuation ("nova" finds "NoVA", "us tx" finds "US-TX").
+
+    An unknown name raises :class:`DataError` suggesting the closest region id.
+    """
+    table = load_table("regions.csv")
+    wanted = _key(name)
+    every = {_key(n): row for _, row in table.iterrows() for n in (row["region"], row["name"])}
+    if wanted in every:
+        return every[wanted].copy()
+    close = difflib.get_close_matches(wanted, list(every), n=3, cutoff=0.4)
+    suggestions = list(dict.fromkeys(every[c]["region"] for c in close))
+    hint = f"did you mean {', '.join(repr(s) for s in suggestions)}? " if suggestions else ""
+    raise DataError(f"unknown region '{name}'; {hint}see `gigawatt catalog regions`")
