@@ -218,3 +218,19 @@ def test_norway_unquoted_in_yaml_gets_a_hint(tmp_path):
     path.write_text("target_mw: 1000\ncandidates:\n  - {region: NO, max_mw: 1000}\n")
     with pytest.raises(ScenarioError, match='write the region in quotes, e.g. region: "NO"'):
         load_scenario(path, model=SitingProgramme)
+
+
+def test_region_limits_cap_the_mw_placed_in_a_region():
+    cands = screened(np.random.default_rng(5), 5)
+    cheapest_region = min(cands, key=lambda s: s.score_usd_per_mw_year).region
+    free = siting.allocate(matching_programme(cands), cands)
+    capped = siting.allocate(matching_programme(cands, region_limits_mw={cheapest_region: 1000}), cands)
+    assert capped.mw_by_region.get(cheapest_region, 0.0) <= 1000.0
+    assert capped.annual_cost_usd >= free.annual_cost_usd - 1e-6
+
+
+def test_an_unknown_region_suggests_the_closest(cli, tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("target_mw: 1000\ncandidates:\n  - {region: ERCTO, max_mw: 1000}\n")
+    result = cli("site", str(path))
+    assert result.code == 2 and "unknown region 'ERCTO'; did you mean 'ERCOT'" in result.err
