@@ -17,6 +17,7 @@ Units: MW at the meter, USD per year (catalog dollar years), tCO2 per year, gCO2
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -200,7 +201,8 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
         keyed.append((candidate, figures, key))
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # spawn, not fork: a fork of a process whose solver threads hold locks can hang its children
+        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             cache.update(zip(jobs, pool.map(_plan_summary, jobs.values())))
     else:
         cache.update((key, _plan_summary(job)) for key, job in jobs.items())

@@ -331,20 +331,26 @@ def _key(name: str) -> str:
     return "".join(ch for ch in name.casefold() if ch.isalnum())
 
 
+def _lookup(file: str, names, label: str, kind: str, name: str) -> pd.Series:
+    """The row of ``file`` that one of ``names(row)`` matches (see :func:`_key`), or :class:`DataError`
+    suggesting the closest ``label`` values."""
+    table = load_table(file)
+    wanted = _key(name)
+    every = {_key(n): row for _, row in table.iterrows() for n in names(row)}
+    if wanted in every:
+        return every[wanted].copy()
+    close = difflib.get_close_matches(wanted, list(every), n=3, cutoff=0.4)
+    suggestions = list(dict.fromkeys(every[c][label] for c in close))
+    hint = f"did you mean {', '.join(repr(s) for s in suggestions)}? " if suggestions else ""
+    raise DataError(f"unknown {kind} '{name}'; {hint}see `gigawatt catalog {file.removesuffix('.csv')}`")
+
+
 def accelerator(name: str) -> pd.Series:
     """One accelerator row by name or alias, ignoring case and punctuation ("h100" finds "H100 SXM").
 
     An unknown name raises :class:`DataError` listing the closest catalog names.
     """
-    table = load_table("accelerators.csv")
-    wanted = _key(name)
-    every = {_key(n): row for _, row in table.iterrows() for n in _names(row)}
-    if wanted in every:
-        return every[wanted].copy()
-    close = difflib.get_close_matches(wanted, list(every), n=3, cutoff=0.4)
-    suggestions = list(dict.fromkeys(every[c]["name"] for c in close))
-    hint = f"did you mean {', '.join(repr(s) for s in suggestions)}?" if suggestions else "see `gigawatt catalog accelerators`"
-    raise DataError(f"unknown accelerator '{name}'; {hint}")
+    return _lookup("accelerators.csv", _names, "name", "accelerator", name)
 
 
 def region(name: str) -> pd.Series:
@@ -352,12 +358,4 @@ def region(name: str) -> pd.Series:
 
     An unknown name raises :class:`DataError` suggesting the closest region id.
     """
-    table = load_table("regions.csv")
-    wanted = _key(name)
-    every = {_key(n): row for _, row in table.iterrows() for n in (row["region"], row["name"])}
-    if wanted in every:
-        return every[wanted].copy()
-    close = difflib.get_close_matches(wanted, list(every), n=3, cutoff=0.4)
-    suggestions = list(dict.fromkeys(every[c]["region"] for c in close))
-    hint = f"did you mean {', '.join(repr(s) for s in suggestions)}? " if suggestions else ""
-    raise DataError(f"unknown region '{name}'; {hint}see `gigawatt catalog regions`")
+    return _lookup("regions.csv", lambda row: (row["region"], row["name"]), "region", "region", name)
