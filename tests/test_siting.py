@@ -3,7 +3,6 @@ with its cache, and bad input."""
 
 from __future__ import annotations
 
-import copy
 import itertools
 
 import numpy as np

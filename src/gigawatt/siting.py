@@ -301,17 +301,21 @@ def allocate(programme: SitingProgramme, screened: list[Screened], drop: str | N
     regions = sorted({s.region for s in screened})
     member = np.array([[s.region == r for s in screened] for r in regions], dtype=float)
     rows, low, high = [np.ones(n)], [need], [need]
+
+    def add(row: np.ndarray, lower: float, upper: float) -> None:  # lower <= row @ blocks <= upper
+        rows.append(row), low.append(lower), high.append(upper)
+
     if drop != "co2_cap" and c.co2_cap_t_per_year is not None:
-        rows.append(co2), low.append(-np.inf), high.append(c.co2_cap_t_per_year)
+        add(co2, -np.inf, c.co2_cap_t_per_year)
     if drop != "carbon_free_share" and c.carbon_free_share is not None:
-        rows.append(energy * (cfe - c.carbon_free_share)), low.append(0.0), high.append(np.inf)
+        add(energy * (cfe - c.carbon_free_share), 0.0, np.inf)
     if drop != "max_region_share" and c.max_region_share is not None:
         for row in member:
-            rows.append(row), low.append(-np.inf), high.append(np.floor(c.max_region_share * need + 1e-9))
+            add(row, -np.inf, np.floor(c.max_region_share * need + 1e-9))
     if drop != "region_limits":
         for region, limit in _region_limits(programme).items():
             if region in regions:
-                rows.append(member[regions.index(region)]), low.append(-np.inf), high.append(np.floor(limit / block + 1e-9))
+                add(member[regions.index(region)], -np.inf, np.floor(limit / block + 1e-9))
     A = np.array(rows)
     with_sites = drop != "min_sites" and c.min_sites is not None
     if with_sites:  # y_i = 1 when candidate i is used: n_i <= upper_i y_i, y_i <= n_i, sum y >= min_sites
