@@ -623,6 +623,9 @@ def _print_siting(r: Any) -> None:
                        f"{c['delay_usd_per_mw_year']:,.0f}", f"{c['lcoe_usd_per_mwh']:,.1f}", f"{c['co2_g_per_kwh']:,.0f}",
                        c["online_date"], f"{c['allocated_mw']:,.0f}", c["excluded"] or "")
     console.print(ranked)
+    defaults = [f"{c['site']} ({', '.join(c['catalog_defaults'])})" for c in r.candidates if c["catalog_defaults"]]
+    if defaults:
+        console.print("no regional figure, the planner's catalog default used: " + "; ".join(defaults), style="yellow", highlight=False)
     s = r.screening
     console.print(f"screening: {s['candidates']} candidates, {s['plans_solved']} plans solved, cache hit rate {s['cache_hit_rate']:.0%}, "
                   f"{s['seconds']:.1f} s ({s['mode']}); allocation {r.allocation_seconds:.2f} s", style="dim", highlight=False)
