@@ -400,9 +400,13 @@ class SitingResult:
         return pd.DataFrame(self.candidates)
 
 
-def site(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None) -> SitingResult:
-    """Screen every candidate, allocate the programme, and price each constraint by solving without it."""
-    screening = screen(programme, full_year=full_year, cache=cache)
+def site(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None, workers: int | None = None) -> SitingResult:
+    """Screen every candidate, allocate the programme, and price each constraint by solving without it.
+
+    Screening uses ``workers`` processes (default: every core); a script that calls this should guard its
+    entry point with ``if __name__ == "__main__":`` as multiprocessing requires, or pass ``workers=1``.
+    """
+    screening = screen(programme, full_year=full_year, cache=cache, workers=workers)
     started = time.perf_counter()
     screened = screening.candidates
     best = allocate(programme, screened)
