@@ -233,3 +233,13 @@ def test_an_unknown_region_suggests_the_closest(cli, tmp_path):
     path.write_text("target_mw: 1000\ncandidates:\n  - {region: ERCTO, max_mw: 1000}\n")
     result = cli("site", str(path))
     assert result.code == 2 and "unknown region 'ERCTO'; did you mean 'ERCOT'" in result.err
+
+
+def test_full_year_screening_agrees_with_typical_periods():
+    p = programme([explicit("texas", latitude=31.8, longitude=-102.0, price_usd_per_mwh=55, co2_g_per_kwh=380,
+                            gas_price_usd_per_mmbtu=2.5, connection_wait_months=36)],
+                  target_mw=1000, technologies=["gas_recip", "gas_cc"])
+    typical = siting.screen(p, workers=1).candidates[0]
+    full = siting.screen(p, full_year=True, workers=1).candidates[0]
+    assert full.online_date == typical.online_date
+    assert full.lcoe_usd_per_mwh == pytest.approx(typical.lcoe_usd_per_mwh, rel=0.02)  # typical periods: within 2%
