@@ -173,3 +173,8 @@ def test_plan_says_which_series_are_synthetic(offgrid):
     data, _ = offgrid
     assert data["series"]["load"].startswith("synthetic")
     assert data["series"]["utility_pv"].startswith("synthetic") and "pvlib" in data["series"]["utility_pv"]
+
+
+def test_a_plan_with_nothing_to_build_is_refused(cli):
+    result = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--set", "supply.technologies=[]")
+    assert result.code == 2 and "nothing can serve the load" in result.err and result.err.count("\n") == 1

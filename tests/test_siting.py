@@ -243,3 +243,9 @@ def test_full_year_screening_agrees_with_typical_periods():
     full = siting.screen(p, full_year=True, workers=1).candidates[0]
     assert full.online_date == typical.online_date
     assert full.lcoe_usd_per_mwh == pytest.approx(typical.lcoe_usd_per_mwh, rel=0.02)  # typical periods: within 2%
+
+
+def test_an_onsite_candidate_without_technologies_is_refused():
+    p = programme([explicit("bare", options="onsite")], target_mw=1000, technologies=[])
+    with pytest.raises(ScenarioError, match=r"candidates\[bare\]: options onsite but technologies is empty"):
+        siting.screen(p, workers=1)

@@ -21,6 +21,16 @@ def _weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     return pick(hardest_end), pick(typical_end)
 
 
+def _pyplot():
+    """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
 def _save(fig, path: Path | str, title: str) -> Path:
     """Title, lay out and write a figure as PNG, then free it."""
     import matplotlib.pyplot as plt
@@ -36,10 +46,7 @@ def _save(fig, path: Path | str, title: str) -> Path:
 def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     """Write a PNG: hardest week and typical week stacked by source against the load, and the annual
     cost by item of the plan beside the grid-only baseline."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     dispatch = plan.dispatch
     sources = [c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
@@ -73,10 +80,7 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
 def plot_buildout(result, path: Path | str, title: str = "") -> Path:
     """Write a PNG of a build-out: capacity online against the target (with the P10-P90 band of the
     draws), compute and energy, and the limit that held capacity back in each week."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     from gigawatt.buildout import LIMITS
 
@@ -115,10 +119,7 @@ def plot_buildout(result, path: Path | str, title: str = "") -> Path:
 
 def plot_headroom(result, path: Path | str, title: str = "flexible-load headroom") -> Path:
     """Write a PNG: headroom (GW) against the curtailment limit, one line per system and the total."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     fig, axes = plt.subplots(1, 2, figsize=(13, 5))
     limits = result.limits_pct
@@ -145,10 +146,7 @@ def plot_headroom(result, path: Path | str, title: str = "flexible-load headroom
 
 def plot_curtailment_heatmap(schedule: pd.DataFrame, path: Path | str) -> Path:
     """Write a PNG: the campus's mean curtailment (MW) by month and local hour of day."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     a = schedule.attrs
     grid = pd.DataFrame({"month": a["month"], "hour": a["hour"], "mw": schedule["curtailed_mw"].to_numpy()})
@@ -169,10 +167,7 @@ JURISDICTION_COLOURS = {"us": "tab:blue", "ally": "tab:green", "partner": "tab:o
 def plot_siting(result, path: Path | str) -> Path:
     """Write a PNG: each candidate's cost of power against its date online, bubble size = MW placed
     (hollow when none), colour = jurisdiction."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    plt = _pyplot()
 
     fig, ax = plt.subplots(figsize=(11, 6.5))
     frame = pd.DataFrame(result.candidates)

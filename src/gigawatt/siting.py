@@ -113,6 +113,8 @@ def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures
         if figures["connection_wait_months"] is not None:
             grid["available"] = add_months(programme.start, figures["connection_wait_months"])
     technologies = list(programme.technologies) if candidate.options in ("onsite", "both") else []
+    if candidate.options == "onsite" and not technologies:
+        raise ScenarioError(f"candidates[{figures['name']}]: options onsite but technologies is empty; list on-site technologies or allow the grid")
     limits = {}
     if figures["gas_price_usd_per_mmbtu"] is not None:
         limits = {t: {"fuel_price_usd_per_mmbtu": figures["gas_price_usd_per_mmbtu"]} for t in technologies if t in GAS_TECHNOLOGIES}

@@ -61,6 +61,8 @@ def _options(scenario: Scenario, discount_rate: float, table: pd.DataFrame) -> d
         options[tech] = supply_option(table.loc[tech], discount_rate, **override)
     if scenario.grid.import_mw != 0:
         options[GRID] = _grid_option(scenario, discount_rate, table, max_mw=scenario.grid.import_mw)
+    if not options:
+        raise ScenarioError("supply.technologies is empty and grid.import_mw is 0: nothing can serve the load; allow a technology or a grid connection")
     return options
 
 
