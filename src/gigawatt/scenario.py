@@ -94,6 +94,7 @@ class Site(_Strict):
     irradiance_csv: str | None = Field(default=None, description="Hourly measured sky: ghi, optional dni, dhi in W/m2 and temp_air in degrees C (CSV: NSRDB, PVGIS, renewables.ninja); replaces the synthetic sky")
     solar_csv: str | None = Field(default=None, description="Hourly PV output per MW AC, ratio 0..1 (CSV); replaces the pvlib series")
     wind_csv: str | None = Field(default=None, description="Hourly wind output per MW, ratio 0..1 (CSV); replaces the synthetic series")
+    screening_segments: int | None = Field(default=None, ge=1, le=8784, description="Fast screening: solve on this many chronological time segments (e.g. 2190) instead of every hour; default: every hour")
 
 
 class TimeOfUse(_Strict):
@@ -169,6 +170,16 @@ class Constraints(_Strict):
     value_of_compute_usd_per_accelerator_hour: float | None = Field(default=None, ge=0, le=1000, description="Value of one full-speed accelerator-hour lost to capping or pausing, USD; default: the cluster's cost per accelerator-hour other than electricity")
     power_capping: bool = Field(default=True, description="With flexible_share: cap accelerator power along the catalog's measured curve before pausing")
     value_of_lost_load_usd_per_mwh: float = Field(default=10_000.0, gt=0, le=1e6, description="Penalty on unserved load when a plan cannot serve every hour, used to say where and by how much, USD/MWh")
+    online_by: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Serve the load from this month, YYYY-MM: supply available by then bridges until later options (the grid) arrive")
+
+
+class Solver(_Strict):
+    """Which solver runs the optimisation and its settings (any solver linopy supports, where installed)."""
+
+    name: str = Field(default="highs", min_length=1, description="Solver name as linopy knows it: highs (default, bundled), gurobi, cplex, xpress, cbc, glpk, ...")
+    threads: int | None = Field(default=None, ge=1, le=1024, description="Solver threads; default: the solver's own choice")
+    time_limit_s: float | None = Field(default=None, gt=0, le=1e6, description="Stop the solver after this long, seconds; default: no limit")
+    mip_gap: float | None = Field(default=None, ge=0, le=1, description="Relative optimality gap at which a mixed-integer solve stops, ratio; default: the solver's")
 
 
 class Scenario(_Strict):
@@ -183,6 +194,7 @@ class Scenario(_Strict):
     grid: Grid = Field(default_factory=Grid, description="The utility connection")
     supply: Supply = Field(default_factory=Supply, description="On-site supply options the plan may build")
     constraints: Constraints = Field(default_factory=Constraints, description="Reliability and carbon requirements")
+    solver: Solver = Field(default_factory=Solver, description="Solver and its settings")
 
 
 # --- build-out programmes (`gigawatt buildout`) ----------------------------------------------------
@@ -464,12 +476,47 @@ class SitingProgramme(_Strict):
     candidates: list[Candidate] = Field(min_length=1, description="Candidate sites")
     constraints: SitingConstraints = Field(default_factory=SitingConstraints, description="Fleet-wide requirements")
     costs: Costs = Field(default_factory=Costs, description="Prices and finance of the campuses (defaults from the catalog)")
+    full_year: bool = Field(default=False, description="Screen every candidate on all 8,760 hours instead of typical periods")
+    solver: Solver = Field(default_factory=Solver, description="Solver and its settings for the candidates' plans")
 
     @model_validator(mode="after")
     def _blocks(self) -> SitingProgramme:
         blocks = self.target_mw / self.block_mw
         if abs(blocks - round(blocks)) > 1e-9:
             raise ValueError(f"target_mw {self.target_mw:g} is not a whole number of {self.block_mw:g} MW blocks; change one of them")
+        return self
+
+
+# --- flexible-load headroom (`gigawatt headroom`) ---------------------------------------------------
+
+
+class Campus(_Strict):
+    """A campus joining one system as flexible load: its hourly curtailment and grid availability."""
+
+    mw: float = Field(gt=0, le=1e6, description="Campus size, MW")
+    limit_pct: float = Field(default=1.0, gt=0, lt=100, description="The system's curtailment limit the campus takes part in, % of energy")
+    availability_year: int | None = Field(default=None, ge=1980, le=2100, description="The year of the availability series for `gigawatt plan` (grid.availability_csv); default: the last whole year")
+
+
+class HeadroomStudy(_Strict):
+    """How much flexible load grids can take: which demand files, which systems, which limits."""
+
+    name: str = Field(default="headroom", description="A label for reports")
+    description: str | None = Field(default=None, description="Free text for people")
+    files: list[str] = Field(min_length=1, description="Hourly demand CSV files (EIA-930 or timestamp + MW columns)")
+    systems: list[str] | Literal["duke22", "all"] = Field(description="Systems to study (a column, or the prefix of sub-zone columns: PJM sums PJM-*), or duke22 (the Duke study's 22), or all")
+    limits_pct: list[float] = Field(default_factory=lambda: [0.25, 0.5, 1.0, 5.0], min_length=1, description="Curtailment limits, % of the new load's energy")
+    years: list[int] | None = Field(default=None, description="Years to use, e.g. [2016, 2017, 2018]; default: every whole year in the files")
+    threshold_mw: float | None = Field(default=None, gt=0, le=1e7, description="A flat threshold, MW, instead of the seasonal (Duke) one")
+    threshold_csv: str | None = Field(default=None, description="An hourly threshold, MW (timestamp, MW CSV), instead of the seasonal one")
+    campus: Campus | None = Field(default=None, description="A campus in the (single) system: its curtailment schedule and availability")
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> HeadroomStudy:
+        if self.threshold_mw is not None and self.threshold_csv:
+            raise ValueError("give threshold_mw or threshold_csv, not both")
+        if self.campus is not None and (not isinstance(self.systems, list) or len(self.systems) != 1):
+            raise ValueError("campus: name one system under systems, e.g. systems: [PJM]")
         return self
 
 
