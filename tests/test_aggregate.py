@@ -94,7 +94,9 @@ def test_segments_follow_the_day_and_night():
 
 def test_aggregating_again_or_to_more_segments_than_hours():
     inputs = year_inputs(hours=24 * 14)
-    assert aggregate(inputs, 10_000) is inputs
+    assert aggregate(inputs, 24 * 14) is inputs  # as many segments as hours: nothing to merge
+    with pytest.raises(ScenarioError, match="site.screening_segments: 10,000 is more than the 336 hours"):
+        aggregate(inputs, 10_000)
     twice = aggregate(aggregate(inputs, 200), 100)
     assert len(twice.load_mw) == 100 and twice.modelled_hours == pytest.approx(24 * 14)
     assert (twice.load_mw * twice.snapshot_weightings_h).sum() == pytest.approx(inputs.load_mw.sum(), rel=ENERGY_RTOL)
@@ -227,4 +229,4 @@ def test_plan_screening_from_the_command_line(cli, tmp_path):
     assert dispatch.index.equals(full.dispatch.index)  # one row an hour, as without screening
     assert dispatch["load_mw"].sum() == pytest.approx(full.load_mwh, rel=1e-6)
     bad = cli("plan", str(path), "--screening", "0")
-    assert bad.code == 2 and "--screening" in bad.err
+    assert bad.code == 2 and "screening_segments" in bad.err

@@ -169,13 +169,13 @@ def test_less_than_a_year_and_a_partial_year_on_request_are_refused():
     short = pd.Series(np.ones(5000), index=HOURS_2023[:5000], name="PJM")
     with pytest.raises(ScenarioError, match="less than one whole year"):
         grid.prepare_system(short)
-    with pytest.raises(ScenarioError, match="--years: 2022 has no hours"):
+    with pytest.raises(ScenarioError, match="years: 2022 has no hours"):
         grid.prepare_system(pd.Series(np.ones(8760), index=HOURS_2023, name="PJM"), [2022])
 
 
 @pytest.mark.parametrize("limit", [0.0, -1.0, 100.0, 150.0])
 def test_limits_outside_0_to_100_are_refused(limit):
-    with pytest.raises(ScenarioError, match=f"--limits: {limit:g}% is outside"):
+    with pytest.raises(ScenarioError, match=f"limits_pct: {limit:g}% is outside"):
         grid.check_limits([limit])
 
 
@@ -230,9 +230,9 @@ def test_cli_writes_table_json_plot_schedule_and_heatmap(cli, tmp_path):
 
 @pytest.mark.parametrize("args, message", [
     (["--systems", "XYZ"], "system 'XYZ' is in none of the files"),
-    (["--systems", "PJM", "--limits", "0"], "--limits: 0% is outside (0, 100)"),
+    (["--systems", "PJM", "--limits", "0"], "limits_pct: 0% is outside (0, 100)"),
     (["--systems", "PJM", "--limits", "abc"], "--limits 'abc'"),
-    (["--systems", "PJM", "--years", "2019-2020"], "--years: 2019 has no hours"),
+    (["--systems", "PJM", "--years", "2019-2020"], "years: 2019 has no hours"),
     (["--systems", "PJM", "--threshold", "10"], "below PJM's minimum load"),
     (["--all", "--campus-mw", "100"], "--campus-mw: name one system"),
     ([], "choose the systems with one of --systems"),

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gigawatt import GigawattError, ScenarioError, load_scenario, parse_scenario, size
+from gigawatt import GigawattError, ScenarioError, load_scenario, parse_scenario
+from gigawatt.compute import size
 from gigawatt.scenario import Scenario, apply_overrides
 
 from conftest import EXAMPLES
@@ -142,7 +143,7 @@ def test_yaml_text_fuzz_never_tracebacks(tmp_path):
 
 
 UNIT_WORDS = ("MW", "GW", "USD", "km2", "kWh", "ratio", "FLOP", "days", "months", "years", "per year", "units", "degrees", "hours",
-              "tCO2", "gCO2", "MMBtu", "Calendar year", "Calendar months", "Seed", "draws", "count")
+              "tCO2", "gCO2", "MMBtu", "Calendar year", "Calendar months", "Seed", "draws", "count", "seconds")
 
 
 @pytest.mark.parametrize("model", ["Scenario", "BuildoutScenario", "SitingProgramme"])

@@ -1,26 +1,50 @@
 """gigawatt: plan AI compute clusters and the electricity they need.
 
-The public API::
+The public API (one function per job, each returning a :class:`~gigawatt.results.Result`)::
 
-    from gigawatt import load_scenario, size
-    sizing = size(load_scenario("examples/h100-100k.yaml"))
-    sizing.facility_power_mw
+    import gigawatt
+    p = gigawatt.plan("examples/west-texas-grid-gas.yaml", set={"grid.import_mw": 850})
+    p.lcoe_usd_per_mwh, p.to_frames()["dispatch"]
+
+``size``, ``plan``, ``buildout``, ``headroom`` and ``site`` take a YAML path, a dict or a validated model;
+``run(kind, inputs)`` is the entry every edge (CLI, web, sweeps) calls. The models themselves stay
+importable (``gigawatt.compute.size``, ``gigawatt.power.plan.plan_power``...); heavy libraries load lazily.
 """
 
-from gigawatt.compute import ClusterSizing, capital_recovery_factor, size
-from gigawatt.errors import DataError, GigawattError, InfeasibleError, ScenarioError
-from gigawatt.scenario import Scenario, load_scenario, parse_scenario
+__version__ = "0.1.0"
+
+from gigawatt.errors import DataError, GigawattError, InfeasibleError, ScenarioError  # noqa: E402
+
+# the rest loads on first use (PEP 562), so `import gigawatt.cli` and `gigawatt --help` stay quick
+_LAZY = {
+    "buildout": "gigawatt.api", "headroom": "gigawatt.api", "load_inputs": "gigawatt.api", "plan": "gigawatt.api",
+    "run": "gigawatt.api", "site": "gigawatt.api", "size": "gigawatt.api", "Result": "gigawatt.results",
+    "Scenario": "gigawatt.scenario", "load_scenario": "gigawatt.scenario", "parse_scenario": "gigawatt.scenario",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'gigawatt' has no attribute {name!r}")
+
 
 __all__ = [
-    "ClusterSizing",
     "DataError",
     "GigawattError",
     "InfeasibleError",
+    "Result",
     "Scenario",
     "ScenarioError",
-    "capital_recovery_factor",
+    "buildout",
+    "headroom",
+    "load_inputs",
     "load_scenario",
     "parse_scenario",
+    "plan",
+    "run",
+    "site",
     "size",
 ]
-__version__ = "0.1.0"

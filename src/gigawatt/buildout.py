@@ -38,7 +38,7 @@ import pandas as pd
 from gigawatt import catalog, national
 from gigawatt.compute import HOURS_PER_YEAR, size
 from gigawatt.errors import GigawattError, ScenarioError
-from gigawatt.scenario import BuildoutScenario, Generation, Rate, Scenario, Uncertain, month_start
+from gigawatt.scenario import MAX_DRAWS, BuildoutScenario, Generation, Rate, Scenario, Uncertain, month_start, shorten
 
 DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = 365.2425 / DAYS_PER_WEEK
@@ -383,6 +383,14 @@ class Buildout:
         years = pd.to_datetime(frame["date"]).dt.year
         return frame[years.ne(years.shift(-1))]
 
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """Named tables: ``periods`` (weekly), ``generations``, ``binding_by_year`` and ``national`` where a country is set."""
+        frames = {"periods": self.periods, "generations": self.generations,
+                  "binding_by_year": self.binding_by_year.rename_axis("year").reset_index()}
+        if self.national is not None:
+            frames["national"] = self.national
+        return frames
+
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON form (``gigawatt buildout --json``)."""
         national = None
@@ -440,10 +448,8 @@ def simulate(scenario: BuildoutScenario, draws: int | None = None, seed: int | N
     ``draws`` and ``seed`` default to the scenario's. ``progress(done, total)`` is called after each
     chunk of draws. Raises :class:`ScenarioError` for inputs the catalog cannot resolve.
     """
-    draws = scenario.draws if draws is None else draws
-    seed = scenario.seed if seed is None else seed
-    if draws < 0:
-        raise ScenarioError(f"--draws {draws}: give 0 or more draws")
+    draws = scenario.draws if draws is None else _whole("draws", draws, MAX_DRAWS, "(0: the median inputs only)")
+    seed = scenario.seed if seed is None else _whole("seed", seed, None, "(same seed, same draws)")
     if scenario.country:
         national.country_code(scenario.country)  # an unknown country fails before the run, not after
     power_capex = scenario.power_capex_usd_per_kw * 1000.0
@@ -495,6 +501,16 @@ def simulate(scenario: BuildoutScenario, draws: int | None = None, seed: int | N
             if scenario.load_factor is None else f"online GW x 8,760 h x {scenario.load_factor:g} (scenario load_factor)",
         },
     )
+
+
+def _whole(name: str, value: object, most: int | None, meaning: str) -> int:
+    """``value`` as a whole number from 0 to ``most``, else a :class:`ScenarioError` naming the scenario field ``name``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise ScenarioError(f"{name}: {shorten(value)} is not a whole number; give 0 or more {meaning}")
+    if value < 0 or (most is not None and value > most):
+        span = f"0 to {most:,}" if most is not None else "0 or more"
+        raise ScenarioError(f"{name}: {value:,} is outside {span}; give a whole number in that range {meaning}")
+    return int(value)
 
 
 def _check(scenario: BuildoutScenario, online: np.ndarray, dates: pd.DatetimeIndex) -> dict[str, Any]:

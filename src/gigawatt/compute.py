@@ -22,10 +22,8 @@ import pandas as pd
 from gigawatt import catalog
 from gigawatt.errors import DataError, ScenarioError
 from gigawatt.scenario import Cluster, Costs, Scenario
+from gigawatt.units import HOURS_PER_YEAR, SECONDS_PER_DAY, W_PER_MW
 
-HOURS_PER_YEAR = 8760.0
-SECONDS_PER_DAY = 86_400.0
-W_PER_MW = 1e6
 FLOP_PER_TFLOP = 1e12
 REFERENCE_ACCELERATOR = "H100 SXM"  # H100-equivalents are counted in its dense BF16 FLOP/s
 
@@ -88,9 +86,14 @@ class ClusterSizing:
         return asdict(self)
 
     def to_frame(self) -> pd.DataFrame:
-        """The headline figures as a two-column table (quantity, value)."""
-        rows = {k: v for k, v in self.to_dict().items() if not isinstance(v, dict | None)}
+        """The numeric headline figures as a two-column table (quantity, value in the unit its name carries)."""
+        rows = {k: float(v) for k, v in self.to_dict().items() if isinstance(v, int | float) and not isinstance(v, bool)}
         return pd.DataFrame({"quantity": list(rows), "value": list(rows.values())})
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """Named tables: ``summary`` (quantity, value) and ``assumptions`` (name, value, unit, source)."""
+        assumptions = pd.DataFrame([{"name": k, "value": str(a.value), "unit": a.unit, "source": a.source} for k, a in self.assumptions.items()])
+        return {"summary": self.to_frame(), "assumptions": assumptions}
 
 
 # scenario fields whose default is the assumptions.csv row of the same name

@@ -27,6 +27,7 @@ import pandas as pd
 
 from gigawatt import catalog
 from gigawatt.errors import DataError, ScenarioError
+from gigawatt.scenario import MESSAGE_CHARS, shorten
 
 DEFAULT_LIMITS_PCT = (0.25, 0.5, 1.0, 5.0)
 SUMMER_PEAK_MONTHS, SUMMER_MONTHS = (6, 7, 8), (4, 5, 6, 7, 8, 9, 10)
@@ -36,6 +37,8 @@ STAYS_ON_SHARES = (0.5, 0.75, 0.9)  # reported: share of curtailment hours in wh
 BISECTION_STEPS = 60  # halvings of the bracket: L to 1e-18 of its scale, far below a MW
 TIME_COLUMNS = ("datetime_utc", "utc time at end of hour", "period", "timestamp", "time", "datetime", "date")
 _HOUR = np.timedelta64(1, "h")
+MAX_DEMAND_CSV_BYTES = 500_000_000  # 500 MB: an EIA-930 six-month BALANCE file is ~40 MB and a cleaned wide file of
+# every balancing authority over ten years ~60 MB; a larger file is the wrong file (and takes minutes and GBs to read)
 
 
 # --- reading ----------------------------------------------------------------------------------------
@@ -58,11 +61,21 @@ def read_demand(path: str | Path) -> pd.DataFrame:
     """
     path = Path(path)
     try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DataError(f"{path}: no such file; check the path") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot be read ({exc.__class__.__name__}); check the path") from None
+    if size > MAX_DEMAND_CSV_BYTES:
+        raise DataError(f"{path}: {size:,} bytes is more than {MAX_DEMAND_CSV_BYTES:,} for one demand file; "
+                        "split it by year or keep only the systems studied")
+    try:
         table = pd.read_csv(path, engine="pyarrow")
     except FileNotFoundError:
         raise DataError(f"{path}: no such file; check the path") from None
     except Exception as exc:  # pyarrow raises its own types for malformed CSV
-        raise DataError(f"{path}: cannot be read as CSV ({str(exc).splitlines()[0]}); give a timestamp column and MW columns") from None
+        reason = " ".join(str(exc).split())[:MESSAGE_CHARS]
+        raise DataError(f"{path}: cannot be read as CSV ({reason}); give a timestamp column and MW columns") from None
     names = {str(c).strip().lower(): c for c in table.columns}
     if {"balancing authority", "demand (mw)"} <= set(names) or {"respondent", "value"} <= set(names):
         table = _pivot_long(table, names, path)
@@ -92,10 +105,14 @@ def _parse_times(raw: pd.Series, path: Path) -> pd.DatetimeIndex:
         times = pd.DatetimeIndex(raw)
     else:
         text = raw.astype(str).str.strip()
-        times = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="mixed", utc=True))
+        try:  # offsets that change at daylight saving (-06:00, -05:00) are converted to UTC like any other
+            times = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="mixed", utc=True))
+        except (ValueError, TypeError):
+            raise DataError(f"{path}: timestamps in column {shorten(str(raw.name))} cannot be read as times; "
+                            "use e.g. 2024-01-01 13:00:00 (UTC, end of hour) or ISO times with their UTC offset") from None
         bad = np.flatnonzero(times.isna())
         if bad.size:
-            raise DataError(f"{path}: timestamp {raw.iloc[int(bad[0])]!r} cannot be parsed; use e.g. 2024-01-01 13:00:00 (UTC, end of hour)")
+            raise DataError(f"{path}: timestamp {shorten(raw.iloc[int(bad[0])])} cannot be parsed; use e.g. 2024-01-01 13:00:00 (UTC, end of hour)")
     if times.tz is not None:
         times = times.tz_convert("UTC").tz_localize(None)
     return times.as_unit("ns")
@@ -156,7 +173,9 @@ def system_load(frames: list[pd.DataFrame], system: str) -> pd.Series:
         known = areas(frames)
         close = difflib.get_close_matches(system.upper(), known, n=3, cutoff=0.5)
         hint = f"did you mean {', '.join(close)}? " if close else ""
-        raise ScenarioError(f"system '{system}' is in none of the files; {hint}the files hold: {', '.join(known)}")
+        held = ", ".join(known)
+        held = held if len(held) <= MESSAGE_CHARS else held[: MESSAGE_CHARS - 1] + "…"
+        raise ScenarioError(f"system {shorten(system)} is in none of the files; {hint}the files hold: {held}")
     load = pd.concat(parts).sort_index()
     if load.index.duplicated().any():
         raise DataError(f"{system}: hour {load.index[load.index.duplicated()][0]} is in two files; give files that do not overlap")
@@ -211,11 +230,14 @@ def prepare_system(load: pd.Series, years: list[int] | None = None) -> SystemYea
         if not chosen:
             y = years[0]
             have = f"{coverage[y]:.0%} of its hours" if y in coverage else "no hours"
-            raise ScenarioError(f"--years: {y} has {have} in the files for {load.name}; choose whole years among {_span(whole)}")
+            raise ScenarioError(f"years: {y} has {have} in the files for {load.name}; choose whole years among {_span(whole)}")
         whole = sorted(chosen)
     if not whole:
         raise ScenarioError(f"{load.name}: the files hold less than one whole year ({len(load):,} hours); give at least a full year of hours")
     keep = np.isin(year, whole)
+    if not (load.to_numpy()[keep] > 0).any():
+        raise DataError(f"system {load.name}: demand is 0 MW in every hour of {_span(whole)}; "
+                        "give files with the system's demand, or leave it out of systems")
     return SystemYears(
         name=str(load.name), load_mw=load.to_numpy()[keep], utc_end=load.index[keep], year=year[keep],
         month=local.month.to_numpy()[keep], hour=local.hour.to_numpy()[keep], years=whole,
@@ -245,10 +267,10 @@ def seasonal_threshold_mw(s: SystemYears) -> np.ndarray:
 def check_limits(limits_pct: list[float]) -> list[float]:
     """Curtailment limits in percent, each strictly between 0 and 100."""
     if not limits_pct:
-        raise ScenarioError("--limits: give at least one curtailment limit in percent, e.g. 0.25,0.5,1,5")
+        raise ScenarioError("limits_pct: give at least one curtailment limit in percent, e.g. [0.25, 0.5, 1, 5]")
     for limit in limits_pct:
         if not 0 < limit < 100:
-            raise ScenarioError(f"--limits: {limit:g}% is outside (0, 100); give percentages of the new load's energy, e.g. 0.5")
+            raise ScenarioError(f"limits_pct: {limit:g}% is outside (0, 100); give percentages of the new load's energy, e.g. 0.5")
     return list(limits_pct)
 
 
@@ -339,11 +361,31 @@ class Headroom:
     threshold: str
     limits_pct: list[float]
     reference: list[dict[str, Any]] | None = field(default=None)
+    campus_schedule: pd.DataFrame | None = field(default=None, repr=False)  # a campus's hourly curtailment (see campus_schedule)
+    availability: pd.DataFrame | None = field(default=None, repr=False)  # one year of it for gigawatt plan (see availability_year)
+
+    @property
+    def campus(self) -> dict[str, Any] | None:
+        """The campus's figures: system, MW, limit, headroom, years, curtailed MWh and hours a year."""
+        if self.campus_schedule is None:
+            return None
+        return {k: v for k, v in self.campus_schedule.attrs.items() if k not in ("month", "hour")}
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON form (``gigawatt headroom --json``)."""
         return {"threshold": self.threshold, "limits_pct": self.limits_pct, "systems": self.systems, "total": self.total,
-                "reference": self.reference}
+                "reference": self.reference, "campus": self.campus}
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """Named tables: ``headroom`` (a row per system and limit) and, with a campus, its hourly ``campus``
+        schedule (with local month and hour) and the ``availability`` year."""
+        frames = {"headroom": self.to_frame()}
+        if self.campus_schedule is not None:
+            a = self.campus_schedule.attrs
+            frames["campus"] = self.campus_schedule.assign(month=a["month"], hour=a["hour"])
+        if self.availability is not None:
+            frames["availability"] = self.availability
+        return frames
 
     def to_frame(self) -> pd.DataFrame:
         """One row per system and limit (and the total), the headline columns."""
@@ -359,16 +401,16 @@ def threshold_for(s: SystemYears, threshold: str | float | pd.Series = "seasonal
     """
     if isinstance(threshold, str):
         if threshold != "seasonal":
-            raise ScenarioError(f"--threshold '{threshold}': give seasonal, a flat MW figure or a CSV of MW by hour")
+            raise ScenarioError(f"threshold {shorten(threshold)}: give seasonal, a flat MW figure (threshold_mw) or a CSV of MW by hour (threshold_csv)")
         return seasonal_threshold_mw(s)
     if isinstance(threshold, pd.Series):
         aligned = threshold.reindex(s.utc_end)
         if aligned.isna().any():
-            raise ScenarioError(f"threshold series: no value for {s.name} at {aligned.index[aligned.isna()][0]}; cover every hour of the years used")
+            raise ScenarioError(f"threshold_csv: no value for {s.name} at {aligned.index[aligned.isna()][0]}; cover every hour of the years used")
         return aligned.to_numpy(dtype=float)
     minimum = float(s.load_mw.min())
     if threshold < minimum:
-        raise ScenarioError(f"--threshold {threshold:,.0f} MW is below {s.name}'s minimum load {minimum:,.0f} MW; give a threshold above it")
+        raise ScenarioError(f"threshold_mw: {threshold:,.0f} MW is below {s.name}'s minimum load {minimum:,.0f} MW; give a threshold above it")
     return np.full_like(s.load_mw, float(threshold))
 
 
@@ -415,14 +457,14 @@ def campus_schedule(frames: list[pd.DataFrame], system: str, campus_mw: float, l
     for ``gigawatt plan``). Refused when the campus is larger than the headroom.
     """
     if campus_mw <= 0:
-        raise ScenarioError(f"--campus-mw {campus_mw:g}: give the campus size in MW, more than 0")
+        raise ScenarioError(f"campus.mw: {campus_mw:g} MW is not a campus size; give MW, more than 0")
     check_limits([limit_pct])
     s = prepare_system(system_load(frames, system), years)
     limit_threshold = threshold_for(s, threshold)
     L = float(solve_headroom_mw(s.load_mw, limit_threshold, s.year, [limit_pct])[0])
     if campus_mw > L:
-        raise ScenarioError(f"--campus-mw {campus_mw:,.0f} MW is more than {system}'s headroom {L:,.0f} MW at {limit_pct:g}%; "
-                            "raise --limit or shrink the campus")
+        raise ScenarioError(f"campus.mw: {campus_mw:,.0f} MW is more than {system}'s headroom {L:,.0f} MW at {limit_pct:g}%; "
+                            "raise campus.limit_pct or shrink campus.mw")
     curtailed = curtailment_mw(s.load_mw, limit_threshold, L) * campus_mw / L
     local = s.utc_end - pd.Timedelta(hours=1) + pd.Timedelta(hours=s.utc_offset_hours or 0.0)
     frame = pd.DataFrame({
@@ -448,10 +490,10 @@ def availability_year(schedule: pd.DataFrame, year: int | None = None) -> pd.Dat
     whole = sorted(y for y, n in counts.items() if n == (pd.Timestamp(y + 1, 1, 1) - pd.Timestamp(y, 1, 1)) // pd.Timedelta(hours=1))
     if year is None:
         if not whole:
-            raise ScenarioError("--availability: no year of the schedule has all its hours; give files with a whole local year")
+            raise ScenarioError("campus.availability_year: no year of the schedule has all its hours; give files with a whole local year")
         year = whole[-1]
     elif year not in whole:
-        raise ScenarioError(f"--availability-year {year}: the schedule has {int(counts.get(year, 0)):,} of its hours; choose one of {_span(whole)}")
+        raise ScenarioError(f"campus.availability_year: {year} has {int(counts.get(year, 0)):,} of its hours in the schedule; choose one of {_span(whole)}")
     rows = (local.dt.year == year).to_numpy()
     return pd.DataFrame({
         "timestamp": local[rows].dt.strftime("%Y-%m-%d %H:%M").to_numpy(),

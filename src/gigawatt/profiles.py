@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import operator
+import re
 from pathlib import Path
 
 import numpy as np
@@ -31,7 +32,9 @@ import pvlib
 from scipy.signal import lfilter
 from scipy.special import ndtr
 
+from gigawatt import catalog
 from gigawatt.errors import ScenarioError
+from gigawatt.scenario import MESSAGE_CHARS, shorten
 
 # --- time ---------------------------------------------------------------------------------------------
 MIN_YEAR, MAX_YEAR = 1980, 2100  # pvlib's solar-position and Linke-turbidity data are meant for this era
@@ -108,6 +111,26 @@ CALIBRATION_TOLERANCE = 0.005  # calibrated means are within 0.5% of their targe
 # --- user CSV -----------------------------------------------------------------------------------------
 TIMESTAMP_COLUMNS = ("timestamp", "time", "datetime", "date")  # names taken as the time column
 CSV_HEADER_LINES = 1  # data row i (0-based) is file line i + 2
+MAX_SERIES_CSV_BYTES = 200_000_000  # 200 MB: a year of hourly rows is 8,784 lines, ~1.5 MB for a 20-column NSRDB
+# export and ~90 MB even for 1,000 value columns; a larger file is the wrong file and would take minutes to parse
+UTC_OFFSET = re.compile(r"(?:[Zz]|[+-]\d{2}:?\d{2})$")  # ISO 8601 offset at the end of a timestamp: Z, -06:00, +0530
+
+
+def max_series_magnitude() -> float:
+    """Largest magnitude any hourly series the planner reads may have in its unit, the default bound of
+    :func:`read_series_csv`: a site's load in MW cannot exceed the largest power system's demand (catalog
+    ``max_system_demand_mw``), and prices (USD/MWh), shares and irradiance (W/m2) are far smaller."""
+    return _assumption("max_system_demand_mw")
+
+
+def price_bounds_usd_per_mwh() -> tuple[float, float]:
+    """Plausible hourly energy prices, USD/MWh (catalog ``price_floor_usd_per_mwh``, ``price_cap_usd_per_mwh``):
+    negative prices as wholesale markets clear them are accepted, typing slips such as 1e12 are not."""
+    return _assumption("price_floor_usd_per_mwh"), _assumption("price_cap_usd_per_mwh")
+
+
+def _assumption(name: str) -> float:
+    return float(catalog.assumptions().set_index("name").at[name, "value"])
 
 
 def hourly_index(year: int) -> pd.DatetimeIndex:
@@ -235,7 +258,7 @@ def _inference_shape(index: pd.DatetimeIndex, rng: np.random.Generator) -> np.nd
     t = (hour - INFERENCE_TROUGH_HOUR) % HOURS_PER_DAY
     wave = np.where(t < rise, -np.cos(np.pi * t / rise), np.cos(np.pi * (t - rise) / (HOURS_PER_DAY - rise)))
     shape = 1.0 + INFERENCE_DIURNAL_AMPLITUDE * wave
-    shape *= np.where(index.dayofweek.to_numpy() >= 5, INFERENCE_WEEKEND_FACTOR, 1.0)
+    shape *= np.where(index.day_of_week.to_numpy() >= 5, INFERENCE_WEEKEND_FACTOR, 1.0)
     shape *= 1.0 + INFERENCE_NOISE_SD * _ar1(rng, len(index), INFERENCE_NOISE_AR1)
     return shape
 
@@ -500,7 +523,7 @@ def wind_cf(index: pd.DatetimeIndex, mean_cf: float = 0.35, *, seed: int = 0) ->
     u = np.clip(ndtr(x), 1e-12, 1.0 - 1e-12)
     rayleigh = (-np.log1p(-u)) ** (1.0 / WEIBULL_SHAPE) / math.gamma(1.0 + 1.0 / WEIBULL_SHAPE)  # mean 1
     hour = index.hour.to_numpy() + 0.5
-    day = index.dayofyear.to_numpy() - 1 + hour / HOURS_PER_DAY
+    day = index.day_of_year.to_numpy() - 1 + hour / HOURS_PER_DAY
     cycle = (1.0 + WIND_DIURNAL_AMPLITUDE * np.cos(2 * np.pi * (hour - WIND_DIURNAL_PEAK_HOUR) / HOURS_PER_DAY)) * (
         1.0 + WIND_SEASONAL_AMPLITUDE * np.cos(2 * np.pi * (day - WIND_SEASONAL_PEAK_DAY) / DAYS_PER_YEAR)
     )
@@ -565,75 +588,128 @@ def time_of_use(index: pd.DatetimeIndex, periods: list[dict], default: float, *,
 # --- user CSV -------------------------------------------------------------------------------------------
 
 
+def _local_standard_times(raw: pd.Series, where: str, line) -> tuple[pd.DatetimeIndex, str]:
+    """Timestamps as naive local standard time, and a note on what was done to them.
+
+    Timestamps with UTC offsets (``2025-03-09T03:00:00-05:00``) are put on the file's standard time: the
+    smallest offset in it, since daylight saving only ever adds to the offset (an hour in most places).
+    A daylight-saving series of a whole year therefore loads as the consecutive hours it stands for. Naive
+    timestamps are taken as local standard time as they are.
+    """
+    text = raw.astype(str).str.strip()
+    offsets = text.str.extract(f"({UTC_OFFSET.pattern})", expand=False)
+    aware = offsets.notna().to_numpy()
+    if aware.any() and not aware.all():
+        i, j = int(np.flatnonzero(aware)[0]), int(np.flatnonzero(~aware)[0])
+        raise ScenarioError(f"{where}: line {line(j)}: timestamp {shorten(raw.iloc[j])} has no UTC offset but line {line(i)} "
+                            f"has one ({shorten(raw.iloc[i])}); give every timestamp with its offset, or none")
+    if aware.any():
+        text = text.str.replace(UTC_OFFSET, "", regex=True)
+    try:
+        times = pd.to_datetime(text, errors="coerce", format="mixed")
+    except (ValueError, TypeError):  # e.g. time-zone names that differ from row to row ("EST", "EDT")
+        raise ScenarioError(f"{where}: timestamps carry different time zones; give local standard time, "
+                            "or ISO timestamps with their UTC offset (e.g. 2025-07-01T13:00:00-05:00)") from None
+    bad = np.flatnonzero(times.isna().to_numpy())
+    if bad.size:
+        i = int(bad[0])
+        raise ScenarioError(f"{where}: line {line(i)}: timestamp {shorten(raw.iloc[i])} cannot be parsed; use e.g. 2024-01-01 13:00")
+    times = pd.DatetimeIndex(times)
+    if times.tz is not None:
+        return times.tz_localize(None), "time zone dropped: wall-clock times taken as local standard time"
+    if not aware.any():
+        return times, ""
+    sign = np.where(offsets.str.startswith("-").to_numpy(), -1, 1)
+    digits = offsets.str.replace(r"[^0-9]", "", regex=True)
+    minutes = np.where(offsets.str.upper().eq("Z").to_numpy(), 0,
+                       sign * (pd.to_numeric(digits.str[:2], errors="coerce").fillna(0).to_numpy() * 60
+                               + pd.to_numeric(digits.str[2:], errors="coerce").fillna(0).to_numpy())).astype(np.int64)
+    standard = int(minutes.min())
+    if (minutes == standard).all():
+        return times, "time zone dropped: wall-clock times taken as local standard time"
+    local = times - pd.to_timedelta(minutes - standard, unit="min")
+    hours, rest = divmod(abs(standard), 60)
+    return pd.DatetimeIndex(local), (f"UTC offsets {', '.join(f'{m / 60:+g} h' for m in np.unique(minutes))} put on local standard "
+                                     f"time UTC{'-' if standard < 0 else '+'}{hours:02d}:{rest:02d} (daylight saving removed)")
+
+
 def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | None = None, name: str,
                     lower: float | None = None, upper: float | None = None) -> pd.Series:
     """A user's hourly series from CSV, on ``index`` exactly (it replaces the synthetic series as is).
 
     The time column is the one named ``timestamp``/``time``/``datetime``/``date`` (any case), else the first;
-    the value column is ``column``, else the only other column. Timestamps matching ``index`` are aligned by
-    time; timestamps of another year with the same count of consecutive hours are re-stamped onto ``index``
-    in order (``attrs["restamped_from"]`` says from what). Refused with a :class:`ScenarioError` naming the file
-    and the line: unreadable file, unparseable timestamp, missing value, duplicate timestamp, wrong row count,
-    gaps, or values outside ``lower``/``upper``.
+    the value column is ``column``, else the only other column. Timestamps are local standard time; ISO
+    timestamps with UTC offsets that change at daylight saving are converted to it (see
+    :func:`_local_standard_times`). Timestamps matching ``index`` are aligned by time; timestamps of another
+    year with the same count of consecutive hours are re-stamped onto ``index`` in order
+    (``attrs["restamped_from"]`` says from what). Values must lie within ``lower``..``upper``; a bound left
+    as ``None`` is the physical bound :func:`max_series_magnitude` (so a typing slip such as 1e12 is caught;
+    prices take :func:`price_bounds_usd_per_mwh`). Refused with a one-line :class:`ScenarioError` naming
+    the field, the file and the line: missing or oversized file (over ``MAX_SERIES_CSV_BYTES``), unparseable
+    timestamp, missing value, duplicate timestamp, wrong row count, gaps, or values out of bounds.
     """
     index = _check_index(index)
     path = Path(path)
     where = f"{name} file {path}"
+    bound = max_series_magnitude()
+    lower = -bound if lower is None else lower
+    upper = bound if upper is None else upper
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ScenarioError(f"{where}: no such file; check the path") from None
+    except OSError as exc:
+        raise ScenarioError(f"{where}: cannot be read ({exc.__class__.__name__}); check the path") from None
+    if size > MAX_SERIES_CSV_BYTES:
+        raise ScenarioError(f"{where}: {size:,} bytes is more than {MAX_SERIES_CSV_BYTES:,} for one year of hourly values; "
+                            "give a CSV of one year (timestamp,value)")
     try:
         table = pd.read_csv(path)
     except FileNotFoundError:
         raise ScenarioError(f"{where}: no such file; check the path") from None
     except (OSError, ValueError, pd.errors.ParserError) as exc:
-        raise ScenarioError(f"{where}: cannot be read as CSV ({str(exc).splitlines()[0]}); save it as timestamp,value CSV") from None
+        reason = " ".join(str(exc).split())[:MESSAGE_CHARS]
+        raise ScenarioError(f"{where}: cannot be read as CSV ({reason}); save it as timestamp,value CSV") from None
     if table.shape[1] < 2:
-        raise ScenarioError(f"{where}: needs a timestamp column and a value column, found {list(table.columns)}; add them")
+        raise ScenarioError(f"{where}: needs a timestamp column and a value column, found {shorten(list(table.columns))}; add them")
     lower_names = {str(c).strip().lower(): c for c in table.columns}
     time_col = next((lower_names[c] for c in TIMESTAMP_COLUMNS if c in lower_names), table.columns[0])
     if column is not None:
         if column not in table.columns:
-            raise ScenarioError(f"{where}: no column {column!r} (has {', '.join(map(str, table.columns))}); name an existing one")
+            raise ScenarioError(f"{where}: no column {column!r} (has {shorten(', '.join(map(str, table.columns)), 200)}); "
+                                "name an existing one")
         value_col = column
     else:
         others = [c for c in table.columns if c != time_col]
         if len(others) != 1:
-            raise ScenarioError(f"{where}: several value columns ({', '.join(map(str, others))}); say which with column=")
+            raise ScenarioError(f"{where}: several value columns ({shorten(', '.join(map(str, others)), 200)}); say which with column=")
         value_col = others[0]
 
     def line(i: int) -> int:
         return i + CSV_HEADER_LINES + 1
 
-    raw_times = table[time_col]
-    times = pd.to_datetime(raw_times.astype(str).str.strip(), errors="coerce", format="mixed")
-    bad = np.flatnonzero(times.isna().to_numpy())
-    if bad.size:
-        i = int(bad[0])
-        raise ScenarioError(f"{where}: line {line(i)}: timestamp {raw_times.iloc[i]!r} cannot be parsed; use e.g. 2024-01-01 13:00")
-    times = pd.DatetimeIndex(times)
-    note = ""
-    if times.tz is not None:
-        times = times.tz_localize(None)
-        note = "time zone dropped: wall-clock times taken as local standard time"
+    times, note = _local_standard_times(table[time_col], where, line)
     values = pd.to_numeric(table[value_col], errors="coerce").to_numpy(dtype=float)
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         i = int(bad[0])
         raw = table[value_col].iloc[i]
-        shown = "empty" if pd.isna(raw) else repr(str(raw))
-        raise ScenarioError(f"{where}: line {line(i)}: value {shown} in {value_col!r} is missing or not a number; fill the gap")
+        shown = "empty" if pd.isna(raw) else shorten(str(raw))
+        raise ScenarioError(f"{where}: line {line(i)}: value {shown} in {shorten(str(value_col))} is missing or not a number; fill the gap")
     dup = np.flatnonzero(times.duplicated())
     if dup.size:
         i = int(dup[0])
         raise ScenarioError(f"{where}: line {line(i)}: timestamp {times[i]} appears twice (a daylight-saving change?); "
-                            "use local standard time or UTC, one row per hour")
+                            "use local standard time, UTC or ISO timestamps with their UTC offset, one row per hour")
     if len(values) != len(index):
         raise ScenarioError(f"{where}: {len(values)} rows but the index has {len(index)} hours "
                             f"({index[0]} .. {index[-1]}); give one row per hour")
-    if lower is not None and (values < lower).any():
+    if (values < lower).any():
         i = int(np.flatnonzero(values < lower)[0])
-        raise ScenarioError(f"{where}: line {line(i)}: {value_col} {values[i]:g} is below {lower:g}; correct or clip it")
-    if upper is not None and (values > upper).any():
+        raise ScenarioError(f"{where}: line {line(i)}: {shorten(str(value_col))} {values[i]:g} is below {lower:g}; correct or clip it")
+    if (values > upper).any():
         i = int(np.flatnonzero(values > upper)[0])
-        raise ScenarioError(f"{where}: line {line(i)}: {value_col} {values[i]:g} is above {upper:g}; correct or clip it")
+        raise ScenarioError(f"{where}: line {line(i)}: {shorten(str(value_col))} {values[i]:g} is above {upper:g}; correct or clip it")
 
     restamped = ""
     if times.isin(index).all():

@@ -18,15 +18,63 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
 
 from gigawatt.errors import ScenarioError
 
+ECHO_CHARS = 60  # a user's value echoed in an error is cut to this many characters, so the message stays one short line
+MESSAGE_CHARS = 300  # and the reason a validator gives (which may quote a long list) to this many
+MAX_SCENARIO_BYTES = 1_000_000  # 1 MB: the largest example is ~3 kB and a programme of 1,000 candidates ~200 kB;
+# a larger file is a mistake (a data file given as the scenario) and would take minutes to validate
+MAX_YAML_NODES = 200_000  # values in a scenario counted with anchors expanded: aliases can multiply a small file
+
+
+def shorten(value: Any, limit: int = ECHO_CHARS) -> str:
+    """``repr(value)`` on one line, cut to ``limit`` characters with an ellipsis (for echoing user input)."""
+    text = " ".join(repr(value).splitlines())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _number_types(annotation: Any) -> set[type]:
+    """The scalar types an annotation accepts (``float | None`` -> {float, NoneType})."""
+    args = getattr(annotation, "__args__", None)
+    if args is None or getattr(annotation, "__origin__", None) is Literal:
+        return {annotation} if isinstance(annotation, type) else set()
+    if getattr(annotation, "__origin__", None) in (list, tuple, dict):
+        return set()
+    return {t for a in args for t in _number_types(a)}
+
+
+def _yes_no_in_number(annotation: Any, value: Any) -> bool:
+    """Whether ``value`` puts a YAML yes/no (a bool) where ``annotation`` expects a number."""
+    origin = getattr(annotation, "__origin__", None)
+    args = getattr(annotation, "__args__", ()) or ()
+    if isinstance(value, bool):
+        types = _number_types(annotation)
+        return bool(types & {int, float}) and bool not in types
+    if origin in (list, tuple) and isinstance(value, list | tuple):
+        inner = [a for a in args if a is not Ellipsis]
+        return any(isinstance(v, bool) and any(_yes_no_in_number(a, v) for a in inner) for v in value)
+    if origin is dict and isinstance(value, dict) and len(args) == 2:
+        return any(_yes_no_in_number(args[1], v) for v in value.values())
+    if args and origin is not Literal and not isinstance(value, dict):  # a union: look into its list or dict members
+        return any(_yes_no_in_number(a, value) for a in args if getattr(a, "__origin__", None) in (list, tuple, dict))
+    return False
+
 
 class _Strict(BaseModel):
-    """Base of every scenario model: unknown keys are refused, instances are immutable."""
+    """Base of every scenario model: unknown keys are refused, instances are immutable, numbers are finite
+    (no ``.nan`` or ``.inf``) and a yes/no is never read as a number (``count: true`` is not 1)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_yes_no_numbers(cls, value: Any, info: ValidationInfo) -> Any:
+        field = cls.model_fields.get(info.field_name or "")
+        if field is not None and _yes_no_in_number(field.annotation, value):
+            raise ValueError("a yes/no value is not a number; give a number")
+        return value
 
 
 
@@ -74,6 +122,12 @@ class Costs(_Strict):
 
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # YYYY-MM
+# Longest lists a scenario may give: far above any real use, low enough that a mistake cannot run for hours
+MAX_ITEMS = 100  # technologies, price periods, supply routes, roadmap generations, limits (the catalog has ~20 technologies)
+MAX_POINTS = 1_000  # target points (monthly over the 15-year maximum is 180)
+MAX_CANDIDATES = 1_000  # siting candidates, regions and systems: each candidate is a plan to solve (seconds each)
+MAX_FILES = 1_000  # demand files of a headroom study (EIA-930 ships two a year per release)
+MAX_DRAWS = 100_000  # Monte Carlo draws: each keeps 783 weekly float32 values (15 years), 313 MB at the cap; 1e6 would be 3 GB
 
 
 class Site(_Strict):
@@ -94,14 +148,14 @@ class Site(_Strict):
     irradiance_csv: str | None = Field(default=None, description="Hourly measured sky: ghi, optional dni, dhi in W/m2 and temp_air in degrees C (CSV: NSRDB, PVGIS, renewables.ninja); replaces the synthetic sky")
     solar_csv: str | None = Field(default=None, description="Hourly PV output per MW AC, ratio 0..1 (CSV); replaces the pvlib series")
     wind_csv: str | None = Field(default=None, description="Hourly wind output per MW, ratio 0..1 (CSV); replaces the synthetic series")
-    screening_segments: int | None = Field(default=None, ge=1, le=8784, description="Fast screening: solve on this many chronological time segments (e.g. 2190) instead of every hour; default: every hour")
+    screening_segments: int | None = Field(default=None, ge=1, le=8784, description="Fast screening: solve on this many chronological time segments (e.g. 2190), a count at most the hours of the year, instead of every hour; default: every hour")
 
 
 class TimeOfUse(_Strict):
     """One time-of-use period of the grid price; the first period covering an hour sets its price."""
 
     price_usd_per_mwh: float = Field(ge=0, le=20_000, description="Energy price in the period, USD/MWh")
-    months: list[int] = Field(default_factory=list, description="Calendar months it applies (1..12), list of month numbers; empty: every month")
+    months: list[int] = Field(default_factory=list, max_length=12, description="Calendar months it applies (1..12), list of month numbers; empty: every month")
     hours: tuple[int, int] | None = Field(default=None, description="Local hours [start, end) of the day, 0..24 hours; start > end wraps past midnight; default: all day")
     weekdays_only: bool = Field(default=False, description="Monday to Friday only")
 
@@ -122,7 +176,7 @@ class Grid(_Strict):
     import_mw: float | None = Field(default=None, ge=0, le=1e6, description="Import limit, MW; 0 = off-grid; default: no limit")
     price_usd_per_mwh: float | None = Field(default=None, ge=0, le=2000, description="Energy price, USD/MWh; default: catalog grid_import")
     price_csv: str | None = Field(default=None, description="Hourly energy price, USD/MWh (CSV); replaces price_usd_per_mwh")
-    time_of_use: list[TimeOfUse] = Field(default_factory=list, description="Time-of-use prices, USD/MWh, over price_usd_per_mwh in the hours they cover")
+    time_of_use: list[TimeOfUse] = Field(default_factory=list, max_length=MAX_ITEMS, description="Time-of-use prices, USD/MWh, over price_usd_per_mwh in the hours they cover")
     co2_csv: str | None = Field(default=None, description="Hourly carbon intensity of imports, tCO2/MWh (CSV); replaces co2_t_per_mwh")
     demand_charge_usd_per_kw_month: float = Field(default=0.0, ge=0, le=200, description="Charge on the year's peak import, USD/kW-month")
     co2_t_per_mwh: float | None = Field(default=None, ge=0, le=2, description="Carbon intensity of imports, tCO2/MWh; default: catalog grid_import")
@@ -152,10 +206,10 @@ class Supply(_Strict):
     """Which on-site options the optimiser may build, with their limits."""
 
     technologies: list[str] = Field(
-        default_factory=lambda: ["utility_pv", "onshore_wind", "battery_li_ion", "gas_cc", "gas_ct_aero", "gas_recip"],
+        default_factory=lambda: ["utility_pv", "onshore_wind", "battery_li_ion", "gas_cc", "gas_ct_aero", "gas_recip"], max_length=MAX_ITEMS,
         description="Catalog technology ids the plan may build (see `gigawatt catalog technologies`); grid import is set under grid",
     )
-    limits: dict[str, OptionLimits] = Field(default_factory=dict, description="Per technology id: min_mw, max_mw and cost overrides")
+    limits: dict[str, OptionLimits] = Field(default_factory=dict, max_length=MAX_ITEMS, description="Per technology id: min_mw, max_mw and cost overrides")
 
 
 class Constraints(_Strict):
@@ -177,7 +231,7 @@ class Solver(_Strict):
     """Which solver runs the optimisation and its settings (any solver linopy supports, where installed)."""
 
     name: str = Field(default="highs", min_length=1, description="Solver name as linopy knows it: highs (default, bundled), gurobi, cplex, xpress, cbc, glpk, ...")
-    threads: int | None = Field(default=None, ge=1, le=1024, description="Solver threads; default: the solver's own choice")
+    threads: int | None = Field(default=None, ge=1, le=1024, description="Solver threads, a count; default: the solver's own choice")
     time_limit_s: float | None = Field(default=None, gt=0, le=1e6, description="Stop the solver after this long, seconds; default: no limit")
     mip_gap: float | None = Field(default=None, ge=0, le=1, description="Relative optimality gap at which a mixed-integer solve stops, ratio; default: the solver's")
 
@@ -215,6 +269,10 @@ def add_months(month: str, months: float) -> str:
     return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
+UNCERTAIN_MAX = 1e15  # largest figure a distribution may hold, in its field's unit: above a year's capital of
+# every economy (world GDP is ~1.1e14 USD) and far from float overflow when sampled and summed over weeks and draws
+
+
 class Uncertain(_Strict):
     """A figure that may be uncertain: a plain number, or a distribution that Monte Carlo runs sample.
 
@@ -224,17 +282,25 @@ class Uncertain(_Strict):
     """
 
     dist: Literal["fixed", "triangular", "uniform", "lognormal"] = Field(default="fixed", description="Distribution of the figure")
-    value: float | None = Field(default=None, ge=0, description="The figure when fixed")
-    low: float | None = Field(default=None, ge=0, description="Lowest value (triangular, uniform)")
-    mode: float | None = Field(default=None, ge=0, description="Most likely value (triangular)")
-    high: float | None = Field(default=None, ge=0, description="Highest value (triangular, uniform)")
-    p10: float | None = Field(default=None, gt=0, description="10th percentile (lognormal)")
-    p90: float | None = Field(default=None, gt=0, description="90th percentile (lognormal)")
+    value: float | None = Field(default=None, ge=0, le=UNCERTAIN_MAX, description="The figure when fixed")
+    low: float | None = Field(default=None, ge=0, le=UNCERTAIN_MAX, description="Lowest value (triangular, uniform)")
+    mode: float | None = Field(default=None, ge=0, le=UNCERTAIN_MAX, description="Most likely value (triangular)")
+    high: float | None = Field(default=None, ge=0, le=UNCERTAIN_MAX, description="Highest value (triangular, uniform)")
+    p10: float | None = Field(default=None, gt=0, le=UNCERTAIN_MAX, description="10th percentile (lognormal)")
+    p90: float | None = Field(default=None, gt=0, le=UNCERTAIN_MAX, description="90th percentile (lognormal)")
 
     @model_validator(mode="before")
     @classmethod
     def _number(cls, data: Any) -> Any:
-        return {"value": data} if isinstance(data, int | float) and not isinstance(data, bool) else data
+        if isinstance(data, bool):
+            raise ValueError(f"{data!r} is a yes/no value, not a number; give a number or a distribution")
+        if isinstance(data, str):  # YAML 1.1 reads 1e6 (no dot) as text: still a plain number
+            try:
+                float(data)
+            except ValueError:
+                return data
+            return {"value": data}
+        return {"value": data} if isinstance(data, int | float) else data
 
     @model_validator(mode="after")
     def _complete(self) -> Uncertain:
@@ -328,7 +394,7 @@ class GrowthPath(_Strict):
 class Programme(_Strict):
     """What the programme aims to bring online (a target path or a growth path) and how long its stages take."""
 
-    target: list[TargetPoint] = Field(default_factory=list, description="Capacity online by month, linear between points, held after the last")
+    target: list[TargetPoint] = Field(default_factory=list, max_length=MAX_POINTS, description="Capacity online by month, linear between points, held after the last")
     growth: GrowthPath | None = Field(default=None, description="Exponential path instead of target points")
     permits_months: Uncertain = Field(default_factory=lambda: Uncertain(value=0), description="Site selection and permits before construction, months; 0: sites are ready")
     construction_months: Uncertain | None = Field(default=None, description="Construction to energised building, months; default: catalog buildout_construction_months")
@@ -367,7 +433,7 @@ class Limits(_Strict):
     construction_gw: Rate | None = Field(default=None, description="Most capacity under construction at once (labour, cranes, contractors), GW")
     capital_usd_per_year: Rate | None = Field(default=None, description="Capital available per year, USD/yr; unspent capital carries over")
     transformers: PowerSupply | None = Field(default=None, description="Large power transformers: GW a year with their lead time; every GW needs them")
-    power: list[PowerSupply] = Field(default_factory=list, description="Supply routes (grid interconnection per region, gas turbines, ...): GW a year each, after its lead time or queue")
+    power: list[PowerSupply] = Field(default_factory=list, max_length=MAX_ITEMS, description="Supply routes (grid interconnection per region, gas turbines, ...): GW a year each, after its lead time or queue")
 
 
 class TargetCheck(_Strict):
@@ -385,7 +451,7 @@ class BuildoutScenario(_Strict):
     start: str = Field(default="2026-01", pattern=MONTH_PATTERN, description="First month simulated, YYYY-MM")
     end: str = Field(pattern=MONTH_PATTERN, description="Last month simulated, YYYY-MM (at most 15 years after start)")
     programme: Programme = Field(description="The capacity path the programme aims for and its stage durations")
-    roadmap: list[Generation] = Field(default_factory=list, description="Accelerator generations and their supply; default: catalog roadmap, unlimited")
+    roadmap: list[Generation] = Field(default_factory=list, max_length=MAX_ITEMS, description="Accelerator generations and their supply; default: catalog roadmap, unlimited")
     initial: Initial = Field(default_factory=Initial, description="Capacity online at the start")
     limits: Limits = Field(default_factory=Limits, description="Rates that can hold the programme back")
     costs: Costs = Field(default_factory=Costs, description="Prices and finance; discount_rate is the return the capital must earn")
@@ -393,7 +459,7 @@ class BuildoutScenario(_Strict):
     load_factor: float | None = Field(default=None, gt=0, le=1, description="Average over peak draw, ratio; default: each generation's catalog average draw")
     country: str | None = Field(default=None, description="Country whose generation the programme draws on (see `gigawatt catalog national_generation`)")
     check: TargetCheck | None = Field(default=None, description="Probability of reaching this capacity by this month (with draws)")
-    draws: int = Field(default=0, ge=0, le=1_000_000, description="Monte Carlo draws (0: the median inputs only)")
+    draws: int = Field(default=0, ge=0, le=MAX_DRAWS, description=f"Monte Carlo draws (0: the median inputs only), at most {MAX_DRAWS:,}: every draw keeps its weekly capacity (4 bytes a week: 313 MB at the cap over 15 years)")
     seed: int = Field(default=0, ge=0, description="Random seed of the draws (same seed, same result)")
 
     @model_validator(mode="after")
@@ -448,12 +514,12 @@ class Candidate(_Strict):
 class SitingConstraints(_Strict):
     """Fleet-wide requirements of a siting programme."""
 
-    jurisdictions: list[Jurisdiction] | None = Field(default=None, description="Jurisdictions allowed (e.g. [us] for domestic only, [us, ally]); default: any")
+    jurisdictions: list[Jurisdiction] | None = Field(default=None, max_length=MAX_ITEMS, description="Jurisdictions allowed (e.g. [us] for domestic only, [us, ally]); default: any")
     co2_cap_t_per_year: float | None = Field(default=None, ge=0, description="Fleet CO2 cap, tCO2/yr")
     carbon_free_share: float | None = Field(default=None, ge=0, le=1, description="Fleet minimum annual carbon-free share of energy, ratio")
     max_region_share: float | None = Field(default=None, gt=0, le=1, description="Most of the programme in any one region, ratio")
     min_sites: int | None = Field(default=None, ge=1, le=1000, description="Fewest sites used, count of sites")
-    region_limits_mw: dict[str, float] = Field(default_factory=dict, description="Most MW per region id (a stated figure or its flexible headroom)")
+    region_limits_mw: dict[str, float] = Field(default_factory=dict, max_length=MAX_CANDIDATES, description="Most MW per region id (a stated figure or its flexible headroom)")
     online_by: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Every site online by this month, YYYY-MM")
 
 
@@ -468,12 +534,12 @@ class SitingProgramme(_Strict):
     accelerator: str = Field(default="GB200 NVL72", min_length=1, description="Accelerator of the campuses (load shape, PUE, cost)")
     workload: Literal["training", "inference", "mixed"] = Field(default="training", description="Shape of the hourly load")
     technologies: list[str] = Field(
-        default_factory=lambda: ["utility_pv", "onshore_wind", "battery_li_ion", "gas_cc", "gas_ct_aero", "gas_recip"],
+        default_factory=lambda: ["utility_pv", "onshore_wind", "battery_li_ion", "gas_cc", "gas_ct_aero", "gas_recip"], max_length=MAX_ITEMS,
         description="On-site technologies a candidate with on-site supply may build (catalog ids)",
     )
     reserve_margin: float | None = Field(default=None, ge=0, le=2, description="Each site's firm capacity above its peak, ratio")
     value_of_delay_usd_per_mw_month: float = Field(default=0.0, ge=0, le=1e8, description="Cost of a MW not yet online, per month after start, USD/MW-month")
-    candidates: list[Candidate] = Field(min_length=1, description="Candidate sites")
+    candidates: list[Candidate] = Field(min_length=1, max_length=MAX_CANDIDATES, description="Candidate sites")
     constraints: SitingConstraints = Field(default_factory=SitingConstraints, description="Fleet-wide requirements")
     costs: Costs = Field(default_factory=Costs, description="Prices and finance of the campuses (defaults from the catalog)")
     full_year: bool = Field(default=False, description="Screen every candidate on all 8,760 hours instead of typical periods")
@@ -503,10 +569,10 @@ class HeadroomStudy(_Strict):
 
     name: str = Field(default="headroom", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
-    files: list[str] = Field(min_length=1, description="Hourly demand CSV files (EIA-930 or timestamp + MW columns)")
-    systems: list[str] | Literal["duke22", "all"] = Field(description="Systems to study (a column, or the prefix of sub-zone columns: PJM sums PJM-*), or duke22 (the Duke study's 22), or all")
-    limits_pct: list[float] = Field(default_factory=lambda: [0.25, 0.5, 1.0, 5.0], min_length=1, description="Curtailment limits, % of the new load's energy")
-    years: list[int] | None = Field(default=None, description="Years to use, e.g. [2016, 2017, 2018]; default: every whole year in the files")
+    files: list[str] = Field(min_length=1, max_length=MAX_FILES, description="Hourly demand CSV files (EIA-930 or timestamp + MW columns)")
+    systems: list[str] | Literal["duke22", "all"] = Field(max_length=MAX_CANDIDATES, description="Systems to study (a column, or the prefix of sub-zone columns: PJM sums PJM-*), or duke22 (the Duke study's 22), or all")
+    limits_pct: list[float] = Field(default_factory=lambda: [0.25, 0.5, 1.0, 5.0], min_length=1, max_length=MAX_ITEMS, description="Curtailment limits, % of the new load's energy")
+    years: list[int] | None = Field(default=None, max_length=MAX_ITEMS, description="Years to use, e.g. [2016, 2017, 2018]; default: every whole year in the files")
     threshold_mw: float | None = Field(default=None, gt=0, le=1e7, description="A flat threshold, MW, instead of the seasonal (Duke) one")
     threshold_csv: str | None = Field(default=None, description="An hourly threshold, MW (timestamp, MW CSV), instead of the seasonal one")
     campus: Campus | None = Field(default=None, description="A campus in the (single) system: its curtailment schedule and availability")
@@ -600,10 +666,11 @@ def _nested_models(annotation: Any) -> list[type[BaseModel]]:
 
 
 def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: str, root: type[BaseModel] = Scenario) -> ScenarioError:
-    """Turn pydantic's first error into one line naming the key, its line and the fix."""
+    """Turn pydantic's first error into one line naming the key, its line and the fix (user values shortened)."""
     first = error.errors()[0]
     loc = tuple(first["loc"])
-    key = ".".join(str(p) for p in loc) or "(top level)"
+    key = " ".join((".".join(str(p) for p in loc) or "(top level)").split())
+    key = key if len(key) <= ECHO_CHARS else key[: ECHO_CHARS - 1] + "…"
     line = None
     for depth in range(len(loc), 0, -1):
         line = lines.get(tuple(str(p) for p in loc[:depth]))
@@ -613,15 +680,18 @@ def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: 
     if first["type"] == "extra_forbidden":
         model = _model_at(loc, root)
         known = list(model.model_fields) if model else []
-        close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.5)
+        close = difflib.get_close_matches(str(loc[-1])[:200], known, n=1, cutoff=0.5)
         hint = f"did you mean '{close[0]}'?" if close else f"known keys here: {', '.join(known)}"
-        return ScenarioError(f"{where}: unknown key '{key}'; {hint}")
-    if first["type"] == "missing":
-        return ScenarioError(f"{where}: '{key}' is required; add it to the scenario")
-    message = first["msg"].removeprefix("Value error, ")
-    value = first.get("input")
-    shown = "" if isinstance(value, dict) or value is None else f" (got {value!r})"
-    return ScenarioError(f"{where}: '{key}': {message}{shown}")
+        message = f"{where}: unknown key '{key}'; {hint}"
+    elif first["type"] == "missing":
+        message = f"{where}: '{key}' is required; add it to the scenario"
+    else:
+        reason = " ".join(first["msg"].removeprefix("Value error, ").split())
+        reason = reason if len(reason) <= MESSAGE_CHARS else reason[: MESSAGE_CHARS - 1] + "…"
+        value = first.get("input")
+        shown = "" if isinstance(value, dict) or value is None else f" (got {shorten(value)})"
+        message = f"{where}: '{key}': {reason}{shown}"
+    return ScenarioError(" ".join(message.splitlines()))
 
 
 def parse_scenario(
@@ -642,9 +712,9 @@ def _parse_override(item: str) -> tuple[list[str], Any]:
     key, sep, raw = item.partition("=")
     key = key.strip()
     if not sep or not key or any(not part for part in key.split(".")):
-        raise ScenarioError(f"--set '{item}': write it as dotted.key=value, e.g. --set cluster.count=200000")
+        raise ScenarioError(f"override {shorten(item)}: write it as dotted.key=value, e.g. cluster.count=200000")
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
+        value = yaml.load(raw, Loader=_Loader) if raw.strip() else None
     except yaml.YAMLError:
         value = raw
     return key.split("."), value
@@ -654,7 +724,7 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
     """Return a copy of ``data`` with ``dotted.key=value`` overrides set (values parsed as YAML scalars).
 
     Setting one way of sizing (``cluster.count``, ``cluster.power_mw``, ``cluster.training``) drops the
-    others, so ``--set cluster.count=200000`` works on a scenario sized by power.
+    others, so the override ``cluster.count=200000`` works on a scenario sized by power.
     """
     out = copy.deepcopy(data)
     for item in overrides:
@@ -665,7 +735,7 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
             if child is None:
                 child = node[part] = {}
             if not isinstance(child, dict):
-                raise ScenarioError(f"--set '{item}': '{part}' is not a section, so it has no key '{path[-1]}'")
+                raise ScenarioError(f"override {shorten(item)}: {shorten(part)} is not a section, so it has no key {shorten(path[-1])}")
             node = child
         if path[:1] == ["cluster"] and len(path) == 2 and path[1] in _SIZING_KEYS:
             for other in _SIZING_KEYS - {path[1]}:
@@ -677,22 +747,99 @@ def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any
 _SIZING_KEYS = {"count", "power_mw", "training"}
 
 
+class _DuplicateKey(yaml.constructor.ConstructorError):
+    """A key given twice in one mapping (YAML would keep the last silently)."""
+
+
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader that refuses a key given twice in one mapping (merge keys ``<<`` may still be overridden)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                continue
+            key = self.construct_object(key_node)
+            try:
+                first = seen.get(key)
+            except TypeError:  # an unhashable key: the base constructor reports it
+                continue
+            if first is not None:
+                raise _DuplicateKey(None, None, f"key {shorten(key)} is given twice (first on line {first}); keep one of them",
+                                    key_node.start_mark)
+            seen[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+
+class _Recursive(Exception):
+    """An anchor used inside itself (``a: &a {x: *a}``): the tree would be infinite."""
+
+
+def _expanded_size(node: yaml.Node | None) -> int:
+    """How many values a YAML tree holds with its aliases expanded (a shared node counts once per use).
+
+    Raises :class:`_Recursive` for an anchor used inside itself."""
+    sizes: dict[int, int] = {}
+    open_nodes: set[int] = set()
+
+    def count(n: yaml.Node) -> int:
+        if id(n) in open_nodes:
+            raise _Recursive
+        if id(n) not in sizes:
+            open_nodes.add(id(n))
+            if isinstance(n, yaml.MappingNode):
+                total = 1 + sum(count(k) + count(v) for k, v in n.value)
+            elif isinstance(n, yaml.SequenceNode):
+                total = 1 + sum(count(v) for v in n.value)
+            else:
+                total = 1
+            open_nodes.discard(id(n))
+            sizes[id(n)] = min(total, MAX_YAML_NODES + 1)
+        return sizes[id(n)]
+
+    return 0 if node is None else count(node)
+
+
 def read_yaml(path: Path | str) -> tuple[Any, dict[tuple[str, ...], int]]:
-    """Read a YAML file; return its data and the line of every key. Raises :class:`ScenarioError`."""
+    """Read a YAML file; return its data and the line of every key. Raises :class:`ScenarioError`.
+
+    Refused: files over :data:`MAX_SCENARIO_BYTES`, keys given twice in one mapping, and trees of more than
+    :data:`MAX_YAML_NODES` values once anchors are expanded.
+    """
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_SCENARIO_BYTES:
+            raise ScenarioError(f"{path}: {size:,} bytes is more than a scenario's {MAX_SCENARIO_BYTES:,}; "
+                                "give the scenario file (hourly data goes in CSV files it names)")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ScenarioError(f"{path}: no such file; check the path") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__}); give a UTF-8 YAML file") from None
+    loader = _Loader(text)
     try:
-        data = yaml.safe_load(text)
+        root = loader.get_single_node()
+        try:
+            if _expanded_size(root) > MAX_YAML_NODES:
+                raise ScenarioError(f"{path}: more than {MAX_YAML_NODES:,} values once its anchors (&, *) are expanded; "
+                                    "write a smaller scenario")
+        except _Recursive:
+            raise ScenarioError(f"{path}: an anchor (&) is used inside itself, so the scenario never ends; "
+                                "refer to it only from outside") from None
+        data = loader.construct_document(root) if root is not None else None
+    except _DuplicateKey as exc:
+        mark = exc.problem_mark
+        raise ScenarioError(f"{path} line {mark.line + 1}: {exc.problem}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
-        problem = getattr(exc, "problem", None) or "invalid syntax"
+        problem = " ".join(str(getattr(exc, "problem", None) or "invalid syntax").split())[:MESSAGE_CHARS]
         raise ScenarioError(f"{path}{where}: not valid YAML ({problem}); fix the syntax there") from None
+    except RecursionError:
+        raise ScenarioError(f"{path}: nested too deeply to read; write a flatter scenario") from None
+    finally:
+        loader.dispose()
     return data, _line_map(text)
 
 

@@ -31,12 +31,12 @@ from scipy.optimize import LinearConstraint, milp
 from gigawatt import catalog
 from gigawatt.compute import capital_recovery_factor
 from gigawatt.errors import InfeasibleError, ScenarioError
-from gigawatt.scenario import Candidate, Scenario, SitingProgramme, add_months, month_start, parse_scenario
+from gigawatt.scenario import Candidate, Scenario, SitingProgramme, parse_scenario
+from gigawatt.units import add_months, month_start, months_between
 
 DEFAULT_SEGMENTS = 365  # typical-period screening: chronological segments of the year (see power.aggregate)
 GAS_TECHNOLOGIES = ("gas_cc", "gas_ct_aero", "gas_recip")
 VARIABLE_TECHNOLOGIES = ("utility_pv", "onshore_wind")
-MONTHS_PER_YEAR = 12
 FIGURES = ("latitude", "longitude", "country", "jurisdiction", "price_usd_per_mwh", "co2_g_per_kwh", "grid_carbon_free_share", "gas_price_usd_per_mmbtu",
            "connection_wait_months", "solar_yield_kwh_per_kwp", "wind_cf")
 CATALOG_COLUMNS = {"solar_yield_kwh_per_kwp": "pv_yield_kwh_per_kwp"}  # candidate field → regions.csv column
@@ -95,12 +95,6 @@ def candidate_figures(candidate: Candidate) -> dict[str, Any]:
     return figures
 
 
-def months_between(first: str, last: str) -> int:
-    """Whole months from ``first`` to ``last`` (YYYY-MM), negative when ``last`` is earlier."""
-    a, b = month_start(first), month_start(last)
-    return (b.year - a.year) * MONTHS_PER_YEAR + b.month - a.month
-
-
 def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures: dict[str, Any]) -> Scenario:
     """The single-site scenario of one campus block at the candidate (what ``gigawatt plan`` would solve)."""
     grid: dict[str, Any] = {"import_mw": 0.0}
@@ -130,6 +124,7 @@ def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures
         "costs": programme.costs.model_dump(exclude_none=True), "site": site, "grid": grid,
         "supply": {"technologies": technologies, "limits": limits},
         "constraints": {"reserve_margin": programme.reserve_margin} if programme.reserve_margin is not None else {},
+        "solver": programme.solver.model_dump(exclude_none=True),
     }
     return parse_scenario(data, origin=f"candidates[{figures['name']}]")
 
@@ -400,6 +395,12 @@ class SitingResult:
     def to_frame(self) -> pd.DataFrame:
         """Every candidate, ranked by score, with its allocation."""
         return pd.DataFrame(self.candidates)
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """Named tables: ``candidates`` (ranked, with their score terms) and ``allocations`` (MW by site)."""
+        allocations = pd.DataFrame([{k: v for k, v in a.items() if k != "supply_mw"} for a in self.allocations])
+        candidates = self.to_frame().drop(columns=["supply_mw_per_mw", "catalog_defaults"])
+        return {"candidates": candidates, "allocations": allocations}
 
 
 def site(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None, workers: int | None = None) -> SitingResult:

@@ -39,6 +39,7 @@ import pandas as pd
 
 from gigawatt.errors import ScenarioError
 from gigawatt.power.build import PlanInputs
+from gigawatt.scenario import shorten
 
 DEFAULT_SEGMENTS = 2190  # 4 h on average over a year; benchmarks/plan_site.py reports the cost error
 
@@ -97,14 +98,20 @@ def aggregate(inputs: PlanInputs, segments: int = DEFAULT_SEGMENTS) -> PlanInput
     """The inputs on ``segments`` chronological time segments: every series averaged over each segment
     (weighted by the hours its snapshots stand for) and ``snapshot_weightings_h`` set to the durations.
 
-    Already weighted inputs are segmented further. ``segments`` at or above the number of snapshots
-    returns the inputs unchanged.
+    Already weighted inputs are segmented further. ``segments`` equal to the number of snapshots returns
+    the inputs unchanged; more segments than snapshots (hours, unless already segmented) is a
+    :class:`ScenarioError` naming ``site.screening_segments``, as is a count that is not a whole number >= 1.
     """
     inputs.check()
     count = len(inputs.load_mw)
     if isinstance(segments, bool) or not isinstance(segments, (int, np.integer)) or segments < 1:
-        raise ScenarioError(f"--screening: {segments!r} segments is not a positive whole number; give e.g. {DEFAULT_SEGMENTS}")
-    if segments >= count:
+        raise ScenarioError(f"site.screening_segments: {shorten(segments)} is not a positive whole number of segments; "
+                            f"give e.g. {DEFAULT_SEGMENTS}")
+    if segments > count:
+        unit = "hours" if inputs.snapshot_weightings_h is None else "time segments"
+        raise ScenarioError(f"site.screening_segments: {int(segments):,} is more than the {count:,} {unit} to segment; "
+                            f"give at most {count:,} (or leave it out to solve every hour)")
+    if segments == count:
         return inputs
     hours = inputs.hours_each().to_numpy(dtype=float)
     keep = np.zeros(count, dtype=bool)

@@ -140,7 +140,7 @@ def build_network(inputs: PlanInputs) -> pypsa.Network:
     if inputs.snapshot_weightings_h is not None:  # objective, generators and stores alike
         n.snapshot_weightings = inputs.snapshot_weightings_h.astype(float)
     n.add("Carrier", ["electricity", "battery", UNSERVED])
-    n.add("Bus", SITE_BUS, carrier="electricity")
+    n.add("Bus", SITE_BUS, carrier="electricity", unit="MW")
     n.add("Load", "cluster", bus=SITE_BUS, p_set=inputs.load_mw)
     # capacity costs are per year: charge the share of the year the snapshots stand for (results do the same)
     year_share = inputs.modelled_hours / HOURS_PER_YEAR
@@ -170,13 +170,15 @@ def _define_flexibility(n: pypsa.Network, load_mw: pd.Series, flex: Flexibility)
 
 def _define_option(n: pypsa.Network, name: str, option: SupplyOption, inputs: PlanInputs, year_share: float) -> None:
     if name not in n.carriers.index:
-        n.add("Carrier", name)
+        # tCO2 per MWh of the carrier's output, as PyPSA's statistics and a user's own GlobalConstraint read it
+        # (a grid with an hourly intensity series carries its flat catalog or scenario figure here)
+        n.add("Carrier", name, co2_emissions=option.co2_t_per_mwh if option.kind != "storage" else 0.0, nice_name=name.replace("_", " "))
     common = dict(
         p_nom_extendable=True, p_nom_min=option.min_mw, p_nom_max=option.max_mw,
     )
     if option.kind == "storage":
         root_efficiency = float(np.sqrt(option.efficiency))  # round trip split evenly between charge and discharge
-        n.add("Bus", BATTERY_BUS, carrier="battery")
+        n.add("Bus", BATTERY_BUS, carrier="battery", unit="MW")
         n.add("Store", name, bus=BATTERY_BUS, carrier=name, e_nom_extendable=True, e_cyclic=True,
               capital_cost=year_share * option.energy_capital_usd_per_mwh_year)
         n.add("Link", f"{name}_charge", bus0=SITE_BUS, bus1=BATTERY_BUS, carrier=name,

@@ -12,25 +12,20 @@ from dataclasses import replace
 import pandas as pd
 
 from gigawatt import catalog, profiles
-from gigawatt.compute import HOURS_PER_YEAR, ClusterSizing, size
+from gigawatt.compute import ClusterSizing, size
 from gigawatt.errors import InfeasibleError, ScenarioError
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.build import PlanInputs, SupplyOption, build_network, supply_option
 from gigawatt.power.flexibility import Flexibility, flexibility
 from gigawatt.power.results import PowerPlan, read_plan, shortfall
 from gigawatt.power.solve import solve
-from gigawatt.scenario import MONTH_PATTERN, Scenario, add_months
+from gigawatt.scenario import MONTH_PATTERN, Scenario
+from gigawatt.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, add_months
 
 GRID = "grid_import"
 DIESEL = "diesel_backup"
-MONTHS_PER_YEAR = 12
 M2_PER_KM2 = 1e6
-BRIDGE_KEYS = ("lcoe_usd_per_mwh", "capacity_mw", "storage_mwh", "annual_cost_usd", "co2_t_per_year", "online_date")
-BASELINE_KEYS = (
-    "lcoe_usd_per_mwh", "capacity_mw", "storage_mwh", "annual_cost_usd", "co2_t_per_year", "co2_g_per_kwh",
-    "carbon_free_share", "unserved_energy_mwh", "online_date", "online_date_set_by",
-    "cost_usd_per_delivered_accelerator_hour",
-)
+CAPEX_BINDS_SHARE = 0.999  # overnight capital at this share of the budget or above: the budget binds
 
 __all__ = ["plan_inputs", "plan_power"]
 
@@ -189,9 +184,11 @@ def _solve_plan(scenario: Scenario, inputs: PlanInputs) -> PowerPlan:
     """Serve every hour; if that is infeasible, solve again with a penalised slack to show where it fails."""
     hard = replace(inputs, value_of_lost_load_usd_per_mwh=None)
     try:
-        plan = read_plan(solve(build_network(hard), hard), hard)
-    except InfeasibleError:
-        plan = read_plan(solve(build_network(inputs), inputs), inputs)
+        plan = read_plan(solve(build_network(hard), hard, scenario.solver), hard)
+    except InfeasibleError as exc:
+        if str(exc).startswith("solver.time_limit_s"):
+            raise
+        plan = read_plan(solve(build_network(inputs), inputs, scenario.solver), inputs)
     date, set_by = online_date(scenario, plan, inputs)
     return replace(plan, online_date=date, online_date_set_by=set_by)
 
@@ -199,7 +196,8 @@ def _solve_plan(scenario: Scenario, inputs: PlanInputs) -> PowerPlan:
 def plan_power(scenario: Scenario, online_by: str | None = None, segments: int | None = None, baseline: bool = True) -> PowerPlan:
     """Optimise the site's supply and solve a grid-only baseline beside it.
 
-    ``online_by`` (YYYY-MM): the load must be served from that month. Options that arrive later (the grid
+    ``online_by`` and ``segments`` default to the scenario's ``constraints.online_by`` and
+    ``site.screening_segments``. ``online_by`` (YYYY-MM): the load must be served from that month. Options that arrive later (the grid
     connection, say) join the long-run plan, and a bridge built from what is available by then carries
     the load until they do (see :func:`_bridged_plan`). ``segments`` (screening mode) solves plan and baseline on that many
     chronological time segments instead of every hour (:func:`gigawatt.power.aggregate.aggregate`): faster,
@@ -207,6 +205,9 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     :class:`InfeasibleError` saying in which hours and by how much. ``baseline=False`` skips the grid-only
     baseline (fleet screening compares candidates with one another instead).
     """
+    online_by = online_by if online_by is not None else scenario.constraints.online_by
+    if segments is None and scenario.site is not None:
+        segments = scenario.site.screening_segments
     sizing = size(scenario)
     inputs = plan_inputs(scenario, sizing)
     series = _series_sources(inputs)
@@ -224,11 +225,8 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
         reserve_margin=None, flexibility=None, capex_budget_usd=None, land_m2=None,
         capacity_factor={k: v for k, v in inputs.capacity_factor.items() if k != GRID},
     ))
-    baseline = _with_cluster_costs(baseline, sizing)
-    return replace(
-        _with_cluster_costs(plan, sizing), baseline={k: getattr(baseline, k) for k in BASELINE_KEYS},
-        series=series, screening_segments=segments,
-    )
+    baseline = replace(_with_cluster_costs(baseline, sizing), series=series, screening_segments=segments)
+    return replace(_with_cluster_costs(plan, sizing), baseline=baseline, series=series, screening_segments=segments)
 
 
 def _series_sources(inputs: PlanInputs) -> dict[str, str]:
@@ -249,8 +247,23 @@ def _served_plan(scenario: Scenario, inputs: PlanInputs, why: str = "supply") ->
     plan = _solve_plan(scenario, inputs)
     missing = shortfall(plan)
     if missing:
-        raise InfeasibleError(f"{why}: {missing}; raise grid.import_mw or supply.limits.<id>.max_mw, allow more technologies or a later --online-by")
+        raise InfeasibleError(f"{why}: {missing}; {_remedy(plan, inputs)}")
     return plan
+
+
+def _remedy(plan: PowerPlan, inputs: PlanInputs) -> str:
+    """What to relax when load goes unserved: the capital budget or land when it binds, else supply limits."""
+    options = inputs.options
+    if inputs.capex_budget_usd is not None:
+        spent = sum(options[t].capex_usd_per_mw * mw for t, mw in plan.capacity_mw.items() if t in options)
+        spent += sum(o.capex_usd_per_mwh for o in options.values() if o.kind == "storage") * plan.storage_mwh
+        if spent >= CAPEX_BINDS_SHARE * inputs.capex_budget_usd:
+            return f"constraints.capex_budget_usd binds ({spent / 1e6:,.0f} M USD of {inputs.capex_budget_usd / 1e6:,.0f} M spent); raise it"
+    if inputs.land_m2 is not None:
+        used = sum(options[t].land_m2_per_mw * mw for t, mw in plan.capacity_mw.items() if t in options)
+        if used >= CAPEX_BINDS_SHARE * inputs.land_m2:
+            return f"site.land_km2 binds ({used / M2_PER_KM2:,.1f} km2 used); raise it"
+    return "raise grid.import_mw or supply.limits.<id>.max_mw, allow more technologies or a later constraints.online_by"
 
 
 def _bridged_plan(scenario: Scenario, inputs: PlanInputs, online_by: str) -> PowerPlan:
@@ -258,13 +271,13 @@ def _bridged_plan(scenario: Scenario, inputs: PlanInputs, online_by: str) -> Pow
     plan that keeps what the bridge built (its capacity is a floor: sunk, and still paid for) and adds what
     arrives later. Solved in that order (myopic, like a staged build), not as one joint optimisation."""
     if not re.fullmatch(MONTH_PATTERN, online_by):
-        raise ScenarioError(f"--online-by: '{online_by}' is not a month; write YYYY-MM, e.g. 2027-06")
+        raise ScenarioError(f"constraints.online_by: '{online_by}' is not a month; write YYYY-MM, e.g. 2027-06")
     months = {t: available_month(scenario, t, o) for t, o in inputs.options.items()}
     early = {t: o for t, o in inputs.options.items() if months[t] <= online_by}
     if not early:
         earliest = min(months, key=months.get) if months else "none"
-        raise InfeasibleError(f"--online-by {online_by}: no supply option can be energised by then (earliest: {earliest} in {months.get(earliest)}); choose a later month")
-    bridge = _served_plan(scenario, replace(inputs, options=early), why=f"--online-by {online_by}: the options available by then")
+        raise InfeasibleError(f"constraints.online_by {online_by}: no supply option can be energised by then (earliest: {earliest} in {months.get(earliest)}); choose a later month")
+    bridge = _served_plan(scenario, replace(inputs, options=early), why=f"constraints.online_by {online_by}: the options available by then")
     if len(early) == len(inputs.options):
         return bridge
     kept = {t: replace(o, min_mw=max(o.min_mw, bridge.capacity_mw.get(t, 0.0))) if t in early else o for t, o in inputs.options.items()}
@@ -273,10 +286,9 @@ def _bridged_plan(scenario: Scenario, inputs: PlanInputs, online_by: str) -> Pow
     if not late:
         return replace(plan, online_date=bridge.online_date, online_date_set_by=bridge.online_date_set_by)
     until = max(late, key=late.get)
-    summary = {k: getattr(bridge, k) for k in BRIDGE_KEYS}
     return replace(
         plan, online_date=bridge.online_date, online_date_set_by=bridge.online_date_set_by,
-        bridge={**summary, "until": late[until], "until_set_by": until},
+        bridge=bridge, bridge_until=late[until], bridge_until_set_by=until,
     )
 
 

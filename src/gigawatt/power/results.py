@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, fields
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-import pypsa
 
-from gigawatt.compute import HOURS_PER_YEAR
+from gigawatt.units import HOURS_PER_YEAR
 from gigawatt.power.build import UNSERVED, PlanInputs
 from gigawatt.power.flexibility import lost_compute_usd
+
+if TYPE_CHECKING:
+    import pypsa
 
 BUILT_MW = 1e-3  # capacities below this are solver noise, not a plan
 G_PER_T = 1e6
@@ -41,18 +43,49 @@ class PowerPlan:
     online_date_set_by: str | None = None
     power_cost_usd_per_accelerator_hour: float | None = None  # supply cost over installed accelerator-hours
     cost_usd_per_delivered_accelerator_hour: float | None = None  # cluster + supply cost over full-speed hours delivered
-    baseline: dict[str, Any] | None = None
+    baseline: PowerPlan | None = None  # the grid-only plan beside it (REopt's business as usual)
     series: dict[str, str] = field(default_factory=dict)  # where each hourly series came from; synthetic ones say so
     screening_segments: int | None = None  # set when solved on time segments rather than every hour
-    bridge: dict[str, Any] | None = None  # with --online-by: what serves the load until later options arrive
+    bridge: PowerPlan | None = None  # with constraints.online_by: what serves the load until later options arrive
+    bridge_until: str | None = None  # the month the bridge hands over (YYYY-MM)
+    bridge_until_set_by: str | None = None  # the late option it waits for
+    solver: dict[str, Any] | None = None  # name, version, status, condition, seconds of the solve that made this plan
     # MW, one row an hour (a time-segmented screening run repeats each segment's MW over its hours)
     dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
+    network: pypsa.Network | None = field(default=None, repr=False, compare=False)  # the solved PyPSA network
 
     def to_dict(self) -> dict[str, Any]:
-        """The stable JSON form (without the hourly dispatch, which goes to CSV)."""
-        out = asdict(self)
-        out.pop("dispatch")
+        """The stable JSON form (without the hourly dispatch and the network, which :meth:`to_frames` and
+        ``--network`` give); the baseline and the bridge are plans of the same form."""
+        out: dict[str, Any] = {}
+        for f in fields(self):
+            if f.name in ("dispatch", "network"):
+                continue
+            value = getattr(self, f.name)
+            out[f.name] = value.to_dict() if isinstance(value, PowerPlan) else value
         return out
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """Named tables: ``capacity`` (MW, MWh and USD/yr by option, plan beside baseline), ``costs`` (USD/yr
+        by item), ``dispatch`` (MW an hour) and the baseline's and bridge's dispatch where there is one."""
+        rows = []
+        for tech in sorted(set(self.capacity_mw) | set(self.baseline.capacity_mw if self.baseline else {})):
+            rows.append({
+                "option": tech, "capacity_mw": self.capacity_mw.get(tech, 0.0), "energy_mwh": self.energy_mwh.get(tech, 0.0),
+                "cost_usd_per_year": sum(v for k, v in self.cost_usd_per_year.items() if k.rsplit("_", 1)[0] == tech),
+                "baseline_capacity_mw": self.baseline.capacity_mw.get(tech, 0.0) if self.baseline else 0.0,
+                "bridge_capacity_mw": self.bridge.capacity_mw.get(tech, 0.0) if self.bridge else 0.0,
+            })
+        frames = {
+            "capacity": pd.DataFrame(rows),
+            "costs": pd.DataFrame({"item": list(self.cost_usd_per_year), "cost_usd_per_year": list(self.cost_usd_per_year.values())}),
+            "dispatch": self.dispatch,
+        }
+        if self.baseline is not None:
+            frames["baseline_dispatch"] = self.baseline.dispatch
+        if self.bridge is not None:
+            frames["bridge_dispatch"] = self.bridge.dispatch
+        return frames
 
 
 def dispatch_frame(n: pypsa.Network, inputs: PlanInputs) -> pd.DataFrame:
@@ -93,6 +126,7 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
     the inputs are time-segmented); capital is prorated by the modelled hours over 8760.
     """
     dispatch = dispatch_frame(n, inputs)
+    solver = n.meta.get("solver") if isinstance(n.meta, dict) else None
     weighted = inputs.snapshot_weightings_h is not None
     # MWh of each snapshot (the MW frame itself when every snapshot is one hour)
     energy_frame = dispatch.mul(inputs.hours_each().to_numpy(), axis=0) if weighted else dispatch
@@ -156,6 +190,8 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
         carbon_free_share=min(1.0, inputs.energy_mwh(clean_mw) / served) if served > 0 else 0.0,
         carbon_free_share_hourly=inputs.energy_mwh(clean_net_mw.clip(lower=0.0, upper=drawn_mw)) / served if served > 0 else 0.0,
         dispatch=hourly_dispatch(dispatch, inputs.hours_each()) if weighted else dispatch,
+        solver=dict(solver) if solver else None,
+        network=n,
     )
 
 

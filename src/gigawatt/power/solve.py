@@ -3,20 +3,37 @@
 from __future__ import annotations
 
 import contextlib
+import difflib
 import os
 import sys
+import time
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pypsa
 import xarray as xr
 
-from gigawatt.compute import HOURS_PER_YEAR
-from gigawatt.errors import InfeasibleError
+from gigawatt.errors import InfeasibleError, ScenarioError
 from gigawatt.power.build import UNSERVED, PlanInputs
 from gigawatt.power.flexibility import CAP_PREFIX, PAUSE
+from gigawatt.scenario import Solver
+from gigawatt.units import HOURS_PER_YEAR
 
-SOLVER_OPTIONS = {"output_flag": False, "log_to_console": False}
+QUIET = {"highs": {"output_flag": False, "log_to_console": False}}
+SHOWN = {"highs": {"output_flag": True, "log_to_console": True}}
+# each solver's own names for threads, time limit (s) and relative MIP gap
+SETTING_NAMES = {
+    "highs": ("threads", "time_limit", "mip_rel_gap"),
+    "gurobi": ("Threads", "TimeLimit", "MIPGap"),
+    "cplex": ("threads", "timelimit", "mip.tolerances.mipgap"),
+    "xpress": ("THREADS", "MAXTIME", "MIPRELSTOP"),
+    "cbc": ("threads", "sec", "ratio"),
+    "glpk": (None, "tmlim", "mipgap"),
+}
+PACKAGES = {"highs": "highspy", "gurobi": "gurobipy", "cplex": "cplex", "xpress": "xpress"}
+show_solver_log = False  # set by the API's verbose mode: the solver's log goes to stderr
 
 
 def _emission_coefficients(n: pypsa.Network, inputs: PlanInputs) -> xr.DataArray:
@@ -226,27 +243,86 @@ def save_lp(n: pypsa.Network, inputs: PlanInputs, path: Path | str) -> Path:
 
 
 @contextlib.contextmanager
-def _quiet_stdout():
-    """Silence the solver's C-level banner, which would otherwise corrupt `--json` output on stdout."""
+def _stdout_elsewhere(show: bool):
+    """Keep the solver's C-level output off stdout, which would otherwise corrupt ``--json`` output:
+    silenced, or sent to stderr when the log is shown."""
     sys.stdout.flush()
     saved = os.dup(1)
     with open(os.devnull, "w") as devnull:
-        os.dup2(devnull.fileno(), 1)
+        os.dup2(2 if show else devnull.fileno(), 1)
         try:
             yield
         finally:
+            sys.stdout.flush()
             os.dup2(saved, 1)
             os.close(saved)
 
 
-def solve(n: pypsa.Network, inputs: PlanInputs) -> pypsa.Network:
-    """Solve with HiGHS; raise :class:`InfeasibleError` if the solver finds no optimum."""
+def solver_options(settings: Solver, show_log: bool = False) -> dict[str, Any]:
+    """The solver's own option names for ``settings`` (threads, time limit, MIP gap) and its log switch.
+
+    Raises :class:`ScenarioError` naming ``solver.name`` when linopy has no such solver installed.
+    """
+    import linopy
+
+    name = settings.name.lower()
+    if name not in linopy.available_solvers:
+        known = sorted(set(linopy.available_solvers))
+        close = difflib.get_close_matches(name, list(SETTING_NAMES), n=1)
+        hint = f"did you mean '{close[0]}'? " if close and close[0] != name else ""
+        raise ScenarioError(f"solver.name: '{settings.name}' is not installed; {hint}installed here: {', '.join(known)}")
+    options = dict((SHOWN if show_log else QUIET).get(name, {}))
+    names = SETTING_NAMES.get(name, ("threads", "time_limit", "mip_gap"))
+    for key, value in zip(names, (settings.threads, settings.time_limit_s, settings.mip_gap)):
+        if value is not None and key is not None:
+            options[key] = value
+    return options
+
+
+def solver_version(name: str) -> str | None:
+    """The installed version of the solver's Python package, where it has one."""
+    try:
+        return version(PACKAGES.get(name, name))
+    except PackageNotFoundError:
+        return None
+
+
+def solve(n: pypsa.Network, inputs: PlanInputs, settings: Solver | None = None) -> pypsa.Network:
+    """Solve with the scenario's solver (HiGHS by default); record name, version, status and seconds in
+    ``n.meta["solver"]``; raise :class:`InfeasibleError` if the solver finds no optimum."""
+    settings = settings or Solver()
+    options = solver_options(settings, show_solver_log)
+    name = settings.name.lower()
     create_model(n, inputs)
-    with _quiet_stdout():
-        status, condition = n.optimize.solve_model(solver_name="highs", io_api="lp", progress=False, **SOLVER_OPTIONS)
+    started = time.perf_counter()
+    with _stdout_elsewhere(show_solver_log):
+        status, condition = n.optimize.solve_model(solver_name=name, io_api="lp", progress=False, **options)
+    n.meta = {**(n.meta or {}), "solver": {
+        "name": name, "version": solver_version(name), "status": status, "condition": str(condition),
+        "seconds": time.perf_counter() - started,
+    }}
+    if str(condition) == "time_limit":
+        raise InfeasibleError(f"solver.time_limit_s: {name} stopped at {settings.time_limit_s:g} s before an optimum; raise solver.time_limit_s")
     if status != "ok":
-        raise InfeasibleError(f"the supply model has no solution (solver: {status}, {condition}); relax constraints.co2_cap_t_per_year or constraints.carbon_free_share")
+        raise InfeasibleError(f"the supply model has no solution (solver: {status}, {condition}) under {_active_limits(inputs)}")
     return n
+
+
+def _active_limits(inputs: PlanInputs) -> str:
+    """The scenario fields that constrain the plan, named for the user to relax (an infeasible plan has
+    only these against it: unserved load is always allowed, at a penalty)."""
+    fields = {
+        "constraints.co2_cap_t_per_year": inputs.co2_cap_t_per_year, "constraints.carbon_free_share": inputs.carbon_free_share,
+        "constraints.carbon_free_share_hourly": inputs.carbon_free_share_hourly, "constraints.capex_budget_usd": inputs.capex_budget_usd,
+        "constraints.reserve_margin": inputs.reserve_margin, "site.land_km2": inputs.land_m2,
+        **{f"supply.limits.{name}.min_mw": option.min_mw or None for name, option in inputs.options.items()},
+    }
+    active = [name for name, value in fields.items() if value is not None]
+    if not active:
+        return "the scenario's limits; check supply.limits"
+    if len(active) == 1:
+        return f"{active[0]}; relax it"
+    return f"{', '.join(active)} together; relax one of them"
 
 
 def unserved_mwh(n: pypsa.Network) -> float:

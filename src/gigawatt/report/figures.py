@@ -1,4 +1,7 @@
-"""Figures for people: the dispatch of the hardest and a typical week, and the cost of plan vs baseline."""
+"""Figures for people, drawn from a :class:`~gigawatt.results.Result` (its ``data`` and frames only, so a
+stored run draws exactly as a fresh one): a plan's hardest and typical week and its cost beside the
+baseline, a build-out over time, headroom against the curtailment limit, a campus's curtailment heat map,
+and a fleet's candidates."""
 
 from __future__ import annotations
 
@@ -48,7 +51,7 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     cost by item of the plan beside the grid-only baseline."""
     plt = _pyplot()
 
-    dispatch = plan.dispatch
+    dispatch = plan.to_frames()["dispatch"]
     sources = [c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
     charges = [c for c in dispatch.columns if c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
     hardest, typical = _weeks(dispatch)
@@ -65,7 +68,7 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
         ax.set_ylabel("MW")
     axes[0].legend(loc="lower left", fontsize=8)
     costs = pd.Series(plan.cost_usd_per_year) / 1e6
-    baseline = (plan.baseline or {}).get("annual_cost_usd", float("nan")) / 1e6
+    baseline = plan.baseline["annual_cost_usd"] / 1e6 if plan.baseline else float("nan")
     bottom = 0.0
     for item, value in costs.items():
         axes[2].bar(["plan"], [value], bottom=bottom, label=item.replace("_", " "))
@@ -84,7 +87,7 @@ def plot_buildout(result, path: Path | str, title: str = "") -> Path:
 
     from gigawatt.buildout import LIMITS
 
-    frame = result.periods
+    frame = result.to_frames()["periods"]
     when = pd.to_datetime(frame["date"])
     fig, axes = plt.subplots(3, 1, figsize=(11, 10), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1]})
     ax = axes[0]
@@ -144,13 +147,13 @@ def plot_headroom(result, path: Path | str, title: str = "flexible-load headroom
     return _save(fig, path, title)
 
 
-def plot_curtailment_heatmap(schedule: pd.DataFrame, path: Path | str) -> Path:
+def plot_curtailment_heatmap(result, path: Path | str) -> Path:
     """Write a PNG: the campus's mean curtailment (MW) by month and local hour of day."""
     plt = _pyplot()
 
-    a = schedule.attrs
-    grid = pd.DataFrame({"month": a["month"], "hour": a["hour"], "mw": schedule["curtailed_mw"].to_numpy()})
-    table = grid.pivot_table(index="month", columns="hour", values="mw", aggfunc="mean").reindex(index=range(1, 13), columns=range(24))
+    a = result.campus
+    schedule = result.to_frames()["campus"]
+    table = schedule.pivot_table(index="month", columns="hour", values="curtailed_mw", aggfunc="mean").reindex(index=range(1, 13), columns=range(24))
     fig, ax = plt.subplots(figsize=(11, 5))
     image = ax.imshow(table.to_numpy(), aspect="auto", cmap="magma_r", origin="upper")
     ax.set_yticks(range(12), ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"])
@@ -187,3 +190,16 @@ def plot_siting(result, path: Path | str) -> Path:
     ax.legend(title="jurisdiction (filled: placed, size = MW)", fontsize=8)
     title = f"{result.programme}: {result.total_capacity_mw / 1e3:,.1f} GW, {result.annual_cost_usd / 1e9:,.2f} B USD/yr, {result.fleet_co2_g_per_kwh:,.0f} g/kWh"
     return _save(fig, path, title)
+
+
+def plot(result, path: Path | str) -> Path:
+    """The figure of a result's kind (plan, buildout, headroom, site), titled with its name."""
+    if result.kind == "plan":
+        return plot_plan(result, path, title=result.name)
+    if result.kind == "buildout":
+        return plot_buildout(result, path, title=result.name)
+    if result.kind == "headroom":
+        return plot_headroom(result, path)
+    if result.kind == "site":
+        return plot_siting(result, path)
+    raise ValueError(f"no figure for a {result.kind} result")

@@ -1,0 +1,145 @@
+"""What every command shares: the app, the options that run a job, and the one path from options to output."""
+
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+
+from gigawatt import __version__
+
+app = typer.Typer(
+    name="gigawatt",
+    help="Plan AI compute clusters and the electricity they need.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain usage errors: the usage line and one error line
+)
+state: dict[str, Any] = {"debug": False, "flags": {}}
+
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON (schema: gigawatt schema --output KIND); errors stay on stderr with exit 2 and nothing on stdout.")]
+SetOption = Annotated[Optional[list[str]], typer.Option("--set", help="Override a scenario value by dotted key, e.g. --set cluster.count=200000 (repeatable).")]
+StoreOption = Annotated[Optional[str], typer.Option("--store", envvar="GIGAWATT_STORE", help="Run store: a SQLite path or a postgresql:// URL (default: a SQLite file in your data directory).")]
+NoStoreOption = Annotated[bool, typer.Option("--no-store", help="Neither look the run up in the store nor save it.")]
+FreshOption = Annotated[bool, typer.Option("--fresh", help="Recompute even if an identical run is in the store (and save the new one).")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show the solver's log (on stderr).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display and no notes; results only.")]
+PlotOption = Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG figure of the result.")]
+CsvOption = Annotated[Optional[Path], typer.Option("--csv", help="Write the result's main table to this CSV.")]
+# solver settings: the options of commands that optimise, as scenario fields
+SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver linopy runs (default highs): gurobi, cplex, xpress, cbc, glpk where installed.")]
+ThreadsOption = Annotated[Optional[int], typer.Option("--threads", help="Solver threads.")]
+TimeLimitOption = Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit, seconds.")]
+MipGapOption = Annotated[Optional[float], typer.Option("--mip-gap", help="Relative MIP gap at which a mixed-integer solve stops.")]
+SOLVER_FLAGS = {"solver.name": "--solver", "solver.threads": "--threads", "solver.time_limit_s": "--time-limit", "solver.mip_gap": "--mip-gap"}
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"gigawatt {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")] = False,
+) -> None:
+    state["debug"] = debug
+
+
+def fields(flags: dict[str, str], values: dict[str, Any]) -> list[str]:
+    """Overrides (``field=value``) from the options a user gave; remembers which option sets which field,
+    so an error naming the field can name the option too."""
+    state["flags"].update(flags)
+    return [f"{field}={json.dumps(value)}" for field, value in values.items() if value is not None]
+
+
+def solver_fields(solver: str | None, threads: int | None, time_limit: float | None, mip_gap: float | None) -> list[str]:
+    return fields(SOLVER_FLAGS, {"solver.name": solver, "solver.threads": threads, "solver.time_limit_s": time_limit, "solver.mip_gap": mip_gap})
+
+
+def err_console(quiet: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=True, quiet=quiet)
+
+
+def out_console():
+    from rich.console import Console
+
+    return Console(width=None if sys.stdout.isatty() else 160)  # pipes and CI get wide tables
+
+
+@contextmanager
+def progress_display(label: str, quiet: bool, steps: bool = False):
+    """A transient spinner (or a bar with ``steps``) on stderr while a job runs, only on a terminal.
+
+    Yields ``progress(done, total)`` for jobs that advance in steps, else None."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err_console(), transient=True) as bar:
+        task = bar.add_task(label, total=None)
+        yield (lambda done, total: bar.update(task, completed=done, total=total)) if steps else None
+
+
+def store_choice(store: str | None, no_store: bool) -> Any:
+    return None if no_store else (store or "default")
+
+
+def run_command(
+    kind: str,
+    inputs: Any,
+    overrides: list[str],
+    *,
+    store: str | None,
+    no_store: bool,
+    fresh: bool,
+    verbose: bool = False,
+    quiet: bool = False,
+    as_json: bool = False,
+    outputs: dict[str, Path | None] | None = None,
+    label: str = "running",
+    steps: bool = False,
+):
+    """Check output paths, run the job through the API (with the store and a progress display), print it.
+
+    Returns the result for the command to write its own files."""
+    from gigawatt import api
+    from gigawatt.report.export import check_output
+
+    for what, path in (outputs or {}).items():
+        check_output(path, what)  # before the run: a bad path must not waste a solve
+    with progress_display(label, quiet or verbose, steps) as progress:
+        result = api.run(kind, inputs, set=overrides, store=store_choice(store, no_store), fresh=fresh, progress=progress, verbose=verbose)
+    return result
+
+
+def show(result: Any, as_json: bool, quiet: bool = False) -> None:
+    """Print a result: its JSON form, or tables for people."""
+    if as_json:
+        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        return
+    from gigawatt.report.tables import render
+
+    render(result, out_console(), notes=not quiet)
+
+
+def write_outputs(result: Any, plot: Path | None = None, csv: Path | None = None, csv_frame: str | None = None) -> None:
+    """The figure and main table a command was asked to write (atomically)."""
+    from gigawatt.report.export import write_atomically, write_table
+
+    if plot:
+        from gigawatt.report.figures import plot as draw
+
+        write_atomically(plot, lambda tmp: draw(result, tmp))
+    if csv and csv_frame:
+        write_table(result.to_frames()[csv_frame], csv)

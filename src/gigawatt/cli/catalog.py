@@ -1,0 +1,140 @@
+"""`gigawatt catalog`, `validate` and `schema`: the bundled tables, checking a scenario, and every key."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from gigawatt.cli._common import JsonOption, SetOption, app, out_console
+from gigawatt.errors import ScenarioError
+
+
+def _print_json(data) -> None:
+    from gigawatt.results import json_safe
+
+    sys.stdout.write(json.dumps(json_safe(data), indent=2) + "\n")
+
+
+# (column, header) shown for people; --json gives every column
+_CATALOG_COLUMNS = {
+    "accelerators": [
+        ("name", "name"), ("vendor", "vendor"), ("year", "year"), ("accelerators_per_unit", "per unit"),
+        ("tdp_w", "TDP W"), ("bf16_dense_tflops", "BF16 TF/s"), ("fp8_dense_tflops", "FP8 TF/s"),
+        ("hbm_gb", "HBM GB"), ("unit_price_usd", "price USD"), ("cooling", "cooling"),
+    ],
+    "technologies": [
+        ("technology", "technology"), ("capex_usd_per_kw", "capex $/kW"), ("capex_usd_per_kwh", "capex $/kWh"),
+        ("fom_usd_per_kw_year", "FOM $/kW-yr"),
+        ("vom_usd_per_mwh", "VOM $/MWh"), ("heat_rate_mmbtu_per_mwh", "heat rate MMBtu/MWh"),
+        ("lifetime_years", "life yr"), ("lead_time_months", "lead mo"), ("co2_t_per_mwh", "CO2 t/MWh"),
+    ],
+    "assumptions": [("name", "name"), ("value", "value"), ("unit", "unit"), ("description", "description")],
+    "power_capping": [
+        ("workload", "workload"), ("power_cap_share", "cap / TDP"), ("power_share", "power kept"),
+        ("throughput_share", "throughput kept"), ("measured_on", "measured on"),
+    ],
+    "roadmap": [("accelerator", "accelerator"), ("available", "volume from"), ("source", "source")],
+    "national_generation": [("country", "country"), ("name", "name"), ("year", "year"), ("generation_twh", "TWh")],
+    "national_growth": [
+        ("country", "country"), ("growth_per_year", "growth/yr"), ("from_year", "from"), ("to_year", "to"), ("source", "source"),
+    ],
+    "balancing_authorities": [("code", "code"), ("name", "name"), ("utc_offset_hours", "UTC offset h"), ("duke22", "Duke study")],
+    "duke_headroom": [("limit_pct", "limit %"), ("headroom_gw", "GW"), ("curtailment_hours_per_year", "h/yr"), ("mean_event_hours", "event h")],
+    "regions": [
+        ("region", "region"), ("name", "name"), ("jurisdiction", "jurisdiction"), ("price_usd_per_mwh", "USD/MWh"),
+        ("co2_g_per_kwh", "g/kWh"), ("grid_carbon_free_share", "carbon-free"), ("gas_price_usd_per_mmbtu", "gas USD/MMBtu"),
+        ("connection_wait_months", "wait mo"), ("pv_yield_kwh_per_kwp", "PV kWh/kWp"), ("wind_cf", "wind CF"),
+    ],
+}
+
+
+@app.command("catalog")
+def catalog_command(
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom or regions")],
+    as_json: JsonOption = False,
+) -> None:
+    """Print a bundled catalog table (every row has its source)."""
+    from rich.table import Table
+
+    from gigawatt import catalog
+    from gigawatt.report.tables import fmt
+
+    loaders = {
+        "accelerators": catalog.accelerators, "technologies": catalog.technologies,
+        "assumptions": catalog.assumptions, "power_capping": catalog.power_capping, "roadmap": catalog.roadmap,
+        "national_generation": catalog.national_generation, "national_growth": catalog.national_growth,
+        "balancing_authorities": catalog.balancing_authorities, "duke_headroom": catalog.duke_headroom, "regions": catalog.regions,
+    }
+    if table not in loaders:
+        raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")
+    frame = loaders[table]()
+    if as_json:
+        _print_json(frame.to_dict(orient="records"))
+        return
+    view = Table(title=f"{table} ({len(frame)} rows; --json for every column and source)")
+    columns = _CATALOG_COLUMNS[table]
+    for i, (_, header) in enumerate(columns):
+        view.add_column(header, overflow="fold", no_wrap=i == 0)
+    for _, row in frame.iterrows():
+        view.add_row(*(fmt(row[c]) for c, _ in columns))
+    out_console().print(view)
+
+
+@app.command("validate")
+def validate_command(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file")],
+    overrides: SetOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Check a scenario file of any kind; point at the offending key and line."""
+    from gigawatt import api
+    from gigawatt.scenario import read_yaml
+
+    data, _ = read_yaml(file)
+    kind = api.looks_like(data) or "size"
+    model = api.load_inputs(kind, file, overrides)
+    if kind in ("size", "plan"):
+        from gigawatt.compute import size
+
+        size(model)  # also resolves the accelerator and catalog figures
+    if as_json:
+        _print_json({"valid": True, "file": str(file), "kind": kind, "scenario": model.model_dump(mode="json")})
+    else:
+        out_console().print(f"[green]OK[/green] {file}: valid {kind} scenario '{model.name}'")
+
+
+@app.command("schema")
+def schema_command(
+    kind: Annotated[Optional[str], typer.Argument(help="Whose keys: plan (default; size uses the same), buildout, headroom or site")] = None,
+    buildout: Annotated[bool, typer.Option("--buildout", help="Keys of a build-out programme (same as: gigawatt schema buildout)")] = False,
+    output: Annotated[Optional[str], typer.Option("--output", help="Print the JSON Schema of a command's --json output instead: size, plan, buildout, headroom or site")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """List every scenario key with its type, default and description (units included), or an output's JSON Schema."""
+    from rich.table import Table
+
+    from gigawatt.api import MODELS
+    from gigawatt.scenario import describe_fields
+
+    if output is not None:
+        from gigawatt.schemas import output_schema
+
+        _print_json(output_schema(output))
+        return
+    kind = "buildout" if buildout else kind or "plan"
+    if kind not in MODELS:
+        raise ScenarioError(f"schema: unknown kind '{kind}'; choose one of {', '.join(MODELS)}")
+    rows = describe_fields(MODELS[kind])
+    if as_json:
+        _print_json(rows)
+        return
+    view = Table(title=f"{kind} scenario keys (set in YAML or with --set KEY=VALUE)")
+    for column in ("key", "type", "default", "description"):
+        view.add_column(column, overflow="fold")
+    for row in rows:
+        view.add_row(*row.values())
+    out_console().print(view)

@@ -1,0 +1,73 @@
+"""`gigawatt plan`: the cheapest supply for a site, hour by hour, beside a grid-only baseline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from gigawatt.cli._common import (
+    FreshOption, JsonOption, MipGapOption, NoStoreOption, PlotOption, QuietOption, SetOption, SolverOption, StoreOption,
+    ThreadsOption, TimeLimitOption, VerboseOption, app, fields, out_console, run_command, show, solver_fields, write_outputs,
+)
+from gigawatt.errors import ScenarioError
+
+
+@app.command("plan")
+def plan_command(
+    file: Annotated[Path, typer.Argument(help="Scenario YAML file with a site")],
+    overrides: SetOption = None,
+    dispatch: Annotated[Optional[Path], typer.Option("--dispatch", help="Write the hourly dispatch (MW, one row an hour) to this CSV, or Parquet if it ends in .parquet")] = None,
+    network: Annotated[Optional[Path], typer.Option("--network", help="Write the solved PyPSA network (netCDF, .nc): pypsa.Network(FILE).statistics() works on it")] = None,
+    build_only: Annotated[bool, typer.Option("--build-only", help="Build the model without solving (use with --save-lp)")] = False,
+    save_lp: Annotated[Optional[Path], typer.Option("--save-lp", help="Write the optimisation model as an LP file")] = None,
+    online_by: Annotated[Optional[str], typer.Option("--online-by", help="Serve the load from this month, YYYY-MM: supply available by then bridges until later options (the grid) arrive")] = None,
+    plot: PlotOption = None,
+    screening: Annotated[Optional[int], typer.Option("--screening", metavar="SEGMENTS", help="Fast screening: solve on this many chronological time segments (e.g. 2190) instead of every hour")] = None,
+    as_json: JsonOption = False,
+    solver: SolverOption = None,
+    threads: ThreadsOption = None,
+    time_limit: TimeLimitOption = None,
+    mip_gap: MipGapOption = None,
+    store: StoreOption = None,
+    no_store: NoStoreOption = False,
+    fresh: FreshOption = False,
+    verbose: VerboseOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Power a site: the cheapest supply for the cluster, hour by hour, beside a grid-only baseline."""
+    flags = fields({"constraints.online_by": "--online-by", "site.screening_segments": "--screening"},
+                   {"constraints.online_by": online_by, "site.screening_segments": screening})
+    overrides = [*flags, *solver_fields(solver, threads, time_limit, mip_gap), *(overrides or [])]
+    if build_only or save_lp:
+        if not save_lp:
+            raise ScenarioError("--build-only: give --save-lp FILE.lp to write the model")
+        _save_lp(file, overrides, save_lp)
+        if build_only:
+            out_console().print(f"wrote {save_lp}")
+            return
+    outputs = {"--dispatch": dispatch, "--plot": plot, "--network": network}
+    # the network lives in memory only: a run from the store is solved again to write it
+    result = run_command("plan", file, overrides, store=store, no_store=no_store, fresh=fresh or network is not None,
+                         verbose=verbose, quiet=quiet, outputs=outputs, label="solving the plan and its baseline")
+    from gigawatt.report.export import write_atomically, write_table
+
+    if dispatch:
+        write_table(result.to_frames()["dispatch"], dispatch)
+    if network:
+        write_atomically(network, lambda tmp: result.network.export_to_netcdf(tmp))
+    write_outputs(result, plot=plot)
+    show(result, as_json, quiet)
+
+
+def _save_lp(file: Path, overrides: list[str], path: Path) -> None:
+    from gigawatt import api
+    from gigawatt.power.build import build_network
+    from gigawatt.power.plan import plan_inputs
+    from gigawatt.power.solve import save_lp
+    from gigawatt.report.export import write_atomically
+
+    scenario = api.load_inputs("plan", file, overrides)
+    inputs = plan_inputs(scenario)
+    write_atomically(path, lambda tmp: save_lp(build_network(inputs), inputs, tmp))

@@ -1,0 +1,106 @@
+"""`gigawatt runs`: list, show, compare, export and remove the runs in the store."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from gigawatt.cli._common import JsonOption, StoreOption, app, out_console, show
+from gigawatt.errors import ScenarioError
+
+runs_app = typer.Typer(help="The run store: every run kept, to list, show, compare and export.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(runs_app, name="runs")
+IdArgument = Annotated[str, typer.Argument(help="Run id (or its first characters, as `gigawatt runs list` shows)")]
+
+
+def _store(url: str | None):
+    from gigawatt.store import open_store
+
+    return open_store(url or "default")
+
+
+@runs_app.command("list")
+def list_command(
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only runs of this kind: size, plan, buildout, headroom, site")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", help="Only runs created on or after this date, YYYY-MM-DD (UTC)")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="Only runs whose name contains this text")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many, newest first")] = None,
+    as_json: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """List the runs in the store, newest first, with their headline figures."""
+    from gigawatt.results import KINDS
+
+    if kind is not None and kind not in KINDS:
+        raise ScenarioError(f"--kind '{kind[:40]}': choose one of {', '.join(KINDS)}")
+    if since is not None:
+        from datetime import date
+
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise ScenarioError(f"--since '{since[:40]}': give a date, YYYY-MM-DD") from None
+    rows = _store(store).list(kind=kind, since=since, name=name, limit=limit)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        return
+    from gigawatt.report.tables import run_list
+
+    run_list(rows, out_console())
+
+
+@runs_app.command("show")
+def show_command(run_id: IdArgument, as_json: JsonOption = False, store: StoreOption = None) -> None:
+    """Print a stored run exactly as the command that made it printed it."""
+    show(_store(store).load(run_id), as_json)
+
+
+@runs_app.command("inputs")
+def inputs_command(run_id: IdArgument, store: StoreOption = None) -> None:
+    """Print a stored run's inputs as YAML: save it and run it again to reproduce the run."""
+    sys.stdout.write(_store(store).load(run_id).inputs_yaml())
+
+
+@runs_app.command("diff")
+def diff_command(a: IdArgument, b: IdArgument, as_json: JsonOption = False, store: StoreOption = None) -> None:
+    """Compare two runs of one kind: the inputs that differ, and the results side by side with deltas."""
+    from gigawatt.report.tables import diff, differences
+
+    kept = _store(store)
+    first, second = kept.load(a), kept.load(b)
+    if first.kind != second.kind:
+        raise ScenarioError(f"runs diff: {a} is a {first.kind} run and {b} a {second.kind} run; compare runs of one kind")
+    if as_json:
+        d = differences(first, second)
+        d["inputs"] = {k: {"a": x, "b": y} for k, (x, y) in d["inputs"].items()}
+        d["results"] = {k: {"a": x, "b": y, "delta": delta} for k, (x, y, delta) in d["results"].items()}
+        sys.stdout.write(json.dumps(d, indent=2) + "\n")
+        return
+    diff(first, second, out_console())
+
+
+@runs_app.command("export")
+def export_command(
+    run_id: IdArgument,
+    fmt: Annotated[str, typer.Option("--format", help="json, csv (a folder of tables), parquet (a folder) or xlsx (needs gigawatt[xlsx])")] = "json",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Where to write (default: KIND-ID.json / .xlsx, or a folder KIND-ID)")] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write a stored run's result and tables to files."""
+    from gigawatt.report.export import FORMATS, export
+
+    if fmt not in FORMATS:
+        raise ScenarioError(f"--format '{fmt[:40]}': choose one of {', '.join(FORMATS)}")
+    written = export(_store(store).load(run_id), fmt, out)
+    out_console().print(f"wrote {written}", highlight=False)
+
+
+@runs_app.command("rm")
+def rm_command(run_ids: Annotated[list[str], typer.Argument(help="Run ids (or their first characters)")], store: StoreOption = None) -> None:
+    """Remove runs (with their tables) from the store."""
+    removed = _store(store).remove(run_ids)
+    out_console().print(f"removed {len(removed)} run{'s' if len(removed) != 1 else ''}: {', '.join(r[:12] for r in removed)}", highlight=False)

@@ -1,0 +1,195 @@
+"""One result shape for every job: what was run, on what, by which version, and what came out.
+
+A :class:`Result` wraps what a model returned (``output``: a ``ClusterSizing``, ``PowerPlan``,
+``Buildout``, ``Headroom`` or ``SitingResult``) with the facts that make it reproducible and comparable:
+
+- ``kind`` (size, plan, buildout, headroom, site) and ``inputs``, the validated scenario model
+  (:meth:`Result.inputs_yaml` writes it back as YAML that reproduces the run);
+- ``run``: the content-hash id, creation time, gigawatt version, catalog hash, solver facts and seconds;
+- ``messages``: what the user should know (catalog defaults used, synthetic series, a constraint that bound);
+- ``data``: the model's figures as JSON-safe values (no NaN, no numpy types) — what ``--json`` prints under
+  ``result``, what tables and the run store read;
+- :meth:`Result.to_frames`: named pandas tables (capacity, dispatch, periods, candidates...).
+
+A result read back from the run store has the same ``data``, ``messages`` and frames (read lazily from
+Parquet), but no ``output`` object: every renderer reads ``data`` and frames only, so a stored run prints
+exactly as the run that made it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pydantic import BaseModel
+
+SCHEMA_VERSION = 1  # of the JSON form; raise it when a field changes meaning or is removed
+KINDS = ("size", "plan", "buildout", "headroom", "site")
+
+
+def json_safe(value: Any) -> Any:
+    """``value`` as plain JSON types: NaN and infinities become None, numpy scalars Python numbers, tuples
+    lists, dataclasses and pydantic models dicts, tables lists of records, timestamps ISO text."""
+    if isinstance(value, dict):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [json_safe(v) for v in value]
+    if isinstance(value, bool) or value is None or isinstance(value, str):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, int):
+        return value
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return json_safe({f.name: getattr(value, f.name) for f in dataclasses.fields(value)})
+    if hasattr(value, "model_dump"):
+        return json_safe(value.model_dump(mode="json"))
+    if hasattr(value, "to_dict") and hasattr(value, "columns"):  # a DataFrame
+        return json_safe(value.to_dict(orient="records"))
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if hasattr(value, "item"):  # a numpy scalar
+        return json_safe(value.item())
+    if hasattr(value, "tolist"):  # a numpy array
+        return json_safe(value.tolist())
+    return str(value)
+
+
+@dataclass
+class RunInfo:
+    """How a run was made: its id (content hash of its inputs), when, by which version, on which catalog,
+    with which solver, in how many seconds; ``stored`` says whether it came back from the run store."""
+
+    id: str
+    created: str
+    gigawatt_version: str
+    catalog_hash: str
+    seconds: float
+    solver: dict[str, Any] | None = None  # name, version, status, condition, seconds (where a solver ran)
+    stored: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if k != "stored"}
+
+
+@dataclass
+class Result:
+    """A run's result (see the module doc): ``kind``, ``inputs``, ``run`` facts, ``messages``, ``data``,
+    :meth:`to_frames`, :meth:`to_dict`. Figures in ``data`` read as attributes too: ``plan.lcoe_usd_per_mwh``."""
+
+    kind: str
+    inputs: BaseModel
+    data: dict[str, Any]
+    run: RunInfo
+    messages: list[str] = field(default_factory=list)
+    output: Any = field(default=None, repr=False)  # the model's own result object (fresh runs only)
+    frames_loader: Callable[[], dict[str, pd.DataFrame]] | None = field(default=None, repr=False)
+    _frames: dict[str, pd.DataFrame] | None = field(default=None, repr=False)
+
+    def __getattr__(self, name: str) -> Any:
+        data = self.__dict__.get("data") or {}
+        if name in data:
+            return data[name]
+        raise AttributeError(f"{type(self).__name__} of kind {self.__dict__.get('kind')!r} has no attribute {name!r}")
+
+    @property
+    def name(self) -> str:
+        """The scenario's label."""
+        return str(getattr(self.inputs, "name", self.kind))
+
+    @property
+    def network(self) -> Any:
+        """The solved PyPSA network of a fresh plan (None for other kinds and for stored runs)."""
+        return getattr(self.output, "network", None)
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """Named pandas tables of the result (read from the store's Parquet on first use for a stored run)."""
+        if self._frames is None:
+            if self.output is not None:
+                self._frames = dict(self.output.to_frames())
+            elif self.frames_loader is not None:
+                self._frames = self.frames_loader()
+            else:
+                self._frames = {}
+        return self._frames
+
+    def to_dict(self) -> dict[str, Any]:
+        """The stable, JSON-safe form (``--json``; schema: ``gigawatt schema --output KIND``)."""
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "kind": self.kind,
+            "name": self.name,
+            "run": self.run.to_dict(),
+            "messages": list(self.messages),
+            "inputs": inputs_dict(self.inputs),
+            "result": self.data,
+        }
+
+    def inputs_yaml(self) -> str:
+        """The validated inputs as YAML: run it again with ``gigawatt KIND FILE`` to reproduce this run."""
+        import yaml
+
+        return yaml.safe_dump(inputs_dict(self.inputs), sort_keys=False, allow_unicode=True)
+
+
+def inputs_dict(inputs: BaseModel) -> dict[str, Any]:
+    """The inputs as plain data, every field explicit (defaults included), so the file stands alone."""
+    return json_safe(inputs.model_dump(mode="json"))
+
+
+# --- the figures that compare runs ------------------------------------------------------------------
+
+
+def figures(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """The figures that tell runs of ``kind`` apart, by label with their unit (``runs diff`` and ``runs list``
+    read them): capacity by option, annual cost, LCOE, CO2, carbon-free share, online date for a plan; the
+    equivalents for the other kinds. Read from the JSON form, so stored and fresh runs give the same."""
+    out: dict[str, Any] = {}
+    if kind == "size":
+        out = {"accelerators": data["accelerator_count"], "facility power MW": data["facility_power_mw"],
+               "annual energy MWh": data["annual_energy_mwh"], "capital USD": data["capex_usd"],
+               "total cost USD/yr": data["total_cost_usd_per_year"], "USD per accelerator-hour": data["cost_usd_per_accelerator_hour"]}
+    elif kind == "plan":
+        out = {f"{tech} MW": mw for tech, mw in sorted(data["capacity_mw"].items())}
+        out |= {"storage MWh": data["storage_mwh"], "annual cost USD": data["annual_cost_usd"], "LCOE USD/MWh": data["lcoe_usd_per_mwh"],
+                "CO2 t/yr": data["co2_t_per_year"], "carbon-free share": data["carbon_free_share"], "online": data["online_date"]}
+        if data.get("baseline"):
+            out["baseline annual cost USD"] = data["baseline"]["annual_cost_usd"]
+    elif kind == "buildout":
+        last = data["periods"][-1] if data["periods"] else {}
+        out = {"end": last.get("date"), "online GW at end": last.get("online_gw"), "target GW at end": last.get("target_gw"),
+               "accelerators at end": last.get("accelerators"), "capex USD": last.get("capex_cumulative_usd"),
+               "energy TWh/yr at end": last.get("energy_twh_per_year")}
+        if "p50_online_gw" in last:
+            out |= {"P10 online GW at end": last["p10_online_gw"], "P90 online GW at end": last["p90_online_gw"]}
+        if data.get("check"):
+            out["P(target reached)"] = data["check"]["probability"]
+    elif kind == "headroom":
+        out = {f"headroom MW at {lim['limit_pct']:g}%": lim["headroom_mw"] for lim in data["total"]["limits"]}
+        out["systems"] = len(data["systems"])
+    elif kind == "site":
+        out = {f"{a['site']} MW": a["capacity_mw"] for a in data["allocations"]}
+        out |= {"annual cost USD": data["annual_cost_usd"], "power cost USD/yr": data["annual_power_cost_usd"],
+                "CO2 g/kWh": data["fleet_co2_g_per_kwh"], "carbon-free share": data["fleet_carbon_free_share"]}
+    return out
+
+
+HEADLINE = {
+    "size": ("facility power MW", "USD per accelerator-hour"),
+    "plan": ("LCOE USD/MWh", "annual cost USD", "online"),
+    "buildout": ("online GW at end", "end"),
+    "headroom": (),  # every limit's total headroom
+    "site": ("annual cost USD", "CO2 g/kWh"),
+}
+
+
+def headline(kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """A few figures that sum a run up in a list (``gigawatt runs list``, the workbench's home page)."""
+    every = figures(kind, data)
+    keys = HEADLINE.get(kind) or [k for k in every if k.startswith("headroom MW")]
+    return {k: every.get(k) for k in keys}
