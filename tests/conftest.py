@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
-from gigawatt.cli import main
+# every run a test makes is kept in a throwaway store, never in the user's own (set before gigawatt loads)
+os.environ["GIGAWATT_STORE"] = str(Path(tempfile.mkdtemp(prefix="gigawatt-test-store-")) / "runs.sqlite")
+
+from gigawatt.cli import main  # noqa: E402
+
+pytest_plugins = ["postgres_server"]
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -28,6 +35,10 @@ class CliResult:
 
     def json(self):
         return json.loads(self.out)
+
+    def result(self):
+        """The model's figures of a run's JSON form (its ``result`` part)."""
+        return self.json()["result"]
 
 
 @pytest.fixture

@@ -219,10 +219,10 @@ def test_plan_screening_from_the_command_line(cli, tmp_path):
     out = tmp_path / "dispatch.csv"
     result = cli("plan", str(path), "--screening", "1460", "--json", "--dispatch", str(out))
     assert result.code == 0, result.err
-    screened = result.json()
+    screened = result.result()
     full = plan_power(load_scenario(path, []))
     assert screened["annual_cost_usd"] == pytest.approx(full.annual_cost_usd, rel=COST_TOLERANCE)
-    assert screened["baseline"]["annual_cost_usd"] == pytest.approx(full.baseline["annual_cost_usd"], rel=COST_TOLERANCE)
+    assert screened["baseline"]["annual_cost_usd"] == pytest.approx(full.baseline.annual_cost_usd, rel=COST_TOLERANCE)
     assert screened["load_mwh"] == pytest.approx(full.load_mwh, rel=1e-9)
     assert screened["screening_segments"] == 1460 and full.screening_segments is None
     dispatch = pd.read_csv(out, index_col=0, parse_dates=True)

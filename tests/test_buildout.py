@@ -303,7 +303,7 @@ def test_cli_json_has_the_stable_keys_and_writes_plot_and_csv(cli, tmp_path):
     plot, table = tmp_path / "b.png", tmp_path / "b.csv"
     result = cli("buildout", TEN_GW, "--draws", "200", "--seed", "3", "--json", "--plot", str(plot), "--csv", str(table))
     assert result.code == 0, result.err
-    data = result.json()
+    data = result.result()
     period = data["periods"][-1]
     for key in ("date", "online_gw", "under_construction_gw", "accelerators", "h100_equivalents", "energy_twh_per_year",
                 "capex_cumulative_usd", "binding_limit", "p10_online_gw", "p50_online_gw", "p90_online_gw"):
@@ -313,7 +313,7 @@ def test_cli_json_has_the_stable_keys_and_writes_plot_and_csv(cli, tmp_path):
     assert 0 <= data["check"]["probability"] <= 1
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert table.read_text().splitlines()[0].startswith("date,target_gw,online_gw")
-    again = cli("buildout", TEN_GW, "--draws", "200", "--seed", "3", "--json").json()
+    again = cli("buildout", TEN_GW, "--draws", "200", "--seed", "3", "--json").result()
     assert again["periods"] == data["periods"]
 
 

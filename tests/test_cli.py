@@ -16,7 +16,7 @@ SIZE_KEYS = {
 def test_size_by_count_json(cli):
     result = cli("size", "--accelerator", "H100", "--count", "1000", "--json")
     assert result.code == 0, result.err
-    data = result.json()
+    data = result.result()
     assert SIZE_KEYS <= set(data)
     assert data["accelerator"] == "H100 SXM" and data["count"] == 1000
     for name, figure in data["assumptions"].items():
@@ -24,12 +24,12 @@ def test_size_by_count_json(cli):
 
 
 def test_size_by_power_json_fits_under_the_budget(cli):
-    data = cli("size", "-a", "h100", "--power-mw", "50", "--json").json()
+    data = cli("size", "-a", "h100", "--power-mw", "50", "--json").result()
     assert data["sizing_mode"] == "power" and data["facility_power_mw"] <= 50
 
 
 def test_size_scenario_file_with_override(cli):
-    data = cli("size", str(EXAMPLES / "h100-100k.yaml"), "--set", "cluster.count=200000", "--json").json()
+    data = cli("size", str(EXAMPLES / "h100-100k.yaml"), "--set", "cluster.count=200000", "--json").result()
     assert data["count"] == 200_000
 
 
@@ -103,7 +103,7 @@ def test_catalog_json_rows_carry_sources(cli, table):
 def test_every_example_sizes(cli, path):
     result = cli("size", str(path), "--json")
     assert result.code == 0, result.err
-    data = result.json()
+    data = result.result()
     assert data["facility_power_mw"] > 0 and data["capex_usd"] > 0
     if data["sizing_mode"] == "power":
         budget = yaml.safe_load(path.read_text())["cluster"]["power_mw"]

@@ -113,8 +113,8 @@ def test_plan_reports_cost_per_delivered_accelerator_hour():
     # fewer delivered hours make each one dearer than the power-only share suggests
     assert plan.cost_usd_per_delivered_accelerator_hour > plan.power_cost_usd_per_accelerator_hour
     # the grid-only baseline buys all it needs from an unlimited connection and gives up no compute
-    assert plan.baseline["unserved_energy_mwh"] < 1.0
-    assert plan.baseline["cost_usd_per_delivered_accelerator_hour"] < plan.cost_usd_per_delivered_accelerator_hour
+    assert plan.baseline.unserved_energy_mwh < 1.0
+    assert plan.baseline.cost_usd_per_delivered_accelerator_hour < plan.cost_usd_per_delivered_accelerator_hour
 
 
 def test_flexibility_defaults_to_the_clusters_cost_per_accelerator_hour():

@@ -207,7 +207,7 @@ def test_cli_writes_table_json_plot_schedule_and_heatmap(cli, tmp_path):
     out = {k: tmp_path / f"out.{k}" for k in ("png", "csv")}
     result = cli("headroom", str(path), "--all", "--limits", "0.5,1", "--plot", str(out["png"]), "--csv", str(out["csv"]), "--json")
     assert result.code == 0, result.err
-    data = result.json()
+    data = result.result()
     assert [s["name"] for s in data["systems"]] == ["ERCO", "PJM"]
     limit = data["systems"][1]["limits"][0]
     for key in ("limit_pct", "headroom_mw", "curtailment_hours_per_year", "mean_event_hours", "curtailed_mwh_per_year"):
@@ -301,12 +301,12 @@ def test_a_curtailed_connection_is_backed_up_on_site_in_the_curtailed_hours(tmp_
     assert plan.capacity_mw["gas_ct_aero"] >= shortfall - 1e-3
     firm = plan_power(load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", base))
     assert plan.annual_cost_usd > firm.annual_cost_usd  # curtailment costs the backup
-    assert plan.baseline["annual_cost_usd"] == pytest.approx(firm.baseline["annual_cost_usd"], rel=1e-6)  # a firm-grid baseline
+    assert plan.baseline.annual_cost_usd == pytest.approx(firm.baseline.annual_cost_usd, rel=1e-6)  # a firm-grid baseline
 
 
 def test_cli_json_gives_the_campus_summary(cli, tmp_path):
     path = write_wide(tmp_path, {"PJM": summer_peaking_load()})
-    data = cli("headroom", str(path), "--systems", "PJM", "--campus-mw", "250", "--limit", "0.5", "--json").json()
+    data = cli("headroom", str(path), "--systems", "PJM", "--campus-mw", "250", "--limit", "0.5", "--json").result()
     campus = data["campus"]
     assert campus["curtailed_mwh_per_year"] == pytest.approx(0.005 * 250 * 8760, rel=1e-6)
     assert 0 < campus["curtailment_hours_per_year"] <= data["systems"][0]["limits"][1]["curtailment_hours_per_year"] + 1e-9
@@ -319,7 +319,7 @@ def test_a_threshold_series_equals_the_flat_threshold_it_repeats(tmp_path):
     flat = grid.headroom(frames, ["PJM"], [0.5, 1], threshold=float(load.max() * 1.02))
     given = grid.headroom(frames, ["PJM"], [0.5, 1], threshold=series)
     assert [x["headroom_mw"] for x in given.systems[0]["limits"]] == pytest.approx([x["headroom_mw"] for x in flat.systems[0]["limits"]])
-    with pytest.raises(ScenarioError, match="threshold series: no value for PJM"):
+    with pytest.raises(ScenarioError, match="threshold_csv: no value for PJM"):
         grid.headroom(frames, ["PJM"], [1], threshold=series.iloc[:-10])
 
 

@@ -84,4 +84,4 @@ def test_a_battery_shifts_imports_out_of_the_peak_price():
     grid = plan.dispatch["grid_import_mw"]
     assert plan.capacity_mw["battery_li_ion"] > 0
     assert grid[peak].mean() < 0.5 * grid[~peak].mean()
-    assert plan.annual_cost_usd < plan.baseline["annual_cost_usd"]
+    assert plan.annual_cost_usd < plan.baseline.annual_cost_usd

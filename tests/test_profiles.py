@@ -113,7 +113,7 @@ def _afternoon_over_night(load: pd.Series) -> float:
 def test_inference_load_follows_the_day_and_the_week(index):
     load = load_profile(index, 100.0, 70.0, "inference", seed=0)
     assert _afternoon_over_night(load) > 1.2  # ±20% daily wave, peak 15:00, trough 04:00
-    weekend = load.index.dayofweek >= 5
+    weekend = load.index.day_of_week >= 5
     assert load[weekend].mean() < 0.95 * load[~weekend].mean()
     hourly = load.groupby(load.index.hour).mean()
     assert 13 <= hourly.idxmax() <= 16

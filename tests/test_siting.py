@@ -199,7 +199,7 @@ def test_cli_site_json_plot_and_csv(cli, tmp_path):
     plot, table = tmp_path / "s.png", tmp_path / "s.csv"
     result = cli("site", str(path), "--json", "--plot", str(plot), "--csv", str(table))
     assert result.code == 0, result.err
-    data = result.json()
+    data = result.result()
     for key in ("allocations", "candidates", "total_capacity_mw", "annual_cost_usd", "fleet_co2_g_per_kwh", "constraint_costs"):
         assert key in data
     assert {a["site"] for a in data["allocations"]} == {"a", "b"}

@@ -19,7 +19,7 @@ from gigawatt.errors import DataError, GigawattError, InfeasibleError, ScenarioE
 _LAZY = {
     "buildout": "gigawatt.api", "headroom": "gigawatt.api", "load_inputs": "gigawatt.api", "plan": "gigawatt.api",
     "run": "gigawatt.api", "site": "gigawatt.api", "size": "gigawatt.api", "Result": "gigawatt.results",
-    "Scenario": "gigawatt.scenario", "load_scenario": "gigawatt.scenario", "parse_scenario": "gigawatt.scenario",
+    "Scenario": "gigawatt.scenario", "capital_recovery_factor": "gigawatt.finance", "ClusterSizing": "gigawatt.compute", "load_scenario": "gigawatt.scenario", "parse_scenario": "gigawatt.scenario",
 }
 
 

@@ -22,22 +22,11 @@ import pandas as pd
 from gigawatt import catalog
 from gigawatt.errors import DataError, ScenarioError
 from gigawatt.scenario import Cluster, Costs, Scenario
+from gigawatt.finance import capital_recovery_factor
 from gigawatt.units import HOURS_PER_YEAR, SECONDS_PER_DAY, W_PER_MW
 
 FLOP_PER_TFLOP = 1e12
 REFERENCE_ACCELERATOR = "H100 SXM"  # H100-equivalents are counted in its dense BF16 FLOP/s
-
-
-def capital_recovery_factor(discount_rate: float, lifetime_years: float) -> float:
-    """Share of an overnight capital cost paid each year to recover it over ``lifetime_years``.
-
-    ``r / (1 - (1 + r)^-n)``; ``1/n`` when the rate is zero. The one place capital is annualised.
-    """
-    if lifetime_years <= 0:
-        raise ValueError("lifetime_years must be positive")
-    if discount_rate == 0:
-        return 1.0 / lifetime_years
-    return discount_rate / (1.0 - (1.0 + discount_rate) ** -lifetime_years)
 
 
 @dataclass(frozen=True)

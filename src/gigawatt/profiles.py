@@ -21,9 +21,11 @@ Solar geometry is therefore evaluated at the middle of each hour.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -335,6 +337,19 @@ def _site(latitude: float, longitude: float) -> tuple[float, float]:
     return lat, lon
 
 
+def _quiet_pvlib(function):
+    """Run ``function`` without pvlib's use of ``DatetimeIndex.dayofyear``, deprecated by pandas 3.1 (pvlib's
+    warning, nothing a user can act on)."""
+
+    @functools.wraps(function)
+    def quiet(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message="DatetimeIndex.dayofyear is deprecated")
+            return function(*args, **kwargs)
+
+    return quiet
+
+
 def _sun(times_utc: pd.DatetimeIndex, lat: float, lon: float, altitude_m: float) -> dict[str, np.ndarray]:
     """Solar position, extraterrestrial irradiance and extraterrestrial horizontal irradiance (W/m2)."""
     sp = pvlib.solarposition.get_solarposition(times_utc, lat, lon, altitude=altitude_m)
@@ -350,6 +365,7 @@ def _sun(times_utc: pd.DatetimeIndex, lat: float, lon: float, altitude_m: float)
     }
 
 
+@_quiet_pvlib
 def mean_clearness_index(ghi: pd.Series, latitude: float, longitude: float, *,
                          utc_offset_hours: float | None = None) -> float:
     """Clearness index of an hourly GHI series: total GHI over total extraterrestrial horizontal irradiance.
@@ -418,6 +434,7 @@ def _user_irradiance(irradiance: object, index: pd.DatetimeIndex) -> tuple[dict[
     return out, note
 
 
+@_quiet_pvlib
 def solar_cf(index: pd.DatetimeIndex, latitude: float, longitude: float, *, tracking: str = "single_axis",
              tilt_deg: float | None = None, azimuth_deg: float = 180.0, mean_clearness: float = 0.6, seed: int = 0,
              irradiance: pd.DataFrame | None = None, dc_ac_ratio: float = DC_AC_RATIO,

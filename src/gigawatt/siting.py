@@ -17,8 +17,10 @@ Units: MW at the meter, USD per year (catalog dollar years), tCO2 per year, gCO2
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
+import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -29,7 +31,7 @@ import pandas as pd
 from scipy.optimize import LinearConstraint, milp
 
 from gigawatt import catalog
-from gigawatt.compute import capital_recovery_factor
+from gigawatt.finance import capital_recovery_factor
 from gigawatt.errors import InfeasibleError, ScenarioError
 from gigawatt.scenario import Candidate, Scenario, SitingProgramme, parse_scenario
 from gigawatt.units import add_months, month_start, months_between
@@ -173,6 +175,29 @@ def _plan_summary(job: tuple[Scenario, str | None, int | None]) -> dict[str, Any
     }
 
 
+@contextlib.contextmanager
+def _main_not_reimported():
+    """Let spawned workers start without re-running the caller's script.
+
+    A spawned child imports the parent's ``__main__`` (by its file or module name) before it runs a task,
+    so a plain script without an ``if __name__ == "__main__":`` guard would start the screening again in
+    every worker. The workers only run :func:`_plan_summary` from this module, so the parent's main module
+    is hidden from them while the pool starts its processes.
+    """
+    main = sys.modules.get("__main__")
+    saved = {name: main.__dict__[name] for name in ("__file__", "__spec__") if main is not None and name in main.__dict__}
+    try:
+        if main is not None:
+            main.__dict__.pop("__file__", None)
+            main.__dict__["__spec__"] = None
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.update(saved)
+            if "__spec__" not in saved:
+                main.__dict__.pop("__spec__", None)
+
+
 def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None, workers: int | None = None) -> Screening:
     """Plan one campus block at every candidate; identical scenarios are solved once (``cache``), the
     distinct ones in parallel over ``workers`` processes (default: the machine's cores)."""
@@ -199,7 +224,7 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
     workers = min(workers or os.cpu_count() or 1, len(jobs))
     if workers > 1:
         # spawn, not fork: a fork of a process whose solver threads hold locks can hang its children
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        with _main_not_reimported(), ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
             cache.update(zip(jobs, pool.map(_plan_summary, jobs.values())))
     else:
         cache.update((key, _plan_summary(job)) for key, job in jobs.items())
@@ -406,8 +431,8 @@ class SitingResult:
 def site(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None, workers: int | None = None) -> SitingResult:
     """Screen every candidate, allocate the programme, and price each constraint by solving without it.
 
-    Screening uses ``workers`` processes (default: every core); a script that calls this should guard its
-    entry point with ``if __name__ == "__main__":`` as multiprocessing requires, or pass ``workers=1``.
+    Screening uses ``workers`` processes (default: every core); it works from a plain script without an
+    ``if __name__ == "__main__":`` guard (see :func:`_main_not_reimported`).
     """
     screening = screen(programme, full_year=full_year, cache=cache, workers=workers)
     started = time.perf_counter()

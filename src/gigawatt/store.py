@@ -211,7 +211,7 @@ class Store:
 
     def save(self, result: Result) -> str:
         """Keep a run with its tables (one transaction); an existing run of the same id is left as it is."""
-        frames = {name: _parquet(frame) for name, frame in result.to_frames().items() if frame is not None and len(frame.columns)}
+        frames = {name: frame for name, frame in result.to_frames().items() if frame is not None and len(frame.columns)}
         record = result.to_dict()
         row = {
             "id": result.run.id, "kind": result.kind, "name": result.name, "created": result.run.created,
@@ -221,7 +221,8 @@ class Store:
         with self.engine.begin() as db:
             inserted = db.execute(self._insert(self.runs).values(**row).on_conflict_do_nothing()).rowcount
             if inserted:
-                for name, blob in frames.items():
+                for name, frame in frames.items():
+                    blob = _parquet(frame)
                     db.execute(self._insert(self.frames_table).values(run_id=result.run.id, name=name, parquet=blob).on_conflict_do_nothing())
         return result.run.id
 
@@ -306,8 +307,9 @@ class Store:
         import pandas as pd
         import sqlalchemy as sa
 
+        engine = self.engine
         t = self.frames_table
-        with self.engine.connect() as db:
+        with engine.connect() as db:
             rows = db.execute(sa.select(t.c.name, t.c.parquet).where(t.c.run_id == ident)).all()
         return {name: pd.read_parquet(io.BytesIO(blob)) for name, blob in rows}
 
@@ -333,6 +335,8 @@ class Store:
 
 def _parquet(frame: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
+    frame = frame.copy(deep=False)
+    frame.attrs = {}  # figures kept in attrs are in the run's JSON form already
     frame.to_parquet(buffer)
     return buffer.getvalue()
 

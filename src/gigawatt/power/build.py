@@ -19,7 +19,8 @@ import numpy as np
 import pandas as pd
 import pypsa
 
-from gigawatt.compute import HOURS_PER_YEAR, capital_recovery_factor
+from gigawatt.finance import capital_recovery_factor
+from gigawatt.units import HOURS_PER_YEAR
 from gigawatt.errors import ScenarioError
 from gigawatt.power.flexibility import CAP_PREFIX, PAUSE, Flexibility
 
