@@ -10,7 +10,7 @@ import argparse
 import time
 from pathlib import Path
 
-from gigawatt.buildout import simulate
+from gigawatt.simulation import simulate
 from gigawatt.scenario import load_scenario, BuildoutScenario
 
 PRESET = Path(__file__).resolve().parents[1] / "examples" / "buildout" / "10gw.yaml"

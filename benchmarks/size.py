@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import time
 
-from gigawatt import catalog, parse_scenario, size
+from gigawatt import catalog, parse_scenario
+from gigawatt.compute import size
 
 
 def main(repeats: int = 2000) -> None:

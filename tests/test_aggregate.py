@@ -201,6 +201,8 @@ def test_weights_of_one_give_the_hourly_results(constraints):
     _, a = solved(plain)
     _, b = solved(ones)
     for key, value in a.to_dict().items():
+        if key == "solver":  # how the solve went (seconds differ), not what it found
+            continue
         if isinstance(value, float):
             assert getattr(b, key) == pytest.approx(value, rel=1e-9, abs=1e-6), key
         elif isinstance(value, dict):

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from gigawatt import grid, profiles
-from gigawatt.buildout import simulate
+from gigawatt.simulation import simulate
 from gigawatt.errors import DataError, ScenarioError
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.build import PlanInputs, supply_option

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gigawatt.buildout import WEEKS_PER_YEAR, draw, simulate
+from gigawatt.simulation import WEEKS_PER_YEAR, draw, simulate
 from gigawatt.compute import HOURS_PER_YEAR
 from gigawatt.errors import ScenarioError
 from gigawatt.scenario import BuildoutScenario, Uncertain, parse_scenario

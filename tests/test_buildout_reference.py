@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLES, shared_file
 
-from gigawatt.buildout import simulate
+from gigawatt.simulation import simulate
 from gigawatt.scenario import BuildoutScenario, load_scenario
 
 TREND = EXAMPLES / "buildout" / "trend.yaml"

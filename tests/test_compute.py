@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gigawatt import catalog, capital_recovery_factor, parse_scenario, size
+from gigawatt import catalog, capital_recovery_factor, parse_scenario
+from gigawatt.compute import size
 from gigawatt.compute import HOURS_PER_YEAR, SECONDS_PER_DAY
 from gigawatt.errors import ScenarioError
 

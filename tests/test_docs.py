@@ -10,8 +10,8 @@ import yaml
 
 from conftest import ROOT, shared_file
 from gigawatt import parse_scenario
-from gigawatt.buildout import simulate
-from gigawatt.scenario import BuildoutScenario, SitingProgramme
+from gigawatt.simulation import simulate
+from gigawatt.scenario import BuildoutScenario, HeadroomStudy, SitingProgramme
 
 README = (ROOT / "README.md").read_text()
 
@@ -52,7 +52,9 @@ def test_tour_commands_run(cli, monkeypatch, tmp_path, args):
 
 
 def test_readme_scenario_examples_are_valid():
-    sizing, planning, programme, fleet = blocks("yaml")
+    sizing, planning, programme, study, fleet = blocks("yaml")
+    study = parse_scenario(yaml.safe_load(study), model=HeadroomStudy)
+    assert study.systems == ["ERCO"] and study.campus.mw == 1000
     fleet = parse_scenario(yaml.safe_load(fleet), model=SitingProgramme)
     assert fleet.constraints.jurisdictions == ["us"] and fleet.candidates[2].name == "my parcel"
     programme = parse_scenario(yaml.safe_load(programme), model=BuildoutScenario)
@@ -76,3 +78,23 @@ def test_headroom_commands_run_on_the_shared_data(cli, monkeypatch, tmp_path):
         result = cli(*words[1:])
         assert result.code == 0, result.err
     assert (tmp_path / "headroom.png").exists() and (tmp_path / "ercot-2023.csv").exists()
+    # the study file of that section, run from the project root as the README says
+    (study_text,) = [b for b in blocks("yaml", section)]
+    study = tmp_path / "study.yaml"
+    study.write_text(study_text.replace("../shared/data/eia930-cleaned", str(data)))
+    result = cli("headroom", str(study), "--json")
+    assert result.code == 0, result.err
+    campus = result.result()["campus"]
+    assert campus["system"] == "ERCO" and campus["campus_mw"] == 1000 and campus["years"] == "2021-2023"
+
+
+def test_python_api_section_runs(monkeypatch, tmp_path):
+    section = README.split("## The Python API", 1)[1].split("\n## ", 1)[0]
+    (code,) = blocks("python", section)
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(code, "README.md (The Python API)", "exec"), namespace)  # noqa: S102 - the README's own example
+    dispatch, p = namespace["dispatch"], namespace["p"]
+    assert len(dispatch) == 8760 and dispatch["load_mw"].sum() == pytest.approx(p.load_mwh, rel=1e-9)
+    assert namespace["network"] is not None and namespace["sizing"].facility_power_mw <= 1000

@@ -234,7 +234,7 @@ def test_cli_writes_table_json_plot_schedule_and_heatmap(cli, tmp_path):
     (["--systems", "PJM", "--limits", "abc"], "--limits 'abc'"),
     (["--systems", "PJM", "--years", "2019-2020"], "years: 2019 has no hours"),
     (["--systems", "PJM", "--threshold", "10"], "below PJM's minimum load"),
-    (["--all", "--campus-mw", "100"], "--campus-mw: name one system"),
+    (["--all", "--campus-mw", "100"], "campus: name one system"),
     ([], "choose the systems with one of --systems"),
 ])
 def test_cli_bad_input_exits_2_with_one_line(cli, tmp_path, args, message):

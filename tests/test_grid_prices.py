@@ -27,7 +27,7 @@ def test_time_of_use_periods_cover_months_hours_and_weekdays():
     assert price[pd.Timestamp("2025-01-15 23:00")] == 20.0
     assert price[pd.Timestamp("2025-01-16 05:00")] == 20.0
     assert price[pd.Timestamp("2025-01-16 06:00")] == 60.0
-    peak_hours = 5 * sum(1 for d in pd.date_range("2025-07-01", "2025-08-31") if d.dayofweek < 5)
+    peak_hours = 5 * sum(1 for d in pd.date_range("2025-07-01", "2025-08-31") if d.day_of_week < 5)
     assert (price == 300.0).sum() == peak_hours
     first_wins = time_of_use(INDEX, [{"value": 1.0, "hours": [0, 12]}, {"value": 2.0}], 9.0, name="tou")
     assert set(np.unique(first_wins)) == {1.0, 2.0}

@@ -26,7 +26,7 @@ def offgrid(tmp_path_factory):
     buffer = io.StringIO()
     with contextlib.redirect_stdout(buffer):
         main(["plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--json", "--dispatch", str(out)])
-    return json.loads(buffer.getvalue()), pd.read_csv(out, index_col=0)
+    return json.loads(buffer.getvalue())["result"], pd.read_csv(out, index_col=0)
 
 
 def test_plan_json_has_the_stable_keys_and_a_baseline(offgrid):
@@ -98,12 +98,12 @@ def test_on_site_gas_bridges_until_the_grid_connection_arrives():
     scenario = load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", ["grid.price_usd_per_mwh=30"])
     plan = plan_power(scenario, online_by="2027-06", segments=730)
     bridge = plan.bridge
-    assert bridge is not None and bridge["until"] == "2031-01" and bridge["until_set_by"] == "grid_import"
-    assert plan.online_date <= "2027-06" and bridge["online_date"] == plan.online_date
+    assert bridge is not None and plan.bridge_until == "2031-01" and plan.bridge_until_set_by == "grid_import"
+    assert plan.online_date <= "2027-06" and bridge.online_date == plan.online_date
     assert plan.capacity_mw["grid_import"] > 0
-    for tech, mw in bridge["capacity_mw"].items():  # what the bridge built stays in the long-run plan
+    for tech, mw in bridge.capacity_mw.items():  # what the bridge built stays in the long-run plan
         assert plan.capacity_mw[tech] >= mw - 1e-3
-    assert sum(bridge["capacity_mw"].values()) >= float(plan.dispatch["load_mw"].max()) - 1e-3  # it serves the peak alone
+    assert sum(bridge.capacity_mw.values()) >= float(plan.dispatch["load_mw"].max()) - 1e-3  # it serves the peak alone
     unbridged = plan_power(scenario, segments=730)
     assert unbridged.bridge is None and unbridged.online_date == "2031-01"
 

@@ -210,3 +210,12 @@ def test_a_database_that_is_not_a_store_is_refused(tmp_path):
     (tmp_path / "text.sqlite").write_text("hello, not a database\n" * 100)
     with pytest.raises(ScenarioError, match="cannot be opened"):
         Store(str(tmp_path / "text.sqlite")).list()
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_exports_and_diffs(runs, tmp_path, kind):  # noqa: F811
+    result = runs[kind]
+    folder = export(result, "csv", tmp_path / kind)
+    assert {p.stem for p in folder.glob("*.csv")} == {k for k, f in result.to_frames().items() if len(f.columns)}
+    d = differences(result, result)
+    assert d["inputs"] == {} and d["results"] and all(delta in (None, 0) for _, _, delta in d["results"].values())

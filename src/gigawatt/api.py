@@ -45,7 +45,8 @@ MODELS: dict[str, type[BaseModel]] = {
 }
 # a top-level key that only one kind of scenario has, and the kind it marks (checked in this order)
 MARKS = (("candidates", "site"), ("programme", "buildout"), ("files", "headroom"), ("site", "plan"), ("cluster", "size"))
-COMPATIBLE = {"size": {"size", "plan"}}  # a plan scenario sizes its cluster too
+# a plan scenario sizes its cluster too, and a scenario without a site is told by the planner what to add
+COMPATIBLE = {"size": {"size", "plan"}, "plan": {"plan", "size"}}
 
 Inputs = str | Path | Mapping[str, Any] | BaseModel
 Overrides = Mapping[str, Any] | list[str] | None
@@ -195,6 +196,8 @@ def _plan(scenario: Scenario, progress: Progress | None, verbose: bool) -> tuple
     if plan.bridge is not None:
         messages.append(f"a bridge of what is available by {scenario.constraints.online_by} serves the load until "
                         f"{plan.bridge_until} ({plan.bridge_until_set_by})")
+    for field, bound in plan.binding.items():
+        messages.append(f"{field} binds: relaxing it saves {bound['shadow_price']:,.4g} {bound['unit']} (its shadow price)")
     if plan.curtailed_energy_mwh > 0:
         messages.append(f"the cluster gives up {plan.curtailed_compute_share:.2%} of its compute by power capping or pausing "
                         "(constraints.flexible_share)")
@@ -202,7 +205,7 @@ def _plan(scenario: Scenario, progress: Progress | None, verbose: bool) -> tuple
 
 
 def _buildout(scenario: BuildoutScenario, progress: Progress | None, verbose: bool) -> tuple[Any, list[str], None]:
-    from gigawatt.buildout import simulate
+    from gigawatt.simulation import simulate
 
     result = simulate(scenario, progress=progress)
     messages = [result.check["statement"]] if result.check and result.check.get("statement") else []

@@ -21,8 +21,8 @@ import pandas as pd
 
 from gigawatt import catalog
 from gigawatt.errors import DataError, ScenarioError
-from gigawatt.scenario import Cluster, Costs, Scenario
 from gigawatt.finance import capital_recovery_factor
+from gigawatt.scenario import Cluster, Costs, Scenario
 from gigawatt.units import HOURS_PER_YEAR, SECONDS_PER_DAY, W_PER_MW
 
 FLOP_PER_TFLOP = 1e12

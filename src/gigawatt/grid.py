@@ -46,8 +46,7 @@ MAX_DEMAND_CSV_BYTES = 500_000_000  # 500 MB: an EIA-930 six-month BALANCE file 
 
 def max_demand_mw() -> float:
     """The physical bound above which an hourly demand is refused as a data error (catalog, MW)."""
-    table = catalog.assumptions().set_index("name")
-    return float(table.at["max_system_demand_mw", "value"])
+    return catalog.assumption("max_system_demand_mw")
 
 
 def read_demand(path: str | Path) -> pd.DataFrame:

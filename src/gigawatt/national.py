@@ -15,6 +15,7 @@ import pandas as pd
 
 from gigawatt import catalog
 from gigawatt.errors import DataError, ScenarioError
+from gigawatt.units import name_key
 
 # Other names people use, matched with case, spaces and punctuation ignored; codes and the table's
 # own names are always accepted too.
@@ -32,17 +33,13 @@ _ALIASES = {
 _HINT = "see `gigawatt catalog national_generation`"
 
 
-def _key(name: str) -> str:
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
-
-
 def _known() -> dict[str, str]:
     """Every accepted spelling (as matched by :func:`_key`) → country code."""
     table = catalog.load_table("national_generation.csv")
-    known = {_key(alias): code for alias, code in _ALIASES.items()}
+    known = {name_key(alias): code for alias, code in _ALIASES.items()}
     for code, name in table[["country", "name"]].drop_duplicates().itertuples(index=False):
-        known[_key(code)] = code
-        known[_key(name)] = code
+        known[name_key(code)] = code
+        known[name_key(name)] = code
     return known
 
 
@@ -54,7 +51,7 @@ def country_code(name: str) -> str:
     :class:`ScenarioError` naming the closest known countries.
     """
     known = _known()
-    wanted = _key(str(name))
+    wanted = name_key(str(name))
     if wanted in known:
         return known[wanted]
     names = dict(catalog.load_table("national_generation.csv")[["country", "name"]].drop_duplicates().values)

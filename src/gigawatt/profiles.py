@@ -122,17 +122,13 @@ def max_series_magnitude() -> float:
     """Largest magnitude any hourly series the planner reads may have in its unit, the default bound of
     :func:`read_series_csv`: a site's load in MW cannot exceed the largest power system's demand (catalog
     ``max_system_demand_mw``), and prices (USD/MWh), shares and irradiance (W/m2) are far smaller."""
-    return _assumption("max_system_demand_mw")
+    return catalog.assumption("max_system_demand_mw")
 
 
 def price_bounds_usd_per_mwh() -> tuple[float, float]:
     """Plausible hourly energy prices, USD/MWh (catalog ``price_floor_usd_per_mwh``, ``price_cap_usd_per_mwh``):
     negative prices as wholesale markets clear them are accepted, typing slips such as 1e12 are not."""
-    return _assumption("price_floor_usd_per_mwh"), _assumption("price_cap_usd_per_mwh")
-
-
-def _assumption(name: str) -> float:
-    return float(catalog.assumptions().set_index("name").at[name, "value"])
+    return catalog.assumption("price_floor_usd_per_mwh"), catalog.assumption("price_cap_usd_per_mwh")
 
 
 def hourly_index(year: int) -> pd.DatetimeIndex:

@@ -12,27 +12,27 @@ from __future__ import annotations
 
 import copy
 import difflib
-import math
-from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from gigawatt.errors import ScenarioError
+from gigawatt.units import ECHO_CHARS, add_months, month_start, shorten  # noqa: F401  (month arithmetic re-exported)
 
-ECHO_CHARS = 60  # a user's value echoed in an error is cut to this many characters, so the message stays one short line
 MESSAGE_CHARS = 300  # and the reason a validator gives (which may quote a long list) to this many
 MAX_SCENARIO_BYTES = 1_000_000  # 1 MB: the largest example is ~3 kB and a programme of 1,000 candidates ~200 kB;
 # a larger file is a mistake (a data file given as the scenario) and would take minutes to validate
 MAX_YAML_NODES = 200_000  # values in a scenario counted with anchors expanded: aliases can multiply a small file
-
-
-def shorten(value: Any, limit: int = ECHO_CHARS) -> str:
-    """``repr(value)`` on one line, cut to ``limit`` characters with an ellipsis (for echoing user input)."""
-    text = " ".join(repr(value).splitlines())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _number_types(annotation: Any) -> set[type]:
@@ -254,19 +254,6 @@ class Scenario(_Strict):
 # --- build-out programmes (`gigawatt buildout`) ----------------------------------------------------
 
 MAX_BUILDOUT_YEARS = 15
-
-
-def month_start(month: str) -> date:
-    """The first day of a ``YYYY-MM`` month."""
-    year, number = (int(part) for part in month.split("-"))
-    return date(year, number, 1)
-
-
-def add_months(month: str, months: float) -> str:
-    """The ``YYYY-MM`` month ``months`` after ``month`` (a fraction of a month rounds up)."""
-    year, number = (int(part) for part in month.split("-"))
-    total = year * 12 + number - 1 + math.ceil(months)
-    return f"{total // 12:04d}-{total % 12 + 1:02d}"
 
 
 UNCERTAIN_MAX = 1e15  # largest figure a distribution may hold, in its field's unit: above a year's capital of
@@ -687,6 +674,8 @@ def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: 
         message = f"{where}: '{key}' is required; add it to the scenario"
     else:
         reason = " ".join(first["msg"].removeprefix("Value error, ").split())
+        if first["type"] == "string_pattern_mismatch" and first.get("ctx", {}).get("pattern") == MONTH_PATTERN:
+            reason = "not a month; write YYYY-MM, e.g. 2027-06"
         reason = reason if len(reason) <= MESSAGE_CHARS else reason[: MESSAGE_CHARS - 1] + "…"
         value = first.get("input")
         shown = "" if isinstance(value, dict) or value is None else f" (got {shorten(value)})"

@@ -31,8 +31,8 @@ import pandas as pd
 from scipy.optimize import LinearConstraint, milp
 
 from gigawatt import catalog
-from gigawatt.finance import capital_recovery_factor
 from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.finance import capital_recovery_factor
 from gigawatt.scenario import Candidate, Scenario, SitingProgramme, parse_scenario
 from gigawatt.units import add_months, month_start, months_between
 
@@ -203,9 +203,8 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
     distinct ones in parallel over ``workers`` processes (default: the machine's cores)."""
     cache = {} if cache is None else cache
     segments = None if full_year else DEFAULT_SEGMENTS
-    a = catalog.assumptions().set_index("name")["value"]
-    rate = programme.costs.discount_rate if programme.costs.discount_rate is not None else float(a["discount_rate"])
-    life = programme.costs.facility_lifetime_years or float(a["facility_lifetime_years"])
+    rate = programme.costs.discount_rate if programme.costs.discount_rate is not None else catalog.assumption("discount_rate")
+    life = programme.costs.facility_lifetime_years or catalog.assumption("facility_lifetime_years")
     crf = capital_recovery_factor(rate, life)
     # with a value on delay or a deadline, each site comes online as early as it can (a bridge from the
     # options available first, then the cheapest long-run supply keeping it); otherwise the cheapest plan
@@ -351,9 +350,13 @@ def allocate(programme: SitingProgramme, screened: list[Screened], drop: str | N
         objective, bounds_high = np.concatenate([cost, np.zeros(n)]), np.concatenate([upper, np.ones(n)])
     else:
         objective, bounds_high = cost, upper
+    solver = programme.solver  # scipy's milp is HiGHS: its gap and time limit apply; exact by default
+    options = {"mip_rel_gap": solver.mip_gap or 0.0, **({"time_limit": solver.time_limit_s} if solver.time_limit_s else {})}
     result = milp(objective, integrality=np.ones(len(objective)), bounds=(0, bounds_high),
-                  constraints=LinearConstraint(A, low, high), options={"mip_rel_gap": 0.0})
-    if result.status != 0 or result.x is None:
+                  constraints=LinearConstraint(A, low, high), options=options)
+    if result.status == 1 and result.x is None:  # the time limit, before any feasible allocation
+        raise InfeasibleError(f"solver.time_limit_s: the allocation stopped at {solver.time_limit_s:g} s; raise solver.time_limit_s")
+    if result.status not in (0, 1) or result.x is None:  # 1 with a solution: the best found within the limit
         raise InfeasibleError(_why_infeasible(programme, screened, drop) if explain else "infeasible")
     blocks = np.rint(result.x[:n]).astype(int)
     power = float(sum(b * s.power_usd_per_mw_year * block for b, s in zip(blocks, screened)))

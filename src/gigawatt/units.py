@@ -1,9 +1,11 @@
-"""Time and unit constants and month arithmetic: the one home of each (models import them from here)."""
+"""Time and unit constants, month arithmetic, name matching and the shortening of echoed values: the one
+home of each (models import them from here)."""
 
 from __future__ import annotations
 
 import math
 from datetime import date
+from typing import Any
 
 HOURS_PER_YEAR = 8760.0  # a 365-day year: capital and fixed costs are per such year
 MONTHS_PER_YEAR = 12
@@ -11,6 +13,20 @@ SECONDS_PER_DAY = 86_400.0
 W_PER_MW = 1e6
 KW_PER_MW = 1e3
 MW_PER_GW = 1e3
+
+
+ECHO_CHARS = 60  # a value echoed back in a one-line error is cut to this many characters
+
+
+def name_key(name: str) -> str:
+    """A name as matched: case, spaces and punctuation ignored ("tpu-v5p" finds "TPU v5p")."""
+    return "".join(ch for ch in name.casefold() if ch.isalnum())
+
+
+def shorten(value: Any, limit: int = ECHO_CHARS) -> str:
+    """``repr(value)`` on one line, cut to ``limit`` characters with an ellipsis (for echoing user input)."""
+    text = " ".join(repr(value).splitlines())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def month_start(month: str) -> date:

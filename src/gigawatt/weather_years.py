@@ -191,7 +191,7 @@ def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Seri
     if getattr(inputs, "snapshot_weightings_h", None) is not None:
         raise ScenarioError("weather years: give hourly inputs (no time segments); segment each year's inputs after swapping its weather, not before")
     index = inputs.load_mw.index
-    firm = {k: o for k, o in inputs.options.items() if o.kind != "storage" and k not in inputs.capacity_factor}
+    firm = inputs.firm_options()
     rows = []
     for year in sorted(years_cf):
         series = years_cf[year]

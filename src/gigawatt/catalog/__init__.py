@@ -18,6 +18,7 @@ from pathlib import Path
 import pandas as pd
 
 from gigawatt.errors import DataError
+from gigawatt.units import name_key, shorten
 
 
 @dataclass(frozen=True)
@@ -326,23 +327,23 @@ def _names(row: pd.Series) -> list[str]:
     return [row["name"], *aliases]
 
 
-def _key(name: str) -> str:
-    """Name as matched: case, spaces and punctuation ignored ("tpu-v5p" finds "TPU v5p")."""
-    return "".join(ch for ch in name.casefold() if ch.isalnum())
+def assumption(name: str) -> float:
+    """The value of one row of the assumptions table (``gigawatt catalog assumptions``), in its unit."""
+    return float(assumptions().set_index("name").at[name, "value"])
 
 
 def _lookup(file: str, names, label: str, kind: str, name: str) -> pd.Series:
-    """The row of ``file`` that one of ``names(row)`` matches (see :func:`_key`), or :class:`DataError`
+    """The row of ``file`` that one of ``names(row)`` matches (see :func:`gigawatt.units.name_key`), or :class:`DataError`
     suggesting the closest ``label`` values."""
     table = load_table(file)
-    wanted = _key(name)
-    every = {_key(n): row for _, row in table.iterrows() for n in names(row)}
+    wanted = name_key(name)
+    every = {name_key(n): row for _, row in table.iterrows() for n in names(row)}
     if wanted in every:
         return every[wanted].copy()
     close = difflib.get_close_matches(wanted, list(every), n=3, cutoff=0.4)
     suggestions = list(dict.fromkeys(every[c][label] for c in close))
     hint = f"did you mean {', '.join(repr(s) for s in suggestions)}? " if suggestions else ""
-    raise DataError(f"unknown {kind} '{name}'; {hint}see `gigawatt catalog {file.removesuffix('.csv')}`")
+    raise DataError(f"unknown {kind} {shorten(name)}; {hint}see `gigawatt catalog {file.removesuffix('.csv')}`")
 
 
 def accelerator(name: str) -> pd.Series:

@@ -11,7 +11,10 @@ from __future__ import annotations
 import sys
 
 from gigawatt.cli._common import app, state
-from gigawatt.cli import catalog, size, plan, buildout, headroom, site, runs  # noqa: F401, I001  (registers the commands, in this order)
+
+# isort: off
+from gigawatt.cli import catalog, size, plan, buildout, headroom, site, runs  # noqa: F401  (registers the commands, in this order)
+# isort: on
 from gigawatt.errors import GigawattError
 
 
@@ -20,6 +23,9 @@ def main(argv: list[str] | None = None) -> None:
     state.update(debug=False, flags={})
     try:
         app(args=argv, prog_name="gigawatt", standalone_mode=True)
+    except SystemExit as exc:
+        if exc.code not in (0, None):  # success returns, so main() can be called in-process
+            raise
     except GigawattError as exc:
         if state["debug"]:
             raise

@@ -8,8 +8,19 @@ from typing import Annotated, Any, Optional
 import typer
 
 from gigawatt.cli._common import (
-    CsvOption, FreshOption, JsonOption, NoStoreOption, PlotOption, QuietOption, SetOption, StoreOption, app, fields,
-    run_command, show, write_outputs,
+    CsvOption,
+    FreshOption,
+    JsonOption,
+    NoStoreOption,
+    PlotOption,
+    QuietOption,
+    SetOption,
+    StoreOption,
+    app,
+    fields,
+    run_command,
+    show,
+    write_outputs,
 )
 from gigawatt.errors import ScenarioError
 

@@ -8,8 +8,25 @@ from typing import Annotated, Optional
 import typer
 
 from gigawatt.cli._common import (
-    FreshOption, JsonOption, MipGapOption, NoStoreOption, PlotOption, QuietOption, SetOption, SolverOption, StoreOption,
-    ThreadsOption, TimeLimitOption, VerboseOption, app, fields, out_console, run_command, show, solver_fields, write_outputs,
+    FreshOption,
+    JsonOption,
+    MipGapOption,
+    NoStoreOption,
+    PlotOption,
+    QuietOption,
+    SetOption,
+    SolverOption,
+    StoreOption,
+    ThreadsOption,
+    TimeLimitOption,
+    VerboseOption,
+    app,
+    fields,
+    out_console,
+    run_command,
+    show,
+    solver_fields,
+    write_outputs,
 )
 from gigawatt.errors import ScenarioError
 
@@ -56,7 +73,7 @@ def plan_command(
     if dispatch:
         write_table(result.to_frames()["dispatch"], dispatch)
     if network:
-        write_atomically(network, lambda tmp: result.network.export_to_netcdf(tmp))
+        write_atomically(network, lambda tmp: _export_network(result.network, tmp))
     write_outputs(result, plot=plot)
     show(result, as_json, quiet)
 
@@ -71,3 +88,11 @@ def _save_lp(file: Path, overrides: list[str], path: Path) -> None:
     scenario = api.load_inputs("plan", file, overrides)
     inputs = plan_inputs(scenario)
     write_atomically(path, lambda tmp: save_lp(build_network(inputs), inputs, tmp))
+
+
+def _export_network(n, path: Path) -> None:
+    import warnings
+
+    with warnings.catch_warnings():  # PyPSA's netCDF writer sets a pandas option that pandas 3 deprecates
+        warnings.filterwarnings("ignore", message=".*future.infer_string.*")
+        n.export_to_netcdf(path)

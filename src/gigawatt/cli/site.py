@@ -8,8 +8,25 @@ from typing import Annotated
 import typer
 
 from gigawatt.cli._common import (
-    CsvOption, FreshOption, JsonOption, MipGapOption, NoStoreOption, PlotOption, QuietOption, SetOption, SolverOption,
-    StoreOption, ThreadsOption, TimeLimitOption, VerboseOption, app, fields, run_command, show, solver_fields, write_outputs,
+    CsvOption,
+    FreshOption,
+    JsonOption,
+    MipGapOption,
+    NoStoreOption,
+    PlotOption,
+    QuietOption,
+    SetOption,
+    SolverOption,
+    StoreOption,
+    ThreadsOption,
+    TimeLimitOption,
+    VerboseOption,
+    app,
+    fields,
+    run_command,
+    show,
+    solver_fields,
+    write_outputs,
 )
 
 

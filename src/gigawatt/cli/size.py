@@ -8,7 +8,16 @@ from typing import Annotated, Optional
 import typer
 
 from gigawatt.cli._common import (
-    FreshOption, JsonOption, NoStoreOption, QuietOption, SetOption, StoreOption, app, fields, run_command, show,
+    FreshOption,
+    JsonOption,
+    NoStoreOption,
+    QuietOption,
+    SetOption,
+    StoreOption,
+    app,
+    fields,
+    run_command,
+    show,
 )
 from gigawatt.errors import ScenarioError
 

@@ -19,16 +19,14 @@ import numpy as np
 import pandas as pd
 import pypsa
 
-from gigawatt.finance import capital_recovery_factor
-from gigawatt.units import HOURS_PER_YEAR
 from gigawatt.errors import ScenarioError
+from gigawatt.finance import capital_recovery_factor
 from gigawatt.power.flexibility import CAP_PREFIX, PAUSE, Flexibility
+from gigawatt.units import HOURS_PER_YEAR, KW_PER_MW
 
 SITE_BUS = "site"
 BATTERY_BUS = "battery"
 UNSERVED = "unserved"
-KW_PER_MW = 1_000.0
-MONTHS_PER_YEAR = 12.0
 
 pypsa.options.api.legacy_string_dtype = True  # keep PyPSA 1.x behaviour explicitly (silences its warning)
 logging.getLogger("pypsa").setLevel(logging.WARNING)
@@ -100,6 +98,11 @@ class PlanInputs:
         if self.snapshot_weightings_h is None:
             return float(series_mw.sum())
         return float((series_mw * self.snapshot_weightings_h.to_numpy()).sum())
+
+    def firm_options(self) -> dict[str, SupplyOption]:
+        """The options that count towards firm capacity: neither storage nor weather- or curtailment-driven
+        (an option with an hourly capacity factor, a curtailable grid included, is not there in the worst hour)."""
+        return {name: o for name, o in self.options.items() if o.kind != "storage" and name not in self.capacity_factor}
 
     def check(self) -> None:
         """Refuse misaligned or invalid series (linopy aligns silently; we do not)."""

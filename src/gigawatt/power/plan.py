@@ -47,12 +47,11 @@ def _technology_rows(scenario: Scenario) -> pd.DataFrame:
 
 def _options(scenario: Scenario, discount_rate: float, table: pd.DataFrame) -> dict[str, SupplyOption]:
     options: dict[str, SupplyOption] = {}
-    assumptions = catalog.assumptions().set_index("name")["value"]
     for tech in scenario.supply.technologies:
         limits = scenario.supply.limits.get(tech)
         override = limits.model_dump(exclude_none=True) if limits else {}
         if tech == DIESEL:
-            override.setdefault("max_hours_per_year", float(assumptions["diesel_max_hours_per_year"]))
+            override.setdefault("max_hours_per_year", catalog.assumption("diesel_max_hours_per_year"))
         options[tech] = supply_option(table.loc[tech], discount_rate, **override)
     if scenario.grid.import_mw != 0:
         options[GRID] = _grid_option(scenario, discount_rate, table, max_mw=scenario.grid.import_mw)
@@ -120,7 +119,8 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
         capacity_factor[GRID] = profiles.read_series_csv(grid.availability_csv, index, name="grid.availability_csv", lower=0.0, upper=1.0)
     if GRID in options:
         if grid.price_csv:
-            price = profiles.read_series_csv(grid.price_csv, index, name="grid.price_csv", lower=0.0)
+            lower, upper = profiles.price_bounds_usd_per_mwh()  # real market series go negative
+            price = profiles.read_series_csv(grid.price_csv, index, name="grid.price_csv", lower=lower, upper=upper)
         elif grid.time_of_use:
             periods = [{**p.model_dump(), "value": p.price_usd_per_mwh} for p in grid.time_of_use]
             price = profiles.time_of_use(index, periods, options[GRID].marginal_usd_per_mwh, name="grid.time_of_use")
@@ -150,7 +150,6 @@ def _flexibility(scenario: Scenario, sizing: ClusterSizing) -> Flexibility | Non
     value = constraints.value_of_compute_usd_per_accelerator_hour
     accelerators_w = sizing.count * float(sizing.assumptions["tdp_w"].value)  # tdp_w is per catalog unit
     ratio = float(sizing.assumptions["average_to_tdp_ratio"].value)
-    assumptions = catalog.assumptions().set_index("name")["value"]
     return flexibility(
         max_share=constraints.flexible_share,
         value_usd_per_accelerator_hour=_cluster_cost_usd_per_accelerator_hour(sizing) if value is None else value,
@@ -160,7 +159,7 @@ def _flexibility(scenario: Scenario, sizing: ClusterSizing) -> Flexibility | Non
         accelerator_share=accelerators_w * ratio * sizing.pue / 1e6 / sizing.average_power_mw,
         workload=scenario.site.workload if scenario.site else "training",
         power_capping=constraints.power_capping,
-        paused_load_share=float(assumptions["paused_load_share"]),
+        paused_load_share=catalog.assumption("paused_load_share"),
     )
 
 

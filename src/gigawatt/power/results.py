@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from gigawatt.units import HOURS_PER_YEAR
 from gigawatt.power.build import UNSERVED, PlanInputs
 from gigawatt.power.flexibility import lost_compute_usd
+from gigawatt.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     import pypsa
@@ -50,6 +50,7 @@ class PowerPlan:
     bridge_until: str | None = None  # the month the bridge hands over (YYYY-MM)
     bridge_until_set_by: str | None = None  # the late option it waits for
     solver: dict[str, Any] | None = None  # name, version, status, condition, seconds of the solve that made this plan
+    binding: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario limits that bind: shadow price and unit
     # MW, one row an hour (a time-segmented screening run repeats each segment's MW over its hours)
     dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     network: pypsa.Network | None = field(default=None, repr=False, compare=False)  # the solved PyPSA network
@@ -191,6 +192,7 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
         carbon_free_share_hourly=inputs.energy_mwh(clean_net_mw.clip(lower=0.0, upper=drawn_mw)) / served if served > 0 else 0.0,
         dispatch=hourly_dispatch(dispatch, inputs.hours_each()) if weighted else dispatch,
         solver=dict(solver) if solver else None,
+        binding=dict(n.meta.get("binding", {})) if isinstance(n.meta, dict) else {},
         network=n,
     )
 

@@ -116,7 +116,7 @@ def define_firm_capacity(n: pypsa.Network, inputs: PlanInputs) -> None:
     """
     if inputs.reserve_margin is None:
         return
-    firm = {g: o.availability for g, o in inputs.options.items() if o.kind != "storage" and g not in inputs.capacity_factor}
+    firm = {g: o.availability for g, o in inputs.firm_options().items()}
     if not firm:
         raise InfeasibleError("constraints.reserve_margin: no firm option is allowed; allow gas, fuel cells, nuclear or the grid")
     p_nom = n.model.variables["Generator-p_nom"]  # every option is extendable, so firm ones are all here
@@ -301,11 +301,43 @@ def solve(n: pypsa.Network, inputs: PlanInputs, settings: Solver | None = None) 
         "name": name, "version": solver_version(name), "status": status, "condition": str(condition),
         "seconds": time.perf_counter() - started,
     }}
+    if status == "ok":
+        n.meta["binding"] = binding_constraints(n, inputs)
     if str(condition) == "time_limit":
         raise InfeasibleError(f"solver.time_limit_s: {name} stopped at {settings.time_limit_s:g} s before an optimum; raise solver.time_limit_s")
     if status != "ok":
         raise InfeasibleError(f"the supply model has no solution (solver: {status}, {condition}) under {_active_limits(inputs)}")
     return n
+
+
+# the constraint of each scenario limit, and the unit of its shadow price (USD of annual cost per unit)
+BINDING = {
+    "co2_cap": ("constraints.co2_cap_t_per_year", "USD/tCO2"),
+    "carbon_free_share": ("constraints.carbon_free_share", "USD/MWh of carbon-free energy"),
+    "carbon_free_share_hourly": ("constraints.carbon_free_share_hourly", "USD/MWh matched hour by hour"),
+    "firm_capacity": ("constraints.reserve_margin", "USD/MW-yr of firm capacity"),
+    "flexible_share": ("constraints.flexible_share", "USD/MWh of compute given up"),
+    "capex_budget": ("constraints.capex_budget_usd", "USD/yr per USD of budget"),
+    "land": ("site.land_km2", "USD/yr per m2"),
+}
+SHADOW_PRICE_TOLERANCE = 1e-6  # a dual below this (in its unit) is solver noise: the limit does not bind
+
+
+def binding_constraints(n: pypsa.Network, inputs: PlanInputs) -> dict[str, dict[str, Any]]:
+    """The scenario limits that bind in a solved LP, by field: their shadow price (the annual cost one more
+    unit of the limit would save) and its unit. Empty where the solver gives no duals."""
+    out: dict[str, dict[str, Any]] = {}
+    caps = {f"{name}_hours_cap": (f"supply.limits.{name}.max_hours_per_year", "USD/MWh") for name in inputs.options}
+    for name, (field, unit) in {**BINDING, **caps}.items():
+        if name not in n.model.constraints:
+            continue
+        try:
+            dual = float(abs(n.model.constraints[name].dual).sum())
+        except (AttributeError, KeyError, TypeError, ValueError):  # no duals (a MIP, or a solver without them)
+            continue
+        if dual > SHADOW_PRICE_TOLERANCE:
+            out[field] = {"shadow_price": dual, "unit": unit}
+    return out
 
 
 def _active_limits(inputs: PlanInputs) -> str:

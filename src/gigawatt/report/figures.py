@@ -85,7 +85,7 @@ def plot_buildout(result, path: Path | str, title: str = "") -> Path:
     draws), compute and energy, and the limit that held capacity back in each week."""
     plt = _pyplot()
 
-    from gigawatt.buildout import LIMITS
+    from gigawatt.simulation import LIMITS
 
     frame = result.to_frames()["periods"]
     when = pd.to_datetime(frame["date"])

@@ -36,15 +36,28 @@ import numpy as np
 import pandas as pd
 
 from gigawatt import catalog, national
-from gigawatt.compute import HOURS_PER_YEAR, size
+from gigawatt.compute import size
 from gigawatt.errors import GigawattError, ScenarioError
-from gigawatt.scenario import MAX_DRAWS, BuildoutScenario, Generation, Rate, Scenario, Uncertain, month_start, shorten
+from gigawatt.scenario import (
+    MAX_DRAWS,
+    BuildoutScenario,
+    Generation,
+    Rate,
+    Scenario,
+    Uncertain,
+)
+from gigawatt.units import (
+    HOURS_PER_YEAR,
+    MONTHS_PER_YEAR,
+    MW_PER_GW,
+    month_start,
+    shorten,
+)
 
 DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = 365.2425 / DAYS_PER_WEEK
 WEEKS_PER_QUARTER = WEEKS_PER_YEAR / 4
-WEEKS_PER_MONTH = WEEKS_PER_YEAR / 12
-MW_PER_GW = 1000.0
+WEEKS_PER_MONTH = WEEKS_PER_YEAR / MONTHS_PER_YEAR
 MWH_PER_TWH = 1e6
 CHUNK_DRAWS = 2500  # draws simulated at once: bounds memory, drives the progress callback
 
@@ -91,10 +104,6 @@ def generation_figures(scenario: BuildoutScenario, accelerator: str, available: 
         peak_flop_per_s=unit.peak_flop_per_s, it_capex_usd=it_capex, facility_capex_usd=unit.capex_usd - it_capex,
         annual_cost_usd=unit.total_cost_usd_per_year, supply=supply,
     )
-
-
-def _assumption(name: str) -> float:
-    return float(catalog.assumptions().set_index("name").at[name, "value"])
 
 
 def default_roadmap() -> list[Generation]:
@@ -229,7 +238,7 @@ def prepare(scenario: BuildoutScenario, draws: int = 0, seed: int = 0) -> tuple[
         for g in roadmap
     ]
     base = generation_figures(scenario, scenario.initial.accelerator, None, where="initial")
-    construction = scenario.programme.construction_months or Uncertain(value=_assumption("buildout_construction_months"))
+    construction = scenario.programme.construction_months or Uncertain(value=catalog.assumption("buildout_construction_months"))
     construction_weeks = _months_to_weeks(draw(construction, rng, n), minimum=1)
     permit_weeks = _months_to_weeks(draw(scenario.programme.permits_months, rng, n))
     lookahead = int(construction_weeks.max()) + 1
@@ -496,7 +505,7 @@ def simulate(scenario: BuildoutScenario, draws: int | None = None, seed: int | N
         country=scenario.country, check=check, draws=draws, seed=seed,
         assumptions={
             "construction_weeks": int(nominal.construction_weeks[0]), "permit_weeks": int(nominal.permit_weeks[0]),
-            "required_return_per_year": scenario.costs.discount_rate if scenario.costs.discount_rate is not None else _assumption("discount_rate"),
+            "required_return_per_year": scenario.costs.discount_rate if scenario.costs.discount_rate is not None else catalog.assumption("discount_rate"),
             "energy": "online GW x 8,760 h x load factor (average over peak draw of the installed generations)"
             if scenario.load_factor is None else f"online GW x 8,760 h x {scenario.load_factor:g} (scenario load_factor)",
         },
