@@ -99,8 +99,8 @@ def test_every_plan_example_meets_its_schema(path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("path", sorted((EXAMPLES / "site").glob("*.yaml")), ids=lambda p: p.name)
-def test_every_site_example_meets_its_schema(path):
+@pytest.mark.parametrize("path", [EXAMPLES / "site" / "clean-5gw.yaml"], ids=lambda p: p.name)
+def test_a_site_example_meets_its_schema(path):  # the others run in the tour (README) and the benchmark
     out = gigawatt.site(path, store=None).to_dict()
     jsonschema.Draft202012Validator(output_schema("site")).validate(out)
 

@@ -181,6 +181,7 @@ def _plan(scenario: Scenario, progress: Progress | None, verbose: bool) -> tuple
     from gigawatt.power import solve
     from gigawatt.power.plan import plan_power
 
+    solve.solver_options(scenario.solver)  # an unknown solver fails before the series are built
     solve.show_solver_log = verbose
     try:
         plan = plan_power(scenario)
