@@ -66,7 +66,8 @@ class _Strict(BaseModel):
     """Base of every scenario model: unknown keys are refused, instances are immutable, numbers are finite
     (no ``.nan`` or ``.inf``) and a yes/no is never read as a number (``count: true`` is not 1)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False)
+    # defer_build: a model's validator is built when first used, so a run pays only for the models it reads
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True, allow_inf_nan=False, defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod
