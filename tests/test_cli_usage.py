@@ -153,3 +153,36 @@ def test_verbose_shows_the_solver_log_on_stderr_and_json_stays_clean():
     assert "HiGHS" in p.stderr
     quiet = run("size", str(EXAMPLES / "h100-100k.yaml"), "-q", "--no-store")
     assert quiet.returncode == 0 and "note:" not in quiet.stdout and "facility power" in quiet.stdout
+
+
+def test_the_network_file_opens_in_pypsa_with_carriers_and_co2(tmp_path):
+    import pypsa
+
+    path = tmp_path / "plan.nc"
+    p = run("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--screening", "96", "--network", str(path), "--json", store=tmp_path / "s.sqlite")
+    assert p.returncode == 0, p.stderr
+    n = pypsa.Network(str(path))
+    capacity = n.statistics.optimal_capacity()
+    assert capacity.sum() > 0
+    assert n.carriers.at["gas_recip", "co2_emissions"] > 0 and n.buses.at["site", "unit"] == "MW"
+    built = json.loads(p.stdout)["result"]["capacity_mw"]
+    assert n.generators.at["gas_recip", "p_nom_opt"] == pytest.approx(built["gas_recip"], rel=1e-6)
+
+
+SCRIPT_WITHOUT_GUARD = """
+import gigawatt
+programme = {
+    "name": "two regions", "target_mw": 1000, "block_mw": 1000, "technologies": ["gas_recip"],
+    "candidates": [{"region": "ERCOT_W", "max_mw": 1000, "options": "onsite"}, {"region": "PJM", "max_mw": 1000, "options": "grid"}],
+}
+result = gigawatt.site(programme, store=None)
+print("placed", result.total_capacity_mw, "solved", result.screening["plans_solved"])
+"""
+
+
+def test_siting_runs_from_a_plain_script_without_a_main_guard(tmp_path):
+    script = tmp_path / "fleet.py"
+    script.write_text(SCRIPT_WITHOUT_GUARD)  # two distinct plans: screened in spawned worker processes
+    p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert p.stdout.count("placed") == 1 and "placed 1000.0 solved 2" in p.stdout  # the script ran once, not once per worker

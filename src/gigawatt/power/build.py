@@ -119,7 +119,7 @@ class PlanInputs:
                 raise ScenarioError(f"{name}: its {len(s)} hours do not line up with the load's {len(index)}; give the same hourly index")
             if s.isna().any():
                 raise ScenarioError(f"{name}: has missing values (first at {s.index[s.isna().argmax()]}); fill them")
-            if (s < 0).any():
+            if (s < 0).any() and name != "grid price":  # market prices do go negative (ERCOT, CAISO)
                 raise ScenarioError(f"{name}: has negative values (first at {s.index[(s < 0).argmax()]}); values must be >= 0")
         weights = self.snapshot_weightings_h
         if weights is not None:
