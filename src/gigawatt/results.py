@@ -139,7 +139,7 @@ class Result:
 
 def inputs_dict(inputs: BaseModel) -> dict[str, Any]:
     """The inputs as plain data, every field explicit (defaults included), so the file stands alone."""
-    return json_safe(inputs.model_dump(mode="json"))
+    return inputs.model_dump(mode="json")
 
 
 # --- the figures that compare runs ------------------------------------------------------------------

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from gigawatt import __version__
 from gigawatt.errors import ScenarioError
-from gigawatt.results import Result, RunInfo, figures, headline
+from gigawatt.results import Result, RunInfo, headline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -353,4 +353,4 @@ def _first_line(exc: Exception) -> str:
     return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
 
 
-__all__ = ["Store", "catalog_hash", "figures", "open_store", "run_id"]
+__all__ = ["Store", "catalog_hash", "open_store", "run_id"]

@@ -64,12 +64,6 @@ def solver_fields(solver: str | None, threads: int | None, time_limit: float | N
     return fields(SOLVER_FLAGS, {"solver.name": solver, "solver.threads": threads, "solver.time_limit_s": time_limit, "solver.mip_gap": mip_gap})
 
 
-def err_console(quiet: bool = False):
-    from rich.console import Console
-
-    return Console(stderr=True, quiet=quiet)
-
-
 def out_console():
     from rich.console import Console
 
@@ -84,15 +78,12 @@ def progress_display(label: str, quiet: bool, steps: bool = False):
     if quiet or not sys.stderr.isatty():
         yield None
         return
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(console=err_console(), transient=True) as bar:
+    with Progress(console=Console(stderr=True), transient=True) as bar:
         task = bar.add_task(label, total=None)
         yield (lambda done, total: bar.update(task, completed=done, total=total)) if steps else None
-
-
-def store_choice(store: str | None, no_store: bool) -> Any:
-    return None if no_store else (store or "default")
 
 
 def run_command(
@@ -105,22 +96,20 @@ def run_command(
     fresh: bool,
     verbose: bool = False,
     quiet: bool = False,
-    as_json: bool = False,
     outputs: dict[str, Path | None] | None = None,
     label: str = "running",
     steps: bool = False,
 ):
     """Check output paths, run the job through the API (with the store and a progress display), print it.
 
-    Returns the result for the command to write its own files."""
+    Returns the result for the command to write its own files and print."""
     from gigawatt import api
     from gigawatt.report.export import check_output
 
     for what, path in (outputs or {}).items():
         check_output(path, what)  # before the run: a bad path must not waste a solve
     with progress_display(label, quiet or verbose, steps) as progress:
-        result = api.run(kind, inputs, set=overrides, store=store_choice(store, no_store), fresh=fresh, progress=progress, verbose=verbose)
-    return result
+        return api.run(kind, inputs, set=overrides, store=None if no_store else store or "default", fresh=fresh, progress=progress, verbose=verbose)
 
 
 def show(result: Any, as_json: bool, quiet: bool = False) -> None:

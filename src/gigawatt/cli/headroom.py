@@ -89,7 +89,7 @@ def headroom_command(
     study_file = len(files) == 1 and files[0].suffix.lower() in (".yaml", ".yml")
     if sum([systems is not None, duke22, all_systems]) > 1 or (not study_file and sum([systems is not None, duke22, all_systems]) != 1):
         raise ScenarioError("headroom: choose the systems with one of --systems A,B,..., --duke22 or --all")
-    if campus_mw is None and (schedule or heatmap or availability or limit is not None or availability_year is not None):
+    if not study_file and campus_mw is None and (schedule or heatmap or availability or limit is not None or availability_year is not None):
         raise ScenarioError("--limit, --schedule, --heatmap and --availability describe a campus: add --campus-mw MW")
     chosen = "duke22" if duke22 else "all" if all_systems else [x.strip() for x in systems.split(",") if x.strip()] if systems is not None else None
     threshold_mw = threshold_csv = None
@@ -103,7 +103,7 @@ def headroom_command(
               "threshold_mw": threshold_mw, "threshold_csv": threshold_csv}
     if study_file:
         inputs: Any = files[0]
-        flags = fields(FLAGS, values | ({f"campus.{k}": v for k, v in campus.items()} if campus else {}))
+        flags = fields(FLAGS, values | {"campus.mw": campus_mw, "campus.limit_pct": limit, "campus.availability_year": availability_year})
     else:
         inputs = {"name": "headroom", "files": [str(f) for f in files],
                   **{k: v for k, v in values.items() if v is not None},
@@ -114,6 +114,9 @@ def headroom_command(
                          label="reading demand and solving headroom")
     frames = result.to_frames()
     from gigawatt.report.export import write_atomically, write_table
+
+    if (schedule or heatmap or availability) and "campus" not in frames:
+        raise ScenarioError("--schedule, --heatmap and --availability describe a campus: the study has none; add campus: {mw: ...} or --campus-mw")
 
     if schedule:
         write_table(frames["campus"].drop(columns=["month", "hour"]), schedule)
