@@ -155,6 +155,8 @@ def test_verbose_shows_the_solver_log_on_stderr_and_json_stays_clean():
     assert quiet.returncode == 0 and "note:" not in quiet.stdout and "facility power" in quiet.stdout
 
 
+# PyPSA 1.4's netCDF reader calls DataFrame.set_index(inplace=True), which pandas 3.1 deprecates: PyPSA's to change
+@pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.set_index is deprecated")
 def test_the_network_file_opens_in_pypsa_with_carriers_and_co2(tmp_path):
     import pypsa
 

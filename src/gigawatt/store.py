@@ -130,6 +130,9 @@ class Store:
         self.url = url
         self.address = database_url(url)
         self._engine: Any = None
+        path = Path(self.address.removeprefix("sqlite:///")) if self.address.startswith("sqlite:///") else None
+        if path is not None and path.is_dir():  # found now, before a run whose result could not be kept
+            raise ScenarioError(f"store '{url}' is a folder; give a file path such as {path / 'runs.sqlite'}")
 
     @property
     def engine(self) -> Any:
