@@ -160,6 +160,7 @@ def test_verbose_shows_the_solver_log_on_stderr_and_json_stays_clean():
 def test_the_network_file_opens_in_pypsa_with_carriers_and_co2(tmp_path):
     import pypsa
 
+    pypsa.options.api.legacy_string_dtype = True  # as gigawatt sets it (silences PyPSA's string-dtype notice)
     path = tmp_path / "plan.nc"
     p = run("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--screening", "96", "--network", str(path), "--json", store=tmp_path / "s.sqlite")
     assert p.returncode == 0, p.stderr
