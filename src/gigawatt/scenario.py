@@ -680,7 +680,7 @@ def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: 
         reason = reason if len(reason) <= MESSAGE_CHARS else reason[: MESSAGE_CHARS - 1] + "…"
         value = first.get("input")
         shown = "" if isinstance(value, dict) or value is None else f" (got {shorten(value)})"
-        message = f"{where}: '{key}': {reason}{shown}"
+        message = f"{where}: '{key}': {reason}{shown}" if loc else f"{where}: {reason}{shown}"  # a rule across keys
     return ScenarioError(" ".join(message.splitlines()))
 
 

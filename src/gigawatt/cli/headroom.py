@@ -105,7 +105,8 @@ def headroom_command(
         inputs: Any = files[0]
         flags = fields(FLAGS, values | {"campus.mw": campus_mw, "campus.limit_pct": limit, "campus.availability_year": availability_year})
     else:
-        inputs = {"name": "headroom", "files": [str(f) for f in files],
+        label = chosen if isinstance(chosen, str) else ", ".join(chosen or [])
+        inputs = {"name": f"headroom: {label}", "files": [str(f) for f in files],
                   **{k: v for k, v in values.items() if v is not None},
                   **({"campus": {k: v for k, v in campus.items() if v is not None}} if campus else {})}
         flags = fields(FLAGS, {})

@@ -231,7 +231,7 @@ RENDERERS = {"size": _size, "plan": _plan, "buildout": _buildout, "headroom": _h
 
 def run_list(rows: list[dict[str, Any]], console: Console) -> None:
     """The runs of ``Store.list``: id, kind, name, when, and their headline figures."""
-    table = Table(title=f"{len(rows)} runs (newest first; `gigawatt runs show ID`)")
+    table = Table(title=f"{len(rows)} run{'' if len(rows) == 1 else 's'} (newest first; `gigawatt runs show ID`)")
     for column in ("id", "kind", "name", "created (UTC)", "s", "headline"):
         table.add_column(column, justify="right" if column == "s" else "left", overflow="fold")
     for row in rows:
