@@ -121,3 +121,29 @@ def test_solver_settings_reach_the_solver_and_a_time_limit_is_named():
     assert p.run.solver["name"] == "highs"
     with pytest.raises(gigawatt.InfeasibleError, match="solver.time_limit_s"):
         gigawatt.plan(path, set={"solver.time_limit_s": 0.001}, store=None)
+
+
+def _highs_objective(path) -> float:
+    import highspy
+
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(str(path))
+    h.run()
+    return h.getInfo().objective_function_value
+
+
+def test_the_lps_written_are_the_lps_solved(tmp_path, cli):
+    path = EXAMPLES / "west-texas-grid-gas.yaml"
+    overrides = {"site.screening_segments": 120, "grid.price_usd_per_mwh": 30}
+    p = gigawatt.plan(path, set={**overrides, "constraints.online_by": "2027-06"}, store=None, save_lp=tmp_path / "m.lp")
+    written = sorted(f.name for f in tmp_path.glob("m.*.lp"))
+    assert written == ["m.baseline.lp", "m.bridge.lp", "m.plan.lp"]
+    assert any("LP files as solved" in m for m in p.messages)
+    # HiGHS on the file finds the objective the plan was solved to
+    assert _highs_objective(tmp_path / "m.plan.lp") == pytest.approx(p.run.solver["objective"], rel=1e-6)
+    # --build-only writes the first LP of the long-run plan exactly as it is solved (every hour served)
+    plain = gigawatt.plan(path, set=overrides, store=None, save_lp=tmp_path / "p.lp")
+    args = [f"--set={k}={v}" for k, v in overrides.items()]
+    assert cli("plan", str(path), *args, "--build-only", "--save-lp", str(tmp_path / "built.lp")).code == 0
+    assert _highs_objective(tmp_path / "built.lp") == pytest.approx(plain.run.solver["objective"], rel=1e-6)

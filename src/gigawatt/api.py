@@ -107,24 +107,27 @@ def run(
     fresh: bool = False,
     progress: Progress | None = None,
     verbose: bool = False,
+    save_lp: str | Path | None = None,
 ) -> Result:
     """Run a job of ``kind`` (size, plan, buildout, headroom, site) on ``inputs`` and return its result.
 
     With a store, an identical earlier run (same kind, inputs, input files' bytes, catalog and version)
     returns from it without recomputing unless ``fresh``; a new result is saved. ``progress(done, total)``
     is called by jobs that advance in steps (build-out draws). ``verbose`` shows the solver's log on stderr.
+    ``save_lp`` (a plan): write every LP solved beside this path as ``STEM.ROLE.lp`` (plan, baseline,
+    bridge, ``-with-slack`` when load cannot all be served); the run is then computed, not read from the store.
     """
     from gigawatt.store import catalog_hash, open_store, run_id
 
     model = load_inputs(kind, inputs, set)
     ident = run_id(kind, model)
     kept = open_store(store)
-    if kept is not None and not fresh:
+    if kept is not None and not fresh and save_lp is None:
         found = kept.get(ident)
         if found is not None:
             return found
     started = time.perf_counter()
-    output, messages, solver = JOBS[kind](model, progress, verbose)
+    output, messages, solver = JOBS[kind](model, progress=progress, verbose=verbose, save_lp=save_lp)
     result = Result(
         kind=kind, inputs=model, data=json_safe(output.to_dict()), messages=messages, output=output,
         run=RunInfo(
@@ -165,7 +168,7 @@ def site(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  #
 # --- the jobs: each returns (model output, messages, solver facts) ----------------------------------
 
 
-def _size(scenario: Scenario, progress: Progress | None, verbose: bool) -> tuple[Any, list[str], None]:
+def _size(scenario: Scenario, **_: Any) -> tuple[Any, list[str], None]:
     from gigawatt.compute import size as size_cluster
 
     sizing = size_cluster(scenario)
@@ -177,16 +180,17 @@ def _size(scenario: Scenario, progress: Progress | None, verbose: bool) -> tuple
 MEASURED = {"load": "site.load_csv", "utility_pv": "site.solar_csv or site.irradiance_csv", "onshore_wind": "site.wind_csv"}
 
 
-def _plan(scenario: Scenario, progress: Progress | None, verbose: bool) -> tuple[Any, list[str], dict[str, Any] | None]:
+def _plan(scenario: Scenario, verbose: bool = False, save_lp: str | Path | None = None, **_: Any) -> tuple[Any, list[str], dict[str, Any] | None]:
     from gigawatt.power import solve
     from gigawatt.power.plan import plan_power
 
     solve.solver_options(scenario.solver)  # an unknown solver fails before the series are built
-    solve.show_solver_log = verbose
+    solve.show_solver_log, solve.save_lp_stem, solve.saved_lp_files = verbose, save_lp, []
     try:
         plan = plan_power(scenario)
     finally:
-        solve.show_solver_log = False
+        solve.show_solver_log, solve.save_lp_stem = False, None
+    written = [str(path) for path in solve.saved_lp_files]
     synthetic = [name for name, source in plan.series.items() if source.startswith("synthetic")]
     messages = []
     if synthetic:
@@ -199,13 +203,15 @@ def _plan(scenario: Scenario, progress: Progress | None, verbose: bool) -> tuple
                         f"{plan.bridge_until} ({plan.bridge_until_set_by})")
     for field, bound in plan.binding.items():
         messages.append(f"{field} binds: relaxing it saves {bound['shadow_price']:,.4g} {bound['unit']} (its shadow price)")
+    if written:
+        messages.append(f"LP files as solved: {', '.join(written)}")
     if plan.curtailed_energy_mwh > 0:
         messages.append(f"the cluster gives up {plan.curtailed_compute_share:.2%} of its compute by power capping or pausing "
                         "(constraints.flexible_share)")
     return plan, messages, plan.solver
 
 
-def _buildout(scenario: BuildoutScenario, progress: Progress | None, verbose: bool) -> tuple[Any, list[str], None]:
+def _buildout(scenario: BuildoutScenario, progress: Progress | None = None, **_: Any) -> tuple[Any, list[str], None]:
     from gigawatt.simulation import simulate
 
     result = simulate(scenario, progress=progress)
@@ -217,7 +223,7 @@ def _buildout(scenario: BuildoutScenario, progress: Progress | None, verbose: bo
     return result, messages, None
 
 
-def _headroom(study: HeadroomStudy, progress: Progress | None, verbose: bool) -> tuple[Any, list[str], None]:
+def _headroom(study: HeadroomStudy, **_: Any) -> tuple[Any, list[str], None]:
     from gigawatt import catalog, grid
 
     frames = [grid.read_demand(path) for path in study.files]
@@ -249,7 +255,7 @@ def _headroom(study: HeadroomStudy, progress: Progress | None, verbose: bool) ->
     return result, messages, None
 
 
-def _site(programme: SitingProgramme, progress: Progress | None, verbose: bool) -> tuple[Any, list[str], dict[str, Any]]:
+def _site(programme: SitingProgramme, **_: Any) -> tuple[Any, list[str], dict[str, Any]]:
     import scipy
 
     from gigawatt.siting import site as place
@@ -262,6 +268,6 @@ def _site(programme: SitingProgramme, progress: Progress | None, verbose: bool) 
     return result, messages, solver
 
 
-JOBS: dict[str, Callable[[Any, Progress | None, bool], tuple[Any, list[str], Any]]] = {
+JOBS: dict[str, Callable[..., tuple[Any, list[str], Any]]] = {
     "size": _size, "plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site,
 }

@@ -99,6 +99,7 @@ def run_command(
     outputs: dict[str, Path | None] | None = None,
     label: str = "running",
     steps: bool = False,
+    save_lp: Path | None = None,
 ):
     """Check output paths, run the job through the API (with the store and a progress display), print it.
 
@@ -109,7 +110,8 @@ def run_command(
     for what, path in (outputs or {}).items():
         check_output(path, what)  # before the run: a bad path must not waste a solve
     with progress_display(label, quiet or verbose, steps) as progress:
-        return api.run(kind, inputs, set=overrides, store=None if no_store else store or "default", fresh=fresh, progress=progress, verbose=verbose)
+        return api.run(kind, inputs, set=overrides, store=None if no_store else store or "default", fresh=fresh, progress=progress, verbose=verbose,
+                       save_lp=save_lp)
 
 
 def show(result: Any, as_json: bool, quiet: bool = False) -> None:

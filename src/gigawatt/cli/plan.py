@@ -38,7 +38,7 @@ def plan_command(
     dispatch: Annotated[Optional[Path], typer.Option("--dispatch", help="Write the hourly dispatch (MW, one row an hour) to this CSV, or Parquet if it ends in .parquet")] = None,
     network: Annotated[Optional[Path], typer.Option("--network", help="Write the solved PyPSA network (netCDF, .nc): pypsa.Network(FILE).statistics() works on it")] = None,
     build_only: Annotated[bool, typer.Option("--build-only", help="Build the model without solving (use with --save-lp)")] = False,
-    save_lp: Annotated[Optional[Path], typer.Option("--save-lp", help="Write the optimisation model as an LP file")] = None,
+    save_lp: Annotated[Optional[Path], typer.Option("--save-lp", help="Write the LPs as solved: with --build-only the plan's LP to this file; else every LP solved beside it as STEM.plan.lp, STEM.baseline.lp, ...")] = None,
     online_by: Annotated[Optional[str], typer.Option("--online-by", help="Serve the load from this month, YYYY-MM: supply available by then bridges until later options (the grid) arrive")] = None,
     plot: PlotOption = None,
     screening: Annotated[Optional[int], typer.Option("--screening", metavar="SEGMENTS", help="Fast screening: solve on this many chronological time segments (e.g. 2190) instead of every hour")] = None,
@@ -57,17 +57,16 @@ def plan_command(
     flags = fields({"constraints.online_by": "--online-by", "site.screening_segments": "--screening"},
                    {"constraints.online_by": online_by, "site.screening_segments": screening})
     overrides = [*flags, *solver_fields(solver, threads, time_limit, mip_gap), *(overrides or [])]
-    if build_only or save_lp:
+    if build_only:
         if not save_lp:
             raise ScenarioError("--build-only: give --save-lp FILE.lp to write the model")
         _save_lp(file, overrides, save_lp)
-        if build_only:
-            out_console().print(f"wrote {save_lp}")
-            return
-    outputs = {"--dispatch": dispatch, "--plot": plot, "--network": network}
-    # the network lives in memory only: a run from the store is solved again to write it
+        out_console().print(f"wrote {save_lp}")
+        return
+    outputs = {"--dispatch": dispatch, "--plot": plot, "--network": network, "--save-lp": save_lp}
+    # the network and the LPs live in memory only: a run from the store is solved again to write them
     result = run_command("plan", file, overrides, store=store, no_store=no_store, fresh=fresh or network is not None,
-                         verbose=verbose, quiet=quiet, outputs=outputs, label="solving the plan and its baseline")
+                         verbose=verbose, quiet=quiet, outputs=outputs, label="solving the plan and its baseline", save_lp=save_lp)
     from gigawatt.report.export import write_atomically, write_table
 
     if dispatch:
@@ -80,14 +79,12 @@ def plan_command(
 
 def _save_lp(file: Path, overrides: list[str], path: Path) -> None:
     from gigawatt import api
-    from gigawatt.power.build import build_network
-    from gigawatt.power.plan import plan_inputs
+    from gigawatt.power.plan import first_model
     from gigawatt.power.solve import save_lp
     from gigawatt.report.export import write_atomically
 
-    scenario = api.load_inputs("plan", file, overrides)
-    inputs = plan_inputs(scenario)
-    write_atomically(path, lambda tmp: save_lp(build_network(inputs), inputs, tmp))
+    network, inputs = first_model(api.load_inputs("plan", file, overrides))
+    write_atomically(path, lambda tmp: save_lp(network, inputs, tmp))
 
 
 def _export_network(n, path: Path) -> None:

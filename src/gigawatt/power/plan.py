@@ -10,6 +10,7 @@ import re
 from dataclasses import replace
 
 import pandas as pd
+import pypsa
 
 from gigawatt import catalog, profiles
 from gigawatt.compute import ClusterSizing, size
@@ -27,7 +28,7 @@ DIESEL = "diesel_backup"
 M2_PER_KM2 = 1e6
 CAPEX_BINDS_SHARE = 0.999  # overnight capital at this share of the budget or above: the budget binds
 
-__all__ = ["plan_inputs", "plan_power"]
+__all__ = ["first_model", "plan_inputs", "plan_power"]
 
 
 def _technology_rows(scenario: Scenario) -> pd.DataFrame:
@@ -179,15 +180,16 @@ def online_date(scenario: Scenario, plan: PowerPlan, inputs: PlanInputs) -> tupl
     return dates[tech], tech
 
 
-def _solve_plan(scenario: Scenario, inputs: PlanInputs) -> PowerPlan:
-    """Serve every hour; if that is infeasible, solve again with a penalised slack to show where it fails."""
+def _solve_plan(scenario: Scenario, inputs: PlanInputs, role: str = "plan") -> PowerPlan:
+    """Serve every hour; if that is infeasible, solve again with a penalised slack to show where it fails.
+    ``role`` names the LP (plan, baseline, bridge) where :data:`gigawatt.power.solve.save_lp_stem` keeps them."""
     hard = replace(inputs, value_of_lost_load_usd_per_mwh=None)
     try:
-        plan = read_plan(solve(build_network(hard), hard, scenario.solver), hard)
+        plan = read_plan(solve(build_network(hard), hard, scenario.solver, role=role), hard)
     except InfeasibleError as exc:
         if str(exc).startswith("solver.time_limit_s"):
             raise
-        plan = read_plan(solve(build_network(inputs), inputs, scenario.solver), inputs)
+        plan = read_plan(solve(build_network(inputs), inputs, scenario.solver, role=f"{role}-with-slack"), inputs)
     date, set_by = online_date(scenario, plan, inputs)
     return replace(plan, online_date=date, online_date_set_by=set_by)
 
@@ -219,13 +221,23 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     # the baseline buys everything from a firm grid, without the connection limit or curtailment (REopt's
     # business as usual)
     grid_only = {GRID: _grid_option(scenario, float(sizing.assumptions["discount_rate"].value), table, max_mw=None)}
-    baseline = _solve_plan(scenario, replace(
+    baseline = _solve_plan(scenario, role="baseline", inputs=replace(
         inputs, options=grid_only, co2_cap_t_per_year=None, carbon_free_share=None, carbon_free_share_hourly=None,
         reserve_margin=None, flexibility=None, capex_budget_usd=None, land_m2=None,
         capacity_factor={k: v for k, v in inputs.capacity_factor.items() if k != GRID},
     ))
     baseline = replace(_with_cluster_costs(baseline, sizing), series=series, screening_segments=segments)
     return replace(_with_cluster_costs(plan, sizing), baseline=baseline, series=series, screening_segments=segments)
+
+
+def first_model(scenario: Scenario) -> tuple[pypsa.Network, PlanInputs]:
+    """The unsolved network and inputs of the first LP :func:`plan_power` solves for the long-run plan: every
+    hour served (no unserved-energy slack) and the screening segments applied (what ``--build-only`` writes)."""
+    inputs = plan_inputs(scenario)
+    if scenario.site is not None and scenario.site.screening_segments is not None:
+        inputs = aggregate(inputs, scenario.site.screening_segments)
+    hard = replace(inputs, value_of_lost_load_usd_per_mwh=None)
+    return build_network(hard), hard
 
 
 def _series_sources(inputs: PlanInputs) -> dict[str, str]:
@@ -241,9 +253,9 @@ def _series_sources(inputs: PlanInputs) -> dict[str, str]:
     }
 
 
-def _served_plan(scenario: Scenario, inputs: PlanInputs, why: str = "supply") -> PowerPlan:
+def _served_plan(scenario: Scenario, inputs: PlanInputs, why: str = "supply", role: str = "plan") -> PowerPlan:
     """The cheapest plan, or :class:`InfeasibleError` saying where it cannot serve the load."""
-    plan = _solve_plan(scenario, inputs)
+    plan = _solve_plan(scenario, inputs, role)
     missing = shortfall(plan)
     if missing:
         raise InfeasibleError(f"{why}: {missing}; {_remedy(plan, inputs)}")
@@ -276,7 +288,7 @@ def _bridged_plan(scenario: Scenario, inputs: PlanInputs, online_by: str) -> Pow
     if not early:
         earliest = min(months, key=months.get) if months else "none"
         raise InfeasibleError(f"constraints.online_by {online_by}: no supply option can be energised by then (earliest: {earliest} in {months.get(earliest)}); choose a later month")
-    bridge = _served_plan(scenario, replace(inputs, options=early), why=f"constraints.online_by {online_by}: the options available by then")
+    bridge = _served_plan(scenario, replace(inputs, options=early), why=f"constraints.online_by {online_by}: the options available by then", role="bridge")
     if len(early) == len(inputs.options):
         return bridge
     kept = {t: replace(o, min_mw=max(o.min_mw, bridge.capacity_mw.get(t, 0.0))) if t in early else o for t, o in inputs.options.items()}

@@ -34,6 +34,8 @@ SETTING_NAMES = {
 }
 PACKAGES = {"highs": "highspy", "gurobi": "gurobipy", "cplex": "cplex", "xpress": "xpress"}
 show_solver_log = False  # set by the API's verbose mode: the solver's log goes to stderr
+save_lp_stem: Path | None = None  # set by the API: every LP solved is written beside it, named by its role
+saved_lp_files: list[Path] = []  # the LP files written since save_lp_stem was set
 
 
 def _emission_coefficients(n: pypsa.Network, inputs: PlanInputs) -> xr.DataArray:
@@ -287,19 +289,31 @@ def solver_version(name: str) -> str | None:
         return None
 
 
-def solve(n: pypsa.Network, inputs: PlanInputs, settings: Solver | None = None) -> pypsa.Network:
-    """Solve with the scenario's solver (HiGHS by default); record name, version, status and seconds in
-    ``n.meta["solver"]``; raise :class:`InfeasibleError` if the solver finds no optimum."""
+def solve(n: pypsa.Network, inputs: PlanInputs, settings: Solver | None = None, role: str = "plan") -> pypsa.Network:
+    """Solve with the scenario's solver (HiGHS by default); record name, version, status, seconds and the
+    objective in ``n.meta["solver"]``; raise :class:`InfeasibleError` if the solver finds no optimum.
+
+    With :data:`save_lp_stem` set, the model is first written as ``STEM.ROLE.lp`` (a second LP of the same
+    role gets ``-2``, ...), exactly as it is solved, so anyone can rerun a solver on it."""
     settings = settings or Solver()
     options = solver_options(settings, show_solver_log)
     name = settings.name.lower()
     create_model(n, inputs)
+    if save_lp_stem is not None:
+        stem = Path(save_lp_stem)
+        path = stem.with_name(f"{stem.stem}.{role}.lp")
+        count = 1
+        while path in saved_lp_files:
+            count += 1
+            path = stem.with_name(f"{stem.stem}.{role}-{count}.lp")
+        n.model.to_file(path, progress=False)
+        saved_lp_files.append(path)
     started = time.perf_counter()
     with _stdout_elsewhere(show_solver_log):
         status, condition = n.optimize.solve_model(solver_name=name, io_api="lp", progress=False, **options)
     n.meta = {**(n.meta or {}), "solver": {
         "name": name, "version": solver_version(name), "status": status, "condition": str(condition),
-        "seconds": time.perf_counter() - started,
+        "seconds": time.perf_counter() - started, "objective": float(n.model.objective.value) if status == "ok" else None,
     }}
     if status == "ok":
         n.meta["binding"] = binding_constraints(n, inputs)
