@@ -27,16 +27,17 @@ import operator
 import re
 import warnings
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
-import pvlib
 from scipy.signal import lfilter
 from scipy.special import ndtr
 
 from gigawatt import catalog
 from gigawatt.errors import ScenarioError
-from gigawatt.scenario import MESSAGE_CHARS, shorten
+from gigawatt.scenario import MESSAGE_CHARS
+from gigawatt.units import shorten
 
 # --- time ---------------------------------------------------------------------------------------------
 MIN_YEAR, MAX_YEAR = 1980, 2100  # pvlib's solar-position and Linke-turbidity data are meant for this era
@@ -348,6 +349,8 @@ def _quiet_pvlib(function):
 
 def _sun(times_utc: pd.DatetimeIndex, lat: float, lon: float, altitude_m: float) -> dict[str, np.ndarray]:
     """Solar position, extraterrestrial irradiance and extraterrestrial horizontal irradiance (W/m2)."""
+    import pvlib  # imported where a sky is modelled: plans on given series never load it
+
     sp = pvlib.solarposition.get_solarposition(times_utc, lat, lon, altitude=altitude_m)
     dni_extra = pvlib.irradiance.get_extra_radiation(times_utc).to_numpy()
     zenith = sp["zenith"].to_numpy()
@@ -379,7 +382,7 @@ def mean_clearness_index(ghi: pd.Series, latitude: float, longitude: float, *,
     return float(values[sun["ghi_extra"] > 0].sum() / sun["ghi_extra"].sum())
 
 
-def _synthetic_ghi(sun: dict[str, np.ndarray], location: pvlib.location.Location, times_utc: pd.DatetimeIndex,
+def _synthetic_ghi(sun: dict[str, np.ndarray], location: Any, times_utc: pd.DatetimeIndex,
                    mean_clearness: float, seed: int) -> np.ndarray:
     """GHI (W/m2) = clear-sky GHI × a seeded clear-sky index, calibrated to the clearness index."""
     clear = location.get_clearsky(times_utc, model="ineichen", solar_position=sun["solar_position"],
@@ -449,6 +452,8 @@ def solar_cf(index: pd.DatetimeIndex, latitude: float, longitude: float, *, trac
     temperature, PVWatts DC at ``dc_ac_ratio`` MW DC per MW AC less 14% losses, PVWatts inverter clipping
     at 1.0. ``utc_offset_hours`` (the index's standard-time offset) defaults to ``round(longitude / 15)``.
     """
+    import pvlib  # imported where a sky is modelled: plans on given series never load it
+
     index = _check_index(index)
     lat, lon = _site(latitude, longitude)
     if tracking not in TRACKING_MODES:
