@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EXAMPLES
 
 from gigawatt import catalog
 from gigawatt.errors import InfeasibleError, ScenarioError
@@ -161,3 +162,32 @@ def test_a_take_or_pay_contract_is_paid_in_full_and_may_spill():
     paid = block_mw * (1 - row.forced_outage_rate) * len(HOURS) * row.energy_price_usd_per_mwh
     assert result.cost_usd_per_year["nuclear_ppa_capital"] == pytest.approx(paid, rel=1e-6)
     assert result.energy_mwh["nuclear_ppa"] < block_mw * (1 - row.forced_outage_rate) * len(HOURS)
+
+
+@pytest.mark.parametrize("overrides", [
+    [],                                                                    # flat price, no demand charge
+    ["grid.demand_charge_usd_per_kw_month=12", "grid.time_of_use=[{price_usd_per_mwh: 300, months: [7, 8], hours: [16, 20]}]"],
+    ["site.screening_segments=365", "grid.demand_charge_usd_per_kw_month=8", "grid.co2_t_per_mwh=0.2"],
+], ids=["flat", "time-of-use and demand charge", "segments"])
+def test_the_closed_form_baseline_is_the_lp_optimum(overrides):
+    from dataclasses import replace
+
+    from gigawatt import load_scenario
+    from gigawatt.power.plan import baseline_inputs, plan_inputs
+    from gigawatt.power.results import grid_only_plan
+
+    scenario = load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", overrides)
+    inputs = plan_inputs(scenario)
+    if scenario.site.screening_segments:
+        from gigawatt.power.aggregate import aggregate
+
+        inputs = aggregate(inputs, scenario.site.screening_segments)
+    base = replace(baseline_inputs(scenario, inputs, DISCOUNT_RATE), value_of_lost_load_usd_per_mwh=None)
+    lp, closed = read_plan(solve(build_network(base), base), base), grid_only_plan(base)
+    for key in ("annual_cost_usd", "lcoe_usd_per_mwh", "co2_t_per_year", "load_mwh", "unserved_energy_mwh"):
+        assert getattr(closed, key) == pytest.approx(getattr(lp, key), rel=1e-6, abs=1e-6), key
+    assert closed.cost_usd_per_year == pytest.approx(lp.cost_usd_per_year, rel=1e-6)
+    assert closed.energy_mwh == pytest.approx(lp.energy_mwh, rel=1e-6)
+    if base.options["grid_import"].capital_usd_per_mw_year > 0:  # with a demand charge the LP sizes it to the peak too
+        assert closed.capacity_mw == pytest.approx(lp.capacity_mw, rel=1e-6)
+    assert np.allclose(closed.dispatch.to_numpy(), lp.dispatch[closed.dispatch.columns].to_numpy(), atol=1e-6)

@@ -114,8 +114,8 @@ def run(
     With a store, an identical earlier run (same kind, inputs, input files' bytes, catalog and version)
     returns from it without recomputing unless ``fresh``; a new result is saved. ``progress(done, total)``
     is called by jobs that advance in steps (build-out draws). ``verbose`` shows the solver's log on stderr.
-    ``save_lp`` (a plan): write every LP solved beside this path as ``STEM.ROLE.lp`` (plan, baseline,
-    bridge, ``-with-slack`` when load cannot all be served); the run is then computed, not read from the store.
+    ``save_lp`` (a plan): write every LP solved beside this path as ``STEM.ROLE.lp`` (plan, bridge,
+    ``-with-slack`` when load cannot all be served); the run is then computed, not read from the store.
     """
     from gigawatt.store import catalog_hash, open_store, run_id
 

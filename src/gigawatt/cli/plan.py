@@ -38,7 +38,7 @@ def plan_command(
     dispatch: Annotated[Optional[Path], typer.Option("--dispatch", help="Write the hourly dispatch (MW, one row an hour) to this CSV, or Parquet if it ends in .parquet")] = None,
     network: Annotated[Optional[Path], typer.Option("--network", help="Write the solved PyPSA network (netCDF, .nc): pypsa.Network(FILE).statistics() works on it")] = None,
     build_only: Annotated[bool, typer.Option("--build-only", help="Build the model without solving (use with --save-lp)")] = False,
-    save_lp: Annotated[Optional[Path], typer.Option("--save-lp", help="Write the LPs as solved: with --build-only the plan's LP to this file; else every LP solved beside it as STEM.plan.lp, STEM.baseline.lp, ...")] = None,
+    save_lp: Annotated[Optional[Path], typer.Option("--save-lp", help="Write the LPs as solved: with --build-only the plan's LP to this file; else every LP solved beside it as STEM.plan.lp, STEM.bridge.lp, ...")] = None,
     online_by: Annotated[Optional[str], typer.Option("--online-by", help="Serve the load from this month, YYYY-MM: supply available by then bridges until later options (the grid) arrive")] = None,
     plot: PlotOption = None,
     screening: Annotated[Optional[int], typer.Option("--screening", metavar="SEGMENTS", help="Fast screening: solve on this many chronological time segments (e.g. 2190) instead of every hour")] = None,

@@ -18,7 +18,7 @@ from gigawatt.errors import InfeasibleError, ScenarioError
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.build import PlanInputs, SupplyOption, build_network, supply_option
 from gigawatt.power.flexibility import Flexibility, flexibility
-from gigawatt.power.results import PowerPlan, read_plan, shortfall
+from gigawatt.power.results import PowerPlan, grid_only_plan, read_plan, shortfall
 from gigawatt.power.solve import solve
 from gigawatt.scenario import MONTH_PATTERN, Scenario
 from gigawatt.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, add_months
@@ -217,17 +217,23 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     plan = _bridged_plan(scenario, inputs, online_by) if online_by is not None else _served_plan(scenario, inputs)
     if not baseline:
         return replace(_with_cluster_costs(plan, sizing), series=series, screening_segments=segments)
-    table = catalog.technologies().set_index("technology", drop=False)
-    # the baseline buys everything from a firm grid, without the connection limit or curtailment (REopt's
-    # business as usual)
-    grid_only = {GRID: _grid_option(scenario, float(sizing.assumptions["discount_rate"].value), table, max_mw=None)}
-    baseline = _solve_plan(scenario, role="baseline", inputs=replace(
-        inputs, options=grid_only, co2_cap_t_per_year=None, carbon_free_share=None, carbon_free_share_hourly=None,
-        reserve_margin=None, flexibility=None, capex_budget_usd=None, land_m2=None,
-        capacity_factor={k: v for k, v in inputs.capacity_factor.items() if k != GRID},
-    ))
-    baseline = replace(_with_cluster_costs(baseline, sizing), series=series, screening_segments=segments)
+    base = baseline_inputs(scenario, inputs, float(sizing.assumptions["discount_rate"].value))
+    baseline = grid_only_plan(base)  # one unlimited connection: its optimum in closed form, no LP to build and solve
+    date, set_by = online_date(scenario, baseline, base)
+    baseline = replace(_with_cluster_costs(baseline, sizing), online_date=date, online_date_set_by=set_by, series=series,
+                       screening_segments=segments)
     return replace(_with_cluster_costs(plan, sizing), baseline=baseline, series=series, screening_segments=segments)
+
+
+def baseline_inputs(scenario: Scenario, inputs: PlanInputs, discount_rate: float) -> PlanInputs:
+    """The plan's inputs for its baseline: everything bought from a firm grid, without the connection limit,
+    curtailment or the plan's constraints (REopt's business as usual)."""
+    table = catalog.technologies().set_index("technology", drop=False)
+    return replace(
+        inputs, options={GRID: _grid_option(scenario, discount_rate, table, max_mw=None)}, co2_cap_t_per_year=None,
+        carbon_free_share=None, carbon_free_share_hourly=None, reserve_margin=None, flexibility=None, capex_budget_usd=None,
+        land_m2=None, capacity_factor={k: v for k, v in inputs.capacity_factor.items() if k != GRID},
+    )
 
 
 def first_model(scenario: Scenario) -> tuple[pypsa.Network, PlanInputs]:

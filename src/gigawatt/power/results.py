@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -120,14 +120,52 @@ def hourly_dispatch(frame: pd.DataFrame, hours: pd.Series) -> pd.DataFrame:
     return frame.iloc[rows].set_axis(pd.DatetimeIndex(index, name=frame.index.name), axis=0)
 
 
+@dataclass(frozen=True)
+class Built:
+    """What an optimum built, MW and MWh: generators' ``p_nom``, storage's charge and discharge power and
+    energy (by option name)."""
+
+    p_nom_mw: dict[str, float]
+    charge_mw: dict[str, float] = field(default_factory=dict)
+    discharge_mw: dict[str, float] = field(default_factory=dict)
+    energy_mwh: dict[str, float] = field(default_factory=dict)
+
+
 def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
-    """Capacities, energy, costs and emissions of a solved network.
+    """Capacities, energy, costs and emissions of a solved network (see :func:`plan_from`)."""
+    storage = [name for name, o in inputs.options.items() if o.kind == "storage"]
+    built = Built(
+        p_nom_mw={name: float(n.generators.at[name, "p_nom_opt"]) for name in inputs.options if name not in storage},
+        charge_mw={name: float(n.links.at[f"{name}_charge", "p_nom_opt"]) for name in storage},
+        discharge_mw={name: float(n.links.at[f"{name}_discharge", "p_nom_opt"]) for name in storage},
+        energy_mwh={name: float(n.stores.at[name, "e_nom_opt"]) for name in storage},
+    )
+    meta = n.meta if isinstance(n.meta, dict) else {}
+    solver = meta.get("solver")
+    return replace(plan_from(dispatch_frame(n, inputs), built, inputs), solver=dict(solver) if solver else None,
+                   binding=dict(meta.get("binding", {})), network=n)
+
+
+def grid_only_plan(inputs: PlanInputs) -> PowerPlan:
+    """The plan of inputs whose only option is an unlimited, firm grid connection, in closed form: every
+    hour's load is bought, and the connection is sized to the peak (its cost per MW is the demand charge;
+    a free connection is reported at the peak too). The LP of the same inputs has this optimum; the tests
+    compare the two. Raises ValueError for any other inputs."""
+    (name, option), = inputs.options.items()
+    if option.kind != "grid" or np.isfinite(option.max_mw) or name in inputs.capacity_factor or option.min_mw > 0:
+        raise ValueError("grid_only_plan: the inputs must hold one unlimited, firm grid connection and nothing else")
+    load = inputs.load_mw.to_numpy(dtype=float)
+    dispatch = pd.DataFrame({"load_mw": load, f"{name}_mw": load, f"{UNSERVED}_mw": 0.0}, index=inputs.load_mw.index)
+    dispatch.index.name = "timestamp"
+    return plan_from(dispatch, Built(p_nom_mw={name: float(load.max())}), inputs)
+
+
+def plan_from(dispatch: pd.DataFrame, built: Built, inputs: PlanInputs) -> PowerPlan:
+    """Capacities, energy, costs and emissions of a plan from its dispatch (MW by snapshot) and what it built.
 
     Energies, costs and CO2 are Σ_t w_t × MW_t with w_t the hours snapshot t stands for (1 h each unless
     the inputs are time-segmented); capital is prorated by the modelled hours over 8760.
     """
-    dispatch = dispatch_frame(n, inputs)
-    solver = n.meta.get("solver") if isinstance(n.meta, dict) else None
     weighted = inputs.snapshot_weightings_h is not None
     # MWh of each snapshot (the MW frame itself when every snapshot is one hour)
     energy_frame = dispatch.mul(inputs.hours_each().to_numpy(), axis=0) if weighted else dispatch
@@ -138,20 +176,19 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
     co2 = 0.0
     for name, option in inputs.options.items():
         if option.kind == "storage":
-            power = float(n.links.at[f"{name}_discharge", "p_nom_opt"])
-            energy_mwh = float(n.stores.at[name, "e_nom_opt"])
+            power = built.discharge_mw[name]
             capacity[name] = power if power > BUILT_MW else 0.0
             energy[name] = float(energy_frame[f"{name}_discharge_mw"].sum())
             cost[f"{name}_capital"] = hours_share * (
-                option.capital_usd_per_mw_year * float(n.links.at[f"{name}_charge", "p_nom_opt"])
-                + option.energy_capital_usd_per_mwh_year * energy_mwh
+                option.capital_usd_per_mw_year * built.charge_mw[name] + option.energy_capital_usd_per_mwh_year * built.energy_mwh[name]
             )
             continue
-        p_nom = float(n.generators.at[name, "p_nom_opt"])
-        flow = n.generators_t.p[name]
+        p_nom = built.p_nom_mw[name]
+        flow = dispatch[f"{name}_mw"]
         capacity[name] = p_nom if p_nom > BUILT_MW else 0.0
         energy[name] = inputs.energy_mwh(flow)
-        marginal = n.generators_t.marginal_cost[name] if name in n.generators_t.marginal_cost else option.marginal_usd_per_mwh
+        # the hourly grid price where there is one (as build_network sets it), else the option's marginal cost
+        marginal = inputs.grid_price_usd_per_mwh if option.kind == "grid" and inputs.grid_price_usd_per_mwh is not None else option.marginal_usd_per_mwh
         cost[f"{name}_capital"] = hours_share * option.capital_usd_per_mw_year * p_nom
         cost[f"{name}_energy"] = inputs.energy_mwh(flow * marginal)
         if option.kind == "grid" and inputs.grid_co2_t_per_mwh is not None:
@@ -160,7 +197,7 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
             co2 += option.co2_t_per_mwh * energy[name]
     cost = {k: v for k, v in cost.items() if abs(v) > 0.5}
     energy = {k: v if abs(v) > BUILT_MW else 0.0 for k, v in energy.items()}
-    storage = sum(float(n.stores.at[s, "e_nom_opt"]) for s in n.stores.index)
+    storage = sum(built.energy_mwh.values())
     load = inputs.energy_mwh(inputs.load_mw)
     unserved = float(energy_frame[f"{UNSERVED}_mw"].sum())
     curtailed = float(energy_frame.filter(regex=r"^flex_").sum().sum())
@@ -191,9 +228,6 @@ def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
         carbon_free_share=min(1.0, inputs.energy_mwh(clean_mw) / served) if served > 0 else 0.0,
         carbon_free_share_hourly=inputs.energy_mwh(clean_net_mw.clip(lower=0.0, upper=drawn_mw)) / served if served > 0 else 0.0,
         dispatch=hourly_dispatch(dispatch, inputs.hours_each()) if weighted else dispatch,
-        solver=dict(solver) if solver else None,
-        binding=dict(n.meta.get("binding", {})) if isinstance(n.meta, dict) else {},
-        network=n,
     )
 
 
