@@ -1,10 +1,12 @@
 """Domain errors: one type per kind of user mistake.
 
 Every message names the field, the value and the fix, on one line, so the CLI can print it as is and
-exit with status 2.
+exit with status 2. :func:`check_file_size` is the check every reader of a user's file makes first.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 
 class GigawattError(Exception):
@@ -21,3 +23,16 @@ class ScenarioError(GigawattError):
 
 class InfeasibleError(GigawattError):
     """An optimisation has no solution under the stated constraints."""
+
+
+def check_file_size(path: Path, where: str, most_bytes: int, fix: str, error: type[GigawattError] = DataError) -> None:
+    """Refuse, before reading it, a file that is missing, unreadable or larger than ``most_bytes``: one line
+    naming ``where`` (the file, or the field that names it) and ``fix``."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise error(f"{where}: no such file; check the path") from None
+    except OSError as exc:
+        raise error(f"{where}: cannot be read ({exc.__class__.__name__}); check the path") from None
+    if size > most_bytes:
+        raise error(f"{where}: {size:,} bytes is more than {most_bytes:,} {fix}")

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from gigawatt import catalog
-from gigawatt.errors import DataError, ScenarioError
+from gigawatt.errors import DataError, ScenarioError, check_file_size
 from gigawatt.scenario import MESSAGE_CHARS, shorten
 
 DEFAULT_LIMITS_PCT = (0.25, 0.5, 1.0, 5.0)
@@ -59,15 +59,7 @@ def read_demand(path: str | Path) -> pd.DataFrame:
     or missing hours inside the file. Values are checked when a system is taken from the table.
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise DataError(f"{path}: no such file; check the path") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot be read ({exc.__class__.__name__}); check the path") from None
-    if size > MAX_DEMAND_CSV_BYTES:
-        raise DataError(f"{path}: {size:,} bytes is more than {MAX_DEMAND_CSV_BYTES:,} for one demand file; "
-                        "split it by year or keep only the systems studied")
+    check_file_size(path, str(path), MAX_DEMAND_CSV_BYTES, "for one demand file; split it by year or keep only the systems studied")
     try:
         table = pd.read_csv(path, engine="pyarrow")
     except FileNotFoundError:

@@ -35,7 +35,7 @@ from scipy.signal import lfilter
 from scipy.special import ndtr
 
 from gigawatt import catalog
-from gigawatt.errors import ScenarioError
+from gigawatt.errors import ScenarioError, check_file_size
 from gigawatt.scenario import MESSAGE_CHARS
 from gigawatt.units import shorten
 
@@ -672,15 +672,8 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
     bound = max_series_magnitude()
     lower = -bound if lower is None else lower
     upper = bound if upper is None else upper
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ScenarioError(f"{where}: no such file; check the path") from None
-    except OSError as exc:
-        raise ScenarioError(f"{where}: cannot be read ({exc.__class__.__name__}); check the path") from None
-    if size > MAX_SERIES_CSV_BYTES:
-        raise ScenarioError(f"{where}: {size:,} bytes is more than {MAX_SERIES_CSV_BYTES:,} for one year of hourly values; "
-                            "give a CSV of one year (timestamp,value)")
+    check_file_size(path, where, MAX_SERIES_CSV_BYTES, "for one year of hourly values; give a CSV of one year (timestamp,value)",
+                    error=ScenarioError)
     try:
         table = pd.read_csv(path)
     except FileNotFoundError:
