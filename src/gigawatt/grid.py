@@ -27,7 +27,8 @@ import pandas as pd
 
 from gigawatt import catalog
 from gigawatt.errors import DataError, ScenarioError, check_file_size
-from gigawatt.scenario import MESSAGE_CHARS, shorten
+from gigawatt.scenario import MESSAGE_CHARS
+from gigawatt.units import shorten
 
 DEFAULT_LIMITS_PCT = (0.25, 0.5, 1.0, 5.0)
 SUMMER_PEAK_MONTHS, SUMMER_MONTHS = (6, 7, 8), (4, 5, 6, 7, 8, 9, 10)

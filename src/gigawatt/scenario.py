@@ -27,7 +27,7 @@ from pydantic import (
 )
 
 from gigawatt.errors import ScenarioError
-from gigawatt.units import ECHO_CHARS, add_months, month_start, shorten  # noqa: F401  (month arithmetic re-exported)
+from gigawatt.units import ECHO_CHARS, month_start, shorten
 
 MESSAGE_CHARS = 300  # and the reason a validator gives (which may quote a long list) to this many
 MAX_SCENARIO_BYTES = 1_000_000  # 1 MB: the largest example is ~3 kB and a programme of 1,000 candidates ~200 kB;

@@ -26,7 +26,7 @@ from gigawatt.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, add_months
 GRID = "grid_import"
 DIESEL = "diesel_backup"
 M2_PER_KM2 = 1e6
-CAPEX_BINDS_SHARE = 0.999  # overnight capital at this share of the budget or above: the budget binds
+BINDS_SHARE = 0.999  # a plan using this share of its capital budget or land, or more, is held back by that limit
 
 __all__ = ["first_model", "plan_inputs", "plan_power"]
 
@@ -274,11 +274,11 @@ def _remedy(plan: PowerPlan, inputs: PlanInputs) -> str:
     if inputs.capex_budget_usd is not None:
         spent = sum(options[t].capex_usd_per_mw * mw for t, mw in plan.capacity_mw.items() if t in options)
         spent += sum(o.capex_usd_per_mwh for o in options.values() if o.kind == "storage") * plan.storage_mwh
-        if spent >= CAPEX_BINDS_SHARE * inputs.capex_budget_usd:
+        if spent >= BINDS_SHARE * inputs.capex_budget_usd:
             return f"constraints.capex_budget_usd binds ({spent / 1e6:,.0f} M USD of {inputs.capex_budget_usd / 1e6:,.0f} M spent); raise it"
     if inputs.land_m2 is not None:
         used = sum(options[t].land_m2_per_mw * mw for t, mw in plan.capacity_mw.items() if t in options)
-        if used >= CAPEX_BINDS_SHARE * inputs.land_m2:
+        if used >= BINDS_SHARE * inputs.land_m2:
             return f"site.land_km2 binds ({used / M2_PER_KM2:,.1f} km2 used); raise it"
     return "raise grid.import_mw or supply.limits.<id>.max_mw, allow more technologies or a later constraints.online_by"
 
