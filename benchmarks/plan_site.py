@@ -22,10 +22,11 @@ import highspy
 
 from gigawatt import load_scenario
 from gigawatt.power.aggregate import DEFAULT_SEGMENTS, aggregate
+from gigawatt.power.inputs import PlanInputs
+from gigawatt.power.lp import build_lp
 from gigawatt.power.plan import plan_inputs
-from gigawatt.power.build import PlanInputs, build_network
-from gigawatt.power.results import PowerPlan, read_plan
-from gigawatt.power.solve import create_model, solve
+from gigawatt.power.results import PowerPlan
+from gigawatt.power.solve import optimise, write_lp
 
 EVERY_OPTION = "[utility_pv, onshore_wind, battery_li_ion, gas_cc, gas_ct_aero, gas_recip, fuel_cell, nuclear_smr, diesel_backup]"
 SCREENING_CASES = {"as given": [], "80% carbon-free": ["constraints.carbon_free_share=0.8"]}
@@ -36,9 +37,7 @@ def timed_plan(inputs: PlanInputs, segments: int | None = None) -> tuple[PowerPl
     start = time.perf_counter()
     if segments is not None:
         inputs = aggregate(inputs, segments)
-    network = build_network(inputs)
-    solve(network, inputs)
-    return read_plan(network, inputs), time.perf_counter() - start
+    return optimise(inputs), time.perf_counter() - start
 
 
 def screening(path: str, segments: int) -> None:
@@ -73,19 +72,15 @@ def main() -> None:
     start = time.perf_counter()
     inputs = plan_inputs(scenario)
     series = time.perf_counter()
-    network = build_network(inputs)
-    create_model(network, inputs)
+    lp = build_lp(inputs)
     built = time.perf_counter()
-    network = build_network(inputs)
-    solve(network, inputs)
-    plan = read_plan(network, inputs)
+    plan = optimise(inputs)
     solved = time.perf_counter()
     with tempfile.TemporaryDirectory() as folder:
-        lp = Path(folder) / "plan.lp"
-        network.model.to_file(lp, progress=False)
+        path = write_lp(lp, Path(folder) / "plan.lp")
         highs = highspy.Highs()
         highs.setOptionValue("output_flag", False)
-        highs.readModel(str(lp))
+        highs.readModel(str(path))
         t0 = time.perf_counter()
         highs.run()
         solver_only = time.perf_counter() - t0

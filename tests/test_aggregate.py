@@ -9,9 +9,10 @@ import pytest
 from gigawatt import catalog
 from gigawatt.errors import ScenarioError
 from gigawatt.power.aggregate import aggregate
-from gigawatt.power.build import PlanInputs, SupplyOption, build_network, supply_option
+from gigawatt.power.inputs import PlanInputs, SupplyOption, supply_option
+from gigawatt.power.lp import build_lp, dispatch_frame
 from gigawatt.power.flexibility import flexibility
-from gigawatt.power.results import dispatch_frame, read_plan
+from gigawatt.power.results import read_plan
 from gigawatt.power.solve import solve
 
 DISCOUNT_RATE = 0.08
@@ -53,8 +54,9 @@ def solar_storage_case(**constraints) -> PlanInputs:
 
 
 def solved(inputs: PlanInputs):
-    n = build_network(inputs)
-    return n, read_plan(solve(n, inputs), inputs)
+    lp = build_lp(inputs)
+    solution = solve(lp, inputs)
+    return (lp, solution), read_plan(lp, solution, inputs)
 
 
 def test_segments_cover_the_year_in_order():
@@ -108,9 +110,9 @@ def test_weightings_must_line_up_and_be_positive():
     inputs = year_inputs(hours=48)
     index = inputs.load_mw.index
     with pytest.raises(ScenarioError, match="do not line up"):
-        build_network(PlanInputs(load_mw=inputs.load_mw, options=options("gas_recip"), snapshot_weightings_h=pd.Series(1.0, index=index[:-1])))
+        build_lp(PlanInputs(load_mw=inputs.load_mw, options=options("gas_recip"), snapshot_weightings_h=pd.Series(1.0, index=index[:-1])))
     with pytest.raises(ScenarioError, match="positive number of hours"):
-        build_network(PlanInputs(load_mw=inputs.load_mw, options=options("gas_recip"), snapshot_weightings_h=pd.Series(0.0, index=index)))
+        build_lp(PlanInputs(load_mw=inputs.load_mw, options=options("gas_recip"), snapshot_weightings_h=pd.Series(0.0, index=index)))
 
 
 def test_weighted_energy_and_costs_on_two_snapshots():
@@ -160,14 +162,15 @@ def test_the_flexible_share_counts_hours_not_snapshots():
 
 def test_energy_balances_in_every_segment_and_storage_carries_across_them():
     inputs = aggregate(solar_storage_case(carbon_free_share=0.7), 168)
-    n, plan = solved(inputs)
-    d = dispatch_frame(n, inputs)  # one row a segment, MW
+    (lp, solution), plan = solved(inputs)
+    d = dispatch_frame(lp, solution.x, inputs)  # one row a segment, MW
     supply = d[[c for c in d.columns if c != "load_mw" and not c.endswith("_charge_mw")]].sum(axis=1)
     use = d["load_mw"] + d.filter(like="_charge_mw").sum(axis=1)
     assert np.allclose(supply, use, atol=1e-5)
     assert plan.storage_mwh > 0
     # state of charge: e_t = e_{t-1} + hours_t × (charge × η½ - discharge / η½), cyclic over the year
-    e = n.stores_t.e["battery_li_ion"].to_numpy()
+    e = lp.values(solution.x, "soc(battery_li_ion)")
+    assert np.array_equal(plan.network.stores_t.e["battery_li_ion"].to_numpy(), e)  # the exported network carries it
     root = float(np.sqrt(inputs.options["battery_li_ion"].efficiency))
     flow = inputs.snapshot_weightings_h.to_numpy() * (d["battery_li_ion_charge_mw"].to_numpy() * root - d["battery_li_ion_discharge_mw"].to_numpy() / root)
     assert np.allclose(e, np.roll(e, 1) + flow, atol=1e-4)

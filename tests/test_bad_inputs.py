@@ -13,7 +13,7 @@ from gigawatt import grid, profiles
 from gigawatt.simulation import simulate
 from gigawatt.errors import DataError, ScenarioError
 from gigawatt.power.aggregate import aggregate
-from gigawatt.power.build import PlanInputs, supply_option
+from gigawatt.power.inputs import PlanInputs, supply_option
 from gigawatt import catalog, scenario as scenario_module
 from gigawatt.scenario import (
     BuildoutScenario, Scenario, SitingProgramme, apply_overrides, load_scenario, parse_scenario, read_yaml,

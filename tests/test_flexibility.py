@@ -8,11 +8,10 @@ import pytest
 
 from conftest import EXAMPLES, shared_file
 from gigawatt import catalog, load_scenario
-from gigawatt.power.build import PlanInputs, SupplyOption, build_network
+from gigawatt.power.inputs import PlanInputs, SupplyOption
 from gigawatt.power.flexibility import PAUSE, capping_segments, flexibility
 from gigawatt.power.plan import plan_inputs
-from gigawatt.power.results import read_plan
-from gigawatt.power.solve import solve
+from gigawatt.power.solve import optimise
 
 HOURS = 48
 LOAD_MW = 100.0
@@ -68,7 +67,7 @@ def _inputs(import_mw: float, share: float | None, *, capping: bool = True, valu
 
 
 def _plan(inputs: PlanInputs):
-    return read_plan(solve(build_network(inputs), inputs), inputs)
+    return optimise(inputs)
 
 
 def test_a_flexible_cluster_fits_under_a_smaller_grid_connection():

@@ -78,7 +78,7 @@ def test_build_only_writes_the_lp(cli, tmp_path):
     result = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--build-only", "--save-lp", str(lp))
     assert result.code == 0, result.err
     text = lp.read_text()
-    assert text.startswith("min") and "\ns.t.\n" in text and lp.stat().st_size > 10_000
+    assert "\nmin\n obj:" in text and "\nst\n" in text and "\nend\n" in text and lp.stat().st_size > 10_000
 
 
 def test_dispatch_as_parquet_matches_the_csv_layout(cli, tmp_path):

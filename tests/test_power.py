@@ -10,9 +10,10 @@ from conftest import EXAMPLES
 
 from gigawatt import catalog
 from gigawatt.errors import InfeasibleError, ScenarioError
-from gigawatt.power.build import PlanInputs, build_network, supply_option
-from gigawatt.power.results import read_plan, shortfall
-from gigawatt.power.solve import solve
+from gigawatt.power.inputs import PlanInputs, supply_option
+from gigawatt.power.lp import build_lp
+from gigawatt.power.results import shortfall
+from gigawatt.power.solve import optimise
 
 DISCOUNT_RATE = 0.08
 HOURS = pd.date_range("2025-01-01", periods=24 * 14, freq="h")  # two weeks keep the LPs small
@@ -33,8 +34,7 @@ def plan(opts, load=None, **kwargs):
     load = pd.Series(LOAD_MW, index=HOURS) if load is None else load
     cf = {"utility_pv": solar_cf()} if "utility_pv" in opts else {}
     inputs = PlanInputs(load_mw=load, options=opts, capacity_factor=cf, **kwargs)
-    n = build_network(inputs)
-    return read_plan(solve(n, inputs), inputs)
+    return optimise(inputs)
 
 
 def test_gas_only_matches_the_textbook_lcoe():
@@ -90,9 +90,9 @@ def test_misaligned_series_are_refused():
     load = pd.Series(LOAD_MW, index=HOURS)
     bad = solar_cf(HOURS[:-1])
     with pytest.raises(ScenarioError, match="do not line up"):
-        build_network(PlanInputs(load_mw=load, options=options("utility_pv"), capacity_factor={"utility_pv": bad}))
+        build_lp(PlanInputs(load_mw=load, options=options("utility_pv"), capacity_factor={"utility_pv": bad}))
     with pytest.raises(ScenarioError, match="missing values"):
-        build_network(PlanInputs(load_mw=load.where(load.index.hour != 3), options=options("gas_recip")))
+        build_lp(PlanInputs(load_mw=load.where(load.index.hour != 3), options=options("gas_recip")))
 
 
 def test_reserve_margin_builds_firm_capacity_above_peak():
@@ -183,7 +183,7 @@ def test_the_closed_form_baseline_is_the_lp_optimum(overrides):
 
         inputs = aggregate(inputs, scenario.site.screening_segments)
     base = replace(baseline_inputs(scenario, inputs, DISCOUNT_RATE), value_of_lost_load_usd_per_mwh=None)
-    lp, closed = read_plan(solve(build_network(base), base), base), grid_only_plan(base)
+    lp, closed = optimise(base), grid_only_plan(base)
     for key in ("annual_cost_usd", "lcoe_usd_per_mwh", "co2_t_per_year", "load_mwh", "unserved_energy_mwh"):
         assert getattr(closed, key) == pytest.approx(getattr(lp, key), rel=1e-6, abs=1e-6), key
     assert closed.cost_usd_per_year == pytest.approx(lp.cost_usd_per_year, rel=1e-6)

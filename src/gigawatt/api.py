@@ -184,7 +184,7 @@ def _plan(scenario: Scenario, verbose: bool = False, save_lp: str | Path | None 
     from gigawatt.power import solve
     from gigawatt.power.plan import plan_power
 
-    solve.solver_options(scenario.solver)  # an unknown solver fails before the series are built
+    solve.check_solver(scenario.solver)  # an unknown solver fails before the series are built
     solve.show_solver_log, solve.save_lp_stem, solve.saved_lp_files = verbose, save_lp, []
     try:
         plan = plan_power(scenario)

@@ -235,6 +235,12 @@ class Solver(_Strict):
     threads: int | None = Field(default=None, ge=1, le=1024, description="Solver threads, a count; default: the solver's own choice")
     time_limit_s: float | None = Field(default=None, gt=0, le=1e6, description="Stop the solver after this long, seconds; default: no limit")
     mip_gap: float | None = Field(default=None, ge=0, le=1, description="Relative optimality gap at which a mixed-integer solve stops, ratio; default: the solver's")
+    method: Literal["simplex", "dual-devex", "ipm", "race"] = Field(
+        default="simplex",
+        description="How HiGHS solves a site plan: simplex (its default dual simplex), dual-devex (dual simplex with devex "
+        "pricing), ipm (interior point with crossover), or race (simplex and dual-devex at once on two threads, the first "
+        "optimum kept); other solvers use their own defaults",
+    )
 
 
 class Scenario(_Strict):

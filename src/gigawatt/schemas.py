@@ -53,7 +53,7 @@ def _schema_of(hint: Any) -> dict[str, Any]:
     return {}
 
 
-def _dataclass(cls: type, skip: tuple[str, ...] = ("dispatch", "network"), extra: dict[str, Any] | None = None) -> dict[str, Any]:
+def _dataclass(cls: type, skip: tuple[str, ...] = ("dispatch", "network_of"), extra: dict[str, Any] | None = None) -> dict[str, Any]:
     # pypsa is imported for type checking only; its Network (never in the JSON form) needs no real type here
     hints = typing.get_type_hints(cls, localns={"pypsa": types.SimpleNamespace(Network=object)})
     properties = {}

@@ -28,9 +28,8 @@ import numpy as np
 import pandas as pd
 
 from gigawatt.errors import DataError, ScenarioError
-from gigawatt.power.build import PlanInputs, build_network
-from gigawatt.power.results import read_plan
-from gigawatt.power.solve import solve
+from gigawatt.power.inputs import PlanInputs
+from gigawatt.power.solve import optimise
 
 SOLAR = "utility_pv"
 WIND = "onshore_wind"
@@ -200,7 +199,7 @@ def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Seri
             raise DataError(f"weather year {year}: no '{absent[0]}' capacity factors (has {', '.join(series) or 'none'})")
         cf = {k: align_to_index(series[k].rename(f"{year} {k}"), index, utc_offset_hours).rename(k) for k in variable}
         case = replace(inputs, capacity_factor=cf)
-        plan = read_plan(solve(build_network(case), case), case)
+        plan = optimise(case)
         start, energy, ratio = worst_week(cf, plan.capacity_mw)
         row = {
             "weather_year": int(year),

@@ -79,12 +79,13 @@ def plan_command(
 
 def _save_lp(file: Path, overrides: list[str], path: Path) -> None:
     from gigawatt import api
+    from gigawatt.power.lp import build_lp
     from gigawatt.power.plan import first_model
-    from gigawatt.power.solve import save_lp
+    from gigawatt.power.solve import write_lp
     from gigawatt.report.export import write_atomically
 
-    network, inputs = first_model(api.load_inputs("plan", file, overrides))
-    write_atomically(path, lambda tmp: save_lp(network, inputs, tmp))
+    lp = build_lp(first_model(api.load_inputs("plan", file, overrides)))
+    write_atomically(path, lambda tmp: write_lp(lp, tmp))
 
 
 def _export_network(n, path: Path) -> None:

@@ -38,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from gigawatt.errors import ScenarioError
-from gigawatt.power.build import PlanInputs
+from gigawatt.power.inputs import PlanInputs
 from gigawatt.units import shorten
 
 DEFAULT_SEGMENTS = 2190  # 4 h on average over a year; benchmarks/plan_site.py reports the cost error

@@ -1,4 +1,4 @@
-"""From a scenario to a :class:`PowerPlan`: hourly inputs → PyPSA network → HiGHS → results.
+"""From a scenario to a :class:`PowerPlan`: hourly inputs → the site LP → HiGHS → results.
 
 ``plan_power(scenario)`` runs the whole chain and a grid-only baseline beside it (as REopt does).
 """
@@ -10,16 +10,15 @@ import re
 from dataclasses import replace
 
 import pandas as pd
-import pypsa
 
 from gigawatt import catalog, profiles
 from gigawatt.compute import ClusterSizing, size
 from gigawatt.errors import InfeasibleError, ScenarioError
 from gigawatt.power.aggregate import aggregate
-from gigawatt.power.build import PlanInputs, SupplyOption, build_network, supply_option
+from gigawatt.power.inputs import PlanInputs, SupplyOption, supply_option
 from gigawatt.power.flexibility import Flexibility, flexibility
-from gigawatt.power.results import PowerPlan, grid_only_plan, read_plan, shortfall
-from gigawatt.power.solve import solve
+from gigawatt.power.results import PowerPlan, grid_only_plan, shortfall
+from gigawatt.power.solve import optimise
 from gigawatt.scenario import MONTH_PATTERN, Scenario
 from gigawatt.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, add_months
 
@@ -185,11 +184,11 @@ def _solve_plan(scenario: Scenario, inputs: PlanInputs, role: str = "plan") -> P
     ``role`` names the LP (plan, baseline, bridge) where :data:`gigawatt.power.solve.save_lp_stem` keeps them."""
     hard = replace(inputs, value_of_lost_load_usd_per_mwh=None)
     try:
-        plan = read_plan(solve(build_network(hard), hard, scenario.solver, role=role), hard)
+        plan = optimise(hard, scenario.solver, role=role)
     except InfeasibleError as exc:
         if str(exc).startswith("solver.time_limit_s"):
             raise
-        plan = read_plan(solve(build_network(inputs), inputs, scenario.solver, role=f"{role}-with-slack"), inputs)
+        plan = optimise(inputs, scenario.solver, role=f"{role}-with-slack")
     date, set_by = online_date(scenario, plan, inputs)
     return replace(plan, online_date=date, online_date_set_by=set_by)
 
@@ -236,14 +235,13 @@ def baseline_inputs(scenario: Scenario, inputs: PlanInputs, discount_rate: float
     )
 
 
-def first_model(scenario: Scenario) -> tuple[pypsa.Network, PlanInputs]:
-    """The unsolved network and inputs of the first LP :func:`plan_power` solves for the long-run plan: every
-    hour served (no unserved-energy slack) and the screening segments applied (what ``--build-only`` writes)."""
+def first_model(scenario: Scenario) -> PlanInputs:
+    """The inputs of the first LP :func:`plan_power` solves for the long-run plan: every hour served (no
+    unserved-energy slack) and the screening segments applied (what ``--build-only`` writes)."""
     inputs = plan_inputs(scenario)
     if scenario.site is not None and scenario.site.screening_segments is not None:
         inputs = aggregate(inputs, scenario.site.screening_segments)
-    hard = replace(inputs, value_of_lost_load_usd_per_mwh=None)
-    return build_network(hard), hard
+    return replace(inputs, value_of_lost_load_usd_per_mwh=None)
 
 
 def _series_sources(inputs: PlanInputs) -> dict[str, str]:

@@ -1,19 +1,22 @@
-"""Read a solved site network into a :class:`PowerPlan`: capacities, hourly dispatch, costs, CO2."""
+"""Read an optimum of the site LP into a :class:`PowerPlan`: capacities, hourly dispatch, costs, CO2."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import numpy as np
 import pandas as pd
 
-from gigawatt.power.build import UNSERVED, PlanInputs
+from gigawatt.power.inputs import UNSERVED, PlanInputs
 from gigawatt.power.flexibility import lost_compute_usd
 from gigawatt.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     import pypsa
+
+    from gigawatt.power.lp import SiteLP
+    from gigawatt.power.solve import Solution
 
 BUILT_MW = 1e-3  # capacities below this are solver noise, not a plan
 G_PER_T = 1e6
@@ -53,14 +56,20 @@ class PowerPlan:
     binding: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario limits that bind: shadow price and unit
     # MW, one row an hour (a time-segmented screening run repeats each segment's MW over its hours)
     dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
-    network: pypsa.Network | None = field(default=None, repr=False, compare=False)  # the solved PyPSA network
+    # builds the solved PyPSA network on demand (importing PyPSA only then); None for a closed-form plan
+    network_of: Callable[[], pypsa.Network] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def network(self) -> pypsa.Network | None:
+        """The plan as a solved PyPSA network (built anew on each call), or None for a closed-form plan."""
+        return self.network_of() if self.network_of is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         """The stable JSON form (without the hourly dispatch and the network, which :meth:`to_frames` and
         ``--network`` give); the baseline and the bridge are plans of the same form."""
         out: dict[str, Any] = {}
         for f in fields(self):
-            if f.name in ("dispatch", "network"):
+            if f.name in ("dispatch", "network_of"):
                 continue
             value = getattr(self, f.name)
             out[f.name] = value.to_dict() if isinstance(value, PowerPlan) else value
@@ -89,23 +98,6 @@ class PowerPlan:
         return frames
 
 
-def dispatch_frame(n: pypsa.Network, inputs: PlanInputs) -> pd.DataFrame:
-    """One row an hour, MW: the load, every source, battery charge (as a use) and discharge.
-
-    Balance, hour by hour: Σ sources + discharge = load + charge.
-    """
-    frame = pd.DataFrame(index=n.snapshots)
-    frame["load_mw"] = inputs.load_mw.to_numpy()
-    for name in n.generators.index:
-        frame[f"{name}_mw"] = n.generators_t.p[name].to_numpy() if name in n.generators_t.p else 0.0
-    for name, option in inputs.options.items():
-        if option.kind == "storage":
-            frame[f"{name}_discharge_mw"] = n.links_t.p1[f"{name}_discharge"].abs().to_numpy()
-            frame[f"{name}_charge_mw"] = n.links_t.p0[f"{name}_charge"].to_numpy()
-    frame.index.name = "timestamp"
-    return frame
-
-
 def hourly_dispatch(frame: pd.DataFrame, hours: pd.Series) -> pd.DataFrame:
     """Each snapshot's MW repeated over the whole hours it stands for, from its timestamp on: one row an
     hour again. Unchanged when every snapshot is one hour, or when some stand for a fraction of an hour."""
@@ -131,19 +123,28 @@ class Built:
     energy_mwh: dict[str, float] = field(default_factory=dict)
 
 
-def read_plan(n: pypsa.Network, inputs: PlanInputs) -> PowerPlan:
-    """Capacities, energy, costs and emissions of a solved network (see :func:`plan_from`)."""
+def read_plan(lp: SiteLP, solution: Solution, inputs: PlanInputs, binding: dict[str, dict[str, Any]] | None = None) -> PowerPlan:
+    """Capacities, energy, costs and emissions of an optimum of the site LP (see :func:`plan_from`)."""
+    from gigawatt.power.lp import dispatch_frame
+
+    x = solution.x
     storage = [name for name, o in inputs.options.items() if o.kind == "storage"]
+    inverter = {name: float(lp.values(x, f"p_nom({name})")[0]) for name in storage}
     built = Built(
-        p_nom_mw={name: float(n.generators.at[name, "p_nom_opt"]) for name in inputs.options if name not in storage},
-        charge_mw={name: float(n.links.at[f"{name}_charge", "p_nom_opt"]) for name in storage},
-        discharge_mw={name: float(n.links.at[f"{name}_discharge", "p_nom_opt"]) for name in storage},
-        energy_mwh={name: float(n.stores.at[name, "e_nom_opt"]) for name in storage},
+        p_nom_mw={name: float(lp.values(x, f"p_nom({name})")[0]) for name in inputs.options if name not in storage},
+        charge_mw=inverter, discharge_mw=inverter,
+        energy_mwh={name: float(lp.values(x, f"e_nom({name})")[0]) for name in storage},
     )
-    meta = n.meta if isinstance(n.meta, dict) else {}
-    solver = meta.get("solver")
-    return replace(plan_from(dispatch_frame(n, inputs), built, inputs), solver=dict(solver) if solver else None,
-                   binding=dict(meta.get("binding", {})), network=n)
+    values = {name: x[block].copy() for name, block in lp.columns.items()}
+    objective = solution.facts["objective"]
+
+    def network_of() -> pypsa.Network:
+        from gigawatt.power.network import solved_network
+
+        return solved_network(inputs, values, objective)
+
+    return replace(plan_from(dispatch_frame(lp, x, inputs), built, inputs), solver=dict(solution.facts),
+                   binding=dict(binding or {}), network_of=network_of)
 
 
 def grid_only_plan(inputs: PlanInputs) -> PowerPlan:

@@ -1,4 +1,5 @@
-"""Solve a built site network with HiGHS, adding the scenario's extra constraints (one function each)."""
+"""Solve the site LP (:mod:`gigawatt.power.lp`): HiGHS in memory by default, any solver linopy supports
+by name; :func:`optimise` goes from inputs to a :class:`PowerPlan` in one call."""
 
 from __future__ import annotations
 
@@ -6,23 +7,20 @@ import contextlib
 import difflib
 import os
 import sys
+import threading
 import time
+from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
-import pypsa
-import xarray as xr
+import numpy as np
 
 from gigawatt.errors import InfeasibleError, ScenarioError
-from gigawatt.power.build import UNSERVED, PlanInputs
-from gigawatt.power.flexibility import CAP_PREFIX, PAUSE
+from gigawatt.power.inputs import PlanInputs
+from gigawatt.power.lp import SiteLP, build_lp
 from gigawatt.scenario import Solver
-from gigawatt.units import HOURS_PER_YEAR
 
-QUIET = {"highs": {"output_flag": False, "log_to_console": False}}
-SHOWN = {"highs": {"output_flag": True, "log_to_console": True}}
 # each solver's own names for threads, time limit (s) and relative MIP gap
 SETTING_NAMES = {
     "highs": ("threads", "time_limit", "mip_rel_gap"),
@@ -33,215 +31,59 @@ SETTING_NAMES = {
     "glpk": (None, "tmlim", "mipgap"),
 }
 PACKAGES = {"highs": "highspy", "gurobi": "gurobipy", "cplex": "cplex", "xpress": "xpress"}
+# HiGHS options of each solve method (solver.method); "race" runs two at once and keeps the first optimum
+METHODS: dict[str, dict[str, Any]] = {
+    "simplex": {"solver": "simplex"},  # HiGHS's own choice of simplex (dual, with its default pricing)
+    "dual-devex": {"solver": "simplex", "simplex_strategy": 1, "simplex_dual_edge_weight_strategy": 1},
+    "ipm": {"solver": "ipm"},  # interior point, then crossover to a vertex (duals as from simplex)
+}
+RACE = ("simplex", "dual-devex")
 show_solver_log = False  # set by the API's verbose mode: the solver's log goes to stderr
 save_lp_stem: Path | None = None  # set by the API: every LP solved is written beside it, named by its role
 saved_lp_files: list[Path] = []  # the LP files written since save_lp_stem was set
 
 
-def _emission_coefficients(n: pypsa.Network, inputs: PlanInputs) -> xr.DataArray:
-    """tCO2 per MWh of each generator and hour (grid intensity may vary by hour)."""
-    frame = {}
-    for name in n.generators.index:
-        option = inputs.options.get(name)
-        if option is None:
-            value = 0.0
-        elif option.kind == "grid" and inputs.grid_co2_t_per_mwh is not None:
-            frame[name] = inputs.grid_co2_t_per_mwh.to_numpy()
-            continue
-        else:
-            value = option.co2_t_per_mwh
-        frame[name] = [value] * len(n.snapshots)
-    table = pd.DataFrame(frame, index=n.snapshots)
-    table.index.name, table.columns.name = "snapshot", "name"
-    return xr.DataArray(table)
+@dataclass(frozen=True)
+class Solution:
+    """An optimum of a :class:`SiteLP`: column values, row duals (None where the solver gives none) and the
+    solve's facts (name, version, method, status, condition, seconds, objective)."""
+
+    x: np.ndarray
+    row_dual: np.ndarray | None
+    facts: dict[str, Any]
 
 
-def _over_time(n: pypsa.Network, inputs: PlanInputs, expression):
-    """Σ over snapshots (and every other dimension) of an expression in MW, weighted by the hours each
-    snapshot stands for: MWh. Unweighted inputs keep the plain sum."""
-    if inputs.snapshot_weightings_h is None:
-        return expression.sum()
-    hours = xr.DataArray(inputs.snapshot_weightings_h.to_numpy(dtype=float), coords={"snapshot": n.snapshots}, dims="snapshot")
-    return (expression * hours).sum()
-
-
-def define_co2_cap(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """Σ_t w_t Σ_g CO2_g,t × p_g,t ≤ cap (tCO2 per year of the modelled hours; w_t: hours of snapshot t)."""
-    if inputs.co2_cap_t_per_year is None:
+def check_solver(settings: Solver) -> None:
+    """Raise :class:`ScenarioError` naming ``solver.name`` when no such solver is installed (HiGHS always is)."""
+    name = settings.name.lower()
+    if name == "highs":
         return
-    p = n.model.variables["Generator-p"]
-    n.model.add_constraints(_over_time(n, inputs, p * _emission_coefficients(n, inputs)) <= inputs.co2_cap_t_per_year, name="co2_cap")
+    import linopy
+
+    if name not in linopy.available_solvers:
+        known = sorted({"highs", *linopy.available_solvers})
+        close = difflib.get_close_matches(name, list(SETTING_NAMES), n=1)
+        hint = f"did you mean '{close[0]}'? " if close and close[0] != name else ""
+        raise ScenarioError(f"solver.name: '{settings.name}' is not installed; {hint}installed here: {', '.join(known)}")
 
 
-def _flexible_names(n: pypsa.Network) -> list[str]:
-    return [g for g in n.generators.index if g == PAUSE or g.startswith(CAP_PREFIX)]
+def solver_options(settings: Solver, show_log: bool = False) -> dict[str, Any]:
+    """The solver's own option names for ``settings`` (threads, time limit, MIP gap) and, for HiGHS, its log switch."""
+    name = settings.name.lower()
+    options: dict[str, Any] = {"output_flag": show_log, "log_to_console": show_log} if name == "highs" else {}
+    names = SETTING_NAMES.get(name, ("threads", "time_limit", "mip_gap"))
+    for key, value in zip(names, (settings.threads, settings.time_limit_s, settings.mip_gap)):
+        if value is not None and key is not None:
+            options[key] = value
+    return options
 
 
-def _clean_generators(n: pypsa.Network, inputs: PlanInputs) -> list[str]:
-    return [g for g in n.generators.index if g in inputs.options and inputs.options[g].carbon_free]
-
-
-def define_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """Annual carbon-free energy ≥ share × load (grid import counted at its hourly carbon-free part)."""
-    if inputs.carbon_free_share is None:
-        return
-    p = n.model.variables["Generator-p"]
-    clean = _clean_generators(n, inputs)
-    if not clean:
-        raise InfeasibleError(f"constraints.carbon_free_share: {inputs.carbon_free_share:g} needs a carbon-free option; allow solar, wind or nuclear")
-    required = inputs.carbon_free_share * inputs.energy_mwh(inputs.load_mw)
-    lhs = _over_time(n, inputs, p.sel(name=clean))
-    given_up = _flexible_names(n)
-    if given_up:  # the share applies to the energy the cluster draws
-        lhs = lhs + inputs.carbon_free_share * _over_time(n, inputs, p.sel(name=given_up))
-    n.model.add_constraints(lhs >= required, name="carbon_free_share")
-
-
-def define_hours_caps(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """Options with an hours-per-year cap (diesel backup): Σ_t w_t p_t ≤ hours × p_nom (hours prorated to the modelled ones)."""
-    if "Generator-p_nom" not in n.model.variables:
-        return
-    p, p_nom = n.model.variables["Generator-p"], n.model.variables["Generator-p_nom"]
-    for name, option in inputs.options.items():
-        if option.max_hours_per_year is None or name not in n.generators.index:
-            continue
-        hours = option.max_hours_per_year * inputs.modelled_hours / HOURS_PER_YEAR
-        n.model.add_constraints(_over_time(n, inputs, p.sel(name=name)) - hours * p_nom.sel(name=name) <= 0, name=f"{name}_hours_cap")
-
-
-def define_firm_capacity(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """Σ_g availability_g × p_nom_g ≥ (1 + reserve margin) × peak load, over firm options.
-
-    Firm: fuelled generators, contracts and the grid at (1 - forced-outage rate) of their capacity; solar,
-    wind and batteries count for nothing (their output is not there in the worst hour). With gas units of
-    a given size this is the N+1 idea expressed in MW.
-    """
-    if inputs.reserve_margin is None:
-        return
-    firm = {g: o.availability for g, o in inputs.firm_options().items()}
-    if not firm:
-        raise InfeasibleError("constraints.reserve_margin: no firm option is allowed; allow gas, fuel cells, nuclear or the grid")
-    p_nom = n.model.variables["Generator-p_nom"]  # every option is extendable, so firm ones are all here
-    names = [g for g in firm if g in p_nom.coords["name"].values]
-    availability = xr.DataArray([firm[g] for g in names], coords={"name": names}, dims="name")
-    required = (1.0 + inputs.reserve_margin) * float(inputs.load_mw.max())
-    n.model.add_constraints((p_nom.sel(name=names) * availability).sum() >= required, name="firm_capacity")
-
-
-def define_flexibility(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """A flexible cluster gives up at most its share of annual energy, and in no hour more than its non-idle draw."""
-    flex = inputs.flexibility
-    if flex is None:
-        return
-    p = n.model.variables["Generator-p"]
-    names = _flexible_names(n)
-    given_up = p.sel(name=names).sum("name")
-    n.model.add_constraints(_over_time(n, inputs, given_up) <= flex.max_share * inputs.energy_mwh(inputs.load_mw), name="flexible_share")
-    if len(names) > 1:
-        ceiling = xr.DataArray((1.0 - flex.paused_load_share) * inputs.load_mw.to_numpy(), coords={"snapshot": n.snapshots}, dims="snapshot")
-        n.model.add_constraints(given_up <= ceiling, name="flexible_hourly")
-
-
-def define_hourly_carbon_free_share(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """24/7 carbon-free energy: Σ_t w_t matched_t ≥ share × energy drawn, where each hour's matched energy is at
-    most the load drawn and at most clean generation plus battery discharge less battery charging (so
-    stored energy counts as clean only if clean energy charged it)."""
-    share = inputs.carbon_free_share_hourly
-    if share is None:
-        return
-    clean = _clean_generators(n, inputs)
-    if not clean:
-        raise InfeasibleError(f"constraints.carbon_free_share_hourly: {share:g} needs a carbon-free option; allow solar, wind or nuclear")
-    m = n.model
-    p = m.variables["Generator-p"]
-    snapshot = n.snapshots
-    matched = m.add_variables(lower=0, coords=[snapshot], name="cfe_matched")
-    supply = p.sel(name=clean).sum("name")
-    for name, option in inputs.options.items():
-        if option.kind == "storage":
-            link = m.variables["Link-p"]
-            efficiency = float(n.links.at[f"{name}_discharge", "efficiency"])
-            links = [f"{name}_discharge", f"{name}_charge"]
-            net = xr.DataArray([efficiency, -1.0], coords={"name": links}, dims="name")  # delivered less drawn
-            supply = supply + (link.sel(name=links) * net).sum("name")
-    m.add_constraints(matched - supply <= 0, name="cfe_matched_by_clean")
-    load = xr.DataArray(inputs.load_mw.to_numpy(), coords={"snapshot": snapshot}, dims="snapshot")
-    given_up = _flexible_names(n)
-    drawn = matched + p.sel(name=given_up).sum("name") if given_up else matched
-    m.add_constraints(drawn <= load, name="cfe_matched_by_load")
-    total = _over_time(n, inputs, matched) + (share * _over_time(n, inputs, p.sel(name=given_up)) if given_up else 0)
-    m.add_constraints(total >= share * inputs.energy_mwh(inputs.load_mw), name="carbon_free_share_hourly")
-
-
-def _built(n: pypsa.Network, inputs: PlanInputs, per_mw: str, per_mwh: str | None = None):
-    """Σ over options of a per-MW figure × built MW (and a per-MWh figure × built storage MWh): a linopy
-    expression, or None when nothing is extendable."""
-    m = n.model
-    parts = {"Generator-p_nom": {}, "Link-p_nom": {}, "Store-e_nom": {}}
-    for name, option in inputs.options.items():
-        if option.kind == "storage":
-            parts["Link-p_nom"][f"{name}_charge"] = getattr(option, per_mw)
-            if per_mwh:
-                parts["Store-e_nom"][name] = getattr(option, per_mwh)
-        else:
-            parts["Generator-p_nom"][name] = getattr(option, per_mw)
-    terms = []
-    for variable, coefficients in parts.items():
-        if coefficients and variable in m.variables:
-            names = list(coefficients)
-            weight = xr.DataArray(list(coefficients.values()), coords={"name": names}, dims="name")
-            terms.append((m.variables[variable].sel(name=names) * weight).sum())
-    return sum(terms[1:], terms[0]) if terms else None
-
-
-def define_capex_budget(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """Σ overnight capital of everything built ≤ budget, USD."""
-    if inputs.capex_budget_usd is None:
-        return
-    built = _built(n, inputs, "capex_usd_per_mw", "capex_usd_per_mwh")
-    if built is not None:
-        n.model.add_constraints(built <= inputs.capex_budget_usd, name="capex_budget")
-
-
-def define_land(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """Σ land use of everything built ≤ the site's land, m2."""
-    if inputs.land_m2 is None:
-        return
-    built = _built(n, inputs, "land_m2_per_mw")
-    if built is not None:
-        n.model.add_constraints(built <= inputs.land_m2, name="land")
-
-
-def define_battery_power(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """One inverter both charges and discharges a battery: the two links have the same MW."""
-    p_nom = n.model.variables["Link-p_nom"] if "Link-p_nom" in n.model.variables else None
-    for name, option in inputs.options.items():
-        if option.kind == "storage" and p_nom is not None:
-            links = [f"{name}_charge", f"{name}_discharge"]
-            sign = xr.DataArray([1.0, -1.0], coords={"name": links}, dims="name")
-            n.model.add_constraints((p_nom.sel(name=links) * sign).sum() >= 0, name=f"{name}_inverter")
-
-
-CONSTRAINT_FAMILIES = (
-    define_battery_power,
-    define_co2_cap, define_carbon_free_share, define_hourly_carbon_free_share, define_hours_caps,
-    define_firm_capacity, define_flexibility, define_capex_budget, define_land,
-)
-
-
-def create_model(n: pypsa.Network, inputs: PlanInputs) -> None:
-    """Create the linopy model with every constraint family, without solving."""
-    n.optimize.create_model(include_objective_constant=False)
-    for define in CONSTRAINT_FAMILIES:
-        define(n, inputs)
-
-
-def save_lp(n: pypsa.Network, inputs: PlanInputs, path: Path | str) -> Path:
-    """Write the model as an LP file (build-only mode); returns the path."""
-    create_model(n, inputs)
-    path = Path(path)
-    n.model.to_file(path, progress=False)
-    return path
+def solver_version(name: str) -> str | None:
+    """The installed version of the solver's Python package, where it has one."""
+    try:
+        return version(PACKAGES.get(name, name))
+    except PackageNotFoundError:
+        return None
 
 
 @contextlib.contextmanager
@@ -260,45 +102,123 @@ def _stdout_elsewhere(show: bool):
             os.close(saved)
 
 
-def solver_options(settings: Solver, show_log: bool = False) -> dict[str, Any]:
-    """The solver's own option names for ``settings`` (threads, time limit, MIP gap) and its log switch.
+def _highs(lp: SiteLP, options: dict[str, Any], names: bool = False):
+    """A HiGHS instance holding the LP (with column and row names when ``names``) and ``options`` set."""
+    import highspy
 
-    Raises :class:`ScenarioError` naming ``solver.name`` when linopy has no such solver installed.
-    """
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = len(lp.cost), len(lp.row_lower)
+    model.col_cost_, model.col_lower_, model.col_upper_ = lp.cost, lp.col_lower, lp.col_upper
+    model.row_lower_, model.row_upper_ = lp.row_lower, lp.row_upper
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_, model.a_matrix_.index_, model.a_matrix_.value_ = lp.a_start, lp.a_index, lp.a_value
+    if names:
+        model.col_names_, model.row_names_ = lp.names(lp.columns), lp.names(lp.rows)
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)  # before the model: passModel would print
+    h.passModel(model)
+    for key, value in options.items():
+        h.setOptionValue(key, value)
+    return h
+
+
+def write_lp(lp: SiteLP, path: Path | str) -> Path:
+    """Write the LP as a CPLEX LP file with named columns and rows; returns the path."""
+    path = Path(path)
+    h = _highs(lp, {}, names=True)
+    with _stdout_elsewhere(False):
+        h.writeModel(str(path))
+    return path
+
+
+def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str):
+    """HiGHS on the arrays, with one method or the race; returns (x, row duals, status, condition, objective, method)."""
+    import highspy
+
+    racers = RACE if method == "race" else (method,)
+    if "threads" in options:  # HiGHS keeps one thread pool per process: size it anew or a different count is refused
+        highspy.Highs.resetGlobalScheduler(True)
+    solvers = [_highs(lp, {**options, **METHODS[m]}) for m in racers]
+    if len(solvers) == 1:
+        solvers[0].run()
+        winner = 0
+    else:  # each in its own thread (HiGHS releases the GIL while it runs); the first to finish stops the other
+        finished: list[int] = []
+        stop = threading.Event()
+
+        def interrupt(event) -> None:
+            if stop.is_set():
+                event.interrupt()
+
+        def run(k: int) -> None:
+            solvers[k].run()
+            finished.append(k)
+            stop.set()
+
+        for h in solvers:
+            h.cbSimplexInterrupt += interrupt
+            h.cbIpmInterrupt += interrupt
+        threads = [threading.Thread(target=run, args=(k,)) for k in range(len(solvers))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        winner = finished[0]
+    h = solvers[winner]
+    status = h.getModelStatus()
+    condition = h.modelStatusToString(status).lower().replace(" ", "_")
+    limit_s = options.get("time_limit")
+    if status == highspy.HighsModelStatus.kTimeLimit or (status != highspy.HighsModelStatus.kOptimal and limit_s and h.getRunTime() >= limit_s):
+        condition = "time_limit"  # stopped by the clock (in presolve HiGHS may not say so in its status)
+    if status != highspy.HighsModelStatus.kOptimal:
+        return None, None, "warning", condition, None, racers[winner]
+    solution = h.getSolution()
+    dual = np.asarray(solution.row_dual) if solution.dual_valid else None
+    return np.asarray(solution.col_value), dual, "ok", "optimal", h.getInfo().objective_function_value, racers[winner]
+
+
+def solve_linopy(lp: SiteLP, name: str, options: dict[str, Any]):
+    """Any solver linopy drives (Gurobi, CPLEX, Xpress, ...), on the same LP rebuilt as a linopy model
+    block by block; returns (x, row duals, status, condition, objective)."""
     import linopy
+    import scipy.sparse as sp
+    import xarray as xr
 
-    name = settings.name.lower()
-    if name not in linopy.available_solvers:
-        known = sorted(set(linopy.available_solvers))
-        close = difflib.get_close_matches(name, list(SETTING_NAMES), n=1)
-        hint = f"did you mean '{close[0]}'? " if close and close[0] != name else ""
-        raise ScenarioError(f"solver.name: '{settings.name}' is not installed; {hint}installed here: {', '.join(known)}")
-    options = dict((SHOWN if show_log else QUIET).get(name, {}))
-    names = SETTING_NAMES.get(name, ("threads", "time_limit", "mip_gap"))
-    for key, value in zip(names, (settings.threads, settings.time_limit_s, settings.mip_gap)):
-        if value is not None and key is not None:
-            options[key] = value
-    return options
-
-
-def solver_version(name: str) -> str | None:
-    """The installed version of the solver's Python package, where it has one."""
+    m = linopy.Model()
+    x = m.add_variables(lower=lp.col_lower, upper=lp.col_upper, name="x")
+    m.add_objective((xr.DataArray(lp.cost, dims=x.dims) * x).sum())
+    matrix = sp.csc_matrix((lp.a_value, lp.a_index, lp.a_start), shape=lp.shape).tocsr()
+    for block, rows in lp.rows.items():
+        part = matrix[rows]
+        width = max(int(np.diff(part.indptr).max(initial=0)), 1)
+        columns = np.full((part.shape[0], width), -1)  # -1: no variable (linopy's padding)
+        coefficients = np.zeros((part.shape[0], width))
+        position = np.arange(part.nnz) - np.repeat(part.indptr[:-1], np.diff(part.indptr))
+        row = np.repeat(np.arange(part.shape[0]), np.diff(part.indptr))
+        columns[row, position], coefficients[row, position] = part.indices, part.data
+        dims = (f"{block}_row", "_term")
+        lhs = linopy.LinearExpression(xr.Dataset({"coeffs": (dims, coefficients), "vars": (dims, columns)}), m)
+        lower, upper = lp.row_lower[rows], lp.row_upper[rows]
+        rhs, sign = (lower, "=") if np.array_equal(lower, upper) else (upper, "<=") if np.isneginf(lower).all() else (lower, ">=")
+        m.add_constraints(lhs, sign, xr.DataArray(rhs, dims=dims[0]), name=block)
+    status, condition = m.solve(solver_name=name, progress=False, **options)
+    if status != "ok":
+        return None, None, status, str(condition), None
     try:
-        return version(PACKAGES.get(name, name))
-    except PackageNotFoundError:
-        return None
+        dual = np.concatenate([m.constraints[block].dual.to_numpy() for block in lp.rows])
+    except (AttributeError, KeyError, TypeError, ValueError):  # no duals (a solver without them)
+        dual = None
+    return m.variables["x"].solution.to_numpy(), dual, status, str(condition), float(m.objective.value)
 
 
-def solve(n: pypsa.Network, inputs: PlanInputs, settings: Solver | None = None, role: str = "plan") -> pypsa.Network:
-    """Solve with the scenario's solver (HiGHS by default); record name, version, status, seconds and the
-    objective in ``n.meta["solver"]``; raise :class:`InfeasibleError` if the solver finds no optimum.
+def solve(lp: SiteLP, inputs: PlanInputs, settings: Solver | None = None, role: str = "plan") -> Solution:
+    """Solve with the scenario's solver (HiGHS by default, in memory); raise :class:`InfeasibleError` if it
+    finds no optimum, naming the limits in force.
 
-    With :data:`save_lp_stem` set, the model is first written as ``STEM.ROLE.lp`` (a second LP of the same
+    With :data:`save_lp_stem` set, the LP is first written as ``STEM.ROLE.lp`` (a second LP of the same
     role gets ``-2``, ...), exactly as it is solved, so anyone can rerun a solver on it."""
     settings = settings or Solver()
-    options = solver_options(settings, show_solver_log)
     name = settings.name.lower()
-    create_model(n, inputs)
     if save_lp_stem is not None:
         stem = Path(save_lp_stem)
         path = stem.with_name(f"{stem.stem}.{role}.lp")
@@ -306,22 +226,31 @@ def solve(n: pypsa.Network, inputs: PlanInputs, settings: Solver | None = None, 
         while path in saved_lp_files:
             count += 1
             path = stem.with_name(f"{stem.stem}.{role}-{count}.lp")
-        n.model.to_file(path, progress=False)
+        write_lp(lp, path)
         saved_lp_files.append(path)
+    options = solver_options(settings, show_solver_log)
     started = time.perf_counter()
     with _stdout_elsewhere(show_solver_log):
-        status, condition = n.optimize.solve_model(solver_name=name, io_api="lp", progress=False, **options)
-    n.meta = {**(n.meta or {}), "solver": {
-        "name": name, "version": solver_version(name), "status": status, "condition": str(condition),
-        "seconds": time.perf_counter() - started, "objective": float(n.model.objective.value) if status == "ok" else None,
-    }}
-    if status == "ok":
-        n.meta["binding"] = binding_constraints(n, inputs)
-    if str(condition) == "time_limit":
+        if name == "highs":
+            x, dual, status, condition, objective, method = _solve_highs(lp, options, settings.method)
+        else:
+            (x, dual, status, condition, objective), method = solve_linopy(lp, name, options), None
+    facts = {"name": name, "version": solver_version(name), "method": method, "status": status, "condition": condition,
+             "seconds": time.perf_counter() - started, "objective": objective}
+    if condition == "time_limit":
         raise InfeasibleError(f"solver.time_limit_s: {name} stopped at {settings.time_limit_s:g} s before an optimum; raise solver.time_limit_s")
     if status != "ok":
         raise InfeasibleError(f"the supply model has no solution (solver: {status}, {condition}) under {_active_limits(inputs)}")
-    return n
+    return Solution(x=x, row_dual=dual, facts=facts)
+
+
+def optimise(inputs: PlanInputs, settings: Solver | None = None, role: str = "plan"):
+    """The optimal :class:`~gigawatt.power.results.PowerPlan` of ``inputs``: build the LP, solve it, read it."""
+    from gigawatt.power.results import read_plan
+
+    lp = build_lp(inputs)
+    solution = solve(lp, inputs, settings, role)
+    return read_plan(lp, solution, inputs, binding_constraints(lp, solution, inputs))
 
 
 # the constraint of each scenario limit, and the unit of its shadow price (USD of annual cost per unit)
@@ -337,18 +266,17 @@ BINDING = {
 SHADOW_PRICE_TOLERANCE = 1e-6  # a dual below this (in its unit) is solver noise: the limit does not bind
 
 
-def binding_constraints(n: pypsa.Network, inputs: PlanInputs) -> dict[str, dict[str, Any]]:
-    """The scenario limits that bind in a solved LP, by field: their shadow price (the annual cost one more
+def binding_constraints(lp: SiteLP, solution: Solution, inputs: PlanInputs) -> dict[str, dict[str, Any]]:
+    """The scenario limits that bind at an optimum, by field: their shadow price (the annual cost one more
     unit of the limit would save) and its unit. Empty where the solver gives no duals."""
+    if solution.row_dual is None:
+        return {}
     out: dict[str, dict[str, Any]] = {}
     caps = {f"{name}_hours_cap": (f"supply.limits.{name}.max_hours_per_year", "USD/MWh") for name in inputs.options}
     for name, (field, unit) in {**BINDING, **caps}.items():
-        if name not in n.model.constraints:
+        if name not in lp.rows:
             continue
-        try:
-            dual = float(abs(n.model.constraints[name].dual).sum())
-        except (AttributeError, KeyError, TypeError, ValueError):  # no duals (a MIP, or a solver without them)
-            continue
+        dual = float(np.abs(lp.values(solution.row_dual, name)).sum())
         if dual > SHADOW_PRICE_TOLERANCE:
             out[field] = {"shadow_price": dual, "unit": unit}
     return out
@@ -369,10 +297,3 @@ def _active_limits(inputs: PlanInputs) -> str:
     if len(active) == 1:
         return f"{active[0]}; relax it"
     return f"{', '.join(active)} together; relax one of them"
-
-
-def unserved_mwh(n: pypsa.Network) -> float:
-    """Energy the model could not serve, MWh over the modelled hours (weighted by the hours of each snapshot)."""
-    if UNSERVED not in n.generators_t.p:
-        return 0.0
-    return float((n.generators_t.p[UNSERVED] * n.snapshot_weightings.generators).sum())

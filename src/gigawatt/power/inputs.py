@@ -1,36 +1,22 @@
-"""Build the site supply model: hourly series and supply options → a PyPSA network (never solves).
+"""The site plan's inputs as plain data: supply options with annualised costs and the hourly series.
 
-One bus, ``site``, carries the cluster load. Every allowed option from the technologies catalog becomes
-an extendable component: generators (solar, wind, gas, fuel cells, nuclear, diesel), a grid import
-whose size pays the demand charge, and a Li-ion battery whose power (charge/discharge links) and energy
-(a store) are sized separately. A costly ``unserved`` generator keeps every model feasible, so that a
-shortfall can be explained hour by hour instead of "infeasible".
-
-Capital is annualised in one place (:func:`gigawatt.compute.capital_recovery_factor`); costs are per MW
-(or MWh) and year, marginal costs per MWh.
+Capital is annualised in one place (:func:`gigawatt.finance.capital_recovery_factor`); costs are per MW
+(or MWh) and year, marginal costs per MWh. Nothing here imports the optimisation stack.
 """
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pypsa
 
 from gigawatt.errors import ScenarioError
 from gigawatt.finance import capital_recovery_factor
-from gigawatt.power.flexibility import CAP_PREFIX, PAUSE, Flexibility
+from gigawatt.power.flexibility import Flexibility
 from gigawatt.units import HOURS_PER_YEAR, KW_PER_MW
 
-SITE_BUS = "site"
-BATTERY_BUS = "battery"
-UNSERVED = "unserved"
-
-pypsa.options.api.legacy_string_dtype = True  # keep PyPSA 1.x behaviour explicitly (silences its warning)
-logging.getLogger("pypsa").setLevel(logging.WARNING)
-logging.getLogger("linopy").setLevel(logging.WARNING)
+UNSERVED = "unserved"  # the penalised slack generator of a plan that may leave load unserved
 
 
 @dataclass(frozen=True)
@@ -133,74 +119,6 @@ class PlanInputs:
 def annualised_capital(capex_usd_per_kw: float, fom_usd_per_kw_year: float, lifetime_years: float, discount_rate: float) -> float:
     """Annual cost of 1 MW of capacity, USD/MW-yr: capital annuity plus fixed O&M."""
     return KW_PER_MW * (capex_usd_per_kw * capital_recovery_factor(discount_rate, lifetime_years) + fom_usd_per_kw_year)
-
-
-def build_network(inputs: PlanInputs) -> pypsa.Network:
-    """The PyPSA network of the site; extra constraints are added by :func:`gigawatt.power.solve.solve`."""
-    inputs.check()
-    index = inputs.load_mw.index
-    n = pypsa.Network()
-    n.set_snapshots(index)
-    if inputs.snapshot_weightings_h is not None:  # objective, generators and stores alike
-        n.snapshot_weightings = inputs.snapshot_weightings_h.astype(float)
-    n.add("Carrier", ["electricity", "battery", UNSERVED])
-    n.add("Bus", SITE_BUS, carrier="electricity", unit="MW")
-    n.add("Load", "cluster", bus=SITE_BUS, p_set=inputs.load_mw)
-    # capacity costs are per year: charge the share of the year the snapshots stand for (results do the same)
-    year_share = inputs.modelled_hours / HOURS_PER_YEAR
-    for name, option in inputs.options.items():
-        _define_option(n, name, option, inputs, year_share)
-    if inputs.flexibility is not None:
-        _define_flexibility(n, inputs.load_mw, inputs.flexibility)
-    serve_all = inputs.value_of_lost_load_usd_per_mwh is None
-    n.add(
-        "Generator", UNSERVED, bus=SITE_BUS, carrier=UNSERVED, p_nom=0.0 if serve_all else float(inputs.load_mw.max()),
-        marginal_cost=0.0 if serve_all else inputs.value_of_lost_load_usd_per_mwh,
-    )
-    return n
-
-
-def _define_flexibility(n: pypsa.Network, load_mw: pd.Series, flex: Flexibility) -> None:
-    """Capping segments and pausing as generators of 'negative load' at the site bus, priced at the compute lost."""
-    peak_mw = float(load_mw.max())
-    n.add("Carrier", "flexibility")
-    for k, segment in enumerate(flex.segments, start=1):
-        n.add("Generator", f"{CAP_PREFIX}{k}", bus=SITE_BUS, carrier="flexibility", p_nom=peak_mw,
-              p_max_pu=segment.width * flex.accelerator_share * load_mw / peak_mw,
-              marginal_cost=flex.cap_cost_usd_per_mwh(segment))
-    n.add("Generator", PAUSE, bus=SITE_BUS, carrier="flexibility", p_nom=peak_mw,
-          p_max_pu=(1.0 - flex.paused_load_share) * load_mw / peak_mw, marginal_cost=flex.pause_cost_usd_per_mwh())
-
-
-def _define_option(n: pypsa.Network, name: str, option: SupplyOption, inputs: PlanInputs, year_share: float) -> None:
-    if name not in n.carriers.index:
-        # tCO2 per MWh of the carrier's output, as PyPSA's statistics and a user's own GlobalConstraint read it
-        # (a grid with an hourly intensity series carries its flat catalog or scenario figure here)
-        n.add("Carrier", name, co2_emissions=option.co2_t_per_mwh if option.kind != "storage" else 0.0, nice_name=name.replace("_", " "))
-    common = dict(
-        p_nom_extendable=True, p_nom_min=option.min_mw, p_nom_max=option.max_mw,
-    )
-    if option.kind == "storage":
-        root_efficiency = float(np.sqrt(option.efficiency))  # round trip split evenly between charge and discharge
-        n.add("Bus", BATTERY_BUS, carrier="battery", unit="MW")
-        n.add("Store", name, bus=BATTERY_BUS, carrier=name, e_nom_extendable=True, e_cyclic=True,
-              capital_cost=year_share * option.energy_capital_usd_per_mwh_year)
-        n.add("Link", f"{name}_charge", bus0=SITE_BUS, bus1=BATTERY_BUS, carrier=name,
-              efficiency=root_efficiency, capital_cost=year_share * option.capital_usd_per_mw_year, **common)
-        # the same inverter discharges: its size is tied to the charge link's in solve.define_battery_power
-        n.add("Link", f"{name}_discharge", bus0=BATTERY_BUS, bus1=SITE_BUS, carrier=name,
-              efficiency=root_efficiency, **common)
-        return
-    marginal = option.marginal_usd_per_mwh
-    if option.kind == "grid" and inputs.grid_price_usd_per_mwh is not None:
-        marginal = inputs.grid_price_usd_per_mwh
-    attrs = dict(bus=SITE_BUS, carrier=name, capital_cost=year_share * option.capital_usd_per_mw_year, marginal_cost=marginal, **common)
-    if name in inputs.capacity_factor:
-        attrs["p_max_pu"] = inputs.capacity_factor[name]
-    elif option.kind == "contract":
-        # a firm block bought from a plant, paid for whether used or not (in its fixed cost); unused hours spill
-        attrs["p_max_pu"] = option.availability
-    n.add("Generator", name, **attrs)
 
 
 def supply_option(row: pd.Series, discount_rate: float, **override: float) -> SupplyOption:

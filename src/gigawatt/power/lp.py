@@ -1,0 +1,351 @@
+"""The site plan as a linear programme in matrix form, built from :class:`PlanInputs` with numpy alone.
+
+The model is the one :func:`gigawatt.power.network.build_network` writes as a PyPSA network (tests solve both
+and compare), written here as named blocks of columns and rows so that no modelling layer stands between
+the inputs and the solver: building a full year takes tens of milliseconds and HiGHS reads the arrays
+directly, without an LP file.
+
+Columns (MW unless named): ``p_nom(g)`` and ``p(g)`` for each generator option g (capacity and hourly
+output); ``p_nom(s)`` (one inverter, MW), ``e_nom(s)`` (MWh), ``charge(s)``, ``discharge(s)`` and
+``soc(s)`` (MWh) for each storage option s; ``p(f)`` for the flexible cluster's capping segments and
+pause; ``p(unserved)`` when unserved load is allowed at a penalty; ``cfe_matched`` for a 24/7 share.
+
+Objective: Σ annual capital × share of the year modelled × capacity + Σ_t w_t × marginal cost × output,
+with w_t the hours snapshot t stands for (1 unless time-segmented). Rows are the site balance each hour,
+the capacity limits and storage balance, and one family per scenario constraint (named as the scenario
+field they enforce, for shadow prices).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from gigawatt.errors import InfeasibleError
+from gigawatt.power.inputs import UNSERVED, PlanInputs, SupplyOption
+from gigawatt.power.flexibility import CAP_PREFIX, PAUSE
+from gigawatt.units import HOURS_PER_YEAR
+
+INF = np.inf
+
+
+@dataclass(frozen=True)
+class SiteLP:
+    """min cost·x subject to row_lower ≤ A x ≤ row_upper and col_lower ≤ x ≤ col_upper; A column-wise
+    (CSC: ``a_start``, ``a_index``, ``a_value``). ``columns`` and ``rows`` name each block's positions."""
+
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    a_start: np.ndarray
+    a_index: np.ndarray
+    a_value: np.ndarray
+    columns: dict[str, slice]
+    rows: dict[str, slice]
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """(rows, columns)."""
+        return len(self.row_lower), len(self.cost)
+
+    def values(self, x: np.ndarray, name: str) -> np.ndarray:
+        """The block of a solution vector (or of row duals, for a row name) by name; zeros if absent."""
+        block = self.columns.get(name, self.rows.get(name))
+        return np.zeros(0) if block is None else x[block]
+
+    def names(self, blocks: dict[str, slice]) -> list[str]:
+        """One name per column or row for an LP file: ``block`` for a single one, ``block_t`` for snapshot t."""
+        out: list[str] = []
+        for name, block in blocks.items():
+            size = block.stop - block.start
+            base = name.replace("(", "_").replace(")", "")
+            out.extend([base] if size == 1 else [f"{base}_{t}" for t in range(size)])
+        return out
+
+
+class _Builder:
+    """Blocks of columns and rows, with the matrix gathered as (row, column, coefficient) triplets."""
+
+    def __init__(self) -> None:
+        self.n_col = self.n_row = 0
+        self.cols: dict[str, slice] = {}
+        self.rows: dict[str, slice] = {}
+        self.col_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.row_parts: list[tuple[np.ndarray, np.ndarray]] = []
+        self.triplets: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+
+    def variables(self, name: str, size: int, cost=0.0, lower=0.0, upper=INF) -> np.ndarray:
+        """Add ``size`` columns; returns their positions."""
+        index = np.arange(self.n_col, self.n_col + size)
+        self.cols[name] = slice(self.n_col, self.n_col + size)
+        self.col_parts.append(tuple(np.broadcast_to(np.asarray(v, dtype=float), size) for v in (cost, lower, upper)))
+        self.n_col += size
+        return index
+
+    def constraints(self, name: str, size: int, terms: list[tuple[np.ndarray, np.ndarray, np.ndarray | float]],
+                    lower=-INF, upper=INF) -> None:
+        """Add ``size`` rows ``lower ≤ Σ coefficient × column ≤ upper``; each term gives, per entry, its row
+        within the block, its column and its coefficient (arrays broadcast together)."""
+        self.rows[name] = slice(self.n_row, self.n_row + size)
+        self.row_parts.append(tuple(np.broadcast_to(np.asarray(v, dtype=float), size) for v in (lower, upper)))
+        for row, col, coefficient in terms:
+            row, col, coefficient = np.broadcast_arrays(np.asarray(row), np.asarray(col), np.asarray(coefficient, dtype=float))
+            self.triplets.append((row.ravel() + self.n_row, col.ravel(), coefficient.ravel()))
+        self.n_row += size
+
+    def lp(self) -> SiteLP:
+        cost, col_lower, col_upper = (np.concatenate([part[k] for part in self.col_parts]) for k in range(3))
+        row_lower, row_upper = (np.concatenate([part[k] for part in self.row_parts]) if self.row_parts else np.zeros(0) for k in range(2))
+        row, col, value = (np.concatenate([t[k] for t in self.triplets]) if self.triplets else np.zeros(0, dtype=int) for k in range(3))
+        keep = value != 0
+        row, col, value = row[keep].astype(np.int64), col[keep].astype(np.int64), value[keep]
+        order = np.lexsort((row, col))
+        row, col, value = row[order], col[order], value[order]
+        if len(row) > 1:  # the same (row, column) twice (one snapshot's storage balance) sums its coefficients
+            first = np.r_[True, (np.diff(row) != 0) | (np.diff(col) != 0)]
+            starts = np.flatnonzero(first)
+            value, row, col = np.add.reduceat(value, starts), row[starts], col[starts]
+            keep = value != 0
+            row, col, value = row[keep], col[keep], value[keep]
+        start = np.zeros(self.n_col + 1, dtype=np.int64)
+        np.cumsum(np.bincount(col, minlength=self.n_col), out=start[1:])
+        return SiteLP(cost, col_lower, col_upper, row_lower, row_upper, start, row, value, dict(self.cols), dict(self.rows))
+
+
+def flexible_names(inputs: PlanInputs) -> list[str]:
+    """The flexible cluster's 'negative load' generators: its capping segments, then the pause."""
+    if inputs.flexibility is None:
+        return []
+    return [f"{CAP_PREFIX}{k}" for k in range(1, len(inputs.flexibility.segments) + 1)] + [PAUSE]
+
+
+def generator_names(inputs: PlanInputs) -> list[str]:
+    """Every generator of the site bus in the order the dispatch lists them: options, flexibility, unserved."""
+    return [name for name, o in inputs.options.items() if o.kind != "storage"] + flexible_names(inputs) + [UNSERVED]
+
+
+def build_lp(inputs: PlanInputs) -> SiteLP:
+    """The site plan's LP (see the module docstring). Raises :class:`InfeasibleError` naming the scenario
+    field when a constraint has nothing that could meet it."""
+    inputs.check()
+    b = _Builder()
+    hours = inputs.hours_each().to_numpy(dtype=float)
+    t = np.arange(len(hours))
+    load = inputs.load_mw.to_numpy(dtype=float)
+    year_share = inputs.modelled_hours / HOURS_PER_YEAR  # capacity costs are per year: charge the share modelled
+    balance: list[tuple[np.ndarray, np.ndarray, np.ndarray | float]] = []  # what each column adds at the site bus
+    for name, option in inputs.options.items():
+        if option.kind == "storage":
+            _storage(b, name, option, hours, year_share, balance)
+        else:
+            _generator(b, name, option, inputs, hours, year_share, balance)
+    _flexible(b, inputs, load, hours, balance)
+    if inputs.value_of_lost_load_usd_per_mwh is not None:
+        unserved = b.variables(f"p({UNSERVED})", len(t), cost=hours * inputs.value_of_lost_load_usd_per_mwh, upper=float(load.max()))
+        balance.append((t, unserved, 1.0))
+    b.constraints("balance", len(t), balance, lower=load, upper=load)
+    for define in CONSTRAINT_FAMILIES:
+        define(b, inputs, hours, load)
+    return b.lp()
+
+
+def _generator(b: _Builder, name: str, option: SupplyOption, inputs: PlanInputs, hours: np.ndarray, year_share: float, balance: list) -> None:
+    """An extendable generator: output each hour at most its per-unit availability × the capacity built."""
+    t = np.arange(len(hours))
+    p_nom = b.variables(f"p_nom({name})", 1, cost=year_share * option.capital_usd_per_mw_year, lower=option.min_mw, upper=option.max_mw)
+    marginal = option.marginal_usd_per_mwh
+    if option.kind == "grid" and inputs.grid_price_usd_per_mwh is not None:
+        marginal = inputs.grid_price_usd_per_mwh.to_numpy(dtype=float)
+    if name in inputs.capacity_factor:
+        per_unit = inputs.capacity_factor[name].to_numpy(dtype=float)
+    elif option.kind == "contract":
+        per_unit = np.full(len(t), option.availability)  # a firm block; unused hours spill
+    else:
+        per_unit = np.ones(len(t))
+    # an hour with no availability (night for solar) is a bound, not a row
+    p = b.variables(f"p({name})", len(t), cost=hours * marginal, upper=np.where(per_unit > 0, INF, 0.0))
+    live = np.flatnonzero(per_unit > 0)
+    rows = np.arange(len(live))
+    b.constraints(f"p_max({name})", len(live), [(rows, p[live], 1.0), (rows, p_nom[0], -per_unit[live])], upper=0.0)
+    balance.append((t, p, 1.0))
+
+
+def _storage(b: _Builder, name: str, option: SupplyOption, hours: np.ndarray, year_share: float, balance: list) -> None:
+    """A battery: one inverter of ``p_nom`` MW charges and discharges; ``e_nom`` MWh sized apart; the state of
+    charge cycles over the modelled hours. The round-trip efficiency is split evenly between the two ways."""
+    t = np.arange(len(hours))
+    root_efficiency = float(np.sqrt(option.efficiency))
+    p_nom = b.variables(f"p_nom({name})", 1, cost=year_share * option.capital_usd_per_mw_year, lower=option.min_mw, upper=option.max_mw)
+    e_nom = b.variables(f"e_nom({name})", 1, cost=year_share * option.energy_capital_usd_per_mwh_year)
+    charge = b.variables(f"charge({name})", len(t))  # MW drawn from the site bus
+    discharge = b.variables(f"discharge({name})", len(t))  # MW leaving the store; root_efficiency of it reaches the site
+    soc = b.variables(f"soc({name})", len(t))
+    b.constraints(f"charge_max({name})", len(t), [(t, charge, 1.0), (t, p_nom[0], -1.0)], upper=0.0)
+    b.constraints(f"discharge_max({name})", len(t), [(t, discharge, 1.0), (t, p_nom[0], -1.0)], upper=0.0)
+    b.constraints(f"soc_max({name})", len(t), [(t, soc, 1.0), (t, e_nom[0], -1.0)], upper=0.0)
+    # soc_t = soc_(t-1) + w_t (η charge_t - discharge_t), the first hour following the last (cyclic)
+    b.constraints(f"soc_balance({name})", len(t), [
+        (t, soc, 1.0), (t, np.roll(soc, 1), -1.0), (t, charge, -hours * root_efficiency), (t, discharge, hours),
+    ], lower=0.0, upper=0.0)
+    balance.extend([(t, discharge, root_efficiency), (t, charge, -1.0)])
+
+
+def _flexible(b: _Builder, inputs: PlanInputs, load: np.ndarray, hours: np.ndarray, balance: list) -> None:
+    """Capping segments and pausing as 'negative load' at the site bus, priced at the compute lost."""
+    flex = inputs.flexibility
+    if flex is None:
+        return
+    t = np.arange(len(hours))
+    for k, segment in enumerate(flex.segments, start=1):
+        p = b.variables(f"p({CAP_PREFIX}{k})", len(t), cost=hours * flex.cap_cost_usd_per_mwh(segment),
+                        upper=segment.width * flex.accelerator_share * load)
+        balance.append((t, p, 1.0))
+    p = b.variables(f"p({PAUSE})", len(t), cost=hours * flex.pause_cost_usd_per_mwh(), upper=(1.0 - flex.paused_load_share) * load)
+    balance.append((t, p, 1.0))
+
+
+def _columns(b: _Builder, prefix: str, names: list[str]) -> list[np.ndarray]:
+    return [np.arange(b.cols[f"{prefix}({name})"].start, b.cols[f"{prefix}({name})"].stop) for name in names if f"{prefix}({name})" in b.cols]
+
+
+def _clean(inputs: PlanInputs) -> list[str]:
+    return [name for name, o in inputs.options.items() if o.carbon_free]
+
+
+def _single_row(terms: list[tuple[np.ndarray, np.ndarray | float]]) -> list[tuple[int, np.ndarray, np.ndarray | float]]:
+    """Terms of a one-row constraint: (columns, coefficients) → (row 0, columns, coefficients)."""
+    return [(0, cols, coefficient) for cols, coefficient in terms]
+
+
+def define_co2_cap(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+    """Σ_t w_t Σ_g CO2_g,t × p_g,t ≤ cap (tCO2 per year of the modelled hours); a grid may have an hourly intensity."""
+    if inputs.co2_cap_t_per_year is None:
+        return
+    terms = []
+    for name, option in inputs.options.items():
+        if option.kind == "storage":
+            continue
+        co2 = inputs.grid_co2_t_per_mwh.to_numpy(dtype=float) if option.kind == "grid" and inputs.grid_co2_t_per_mwh is not None else option.co2_t_per_mwh
+        terms.append((_columns(b, "p", [name])[0], hours * co2))
+    b.constraints("co2_cap", 1, _single_row(terms), upper=inputs.co2_cap_t_per_year)
+
+
+def define_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+    """Annual carbon-free energy ≥ share × the energy the cluster draws (load less what flexibility gives up)."""
+    share = inputs.carbon_free_share
+    if share is None:
+        return
+    clean = _clean(inputs)
+    if not clean:
+        raise InfeasibleError(f"constraints.carbon_free_share: {share:g} needs a carbon-free option; allow solar, wind or nuclear")
+    terms = [(cols, hours) for cols in _columns(b, "p", clean)] + [(cols, share * hours) for cols in _columns(b, "p", flexible_names(inputs))]
+    b.constraints("carbon_free_share", 1, _single_row(terms), lower=share * float(hours @ load))
+
+
+def define_hourly_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+    """24/7 carbon-free energy: Σ_t w_t matched_t ≥ share × energy drawn, where each hour's matched energy is at
+    most the load drawn and at most clean generation plus battery discharge less battery charging (so
+    stored energy counts as clean only if clean energy charged it)."""
+    share = inputs.carbon_free_share_hourly
+    if share is None:
+        return
+    clean = _clean(inputs)
+    if not clean:
+        raise InfeasibleError(f"constraints.carbon_free_share_hourly: {share:g} needs a carbon-free option; allow solar, wind or nuclear")
+    t = np.arange(len(hours))
+    matched = b.variables("cfe_matched", len(t))
+    supply = [(t, cols, -1.0) for cols in _columns(b, "p", clean)]
+    for name, option in inputs.options.items():
+        if option.kind == "storage":
+            supply += [(t, _columns(b, "discharge", [name])[0], -float(np.sqrt(option.efficiency))), (t, _columns(b, "charge", [name])[0], 1.0)]
+    b.constraints("cfe_matched_by_clean", len(t), [(t, matched, 1.0), *supply], upper=0.0)
+    given_up = _columns(b, "p", flexible_names(inputs))
+    b.constraints("cfe_matched_by_load", len(t), [(t, matched, 1.0), *[(t, cols, 1.0) for cols in given_up]], upper=load)
+    terms = [(matched, hours)] + [(cols, share * hours) for cols in given_up]
+    b.constraints("carbon_free_share_hourly", 1, _single_row(terms), lower=share * float(hours @ load))
+
+
+def define_hours_caps(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+    """Options with an hours-per-year cap (diesel backup): Σ_t w_t p_t ≤ hours × p_nom (hours prorated to the modelled ones)."""
+    for name, option in inputs.options.items():
+        if option.max_hours_per_year is None or option.kind == "storage":
+            continue
+        capped = option.max_hours_per_year * inputs.modelled_hours / HOURS_PER_YEAR
+        terms = [(_columns(b, "p", [name])[0], hours), (_columns(b, "p_nom", [name])[0], -capped)]
+        b.constraints(f"{name}_hours_cap", 1, _single_row(terms), upper=0.0)
+
+
+def define_firm_capacity(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+    """Σ_g availability_g × p_nom_g ≥ (1 + reserve margin) × peak load, over firm options.
+
+    Firm: fuelled generators, contracts and the grid at (1 - forced-outage rate) of their capacity; solar,
+    wind and batteries count for nothing (their output is not there in the worst hour). With gas units of
+    a given size this is the N+1 idea expressed in MW.
+    """
+    if inputs.reserve_margin is None:
+        return
+    firm = inputs.firm_options()
+    if not firm:
+        raise InfeasibleError("constraints.reserve_margin: no firm option is allowed; allow gas, fuel cells, nuclear or the grid")
+    terms = [(_columns(b, "p_nom", [name])[0], option.availability) for name, option in firm.items()]
+    b.constraints("firm_capacity", 1, _single_row(terms), lower=(1.0 + inputs.reserve_margin) * float(load.max()))
+
+
+def define_flexibility(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+    """A flexible cluster gives up at most its share of annual energy, and in no hour more than its non-idle draw."""
+    flex = inputs.flexibility
+    if flex is None:
+        return
+    given_up = _columns(b, "p", flexible_names(inputs))
+    b.constraints("flexible_share", 1, _single_row([(cols, hours) for cols in given_up]), upper=flex.max_share * float(hours @ load))
+    if len(given_up) > 1:
+        t = np.arange(len(hours))
+        b.constraints("flexible_hourly", len(t), [(t, cols, 1.0) for cols in given_up], upper=(1.0 - flex.paused_load_share) * load)
+
+
+def _built(b: _Builder, inputs: PlanInputs, per_mw: str, per_mwh: str | None = None) -> list[tuple[np.ndarray, float]]:
+    """Terms of Σ over options of a per-MW figure × built MW (and a per-MWh figure × built storage MWh)."""
+    terms = [(_columns(b, "p_nom", [name])[0], getattr(option, per_mw)) for name, option in inputs.options.items()]
+    if per_mwh:
+        terms += [(_columns(b, "e_nom", [name])[0], getattr(option, per_mwh)) for name, option in inputs.options.items() if option.kind == "storage"]
+    return terms
+
+
+def define_capex_budget(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+    """Σ overnight capital of everything built ≤ budget, USD."""
+    if inputs.capex_budget_usd is not None:
+        b.constraints("capex_budget", 1, _single_row(_built(b, inputs, "capex_usd_per_mw", "capex_usd_per_mwh")), upper=inputs.capex_budget_usd)
+
+
+def define_land(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+    """Σ land use of everything built ≤ the site's land, m2."""
+    if inputs.land_m2 is not None:
+        b.constraints("land", 1, _single_row(_built(b, inputs, "land_m2_per_mw")), upper=inputs.land_m2)
+
+
+CONSTRAINT_FAMILIES = (
+    define_co2_cap, define_carbon_free_share, define_hourly_carbon_free_share, define_hours_caps,
+    define_firm_capacity, define_flexibility, define_capex_budget, define_land,
+)
+
+
+def dispatch_frame(lp: SiteLP, x: np.ndarray, inputs: PlanInputs) -> pd.DataFrame:
+    """One row an hour, MW: the load, every source, battery charge (as a use) and discharge at the site.
+
+    Balance, hour by hour: Σ sources + discharge = load + charge.
+    """
+    frame = {"load_mw": inputs.load_mw.to_numpy(dtype=float)}
+    zeros = np.zeros(len(inputs.load_mw))
+    for name in generator_names(inputs):
+        frame[f"{name}_mw"] = lp.values(x, f"p({name})") if f"p({name})" in lp.columns else zeros
+    for name, option in inputs.options.items():
+        if option.kind == "storage":
+            frame[f"{name}_discharge_mw"] = np.sqrt(option.efficiency) * lp.values(x, f"discharge({name})")
+            frame[f"{name}_charge_mw"] = lp.values(x, f"charge({name})")
+    out = pd.DataFrame(frame, index=inputs.load_mw.index)
+    out.index.name = "timestamp"
+    return out
