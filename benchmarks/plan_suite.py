@@ -31,9 +31,12 @@ from pathlib import Path
 import highspy
 import pandas as pd
 
+from gigawatt.power.solve import METHODS
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 HOURS = 8760
+METHOD_LIMIT_S = 120.0  # a method slower than this on an LP is not a contender
 
 CHILD = textwrap.dedent("""
     import json, sys, time
@@ -125,11 +128,14 @@ def cases(shared: Path, folder: Path) -> dict[str, tuple[Path, dict]]:
     return out
 
 
-def highs_alone(path: str) -> dict:
-    """Raw HiGHS on an LP file: seconds to solve (reading excluded), sizes and objective."""
+def highs_alone(path: str, options: dict | None = None) -> dict:
+    """Raw HiGHS on an LP file (default settings, or ``options``): seconds to solve (reading excluded),
+    sizes and objective."""
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.readModel(path)
+    for key, value in (options or {}).items():
+        h.setOptionValue(key, value)
     start = time.perf_counter()
     h.run()
     return {"seconds": time.perf_counter() - start, "rows": h.getNumRow(), "cols": h.getNumCol(), "nnz": h.getNumNz(),
@@ -164,6 +170,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", help="comma-separated case names (default: all)")
     parser.add_argument("--shared", default=str(ROOT.parent / "shared"))
+    parser.add_argument("--methods", help="also time HiGHS alone on each LP with each of these solver.method values "
+                        f"(comma-separated from {', '.join(METHODS)}), {METHOD_LIMIT_S:.0f} s at most each")
     args = parser.parse_args()
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "pass"], check=True)
@@ -173,6 +181,7 @@ def main() -> None:
     stack = time.perf_counter() - start
     print(f"floor: python start-up {interpreter:.2f} s; importing the planner (pandas, PyPSA, linopy) {stack:.2f} s")
     rows = []
+    by_method: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         chosen = cases(Path(args.shared), folder)
@@ -181,6 +190,9 @@ def main() -> None:
         for name, (path, overrides) in chosen.items():
             child = run_child(CHILD, str(path), json.dumps(overrides), str(folder / f"{name}.lp"))
             solved = [highs_alone(lp) for lp in child["lps"]]
+            for method in args.methods.split(",") if args.methods else []:
+                timed = [highs_alone(lp, {**METHODS[method], "time_limit": METHOD_LIMIT_S}) for lp in child["lps"]]
+                by_method.setdefault(name, {})[method] = sum(t["seconds"] for t in timed)
             highs_s = sum(s["seconds"] for s in solved)
             rows.append({
                 "case": name, "end-to-end s": child["wall"], "peak MiB": child["peak_mib"], "LPs": len(solved),
@@ -198,6 +210,9 @@ def main() -> None:
     table = pd.DataFrame(rows).set_index("case")
     with pd.option_context("display.width", 200, "display.max_columns", 20, "display.float_format", "{:,.2f}".format):
         print(table)
+    if by_method:
+        print(f"HiGHS alone by solver.method, s (stopped at {METHOD_LIMIT_S:.0f} s):")
+        print(pd.DataFrame(by_method).T.round(2))
     ours = table["end-to-end s"].get("offgrid-battery-peer-model")
     peer_s = table["end-to-end s"].get("hand-written PyPSA peer (off-grid battery)")
     if ours is not None and peer_s is not None:

@@ -3,12 +3,15 @@ any HiGHS method, or a solver driven through linopy."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
+from conftest import EXAMPLES
 from test_aggregate import options, year_inputs
 
 from gigawatt.errors import ScenarioError
@@ -121,3 +124,16 @@ def test_an_unknown_solver_is_named_with_what_is_installed():
 def test_a_method_that_does_not_exist_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="simplex.*dual-devex.*ipm.*race"):
         Solver(method="barrier")
+
+
+def test_a_plan_loads_the_modelling_stack_only_for_the_network_export():
+    # HiGHS reads the LP from memory: PyPSA, linopy and xarray are imported only when the network is asked for
+    code = (
+        "import sys, gigawatt\n"
+        f"r = gigawatt.plan({str(EXAMPLES / 'west-texas-grid-gas.yaml')!r}, set={{'site.screening_segments': 24}}, store=None)\n"
+        "print(sorted(m for m in ('pypsa', 'linopy', 'xarray', 'scipy.signal') if m in sys.modules))\n"
+        "r.network\n"
+        "print('pypsa' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["[]", "True"]

@@ -31,8 +31,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.signal import lfilter
-from scipy.special import ndtr
 
 from gigawatt import catalog
 from gigawatt.errors import ScenarioError, check_file_size
@@ -202,10 +200,19 @@ def _rng(seed: int, stream: int) -> np.random.Generator:
 
 
 def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
-    """Stationary AR(1) with unit variance and lag-1 autocorrelation ``phi`` (vectorised by lfilter)."""
+    """Stationary AR(1) with unit variance and lag-1 autocorrelation ``phi``: y_t = phi y_(t-1) + e_t.
+    (A plain loop: a year takes milliseconds, and scipy.signal would cost a second to import.)"""
     noise = rng.standard_normal(n)
     noise[1:] *= math.sqrt(1.0 - phi * phi)  # first value drawn from the stationary N(0, 1)
-    return lfilter([1.0], [1.0, -phi], noise)
+    out = noise.tolist()
+    for t in range(1, n):
+        out[t] += phi * out[t - 1]
+    return np.array(out)
+
+
+def _normal_cdf(x: np.ndarray) -> np.ndarray:
+    """Φ(x) of the standard normal, elementwise (math.erfc, without importing scipy.special)."""
+    return 0.5 * np.frompyfunc(math.erfc, 1, 1)(-x / math.sqrt(2.0)).astype(float)
 
 
 def _bisect_increasing(f, target: float, lo: float, hi: float) -> float:
@@ -538,7 +545,7 @@ def wind_cf(index: pd.DatetimeIndex, mean_cf: float = 0.35, *, seed: int = 0) ->
                      fix="give the plant's annual capacity factor, e.g. 0.35")
     seed = _seed(seed)
     x = _ar1(_rng(seed, 21), len(index), WIND_SPEED_AR1)
-    u = np.clip(ndtr(x), 1e-12, 1.0 - 1e-12)
+    u = np.clip(_normal_cdf(x), 1e-12, 1.0 - 1e-12)
     rayleigh = (-np.log1p(-u)) ** (1.0 / WEIBULL_SHAPE) / math.gamma(1.0 + 1.0 / WEIBULL_SHAPE)  # mean 1
     hour = index.hour.to_numpy() + 0.5
     day = index.day_of_year.to_numpy() - 1 + hour / HOURS_PER_DAY
