@@ -42,7 +42,7 @@ CASES = {
 
 
 def _pypsa_objective(inputs: PlanInputs) -> float:
-    """PyPSA's own optimum of the network gigawatt exports, with the battery's one inverter tied as a constraint."""
+    """PyPSA's own optimum of the network gigawatt exports, with the battery's one inverter added as constraints."""
     n = build_network(inputs)
 
     def one_inverter(n, snapshots):
@@ -52,6 +52,9 @@ def _pypsa_objective(inputs: PlanInputs) -> float:
                 links = [f"{name}_charge", f"{name}_discharge"]
                 sign = xr.DataArray([1.0, -1.0], coords={"name": links}, dims="name")
                 n.model.add_constraints((p_nom.sel(name=links) * sign).sum() == 0, name=f"{name}_inverter")
+                # and the inverter carries an hour's charge and discharge together
+                flow = n.model.variables["Link-p"].sel(name=links).sum("name")
+                n.model.add_constraints(flow - p_nom.sel(name=links[0]) <= 0, name=f"{name}_inverter_hourly")
 
     status, _ = n.optimize(solver_name="highs", extra_functionality=one_inverter, include_objective_constant=False,
                            progress=False, output_flag=False, log_to_console=False)
@@ -137,3 +140,17 @@ def test_a_plan_loads_the_modelling_stack_only_for_the_network_export():
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.split("\n")[:2] == ["[]", "True"]
+
+
+def test_a_battery_inverter_carries_charge_and_discharge_together_at_most_its_size():
+    # negative prices pay for burning energy: two separately limited links would charge and discharge at
+    # full power in the same hour; one inverter cannot (charge + discharge <= its MW, every hour)
+    inputs = year_inputs(WEEKS_H, options=options("battery_li_ion", "grid_import", battery_li_ion={"min_mw": 50.0}), capacity_factor=None)
+    price = inputs.grid_price_usd_per_mwh.copy()
+    price.iloc[::24] = -200.0
+    plan = optimise(replace(inputs, grid_price_usd_per_mwh=price))
+    d, size_mw = plan.dispatch, plan.capacity_mw["battery_li_ion"]
+    root = np.sqrt(inputs.options["battery_li_ion"].efficiency)
+    through = d["battery_li_ion_charge_mw"] + d["battery_li_ion_discharge_mw"] / root
+    assert size_mw >= 50.0 and through.max() <= size_mw + 1e-6
+    assert (through[price < 0] > 0.5 * size_mw).all()  # the battery does take the paid-for energy

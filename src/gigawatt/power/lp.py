@@ -175,8 +175,9 @@ def _generator(b: _Builder, name: str, option: SupplyOption, inputs: PlanInputs,
 
 
 def _storage(b: _Builder, name: str, option: SupplyOption, hours: np.ndarray, year_share: float, balance: list) -> None:
-    """A battery: one inverter of ``p_nom`` MW charges and discharges; ``e_nom`` MWh sized apart; the state of
-    charge cycles over the modelled hours. The round-trip efficiency is split evenly between the two ways."""
+    """A battery: one inverter of ``p_nom`` MW charges or discharges (their sum in an hour is at most
+    ``p_nom``); ``e_nom`` MWh sized apart; the state of charge cycles over the modelled hours. The
+    round-trip efficiency is split evenly between the two ways."""
     t = np.arange(len(hours))
     root_efficiency = float(np.sqrt(option.efficiency))
     p_nom = b.variables(f"p_nom({name})", 1, cost=year_share * option.capital_usd_per_mw_year, lower=option.min_mw, upper=option.max_mw)
@@ -184,8 +185,8 @@ def _storage(b: _Builder, name: str, option: SupplyOption, hours: np.ndarray, ye
     charge = b.variables(f"charge({name})", len(t))  # MW drawn from the site bus
     discharge = b.variables(f"discharge({name})", len(t))  # MW leaving the store; root_efficiency of it reaches the site
     soc = b.variables(f"soc({name})", len(t))
-    b.constraints(f"charge_max({name})", len(t), [(t, charge, 1.0), (t, p_nom[0], -1.0)], upper=0.0)
-    b.constraints(f"discharge_max({name})", len(t), [(t, discharge, 1.0), (t, p_nom[0], -1.0)], upper=0.0)
+    # one inverter carries the charge and the discharge of an hour together (a row an hour, not two)
+    b.constraints(f"inverter({name})", len(t), [(t, charge, 1.0), (t, discharge, 1.0), (t, p_nom[0], -1.0)], upper=0.0)
     b.constraints(f"soc_max({name})", len(t), [(t, soc, 1.0), (t, e_nom[0], -1.0)], upper=0.0)
     # soc_t = soc_(t-1) + w_t (η charge_t - discharge_t), the first hour following the last (cyclic)
     b.constraints(f"soc_balance({name})", len(t), [
@@ -257,14 +258,16 @@ def define_hourly_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.n
     if not clean:
         raise InfeasibleError(f"constraints.carbon_free_share_hourly: {share:g} needs a carbon-free option; allow solar, wind or nuclear")
     t = np.arange(len(hours))
-    matched = b.variables("cfe_matched", len(t))
+    given_up = _columns(b, "p", flexible_names(inputs))
+    # matched energy is at most the load drawn: a bound unless a flexible cluster may draw less
+    matched = b.variables("cfe_matched", len(t), upper=INF if given_up else load)
     supply = [(t, cols, -1.0) for cols in _columns(b, "p", clean)]
     for name, option in inputs.options.items():
         if option.kind == "storage":
             supply += [(t, _columns(b, "discharge", [name])[0], -float(np.sqrt(option.efficiency))), (t, _columns(b, "charge", [name])[0], 1.0)]
     b.constraints("cfe_matched_by_clean", len(t), [(t, matched, 1.0), *supply], upper=0.0)
-    given_up = _columns(b, "p", flexible_names(inputs))
-    b.constraints("cfe_matched_by_load", len(t), [(t, matched, 1.0), *[(t, cols, 1.0) for cols in given_up]], upper=load)
+    if given_up:
+        b.constraints("cfe_matched_by_load", len(t), [(t, matched, 1.0), *[(t, cols, 1.0) for cols in given_up]], upper=load)
     terms = [(matched, hours)] + [(cols, share * hours) for cols in given_up]
     b.constraints("carbon_free_share_hourly", 1, _single_row(terms), lower=share * float(hours @ load))
 
