@@ -3,13 +3,14 @@
     python benchmarks/plan_suite.py [--cases offgrid-battery,grid-gas,...] [--shared ../shared]
 
 Each case is planned end to end as a user runs it (a fresh `python` process: `gigawatt.plan(...)`, no run
-store) with every LP it solves written as solved (``save_lp``). Then each of those LP files is solved by
-HiGHS alone (highspy, the same default settings), and the table gives, per case: end-to-end wall seconds,
+store), and planned again with every LP it solves written as solved (``save_lp``). Then each of those LP
+files is solved by HiGHS alone (highspy, the same default settings), and the table gives, per case: end-to-end wall seconds,
 the child's peak memory, the LPs solved with their rows / columns / non-zeros, raw HiGHS seconds on them,
 and the ratio end-to-end over raw HiGHS. The peer is the off-grid battery case written by hand in PyPSA
 (the same hourly series and costs, a 4-hour battery as a StorageUnit, no reserve margin), run the same
 way beside gigawatt's own plan of that model (``offgrid-battery-peer-model``). The interpreter's start-up
-and the import of the optimisation stack are printed first: the floor of any end-to-end time.
+and the import of the planner are printed first: the floor of any end-to-end time. With
+``--methods simplex,dual-devex,ipm`` HiGHS alone is also timed on each LP with each ``solver.method``.
 
 Cases: off-grid with battery; grid plus gas; a nuclear contract; an hourly-matched (24/7) carbon-free
 share; a flexible cluster; time-of-use prices with a battery; a flexible (curtailable) grid connection
@@ -44,7 +45,7 @@ CHILD = textwrap.dedent("""
     def peak_mib():  # this process's own peak (ru_maxrss would carry the parent's over the fork)
         return next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) / 1024
     import gigawatt
-    path, overrides, lp = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+    path, overrides, lp = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3] or None
     result = gigawatt.plan(path, set=overrides, store=None, save_lp=lp)
     print(json.dumps({"seconds": time.perf_counter() - start, "objective": result.run.solver["objective"],
                       "annual_cost_usd": result.annual_cost_usd, "peak_mib": peak_mib(),
@@ -177,9 +178,9 @@ def main() -> None:
     subprocess.run([sys.executable, "-c", "pass"], check=True)
     interpreter = time.perf_counter() - start
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-c", "import gigawatt.power.plan"], check=True)
+    subprocess.run([sys.executable, "-c", "import gigawatt.power.plan, gigawatt.power.solve, pvlib, highspy"], check=True)
     stack = time.perf_counter() - start
-    print(f"floor: python start-up {interpreter:.2f} s; importing the planner (pandas, PyPSA, linopy) {stack:.2f} s")
+    print(f"floor: python start-up {interpreter:.2f} s; importing the planner and its solver (pandas, pvlib, highspy) {stack:.2f} s")
     rows = []
     by_method: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -188,7 +189,9 @@ def main() -> None:
         if args.cases:
             chosen = {k: v for k, v in chosen.items() if k in args.cases.split(",")}
         for name, (path, overrides) in chosen.items():
-            child = run_child(CHILD, str(path), json.dumps(overrides), str(folder / f"{name}.lp"))
+            # timed as a user runs it; then again writing its LPs (which takes time of its own) for HiGHS alone
+            child = run_child(CHILD, str(path), json.dumps(overrides), "")
+            child["lps"] = run_child(CHILD, str(path), json.dumps(overrides), str(folder / f"{name}.lp"))["lps"]
             solved = [highs_alone(lp) for lp in child["lps"]]
             for method in args.methods.split(",") if args.methods else []:
                 timed = [highs_alone(lp, {**METHODS[method], "time_limit": METHOD_LIMIT_S}) for lp in child["lps"]]

@@ -88,6 +88,7 @@ PLAN = (EXAMPLES / "west-texas-offgrid.yaml").read_text()
     (lambda t: ["plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--dispatch", str(t / "missing" / "d.csv")], ["does not exist"]),
     (lambda t: ["plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--online-by", "2027-13"], ["constraints.online_by", "--online-by"]),
     (lambda t: ["plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--solver", "nosuchsolver"], ["solver.name", "--solver"]),
+    (lambda t: ["plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--method", "barrier"], ["solver.method", "--method", "dual-devex"]),
     (lambda t: ["plan", str(EXAMPLES / "buildout" / "10gw.yaml")], ["looks like a buildout"]),
     (lambda t: ["size", scenario(t, "cluster: {accelerator: H100, count: 10}\n"), "--store", str(t)], ["store"]),
     (lambda t: ["runs", "show", "zzz"], ["run id"]),
@@ -147,9 +148,10 @@ def test_no_store_keeps_nothing(tmp_path):
 
 
 def test_verbose_shows_the_solver_log_on_stderr_and_json_stays_clean():
-    p = run("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--screening", "48", "--json", "-v", "--no-store")
+    p = run("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--screening", "48", "--method", "dual-devex", "--json", "-v", "--no-store")
     assert p.returncode == 0, p.stderr
-    assert json.loads(p.stdout)["run"]["solver"]["name"] == "highs"
+    solver = json.loads(p.stdout)["run"]["solver"]
+    assert solver["name"] == "highs" and solver["method"] == "dual-devex"
     assert "HiGHS" in p.stderr
     quiet = run("size", str(EXAMPLES / "h100-100k.yaml"), "-q", "--no-store")
     assert quiet.returncode == 0 and "note:" not in quiet.stdout and "facility power" in quiet.stdout

@@ -32,11 +32,13 @@ QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress di
 PlotOption = Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG figure of the result.")]
 CsvOption = Annotated[Optional[Path], typer.Option("--csv", help="Write the result's main table to this CSV.")]
 # solver settings: the options of commands that optimise, as scenario fields
-SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver linopy runs (default highs): gurobi, cplex, xpress, cbc, glpk where installed.")]
+SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver (default highs); gurobi, cplex, xpress, cbc, glpk through linopy where installed.")]
 ThreadsOption = Annotated[Optional[int], typer.Option("--threads", help="Solver threads.")]
 TimeLimitOption = Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit, seconds.")]
 MipGapOption = Annotated[Optional[float], typer.Option("--mip-gap", help="Relative MIP gap at which a mixed-integer solve stops.")]
-SOLVER_FLAGS = {"solver.name": "--solver", "solver.threads": "--threads", "solver.time_limit_s": "--time-limit", "solver.mip_gap": "--mip-gap"}
+MethodOption = Annotated[Optional[str], typer.Option("--method", help="How HiGHS solves a plan: simplex (default), dual-devex, ipm, or race (two simplex pricings at once, the first optimum kept).")]
+SOLVER_FLAGS = {"solver.name": "--solver", "solver.threads": "--threads", "solver.time_limit_s": "--time-limit", "solver.mip_gap": "--mip-gap",
+                "solver.method": "--method"}
 
 
 def _version(value: bool) -> None:
@@ -60,8 +62,9 @@ def fields(flags: dict[str, str], values: dict[str, Any]) -> list[str]:
     return [f"{field}={json.dumps(value)}" for field, value in values.items() if value is not None]
 
 
-def solver_fields(solver: str | None, threads: int | None, time_limit: float | None, mip_gap: float | None) -> list[str]:
-    return fields(SOLVER_FLAGS, {"solver.name": solver, "solver.threads": threads, "solver.time_limit_s": time_limit, "solver.mip_gap": mip_gap})
+def solver_fields(solver: str | None, threads: int | None, time_limit: float | None, mip_gap: float | None, method: str | None = None) -> list[str]:
+    return fields(SOLVER_FLAGS, {"solver.name": solver, "solver.threads": threads, "solver.time_limit_s": time_limit, "solver.mip_gap": mip_gap,
+                                 "solver.method": method})
 
 
 def out_console():

@@ -10,6 +10,7 @@ import typer
 from gigawatt.cli._common import (
     FreshOption,
     JsonOption,
+    MethodOption,
     MipGapOption,
     NoStoreOption,
     PlotOption,
@@ -47,6 +48,7 @@ def plan_command(
     threads: ThreadsOption = None,
     time_limit: TimeLimitOption = None,
     mip_gap: MipGapOption = None,
+    method: MethodOption = None,
     store: StoreOption = None,
     no_store: NoStoreOption = False,
     fresh: FreshOption = False,
@@ -56,7 +58,7 @@ def plan_command(
     """Power a site: the cheapest supply for the cluster, hour by hour, beside a grid-only baseline."""
     flags = fields({"constraints.online_by": "--online-by", "site.screening_segments": "--screening"},
                    {"constraints.online_by": online_by, "site.screening_segments": screening})
-    overrides = [*flags, *solver_fields(solver, threads, time_limit, mip_gap), *(overrides or [])]
+    overrides = [*flags, *solver_fields(solver, threads, time_limit, mip_gap, method), *(overrides or [])]
     if build_only:
         if not save_lp:
             raise ScenarioError("--build-only: give --save-lp FILE.lp to write the model")

@@ -97,6 +97,14 @@ class _Builder:
             self.triplets.append((row.ravel() + self.n_row, col.ravel(), coefficient.ravel()))
         self.n_row += size
 
+    def row(self, name: str, terms: list[tuple[np.ndarray, np.ndarray | float]], lower=-INF, upper=INF) -> None:
+        """Add one row ``lower ≤ Σ coefficients · columns ≤ upper`` from (columns, coefficients) pairs."""
+        self.constraints(name, 1, [(0, cols, coefficient) for cols, coefficient in terms], lower=lower, upper=upper)
+
+    def block(self, name: str) -> np.ndarray:
+        """The positions of a block of columns."""
+        return np.arange(self.cols[name].start, self.cols[name].stop)
+
     def lp(self) -> SiteLP:
         cost, col_lower, col_upper = (np.concatenate([part[k] for part in self.col_parts]) for k in range(3))
         row_lower, row_upper = (np.concatenate([part[k] for part in self.row_parts]) if self.row_parts else np.zeros(0) for k in range(2))
@@ -210,16 +218,12 @@ def _flexible(b: _Builder, inputs: PlanInputs, load: np.ndarray, hours: np.ndarr
 
 
 def _columns(b: _Builder, prefix: str, names: list[str]) -> list[np.ndarray]:
-    return [np.arange(b.cols[f"{prefix}({name})"].start, b.cols[f"{prefix}({name})"].stop) for name in names if f"{prefix}({name})" in b.cols]
+    """The column blocks ``prefix(name)`` of those names that have one."""
+    return [b.block(f"{prefix}({name})") for name in names if f"{prefix}({name})" in b.cols]
 
 
 def _clean(inputs: PlanInputs) -> list[str]:
     return [name for name, o in inputs.options.items() if o.carbon_free]
-
-
-def _single_row(terms: list[tuple[np.ndarray, np.ndarray | float]]) -> list[tuple[int, np.ndarray, np.ndarray | float]]:
-    """Terms of a one-row constraint: (columns, coefficients) → (row 0, columns, coefficients)."""
-    return [(0, cols, coefficient) for cols, coefficient in terms]
 
 
 def define_co2_cap(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
@@ -231,8 +235,8 @@ def define_co2_cap(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.
         if option.kind == "storage":
             continue
         co2 = inputs.grid_co2_t_per_mwh.to_numpy(dtype=float) if option.kind == "grid" and inputs.grid_co2_t_per_mwh is not None else option.co2_t_per_mwh
-        terms.append((_columns(b, "p", [name])[0], hours * co2))
-    b.constraints("co2_cap", 1, _single_row(terms), upper=inputs.co2_cap_t_per_year)
+        terms.append((b.block(f"p({name})"), hours * co2))
+    b.row("co2_cap", terms, upper=inputs.co2_cap_t_per_year)
 
 
 def define_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
@@ -244,7 +248,7 @@ def define_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.ndarray,
     if not clean:
         raise InfeasibleError(f"constraints.carbon_free_share: {share:g} needs a carbon-free option; allow solar, wind or nuclear")
     terms = [(cols, hours) for cols in _columns(b, "p", clean)] + [(cols, share * hours) for cols in _columns(b, "p", flexible_names(inputs))]
-    b.constraints("carbon_free_share", 1, _single_row(terms), lower=share * float(hours @ load))
+    b.row("carbon_free_share", terms, lower=share * float(hours @ load))
 
 
 def define_hourly_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
@@ -264,12 +268,12 @@ def define_hourly_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.n
     supply = [(t, cols, -1.0) for cols in _columns(b, "p", clean)]
     for name, option in inputs.options.items():
         if option.kind == "storage":
-            supply += [(t, _columns(b, "discharge", [name])[0], -float(np.sqrt(option.efficiency))), (t, _columns(b, "charge", [name])[0], 1.0)]
+            supply += [(t, b.block(f"discharge({name})"), -float(np.sqrt(option.efficiency))), (t, b.block(f"charge({name})"), 1.0)]
     b.constraints("cfe_matched_by_clean", len(t), [(t, matched, 1.0), *supply], upper=0.0)
     if given_up:
         b.constraints("cfe_matched_by_load", len(t), [(t, matched, 1.0), *[(t, cols, 1.0) for cols in given_up]], upper=load)
     terms = [(matched, hours)] + [(cols, share * hours) for cols in given_up]
-    b.constraints("carbon_free_share_hourly", 1, _single_row(terms), lower=share * float(hours @ load))
+    b.row("carbon_free_share_hourly", terms, lower=share * float(hours @ load))
 
 
 def define_hours_caps(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
@@ -278,8 +282,8 @@ def define_hours_caps(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: 
         if option.max_hours_per_year is None or option.kind == "storage":
             continue
         capped = option.max_hours_per_year * inputs.modelled_hours / HOURS_PER_YEAR
-        terms = [(_columns(b, "p", [name])[0], hours), (_columns(b, "p_nom", [name])[0], -capped)]
-        b.constraints(f"{name}_hours_cap", 1, _single_row(terms), upper=0.0)
+        terms = [(b.block(f"p({name})"), hours), (b.block(f"p_nom({name})"), -capped)]
+        b.row(f"{name}_hours_cap", terms, upper=0.0)
 
 
 def define_firm_capacity(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
@@ -294,8 +298,8 @@ def define_firm_capacity(b: _Builder, inputs: PlanInputs, hours: np.ndarray, loa
     firm = inputs.firm_options()
     if not firm:
         raise InfeasibleError("constraints.reserve_margin: no firm option is allowed; allow gas, fuel cells, nuclear or the grid")
-    terms = [(_columns(b, "p_nom", [name])[0], option.availability) for name, option in firm.items()]
-    b.constraints("firm_capacity", 1, _single_row(terms), lower=(1.0 + inputs.reserve_margin) * float(load.max()))
+    terms = [(b.block(f"p_nom({name})"), option.availability) for name, option in firm.items()]
+    b.row("firm_capacity", terms, lower=(1.0 + inputs.reserve_margin) * float(load.max()))
 
 
 def define_flexibility(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
@@ -304,7 +308,7 @@ def define_flexibility(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load:
     if flex is None:
         return
     given_up = _columns(b, "p", flexible_names(inputs))
-    b.constraints("flexible_share", 1, _single_row([(cols, hours) for cols in given_up]), upper=flex.max_share * float(hours @ load))
+    b.row("flexible_share", [(cols, hours) for cols in given_up], upper=flex.max_share * float(hours @ load))
     if len(given_up) > 1:
         t = np.arange(len(hours))
         b.constraints("flexible_hourly", len(t), [(t, cols, 1.0) for cols in given_up], upper=(1.0 - flex.paused_load_share) * load)
@@ -312,22 +316,22 @@ def define_flexibility(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load:
 
 def _built(b: _Builder, inputs: PlanInputs, per_mw: str, per_mwh: str | None = None) -> list[tuple[np.ndarray, float]]:
     """Terms of Σ over options of a per-MW figure × built MW (and a per-MWh figure × built storage MWh)."""
-    terms = [(_columns(b, "p_nom", [name])[0], getattr(option, per_mw)) for name, option in inputs.options.items()]
+    terms = [(b.block(f"p_nom({name})"), getattr(option, per_mw)) for name, option in inputs.options.items()]
     if per_mwh:
-        terms += [(_columns(b, "e_nom", [name])[0], getattr(option, per_mwh)) for name, option in inputs.options.items() if option.kind == "storage"]
+        terms += [(b.block(f"e_nom({name})"), getattr(option, per_mwh)) for name, option in inputs.options.items() if option.kind == "storage"]
     return terms
 
 
 def define_capex_budget(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
     """Σ overnight capital of everything built ≤ budget, USD."""
     if inputs.capex_budget_usd is not None:
-        b.constraints("capex_budget", 1, _single_row(_built(b, inputs, "capex_usd_per_mw", "capex_usd_per_mwh")), upper=inputs.capex_budget_usd)
+        b.row("capex_budget", _built(b, inputs, "capex_usd_per_mw", "capex_usd_per_mwh"), upper=inputs.capex_budget_usd)
 
 
 def define_land(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
     """Σ land use of everything built ≤ the site's land, m2."""
     if inputs.land_m2 is not None:
-        b.constraints("land", 1, _single_row(_built(b, inputs, "land_m2_per_mw")), upper=inputs.land_m2)
+        b.row("land", _built(b, inputs, "land_m2_per_mw"), upper=inputs.land_m2)
 
 
 CONSTRAINT_FAMILIES = (
