@@ -222,8 +222,12 @@ def _columns(b: _Builder, prefix: str, names: list[str]) -> list[np.ndarray]:
     return [b.block(f"{prefix}({name})") for name in names if f"{prefix}({name})" in b.cols]
 
 
-def _clean(inputs: PlanInputs) -> list[str]:
-    return [name for name, o in inputs.options.items() if o.carbon_free]
+def _clean(inputs: PlanInputs, field: str, share: float) -> list[str]:
+    """The carbon-free options a share constraint can count; refuses the share (``constraints.FIELD``) if none."""
+    clean = [name for name, o in inputs.options.items() if o.carbon_free]
+    if not clean:
+        raise InfeasibleError(f"constraints.{field}: {share:g} needs a carbon-free option; allow solar, wind or nuclear")
+    return clean
 
 
 def define_co2_cap(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
@@ -244,9 +248,7 @@ def define_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.ndarray,
     share = inputs.carbon_free_share
     if share is None:
         return
-    clean = _clean(inputs)
-    if not clean:
-        raise InfeasibleError(f"constraints.carbon_free_share: {share:g} needs a carbon-free option; allow solar, wind or nuclear")
+    clean = _clean(inputs, "carbon_free_share", share)
     terms = [(cols, hours) for cols in _columns(b, "p", clean)] + [(cols, share * hours) for cols in _columns(b, "p", flexible_names(inputs))]
     b.row("carbon_free_share", terms, lower=share * float(hours @ load))
 
@@ -258,9 +260,7 @@ def define_hourly_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.n
     share = inputs.carbon_free_share_hourly
     if share is None:
         return
-    clean = _clean(inputs)
-    if not clean:
-        raise InfeasibleError(f"constraints.carbon_free_share_hourly: {share:g} needs a carbon-free option; allow solar, wind or nuclear")
+    clean = _clean(inputs, "carbon_free_share_hourly", share)
     t = np.arange(len(hours))
     given_up = _columns(b, "p", flexible_names(inputs))
     # matched energy is at most the load drawn: a bound unless a flexible cluster may draw less
