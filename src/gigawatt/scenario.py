@@ -813,6 +813,15 @@ def read_yaml(path: Path | str) -> tuple[Any, dict[tuple[str, ...], int]]:
         raise ScenarioError(f"{path}: no such file; check the path") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__}); give a UTF-8 YAML file") from None
+    return read_yaml_text(text, str(path))
+
+
+def read_yaml_text(text: str, origin: str = "scenario") -> tuple[Any, dict[tuple[str, ...], int]]:
+    """Read YAML text (``origin`` names it in errors); return its data and the line of every key, with the
+    limits of :func:`read_yaml`. Raises :class:`ScenarioError`."""
+    path = origin
+    if len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"{origin}: more than a scenario's {MAX_SCENARIO_BYTES:,} bytes; hourly data goes in CSV files it names")
     loader = _Loader(text)
     try:
         root = loader.get_single_node()

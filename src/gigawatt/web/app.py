@@ -1,0 +1,410 @@
+"""The workbench server: pages and the REST API (``/api/v1``, OpenAPI at ``/docs``) over one run store.
+
+Every page and API call goes through the same API (:func:`gigawatt.api.run`, :func:`gigawatt.api.load_inputs`)
+and renders the same :class:`~gigawatt.results.Result`: the numbers on a page are the CLI's.
+
+Security: the server binds to loopback unless told otherwise; on any other address a token is required
+(``--token``, ``GIGAWATT_TOKEN`` or generated and printed once). With a token, the API and every page need
+it (an ``Authorization: Bearer`` header, or the cookie set by opening ``/?token=...``), except read-only
+share links, which are signed. Scenarios are validated on the server; a scenario sent from the browser
+cannot name a server path (its CSV series are uploads, stored by content hash and size-limited); every
+response carries a content security policy without inline script.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import re
+import secrets
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from pydantic import BaseModel, Field
+
+from gigawatt import __version__, api
+from gigawatt.errors import GigawattError, ScenarioError
+from gigawatt.report.tables import flatten, fmt
+from gigawatt.results import KINDS, Result, figures as result_figures
+from gigawatt.store import Store, open_store
+from gigawatt.web.charts import figures as chart_figures
+from gigawatt.web.jobs import Jobs
+
+PACKAGE = files("gigawatt")
+TEMPLATES = Path(str(PACKAGE / "web" / "templates"))
+STATIC = Path(str(PACKAGE / "web" / "static"))
+EXAMPLES = Path(str(PACKAGE / "examples"))
+PLOTLY_JS = Path(str(files("plotly") / "package_data" / "plotly.min.js"))  # Plotly.js as the plotly wheel ships it
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an hourly year of a few columns is < 1 MB; a 20 MB cap leaves room for 5-minute data
+UPLOAD_PREFIX = "upload:"
+UPLOAD_NAME = re.compile(r"^upload:([0-9a-f]{64})\.csv$")
+RECENT_RUNS = 50
+EVENT_POLL_S = 0.25
+TOKEN_COOKIE = "gigawatt_token"
+LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+       "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+EXPORT_TYPES = {"json": "application/json", "csv": "application/zip", "parquet": "application/zip",
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "html": "text/html"}
+
+
+class RunRequest(BaseModel):
+    """A run to start: its kind and its scenario as YAML text, with optional dotted overrides."""
+
+    kind: str = Field(description="size, plan, buildout, headroom or site")
+    yaml: str = Field(description="The scenario, as a YAML document")
+    set: list[str] = Field(default_factory=list, description="Overrides, dotted.key=value")
+
+
+class ValidateRequest(BaseModel):
+    """A scenario to check without running it."""
+
+    kind: str
+    yaml: str
+
+
+def needs_token(host: str) -> bool:
+    """Whether a server bound to ``host`` must require a token (any address but loopback)."""
+    return host not in LOOPBACK
+
+
+def _inputs(kind: str, text: str, overrides: list[str], uploads: Path) -> Any:
+    """Validate a scenario sent from the browser: YAML text → the kind's model. Its CSV series must be uploads
+    (``upload:<sha256>.csv``), which become the server's own stored files; any other path is refused."""
+    from gigawatt.scenario import read_yaml_text
+
+    if kind not in KINDS:
+        raise ScenarioError(f"kind '{kind}': choose one of {', '.join(KINDS)}")
+    from gigawatt.scenario import apply_overrides, parse_scenario
+
+    data, lines = read_yaml_text(text, "scenario")
+    data = _resolve_uploads(data, uploads)
+    seen = api.looks_like(data)
+    if seen is not None and seen not in api.COMPATIBLE.get(kind, {kind}):
+        raise ScenarioError(f"scenario looks like a {seen} scenario, not a {kind} one; choose {seen} as the kind")
+    if overrides:
+        data = apply_overrides(data if isinstance(data, dict) else {}, overrides)
+    return parse_scenario(data, origin="scenario", lines=lines, model=api.MODELS[kind])
+
+
+def _resolve_uploads(data: Any, uploads: Path, key: str = "") -> Any:
+    """Replace every ``upload:<sha256>.csv`` by the stored file's path; refuse any other file name."""
+    if isinstance(data, dict):
+        return {k: _resolve_uploads(v, uploads, f"{key}.{k}" if key else str(k)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [_resolve_uploads(v, uploads, f"{key}[{i}]") for i, v in enumerate(data)]
+    if isinstance(data, str) and (key.endswith("_csv") or key.startswith("files[") or key == "files"):
+        match = UPLOAD_NAME.match(data)
+        if not match:
+            raise ScenarioError(f"{key}: '{data[:60]}' is not an uploaded file; upload the CSV on the editor page and use the name it gives (upload:...csv)")
+        path = uploads / f"{match.group(1)}.csv"
+        if not path.exists():
+            raise ScenarioError(f"{key}: {data[:60]} has not been uploaded to this server; upload it again")
+        return str(path)
+    return data
+
+
+def _label(key: str) -> str:
+    return key.replace("_", " ")
+
+
+def create_app(store: str | None = None, token: str | None = None, uploads: Path | None = None) -> FastAPI:
+    """The workbench application over the run store at ``store`` (a URL; None: the default store).
+    ``token``: required of every request when set. ``uploads``: where uploaded CSV series are kept."""
+    kept: Store = open_store(store or "default")
+    uploads = Path(uploads or tempfile.mkdtemp(prefix="gigawatt-uploads-"))
+    uploads.mkdir(parents=True, exist_ok=True)
+    secret = (token or secrets.token_hex(32)).encode()
+    jobs = Jobs(kept.url)
+    app = FastAPI(title="gigawatt workbench", version=__version__, openapi_url="/api/v1/openapi.json", docs_url="/docs", redoc_url=None)
+    app.state.jobs, app.state.store, app.state.uploads = jobs, kept, uploads
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+
+    @app.get("/vendor/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
+    pages = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    pages.filters["fmt"] = fmt
+    pages.filters["label"] = _label
+
+    def share_signature(run_id: str) -> str:
+        return hmac.new(secret, f"share:{run_id}".encode(), hashlib.sha256).hexdigest()[:32]
+
+    @app.middleware("http")
+    async def guard(request: Request, call_next):
+        path = request.url.path
+        public = path.startswith(("/static/", "/share/")) or path == "/favicon.ico"
+        if token and not public:
+            given = request.headers.get("authorization", "").removeprefix("Bearer ").strip() or request.cookies.get(TOKEN_COOKIE, "")
+            query = request.query_params.get("token")
+            if query and hmac.compare_digest(query, token) and request.method == "GET" and not path.startswith("/api/"):
+                response = RedirectResponse(path, status_code=303)
+                response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+                return _secure(response)
+            if not (given and hmac.compare_digest(given, token)):
+                return _secure(JSONResponse({"error": "a token is required: open the address the server printed, or send Authorization: Bearer TOKEN"},
+                                            status_code=401))
+        return _secure(await call_next(request))
+
+    def _secure(response: Response) -> Response:
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Frame-Options"] = "DENY"
+        return response
+
+    @app.exception_handler(GigawattError)
+    async def one_line(request: Request, exc: GigawattError):
+        return JSONResponse({"error": str(exc).splitlines()[0]}, status_code=422)
+
+    def page(name: str, **context: Any) -> HTMLResponse:
+        return HTMLResponse(pages.get_template(name).render(version=__version__, **context))
+
+    def load(run_id: str) -> Result:
+        try:
+            return kept.load(run_id)
+        except GigawattError as exc:
+            raise HTTPException(404, str(exc).splitlines()[0]) from None
+
+    def examples() -> dict[str, str]:
+        return {str(p.relative_to(EXAMPLES).with_suffix("")): p.name for p in sorted(EXAMPLES.rglob("*.yaml"))}
+
+    def example_kind(name: str) -> str:
+        import yaml
+
+        return api.looks_like(yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())) or "size"
+
+    def run_context(r: Result) -> dict[str, Any]:
+        return {"r": r, "figures": result_figures(r.kind, r.data), "charts": chart_figures(r),
+                "share": f"/share/{r.run.id}?sig={share_signature(r.run.id)}", "exports": list(EXPORT_TYPES)}
+
+    # --- pages -----------------------------------------------------------------------------------------
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def home():
+        return page("home.html", runs=kept.list(limit=RECENT_RUNS), examples=examples())
+
+    @app.get("/edit", response_class=HTMLResponse, include_in_schema=False)
+    def edit(example: str | None = None, run: str | None = None, kind: str | None = None):
+        text, chosen = "", kind or "plan"
+        if example:
+            if example not in examples():
+                raise HTTPException(404, f"no example '{example}'")
+            text, chosen = (EXAMPLES / f"{example}.yaml").read_text(), example_kind(example)
+        elif run:
+            r = load(run)
+            text, chosen = r.inputs_yaml(), r.kind
+        return page("edit.html", text=text, kind=chosen, kinds=KINDS, example=example)
+
+    @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
+    def job_page(job_id: str):
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, "no such job")
+        return page("job.html", job=job.public())
+
+    @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
+    def run_page(run_id: str):
+        return page("run.html", shared=False, **run_context(load(run_id)))
+
+    @app.get("/share/{run_id}", response_class=HTMLResponse, include_in_schema=False)
+    def shared_page(run_id: str, sig: str = ""):
+        if not hmac.compare_digest(sig, share_signature(run_id)):
+            raise HTTPException(403, "this share link is not valid; ask for a new one")
+        return page("run.html", shared=True, **run_context(load(run_id)))
+
+    @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
+    def compare(ids: str):
+        chosen = [load(i) for i in ids.split(",") if i][:4]
+        if len(chosen) < 2:
+            raise HTTPException(422, "compare takes 2 to 4 run ids: /compare?ids=A,B")
+        if len({r.kind for r in chosen}) > 1:
+            raise HTTPException(422, "runs of different kinds cannot be compared")
+        flat = [flatten(r.to_dict()["inputs"]) for r in chosen]
+        inputs = {k: [f.get(k) for f in flat] for k in dict.fromkeys(k for f in flat for k in f) if len({json.dumps(f.get(k), default=str) for f in flat}) > 1}
+        figs = [result_figures(r.kind, r.data) for r in chosen]
+        rows = {k: [f.get(k) for f in figs] for k in dict.fromkeys(k for f in figs for k in f)}
+        overlays = _overlays([chart_figures(r) for r in chosen], [r.name + " " + r.run.id[:6] for r in chosen])
+        return page("compare.html", runs=chosen, inputs=inputs, rows=rows, charts=overlays)
+
+    # --- API -------------------------------------------------------------------------------------------
+
+    @app.get("/api/v1/runs", tags=["runs"])
+    def list_runs(kind: str | None = None, name: str | None = None, limit: int = RECENT_RUNS) -> list[dict[str, Any]]:
+        """Stored runs, newest first: id, kind, name, created, version, seconds, headline figures."""
+        return json.loads(json.dumps(kept.list(kind=kind, name=name, limit=limit), default=str))
+
+    @app.post("/api/v1/runs", tags=["runs"], status_code=202)
+    def create_run(request: RunRequest) -> dict[str, Any]:
+        """Validate a scenario and start its run in a worker; returns the job (follow it at /api/v1/jobs/ID)."""
+        model = _inputs(request.kind, request.yaml, request.set, uploads)
+        job = jobs.start(request.kind, str(getattr(model, "name", request.kind)), model.model_dump(mode="json", exclude_none=True))
+        return job.public()
+
+    @app.get("/api/v1/runs/{run_id}", tags=["runs"])
+    def get_run(run_id: str) -> dict[str, Any]:
+        """A run in its JSON form (the CLI's --json)."""
+        return load(run_id).to_dict()
+
+    @app.delete("/api/v1/runs/{run_id}", tags=["runs"])
+    def delete_run(run_id: str) -> dict[str, Any]:
+        """Remove a run and its tables from the store."""
+        return {"removed": kept.remove([load(run_id).run.id])}
+
+    @app.get("/api/v1/runs/{run_id}/tables", tags=["runs"])
+    def tables(run_id: str) -> list[str]:
+        """The names of a run's tables."""
+        return list(load(run_id).to_frames())
+
+    @app.get("/api/v1/runs/{run_id}/tables/{name}", tags=["runs"])
+    def table(run_id: str, name: str, format: str = "json"):  # noqa: A002
+        """One of a run's tables as JSON records or CSV."""
+        frames = load(run_id).to_frames()
+        if name not in frames:
+            raise HTTPException(404, f"no table '{name}'; this run has {', '.join(frames)}")
+        frame = frames[name]
+        if format == "csv":
+            return Response(frame.to_csv(index=frame.index.name is not None), media_type="text/csv")
+        return JSONResponse(json.loads(frame.reset_index().to_json(orient="records", date_format="iso") if frame.index.name else frame.to_json(orient="records", date_format="iso")))
+
+    @app.get("/api/v1/runs/{run_id}/export", tags=["runs"])
+    def export_run(run_id: str, format: str = "json"):  # noqa: A002
+        """A run as a file: json, csv or parquet (zip of tables), xlsx, or html (a self-contained report)."""
+        from gigawatt.report.export import export
+
+        if format not in EXPORT_TYPES:
+            raise HTTPException(422, f"format '{format}': choose one of {', '.join(EXPORT_TYPES)}")
+        r = load(run_id)
+        stem = f"gigawatt-{r.kind}-{r.run.id[:12]}"
+        if format == "html":
+            geo = (STATIC / "topojson" / "world_110m.json").read_text() if r.kind == "site" else None
+            body = pages.get_template("report.html").render(version=__version__, plotly=PLOTLY_JS.read_text(), geo=geo,
+                                                            draw=(STATIC / "charts.js").read_text(), **run_context(r))
+            return Response(body, media_type="text/html", headers={"Content-Disposition": f'attachment; filename="{stem}.html"'})
+        with tempfile.TemporaryDirectory() as folder:
+            written = export(r, format, Path(folder) / stem)
+            if written.is_dir():
+                import zipfile
+
+                buffer = io.BytesIO()
+                with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+                    for item in sorted(written.iterdir()):
+                        archive.write(item, item.name)
+                body, name = buffer.getvalue(), f"{stem}-{format}.zip"
+            else:
+                body, name = written.read_bytes(), written.name
+        return Response(body, media_type=EXPORT_TYPES[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+    @app.get("/api/v1/jobs/{job_id}", tags=["jobs"])
+    def get_job(job_id: str) -> dict[str, Any]:
+        """A job's state: queued, running, done (with its run id), failed (with the reason) or cancelled."""
+        job = jobs.get(job_id)
+        if job is None:
+            raise HTTPException(404, "no such job")
+        return job.public()
+
+    @app.delete("/api/v1/jobs/{job_id}", tags=["jobs"])
+    def cancel_job(job_id: str) -> dict[str, Any]:
+        """Cancel a running job (its worker stops at once)."""
+        job = jobs.cancel(job_id)
+        if job is None:
+            raise HTTPException(404, "no such job")
+        return job.public()
+
+    @app.get("/api/v1/jobs/{job_id}/events", tags=["jobs"])
+    async def job_events(job_id: str):
+        """Server-sent events: the job's state each time it changes, until it ends."""
+        import asyncio
+
+        if jobs.get(job_id) is None:
+            raise HTTPException(404, "no such job")
+
+        async def stream():
+            last = None
+            while True:
+                state = jobs.get(job_id).public()
+                if state != last:
+                    yield f"data: {json.dumps(state)}\n\n"
+                    last = state
+                if state["state"] not in ("queued", "running"):
+                    return
+                await asyncio.sleep(EVENT_POLL_S)
+
+        return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store"})
+
+    @app.post("/api/v1/validate", tags=["scenarios"])
+    def validate(request: ValidateRequest) -> dict[str, Any]:
+        """Check a scenario as the CLI would: ``ok``, or the one-line error with its line and field."""
+        try:
+            _inputs(request.kind, request.yaml, [], uploads)
+        except GigawattError as exc:
+            message = str(exc).splitlines()[0]
+            line = re.search(r"\bline (\d+)", message)
+            field = re.match(r"^(?:scenario(?: line \d+)?: )?([\w.\[\]]+):", message)
+            return {"ok": False, "error": message, "line": int(line.group(1)) if line else None, "field": field.group(1) if field else None}
+        return {"ok": True, "error": None, "line": None, "field": None}
+
+    @app.post("/api/v1/uploads", tags=["scenarios"])
+    async def upload(file: UploadFile) -> dict[str, Any]:
+        """Store an hourly CSV series; returns the name to put in the scenario (``upload:<sha256>.csv``).
+        The client's file name is never used as a path; files over the size limit are refused."""
+        body = await file.read(MAX_UPLOAD_BYTES + 1)
+        if len(body) > MAX_UPLOAD_BYTES:
+            raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB; upload hourly series only")
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise HTTPException(422, "the file is not UTF-8 text; upload a CSV") from None
+        digest = hashlib.sha256(body).hexdigest()
+        (uploads / f"{digest}.csv").write_bytes(body)
+        return {"name": f"{UPLOAD_PREFIX}{digest}.csv", "bytes": len(body), "original": Path(file.filename or "upload.csv").name[:100]}
+
+    @app.get("/api/v1/examples", tags=["scenarios"])
+    def list_examples() -> dict[str, str]:
+        """The example scenarios shipped with gigawatt, by name, with their kind."""
+        return {name: example_kind(name) for name in examples()}
+
+    @app.get("/api/v1/catalogs/{name}", tags=["catalogs"])
+    def catalog_table(name: str) -> list[dict[str, Any]]:
+        """A bundled catalog table (accelerators, technologies, regions, ...) as records, each row with its source."""
+        from gigawatt import catalog
+
+        tables = {"accelerators": catalog.accelerators, "technologies": catalog.technologies, "regions": catalog.regions}
+        if name not in tables:
+            raise HTTPException(404, f"no catalog '{name}'; choose one of {', '.join(tables)}")
+        return json.loads(tables[name]().to_json(orient="records"))
+
+    @app.get("/api/v1/schema/{kind}", tags=["scenarios"])
+    def input_schema(kind: str) -> dict[str, Any]:
+        """The JSON Schema of a kind's scenario (fields, units in descriptions, defaults)."""
+        if kind not in api.MODELS:
+            raise HTTPException(404, f"kind '{kind}': choose one of {', '.join(KINDS)}")
+        return api.MODELS[kind].model_json_schema()
+
+    @app.on_event("shutdown")
+    def stop_workers() -> None:
+        jobs.shutdown()
+
+    return app
+
+
+def _overlays(per_run: list[dict[str, dict[str, Any]]], names: list[str]) -> dict[str, dict[str, Any]]:
+    """The charts every run has, with each run's traces overlaid (named by the run)."""
+    common = [k for k in per_run[0] if all(k in charts for charts in per_run) and k not in ("map",)]
+    out = {}
+    for key in common:
+        data = []
+        for charts, name in zip(per_run, names):
+            for trace in charts[key]["data"]:
+                data.append({**trace, "name": f"{name}: {trace.get('name', '')}", "legendgroup": name})
+        layout = dict(per_run[0][key]["layout"])
+        out[key] = {"data": data, "layout": layout}
+    return out

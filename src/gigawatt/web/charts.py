@@ -1,0 +1,143 @@
+"""The workbench's charts as Plotly figure specifications (plain dicts, JSON-safe), drawn from a result's
+``data`` and ``to_frames()`` only, so a stored run draws exactly as a fresh one. The page hands each to
+Plotly.js, loaded from the package (no CDN)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from gigawatt.report.figures import JURISDICTION_COLOURS, _weeks
+from gigawatt.results import Result
+
+Figure = dict[str, Any]
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _layout(title: str, x: str = "", y: str = "", **extra: Any) -> dict[str, Any]:
+    return {"title": {"text": title}, "xaxis": {"title": {"text": x}}, "yaxis": {"title": {"text": y}},
+            "margin": {"l": 70, "r": 20, "t": 50, "b": 50}, "legend": {"orientation": "h", "y": -0.2}, **extra}
+
+
+def _list(series: pd.Series) -> list[Any]:
+    return [None if pd.isna(v) else v for v in series.tolist()]
+
+
+def figures(result: Result) -> dict[str, Figure]:
+    """The charts of a result by name (empty for a kind without charts)."""
+    draw = {"plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site}.get(result.kind)
+    return draw(result) if draw else {}
+
+
+def _plan(r: Result) -> dict[str, Figure]:
+    frames = r.to_frames()
+    capacity = frames["capacity"]
+    out: dict[str, Figure] = {
+        "capacity": {"data": [
+            {"type": "bar", "name": "plan", "x": capacity["option"].tolist(), "y": capacity["capacity_mw"].tolist()},
+            {"type": "bar", "name": "grid-only baseline", "x": capacity["option"].tolist(), "y": capacity["baseline_capacity_mw"].tolist()},
+        ], "layout": _layout("Capacity: plan against the grid-only baseline", "option", "MW", barmode="group")},
+    }
+    costs = dict(r.data.get("cost_usd_per_year") or {})
+    if r.data.get("lost_compute_usd_per_year"):
+        costs["lost compute"] = r.data["lost_compute_usd_per_year"]
+    base = (r.data.get("baseline") or {}).get("cost_usd_per_year") or {}
+    out["costs"] = {"data": [
+        {"type": "bar", "name": item.replace("_", " "), "x": ["plan", "baseline"], "y": [costs.get(item, 0.0) / 1e6, base.get(item, 0.0) / 1e6]}
+        for item in sorted(set(costs) | set(base))
+    ], "layout": _layout("Annual cost by item", "", "M USD/yr", barmode="stack")}
+    dispatch = frames["dispatch"]
+    if len(dispatch) >= 24 * 7:
+        week, _ = _weeks(dispatch.set_index(pd.to_datetime(dispatch["timestamp"])) if "timestamp" in dispatch else dispatch)
+        when = [str(t) for t in week.index]
+        sources = [c for c in week.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw") and c != "timestamp"]
+        traces = [{"type": "scatter", "mode": "lines", "stackgroup": "supply", "name": c.removesuffix("_mw").replace("_", " "),
+                   "x": when, "y": _list(week[c])} for c in sources if week[c].abs().sum() > 0]
+        traces += [{"type": "scatter", "mode": "lines", "name": c.removesuffix("_mw").replace("_", " "), "x": when,
+                    "y": _list(-week[c]), "line": {"dash": "dot"}} for c in week.columns if c.endswith("_charge_mw") and week[c].sum() > 0]
+        traces.append({"type": "scatter", "mode": "lines", "name": "load", "x": when, "y": _list(week["load_mw"]), "line": {"color": "black", "width": 2}})
+        out["dispatch"] = {"data": traces, "layout": _layout("The hardest week, hour by hour (charging below zero)", "", "MW")}
+    timeline = []
+    start = r.data.get("bridge_until") and (r.inputs.constraints.online_by if hasattr(r.inputs, "constraints") else None)
+    if start:
+        timeline.append({"type": "bar", "orientation": "h", "name": "bridge", "y": ["bridge"], "base": [start + "-01"],
+                         "x": [(pd.Timestamp(r.data["bridge_until"]) - pd.Timestamp(start)).days * 86_400_000]})
+    if r.data.get("online_date"):
+        begin = str(getattr(r.inputs, "start", r.data["online_date"]))
+        timeline.append({"type": "bar", "orientation": "h", "name": f"long-run supply (set by {r.data.get('online_date_set_by')})",
+                         "y": ["long run"], "base": [begin + "-01"],
+                         "x": [max((pd.Timestamp(r.data["online_date"]) - pd.Timestamp(begin)).days, 1) * 86_400_000]})
+        out["time_to_power"] = {"data": timeline, "layout": _layout("Time to power: from the project start to energised", "", "",
+                                                                     xaxis={"type": "date"}, barmode="overlay")}
+    return out
+
+
+def _buildout(r: Result) -> dict[str, Figure]:
+    frame = r.to_frames()["periods"]
+    when = frame["date"].astype(str).tolist()
+    traces = []
+    if "p10_online_gw" in frame:
+        traces.append({"type": "scatter", "mode": "lines", "name": "P10", "x": when, "y": _list(frame["p10_online_gw"]), "line": {"width": 0}})
+        traces.append({"type": "scatter", "mode": "lines", "name": "P10–P90", "x": when, "y": _list(frame["p90_online_gw"]),
+                       "fill": "tonexty", "line": {"width": 0}})
+    traces.append({"type": "scatter", "mode": "lines", "name": "online (median inputs)", "x": when, "y": _list(frame["online_gw"]), "line": {"width": 3}})
+    traces.append({"type": "scatter", "mode": "lines", "name": "programme target", "x": when, "y": _list(frame["target_gw"]), "line": {"dash": "dash", "color": "black"}})
+    shapes = []
+    if "binding_limit" in frame:
+        limits = frame["binding_limit"].astype(str).tolist()
+        run_start = 0
+        for k in range(1, len(limits) + 1):
+            if k == len(limits) or limits[k] != limits[run_start]:
+                shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": when[run_start], "x1": when[k - 1], "y0": 0, "y1": 1,
+                               "fillcolor": "#888", "opacity": 0.06 + 0.08 * (hash(limits[run_start]) % 3), "line": {"width": 0},
+                               "label": {"text": limits[run_start], "textposition": "top center", "font": {"size": 9}}})
+                run_start = k
+    out = {"online": {"data": traces, "layout": _layout("Online capacity (shaded: the binding limit)", "", "GW", shapes=shapes)}}
+    share = [c for c in frame.columns if "share" in c and frame[c].notna().any()]
+    if share:
+        out["share"] = {"data": [{"type": "scatter", "mode": "lines", "name": c.replace("_", " "), "x": when, "y": _list(frame[c] * 100)} for c in share],
+                        "layout": _layout("National electricity share", "", "%")}
+    return out
+
+
+def _headroom(r: Result) -> dict[str, Figure]:
+    systems = r.data.get("systems") or []
+    traces = [{"type": "scatter", "mode": "lines+markers", "name": s["name"], "x": [lim["limit_pct"] for lim in s["limits"]],
+               "y": [lim["headroom_mw"] / 1e3 for lim in s["limits"]]} for s in systems]
+    out = {"headroom": {"data": traces, "layout": _layout("Flexible-load headroom against the curtailment limit", "curtailment limit, % of the year's energy", "GW")}}
+    frames = r.to_frames()
+    if "campus" in frames and len(frames["campus"]):
+        table = frames["campus"].pivot_table(index="month", columns="hour", values="curtailed_mw", aggfunc="mean").reindex(index=range(1, 13), columns=range(24))
+        out["heatmap"] = {"data": [{"type": "heatmap", "z": [[None if pd.isna(v) else v for v in row] for row in table.to_numpy().tolist()],
+                                    "x": list(range(24)), "y": MONTHS, "colorscale": "Magma", "reversescale": True,
+                                    "colorbar": {"title": {"text": "MW"}}}],
+                          "layout": _layout("The campus's mean curtailment by month and hour", "hour of day (local standard time)", "")}
+    return out
+
+
+def _site(r: Result) -> dict[str, Figure]:
+    from gigawatt import catalog
+
+    frame = r.to_frames()["candidates"].copy()
+    regions = catalog.regions().set_index("region")
+    frame["latitude"] = frame["region"].map(regions["latitude"])
+    frame["longitude"] = frame["region"].map(regions["longitude"])
+    placed = frame["allocated_mw"] > 0
+    largest = max(float(frame["allocated_mw"].max()), 1.0)
+    geo = []
+    for name, colour in JURISDICTION_COLOURS.items():
+        part = frame[frame["jurisdiction"] == name]
+        if part.empty:
+            continue
+        geo.append({"type": "scattergeo", "name": name, "lat": _list(part["latitude"]), "lon": _list(part["longitude"]),
+                    "text": [f"{s}: {mw:,.0f} MW" for s, mw in zip(part["site"], part["allocated_mw"])],
+                    "marker": {"size": [8 + 30 * mw / largest for mw in part["allocated_mw"]], "color": colour.removeprefix("tab:"),
+                               "line": {"width": 1, "color": "black"}, "opacity": [0.9 if p else 0.3 for p in placed[part.index]]}})
+    out = {"map": {"data": geo, "layout": _layout("Candidates and the MW placed (size)", geo={"projection": {"type": "natural earth"},
+                                                                                              "showcountries": True, "showland": True})}}
+    out["cost_date"] = {"data": [{"type": "scatter", "mode": "markers+text", "name": "candidates", "x": frame["online_date"].astype(str).tolist(),
+                                  "y": _list(frame["lcoe_usd_per_mwh"]), "text": frame["site"].tolist(), "textposition": "top center",
+                                  "marker": {"size": [8 + 30 * mw / largest for mw in frame["allocated_mw"]]}}],
+                        "layout": _layout("Cost of power against the date online (size: MW placed)", "online", "USD/MWh")}
+    return out

@@ -1,0 +1,130 @@
+"""Runs started from the workbench: each in its own worker process (so a cancel stops it at once and a
+crash cannot take the server down), reporting progress and its outcome through a queue.
+
+The worker calls the one API (:func:`gigawatt.api.run`) with the server's store, so a finished job is a
+stored run like any other; the server keeps only the job's state: queued, running, done (with the run
+id), failed (with the one-line reason) or cancelled.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from gigawatt.errors import GigawattError
+
+MAX_JOBS_KEPT = 200  # finished jobs remembered for their pages; older ones are forgotten first
+
+
+@dataclass
+class Job:
+    """One run started from the workbench: its state, progress (done of total steps) and outcome."""
+
+    id: str
+    kind: str
+    name: str
+    state: str = "queued"  # queued, running, done, failed, cancelled
+    done: int = 0
+    total: int = 0
+    run_id: str | None = None
+    error: str | None = None
+    started: float = field(default_factory=time.time)
+    process: Any = field(default=None, repr=False)
+    events: Any = field(default=None, repr=False)
+
+    def public(self) -> dict[str, Any]:
+        """The job as the API shows it."""
+        return {"id": self.id, "kind": self.kind, "name": self.name, "state": self.state, "done": self.done,
+                "total": self.total, "run_id": self.run_id, "error": self.error}
+
+
+def _work(kind: str, inputs: dict[str, Any], store_url: str | None, events: Any) -> None:
+    """In the worker: run the job, sending ("progress", done, total), then ("done", run id) or ("failed", reason)."""
+    try:
+        from gigawatt import api
+
+        result = api.run(kind, inputs, store=store_url, progress=lambda done, total: events.put(("progress", done, total)))
+        events.put(("done", result.run.id))
+    except GigawattError as exc:
+        events.put(("failed", str(exc).splitlines()[0]))
+    except Exception as exc:  # noqa: BLE001 - a crash is reported in one line, never as a traceback
+        events.put(("failed", f"the run failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")))
+
+
+class Jobs:
+    """The server's jobs: start, follow, cancel. Thread-safe (the server answers requests on threads)."""
+
+    def __init__(self, store_url: str | None):
+        self.store_url = store_url
+        self.jobs: dict[str, Job] = {}
+        self.lock = threading.Lock()
+        self.context = multiprocessing.get_context("spawn")  # a fork of a threaded server can hang its child
+
+    def start(self, kind: str, name: str, inputs: dict[str, Any]) -> Job:
+        """Start a worker on validated ``inputs`` (a JSON-safe dict) and return its job."""
+        job = Job(id=uuid.uuid4().hex[:12], kind=kind, name=name)
+        job.events = self.context.Queue()
+        job.process = self.context.Process(target=_work, args=(kind, inputs, self.store_url, job.events), daemon=True)
+        with self.lock:
+            self.jobs[job.id] = job
+            finished = [j for j in self.jobs.values() if j.state in ("done", "failed", "cancelled")]
+            for old in finished[: max(0, len(self.jobs) - MAX_JOBS_KEPT)]:
+                self.jobs.pop(old.id, None)
+        job.process.start()
+        job.state = "running"
+        return job
+
+    def get(self, ident: str) -> Job | None:
+        """The job, its state brought up to date from its worker's messages."""
+        job = self.jobs.get(ident)
+        if job is not None:
+            self._drain(job)
+        return job
+
+    def _drain(self, job: Job) -> None:
+        if job.state != "running":
+            return
+        while True:
+            try:
+                message = job.events.get_nowait()
+            except queue.Empty:
+                break
+            if message[0] == "progress":
+                job.done, job.total = message[1], message[2]
+            elif message[0] == "done":
+                job.state, job.run_id = "done", message[1]
+            elif message[0] == "failed":
+                job.state, job.error = "failed", message[1]
+        if job.state == "running" and not job.process.is_alive():
+            job.process.join(timeout=0.1)
+            try:  # its last message may arrive just after it exits
+                message = job.events.get(timeout=0.5)
+                if message[0] == "done":
+                    job.state, job.run_id = "done", message[1]
+                    return
+                if message[0] == "failed":
+                    job.state, job.error = "failed", message[1]
+                    return
+            except queue.Empty:
+                pass
+            job.state, job.error = "failed", f"the worker stopped without a result (exit code {job.process.exitcode})"
+
+    def cancel(self, ident: str) -> Job | None:
+        """Stop a running job's worker at once."""
+        job = self.get(ident)
+        if job is not None and job.state == "running":
+            job.process.terminate()
+            job.process.join(timeout=5)
+            job.state, job.error = "cancelled", "cancelled by the user"
+        return job
+
+    def shutdown(self) -> None:
+        """Stop every worker still running (the server is stopping)."""
+        for job in list(self.jobs.values()):
+            if job.state == "running" and job.process.is_alive():
+                job.process.terminate()
