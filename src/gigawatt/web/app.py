@@ -13,6 +13,7 @@ response carries a content security policy without inline script.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import io
@@ -124,7 +125,13 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     uploads.mkdir(parents=True, exist_ok=True)
     secret = (token or secrets.token_hex(32)).encode()
     jobs = Jobs(kept.url)
-    app = FastAPI(title="gigawatt workbench", version=__version__, openapi_url="/api/v1/openapi.json", docs_url="/docs", redoc_url=None)
+    @contextlib.asynccontextmanager
+    async def lifespan(_: FastAPI):
+        yield
+        jobs.shutdown()  # the server is stopping: so are the runs it started
+
+    app = FastAPI(title="gigawatt workbench", version=__version__, openapi_url="/api/v1/openapi.json", docs_url="/docs",
+                  redoc_url=None, lifespan=lifespan)
     app.state.jobs, app.state.store, app.state.uploads = jobs, kept, uploads
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -348,7 +355,8 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         except GigawattError as exc:
             message = str(exc).splitlines()[0]
             line = re.search(r"\bline (\d+)", message)
-            field = re.match(r"^(?:scenario(?: line \d+)?: )?([\w.\[\]]+):", message)
+            body = re.sub(r"^scenario(?: line \d+)?: ", "", message)
+            field = re.match(r"^([\w.\[\]]+):", body) or re.search(r"\bkey '([\w.\[\]]+)'", body)
             return {"ok": False, "error": message, "line": int(line.group(1)) if line else None, "field": field.group(1) if field else None}
         return {"ok": True, "error": None, "line": None, "field": None}
 
@@ -388,10 +396,6 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         if kind not in api.MODELS:
             raise HTTPException(404, f"kind '{kind}': choose one of {', '.join(KINDS)}")
         return api.MODELS[kind].model_json_schema()
-
-    @app.on_event("shutdown")
-    def stop_workers() -> None:
-        jobs.shutdown()
 
     return app
 

@@ -1,0 +1,196 @@
+"""The workbench's REST API and its security, through httpx (FastAPI's TestClient) on a real run store;
+runs go through real worker processes."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+import zipfile
+
+import pytest
+import yaml
+from conftest import EXAMPLES
+
+import gigawatt
+
+fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed (pip install -e '.[web]')")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from gigawatt.web.app import CSP, MAX_UPLOAD_BYTES, create_app  # noqa: E402
+
+OFFGRID = (EXAMPLES / "west-texas-offgrid.yaml").read_text()
+SCREENING = ["site.screening_segments=48"]
+TOKEN = "s3cret-token-for-tests"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("web") / "runs.sqlite")
+
+
+@pytest.fixture(scope="module")
+def client(store, tmp_path_factory):
+    with TestClient(create_app(store=store, uploads=tmp_path_factory.mktemp("uploads"))) as c:
+        yield c
+
+
+def wait(client, job: dict, timeout_s: float = 120.0) -> dict:
+    deadline = time.monotonic() + timeout_s
+    while job["state"] in ("queued", "running"):
+        assert time.monotonic() < deadline, f"job still {job['state']} after {timeout_s} s"
+        time.sleep(0.2)
+        job = client.get(f"/api/v1/jobs/{job['id']}").json()
+    return job
+
+
+@pytest.fixture(scope="module")
+def plan_run(client):
+    started = client.post("/api/v1/runs", json={"kind": "plan", "yaml": OFFGRID, "set": SCREENING})
+    assert started.status_code == 202, started.text
+    job = wait(client, started.json())
+    assert job["state"] == "done", job
+    return job["run_id"]
+
+
+def test_a_run_started_from_the_web_is_the_cli_s_run(client, plan_run, store):
+    # the same inputs through the Python API give the same content hash, found in the same store
+    same = gigawatt.plan(EXAMPLES / "west-texas-offgrid.yaml", set=SCREENING, store=store)
+    assert same.run.id == plan_run
+    shown = client.get(f"/api/v1/runs/{plan_run}").json()
+    assert shown["result"]["annual_cost_usd"] == pytest.approx(same.annual_cost_usd, rel=1e-12)
+    assert shown["kind"] == "plan" and shown["schema_version"] == 1
+    listed = client.get("/api/v1/runs", params={"kind": "plan"}).json()
+    assert plan_run in [row["id"] for row in listed]
+
+
+def test_a_run_page_shows_the_figures_as_the_cli_formats_them(client, plan_run):
+    from gigawatt.report.tables import fmt
+    from gigawatt.results import figures
+
+    page = client.get(f"/runs/{plan_run}")
+    assert page.status_code == 200
+    data = client.get(f"/api/v1/runs/{plan_run}").json()
+    for label, value in list(figures("plan", data["result"]).items())[:6]:
+        assert f"<th scope=\"row\">{label}</th><td>{fmt(value)}</td>" in page.text
+    for chart in ("capacity", "costs", "dispatch"):
+        assert f'id="chart-{chart}"' in page.text and f'id="fig-{chart}"' in page.text
+
+
+def test_tables_and_every_download_format(client, plan_run):
+    names = client.get(f"/api/v1/runs/{plan_run}/tables").json()
+    assert {"capacity", "costs", "dispatch"} <= set(names)
+    rows = client.get(f"/api/v1/runs/{plan_run}/tables/capacity").json()
+    assert rows and {"option", "capacity_mw"} <= set(rows[0])
+    assert client.get(f"/api/v1/runs/{plan_run}/tables/capacity", params={"format": "csv"}).text.startswith("option,")
+    assert json.loads(client.get(f"/api/v1/runs/{plan_run}/export", params={"format": "json"}).content)["run"]["id"] == plan_run
+    for fmt in ("csv", "parquet"):
+        archive = zipfile.ZipFile(io.BytesIO(client.get(f"/api/v1/runs/{plan_run}/export", params={"format": fmt}).content))
+        assert any(name.startswith("dispatch") for name in archive.namelist())
+    assert client.get(f"/api/v1/runs/{plan_run}/export", params={"format": "xlsx"}).content[:2] == b"PK"
+    report = client.get(f"/api/v1/runs/{plan_run}/export", params={"format": "html"})
+    assert report.headers["content-disposition"].endswith('.html"')
+    assert "Plotly" in report.text and 'id="fig-dispatch"' in report.text and "<script src=" not in report.text  # self-contained
+    assert client.get(f"/api/v1/runs/{plan_run}/export", params={"format": "docx"}).status_code == 422
+
+
+def test_compare_shows_the_inputs_that_differ(client, plan_run):
+    other = wait(client, client.post("/api/v1/runs", json={"kind": "plan", "yaml": OFFGRID, "set": ["site.screening_segments=24"]}).json())
+    assert other["state"] == "done"
+    page = client.get("/compare", params={"ids": f"{plan_run},{other['run_id']}"})
+    assert page.status_code == 200
+    assert "site.screening_segments" in page.text and "Δ" in page.text
+
+
+def test_validation_names_the_field_and_line_as_the_cli_does(client):
+    bad = OFFGRID.replace("power_mw:", "powr_mw:", 1)
+    found = client.post("/api/v1/validate", json={"kind": "plan", "yaml": bad}).json()
+    assert not found["ok"] and "did you mean 'power_mw'" in found["error"] and found["line"] == 7 and found["field"].startswith("cluster")
+    assert client.post("/api/v1/validate", json={"kind": "plan", "yaml": OFFGRID}).json()["ok"]
+    malformed = client.post("/api/v1/validate", json={"kind": "plan", "yaml": "site: [unclosed"}).json()
+    assert not malformed["ok"] and "not valid YAML" in malformed["error"] and malformed["line"] == 1
+    refused = client.post("/api/v1/runs", json={"kind": "plan", "yaml": "site: [unclosed"})
+    assert refused.status_code == 422 and "\n" not in refused.json()["error"] and "Traceback" not in refused.text
+    wrong_kind = client.post("/api/v1/validate", json={"kind": "buildout", "yaml": OFFGRID}).json()
+    assert "looks like a plan scenario" in wrong_kind["error"]
+
+
+def test_a_failed_run_reports_one_line(client):
+    scenario = yaml.safe_load(OFFGRID)
+    scenario["supply"] = {"technologies": ["gas_recip"]}
+    scenario["constraints"] = {"carbon_free_share": 0.5}
+    job = wait(client, client.post("/api/v1/runs", json={"kind": "plan", "yaml": yaml.safe_dump(scenario), "set": SCREENING}).json())
+    assert job["state"] == "failed" and job["error"].startswith("constraints.carbon_free_share") and "\n" not in job["error"]
+
+
+def test_a_running_job_can_be_cancelled(client):
+    job = client.post("/api/v1/runs", json={"kind": "plan", "yaml": (EXAMPLES / "west-texas-grid-gas.yaml").read_text(), "set": []}).json()
+    cancelled = client.delete(f"/api/v1/jobs/{job['id']}").json()
+    assert cancelled["state"] == "cancelled"
+    assert client.get(f"/api/v1/jobs/{job['id']}").json()["state"] == "cancelled"
+
+
+def test_uploads_are_stored_by_hash_and_scenarios_cannot_name_server_paths(client, tmp_path):
+    series = "timestamp,load_mw\n" + "".join(f"2025-01-01 {h:02d}:00,100\n" for h in range(24))
+    stored = client.post("/api/v1/uploads", files={"file": ("../../../etc/passwd", series.encode(), "text/csv")}).json()
+    assert stored["name"].startswith("upload:") and stored["name"].endswith(".csv") and "/" not in stored["name"]
+    assert stored["original"] == "passwd"  # the client's name is kept as a label only, never as a path
+    scenario = yaml.safe_load(OFFGRID)
+    for path in ("/etc/passwd", "../../secret.csv", str(tmp_path / "x.csv")):
+        scenario["site"]["load_csv"] = path
+        found = client.post("/api/v1/validate", json={"kind": "plan", "yaml": yaml.safe_dump(scenario)}).json()
+        assert not found["ok"] and found["error"].startswith("site.load_csv") and "upload" in found["error"]
+    scenario["site"]["load_csv"] = "upload:" + "0" * 64 + ".csv"
+    assert "has not been uploaded" in client.post("/api/v1/validate", json={"kind": "plan", "yaml": yaml.safe_dump(scenario)}).json()["error"]
+    too_big = client.post("/api/v1/uploads", files={"file": ("big.csv", b"0" * (MAX_UPLOAD_BYTES + 1), "text/csv")})
+    assert too_big.status_code == 413
+
+
+def test_every_response_carries_the_security_headers(client, plan_run):
+    for path in ("/", f"/runs/{plan_run}", "/api/v1/runs", "/static/app.css", "/nope"):
+        headers = client.get(path).headers
+        assert headers["content-security-policy"] == CSP and headers["x-content-type-options"] == "nosniff"
+    script = CSP.split("script-src ")[1].split(";")[0]
+    assert "unsafe-inline" not in script and "unsafe-eval" not in script
+    assert "<script>" not in client.get(f"/runs/{plan_run}").text  # no inline script: data travels in JSON blocks
+
+
+def test_catalogs_examples_and_openapi(client):
+    accelerators = client.get("/api/v1/catalogs/accelerators").json()
+    assert any("H100" in json.dumps(row) for row in accelerators) and all("source" in row for row in accelerators)
+    assert client.get("/api/v1/catalogs/nope").status_code == 404
+    assert client.get("/api/v1/examples").json()["west-texas-offgrid"] == "plan"
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    assert {"/api/v1/runs", "/api/v1/runs/{run_id}", "/api/v1/validate", "/api/v1/uploads"} <= set(paths)
+
+
+def test_a_token_guards_everything_but_signed_share_links(store, tmp_path, plan_run):
+    with TestClient(create_app(store=store, token=TOKEN, uploads=tmp_path)) as guarded:
+        assert guarded.get("/").status_code == 401
+        assert guarded.get("/api/v1/runs").status_code == 401
+        assert guarded.get("/api/v1/runs", headers={"Authorization": "Bearer wrong"}).status_code == 401
+        assert guarded.post("/api/v1/runs", json={"kind": "plan", "yaml": OFFGRID}).status_code == 401
+        assert guarded.get("/api/v1/runs", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+        # opening the printed address sets the cookie the pages then use
+        entered = guarded.get(f"/?token={TOKEN}", follow_redirects=False)
+        assert entered.status_code == 303 and "httponly" in entered.headers["set-cookie"].lower()
+        assert guarded.get("/").status_code == 200
+        guarded.cookies.clear()
+        page = guarded.get(f"/runs/{plan_run}", headers={"Authorization": f"Bearer {TOKEN}"}).text
+        share = page.split('href="/share/')[1].split('"')[0]
+        assert guarded.get(f"/share/{share}").status_code == 200  # no token needed
+        run_id, signature = share.split("?sig=")
+        forged = signature[:-1] + ("0" if signature[-1] != "0" else "1")
+        assert guarded.get(f"/share/{run_id}?sig={forged}").status_code == 403
+        assert guarded.get(f"/share/{run_id}").status_code == 403
+
+
+def test_serve_refuses_a_bad_port_in_one_line():
+    import subprocess
+    import sys
+
+    from pathlib import Path
+
+    entry = Path(sys.executable).with_name("gigawatt")  # the installed entry point, as a user runs it
+    done = subprocess.run([str(entry), "serve", "--port", "0"], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "--port" in done.stderr and "Traceback" not in done.stderr
