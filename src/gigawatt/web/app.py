@@ -135,6 +135,10 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     app.state.jobs, app.state.store, app.state.uploads = jobs, kept, uploads
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
+    @app.get("/favicon.ico", include_in_schema=False)
+    def favicon() -> Response:
+        return Response(status_code=204)
+
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})

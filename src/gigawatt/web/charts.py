@@ -78,19 +78,22 @@ def _buildout(r: Result) -> dict[str, Figure]:
     when = frame["date"].astype(str).tolist()
     traces = []
     if "p10_online_gw" in frame:
-        traces.append({"type": "scatter", "mode": "lines", "name": "P10", "x": when, "y": _list(frame["p10_online_gw"]), "line": {"width": 0}})
-        traces.append({"type": "scatter", "mode": "lines", "name": "P10–P90", "x": when, "y": _list(frame["p90_online_gw"]),
-                       "fill": "tonexty", "line": {"width": 0}})
-    traces.append({"type": "scatter", "mode": "lines", "name": "online (median inputs)", "x": when, "y": _list(frame["online_gw"]), "line": {"width": 3}})
+        traces.append({"type": "scatter", "mode": "lines", "name": "P10", "x": when, "y": _list(frame["p10_online_gw"]), "line": {"width": 0},
+                       "showlegend": False, "hoverinfo": "skip"})
+        traces.append({"type": "scatter", "mode": "lines", "name": "P10–P90 of the draws", "x": when, "y": _list(frame["p90_online_gw"]),
+                       "fill": "tonexty", "fillcolor": "rgba(31, 119, 180, 0.25)", "line": {"width": 0}})
+    traces.append({"type": "scatter", "mode": "lines", "name": "online (median inputs)", "x": when, "y": _list(frame["online_gw"]),
+                   "line": {"width": 3, "color": "rgb(31, 119, 180)"}})
     traces.append({"type": "scatter", "mode": "lines", "name": "programme target", "x": when, "y": _list(frame["target_gw"]), "line": {"dash": "dash", "color": "black"}})
     shapes = []
     if "binding_limit" in frame:
         limits = frame["binding_limit"].astype(str).tolist()
+        shade = {name: 0.04 + 0.05 * (k % 3) for k, name in enumerate(dict.fromkeys(limits))}  # a tone per limit
         run_start = 0
         for k in range(1, len(limits) + 1):
             if k == len(limits) or limits[k] != limits[run_start]:
                 shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": when[run_start], "x1": when[k - 1], "y0": 0, "y1": 1,
-                               "fillcolor": "#888", "opacity": 0.06 + 0.08 * (hash(limits[run_start]) % 3), "line": {"width": 0},
+                               "fillcolor": "#888", "opacity": shade[limits[run_start]], "line": {"width": 0},
                                "label": {"text": limits[run_start], "textposition": "top center", "font": {"size": 9}}})
                 run_start = k
     out = {"online": {"data": traces, "layout": _layout("Online capacity (shaded: the binding limit)", "", "GW", shapes=shapes)}}
@@ -135,7 +138,8 @@ def _site(r: Result) -> dict[str, Figure]:
                     "marker": {"size": [8 + 30 * mw / largest for mw in part["allocated_mw"]], "color": colour.removeprefix("tab:"),
                                "line": {"width": 1, "color": "black"}, "opacity": [0.9 if p else 0.3 for p in placed[part.index]]}})
     out = {"map": {"data": geo, "layout": _layout("Candidates and the MW placed (size)", geo={"projection": {"type": "natural earth"},
-                                                                                              "showcountries": True, "showland": True})}}
+                                                                                              "showcountries": True, "showland": True,
+                                                                                              "fitbounds": "locations"})}}
     out["cost_date"] = {"data": [{"type": "scatter", "mode": "markers+text", "name": "candidates", "x": frame["online_date"].astype(str).tolist(),
                                   "y": _list(frame["lcoe_usd_per_mwh"]), "text": frame["site"].tolist(), "textposition": "top center",
                                   "marker": {"size": [8 + 30 * mw / largest for mw in frame["allocated_mw"]]}}],
