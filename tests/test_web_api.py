@@ -194,3 +194,15 @@ def test_serve_refuses_a_bad_port_in_one_line():
     entry = Path(sys.executable).with_name("gigawatt")  # the installed entry point, as a user runs it
     done = subprocess.run([str(entry), "serve", "--port", "0"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "--port" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_editor_form_is_generated_from_the_schema_and_its_values_are_overrides(client):
+    from gigawatt.web.app import form_fields
+
+    fields = {f["key"]: f for f in form_fields("plan")}
+    assert fields["grid.import_mw"]["type"] == "number" and "MW" in fields["grid.import_mw"]["description"]
+    assert fields["solver.method"]["choices"] == ["simplex", "dual-devex", "ipm", "race"] and fields["solver.method"]["default"] == "simplex"
+    page = client.get("/edit", params={"example": "west-texas-offgrid"}).text
+    assert 'data-key="grid.import_mw"' in page and '<label for="f-grid.import_mw">' in page
+    found = client.post("/api/v1/validate", json={"kind": "plan", "yaml": OFFGRID, "set": ["site.latitude=200"]}).json()
+    assert not found["ok"] and found["field"] == "site.latitude" and "less than or equal to 90" in found["error"]

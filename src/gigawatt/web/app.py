@@ -66,10 +66,11 @@ class RunRequest(BaseModel):
 
 
 class ValidateRequest(BaseModel):
-    """A scenario to check without running it."""
+    """A scenario to check without running it, with optional dotted overrides."""
 
     kind: str
     yaml: str
+    set: list[str] = Field(default_factory=list)
 
 
 def needs_token(host: str) -> bool:
@@ -111,6 +112,43 @@ def _resolve_uploads(data: Any, uploads: Path, key: str = "") -> Any:
             raise ScenarioError(f"{key}: {data[:60]} has not been uploaded to this server; upload it again")
         return str(path)
     return data
+
+
+SCALARS = {"number", "integer", "string", "boolean"}
+
+
+def form_fields(kind: str) -> list[dict[str, Any]]:
+    """The scalar fields of a kind's scenario, two levels deep, from its JSON Schema: dotted key, section,
+    type, choices, default and description (which carries the unit), for the editor's form."""
+    schema = api.MODELS[kind].model_json_schema()
+    defs = schema.get("$defs", {})
+
+    def resolve(node: dict[str, Any]) -> dict[str, Any]:
+        ref = node.get("$ref") or next((o.get("$ref") for o in node.get("anyOf", []) if "$ref" in o), None)
+        return {**defs[ref.split("/")[-1]], "description": node.get("description")} if ref else node
+
+    def scalar(node: dict[str, Any]) -> dict[str, Any] | None:
+        options = [node, *node.get("anyOf", [])]
+        typed = next((o for o in options if o.get("type") in SCALARS or "enum" in o), None)
+        if typed is None:
+            return None
+        return {"type": typed.get("type", "string"), "choices": typed.get("enum"), "default": node.get("default"),
+                "description": node.get("description") or ""}
+
+    out = []
+    for name, node in schema.get("properties", {}).items():
+        node = resolve(node)
+        children = node.get("properties")
+        if children:
+            for child, sub in children.items():
+                field = scalar(sub)
+                if field:
+                    out.append({"key": f"{name}.{child}", "section": name, **field})
+        else:
+            field = scalar(node)
+            if field:
+                out.append({"key": name, "section": "scenario", **field})
+    return out
 
 
 def _label(key: str) -> str:
@@ -213,7 +251,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         elif run:
             r = load(run)
             text, chosen = r.inputs_yaml(), r.kind
-        return page("edit.html", text=text, kind=chosen, kinds=KINDS, example=example)
+        return page("edit.html", text=text, kind=chosen, kinds=KINDS, example=example, fields=form_fields(chosen))
 
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(job_id: str):
@@ -355,12 +393,12 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def validate(request: ValidateRequest) -> dict[str, Any]:
         """Check a scenario as the CLI would: ``ok``, or the one-line error with its line and field."""
         try:
-            _inputs(request.kind, request.yaml, [], uploads)
+            _inputs(request.kind, request.yaml, request.set, uploads)
         except GigawattError as exc:
             message = str(exc).splitlines()[0]
             line = re.search(r"\bline (\d+)", message)
             body = re.sub(r"^scenario(?: line \d+)?: ", "", message)
-            field = re.match(r"^([\w.\[\]]+):", body) or re.search(r"\bkey '([\w.\[\]]+)'", body)
+            field = re.match(r"^'?([\w.\[\]]+)'?:", body) or re.search(r"\bkey '([\w.\[\]]+)'", body)
             return {"ok": False, "error": message, "line": int(line.group(1)) if line else None, "field": field.group(1) if field else None}
         return {"ok": True, "error": None, "line": None, "field": None}
 

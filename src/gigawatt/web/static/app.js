@@ -16,9 +16,10 @@
   function editor() {
     var form = $("editor");
     if (!form) { return; }
-    var text = $("scenario"), kind = $("kind"), status = $("status"), timer = null;
+    var text = $("scenario"), kind = $("kind"), status = $("status"), extra = $("overrides"), timer = null;
+    function overrides() { return extra.value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean); }
     async function check() {
-      var result = await postJSON("/api/v1/validate", {kind: kind.value, yaml: text.value});
+      var result = await postJSON("/api/v1/validate", {kind: kind.value, yaml: text.value, set: overrides()});
       var d = result.data;
       status.textContent = d.ok ? "valid" : (d.error || message(d));
       status.className = d.ok ? "ok" : "error";
@@ -28,7 +29,18 @@
     }
     function later() { clearTimeout(timer); timer = setTimeout(check, 300); }
     text.addEventListener("input", later);
-    kind.addEventListener("change", check);
+    extra.addEventListener("input", later);
+    kind.addEventListener("change", function () { window.location.search = "?kind=" + encodeURIComponent(kind.value); });
+    /* a form field sets (or, emptied, removes) its own override line */
+    document.querySelectorAll("#form [data-key]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var key = input.dataset.key;
+        var lines = overrides().filter(function (line) { return line.split("=")[0].trim() !== key; });
+        if (input.value !== "") { lines.push(key + "=" + input.value); }
+        extra.value = lines.join("\n");
+        check();
+      });
+    });
     check();
     $("upload").addEventListener("change", async function (event) {
       var file = event.target.files[0];
@@ -41,8 +53,7 @@
     });
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
-      var overrides = $("overrides").value.split("\n").map(function (s) { return s.trim(); }).filter(Boolean);
-      var result = await postJSON("/api/v1/runs", {kind: kind.value, yaml: text.value, set: overrides});
+      var result = await postJSON("/api/v1/runs", {kind: kind.value, yaml: text.value, set: overrides()});
       if (result.ok) { window.location.href = "/jobs/" + result.data.id; return; }
       status.textContent = message(result.data);
       status.className = "error";
