@@ -165,6 +165,9 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     jobs = Jobs(kept.url)
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI):
+        import pyarrow.parquet  # noqa: F401 - loaded now, so the first run page is as quick as the next
+
+        kept.list(limit=1)  # connect (and create the store's tables) before the first request
         yield
         jobs.shutdown()  # the server is stopping: so are the runs it started
 

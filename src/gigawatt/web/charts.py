@@ -8,10 +8,12 @@ from typing import Any
 
 import pandas as pd
 
+from gigawatt.power.results import BUILT_MW
 from gigawatt.report.figures import JURISDICTION_COLOURS, _weeks
 from gigawatt.results import Result
 
 Figure = dict[str, Any]
+MS_PER_DAY = 86_400_000  # Plotly's date axes count milliseconds
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -53,23 +55,26 @@ def _plan(r: Result) -> dict[str, Figure]:
         when = [str(t) for t in week.index]
         sources = [c for c in week.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw") and c != "timestamp"]
         traces = [{"type": "scatter", "mode": "lines", "stackgroup": "supply", "name": c.removesuffix("_mw").replace("_", " "),
-                   "x": when, "y": _list(week[c])} for c in sources if week[c].abs().sum() > 0]
+                   "x": when, "y": _list(week[c])} for c in sources if week[c].abs().max() > BUILT_MW]
         traces += [{"type": "scatter", "mode": "lines", "name": c.removesuffix("_mw").replace("_", " "), "x": when,
-                    "y": _list(-week[c]), "line": {"dash": "dot"}} for c in week.columns if c.endswith("_charge_mw") and week[c].sum() > 0]
+                    "y": _list(-week[c]), "line": {"dash": "dot"}} for c in week.columns if c.endswith("_charge_mw") and week[c].max() > BUILT_MW]
         traces.append({"type": "scatter", "mode": "lines", "name": "load", "x": when, "y": _list(week["load_mw"]), "line": {"color": "black", "width": 2}})
         out["dispatch"] = {"data": traces, "layout": _layout("The hardest week, hour by hour (charging below zero)", "", "MW")}
     timeline = []
-    start = r.data.get("bridge_until") and (r.inputs.constraints.online_by if hasattr(r.inputs, "constraints") else None)
-    if start:
-        timeline.append({"type": "bar", "orientation": "h", "name": "bridge", "y": ["bridge"], "base": [start + "-01"],
-                         "x": [(pd.Timestamp(r.data["bridge_until"]) - pd.Timestamp(start)).days * 86_400_000]})
+    online_by = r.inputs.constraints.online_by  # a plan's inputs are a Scenario
+    if r.data.get("bridge_until") and online_by:
+        timeline.append({"type": "bar", "orientation": "h", "name": f"bridge until {r.data['bridge_until']} (waiting for {r.data.get('bridge_until_set_by')})",
+                         "y": ["bridge"], "base": [online_by + "-01"],
+                         "x": [(pd.Timestamp(r.data["bridge_until"]) - pd.Timestamp(online_by)).days * MS_PER_DAY]})
     if r.data.get("online_date"):
-        begin = str(getattr(r.inputs, "start", r.data["online_date"]))
+        begin = r.inputs.start
         timeline.append({"type": "bar", "orientation": "h", "name": f"long-run supply (set by {r.data.get('online_date_set_by')})",
                          "y": ["long run"], "base": [begin + "-01"],
-                         "x": [max((pd.Timestamp(r.data["online_date"]) - pd.Timestamp(begin)).days, 1) * 86_400_000]})
+                         "x": [max((pd.Timestamp(r.data["online_date"]) - pd.Timestamp(begin)).days, 1) * MS_PER_DAY]})
+        for bar in timeline:
+            bar.update(text=[bar["name"]], textposition="inside", insidetextanchor="start")
         out["time_to_power"] = {"data": timeline, "layout": _layout("Time to power: from the project start to energised", "", "",
-                                                                     xaxis={"type": "date"}, barmode="overlay")}
+                                                                     xaxis={"type": "date"}, barmode="overlay", height=260, showlegend=False)}
     return out
 
 
