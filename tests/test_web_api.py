@@ -13,6 +13,7 @@ import yaml
 from conftest import EXAMPLES
 
 import gigawatt
+import gigawatt.store
 
 fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed (pip install -e '.[web]')")
 from fastapi.testclient import TestClient  # noqa: E402
@@ -206,3 +207,31 @@ def test_the_editor_form_is_generated_from_the_schema_and_its_values_are_overrid
     assert 'data-key="grid.import_mw"' in page and '<label for="f-grid.import_mw">' in page
     found = client.post("/api/v1/validate", json={"kind": "plan", "yaml": OFFGRID, "set": ["site.latitude=200"]}).json()
     assert not found["ok"] and found["field"] == "site.latitude" and "less than or equal to 90" in found["error"]
+
+
+def test_every_kind_draws_its_charts_from_a_stored_run(tmp_path):
+    """size has none; buildout, site and headroom (with a campus) draw theirs from the stored run's tables."""
+    from conftest import SHARED
+
+    from gigawatt.web.charts import figures
+
+    store = str(tmp_path / "kinds.sqlite")
+    made = {
+        "size": gigawatt.size(EXAMPLES / "h100-100k.yaml", store=store),
+        "buildout": gigawatt.buildout(EXAMPLES / "buildout" / "10gw.yaml", set={"draws": 20}, store=store),
+        "site": gigawatt.site(EXAMPLES / "site" / "clean-5gw.yaml", store=store),
+    }
+    demand = SHARED / "data" / "eia930-cleaned" / "cleaned_demand_2020_2024_by_ba_subregion.csv"
+    if demand.exists():
+        made["headroom"] = gigawatt.headroom({"files": [str(demand)], "systems": ["ERCO"], "limits_pct": [0.25, 0.5],
+                                              "campus": {"mw": 1200, "limit_pct": 0.5, "availability_year": 2023}}, store=store)
+    expected = {"size": set(), "buildout": {"online"}, "site": {"map", "cost_date"}, "headroom": {"headroom", "heatmap"}}
+    kept = gigawatt.store.open_store(store)
+    with TestClient(create_app(store=store, uploads=tmp_path)) as client:
+        for kind, fresh in made.items():
+            stored = kept.load(fresh.run.id)
+            charts = figures(stored)
+            assert set(charts) >= expected[kind], kind
+            assert json.dumps(charts) == json.dumps(figures(fresh))  # a stored run draws as the fresh one
+            assert all(trace.get("x") or trace.get("z") or trace.get("lat") for fig in charts.values() for trace in fig["data"])
+            assert client.get(f"/runs/{fresh.run.id}").status_code == 200
