@@ -322,10 +322,10 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         frames = load(run_id).to_frames()
         if name not in frames:
             raise HTTPException(404, f"no table '{name}'; this run has {', '.join(frames)}")
-        frame = frames[name]
+        frame = frames[name].reset_index() if frames[name].index.name else frames[name]  # a named index (timestamp) is a column
         if format == "csv":
-            return Response(frame.to_csv(index=frame.index.name is not None), media_type="text/csv")
-        return JSONResponse(json.loads(frame.reset_index().to_json(orient="records", date_format="iso") if frame.index.name else frame.to_json(orient="records", date_format="iso")))
+            return Response(frame.to_csv(index=False), media_type="text/csv")
+        return JSONResponse(json.loads(frame.to_json(orient="records", date_format="iso")))
 
     @app.get("/api/v1/runs/{run_id}/export", tags=["runs"])
     def export_run(run_id: str, format: str = "json"):  # noqa: A002
