@@ -14,7 +14,7 @@ os.environ["GIGAWATT_STORE"] = str(Path(tempfile.mkdtemp(prefix="gigawatt-test-s
 
 from gigawatt.cli import main  # noqa: E402
 
-pytest_plugins = ["postgres_server"]
+pytest_plugins = ["postgres_server", "web_server"]
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
