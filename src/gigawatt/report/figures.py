@@ -192,6 +192,24 @@ def plot_siting(result, path: Path | str) -> Path:
     return _save(fig, path, title)
 
 
+def plot_tornado(rows: list[dict], figure: str, path: Path | str, title: str = "") -> Path:
+    """Write a PNG: the swing of ``figure`` per input of a one-at-a-time sweep (rows of
+    :func:`gigawatt.sweep.tornado`), largest at the top, about the base value."""
+    plt = _pyplot()
+
+    fig, ax = plt.subplots(figsize=(10, 1.2 + 0.55 * len(rows)))
+    base = rows[0]["base"] if rows else 0.0
+    for y, row in enumerate(reversed(rows)):
+        for value, setting, colour in ((row["at_low"], row["low_setting"], "tab:blue"), (row["at_high"], row["high_setting"], "tab:orange")):
+            ax.barh(y, value - base, left=base, color=colour, alpha=0.8)
+            ax.annotate(f"{setting}", (value, y), xytext=(4 if value >= base else -4, 0), textcoords="offset points",
+                        ha="left" if value >= base else "right", va="center", fontsize=8)
+    ax.set_yticks(range(len(rows)), [r["input"] for r in reversed(rows)])
+    ax.axvline(base, color="black", linewidth=1)
+    ax.set_xlabel(f"{figure} (base {base:,.4g}; blue: the input's lowest setting, orange: its highest)")
+    return _save(fig, path, title or f"What moves {figure}")
+
+
 def plot(result, path: Path | str) -> Path:
     """The figure of a result's kind (plan, buildout, headroom, site), titled with its name."""
     if result.kind == "plan":

@@ -1,0 +1,123 @@
+"""Sweeps: definitions, designs, validation of every point, and real runs on a 2-worker Dask LocalCluster
+(no mock), resumed from the run store after the driver is killed."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import EXAMPLES
+
+from gigawatt.errors import ScenarioError
+from gigawatt.store import open_store
+from gigawatt.sweep import Axis, parse_sample, parse_vary, points, run_sweep, tornado, validate
+
+pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")
+
+GIGAWATT = Path(sys.executable).with_name("gigawatt")  # the installed entry point, as a user runs it
+GAS = EXAMPLES / "west-texas-grid-gas.yaml"
+FUEL = "supply.limits.gas_recip.fuel_price_usd_per_mmbtu"
+
+
+def test_vary_takes_lists_linear_and_log_ranges():
+    assert parse_vary("grid.available=2028-01,2030-01").values == ("2028-01", "2030-01")
+    assert parse_vary(f"{FUEL}=2:8:4").values == (2.0, 4.0, 6.0, 8.0)
+    assert parse_vary("grid.import_mw=log:10:1000:3").values == pytest.approx((10.0, 100.0, 1000.0))
+    with pytest.raises(ScenarioError, match="write it as KEY=VALUES"):
+        parse_vary("grid.import_mw")
+    with pytest.raises(ScenarioError, match="at least 2 values"):
+        parse_vary("grid.import_mw=1:2:1")
+
+
+def test_samples_are_latin_hypercube_draws_of_the_named_distributions():
+    sampled = [parse_sample(f"{FUEL}=uniform(2,8)"), parse_sample("grid.price_usd_per_mwh=triangular(40, 60, 120)")]
+    drawn = points("sample", [], sampled, draws=50, seed=7)
+    fuel = np.array([p[FUEL] for p in drawn])
+    # Latin hypercube: exactly one draw in each of the 50 equal-probability strata
+    assert sorted(np.floor((fuel - 2.0) / 6.0 * 50).astype(int).tolist()) == list(range(50))
+    price = np.array([p["grid.price_usd_per_mwh"] for p in drawn])
+    assert 40 <= price.min() and price.max() <= 120 and abs(np.median(price) - 69.0) < 6  # median of triangular(40, 60, 120) ≈ 68.9
+    with pytest.raises(ScenarioError, match="uniform takes 2 parameters"):
+        parse_sample("x=uniform(1,2,3)")
+    with pytest.raises(ScenarioError, match="DIST one of uniform, triangular, normal, lognormal"):
+        parse_sample("x=beta(1,2)")
+
+
+def test_designs_grid_and_one_at_a_time():
+    axes = [Axis("a", (1, 2, 3)), Axis("b", ("x", "y"))]
+    assert len(points("grid", axes)) == 6 and {"a": 3, "b": "y"} in points("grid", axes)
+    assert points("oat", axes) == [{}, {"a": 1}, {"a": 2}, {"a": 3}, {"b": "x"}, {"b": "y"}]
+    with pytest.raises(ScenarioError, match="design 'mesh': choose one of grid, oat, sample"):
+        points("mesh", axes)
+
+
+def test_every_point_is_validated_before_anything_runs():
+    chosen = [{"grid.import_mw": 500}, {"grid.import_mw": -5}]
+    with pytest.raises(ScenarioError, match=r"^point 2 \(grid.import_mw=-5\): .*grid.import_mw"):
+        validate("plan", GAS, chosen)
+    with pytest.raises(ScenarioError, match=r"point 1 \(grid.imprt_mw=5\): .*did you mean 'import_mw'"):
+        validate("plan", GAS, [{"grid.imprt_mw": 5}])
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    return str(tmp_path_factory.mktemp("sweep") / "runs.sqlite")
+
+
+def test_a_sweep_runs_on_two_workers_stores_every_point_and_records_failures(store):
+    chosen = [{}, {FUEL: 2.0}, {FUEL: 8.0}, {"constraints.carbon_free_share": 0.5, "supply.technologies": ["gas_recip"]}]
+    inputs = validate("plan", GAS, chosen, ["site.screening_segments=24"])
+    result = run_sweep("plan", chosen, inputs, store=store, workers=2)
+    assert [r["status"] for r in result.rows] == ["done", "done", "done", "failed"]
+    assert result.rows[3]["error"].startswith("constraints.carbon_free_share")
+    kept = open_store(store)
+    for row in result.rows[:3]:
+        assert kept.get(row["run_id"]).data["lcoe_usd_per_mwh"] == pytest.approx(row["LCOE USD/MWh"])
+    # dearer gas, dearer power: the swing is real
+    assert result.rows[1]["LCOE USD/MWh"] < result.rows[0]["LCOE USD/MWh"] < result.rows[2]["LCOE USD/MWh"]
+    swing = tornado(type(result)(kind="plan", design="oat", rows=result.rows[:3], varied=[FUEL]), "LCOE USD/MWh")
+    assert swing[0]["input"] == FUEL and swing[0]["swing"] == pytest.approx(result.rows[2]["LCOE USD/MWh"] - result.rows[1]["LCOE USD/MWh"])
+    # again: every point comes back from the store, none is recomputed
+    again = run_sweep("plan", chosen, inputs, store=store, workers=2)
+    assert [r.get("run_id") for r in again.rows] == [r.get("run_id") for r in result.rows]
+    assert [kept.get(r["run_id"]).run.created for r in again.rows[:3]] == [kept.get(r["run_id"]).run.created for r in result.rows[:3]]
+
+
+def test_the_cli_sweep_draws_a_tornado_and_a_killed_sweep_resumes(tmp_path):
+    store = tmp_path / "runs.sqlite"
+    args = [str(GIGAWATT), "sweep", str(GAS), "--vary", f"{FUEL}=2:8:4", "--vary", "grid.available=2028-01,2030-01",
+            "--screening", "48", "--design", "oat", "--workers", "2", "--store", str(store)]
+    # the driver is killed (-9, with its cluster) once some points are stored; the rerun finishes the rest
+    driver = subprocess.Popen(args + ["--json"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + 120
+    before: dict[str, str] = {}
+    while time.monotonic() < deadline and driver.poll() is None:
+        if store.exists():
+            before = {row["id"]: row["created"] for row in open_store(str(store)).list()}
+            if len(before) >= 2:
+                break
+        time.sleep(0.2)
+    os.killpg(driver.pid, signal.SIGKILL)
+    driver.wait()
+    assert before, "no point was stored before the kill"
+    done = subprocess.run(args + ["--json", "--plot", str(tmp_path / "tornado.png")], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    table = json.loads(done.stdout)
+    assert table["design"] == "oat" and len(table["points"]) == 7 and all(p["status"] == "done" for p in table["points"])
+    after = {row["id"]: row["created"] for row in open_store(str(store)).list()}
+    assert all(after[ident] == created for ident, created in before.items())  # stored points were not recomputed
+    assert (tmp_path / "tornado.png").stat().st_size > 10_000
+
+
+def test_a_bad_point_fails_the_cli_at_once_in_one_line(tmp_path):
+    done = subprocess.run([str(GIGAWATT), "sweep", str(GAS), "--vary", "grid.import_mw=500,-5", "--store", str(tmp_path / "s.sqlite")],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.startswith("error: point 2 (grid.import_mw=-5)") and "Traceback" not in done.stderr
+    assert not (tmp_path / "s.sqlite").exists() or not open_store(str(tmp_path / "s.sqlite")).list()
