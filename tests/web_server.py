@@ -7,8 +7,9 @@ A pytest plugin module, loaded from the root ``tests/conftest.py`` with ``pytest
     A :class:`WebServer`: the installed entry point ``gigawatt serve --port PORT --store STORE`` in a
     subprocess, on 127.0.0.1 at a free port, over a fresh SQLite run store in a temporary folder
     (``GIGAWATT_STORE`` points at the same file; ``GIGAWATT_TOKEN`` is unset). It is ready once ``GET /``
-    answers; it is stopped (SIGTERM, then SIGKILL) at the end of the module. Runs are made through the
-    pages or with :meth:`WebServer.cli`, the ``gigawatt`` command on the same store.
+    answers; it is stopped (SIGTERM, then SIGKILL) at the end of the module, and a traceback in what it
+    logged (an exception while answering) is an error, reported at the module's last test. Runs are
+    made through the pages or with :meth:`WebServer.cli`, the ``gigawatt`` command on the same store.
 
 Each test module gets a server of its own, so the runs one module makes never show on another's pages
 (pytest-xdist's ``--dist loadfile`` keeps a module on one worker).
@@ -139,4 +140,7 @@ def web_server() -> Iterator[WebServer]:
         yield server
     finally:
         stop_server(server)
+        printed = server.output()
         shutil.rmtree(folder, ignore_errors=True)
+    # an error the server met while answering (a 500) is logged with its traceback: none may appear
+    assert "Traceback" not in printed, f"gigawatt serve logged an error:\n{printed[-4000:]}"
