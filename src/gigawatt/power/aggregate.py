@@ -60,17 +60,21 @@ def segment_bounds(features: np.ndarray, hours: np.ndarray, segments: int, keep:
     count = len(hours)
     if segments >= count:
         return np.arange(count)
-    mass = hours.astype(float).copy()
-    total = features * mass[:, None]  # weighted sums; mean = total / mass
+    mass = hours.astype(float)
     right = np.arange(1, count + 1)  # right neighbour's start (count: none)
     left = np.arange(-1, count - 1)
     alive = np.ones(count, dtype=bool)
     version = np.zeros(count, dtype=np.int64)
     fixed = np.zeros(count, dtype=bool) if keep is None else keep.astype(bool).copy()
 
+    # weighted sums (mean = sum / weight), as plain floats: a few features a row, where numpy's per-call cost dominates
+    sums = (features * mass[:, None]).tolist()
+    weights = mass.tolist()
+
     def cost(a: int, b: int) -> float:
-        diff = total[a] / mass[a] - total[b] / mass[b]
-        return float(mass[a] * mass[b] / (mass[a] + mass[b]) * (diff @ diff))
+        ma, mb = weights[a], weights[b]
+        squares = sum((x / ma - y / mb) ** 2 for x, y in zip(sums[a], sums[b]))
+        return ma * mb / (ma + mb) * squares
 
     heap = [(cost(a, a + 1), a, 0, 0) for a in range(count - 1) if not (fixed[a] or fixed[a + 1])]
     heapq.heapify(heap)
@@ -80,8 +84,8 @@ def segment_bounds(features: np.ndarray, hours: np.ndarray, segments: int, keep:
         b = right[a]
         if not alive[a] or b >= count or version[a] != va or version[b] != vb:
             continue  # stale: one side has merged since this pair was pushed
-        total[a] += total[b]
-        mass[a] += mass[b]
+        sums[a] = [x + y for x, y in zip(sums[a], sums[b])]
+        weights[a] += weights[b]
         alive[b] = False
         right[a] = right[b]
         if right[a] < count:
