@@ -191,6 +191,10 @@ class Store:
         with self.engine.begin() as db:
             found = db.execute(sa.select(self.info.c.value).where(self.info.c.key == "store_version")).scalar()
             version = int(found) if found and str(found).isdigit() else None
+            if found is None and db.execute(sa.select(sa.func.count()).select_from(self.runs)).scalar() == 0:
+                # an empty store whose creator (another process) has made the tables but not yet written the version
+                db.execute(self._insert(self.info).values(key="store_version", value=str(STORE_VERSION)).on_conflict_do_nothing())
+                version = STORE_VERSION
             if version is None:
                 raise ScenarioError(f"store '{self.url}' has no store version: it is damaged or not a gigawatt store; give another store")
             if version > STORE_VERSION:

@@ -13,6 +13,7 @@ response carries a content security policy without inline script.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import hashlib
 import hmac
@@ -48,6 +49,7 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an hourly year of a few columns is < 1 MB
 UPLOAD_PREFIX = "upload:"
 UPLOAD_NAME = re.compile(r"^upload:([0-9a-f]{64})\.csv$")
 RECENT_RUNS = 50
+RUNS_CACHED = 32  # results (with their tables) kept in memory for their pages
 EVENT_POLL_S = 0.25
 TOKEN_COOKIE = "gigawatt_token"
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
@@ -220,9 +222,17 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def page(name: str, **context: Any) -> HTMLResponse:
         return HTMLResponse(pages.get_template(name).render(version=__version__, **context))
 
+    loaded: collections.OrderedDict[str, Result] = collections.OrderedDict()  # runs never change (content-addressed)
+
     def load(run_id: str) -> Result:
         try:
-            return kept.load(run_id)
+            ident = kept.resolve(run_id)
+            if ident not in loaded:
+                loaded[ident] = kept.load(ident)
+                if len(loaded) > RUNS_CACHED:
+                    loaded.popitem(last=False)
+            loaded.move_to_end(ident)
+            return loaded[ident]
         except GigawattError as exc:
             raise HTTPException(404, str(exc).splitlines()[0]) from None
 
@@ -309,7 +319,9 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     @app.delete("/api/v1/runs/{run_id}", tags=["runs"])
     def delete_run(run_id: str) -> dict[str, Any]:
         """Remove a run and its tables from the store."""
-        return {"removed": kept.remove([load(run_id).run.id])}
+        ident = load(run_id).run.id
+        loaded.pop(ident, None)
+        return {"removed": kept.remove([ident])}
 
     @app.get("/api/v1/runs/{run_id}/tables", tags=["runs"])
     def tables(run_id: str) -> list[str]:
@@ -325,7 +337,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         frame = frames[name].reset_index() if frames[name].index.name else frames[name]  # a named index (timestamp) is a column
         if format == "csv":
             return Response(frame.to_csv(index=False), media_type="text/csv")
-        return JSONResponse(json.loads(frame.to_json(orient="records", date_format="iso")))
+        return Response(frame.to_json(orient="records", date_format="iso"), media_type="application/json")
 
     @app.get("/api/v1/runs/{run_id}/export", tags=["runs"])
     def export_run(run_id: str, format: str = "json"):  # noqa: A002
@@ -382,7 +394,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         async def stream():
             last = None
             while True:
-                state = jobs.get(job_id).public()
+                state = (await asyncio.to_thread(jobs.get, job_id)).public()
                 if state != last:
                     yield f"data: {json.dumps(state)}\n\n"
                     last = state
@@ -446,14 +458,27 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
 
 
 def _overlays(per_run: list[dict[str, dict[str, Any]]], names: list[str]) -> dict[str, dict[str, Any]]:
-    """The charts every run has, with each run's traces overlaid (named by the run)."""
-    common = [k for k in per_run[0] if all(k in charts for charts in per_run) and k not in ("map",)]
+    """The charts every run has, each run's traces beside the others' (the map is left out): a stacked area
+    per run with its hours counted from the start of its own hardest week, stacked bars and horizontal bars
+    per run on their own categories."""
+    common = [k for k in per_run[0] if all(k in charts for charts in per_run) and k != "map"]
     out = {}
     for key in common:
-        data = []
-        for charts, name in zip(per_run, names):
-            for trace in charts[key]["data"]:
-                data.append({**trace, "name": f"{name}: {trace.get('name', '')}", "legendgroup": name})
         layout = dict(per_run[0][key]["layout"])
+        data = []
+        for k, (charts, name) in enumerate(zip(per_run, names)):
+            for trace in charts[key]["data"]:
+                trace = {**trace, "name": f"{name}: {trace.get('name', '')}", "legendgroup": name}
+                if "stackgroup" in trace or key == "dispatch":
+                    trace["x"] = list(range(len(trace["x"])))  # hours of the week: each run's hardest week differs
+                    if "stackgroup" in trace:
+                        trace["stackgroup"] = f"{trace['stackgroup']}-{k}"
+                elif trace.get("orientation") == "h":
+                    trace["y"] = [f"{name}: {y}" for y in trace["y"]]
+                elif layout.get("barmode") == "stack":
+                    trace["x"] = [f"{name}: {x}" for x in trace["x"]]
+                data.append(trace)
+        if key == "dispatch":
+            layout["xaxis"] = {"title": {"text": "hour of each run's hardest week"}}
         out[key] = {"data": data, "layout": layout}
     return out

@@ -83,12 +83,29 @@ class Jobs:
         """The job, its state brought up to date from its worker's messages."""
         job = self.jobs.get(ident)
         if job is not None:
-            self._drain(job)
+            with self.lock:  # pages and the event stream ask at once, from several threads
+                self._drain(job)
         return job
 
     def _drain(self, job: Job) -> None:
         if job.state != "running":
             return
+        self._read(job)
+        if job.state != "running":
+            self._release(job)
+
+    @staticmethod
+    def _release(job: Job) -> None:
+        """Free an ended job's queue and process handles (their semaphores leak otherwise)."""
+        job.process.join(timeout=5)
+        if job.process.is_alive():  # it sent its result but has not exited: it has nothing left to do
+            job.process.kill()
+            job.process.join()
+        job.events.close()
+        job.events.join_thread()
+        job.process.close()
+
+    def _read(self, job: Job) -> None:
         while True:
             try:
                 message = job.events.get_nowait()
@@ -117,14 +134,17 @@ class Jobs:
     def cancel(self, ident: str) -> Job | None:
         """Stop a running job's worker at once."""
         job = self.get(ident)
-        if job is not None and job.state == "running":
-            job.process.terminate()
-            job.process.join(timeout=5)
-            job.state, job.error = "cancelled", "cancelled by the user"
+        with self.lock:
+            if job is not None and job.state == "running":
+                job.process.terminate()
+                job.state, job.error = "cancelled", "cancelled by the user"
+                self._release(job)
         return job
 
     def shutdown(self) -> None:
         """Stop every worker still running (the server is stopping)."""
         for job in list(self.jobs.values()):
-            if job.state == "running" and job.process.is_alive():
+            if job.state == "running":
                 job.process.terminate()
+                job.state, job.error = "cancelled", "the server stopped"
+                self._release(job)
