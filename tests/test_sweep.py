@@ -121,3 +121,26 @@ def test_a_bad_point_fails_the_cli_at_once_in_one_line(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and done.stderr.startswith("error: point 2 (grid.import_mw=-5)") and "Traceback" not in done.stderr
     assert not (tmp_path / "s.sqlite").exists() or not open_store(str(tmp_path / "s.sqlite")).list()
+
+
+def test_a_sweep_file_runs_from_yaml_and_a_sampled_sweep_ranks_its_inputs(tmp_path):
+    store = str(tmp_path / "runs.sqlite")
+    done = subprocess.run([str(GIGAWATT), "sweep", str(EXAMPLES / "sweep" / "gas-and-grid.yaml"), "--set", "site.screening_segments=24",
+                           "--workers", "2", "--store", store, "--json"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    table = json.loads(done.stdout)
+    assert table["design"] == "oat" and table["figure"] == "LCOE USD/MWh" and len(table["points"]) == 7
+    sampled = subprocess.run([str(GIGAWATT), "sweep", str(GAS), "--sample", f"{FUEL}=uniform(2,8)", "--draws", "6", "--screening", "24",
+                              "--workers", "2", "--store", store, "--json", "--plot", str(tmp_path / "cdf.png")],
+                             capture_output=True, text=True, timeout=300)
+    assert sampled.returncode == 0, sampled.stderr
+    ranked = json.loads(sampled.stdout)["ranking"]
+    assert ranked[0]["input"] == FUEL and ranked[0]["spearman"] > 0.8  # dearer gas, dearer power
+    assert (tmp_path / "cdf.png").stat().st_size > 10_000
+
+
+def test_a_mistyped_sweep_section_names_its_field(tmp_path):
+    path = tmp_path / "sweep.yaml"
+    path.write_text(f"sweep:\n  base: {GAS}\n  desing: oat\n")
+    done = subprocess.run([str(GIGAWATT), "sweep", str(path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "sweep.desing" in done.stderr and "Traceback" not in done.stderr

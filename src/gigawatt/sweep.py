@@ -19,11 +19,13 @@ from __future__ import annotations
 import itertools
 import math
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from pydantic import BaseModel, ConfigDict, Field
 
 from gigawatt.errors import GigawattError, ScenarioError
 
@@ -65,6 +67,46 @@ class Sampled:
             return stats.norm.ppf(u, loc=p[0], scale=p[1])
         sigma = math.sqrt(math.log(1 + (p[1] / p[0]) ** 2))  # lognormal with the given mean and sd of the value
         return stats.lognorm.ppf(u, sigma, scale=p[0] / math.sqrt(1 + (p[1] / p[0]) ** 2))
+
+
+class SweepDefinition(BaseModel):
+    """A sweep written in YAML: a ``sweep:`` section beside a scenario, or its own file naming the scenario
+    in ``base``. ``vary`` values are lists or the CLI's range text (``"2:8:4"``, ``"log:10:1000:3"``);
+    ``sample`` values are distributions (``"uniform(2,8)"``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    base: str | None = Field(default=None, description="The base scenario's file, relative to this one (own-file sweeps)")
+    design: str | None = Field(default=None, description="grid, oat or sample; default: sample with `sample`, else grid")
+    vary: dict[str, list[Any] | str] = Field(default_factory=dict, description="Inputs to vary by dotted key: values, or start:stop:n")
+    sample: dict[str, str] = Field(default_factory=dict, description="Inputs to sample by dotted key: uniform(a,b), triangular(l,m,h), normal(m,sd), lognormal(m,sd)")
+    draws: int = Field(default=0, ge=0, le=MAX_POINTS, description="Latin-hypercube draws of the sampled inputs")
+    seed: int = Field(default=0, ge=0, description="Seed of the Latin hypercube")
+    figure: str | None = Field(default=None, description="The figure a tornado or distribution chart shows")
+    set: list[str] = Field(default_factory=list, description="Overrides of the base applied to every point, dotted.key=value")
+
+    def axes(self) -> list[Axis]:
+        """The varied inputs as axes (list values as given, text as the CLI's ranges)."""
+        return [Axis(k, tuple(v)) if isinstance(v, list) else parse_vary(f"{k}={v}") for k, v in self.vary.items()]
+
+    def sampled(self) -> list[Sampled]:
+        """The sampled inputs."""
+        return [parse_sample(f"{k}={v}") for k, v in self.sample.items()]
+
+
+def read_definition(data: dict[str, Any], origin: str) -> SweepDefinition | None:
+    """The ``sweep:`` section of a scenario mapping (removed from it), or None; errors name the field."""
+    from pydantic import ValidationError
+
+    raw = data.pop("sweep", None)
+    if raw is None:
+        return None
+    try:
+        return SweepDefinition.model_validate(raw)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"])
+        raise ScenarioError(f"{origin}: sweep.{where}: {first['msg']}") from None
 
 
 def _number(text: str, what: str) -> float:
@@ -166,6 +208,22 @@ def validate(kind: str, base: Any, chosen: list[dict[str, Any]], overrides: list
     return out
 
 
+def _warm(kind: str, store: str | None) -> None:
+    """In each worker, once: import what a point of ``kind`` needs and open the store."""
+    import gigawatt.api  # noqa: F401
+    from gigawatt.store import open_store
+
+    if kind == "plan":
+        import highspy  # noqa: F401
+
+        import gigawatt.power.plan  # noqa: F401
+        import gigawatt.power.solve  # noqa: F401
+        import gigawatt.profiles  # noqa: F401
+    kept = open_store(store)
+    if kept is not None:
+        kept.list(limit=1)
+
+
 def _run_point(kind: str, inputs: dict[str, Any], store: str | None, solver_threads: int) -> dict[str, Any]:
     """In a worker: run one point through the API (the store returns an identical earlier run); its id,
     seconds and figures (as ``gigawatt runs show`` lists them), or its one-line reason. A plan's solver
@@ -192,6 +250,8 @@ class SweepResult:
     design: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     varied: list[str] = field(default_factory=list)
+    startup_s: float = 0.0  # starting the cluster and warming its workers
+    points_s: float = 0.0  # running the points
 
     def table(self):
         """The sweep table as a pandas DataFrame (one row a point)."""
@@ -210,6 +270,7 @@ def run_sweep(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str, An
 
     from dask.distributed import Client, LocalCluster, as_completed
 
+    started = time.perf_counter()
     cluster = None
     if scheduler:
         client = Client(scheduler)
@@ -220,6 +281,9 @@ def run_sweep(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str, An
         client = Client(cluster)
     result = SweepResult(kind=kind, design="", varied=list(dict.fromkeys(k for p in chosen for k in p)))
     try:
+        client.run(_warm, kind, store)  # every worker imports the model and opens the store once, before the points
+        result.startup_s = time.perf_counter() - started
+        started = time.perf_counter()
         futures = {client.submit(_run_point, kind, point_inputs, store, 1, pure=False): number
                    for number, point_inputs in enumerate(inputs)}
         outcome: dict[int, dict[str, Any]] = {}
@@ -227,12 +291,29 @@ def run_sweep(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str, An
             outcome[futures[future]] = future.result()
             if progress:
                 progress(done, len(futures))
+        result.points_s = time.perf_counter() - started
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
     result.rows = [{"point": n + 1, **chosen[n], **outcome[n]} for n in range(len(chosen))]
     return result
+
+
+def ranking(result: SweepResult, figure: str) -> list[dict[str, Any]]:
+    """Which inputs matter: the Spearman rank correlation of each numeric varied input with ``figure`` over
+    the points that ran, largest in size first."""
+    from scipy.stats import spearmanr
+
+    rows = [r for r in result.rows if r.get("status") == "done" and isinstance(r.get(figure), int | float)]
+    out = []
+    for key in result.varied:
+        pairs = [(r[key], r[figure]) for r in rows if isinstance(r.get(key), int | float) and not isinstance(r.get(key), bool)]
+        if len(pairs) < 3 or len({x for x, _ in pairs}) < 2:
+            continue
+        rho = spearmanr([x for x, _ in pairs], [y for _, y in pairs]).statistic
+        out.append({"input": key, "spearman": float(rho) if np.isfinite(rho) else 0.0, "points": len(pairs)})
+    return sorted(out, key=lambda r: -abs(r["spearman"]))
 
 
 def tornado(result: SweepResult, figure: str) -> list[dict[str, Any]]:

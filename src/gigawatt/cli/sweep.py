@@ -15,7 +15,7 @@ from gigawatt.errors import ScenarioError
 
 @app.command()
 def sweep(
-    file: Annotated[Path, typer.Argument(help="The base scenario (any kind: plan, site, buildout, headroom)")],
+    file: Annotated[Path, typer.Argument(help="The base scenario (any kind), with an optional sweep: section; or a sweep file naming it in sweep.base")],
     vary: Annotated[Optional[list[str]], typer.Option("--vary", help="KEY=a,b,c or KEY=start:stop:n or KEY=log:start:stop:n (repeatable)")] = None,
     sample: Annotated[Optional[list[str]], typer.Option("--sample", help="KEY=uniform(a,b) | triangular(low,mode,high) | normal(mean,sd) | lognormal(mean,sd) (repeatable)")] = None,
     draws: Annotated[int, typer.Option("--draws", min=0, help="Points drawn by Latin hypercube for --sample")] = 0,
@@ -26,7 +26,7 @@ def sweep(
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Address of an existing Dask scheduler (e.g. tcp://host:8786) instead of a local cluster")] = None,
     memory_limit: Annotated[Optional[str], typer.Option("--memory-limit", help="Memory per local worker, e.g. 2GB")] = None,
     figure: Annotated[Optional[str], typer.Option("--figure", help="The figure a tornado chart swings (default: the kind's first headline figure)")] = None,
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write the tornado chart (PNG) of a one-at-a-time sweep")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: the tornado chart of a one-at-a-time sweep, else the distribution of --figure")] = None,
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the sweep table (one row a point) as CSV, or Parquet if it ends in .parquet")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the sweep table as JSON")] = False,
     overrides: SetOption = None,
@@ -48,17 +48,26 @@ def sweep(
     for path in (plot, csv):
         check_output(path, "output")
     data, _ = read_yaml(file)
+    data = data if isinstance(data, dict) else {}
+    definition = sweeps.read_definition(data, str(file)) or sweeps.SweepDefinition()
+    base: Path | dict = data  # the scenario, the sweep section taken out
+    if definition.base:  # a sweep file of its own, naming its scenario
+        base = (file.parent / definition.base).resolve()
+        data, _ = read_yaml(base)
     kind = api.looks_like(data) or "plan"
-    axes = [sweeps.parse_vary(v) for v in vary or []]
-    sampled = [sweeps.parse_sample(s) for s in sample or []]
-    chosen_design = design or ("sample" if sampled else "grid")
-    base_overrides = list(overrides or [])
+    axes = [*definition.axes(), *(sweeps.parse_vary(v) for v in vary or [])]
+    sampled = [*definition.sampled(), *(sweeps.parse_sample(s) for s in sample or [])]
+    draws = draws or definition.draws
+    seed = seed or definition.seed
+    figure = figure or definition.figure
+    chosen_design = design or definition.design or ("sample" if sampled else "grid")
+    base_overrides = [*definition.set, *(overrides or [])]
     if screening is not None:
         if kind != "plan":
             raise ScenarioError("--screening: only plans are solved on time segments")
         base_overrides.append(f"site.screening_segments={screening}")
     chosen = sweeps.points(chosen_design, axes, sampled, draws, seed)
-    inputs = sweeps.validate(kind, file, chosen, base_overrides)
+    inputs = sweeps.validate(kind, base, chosen, base_overrides)
     from gigawatt.store import open_store
 
     store_url = None if no_store else open_store(store or "default").url
@@ -74,18 +83,24 @@ def sweep(
     table = result.table()
     if csv:
         write_table(table, csv)
+    name = figure or HEADLINE[kind][0]
+    ranked = sweeps.ranking(result, name) if chosen_design != "oat" else []
     if plot:
-        from gigawatt.report.figures import plot_tornado
+        from gigawatt.report.figures import plot_distribution, plot_tornado
 
-        if chosen_design != "oat":
-            raise ScenarioError("--plot: a tornado chart needs --design oat (one input at a time around the base)")
-        name = figure or HEADLINE[kind][0]
-        plot_tornado(sweeps.tornado(result, name), name, plot, title=f"{file.stem}: what moves {name}")
+        if chosen_design == "oat":
+            plot_tornado(sweeps.tornado(result, name), name, plot, title=f"{file.stem}: what moves {name}")
+        else:
+            values = [r[name] for r in result.rows if r.get("status") == "done" and isinstance(r.get(name), int | float)]
+            plot_distribution(values, name, plot, title=f"{file.stem}: {name} over {len(values)} points")
     if as_json:
-        sys.stdout.write(json.dumps({"kind": kind, "design": chosen_design, "varied": result.varied, "points": result.rows}, default=str) + "\n")
+        sys.stdout.write(json.dumps({"kind": kind, "design": chosen_design, "varied": result.varied, "figure": name,
+                                     "ranking": ranked, "points": result.rows}, default=str) + "\n")
         return
     failed = [r for r in result.rows if r["status"] != "done"]
     shown = table[[c for c in ["point", *result.varied, "status", *(figure and [figure] or HEADLINE.get(kind, ())), "error"] if c in table]]
     out_console().print(shown.to_string(index=False))
+    for row in ranked:
+        out_console().print(f"{row['input']}: Spearman rank correlation with {name} {row['spearman']:+.2f} over {row['points']} points")
     if failed and not quiet:
         sys.stderr.write(f"note: {len(failed)} of {len(result.rows)} points failed; their reasons are in the table\n")

@@ -41,6 +41,7 @@ RACE = ("simplex", "dual-devex")
 show_solver_log = False  # set by the API's verbose mode: the solver's log goes to stderr
 save_lp_stem: Path | None = None  # set by the API: every LP solved is written beside it, named by its role
 saved_lp_files: list[Path] = []  # the LP files written since save_lp_stem was set
+_pool_threads: int | None = None  # the thread count HiGHS's pool was last made for here (None: its own choice)
 
 
 @dataclass(frozen=True)
@@ -136,8 +137,10 @@ def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str):
     import highspy
 
     racers = RACE if method == "race" else (method,)
-    if "threads" in options:  # HiGHS keeps one thread pool per process: size it anew or a different count is refused
-        highspy.Highs.resetGlobalScheduler(True)
+    global _pool_threads
+    if options.get("threads") not in (None, _pool_threads):  # HiGHS keeps one thread pool per process: a
+        highspy.Highs.resetGlobalScheduler(True)  # different count is refused unless the pool is made anew
+        _pool_threads = options["threads"]
     solvers = [_highs(lp, {**options, **METHODS[m]}) for m in racers]
     if len(solvers) == 1:
         solvers[0].run()

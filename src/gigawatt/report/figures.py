@@ -210,6 +210,24 @@ def plot_tornado(rows: list[dict], figure: str, path: Path | str, title: str = "
     return _save(fig, path, title or f"What moves {figure}")
 
 
+def plot_distribution(values: list[float], figure: str, path: Path | str, title: str = "") -> Path:
+    """Write a PNG: the cumulative distribution of ``figure`` over a sampled sweep's points, with its
+    P10, P50 and P90 marked."""
+    import numpy as np
+
+    plt = _pyplot()
+
+    fig, ax = plt.subplots(figsize=(9, 5))
+    ordered = np.sort(np.asarray(values, dtype=float))
+    ax.step(ordered, np.arange(1, len(ordered) + 1) / len(ordered), where="post", color="tab:blue")
+    for q in (0.1, 0.5, 0.9):
+        ax.axvline(np.quantile(ordered, q), color="grey", linestyle=":", linewidth=1)
+        ax.annotate(f"P{q * 100:.0f} {np.quantile(ordered, q):,.4g}", (np.quantile(ordered, q), q), xytext=(4, 0), textcoords="offset points", fontsize=8)
+    ax.set_xlabel(figure)
+    ax.set_ylabel("share of the points at or below")
+    return _save(fig, path, title or f"{figure} over {len(ordered)} sampled points")
+
+
 def plot(result, path: Path | str) -> Path:
     """The figure of a result's kind (plan, buildout, headroom, site), titled with its name."""
     if result.kind == "plan":

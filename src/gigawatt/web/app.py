@@ -237,7 +237,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
             raise HTTPException(404, str(exc).splitlines()[0]) from None
 
     def examples() -> dict[str, str]:
-        return {str(p.relative_to(EXAMPLES).with_suffix("")): p.name for p in sorted(EXAMPLES.rglob("*.yaml"))}
+        return {str(p.relative_to(EXAMPLES).with_suffix("")): p.name for p in sorted(EXAMPLES.rglob("*.yaml")) if p.parent.name != "sweep"}
 
     def example_kind(name: str) -> str:
         import yaml
