@@ -144,3 +144,21 @@ def test_a_mistyped_sweep_section_names_its_field(tmp_path):
     path.write_text(f"sweep:\n  base: {GAS}\n  desing: oat\n")
     done = subprocess.run([str(GIGAWATT), "sweep", str(path)], capture_output=True, text=True, timeout=120)
     assert done.returncode == 2 and "sweep.desing" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_weather_years_are_points_of_their_own_and_resume(tmp_path):
+    from conftest import SHARED
+
+    era5 = SHARED / "data" / "us-hourly-cf-era5" / "us_top25pct_hourly_cf_2010_2020.csv"
+    if not era5.exists():
+        pytest.skip(f"{era5} is absent")
+    args = [str(GIGAWATT), "sweep", str(GAS), "--weather-years", "2018-2019", "--era5", str(era5), "--screening", "24",
+            "--set", "supply.technologies=[utility_pv,onshore_wind,gas_recip]", "--set", "constraints.carbon_free_share=0.5",
+            "--workers", "2", "--store", str(tmp_path / "runs.sqlite"), "--json"]
+    first = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert first.returncode == 0, first.stderr
+    points_run = json.loads(first.stdout)["points"]
+    assert [p["weather_year"] for p in points_run] == [2018, 2019] and all(p["status"] == "done" for p in points_run)
+    assert points_run[0]["LCOE USD/MWh"] != points_run[1]["LCOE USD/MWh"]  # the years' weather differs, and so do the plans
+    again = json.loads(subprocess.run(args, capture_output=True, text=True, timeout=300).stdout)["points"]
+    assert [p["run_id"] for p in again] == [p["run_id"] for p in points_run]  # the same series, the same runs: found, not rerun

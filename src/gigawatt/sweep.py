@@ -187,22 +187,70 @@ def points(design: str, axes: list[Axis], sampled: list[Sampled] | None = None, 
     return [dict(zip([a.key for a in axes], combo)) for combo in itertools.product(*(a.values for a in axes))]
 
 
+WEATHER_YEAR = "weather_year"  # the sweep table's column for a weather-year axis
+SERIES_COLUMNS = {"utility_pv": ("site.solar_csv", "solar"), "onshore_wind": ("site.wind_csv", "wind")}
+
+
+def parse_years(text: str) -> tuple[int, ...]:
+    """``2010-2020`` or ``2012,2015,2019``: the weather years asked for."""
+    try:
+        if "-" in text:
+            first, last = (int(part) for part in text.split("-", 1))
+            return tuple(range(first, last + 1))
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ScenarioError(f"--weather-years {text!r}: give a range such as 2010-2020 or a list such as 2012,2019") from None
+
+
+def weather_series(era5: Path | str, years: tuple[int, ...], scenario: dict[str, Any], folder: Path) -> dict[int, dict[str, str]]:
+    """For each weather year of an ERA5 capacity-factor file (:func:`gigawatt.weather_years.read_era5_cf`),
+    its solar and wind series put on the plan's local hourly index, written as CSVs in ``folder``: the
+    overrides that make a point of that year (``site.solar_csv``, ``site.wind_csv``)."""
+    import pandas as pd
+
+    from gigawatt.profiles import hourly_index
+    from gigawatt.weather_years import align_to_index, read_era5_cf, standard_offset_hours
+
+    site = scenario.get("site") or {}
+    if "latitude" not in site or "longitude" not in site:
+        raise ScenarioError("--weather-years: weather years change a plan's solar and wind; give a plan scenario with a site")
+    table = read_era5_cf(era5)
+    missing = [y for y in years if y not in table]
+    if missing:
+        raise ScenarioError(f"--weather-years: {missing[0]} is not in {era5} (it has {min(table)}-{max(table)})")
+    index = hourly_index(int(site.get("year", 2025)))
+    offset = standard_offset_hours(float(site["longitude"]))
+    out: dict[int, dict[str, str]] = {}
+    for year in years:
+        out[year] = {}
+        for tech, (key, column) in SERIES_COLUMNS.items():
+            path = folder / f"era5-{year}-{column}.csv"
+            aligned = align_to_index(table[year][tech], index, offset)
+            pd.DataFrame({"timestamp": index, column: aligned.to_numpy()}).to_csv(path, index=False)
+            out[year][key] = str(path)
+    return out
+
+
 def describe(point: dict[str, Any]) -> str:
     """A point as its overrides, for messages and tables (``base`` for none)."""
     return ", ".join(f"{k}={v}" for k, v in point.items()) or "base"
 
 
-def validate(kind: str, base: Any, chosen: list[dict[str, Any]], overrides: list[str] | None = None) -> list[dict[str, Any]]:
+def validate(kind: str, base: Any, chosen: list[dict[str, Any]], overrides: list[str] | None = None,
+             weather: dict[int, dict[str, str]] | None = None) -> list[dict[str, Any]]:
     """Every point's inputs as a JSON-safe dict, validated before anything runs; the first bad point raises
-    :class:`ScenarioError` naming it."""
+    :class:`ScenarioError` naming it. A point's ``weather_year`` becomes that year's series (``weather``)."""
     from gigawatt import api
 
     model = api.load_inputs(kind, base, overrides)
     data = model.model_dump(mode="json", exclude_none=True)
     out = []
     for number, point in enumerate(chosen, start=1):
+        settings = {k: v for k, v in point.items() if k != WEATHER_YEAR}
+        if WEATHER_YEAR in point:
+            settings.update((weather or {})[point[WEATHER_YEAR]])
         try:
-            out.append(api.load_inputs(kind, data, point).model_dump(mode="json", exclude_none=True))
+            out.append(api.load_inputs(kind, data, settings).model_dump(mode="json", exclude_none=True))
         except GigawattError as exc:
             raise ScenarioError(f"point {number} ({describe(point)}): {str(exc).splitlines()[0]}") from None
     return out
@@ -307,7 +355,7 @@ def ranking(result: SweepResult, figure: str) -> list[dict[str, Any]]:
 
     rows = [r for r in result.rows if r.get("status") == "done" and isinstance(r.get(figure), int | float)]
     out = []
-    for key in result.varied:
+    for key in (k for k in result.varied if k != WEATHER_YEAR):  # a year's number says nothing of its weather
         pairs = [(r[key], r[figure]) for r in rows if isinstance(r.get(key), int | float) and not isinstance(r.get(key), bool)]
         if len(pairs) < 3 or len({x for x, _ in pairs}) < 2:
             continue

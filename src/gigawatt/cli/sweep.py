@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -25,6 +27,8 @@ def sweep(
     workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Process workers of the local Dask cluster (default: the cores)")] = None,
     scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Address of an existing Dask scheduler (e.g. tcp://host:8786) instead of a local cluster")] = None,
     memory_limit: Annotated[Optional[str], typer.Option("--memory-limit", help="Memory per local worker, e.g. 2GB")] = None,
+    weather_years: Annotated[Optional[str], typer.Option("--weather-years", help="Plans: one point per weather year, e.g. 2010-2020, from --era5")] = None,
+    era5: Annotated[Optional[Path], typer.Option("--era5", help="Hourly ERA5 solar and wind capacity factors (columns year, hour_of_year_utc, solar_cf, wind_cf)")] = None,
     figure: Annotated[Optional[str], typer.Option("--figure", help="The figure a tornado chart swings (default: the kind's first headline figure)")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: the tornado chart of a one-at-a-time sweep, else the distribution of --figure")] = None,
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the sweep table (one row a point) as CSV, or Parquet if it ends in .parquet")] = None,
@@ -66,11 +70,23 @@ def sweep(
         if kind != "plan":
             raise ScenarioError("--screening: only plans are solved on time segments")
         base_overrides.append(f"site.screening_segments={screening}")
-    chosen = sweeps.points(chosen_design, axes, sampled, draws, seed)
-    inputs = sweeps.validate(kind, base, chosen, base_overrides)
     from gigawatt.store import open_store
 
     store_url = None if no_store else open_store(store or "default").url
+    weather = None
+    if weather_years:
+        if era5 is None:
+            raise ScenarioError("--weather-years: name the ERA5 capacity-factor file with --era5")
+        years = sweeps.parse_years(weather_years)
+        axes.append(sweeps.Axis(sweeps.WEATHER_YEAR, years))
+        # in a folder named by what the series depend on, so that a rerun names the same files and resumes
+        site = data.get("site") or {}
+        key = hashlib.sha256(era5.read_bytes() + json.dumps([site.get("year"), site.get("longitude")]).encode()).hexdigest()[:16]
+        folder = Path(tempfile.gettempdir()) / "gigawatt-weather" / key
+        folder.mkdir(parents=True, exist_ok=True)
+        weather = sweeps.weather_series(era5, years, data, folder)
+    chosen = sweeps.points(chosen_design, axes, sampled, draws, seed)
+    inputs = sweeps.validate(kind, base, chosen, base_overrides, weather)
     progress = None
     if not quiet and not as_json:
         def progress(done: int, total: int) -> None:
