@@ -181,18 +181,21 @@ class Store:
             raise ScenarioError(f"store '{self.url}': cannot be opened ({_first_line(exc)}); check the path or URL, or give --no-store") from None
         if names and "gigawatt_store" not in names:
             raise ScenarioError(f"store '{self.url}' holds tables that are not a gigawatt run store ({', '.join(sorted(names)[:5])}); give another store")
-        if not names:
+        if names != set(self._meta.tables):
+            # a new store, or one another process is creating this moment (SQLite makes each table apart):
+            # create what is missing and write the version; whichever process is second changes nothing
             try:
                 self._meta.create_all(self.engine)
+                with self.engine.begin() as db:
+                    if not db.execute(sa.select(sa.func.count()).select_from(self.runs)).scalar():
+                        db.execute(self._insert(self.info).values(key="store_version", value=str(STORE_VERSION)).on_conflict_do_nothing())
             except sa.exc.SQLAlchemyError:
-                pass  # another process created them at the same moment: the version check below decides
-            with self.engine.begin() as db:
-                db.execute(self._insert(self.info).values(key="store_version", value=str(STORE_VERSION)).on_conflict_do_nothing())
+                pass  # created by the other process at the same moment: the version check below decides
         with self.engine.begin() as db:
             found = db.execute(sa.select(self.info.c.value).where(self.info.c.key == "store_version")).scalar()
             version = int(found) if found and str(found).isdigit() else None
-            if found is None and db.execute(sa.select(sa.func.count()).select_from(self.runs)).scalar() == 0:
-                # an empty store whose creator (another process) has made the tables but not yet written the version
+            if found is None and not db.execute(sa.select(sa.func.count()).select_from(self.runs)).scalar():
+                # empty, its creator (another process) between making the tables and writing the version
                 db.execute(self._insert(self.info).values(key="store_version", value=str(STORE_VERSION)).on_conflict_do_nothing())
                 version = STORE_VERSION
             if version is None:
