@@ -141,6 +141,9 @@ def test_uploads_are_stored_by_hash_and_scenarios_cannot_name_server_paths(clien
         scenario["site"]["load_csv"] = path
         found = client.post("/api/v1/validate", json={"kind": "plan", "yaml": yaml.safe_dump(scenario)}).json()
         assert not found["ok"] and found["error"].startswith("site.load_csv") and "upload" in found["error"]
+    scenario["site"].pop("load_csv")  # nor through an override
+    sneaked = client.post("/api/v1/validate", json={"kind": "plan", "yaml": yaml.safe_dump(scenario), "set": ["site.load_csv=/etc/passwd"]}).json()
+    assert not sneaked["ok"] and sneaked["error"].startswith("site.load_csv")
     scenario["site"]["load_csv"] = "upload:" + "0" * 64 + ".csv"
     assert "has not been uploaded" in client.post("/api/v1/validate", json={"kind": "plan", "yaml": yaml.safe_dump(scenario)}).json()["error"]
     too_big = client.post("/api/v1/uploads", files={"file": ("big.csv", b"0" * (MAX_UPLOAD_BYTES + 1), "text/csv")})

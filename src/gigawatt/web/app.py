@@ -83,19 +83,17 @@ def needs_token(host: str) -> bool:
 def _inputs(kind: str, text: str, overrides: list[str], uploads: Path) -> Any:
     """Validate a scenario sent from the browser: YAML text → the kind's model. Its CSV series must be uploads
     (``upload:<sha256>.csv``), which become the server's own stored files; any other path is refused."""
-    from gigawatt.scenario import read_yaml_text
+    from gigawatt.scenario import apply_overrides, parse_scenario, read_yaml_text
 
     if kind not in KINDS:
         raise ScenarioError(f"kind '{kind}': choose one of {', '.join(KINDS)}")
-    from gigawatt.scenario import apply_overrides, parse_scenario
-
     data, lines = read_yaml_text(text, "scenario")
-    data = _resolve_uploads(data, uploads)
     seen = api.looks_like(data)
     if seen is not None and seen not in api.COMPATIBLE.get(kind, {kind}):
         raise ScenarioError(f"scenario looks like a {seen} scenario, not a {kind} one; choose {seen} as the kind")
     if overrides:
         data = apply_overrides(data if isinstance(data, dict) else {}, overrides)
+    data = _resolve_uploads(data, uploads)  # after the overrides: they may name files too
     return parse_scenario(data, origin="scenario", lines=lines, model=api.MODELS[kind])
 
 
