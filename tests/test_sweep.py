@@ -82,7 +82,7 @@ def test_a_sweep_runs_on_two_workers_stores_every_point_and_records_failures(sto
         assert kept.get(row["run_id"]).data["lcoe_usd_per_mwh"] == pytest.approx(row["LCOE USD/MWh"])
     # dearer gas, dearer power: the swing is real
     assert result.rows[1]["LCOE USD/MWh"] < result.rows[0]["LCOE USD/MWh"] < result.rows[2]["LCOE USD/MWh"]
-    swing = tornado(type(result)(kind="plan", design="oat", rows=result.rows[:3], varied=[FUEL]), "LCOE USD/MWh")
+    swing = tornado(type(result)(kind="plan", rows=result.rows[:3], varied=[FUEL]), "LCOE USD/MWh")
     assert swing[0]["input"] == FUEL and swing[0]["swing"] == pytest.approx(result.rows[2]["LCOE USD/MWh"] - result.rows[1]["LCOE USD/MWh"])
     # again: every point comes back from the store, none is recomputed
     again = run_sweep("plan", chosen, inputs, store=store, workers=2)
@@ -162,3 +162,11 @@ def test_weather_years_are_points_of_their_own_and_resume(tmp_path):
     assert points_run[0]["LCOE USD/MWh"] != points_run[1]["LCOE USD/MWh"]  # the years' weather differs, and so do the plans
     again = json.loads(subprocess.run(args, capture_output=True, text=True, timeout=300).stdout)["points"]
     assert [p["run_id"] for p in again] == [p["run_id"] for p in points_run]  # the same series, the same runs: found, not rerun
+
+
+def test_a_plot_a_grid_cannot_have_is_refused_before_any_point_runs(tmp_path):
+    store = tmp_path / "s.sqlite"
+    done = subprocess.run([str(GIGAWATT), "sweep", str(GAS), "--vary", "grid.import_mw=500,800", "--plot", str(tmp_path / "p.png"),
+                           "--store", str(store)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and done.stderr.startswith("error: --plot") and "Traceback" not in done.stderr
+    assert not store.exists() or not open_store(str(store)).list()

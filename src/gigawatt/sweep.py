@@ -22,6 +22,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -124,7 +125,7 @@ def _value(text: str) -> Any:
         value = yaml.safe_load(text)
     except yaml.YAMLError:
         return text
-    return str(value) if not isinstance(value, int | float | bool | str) or value is None else value
+    return value if isinstance(value, int | float | bool | str) else text
 
 
 def parse_vary(text: str) -> Axis:
@@ -295,7 +296,6 @@ class SweepResult:
     """A sweep's points: their overrides, status, run id and headline figures (one row a point)."""
 
     kind: str
-    design: str
     rows: list[dict[str, Any]] = field(default_factory=list)
     varied: list[str] = field(default_factory=list)
     startup_s: float = 0.0  # starting the cluster and warming its workers
@@ -327,7 +327,7 @@ def run_sweep(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str, An
         cluster = LocalCluster(n_workers=workers or cores, threads_per_worker=1, processes=True, memory_limit=memory_limit or "auto",
                                dashboard_address=None)
         client = Client(cluster)
-    result = SweepResult(kind=kind, design="", varied=list(dict.fromkeys(k for p in chosen for k in p)))
+    result = SweepResult(kind=kind, varied=list(dict.fromkeys(k for p in chosen for k in p)))
     try:
         client.run(_warm, kind, store)  # every worker imports the model and opens the store once, before the points
         result.startup_s = time.perf_counter() - started

@@ -30,7 +30,7 @@ def sweep(
     weather_years: Annotated[Optional[str], typer.Option("--weather-years", help="Plans: one point per weather year, e.g. 2010-2020, from --era5")] = None,
     era5: Annotated[Optional[Path], typer.Option("--era5", help="Hourly ERA5 solar and wind capacity factors (columns year, hour_of_year_utc, solar_cf, wind_cf)")] = None,
     figure: Annotated[Optional[str], typer.Option("--figure", help="The figure a tornado chart swings (default: the kind's first headline figure)")] = None,
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: the tornado chart of a one-at-a-time sweep, else the distribution of --figure")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: the tornado chart of a one-at-a-time sweep, or the distribution of --figure over a sampled one")] = None,
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the sweep table (one row a point) as CSV, or Parquet if it ends in .parquet")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the sweep table as JSON")] = False,
     overrides: SetOption = None,
@@ -85,6 +85,8 @@ def sweep(
         folder = Path(tempfile.gettempdir()) / "gigawatt-weather" / key
         folder.mkdir(parents=True, exist_ok=True)
         weather = sweeps.weather_series(era5, years, data, folder)
+    if plot and chosen_design not in ("oat", "sample"):
+        raise ScenarioError("--plot: draws a tornado chart (--design oat) or a distribution (--design sample); a grid has neither")
     chosen = sweeps.points(chosen_design, axes, sampled, draws, seed)
     inputs = sweeps.validate(kind, base, chosen, base_overrides, weather)
     progress = None
@@ -95,7 +97,6 @@ def sweep(
                 sys.stderr.write("\n")
     result = sweeps.run_sweep(kind, chosen, inputs, store=store_url, workers=workers, scheduler=scheduler,
                               memory_limit=memory_limit, progress=progress)
-    result.design = chosen_design
     table = result.table()
     if csv:
         write_table(table, csv)

@@ -12,7 +12,7 @@ import pandas as pd
 HOURS_PER_WEEK = 168
 
 
-def _weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def hardest_and_typical_weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The hardest week (most energy from the costliest hours: least variable supply, i.e. the highest
     residual load after solar and wind) and the week closest to the median residual load."""
     variable = [c for c in dispatch.columns if c.startswith(("utility_pv", "onshore_wind"))]
@@ -54,7 +54,7 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     dispatch = plan.to_frames()["dispatch"]
     sources = [c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
     charges = [c for c in dispatch.columns if c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
-    hardest, typical = _weeks(dispatch)
+    hardest, typical = hardest_and_typical_weeks(dispatch)
     fig, axes = plt.subplots(1, 3, figsize=(18, 5), gridspec_kw={"width_ratios": [2, 2, 1]})
     for ax, week, label in ((axes[0], hardest, "hardest week"), (axes[1], typical, "typical week")):
         hours = range(len(week))

@@ -151,10 +151,6 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
     return out
 
 
-def _label(key: str) -> str:
-    return key.replace("_", " ")
-
-
 def create_app(store: str | None = None, token: str | None = None, uploads: Path | None = None) -> FastAPI:
     """The workbench application over the run store at ``store`` (a URL; None: the default store).
     ``token``: required of every request when set. ``uploads``: where uploaded CSV series are kept."""
@@ -185,7 +181,6 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
     pages = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     pages.filters["fmt"] = fmt
-    pages.filters["label"] = _label
 
     def share_signature(run_id: str) -> str:
         return hmac.new(secret, f"share:{run_id}".encode(), hashlib.sha256).hexdigest()[:32]

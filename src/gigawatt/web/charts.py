@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 
 from gigawatt.power.results import BUILT_MW
-from gigawatt.report.figures import JURISDICTION_COLOURS, _weeks
+from gigawatt.report.figures import JURISDICTION_COLOURS, hardest_and_typical_weeks
 from gigawatt.results import Result
 
 Figure = dict[str, Any]
@@ -51,7 +51,7 @@ def _plan(r: Result) -> dict[str, Figure]:
     ], "layout": _layout("Annual cost by item", "", "M USD/yr", barmode="stack")}
     dispatch = frames["dispatch"]
     if len(dispatch) >= 24 * 7:
-        week, _ = _weeks(dispatch.set_index(pd.to_datetime(dispatch["timestamp"])) if "timestamp" in dispatch else dispatch)
+        week, _ = hardest_and_typical_weeks(dispatch.set_index(pd.to_datetime(dispatch["timestamp"])) if "timestamp" in dispatch else dispatch)
         when = [str(t) for t in week.index]
         sources = [c for c in week.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw") and c != "timestamp"]
         traces = [{"type": "scatter", "mode": "lines", "stackgroup": "supply", "name": c.removesuffix("_mw").replace("_", " "),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import multiprocessing
 import queue
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,7 +32,6 @@ class Job:
     total: int = 0
     run_id: str | None = None
     error: str | None = None
-    started: float = field(default_factory=time.time)
     process: Any = field(default=None, repr=False)
     events: Any = field(default=None, repr=False)
 
