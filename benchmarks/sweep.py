@@ -5,9 +5,12 @@
 A grid of typical-period plans of examples/west-texas-grid-gas.yaml (gas price x grid import limit) is run
 (1) point after point in this process through the API with no store — the peer, what a user's own loop
 would cost; (2) as a sweep on a LocalCluster of 1 worker, then of 2 workers, each into a fresh store.
-Printed: the cluster's start-up, wall time of each, the sweep's overhead per point over the plain loop
-(scheduling, moving inputs and results, store look-up and write), as a share of one plan's time, and the
-parallel efficiency from 1 to 2 workers; then a --big point sweep on 2 workers, end to end.
+Printed: the cluster's start-up, wall time of each, and the sweep's overhead per point, measured two ways:
+(a) the 1-worker sweep's wall time per point less the model's own time per point in that worker (what the
+sweep adds: scheduling, moving inputs and results, validation, the store's look-up and write) and (b) its
+wall time against the plain loop in this process (which adds the difference between two processes on a
+shared machine, often ±10%); both as a share of one plan's time. Then the parallel efficiency from 1 to 2
+workers, and a --big point sweep on 2 workers, end to end.
 """
 
 from __future__ import annotations
@@ -65,10 +68,13 @@ def main() -> None:
             swept(big, validate("plan", GAS, big, base), 2, folder)
         big_s = time.perf_counter() - started
     overhead = (one.points_s - loop_s) / len(inputs)
+    model_s = sum(r["seconds"] for r in one.rows) / len(inputs)  # each point's model time, in the worker
+    added = one.points_s / len(inputs) - model_s
     print(f"{len(inputs)} typical-period plans ({args.segments} segments): plain loop in one process {loop_s:.1f} s ({per_plan:.2f} s a plan)")
     print(f"sweep, 1 worker: {one.startup_s + one.points_s:.1f} s = start-up (cluster, warming the worker) {one.startup_s:.1f} s + points {one.points_s:.1f} s")
-    print(f"sweep overhead per point over the plain loop (scheduling, store look-up and write, moving inputs and results): "
-          f"{overhead * 1e3:+.0f} ms = {overhead / per_plan:+.1%} of a plan (goal < 10%)")
+    print(f"(a) sweep overhead per point, wall less the model's own time in the worker ({model_s:.3f} s): "
+          f"{added * 1e3:+.0f} ms = {added / model_s:+.1%} of a plan (goal < 10%)")
+    print(f"(b) sweep wall per point against the plain loop in this process: {overhead * 1e3:+.0f} ms = {overhead / per_plan:+.1%} of a plan")
     print(f"sweep, 2 workers: start-up {two.startup_s:.1f} s + points {two.points_s:.1f} s; "
           f"parallel efficiency 1 -> 2 workers: {one.points_s / (2 * two.points_s):.0%} (goal >= 80%)")
     if big:

@@ -109,7 +109,7 @@ def test_the_cli_sweep_draws_a_tornado_and_a_killed_sweep_resumes(tmp_path):
     assert before, "no point was stored before the kill"
     done = subprocess.run(args + ["--json", "--plot", str(tmp_path / "tornado.png")], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    table = json.loads(done.stdout)
+    table = json.loads(done.stdout)["result"]
     assert table["design"] == "oat" and len(table["points"]) == 7 and all(p["status"] == "done" for p in table["points"])
     after = {row["id"]: row["created"] for row in open_store(str(store)).list()}
     assert all(after[ident] == created for ident, created in before.items())  # stored points were not recomputed
@@ -128,13 +128,13 @@ def test_a_sweep_file_runs_from_yaml_and_a_sampled_sweep_ranks_its_inputs(tmp_pa
     done = subprocess.run([str(GIGAWATT), "sweep", str(EXAMPLES / "sweep" / "gas-and-grid.yaml"), "--set", "site.screening_segments=24",
                            "--workers", "2", "--store", store, "--json"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    table = json.loads(done.stdout)
+    table = json.loads(done.stdout)["result"]
     assert table["design"] == "oat" and table["figure"] == "LCOE USD/MWh" and len(table["points"]) == 7
     sampled = subprocess.run([str(GIGAWATT), "sweep", str(GAS), "--sample", f"{FUEL}=uniform(2,8)", "--draws", "6", "--screening", "24",
                               "--workers", "2", "--store", store, "--json", "--plot", str(tmp_path / "cdf.png")],
                              capture_output=True, text=True, timeout=300)
     assert sampled.returncode == 0, sampled.stderr
-    ranked = json.loads(sampled.stdout)["ranking"]
+    ranked = json.loads(sampled.stdout)["result"]["ranking"]
     assert ranked[0]["input"] == FUEL and ranked[0]["spearman"] > 0.8  # dearer gas, dearer power
     assert (tmp_path / "cdf.png").stat().st_size > 10_000
 
@@ -157,16 +157,76 @@ def test_weather_years_are_points_of_their_own_and_resume(tmp_path):
             "--workers", "2", "--store", str(tmp_path / "runs.sqlite"), "--json"]
     first = subprocess.run(args, capture_output=True, text=True, timeout=300)
     assert first.returncode == 0, first.stderr
-    points_run = json.loads(first.stdout)["points"]
+    points_run = json.loads(first.stdout)["result"]["points"]
     assert [p["weather_year"] for p in points_run] == [2018, 2019] and all(p["status"] == "done" for p in points_run)
     assert points_run[0]["LCOE USD/MWh"] != points_run[1]["LCOE USD/MWh"]  # the years' weather differs, and so do the plans
-    again = json.loads(subprocess.run(args, capture_output=True, text=True, timeout=300).stdout)["points"]
+    again = json.loads(subprocess.run(args, capture_output=True, text=True, timeout=300).stdout)["result"]["points"]
     assert [p["run_id"] for p in again] == [p["run_id"] for p in points_run]  # the same series, the same runs: found, not rerun
 
 
-def test_a_plot_a_grid_cannot_have_is_refused_before_any_point_runs(tmp_path):
+def test_a_grid_sweep_is_a_stored_run_listed_with_its_points_and_drawn(tmp_path):
+    import jsonschema
+
+    from gigawatt.schemas import output_schema
+
     store = tmp_path / "s.sqlite"
-    done = subprocess.run([str(GIGAWATT), "sweep", str(GAS), "--vary", "grid.import_mw=500,800", "--plot", str(tmp_path / "p.png"),
-                           "--store", str(store)], capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and done.stderr.startswith("error: --plot") and "Traceback" not in done.stderr
-    assert not store.exists() or not open_store(str(store)).list()
+    args = [str(GIGAWATT), "sweep", str(GAS), "--vary", "grid.import_mw=400,800", "--vary", "grid.available=2028-01,2030-01",
+            "--screening", "24", "--workers", "2", "--store", str(store)]
+    done = subprocess.run(args + ["--json", "--plot", str(tmp_path / "grid.png"), "--csv", str(tmp_path / "points.csv")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    jsonschema.Draft202012Validator(output_schema("sweep")).validate(out)
+    assert out["kind"] == "sweep" and out["result"]["design"] == "grid" and len(out["result"]["points"]) == 4
+    assert (tmp_path / "grid.png").stat().st_size > 10_000 and len((tmp_path / "points.csv").read_text().splitlines()) == 5
+    kept = open_store(str(store))
+    sweeps = kept.list(kind="sweep")
+    assert [s["id"] for s in sweeps] == [out["run"]["id"]] and sweeps[0]["headline"]["points"] == 4
+    listed = subprocess.run([str(GIGAWATT), "runs", "list", "--sweep", out["run"]["id"][:10], "--store", str(store), "--json"],
+                            capture_output=True, text=True, timeout=60)
+    assert sorted(r["id"] for r in json.loads(listed.stdout)) == sorted(p["run_id"] for p in out["result"]["points"])
+    shown = subprocess.run([str(GIGAWATT), "runs", "show", out["run"]["id"][:10], "--store", str(store)], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "plan sweep (grid), 4 points" in shown.stdout
+    # run again: the same sweep, one record (replaced), its points found in the store
+    again = subprocess.run(args + ["--json"], capture_output=True, text=True, timeout=300)
+    assert json.loads(again.stdout)["run"]["id"] == out["run"]["id"] and len(kept.list(kind="sweep")) == 1
+    not_a_sweep = subprocess.run([str(GIGAWATT), "runs", "list", "--sweep", out["result"]["points"][0]["run_id"][:12], "--store", str(store)],
+                                 capture_output=True, text=True, timeout=60)
+    assert not_a_sweep.returncode == 2 and "is a plan run, not a sweep" in not_a_sweep.stderr
+
+
+def test_sobol_indices_find_the_input_a_figure_depends_on(tmp_path):
+    """Facility power is IT power x PUE: the PUE explains all of its variance (first-order index ~ 1) and
+    the electricity price none of it (total index ~ 0); the cost per accelerator-hour depends on both."""
+    pytest.importorskip("SALib", reason="SALib is not installed (pip install -e '.[sweep]')")
+    from gigawatt.sweep import SweepDefinition, sweep
+
+    definition = SweepDefinition(design="sobol", draws=32, seed=3, figure="facility power MW",
+                                 sample={"cluster.pue": "uniform(1.1, 1.5)", "costs.electricity_price_usd_per_mwh": "uniform(30, 120)"})
+    result = sweep(EXAMPLES / "h100-100k.yaml", definition, store=str(tmp_path / "s.sqlite"), workers=2)
+    assert len(result.data["points"]) == 32 * (2 + 2)  # Saltelli: N x (inputs + 2)
+    sobol = {row["input"]: row for row in result.data["sobol"]}
+    assert sobol["cluster.pue"]["first_order"] == pytest.approx(1.0, abs=0.1)
+    assert abs(sobol["costs.electricity_price_usd_per_mwh"]["total"]) < 0.02
+    with pytest.raises(ScenarioError, match="draws 12 is not a power of 2"):
+        points("sobol", [], [parse_sample("cluster.pue=uniform(1.1,1.5)")], draws=12)
+
+
+def test_a_build_out_sweep_draws_the_fan_of_capacity_online(tmp_path):
+    """The fan's bands are ordered (P10 <= P25 <= P50 <= P75 <= P90 at every date), its last date lies
+    within the points' own capacity online at the end, and the sampled limit spreads it."""
+    from gigawatt.report.figures import plot
+    from gigawatt.sweep import SweepDefinition, sweep
+
+    definition = SweepDefinition(design="sample", draws=6, seed=1, set=["draws=0"],
+                                 sample={"limits.construction_gw.value": "uniform(2, 8)"})
+    result = sweep(EXAMPLES / "buildout" / "10gw.yaml", definition, store=str(tmp_path / "s.sqlite"), workers=2)
+    assert result.data["job"] == "buildout" and all(p["status"] == "done" for p in result.data["points"])
+    fan = result.data["fan"]
+    bands = np.array([[row[f"p{q}_online_gw"] for q in (10, 25, 50, 75, 90)] for row in fan])
+    assert (np.diff(bands, axis=1) >= -1e-9).all()
+    ends = [p["online GW at end"] for p in result.data["points"]]
+    assert min(ends) - 1e-9 <= bands[-1, 0] and bands[-1, -1] <= max(ends) + 1e-9
+    assert (bands[:, -1] - bands[:, 0]).max() > 0.5  # the construction limit spreads the paths by more than 0.5 GW somewhere
+    assert "trajectory" not in result.data["points"][0]  # the paths live in the fan, not in the table
+    assert plot(result, tmp_path / "fan.png").stat().st_size > 10_000

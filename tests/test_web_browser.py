@@ -298,3 +298,28 @@ def test_a_slow_run_can_be_cancelled(tab, web_server):
     state = page.request.get(web_server.url + f"/api/v1/jobs/{job}").json()
     assert state["state"] == "cancelled" and state["run_id"] is None
     assert web_server.cli("runs", "list", "--json").stdout == before  # nothing stored
+
+
+def test_a_sweep_page_draws_its_tornado_and_links_its_points(tab, web_server):
+    pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")
+    page = tab.page
+    done = web_server.cli("sweep", str(ROOT / "examples" / "sweep" / "gas-and-grid.yaml"), "--set", "site.screening_segments=24",
+                          "--workers", "2", "--json")
+    swept = json.loads(done.stdout)
+    page.goto(web_server.url + "/")
+    expect(page.locator("#runs")).to_contain_text("sweep")
+    page.goto(web_server.url + f"/runs/{swept['run']['id']}")
+    assert tab.charts_drawn() >= 1
+    bars = page.locator("#chart-tornado svg .barlayer path")
+    expect(bars.first).to_be_attached()
+    assert bars.count() >= 4  # a low and a high bar for each of the two inputs
+    shown = figures_of(page)
+    assert shown["points"] == "7" and shown["failed"] == "0"
+    links = page.locator("#points a[href^='/runs/']")
+    expect(links).to_have_count(7)
+    expect(page.get_by_role("link", name="Edit and run again")).to_have_count(0)  # a sweep is run from the CLI
+    tab.shot("sweep-oat")
+    links.nth(1).click()
+    page.wait_for_url(re.compile(r"/runs/[0-9a-f]{64}$"))
+    assert page.url.rsplit("/", 1)[1] == swept["result"]["points"][1]["run_id"]
+    assert tab.charts_drawn() >= 3

@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 SCHEMA_VERSION = 1  # of the JSON form; raise it when a field changes meaning or is removed
-KINDS = ("size", "plan", "buildout", "headroom", "site")
+KINDS = ("size", "plan", "buildout", "headroom", "site")  # the jobs
+STORED_KINDS = (*KINDS, "sweep")  # what the run store keeps: every job, and sweeps of them
 
 
 def json_safe(value: Any) -> Any:
@@ -176,6 +177,11 @@ def figures(kind: str, data: dict[str, Any]) -> dict[str, Any]:
         out = {f"{a['site']} MW": a["capacity_mw"] for a in data["allocations"]}
         out |= {"annual cost USD": data["annual_cost_usd"], "power cost USD/yr": data["annual_power_cost_usd"],
                 "CO2 g/kWh": data["fleet_co2_g_per_kwh"], "carbon-free share": data["fleet_carbon_free_share"]}
+    elif kind == "sweep":
+        rows = data["points"]
+        out = {"points": len(rows), "failed": sum(r.get("status") != "done" for r in rows), "of": f"{data['job']} ({data['design']})"}
+        spread = data.get("distribution") or {}
+        out |= {f"{label} {data['figure']}": spread.get(key) for label, key in (("min", "min"), ("P50", "p50"), ("max", "max")) if key in spread}
     return out
 
 
@@ -185,11 +191,12 @@ HEADLINE = {
     "buildout": ("online GW at end", "end"),
     "headroom": (),  # every limit's total headroom
     "site": ("annual cost USD", "CO2 g/kWh"),
+    "sweep": (),  # all its figures: points, failures and the spread of its figure
 }
 
 
 def headline(kind: str, data: dict[str, Any]) -> dict[str, Any]:
     """A few figures that sum a run up in a list (``gigawatt runs list``, the workbench's home page)."""
     every = figures(kind, data)
-    keys = HEADLINE.get(kind) or [k for k in every if k.startswith("headroom MW")]
+    keys = HEADLINE.get(kind) or [k for k in every if k.startswith("headroom MW") or kind == "sweep"]
     return {k: every.get(k) for k in keys}

@@ -15,7 +15,7 @@ import typing
 from typing import Any
 
 from gigawatt.errors import ScenarioError
-from gigawatt.results import KINDS, SCHEMA_VERSION
+from gigawatt.results import KINDS, SCHEMA_VERSION, STORED_KINDS
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 NUMBER = {"type": ["number", "null"]}  # NaN and infinities are written as null
@@ -108,15 +108,27 @@ def _result_schema(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
             "campus": {"anyOf": [{"type": "object", "required": ["system", "campus_mw", "limit_pct", "headroom_mw"]}, {"type": "null"}]},
         }
         return {"type": "object", "properties": props, "required": sorted(props)}, {}
-    raise ScenarioError(f"schema --output '{kind}': choose one of {', '.join(KINDS)}")
+    if kind == "sweep":
+        point = {"type": "object", "required": ["point", "status"],
+                 "properties": {"point": {"type": "integer"}, "status": {"enum": ["done", "failed"]}, "run_id": {"type": "string"},
+                                "seconds": NUMBER, "error": {"type": "string"}}}
+        props = {
+            "job": {"enum": list(KINDS)}, "design": {"type": "string"}, "figure": {"type": "string"},
+            "varied": {"type": "array", "items": {"type": "string"}}, "points": {"type": "array", "items": point},
+            "distribution": {"anyOf": [{"type": "object", "required": ["min", "p10", "p50", "p90", "max", "mean"]}, {"type": "null"}]},
+            "ranking": RECORDS, "tornado": RECORDS, "sobol": RECORDS, "fan": RECORDS, "startup_s": NUMBER, "points_s": NUMBER,
+        }
+        return {"type": "object", "properties": props, "required": sorted(props)}, {}
+    raise ScenarioError(f"schema --output '{kind}': choose one of {', '.join(STORED_KINDS)}")
 
 
 def output_schema(kind: str) -> dict[str, Any]:
     """The JSON Schema of ``gigawatt KIND --json`` (and of ``gigawatt runs show ID --json``)."""
     from gigawatt.api import MODELS
+    from gigawatt.sweep import SweepInputs
 
-    if kind not in KINDS:
-        raise ScenarioError(f"schema --output '{kind}': choose one of {', '.join(KINDS)}")
+    if kind not in STORED_KINDS:
+        raise ScenarioError(f"schema --output '{kind}': choose one of {', '.join(STORED_KINDS)}")
     result, defs = _result_schema(kind)
     run = {
         "type": "object", "required": ["id", "created", "gigawatt_version", "catalog_hash", "seconds", "solver"],
@@ -126,7 +138,7 @@ def output_schema(kind: str) -> dict[str, Any]:
             "solver": {"anyOf": [{"type": "object", "required": ["name", "status"]}, {"type": "null"}]},
         },
     }
-    inputs = MODELS[kind].model_json_schema(mode="serialization")
+    inputs = (SweepInputs if kind == "sweep" else MODELS[kind]).model_json_schema(mode="serialization")
     return {
         "$schema": DRAFT,
         "$id": f"https://gigawatt.invalid/schemas/{kind}-output-v{SCHEMA_VERSION}.json",

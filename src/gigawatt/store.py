@@ -220,7 +220,8 @@ class Store:
     # --- writing ---
 
     def save(self, result: Result) -> str:
-        """Keep a run with its tables (one transaction); an existing run of the same id is left as it is."""
+        """Keep a run with its tables (one transaction); an existing run of the same id is left as it is,
+        but a sweep run again replaces its record (its points' failures may have changed)."""
         frames = {name: frame for name, frame in result.to_frames().items() if frame is not None and len(frame.columns)}
         record = result.to_dict()
         row = {
@@ -229,6 +230,9 @@ class Store:
             "seconds": result.run.seconds, "headline": json.dumps(headline(result.kind, result.data)), "record": json.dumps(record),
         }
         with self.engine.begin() as db:
+            if result.kind == "sweep":
+                db.execute(self.frames_table.delete().where(self.frames_table.c.run_id == result.run.id))
+                db.execute(self.runs.delete().where(self.runs.c.id == result.run.id))
             inserted = db.execute(self._insert(self.runs).values(**row).on_conflict_do_nothing()).rowcount
             if inserted:
                 for name, frame in frames.items():
@@ -307,8 +311,12 @@ class Store:
 
         kind = record["kind"]
         run = RunInfo(**record["run"], stored=True)
+        if kind == "sweep":
+            from gigawatt.sweep import SweepInputs as model
+        else:
+            model = MODELS[kind]
         return Result(
-            kind=kind, inputs=MODELS[kind].model_validate(record["inputs"]), data=record["result"], run=run,
+            kind=kind, inputs=model.model_validate(record["inputs"]), data=record["result"], run=run,
             messages=record["messages"], frames_loader=lambda: self.frames(run.id),
         )
 
@@ -323,8 +331,10 @@ class Store:
             rows = db.execute(sa.select(t.c.name, t.c.parquet).where(t.c.run_id == ident)).all()
         return {name: pd.read_parquet(io.BytesIO(blob)) for name, blob in rows}
 
-    def list(self, kind: str | None = None, since: str | None = None, name: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-        """Runs, newest first: id, kind, name, created, version, seconds and headline figures."""
+    def list(self, kind: str | None = None, since: str | None = None, name: str | None = None, limit: int | None = None,
+             ids: list[str] | None = None) -> list[dict[str, Any]]:
+        """Runs, newest first: id, kind, name, created, version, seconds and headline figures (only those of
+        ``ids``, full ids, when given: a sweep's points)."""
         import sqlalchemy as sa
 
         engine = self.engine
@@ -336,6 +346,8 @@ class Store:
             query = query.where(r.c.created >= since)
         if name:
             query = query.where(r.c.name.ilike(f"%{name}%"))
+        if ids is not None:
+            query = query.where(r.c.id.in_(ids))
         if limit:
             query = query.limit(limit)
         with engine.connect() as db:

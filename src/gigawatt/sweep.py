@@ -11,7 +11,12 @@ Designs:
 - ``grid``: every combination of the varied values;
 - ``oat``: one at a time around the base: the base, then each value of each input with the others at base
   (the tornado chart's design);
-- ``sample``: ``draws`` points by Latin hypercube (:mod:`scipy.stats.qmc`) over the sampled distributions.
+- ``sample``: ``draws`` points by Latin hypercube (:mod:`scipy.stats.qmc`) over the sampled distributions;
+- ``sobol``: Saltelli's design for Sobol' indices (SALib): ``draws`` (a power of 2) x (inputs + 2) points.
+
+:func:`sweep` is the one entry (the CLI and the workbench call it): it returns a
+:class:`~gigawatt.results.Result` of kind ``sweep`` — one row a point with its run id, the input ranking,
+the tornado, Sobol' indices or fan its design supports — kept in the run store beside its points.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from gigawatt.errors import GigawattError, ScenarioError
 
-DESIGNS = ("grid", "oat", "sample")
+DESIGNS = ("grid", "oat", "sample", "sobol")
 DISTRIBUTIONS = {"uniform": 2, "triangular": 3, "normal": 2, "lognormal": 2}  # and their parameter counts
 MAX_POINTS = 100_000  # a sweep larger than this is a typo, not a plan
 RANGE = re.compile(r"^(log:)?([^:]+):([^:]+):(\d+)$")
@@ -85,6 +90,8 @@ class SweepDefinition(BaseModel):
     seed: int = Field(default=0, ge=0, description="Seed of the Latin hypercube")
     figure: str | None = Field(default=None, description="The figure a tornado or distribution chart shows")
     set: list[str] = Field(default_factory=list, description="Overrides of the base applied to every point, dotted.key=value")
+    weather_years: str | None = Field(default=None, description="Plans: one point per weather year, e.g. 2010-2020, from era5")
+    era5: str | None = Field(default=None, description="Hourly ERA5 solar and wind capacity factors for weather_years (relative to this file)")
 
     def axes(self) -> list[Axis]:
         """The varied inputs as axes (list values as given, text as the CLI's ranges)."""
@@ -167,14 +174,19 @@ def points(design: str, axes: list[Axis], sampled: list[Sampled] | None = None, 
     """The overrides of every point of a design (see the module docstring); the base is ``{}``."""
     if design not in DESIGNS:
         raise ScenarioError(f"design '{design}': choose one of {', '.join(DESIGNS)}")
-    if design == "sample":
+    if design in ("sample", "sobol"):
         if not sampled or draws < 1:
-            raise ScenarioError("design sample: give at least one --sample KEY=DIST and --draws N (N >= 1)")
-        from scipy.stats import qmc
+            raise ScenarioError(f"design {design}: give at least one --sample KEY=DIST and --draws N (N >= 1)")
+        if design == "sobol":
+            u = sobol_unit_sample(len(sampled), draws, seed)
+        else:
+            from scipy.stats import qmc
 
-        u = qmc.LatinHypercube(d=len(sampled), seed=seed).random(draws)
+            u = qmc.LatinHypercube(d=len(sampled), seed=seed).random(draws)
         columns = [s.quantile(u[:, k]) for k, s in enumerate(sampled)]
-        out = [{s.key: float(col[i]) for s, col in zip(sampled, columns)} for i in range(draws)]
+        out = [{s.key: float(col[i]) for s, col in zip(sampled, columns)} for i in range(len(u))]
+        if design == "sobol" and axes:
+            raise ScenarioError("design sobol: every input is sampled (--sample); a --vary list would break Saltelli's design")
         for axis in axes:  # varied inputs cross the sample
             out = [{**p, axis.key: v} for p in out for v in axis.values]
         return out
@@ -188,7 +200,44 @@ def points(design: str, axes: list[Axis], sampled: list[Sampled] | None = None, 
     return [dict(zip([a.key for a in axes], combo)) for combo in itertools.product(*(a.values for a in axes))]
 
 
+def _problem(count: int) -> dict[str, Any]:
+    """SALib's problem over the unit hypercube: each input is sampled there and mapped through its own
+    distribution's quantiles, which leaves Sobol' indices unchanged (they are properties of the inputs'
+    distributions, not of the scale they are drawn on)."""
+    return {"num_vars": count, "names": [f"u{k}" for k in range(count)], "bounds": [[0.0, 1.0]] * count}
+
+
+def sobol_unit_sample(count: int, draws: int, seed: int) -> np.ndarray:
+    """Saltelli's sample for first-order and total Sobol' indices of ``count`` inputs: ``draws`` x
+    (``count`` + 2) rows in the unit hypercube (SALib; ``draws`` must be a power of 2)."""
+    if draws & (draws - 1):
+        raise ScenarioError(f"design sobol: draws {draws} is not a power of 2 (e.g. {1 << max(draws.bit_length() - 1, 1)}); Sobol' sequences need one")
+    try:
+        from SALib.sample import sobol as saltelli
+    except ImportError:
+        raise ScenarioError('design sobol needs SALib; pip install "gigawatt[sweep]"') from None
+    u = saltelli.sample(_problem(count), draws, calc_second_order=False, seed=seed)
+    return np.clip(u, 1e-9, 1 - 1e-9)  # the ends of the unit interval are infinite for a normal input
+
+
+def sobol_indices(result: SweepResult, keys: list[str], figure: str, seed: int = 0) -> list[dict[str, Any]]:
+    """First-order and total Sobol' indices of ``figure`` for the sampled inputs ``keys`` (in the order they
+    were sampled), with their 95% bootstrap half-widths; empty when a point failed (the design needs all)."""
+    values = [r.get(figure) for r in result.rows]
+    if not values or any(r.get("status") != "done" or not isinstance(v, int | float) for r, v in zip(result.rows, values)):
+        return []
+    from SALib.analyze import sobol as analyse
+
+    found = analyse.analyze(_problem(len(keys)), np.asarray(values, dtype=float), calc_second_order=False, seed=seed)
+    out = [{"input": key, "first_order": float(found["S1"][k]), "first_order_conf": float(found["S1_conf"][k]),
+            "total": float(found["ST"][k]), "total_conf": float(found["ST_conf"][k])} for k, key in enumerate(keys)]
+    return sorted(out, key=lambda r: -r["total"])
+
+
 WEATHER_YEAR = "weather_year"  # the sweep table's column for a weather-year axis
+TRAJECTORY = "trajectory"  # a build-out point's online GW by date, taken out of the table into the fan
+FAN_STEP = 4  # a build-out's periods are weeks: the fan has one every four
+FAN_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 SERIES_COLUMNS = {"utility_pv": ("site.solar_csv", "solar"), "onshore_wind": ("site.wind_csv", "wind")}
 
 
@@ -288,7 +337,11 @@ def _run_point(kind: str, inputs: dict[str, Any], store: str | None, solver_thre
         return {"status": "failed", "error": str(exc).splitlines()[0]}
     except Exception as exc:  # noqa: BLE001 - a crash of one point is recorded, the sweep goes on
         return {"status": "failed", "error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
-    return {"status": "done", "run_id": result.run.id, "seconds": result.run.seconds, **figures(kind, result.data)}
+    row = {"status": "done", "run_id": result.run.id, "seconds": result.run.seconds, **figures(kind, result.data)}
+    if kind == "buildout":  # its path, for the fan chart: capacity online every FAN_STEP-th period
+        periods = result.data["periods"][::FAN_STEP] + result.data["periods"][-1:]
+        row[TRAJECTORY] = [[p["date"], p["online_gw"]] for p in periods]
+    return row
 
 
 @dataclass
@@ -357,8 +410,8 @@ def ranking(result: SweepResult, figure: str) -> list[dict[str, Any]]:
     out = []
     for key in (k for k in result.varied if k != WEATHER_YEAR):  # a year's number says nothing of its weather
         pairs = [(r[key], r[figure]) for r in rows if isinstance(r.get(key), int | float) and not isinstance(r.get(key), bool)]
-        if len(pairs) < 3 or len({x for x, _ in pairs}) < 2:
-            continue
+        if len(pairs) < 3 or len({x for x, _ in pairs}) < 2 or len({y for _, y in pairs}) < 2:
+            continue  # a constant input or figure has no rank correlation
         rho = spearmanr([x for x, _ in pairs], [y for _, y in pairs]).statistic
         out.append({"input": key, "spearman": float(rho) if np.isfinite(rho) else 0.0, "points": len(pairs)})
     return sorted(out, key=lambda r: -abs(r["spearman"]))
@@ -380,3 +433,171 @@ def tornado(result: SweepResult, figure: str) -> list[dict[str, Any]]:
         out.append({"input": key, "low_setting": low[key], "high_setting": high[key], "base": base[figure],
                     "at_low": low[figure], "at_high": high[figure], "swing": abs(high[figure] - low[figure])})
     return sorted(out, key=lambda r: -r["swing"])
+
+
+def fan(result: SweepResult) -> list[dict[str, Any]]:
+    """A build-out sweep's fan: by date, the P10, P25, P50, P75 and P90 over its points of the capacity
+    online (GW), from each point's path (taken out of the rows)."""
+    paths = [r.pop(TRAJECTORY) for r in result.rows if TRAJECTORY in r]
+    if not paths:
+        return []
+    dates = [d for d, _ in paths[0]]
+    matrix = np.array([[gw for _, gw in path] for path in paths if len(path) == len(dates)], dtype=float)
+    levels = np.quantile(matrix, FAN_QUANTILES, axis=0)
+    return [{"date": d, **{f"p{round(q * 100)}_online_gw": float(levels[k, i]) for k, q in enumerate(FAN_QUANTILES)}}
+            for i, d in enumerate(dates)]
+
+
+class SweepInputs(BaseModel):
+    """A sweep as the run store keeps it (its ``inputs``): the kind of its points, its design, the figure its
+    charts show, the validated base scenario and every point's overrides (a weather year's series files in
+    ``weather``). Its id is their content hash, so a sweep run again replaces its record."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    kind: str
+    design: str
+    figure: str
+    base: dict[str, Any]
+    points: list[dict[str, Any]]
+    sampled: list[str] = Field(default_factory=list, description="The sampled inputs, in the order they were drawn")
+    seed: int = 0
+    weather: dict[int, dict[str, str]] = Field(default_factory=dict)
+
+
+class SweepOutput:
+    """What :func:`sweep` computed, as ``data`` and tables (``points``, and ``fan`` for build-outs)."""
+
+    def __init__(self, data: dict[str, Any]):
+        self.data = data
+
+    def to_dict(self) -> dict[str, Any]:
+        return self.data
+
+    def to_frames(self) -> dict[str, Any]:
+        return sweep_frames(self.data)
+
+
+def sweep_frames(data: dict[str, Any]) -> dict[str, Any]:
+    """The sweep's tables: ``points`` (one row a point) and, for build-outs, ``fan``. A column holding
+    values of several types (a varied input given as text and numbers) is kept as text."""
+    import pandas as pd
+
+    points_frame = pd.DataFrame(data["points"])
+    for column in points_frame.columns[points_frame.dtypes == object]:
+        kinds = {type(v) for v in points_frame[column] if v is not None and v == v}
+        if len(kinds) > 1:
+            points_frame[column] = points_frame[column].map(lambda v: None if v is None or v != v else str(v))
+    frames = {"points": points_frame}
+    if data.get("fan"):
+        frames["fan"] = pd.DataFrame(data["fan"])
+    return frames
+
+
+def default_figure(kind: str, rows: list[dict[str, Any]]) -> str:
+    """The figure a sweep of ``kind`` charts unless told: the first of its headline figures, or (headroom,
+    whose figures are named by their limits) the first numeric figure of a point that ran."""
+    from gigawatt.results import HEADLINE
+
+    if HEADLINE.get(kind):
+        return HEADLINE[kind][0]
+    done = next((r for r in rows if r.get("status") == "done"), {})
+    return next((k for k, v in done.items() if k not in ("point", "seconds") and isinstance(v, int | float)), "")
+
+
+def summarise(inputs: SweepInputs, result: SweepResult) -> tuple[dict[str, Any], list[str]]:
+    """The sweep's ``data`` (its rows and what its design supports: ranking, tornado, Sobol' indices, fan,
+    the figure's quantiles) and the messages a user should read."""
+    figure, messages = inputs.figure, []
+    paths = fan(result) if inputs.kind == "buildout" else []
+    done = [r for r in result.rows if r.get("status") == "done"]
+    values = np.array([r[figure] for r in done if isinstance(r.get(figure), int | float) and not isinstance(r.get(figure), bool)], dtype=float)
+    if done and not len(values):
+        messages.append(f"figure '{figure}' is not among the points' figures ({', '.join(k for k in done[0] if k not in ('status', 'run_id', 'seconds', 'point', *result.varied))}); choose one with --figure")
+    failed = len(result.rows) - len(done)
+    if failed:
+        messages.append(f"{failed} of {len(result.rows)} points failed; their reasons are in the table")
+    swing: list[dict[str, Any]] = []
+    if inputs.design == "oat" and len(values):
+        try:
+            swing = tornado(result, figure)
+        except ScenarioError as exc:
+            messages.append(str(exc))
+    sobol = sobol_indices(result, inputs.sampled, figure, inputs.seed) if inputs.design == "sobol" and len(values) else []
+    if inputs.design == "sobol" and len(values) and not sobol:
+        messages.append("Sobol' indices need every point of Saltelli's design; a point failed, so only the rank correlation is given")
+    data = {
+        "job": inputs.kind, "design": inputs.design, "figure": figure, "varied": result.varied,
+        "distribution": {"min": float(values.min()), **{f"p{round(q * 100)}": float(np.quantile(values, q)) for q in (0.1, 0.5, 0.9)},
+                         "max": float(values.max()), "mean": float(values.mean())} if len(values) else None,
+        "ranking": ranking(result, figure) if inputs.design != "oat" else [],
+        "tornado": swing, "sobol": sobol, "fan": paths,
+        "startup_s": result.startup_s, "points_s": result.points_s, "points": result.rows,
+    }
+    return data, messages
+
+
+def job_kind(base: Any) -> str:
+    """The kind of job a base scenario (a path or mapping) is for; a plan unless its keys say otherwise."""
+    from gigawatt.api import looks_like
+    from gigawatt.scenario import read_yaml
+
+    return looks_like(read_yaml(base)[0] if isinstance(base, str | Path) else base) or "plan"
+
+
+def sweep(base: Any, definition: SweepDefinition | dict[str, Any], *, kind: str | None = None, set: list[str] | None = None,  # noqa: A002
+          origin: Path | None = None, store: Any = "default", workers: int | None = None, scheduler: str | None = None,
+          memory_limit: str | None = None, progress: Callable[[int, int], None] | None = None) -> Any:
+    """Run ``base`` (a scenario path or mapping, any kind) at the points of ``definition`` on Dask and return
+    a :class:`~gigawatt.results.Result` of kind ``sweep``, kept in ``store`` with its points. ``origin`` is
+    the folder that relative paths in the definition (``era5``) are read from. Every point is validated
+    before any runs; the first bad one raises naming it."""
+    import hashlib
+    import json
+    import tempfile
+    from datetime import datetime, timezone
+
+    from gigawatt import __version__, api
+    from gigawatt.results import Result, RunInfo, json_safe
+    from gigawatt.scenario import read_yaml
+    from gigawatt.store import catalog_hash, open_store, run_id
+
+    if not isinstance(definition, SweepDefinition):
+        definition = SweepDefinition.model_validate(definition)
+    data = read_yaml(base)[0] if isinstance(base, str | Path) else dict(base)
+    kind = kind or job_kind(data)
+    axes, sampled = definition.axes(), definition.sampled()
+    design = definition.design or ("sample" if sampled else "grid")
+    overrides = [*definition.set, *(set or [])]
+    weather: dict[int, dict[str, str]] = {}
+    if definition.weather_years:
+        if not definition.era5:
+            raise ScenarioError("sweep.weather_years: name the ERA5 capacity-factor file in sweep.era5 (--era5)")
+        era5 = (origin or Path.cwd()) / definition.era5
+        if not era5.is_file():
+            raise ScenarioError(f"sweep.era5: {era5} is not a file; give the ERA5 capacity-factor CSV")
+        years = parse_years(definition.weather_years)
+        axes.append(Axis(WEATHER_YEAR, years))
+        # in a folder named by what the series depend on, so that a rerun names the same files and resumes
+        site = data.get("site") or {}
+        key = hashlib.sha256(era5.read_bytes() + json.dumps([site.get("year"), site.get("longitude")]).encode()).hexdigest()[:16]
+        folder = Path(tempfile.gettempdir()) / "gigawatt-weather" / key
+        folder.mkdir(parents=True, exist_ok=True)
+        weather = weather_series(era5, years, data, folder)
+    chosen = points(design, axes, sampled, definition.draws, definition.seed)
+    inputs = validate(kind, base, chosen, overrides, weather)
+    base_inputs = api.load_inputs(kind, base, overrides)
+    kept = open_store(store)
+    done = run_sweep(kind, chosen, inputs, store=kept.url if kept else None, workers=workers, scheduler=scheduler,
+                     memory_limit=memory_limit, progress=progress)
+    record = SweepInputs(name=str(getattr(base_inputs, "name", kind)), kind=kind, design=design,
+                         figure=definition.figure or default_figure(kind, done.rows), base=base_inputs.model_dump(mode="json", exclude_none=True),
+                         points=chosen, sampled=[s.key for s in sampled], seed=definition.seed, weather=weather)
+    summary, messages = summarise(record, done)
+    result = Result(kind="sweep", inputs=record, data=json_safe(summary), messages=messages, output=SweepOutput(json_safe(summary)),
+                    run=RunInfo(id=run_id("sweep", record), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+                                gigawatt_version=__version__, catalog_hash=catalog_hash(), seconds=done.startup_s + done.points_s))
+    if kept is not None:
+        kept.save(result)
+    return result

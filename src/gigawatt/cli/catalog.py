@@ -111,7 +111,7 @@ def validate_command(
 def schema_command(
     kind: Annotated[Optional[str], typer.Argument(help="Whose keys: plan (default; size uses the same), buildout, headroom or site")] = None,
     buildout: Annotated[bool, typer.Option("--buildout", help="Keys of a build-out programme (same as: gigawatt schema buildout)")] = False,
-    output: Annotated[Optional[str], typer.Option("--output", help="Print the JSON Schema of a command's --json output instead: size, plan, buildout, headroom or site")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", help="Print the JSON Schema of a command's --json output instead: size, plan, buildout, headroom, site or sweep")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List every scenario key with its type, default and description (units included), or an output's JSON Schema."""

@@ -25,18 +25,19 @@ def _store(url: str | None):
 
 @runs_app.command("list")
 def list_command(
-    kind: Annotated[Optional[str], typer.Option("--kind", help="Only runs of this kind: size, plan, buildout, headroom, site")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only runs of this kind: size, plan, buildout, headroom, site, sweep")] = None,
     since: Annotated[Optional[str], typer.Option("--since", help="Only runs created on or after this date, YYYY-MM-DD (UTC)")] = None,
     name: Annotated[Optional[str], typer.Option("--name", help="Only runs whose name contains this text")] = None,
     limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many, newest first")] = None,
+    sweep: Annotated[Optional[str], typer.Option("--sweep", help="Only the points of this sweep (its run id or first characters)")] = None,
     as_json: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
-    """List the runs in the store, newest first, with their headline figures."""
-    from gigawatt.results import KINDS
+    """List the runs in the store (jobs and sweeps), newest first, with their headline figures."""
+    from gigawatt.results import STORED_KINDS
 
-    if kind is not None and kind not in KINDS:
-        raise ScenarioError(f"--kind '{kind[:40]}': choose one of {', '.join(KINDS)}")
+    if kind is not None and kind not in STORED_KINDS:
+        raise ScenarioError(f"--kind '{kind[:40]}': choose one of {', '.join(STORED_KINDS)}")
     if since is not None:
         from datetime import date
 
@@ -44,7 +45,14 @@ def list_command(
             date.fromisoformat(since)
         except ValueError:
             raise ScenarioError(f"--since '{since[:40]}': give a date, YYYY-MM-DD") from None
-    rows = _store(store).list(kind=kind, since=since, name=name, limit=limit)
+    kept = _store(store)
+    ids = None
+    if sweep is not None:
+        swept = kept.load(sweep)
+        if swept.kind != "sweep":
+            raise ScenarioError(f"--sweep {sweep[:40]}: run {swept.run.id[:12]} is a {swept.kind} run, not a sweep; see `gigawatt runs list --kind sweep`")
+        ids = [row["run_id"] for row in swept.data["points"] if row.get("run_id")]
+    rows = kept.list(kind=kind, since=since, name=name, limit=limit, ids=ids)
     if as_json:
         sys.stdout.write(json.dumps(rows, indent=2) + "\n")
         return

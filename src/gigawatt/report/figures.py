@@ -228,8 +228,68 @@ def plot_distribution(values: list[float], figure: str, path: Path | str, title:
     return _save(fig, path, title or f"{figure} over {len(ordered)} sampled points")
 
 
+def plot_fan(rows: list[dict], path: Path | str, title: str = "") -> Path:
+    """Write a PNG: a build-out sweep's fan, the capacity online by date across its points (P10-P90 and
+    P25-P75 bands about the median; rows of :func:`gigawatt.sweep.fan`)."""
+    plt = _pyplot()
+
+    frame = pd.DataFrame(rows)
+    when = pd.to_datetime(frame["date"])
+    fig, ax = plt.subplots(figsize=(11, 5.5))
+    ax.fill_between(when, frame["p10_online_gw"], frame["p90_online_gw"], color="tab:blue", alpha=0.18, label="P10-P90 of the points")
+    ax.fill_between(when, frame["p25_online_gw"], frame["p75_online_gw"], color="tab:blue", alpha=0.35, label="P25-P75")
+    ax.plot(when, frame["p50_online_gw"], color="tab:blue", linewidth=2, label="median")
+    ax.set_ylabel("GW online at the meter")
+    ax.legend(loc="upper left", fontsize=8)
+    return _save(fig, path, title or "capacity online across the sweep's points")
+
+
+def plot_grid(rows: list[dict], varied: list[str], figure: str, path: Path | str, title: str = "") -> Path:
+    """Write a PNG: ``figure`` over a grid sweep's first varied input, one line per setting of the second
+    (text settings, such as dates, are placed in order along the axis)."""
+    plt = _pyplot()
+
+    done = [r for r in rows if r.get("status") == "done" and isinstance(r.get(figure), int | float)]
+    first, second = varied[0], (varied[1] if len(varied) > 1 else None)
+    settings = sorted({r[first] for r in done}, key=lambda v: (isinstance(v, str), v))
+    numeric = all(isinstance(v, int | float) for v in settings)
+    fig, ax = plt.subplots(figsize=(10, 5.5))
+    groups = sorted({r.get(second) for r in done}, key=str) if second else [None]
+    for group in groups:
+        along = sorted((r for r in done if second is None or r.get(second) == group), key=lambda r: settings.index(r[first]))
+        x = [r[first] if numeric else settings.index(r[first]) for r in along]
+        ax.plot(x, [r[figure] for r in along], marker="o", label=f"{second} = {group}" if second else None)
+    if not numeric:
+        ax.set_xticks(range(len(settings)), [str(v) for v in settings])
+    ax.set_xlabel(first)
+    ax.set_ylabel(figure)
+    if second:
+        ax.legend(fontsize=8)
+    return _save(fig, path, title or f"{figure} over the grid")
+
+
+def plot_sweep(result, path: Path | str) -> Path:
+    """A sweep's chart by its design: the tornado (one at a time), the fan of a build-out, the figure's
+    distribution (sampled), or its lines over the grid."""
+    d = result.data
+    values = [r[d["figure"]] for r in d["points"] if r.get("status") == "done" and isinstance(r.get(d["figure"]), int | float)]
+    if not values:
+        from gigawatt.errors import ScenarioError
+
+        raise ScenarioError(f"--plot: no point ran with the figure '{d['figure']}'; nothing to draw")
+    if d["design"] == "oat":
+        return plot_tornado(d["tornado"], d["figure"], path, title=f"{result.name}: what moves {d['figure']}")
+    if d.get("fan"):
+        return plot_fan(d["fan"], path, title=f"{result.name}: capacity online over {len(values)} points")
+    if d["design"] in ("sample", "sobol"):
+        return plot_distribution(values, d["figure"], path, title=f"{result.name}: {d['figure']} over {len(values)} points")
+    return plot_grid(d["points"], d["varied"], d["figure"], path, title=f"{result.name}: {d['figure']} over the grid")
+
+
 def plot(result, path: Path | str) -> Path:
-    """The figure of a result's kind (plan, buildout, headroom, site), titled with its name."""
+    """The figure of a result's kind (plan, buildout, headroom, site, sweep), titled with its name."""
+    if result.kind == "sweep":
+        return plot_sweep(result, path)
     if result.kind == "plan":
         return plot_plan(result, path, title=result.name)
     if result.kind == "buildout":

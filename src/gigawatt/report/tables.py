@@ -223,7 +223,37 @@ def _site(r: Result, console: Console) -> None:
                   f"{s['seconds']:.1f} s ({s['mode']}); allocation {d['allocation_seconds']:.2f} s", style="dim", highlight=False)
 
 
-RENDERERS = {"size": _size, "plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site}
+SWEEP_COLUMNS = 40  # a sweep's table shows at most this many points; --csv and --json have them all
+
+
+def _sweep(r: Result, console: Console) -> None:
+    d = r.data
+    figure, varied, rows = d["figure"], d["varied"], d["points"]
+    table = Table(title=f"{r.name}: {d['job']} sweep ({d['design']}), {len(rows)} points")
+    for column in ("#", *varied, "status", figure, "run"):
+        table.add_column(column, justify="left" if column in ("status", "run") else "right", overflow="fold")
+    for row in rows[:SWEEP_COLUMNS]:
+        cells = [str(row["point"]), *(fmt(row.get(k)) if k in row else "(base)" for k in varied), row["status"],
+                 fmt(row.get(figure)) if row["status"] == "done" else row.get("error", ""), (row.get("run_id") or "")[:12]]
+        table.add_row(*cells)
+    console.print(table)
+    if len(rows) > SWEEP_COLUMNS:
+        console.print(f"  ... {len(rows) - SWEEP_COLUMNS} more points (--csv or --json for all)", highlight=False)
+    spread = d.get("distribution")
+    if spread:
+        console.print(f"{figure}: min {fmt(spread['min'])}, P10 {fmt(spread['p10'])}, P50 {fmt(spread['p50'])}, P90 {fmt(spread['p90'])}, "
+                      f"max {fmt(spread['max'])}", highlight=False)
+    for row in d["tornado"]:
+        console.print(f"{row['input']}: {figure} {fmt(row['at_low'])} at {row['low_setting']} to {fmt(row['at_high'])} at {row['high_setting']} "
+                      f"(swing {fmt(row['swing'])}; base {fmt(row['base'])})", highlight=False)
+    for row in d["sobol"]:
+        console.print(f"{row['input']}: Sobol' first-order {row['first_order']:.2f} ± {row['first_order_conf']:.2f}, "
+                      f"total {row['total']:.2f} ± {row['total_conf']:.2f}", highlight=False)
+    for row in d["ranking"]:
+        console.print(f"{row['input']}: Spearman rank correlation with {figure} {row['spearman']:+.2f} over {row['points']} points", highlight=False)
+
+
+RENDERERS = {"size": _size, "plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site, "sweep": _sweep}
 
 
 # --- the run store ----------------------------------------------------------------------------------

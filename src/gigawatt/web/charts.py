@@ -28,7 +28,7 @@ def _list(series: pd.Series) -> list[Any]:
 
 def figures(result: Result) -> dict[str, Figure]:
     """The charts of a result by name (empty for a kind without charts)."""
-    draw = {"plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site}.get(result.kind)
+    draw = {"plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site, "sweep": _sweep}.get(result.kind)
     return draw(result) if draw else {}
 
 
@@ -149,4 +149,56 @@ def _site(r: Result) -> dict[str, Figure]:
                                   "y": _list(frame["lcoe_usd_per_mwh"]), "text": frame["site"].tolist(), "textposition": "top center",
                                   "marker": {"size": [8 + 30 * mw / largest for mw in frame["allocated_mw"]]}}],
                         "layout": _layout("Cost of power against the date online (size: MW placed)", "online", "USD/MWh")}
+    return out
+
+
+def _sweep(r: Result) -> dict[str, Figure]:
+    """A sweep's charts by its design: tornado, fan, distribution, Sobol' indices and ranking, or lines over a grid."""
+    d = r.data
+    figure = d["figure"]
+    done = [p for p in d["points"] if p.get("status") == "done" and isinstance(p.get(figure), int | float)]
+    out: dict[str, Figure] = {}
+    if d["tornado"]:
+        rows = list(reversed(d["tornado"]))  # Plotly draws the first bar at the bottom: the largest swing on top
+        base = rows[0]["base"]
+        out["tornado"] = {"data": [
+            {"type": "bar", "orientation": "h", "name": f"{'lowest' if side == 'low' else 'highest'} setting",
+             "y": [row["input"] for row in rows], "x": [row[f"at_{side}"] - base for row in rows], "base": [base] * len(rows),
+             "text": [str(row[f"{side}_setting"]) for row in rows], "textposition": "outside"}
+            for side in ("low", "high")
+        ], "layout": _layout(f"What moves {figure} (base {base:,.4g})", figure, "", barmode="overlay", height=160 + 50 * len(rows))}
+    if d["fan"]:
+        fan = pd.DataFrame(d["fan"])
+        when = fan["date"].tolist()
+        band = {"type": "scatter", "mode": "lines", "line": {"width": 0}, "x": when}
+        out["fan"] = {"data": [
+            {**band, "y": _list(fan["p10_online_gw"]), "name": "P10", "showlegend": False},
+            {**band, "y": _list(fan["p90_online_gw"]), "name": "P10-P90", "fill": "tonexty", "fillcolor": "rgba(31,119,180,0.18)"},
+            {**band, "y": _list(fan["p25_online_gw"]), "name": "P25", "showlegend": False},
+            {**band, "y": _list(fan["p75_online_gw"]), "name": "P25-P75", "fill": "tonexty", "fillcolor": "rgba(31,119,180,0.35)"},
+            {"type": "scatter", "mode": "lines", "x": when, "y": _list(fan["p50_online_gw"]), "name": "median", "line": {"color": "rgb(31,119,180)", "width": 2}},
+        ], "layout": _layout(f"Capacity online across {len(done)} points", "", "GW")}
+    if d["design"] in ("sample", "sobol") and done:
+        out["distribution"] = {"data": [{"type": "histogram", "x": [p[figure] for p in done], "name": figure}],
+                               "layout": _layout(f"{figure} over {len(done)} points", figure, "points")}
+    if d["sobol"]:
+        rows = d["sobol"]
+        out["sobol"] = {"data": [
+            {"type": "bar", "name": label, "x": [row["input"] for row in rows], "y": [row[key] for row in rows],
+             "error_y": {"type": "data", "array": [row[f"{key}_conf"] for row in rows]}}
+            for key, label in (("first_order", "first-order"), ("total", "total"))
+        ], "layout": _layout(f"Sobol' indices of {figure} (95% intervals)", "", "share of the variance", barmode="group")}
+    if d["ranking"]:
+        out["ranking"] = {"data": [{"type": "bar", "orientation": "h", "y": [row["input"] for row in reversed(d["ranking"])],
+                                    "x": [row["spearman"] for row in reversed(d["ranking"])], "name": "Spearman"}],
+                          "layout": _layout(f"Rank correlation of each input with {figure}", "Spearman's rho", "", xaxis={"range": [-1, 1]})}
+    if d["design"] == "grid" and done and d["varied"]:
+        first, second = d["varied"][0], (d["varied"][1] if len(d["varied"]) > 1 else None)
+        groups = sorted({str(p.get(second)) for p in done}) if second else [""]
+        out["grid"] = {"data": [
+            {"type": "scatter", "mode": "lines+markers", "name": f"{second} = {g}" if second else figure,
+             "x": [p[first] for p in done if not second or str(p.get(second)) == g],
+             "y": [p[figure] for p in done if not second or str(p.get(second)) == g]}
+            for g in groups
+        ], "layout": _layout(f"{figure} over the grid", first, figure)}
     return out
