@@ -58,6 +58,16 @@ def test_designs_grid_and_one_at_a_time():
         points("mesh", axes)
 
 
+def test_a_grid_tornado_shows_each_inputs_main_effect():
+    from gigawatt.sweep import SweepResult
+
+    chosen = points("grid", [Axis("a", (1, 3)), Axis("b", (0, 10))])
+    rows = [{"point": n, **p, "status": "done", "y": 2 * p["a"] + p["b"]} for n, p in enumerate(chosen, 1)]
+    swing = tornado(SweepResult(kind="plan", rows=rows, varied=["a", "b"]), "y", "grid")
+    # b moves y by 10 whatever a is; a by 2 x 2 = 4; the ends are means over the other input: a=1 -> (2 + 12) / 2
+    assert [(r["input"], r["swing"], r["at_low"], r["base"]) for r in swing] == [("b", 10.0, 4.0, 9.0), ("a", 4.0, 7.0, 9.0)]
+
+
 def test_every_point_is_validated_before_anything_runs():
     chosen = [{"grid.import_mw": 500}, {"grid.import_mw": -5}]
     with pytest.raises(ScenarioError, match=r"^point 2 \(grid.import_mw=-5\): .*grid.import_mw"):

@@ -417,10 +417,21 @@ def ranking(result: SweepResult, figure: str) -> list[dict[str, Any]]:
     return sorted(out, key=lambda r: -abs(r["spearman"]))
 
 
-def tornado(result: SweepResult, figure: str) -> list[dict[str, Any]]:
-    """The swing of ``figure`` per varied input in a one-at-a-time sweep: its value at the base, at each
-    input's lowest and highest setting, sorted by the swing (largest first)."""
-    rows = [r for r in result.rows if r.get("status") == "done"]
+def tornado(result: SweepResult, figure: str, design: str = "oat") -> list[dict[str, Any]]:
+    """The swing of ``figure`` per varied input, sorted by the swing (largest first). One at a time: its
+    value at the base and at each input's lowest and highest setting. On a grid: its main effect, the
+    mean over the other inputs' settings at the input's lowest and highest setting, about the mean of all."""
+    rows = [r for r in result.rows if r.get("status") == "done" and isinstance(r.get(figure), int | float)]
+    if design == "grid":
+        if not rows:
+            raise ScenarioError(f"tornado of '{figure}': no point of the grid ran with that figure")
+        out = []
+        for key in result.varied:
+            settings = sorted({r[key] for r in rows}, key=lambda v: (isinstance(v, str), v))
+            mean = {v: float(np.mean([r[figure] for r in rows if r[key] == v])) for v in (settings[0], settings[-1])}
+            out.append({"input": key, "low_setting": settings[0], "high_setting": settings[-1], "base": float(np.mean([r[figure] for r in rows])),
+                        "at_low": mean[settings[0]], "at_high": mean[settings[-1]], "swing": abs(mean[settings[-1]] - mean[settings[0]])})
+        return sorted(out, key=lambda r: -r["swing"])
     base = next((r for r in rows if not any(k in r for k in result.varied)), None)
     if base is None or figure not in base:
         raise ScenarioError(f"tornado of '{figure}': needs a one-at-a-time sweep whose base point ran and has that figure")
@@ -519,9 +530,9 @@ def summarise(inputs: SweepInputs, result: SweepResult) -> tuple[dict[str, Any],
     if failed:
         messages.append(f"{failed} of {len(result.rows)} points failed; their reasons are in the table")
     swing: list[dict[str, Any]] = []
-    if inputs.design == "oat" and len(values):
+    if inputs.design in ("oat", "grid") and len(values):
         try:
-            swing = tornado(result, figure)
+            swing = tornado(result, figure, inputs.design)
         except ScenarioError as exc:
             messages.append(str(exc))
     sobol = sobol_indices(result, inputs.sampled, figure, inputs.seed) if inputs.design == "sobol" and len(values) else []

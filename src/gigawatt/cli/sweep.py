@@ -27,7 +27,7 @@ def sweep(
     weather_years: Annotated[Optional[str], typer.Option("--weather-years", help="Plans: one point per weather year, e.g. 2010-2020, from --era5")] = None,
     era5: Annotated[Optional[Path], typer.Option("--era5", help="Hourly ERA5 solar and wind capacity factors (columns year, hour_of_year_utc, solar_cf, wind_cf)")] = None,
     figure: Annotated[Optional[str], typer.Option("--figure", help="The figure a tornado chart swings (default: the kind's first headline figure)")] = None,
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: the tornado (oat), the fan of capacity online (build-outs), the distribution of --figure (sampled) or its lines over a grid")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: the tornado of --figure (oat: one at a time; grid: main effects), the fan of capacity online (build-outs) or the distribution of --figure (sampled)")] = None,
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the sweep table (one row a point) as CSV, or Parquet if it ends in .parquet")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the sweep (its points, ranking, tornado, Sobol' indices, fan) as JSON")] = False,
     overrides: SetOption = None,

@@ -192,21 +192,26 @@ def plot_siting(result, path: Path | str) -> Path:
     return _save(fig, path, title)
 
 
-def plot_tornado(rows: list[dict], figure: str, path: Path | str, title: str = "") -> Path:
-    """Write a PNG: the swing of ``figure`` per input of a one-at-a-time sweep (rows of
-    :func:`gigawatt.sweep.tornado`), largest at the top, about the base value."""
+def plot_tornado(rows: list[dict], figure: str, path: Path | str, title: str = "", centre: str = "base") -> Path:
+    """Write a PNG: the swing of ``figure`` per input (rows of :func:`gigawatt.sweep.tornado`), largest at
+    the top, about ``centre`` (the base point's value, or a grid's mean)."""
     plt = _pyplot()
 
     fig, ax = plt.subplots(figsize=(10, 1.2 + 0.55 * len(rows)))
     base = rows[0]["base"] if rows else 0.0
     for y, row in enumerate(reversed(rows)):
+        if row["at_low"] == row["at_high"]:  # one label, not two drawn over each other
+            ax.annotate(f"{row['low_setting']} to {row['high_setting']}: no change", (base, y), xytext=(4, 0), textcoords="offset points",
+                        va="center", fontsize=8)
+            continue
         for value, setting, colour in ((row["at_low"], row["low_setting"], "tab:blue"), (row["at_high"], row["high_setting"], "tab:orange")):
             ax.barh(y, value - base, left=base, color=colour, alpha=0.8)
             ax.annotate(f"{setting}", (value, y), xytext=(4 if value >= base else -4, 0), textcoords="offset points",
                         ha="left" if value >= base else "right", va="center", fontsize=8)
     ax.set_yticks(range(len(rows)), [r["input"] for r in reversed(rows)])
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.axvline(base, color="black", linewidth=1)
-    ax.set_xlabel(f"{figure} (base {base:,.4g}; blue: the input's lowest setting, orange: its highest)")
+    ax.set_xlabel(f"{figure}\nblue: the input's lowest setting, orange: its highest; the line: {centre} {base:,.4g}")
     return _save(fig, path, title or f"What moves {figure}")
 
 
@@ -244,46 +249,21 @@ def plot_fan(rows: list[dict], path: Path | str, title: str = "") -> Path:
     return _save(fig, path, title or "capacity online across the sweep's points")
 
 
-def plot_grid(rows: list[dict], varied: list[str], figure: str, path: Path | str, title: str = "") -> Path:
-    """Write a PNG: ``figure`` over a grid sweep's first varied input, one line per setting of the second
-    (text settings, such as dates, are placed in order along the axis)."""
-    plt = _pyplot()
-
-    done = [r for r in rows if r.get("status") == "done" and isinstance(r.get(figure), int | float)]
-    first, second = varied[0], (varied[1] if len(varied) > 1 else None)
-    settings = sorted({r[first] for r in done}, key=lambda v: (isinstance(v, str), v))
-    numeric = all(isinstance(v, int | float) for v in settings)
-    fig, ax = plt.subplots(figsize=(10, 5.5))
-    groups = sorted({r.get(second) for r in done}, key=str) if second else [None]
-    for group in groups:
-        along = sorted((r for r in done if second is None or r.get(second) == group), key=lambda r: settings.index(r[first]))
-        x = [r[first] if numeric else settings.index(r[first]) for r in along]
-        ax.plot(x, [r[figure] for r in along], marker="o", label=f"{second} = {group}" if second else None)
-    if not numeric:
-        ax.set_xticks(range(len(settings)), [str(v) for v in settings])
-    ax.set_xlabel(first)
-    ax.set_ylabel(figure)
-    if second:
-        ax.legend(fontsize=8)
-    return _save(fig, path, title or f"{figure} over the grid")
-
-
 def plot_sweep(result, path: Path | str) -> Path:
-    """A sweep's chart by its design: the tornado (one at a time), the fan of a build-out, the figure's
-    distribution (sampled), or its lines over the grid."""
+    """A sweep's chart by its design: the fan of a build-out, the figure's distribution (sampled), or the
+    tornado (one at a time, or the main effects of a grid)."""
     d = result.data
     values = [r[d["figure"]] for r in d["points"] if r.get("status") == "done" and isinstance(r.get(d["figure"]), int | float)]
     if not values:
         from gigawatt.errors import ScenarioError
 
         raise ScenarioError(f"--plot: no point ran with the figure '{d['figure']}'; nothing to draw")
-    if d["design"] == "oat":
-        return plot_tornado(d["tornado"], d["figure"], path, title=f"{result.name}: what moves {d['figure']}")
     if d.get("fan"):
         return plot_fan(d["fan"], path, title=f"{result.name}: capacity online over {len(values)} points")
     if d["design"] in ("sample", "sobol"):
         return plot_distribution(values, d["figure"], path, title=f"{result.name}: {d['figure']} over {len(values)} points")
-    return plot_grid(d["points"], d["varied"], d["figure"], path, title=f"{result.name}: {d['figure']} over the grid")
+    how, centre = ("one at a time", "base") if d["design"] == "oat" else ("main effects over the grid", "mean of all points")
+    return plot_tornado(d["tornado"], d["figure"], path, title=f"{result.name}: what moves {d['figure']} ({how})", centre=centre)
 
 
 def plot(result, path: Path | str) -> Path:

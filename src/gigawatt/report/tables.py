@@ -244,8 +244,9 @@ def _sweep(r: Result, console: Console) -> None:
         console.print(f"{figure}: min {fmt(spread['min'])}, P10 {fmt(spread['p10'])}, P50 {fmt(spread['p50'])}, P90 {fmt(spread['p90'])}, "
                       f"max {fmt(spread['max'])}", highlight=False)
     for row in d["tornado"]:
+        about = f"base {fmt(row['base'])}" if d["design"] == "oat" else f"mean of all points {fmt(row['base'])}; each end averages the other inputs"
         console.print(f"{row['input']}: {figure} {fmt(row['at_low'])} at {row['low_setting']} to {fmt(row['at_high'])} at {row['high_setting']} "
-                      f"(swing {fmt(row['swing'])}; base {fmt(row['base'])})", highlight=False)
+                      f"(swing {fmt(row['swing'])}; {about})", highlight=False)
     for row in d["sobol"]:
         console.print(f"{row['input']}: Sobol' first-order {row['first_order']:.2f} ± {row['first_order_conf']:.2f}, "
                       f"total {row['total']:.2f} ± {row['total_conf']:.2f}", highlight=False)

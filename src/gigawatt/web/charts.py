@@ -166,7 +166,8 @@ def _sweep(r: Result) -> dict[str, Figure]:
              "y": [row["input"] for row in rows], "x": [row[f"at_{side}"] - base for row in rows], "base": [base] * len(rows),
              "text": [str(row[f"{side}_setting"]) for row in rows], "textposition": "outside"}
             for side in ("low", "high")
-        ], "layout": _layout(f"What moves {figure} (base {base:,.4g})", figure, "", barmode="overlay", height=160 + 50 * len(rows))}
+        ], "layout": _layout(f"What moves {figure} ({'base' if d['design'] == 'oat' else 'main effects about the mean'} {base:,.4g})", figure, "",
+                             barmode="overlay", height=160 + 50 * len(rows))}
     if d["fan"]:
         fan = pd.DataFrame(d["fan"])
         when = fan["date"].tolist()
