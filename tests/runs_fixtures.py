@@ -32,6 +32,7 @@ def inputs_of_every_kind(folder) -> dict[str, tuple]:
         "site": ({"name": "two parcels", "target_mw": 1000, "block_mw": 1000, "technologies": ["gas_recip", "gas_cc"],
                   "candidates": [{"region": "ERCOT_W", "max_mw": 1000, "options": "onsite"}, {"region": "PJM", "max_mw": 1000, "options": "grid"}]},
                  None),
+        "schedule": (EXAMPLES / "schedule" / "phoenix-srp-event.yaml", None),
     }
 
 

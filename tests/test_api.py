@@ -20,7 +20,7 @@ from gigawatt.store import run_id
 FRAMES = {
     "size": {"summary", "assumptions"}, "plan": {"capacity", "costs", "dispatch", "baseline_dispatch"},
     "buildout": {"periods", "generations", "binding_by_year", "national"}, "headroom": {"headroom", "campus", "availability"},
-    "site": {"candidates", "allocations"},
+    "site": {"candidates", "allocations"}, "schedule": {"trace", "jobs", "job_power", "job_throughput"},
 }
 
 

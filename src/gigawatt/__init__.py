@@ -6,7 +6,7 @@ The public API (one function per job, each returning a :class:`~gigawatt.results
     p = gigawatt.plan("examples/west-texas-grid-gas.yaml", set={"grid.import_mw": 850})
     p.lcoe_usd_per_mwh, p.to_frames()["dispatch"]
 
-``size``, ``plan``, ``buildout``, ``headroom`` and ``site`` take a YAML path, a dict or a validated model;
+``size``, ``plan``, ``buildout``, ``headroom``, ``site`` and ``schedule`` take a YAML path, a dict or a validated model;
 ``run(kind, inputs)`` is the entry every edge (CLI, web, sweeps) calls. The models themselves stay
 importable (``gigawatt.compute.size``, ``gigawatt.power.plan.plan_power``...); heavy libraries load lazily.
 """
@@ -18,7 +18,7 @@ from gigawatt.errors import DataError, GigawattError, InfeasibleError, ScenarioE
 # the rest loads on first use (PEP 562), so `import gigawatt.cli` and `gigawatt --help` stay quick
 _LAZY = {
     "buildout": "gigawatt.api", "headroom": "gigawatt.api", "load_inputs": "gigawatt.api", "plan": "gigawatt.api",
-    "run": "gigawatt.api", "site": "gigawatt.api", "size": "gigawatt.api", "Result": "gigawatt.results",
+    "run": "gigawatt.api", "schedule": "gigawatt.api", "site": "gigawatt.api", "size": "gigawatt.api", "Result": "gigawatt.results",
     "Scenario": "gigawatt.scenario", "capital_recovery_factor": "gigawatt.finance", "ClusterSizing": "gigawatt.compute", "load_scenario": "gigawatt.scenario", "parse_scenario": "gigawatt.scenario",
 }
 
@@ -44,6 +44,7 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "plan",
+    "schedule",
     "run",
     "site",
     "size",

@@ -34,6 +34,7 @@ from gigawatt.scenario import (
     BuildoutScenario,
     HeadroomStudy,
     Scenario,
+    ScheduleScenario,
     SitingProgramme,
     apply_overrides,
     parse_scenario,
@@ -42,9 +43,10 @@ from gigawatt.scenario import (
 
 MODELS: dict[str, type[BaseModel]] = {
     "size": Scenario, "plan": Scenario, "buildout": BuildoutScenario, "headroom": HeadroomStudy, "site": SitingProgramme,
+    "schedule": ScheduleScenario,
 }
 # a top-level key that only one kind of scenario has, and the kind it marks (checked in this order)
-MARKS = (("candidates", "site"), ("programme", "buildout"), ("files", "headroom"), ("site", "plan"), ("cluster", "size"))
+MARKS = (("jobs", "schedule"), ("candidates", "site"), ("programme", "buildout"), ("files", "headroom"), ("site", "plan"), ("cluster", "size"))
 # a plan scenario sizes its cluster too, and a scenario without a site is told by the planner what to add
 COMPATIBLE = {"size": {"size", "plan"}, "plan": {"plan", "size"}}
 
@@ -109,7 +111,7 @@ def run(
     verbose: bool = False,
     save_lp: str | Path | None = None,
 ) -> Result:
-    """Run a job of ``kind`` (size, plan, buildout, headroom, site) on ``inputs`` and return its result.
+    """Run a job of ``kind`` (size, plan, buildout, headroom, site, schedule) on ``inputs`` and return its result.
 
     With a store, an identical earlier run (same kind, inputs, input files' bytes, catalog and version)
     returns from it without recomputing unless ``fresh``; a new result is saved. ``progress(done, total)``
@@ -255,6 +257,18 @@ def _headroom(study: HeadroomStudy, **_: Any) -> tuple[Any, list[str], None]:
     return result, messages, None
 
 
+def _schedule(scenario: ScheduleScenario, **_: Any) -> tuple[Any, list[str], dict[str, Any]]:
+    from gigawatt.operations import schedule as run_schedule
+
+    result, messages = run_schedule(scenario)
+    return result, messages, result.solver
+
+
+def schedule(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  # noqa: A002
+    """Schedule a campus's jobs against prices, carbon and curtailment events (``Schedule`` figures)."""
+    return run("schedule", inputs, set=set, **options)
+
+
 def _site(programme: SitingProgramme, **_: Any) -> tuple[Any, list[str], dict[str, Any]]:
     import scipy
 
@@ -269,5 +283,5 @@ def _site(programme: SitingProgramme, **_: Any) -> tuple[Any, list[str], dict[st
 
 
 JOBS: dict[str, Callable[..., tuple[Any, list[str], Any]]] = {
-    "size": _size, "plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site,
+    "size": _size, "plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site, "schedule": _schedule,
 }

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 SCHEMA_VERSION = 1  # of the JSON form; raise it when a field changes meaning or is removed
-KINDS = ("size", "plan", "buildout", "headroom", "site")  # the jobs
+KINDS = ("size", "plan", "buildout", "headroom", "site", "schedule")  # the jobs
 STORED_KINDS = (*KINDS, "sweep")  # what the run store keeps: every job, and sweeps of them
 
 
@@ -177,6 +177,10 @@ def figures(kind: str, data: dict[str, Any]) -> dict[str, Any]:
         out = {f"{a['site']} MW": a["capacity_mw"] for a in data["allocations"]}
         out |= {"annual cost USD": data["annual_cost_usd"], "power cost USD/yr": data["annual_power_cost_usd"],
                 "CO2 g/kWh": data["fleet_co2_g_per_kwh"], "carbon-free share": data["fleet_carbon_free_share"]}
+    elif kind == "schedule":
+        out = {"energy MWh": data["energy_mwh"], "flat energy MWh": data["flat_energy_mwh"], "energy cost USD": data["energy_cost_usd"],
+               "CO2 t": data["co2_t"], "lost work USD": data["lost_work_usd"], "weighted performance": data["weighted_performance"],
+               "events met": f"{sum(e['met'] for e in data['events'])} of {len(data['events'])}", "largest swing MW": data["largest_swing_mw"]}
     elif kind == "sweep":
         rows = data["points"]
         out = {"points": len(rows), "failed": sum(r.get("status") != "done" for r in rows), "of": f"{data['job']} ({data['design']})"}
@@ -191,6 +195,7 @@ HEADLINE = {
     "buildout": ("online GW at end", "end"),
     "headroom": (),  # every limit's total headroom
     "site": ("annual cost USD", "CO2 g/kWh"),
+    "schedule": ("events met", "weighted performance", "energy cost USD"),
     "sweep": (),  # all its figures: points, failures and the spread of its figure
 }
 

@@ -81,6 +81,10 @@ def _result_schema(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
         from gigawatt.siting import SitingResult
 
         return _dataclass(SitingResult), {}
+    if kind == "schedule":
+        from gigawatt.operations.results import Schedule
+
+        return _dataclass(Schedule, skip=("trace", "job_power", "job_throughput")), {}
     if kind == "buildout":
         props = {
             "scenario": {"type": "string"}, "draws": {"type": "integer"}, "seed": {"type": "integer"},

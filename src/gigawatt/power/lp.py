@@ -67,7 +67,7 @@ class SiteLP:
         return out
 
 
-class _Builder:
+class LPBuilder:
     """Blocks of columns and rows, with the matrix gathered as (row, column, coefficient) triplets."""
 
     def __init__(self) -> None:
@@ -140,7 +140,7 @@ def build_lp(inputs: PlanInputs) -> SiteLP:
     """The site plan's LP (see the module docstring). Raises :class:`InfeasibleError` naming the scenario
     field when a constraint has nothing that could meet it."""
     inputs.check()
-    b = _Builder()
+    b = LPBuilder()
     hours = inputs.hours_each().to_numpy(dtype=float)
     t = np.arange(len(hours))
     load = inputs.load_mw.to_numpy(dtype=float)
@@ -161,7 +161,7 @@ def build_lp(inputs: PlanInputs) -> SiteLP:
     return b.lp()
 
 
-def _generator(b: _Builder, name: str, option: SupplyOption, inputs: PlanInputs, hours: np.ndarray, year_share: float, balance: list) -> None:
+def _generator(b: LPBuilder, name: str, option: SupplyOption, inputs: PlanInputs, hours: np.ndarray, year_share: float, balance: list) -> None:
     """An extendable generator: output each hour at most its per-unit availability × the capacity built."""
     t = np.arange(len(hours))
     p_nom = b.variables(f"p_nom({name})", 1, cost=year_share * option.capital_usd_per_mw_year, lower=option.min_mw, upper=option.max_mw)
@@ -182,7 +182,7 @@ def _generator(b: _Builder, name: str, option: SupplyOption, inputs: PlanInputs,
     balance.append((t, p, 1.0))
 
 
-def _storage(b: _Builder, name: str, option: SupplyOption, hours: np.ndarray, year_share: float, balance: list) -> None:
+def _storage(b: LPBuilder, name: str, option: SupplyOption, hours: np.ndarray, year_share: float, balance: list) -> None:
     """A battery: one inverter of ``p_nom`` MW charges or discharges (their sum in an hour is at most
     ``p_nom``); ``e_nom`` MWh sized apart; the state of charge cycles over the modelled hours. The
     round-trip efficiency is split evenly between the two ways."""
@@ -203,7 +203,7 @@ def _storage(b: _Builder, name: str, option: SupplyOption, hours: np.ndarray, ye
     balance.extend([(t, discharge, root_efficiency), (t, charge, -1.0)])
 
 
-def _flexible(b: _Builder, inputs: PlanInputs, load: np.ndarray, hours: np.ndarray, balance: list) -> None:
+def _flexible(b: LPBuilder, inputs: PlanInputs, load: np.ndarray, hours: np.ndarray, balance: list) -> None:
     """Capping segments and pausing as 'negative load' at the site bus, priced at the compute lost."""
     flex = inputs.flexibility
     if flex is None:
@@ -217,7 +217,7 @@ def _flexible(b: _Builder, inputs: PlanInputs, load: np.ndarray, hours: np.ndarr
     balance.append((t, p, 1.0))
 
 
-def _columns(b: _Builder, prefix: str, names: list[str]) -> list[np.ndarray]:
+def _columns(b: LPBuilder, prefix: str, names: list[str]) -> list[np.ndarray]:
     """The column blocks ``prefix(name)`` of those names that have one."""
     return [b.block(f"{prefix}({name})") for name in names if f"{prefix}({name})" in b.cols]
 
@@ -230,7 +230,7 @@ def _clean(inputs: PlanInputs, field: str, share: float) -> list[str]:
     return clean
 
 
-def define_co2_cap(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+def define_co2_cap(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
     """Σ_t w_t Σ_g CO2_g,t × p_g,t ≤ cap (tCO2 per year of the modelled hours); a grid may have an hourly intensity."""
     if inputs.co2_cap_t_per_year is None:
         return
@@ -243,7 +243,7 @@ def define_co2_cap(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.
     b.row("co2_cap", terms, upper=inputs.co2_cap_t_per_year)
 
 
-def define_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+def define_carbon_free_share(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
     """Annual carbon-free energy ≥ share × the energy the cluster draws (load less what flexibility gives up)."""
     share = inputs.carbon_free_share
     if share is None:
@@ -253,7 +253,7 @@ def define_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.ndarray,
     b.row("carbon_free_share", terms, lower=share * float(hours @ load))
 
 
-def define_hourly_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+def define_hourly_carbon_free_share(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
     """24/7 carbon-free energy: Σ_t w_t matched_t ≥ share × energy drawn, where each hour's matched energy is at
     most the load drawn and at most clean generation plus battery discharge less battery charging (so
     stored energy counts as clean only if clean energy charged it)."""
@@ -276,7 +276,7 @@ def define_hourly_carbon_free_share(b: _Builder, inputs: PlanInputs, hours: np.n
     b.row("carbon_free_share_hourly", terms, lower=share * float(hours @ load))
 
 
-def define_hours_caps(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+def define_hours_caps(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
     """Options with an hours-per-year cap (diesel backup): Σ_t w_t p_t ≤ hours × p_nom (hours prorated to the modelled ones)."""
     for name, option in inputs.options.items():
         if option.max_hours_per_year is None or option.kind == "storage":
@@ -286,7 +286,7 @@ def define_hours_caps(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: 
         b.row(f"{name}_hours_cap", terms, upper=0.0)
 
 
-def define_firm_capacity(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+def define_firm_capacity(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
     """Σ_g availability_g × p_nom_g ≥ (1 + reserve margin) × peak load, over firm options.
 
     Firm: fuelled generators, contracts and the grid at (1 - forced-outage rate) of their capacity; solar,
@@ -302,7 +302,7 @@ def define_firm_capacity(b: _Builder, inputs: PlanInputs, hours: np.ndarray, loa
     b.row("firm_capacity", terms, lower=(1.0 + inputs.reserve_margin) * float(load.max()))
 
 
-def define_flexibility(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+def define_flexibility(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
     """A flexible cluster gives up at most its share of annual energy, and in no hour more than its non-idle draw."""
     flex = inputs.flexibility
     if flex is None:
@@ -314,7 +314,7 @@ def define_flexibility(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load:
         b.constraints("flexible_hourly", len(t), [(t, cols, 1.0) for cols in given_up], upper=(1.0 - flex.paused_load_share) * load)
 
 
-def _built(b: _Builder, inputs: PlanInputs, per_mw: str, per_mwh: str | None = None) -> list[tuple[np.ndarray, float]]:
+def _built(b: LPBuilder, inputs: PlanInputs, per_mw: str, per_mwh: str | None = None) -> list[tuple[np.ndarray, float]]:
     """Terms of Σ over options of a per-MW figure × built MW (and a per-MWh figure × built storage MWh)."""
     terms = [(b.block(f"p_nom({name})"), getattr(option, per_mw)) for name, option in inputs.options.items()]
     if per_mwh:
@@ -322,13 +322,13 @@ def _built(b: _Builder, inputs: PlanInputs, per_mw: str, per_mwh: str | None = N
     return terms
 
 
-def define_capex_budget(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+def define_capex_budget(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
     """Σ overnight capital of everything built ≤ budget, USD."""
     if inputs.capex_budget_usd is not None:
         b.row("capex_budget", _built(b, inputs, "capex_usd_per_mw", "capex_usd_per_mwh"), upper=inputs.capex_budget_usd)
 
 
-def define_land(b: _Builder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
+def define_land(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
     """Σ land use of everything built ≤ the site's land, m2."""
     if inputs.land_m2 is not None:
         b.row("land", _built(b, inputs, "land_m2_per_mw"), upper=inputs.land_m2)

@@ -152,7 +152,7 @@ def _flexibility(scenario: Scenario, sizing: ClusterSizing) -> Flexibility | Non
     ratio = float(sizing.assumptions["average_to_tdp_ratio"].value)
     return flexibility(
         max_share=constraints.flexible_share,
-        value_usd_per_accelerator_hour=_cluster_cost_usd_per_accelerator_hour(sizing) if value is None else value,
+        value_usd_per_accelerator_hour=cluster_cost_usd_per_accelerator_hour(sizing) if value is None else value,
         accelerator_count=sizing.accelerator_count,
         average_load_mw=sizing.average_power_mw,
         # accelerators' share of the running facility draw: their average power, with cooling (PUE), over the facility's
@@ -307,7 +307,7 @@ def _bridged_plan(scenario: Scenario, inputs: PlanInputs, online_by: str) -> Pow
     )
 
 
-def _cluster_cost_usd_per_accelerator_hour(sizing: ClusterSizing) -> float:
+def cluster_cost_usd_per_accelerator_hour(sizing: ClusterSizing) -> float:
     """What an installed accelerator-hour costs apart from its electricity (capital, maintenance, staff), USD:
     what an hour of lost compute wastes, and what the supply plan adds its power cost to."""
     non_energy_usd = sizing.total_cost_usd_per_year - sizing.opex_breakdown_usd_per_year["energy_usd"]
@@ -319,7 +319,7 @@ def _with_cluster_costs(plan: PowerPlan, sizing: ClusterSizing) -> PowerPlan:
     # costs cover the modelled hours (capital prorated), so divide by those hours
     hours = len(plan.dispatch)
     accelerator_hours = sizing.accelerator_count * hours
-    cluster_usd = _cluster_cost_usd_per_accelerator_hour(sizing) * accelerator_hours
+    cluster_usd = cluster_cost_usd_per_accelerator_hour(sizing) * accelerator_hours
     return replace(
         plan,
         power_cost_usd_per_accelerator_hour=plan.annual_cost_usd / accelerator_hours,

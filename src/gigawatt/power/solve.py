@@ -88,7 +88,7 @@ def solver_version(name: str) -> str | None:
 
 
 @contextlib.contextmanager
-def _stdout_elsewhere(show: bool):
+def stdout_elsewhere(show: bool):
     """Keep the solver's C-level output off stdout, which would otherwise corrupt ``--json`` output:
     silenced, or sent to stderr when the log is shown."""
     sys.stdout.flush()
@@ -103,7 +103,7 @@ def _stdout_elsewhere(show: bool):
             os.close(saved)
 
 
-def _highs(lp: SiteLP, options: dict[str, Any], names: bool = False):
+def highs_model(lp: SiteLP, options: dict[str, Any], names: bool = False):
     """A HiGHS instance holding the LP (with column and row names when ``names``) and ``options`` set."""
     import highspy
 
@@ -126,8 +126,8 @@ def _highs(lp: SiteLP, options: dict[str, Any], names: bool = False):
 def write_lp(lp: SiteLP, path: Path | str) -> Path:
     """Write the LP as a CPLEX LP file with named columns and rows; returns the path."""
     path = Path(path)
-    h = _highs(lp, {}, names=True)
-    with _stdout_elsewhere(False):
+    h = highs_model(lp, {}, names=True)
+    with stdout_elsewhere(False):
         h.writeModel(str(path))
     return path
 
@@ -141,7 +141,7 @@ def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str):
     if options.get("threads") not in (None, _pool_threads):  # HiGHS keeps one thread pool per process: a
         highspy.Highs.resetGlobalScheduler(True)  # different count is refused unless the pool is made anew
         _pool_threads = options["threads"]
-    solvers = [_highs(lp, {**options, **METHODS[m]}) for m in racers]
+    solvers = [highs_model(lp, {**options, **METHODS[m]}) for m in racers]
     if len(solvers) == 1:
         solvers[0].run()
         winner = 0
@@ -233,7 +233,7 @@ def solve(lp: SiteLP, inputs: PlanInputs, settings: Solver | None = None, role: 
         saved_lp_files.append(path)
     options = solver_options(settings, show_solver_log)
     started = time.perf_counter()
-    with _stdout_elsewhere(show_solver_log):
+    with stdout_elsewhere(show_solver_log):
         if name == "highs":
             x, dual, status, condition, objective, method = _solve_highs(lp, options, settings.method)
         else:

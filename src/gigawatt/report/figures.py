@@ -266,10 +266,41 @@ def plot_sweep(result, path: Path | str) -> Path:
     return plot_tornado(d["tornado"], d["figure"], path, title=f"{result.name}: what moves {d['figure']} ({how})", centre=centre)
 
 
+def plot_schedule(result, path: Path | str, title: str = "") -> Path:
+    """Write a PNG of a schedule: the site's draw against running flat and each request (events shaded,
+    targets and caps dashed, the rule-based policies dotted), and a panel of each job's power."""
+    plt = _pyplot()
+
+    frames = result.to_frames()
+    trace, power = frames["trace"], frames["job_power"]
+    when = pd.to_datetime(trace["timestamp"])
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(11, 8.5), sharex=True, gridspec_kw={"height_ratios": [3, 2]})
+    scale, unit = (1000.0, "kW") if trace["flat_mw"].max() < 1 else (1.0, "MW")
+    for event in result.data["events"]:
+        start = pd.Timestamp(event["start"])
+        top.axvspan(start, start + pd.Timedelta(minutes=event["duration_minutes"]), color="tab:red", alpha=0.08)
+    top.plot(when, trace["flat_mw"] * scale, color="grey", linewidth=1, label="running flat")
+    for column, style in (("target_mw", "--"), ("cap_mw", "-.")):
+        if trace[column].notna().any():
+            top.plot(when, trace[column] * scale, color="tab:red", linestyle=style, linewidth=1, label=column.removesuffix("_mw"))
+    for column in [c for c in trace.columns if c.startswith("caps")]:
+        top.plot(when, trace[column] * scale, linestyle=":", linewidth=1, label=f"rule: {column.removesuffix('_mw')}")
+    top.plot(when, trace["site_mw"] * scale, color="tab:blue", linewidth=2, label="optimised schedule")
+    top.set_ylabel(f"site draw, {unit}")
+    top.legend(loc="lower left", fontsize=8, ncol=3)
+    jobs = [c for c in power.columns if c != "timestamp"]
+    bottom.stackplot(when, *(power[c] * scale for c in jobs), labels=jobs, alpha=0.85)
+    bottom.set_ylabel(f"jobs' accelerator power, {unit}")
+    bottom.legend(loc="upper center", fontsize=7, ncol=min(len(jobs), 4), bbox_to_anchor=(0.5, -0.12))
+    return _save(fig, path, title or result.name)
+
+
 def plot(result, path: Path | str) -> Path:
-    """The figure of a result's kind (plan, buildout, headroom, site, sweep), titled with its name."""
+    """The figure of a result's kind (plan, buildout, headroom, site, schedule, sweep), titled with its name."""
     if result.kind == "sweep":
         return plot_sweep(result, path)
+    if result.kind == "schedule":
+        return plot_schedule(result, path)
     if result.kind == "plan":
         return plot_plan(result, path, title=result.name)
     if result.kind == "buildout":

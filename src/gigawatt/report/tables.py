@@ -223,6 +223,53 @@ def _site(r: Result, console: Console) -> None:
                   f"{s['seconds']:.1f} s ({s['mode']}); allocation {d['allocation_seconds']:.2f} s", style="dim", highlight=False)
 
 
+def _schedule(r: Result, console: Console) -> None:
+    d = r.data
+    head = Table(title=f"{d['name']}: {d['hours']:g} h of {d['interval_minutes']:g}-minute intervals, against running flat")
+    for column in ("", "schedule", "flat"):
+        head.add_column(column, justify="left" if not column else "right")
+    head.add_row("energy MWh", fmt(d["energy_mwh"]), fmt(d["flat_energy_mwh"]))
+    head.add_row("energy cost USD", fmt(d["energy_cost_usd"]), fmt(d["flat_energy_cost_usd"]))
+    head.add_row("CO2 t", fmt(d["co2_t"]), fmt(d["flat_co2_t"]))
+    head.add_row("lost work USD", fmt(d["lost_work_usd"]), "0")
+    head.add_row("weighted performance", f"{d['weighted_performance']:.3f}", "1.000")
+    head.add_row("largest ramp MW/min, swing MW", f"{fmt(d['max_ramp_mw_per_min'])}, {fmt(d['largest_swing_mw'])}", "")
+    console.print(head)
+    if d["events"]:
+        events = Table(title="events")
+        for column in ("start", "min", "asked", "flat MW", "target MW", "mean MW", "depth %", "to target (min)", "met", "shortfall MWh"):
+            events.add_column(column, justify="left" if column in ("start", "met") else "right")
+        for e in d["events"]:
+            asked = f"{e['reduce_pct']:g}%" if e["reduce_pct"] is not None else f"{e['reduce_mw']:g} MW"
+            events.add_row(e["start"][:16], f"{e['duration_minutes']:g}", asked, fmt(e["flat_mw"]), fmt(e["target_mw"]), fmt(e["mean_mw"]),
+                           f"{e['depth_pct']:.1f}", fmt(e["minutes_to_target"]), "yes" if e["met"] else f"no ({', '.join(e['binding_jobs'])})",
+                           fmt(e["shortfall_mwh"]))
+        console.print(events)
+    jobs = Table(title="jobs")
+    for column in ("job", "kind", "accelerators", "max slowdown", "throughput kept", "pauses", "completion", "within tier"):
+        jobs.add_column(column, justify="left" if column in ("job", "kind", "completion") else "right")
+    for j in d["jobs"]:
+        jobs.add_row(j["name"], j["kind"], f"{j['accelerators']:,}", f"{j['max_slowdown']:.0%}", f"{j['throughput_retained']:.3f}",
+                     str(j["pauses"]), j["completion"] or "", "yes" if j["within_tier"] else "NO")
+    console.print(jobs)
+    base = Table(title="against the rule-based policies (the demonstration's)")
+    for column in ("policy", "total cost USD", "lost work USD", "energy cost USD", "weighted performance", "events met", "shortfall MWh"):
+        base.add_column(column, justify="left" if column == "policy" else "right")
+    base.add_row("optimised", fmt(d["total_cost_usd"]), fmt(d["lost_work_usd"]), fmt(d["energy_cost_usd"]), f"{d['weighted_performance']:.3f}",
+                 f"{sum(e['met'] for e in d['events'])} of {len(d['events'])}", fmt(d["shortfall_mwh"]))
+    for name, b in d["baselines"].items():
+        base.add_row(name, fmt(b["total_cost_usd"]), fmt(b["lost_work_usd"]), fmt(b["energy_cost_usd"]), f"{b['weighted_performance']:.3f}",
+                     f"{b['events_met']} of {b['events']}", fmt(b["shortfall_mwh"]))
+    console.print(base)
+    f = d["flexibility"]
+    console.print(f"flexibility proven: {f['events_met']} event(s) met, at least {fmt(f['smallest_reduction_mw'])} MW for {f['event_hours']:g} h; "
+                  f"{f['energy_share']:.2%} of the flat energy given up (gigawatt plan: constraints.flexible_share={f['plan']['constraints.flexible_share']:.4f})",
+                  highlight=False)
+    s = d["solver"]
+    console.print(f"solver: HiGHS {s.get('condition')}, {s.get('columns'):,} columns, {s.get('rows'):,} rows, {s.get('integers'):,} integer; "
+                  f"build {s.get('build_s', 0):.2f} s, solve {s.get('seconds', 0):.2f} s, gap {s.get('mip_gap', 0):.2%}", style="dim", highlight=False)
+
+
 SWEEP_COLUMNS = 40  # a sweep's table shows at most this many points; --csv and --json have them all
 
 
@@ -254,7 +301,7 @@ def _sweep(r: Result, console: Console) -> None:
         console.print(f"{row['input']}: Spearman rank correlation with {figure} {row['spearman']:+.2f} over {row['points']} points", highlight=False)
 
 
-RENDERERS = {"size": _size, "plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site, "sweep": _sweep}
+RENDERERS = {"size": _size, "plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site, "schedule": _schedule, "sweep": _sweep}
 
 
 # --- the run store ----------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def _list(series: pd.Series) -> list[Any]:
 
 def figures(result: Result) -> dict[str, Figure]:
     """The charts of a result by name (empty for a kind without charts)."""
-    draw = {"plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site, "sweep": _sweep}.get(result.kind)
+    draw = {"plan": _plan, "buildout": _buildout, "headroom": _headroom, "site": _site, "schedule": _schedule, "sweep": _sweep}.get(result.kind)
     return draw(result) if draw else {}
 
 
@@ -150,6 +150,25 @@ def _site(r: Result) -> dict[str, Figure]:
                                   "marker": {"size": [8 + 30 * mw / largest for mw in frame["allocated_mw"]]}}],
                         "layout": _layout("Cost of power against the date online (size: MW placed)", "online", "USD/MWh")}
     return out
+
+
+def _schedule(r: Result) -> dict[str, Figure]:
+    """The site's draw against running flat and the requests; each job's accelerator power."""
+    frames = r.to_frames()
+    trace, power = frames["trace"], frames["job_power"]
+    when = trace["timestamp"].tolist()
+    lines = [{"type": "scatter", "mode": "lines", "name": "running flat", "x": when, "y": _list(trace["flat_mw"]), "line": {"color": "grey", "width": 1}}]
+    for column, dash in (("target_mw", "dash"), ("cap_mw", "dashdot")):
+        if trace[column].notna().any():
+            lines.append({"type": "scatter", "mode": "lines", "name": column.removesuffix("_mw"), "x": when, "y": _list(trace[column]),
+                          "line": {"color": "firebrick", "dash": dash, "width": 1}})
+    lines.append({"type": "scatter", "mode": "lines", "name": "optimised schedule", "x": when, "y": _list(trace["site_mw"]), "line": {"width": 2}})
+    jobs = [c for c in power.columns if c != "timestamp"]
+    return {
+        "trace": {"data": lines, "layout": _layout("The site's draw against running flat and the requests", "", "MW")},
+        "jobs": {"data": [{"type": "scatter", "mode": "lines", "stackgroup": "jobs", "name": c, "x": when, "y": _list(power[c])} for c in jobs],
+                 "layout": _layout("Each job's accelerator power", "", "MW")},
+    }
 
 
 def _sweep(r: Result) -> dict[str, Figure]:

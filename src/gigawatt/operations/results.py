@@ -1,0 +1,167 @@
+"""What a schedule did, in the project's result shape: the site's trace against its targets, each job's
+throughput kept and completion, energy, cost and CO2 against running flat, ramps and swings, each event met
+or its shortfall with the jobs that bound it, the rule-based baselines beside it, and the flexibility it
+proves in the form ``gigawatt plan`` takes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from gigawatt.operations.inputs import ScheduleInputs
+from gigawatt.operations.optimise import Decision
+
+TOLERANCE_MW = 1e-6  # an event is met when its shortfall is below this in every interval (solver tolerance)
+BOUND = 1e-6  # a job's allowance is used up (it binds) within this share of it
+
+
+def evaluate(inputs: ScheduleInputs, d: Decision) -> dict[str, Any]:
+    """The figures of a schedule ``d`` (also of the rule-based baselines, on the same terms): energy MWh,
+    energy and carbon cost USD, CO2 t, lost work USD, shortfall MWh, total cost USD, weighted performance."""
+    h = inputs.step_hours
+    energy = float(d.site_mw.sum() * h)
+    limit = np.minimum(inputs.target_mw, inputs.cap_mw)
+    short = np.where(np.isfinite(limit), d.site_mw - limit, 0.0)
+    short = np.where(short > TOLERANCE_MW, short, 0.0)  # the solver's tolerance is not a shortfall
+    lost_usd, jobs = 0.0, []
+    for j, job in enumerate(inputs.jobs):
+        hours = float(job.active.sum() * h)
+        work = float(d.job_throughput[j].sum() * h - job.restart_hours * d.pauses[j])
+        if job.work_hours is None:
+            lost = hours - work
+            lost_usd += lost * job.value_usd_per_hour
+            retained = work / hours if hours else 1.0
+            allowed = job.max_slowdown * job.run_hours
+            within = lost <= allowed + BOUND * max(allowed, 1.0)
+            completion = None
+        else:
+            lost, allowed, retained = 0.0, 0.0, 1.0
+            done = np.cumsum(d.job_throughput[j] * h)
+            finished = np.flatnonzero(done >= job.work_hours - 1e-6)
+            completion = (inputs.index[finished[0]] + pd.Timedelta(hours=h)).isoformat(sep=" ") if len(finished) else None
+            within = completion is not None
+        jobs.append({"name": job.name, "kind": job.kind, "accelerators": job.accelerators, "max_slowdown": job.max_slowdown,
+                     "throughput_retained": retained, "lost_work_hours": lost, "allowance_hours": allowed, "pauses": int(round(d.pauses[j])),
+                     "completion": completion, "deadline_met": completion is not None if job.work_hours is not None else None,
+                     "within_tier": bool(within), "binds": bool(job.max_slowdown > 0 and allowed > 0 and lost >= allowed * (1 - 1e-4))})
+    weights = np.array([job.accelerators for job in inputs.jobs], dtype=float)
+    performance = float(np.dot(weights, [j["throughput_retained"] for j in jobs]) / weights.sum())
+    energy_usd = float((d.site_mw * inputs.price_usd_per_mwh).sum() * h)
+    co2_t = float((d.site_mw * inputs.carbon_g_per_kwh).sum() * h / 1000.0)
+    carbon_usd = co2_t * inputs.carbon_price_usd_per_t
+    shortfall = float(short.sum() * h)
+    return {"energy_mwh": energy, "energy_cost_usd": energy_usd, "co2_t": co2_t, "carbon_cost_usd": carbon_usd, "lost_work_usd": lost_usd,
+            "shortfall_mwh": shortfall, "total_cost_usd": energy_usd + carbon_usd + lost_usd + shortfall * inputs.penalty_usd_per_mwh,
+            "weighted_performance": performance, "jobs": jobs, "short_mw": short}
+
+
+def _event_report(inputs: ScheduleInputs, d: Decision, jobs: list[dict]) -> list[dict[str, Any]]:
+    out = []
+    for event in inputs.events:
+        inside = event["intervals"]
+        flat, site, target = inputs.flat_mw[inside], d.site_mw[inside], inputs.target_mw[inside]
+        short = np.maximum(site - target, 0.0)
+        reached = np.flatnonzero(d.site_mw[event["noticed"]:] <= inputs.target_mw[inside[0]] + TOLERANCE_MW)
+        began = np.flatnonzero(d.site_mw[event["noticed"]:] < inputs.flat_mw[event["noticed"]:] * (1 - 1e-3))
+        ramp_minutes = None
+        if len(reached) and len(began):
+            ramp_minutes = float((reached[0] - began[0] + 1) * inputs.step_minutes)
+        met = bool(short.max() <= TOLERANCE_MW)
+        out.append({
+            "start": event["start"], "duration_minutes": event["duration_minutes"], "reduce_pct": event["reduce_pct"], "reduce_mw": event["reduce_mw"],
+            "notice_minutes": event["notice_minutes"], "flat_mw": float(flat.mean()), "target_mw": float(target.mean()), "mean_mw": float(site.mean()),
+            "depth_pct": float(100 * (1 - site.mean() / flat.mean())) if flat.mean() > 0 else 0.0, "met": met,
+            "shortfall_mwh": float(short.sum() * inputs.step_hours), "largest_shortfall_mw": float(short.max()),
+            "minutes_to_target": ramp_minutes,
+            "binding_jobs": [] if met else [j["name"] for j in jobs if j["binds"] or j["max_slowdown"] == 0],
+        })
+    return out
+
+
+@dataclass
+class Schedule:
+    """A schedule's result (see the module doc). Power in MW at the meter, energy MWh, money USD."""
+
+    name: str
+    start: str
+    hours: float
+    interval_minutes: float
+    policy: str
+    energy_mwh: float
+    flat_energy_mwh: float
+    energy_cost_usd: float
+    flat_energy_cost_usd: float
+    co2_t: float
+    flat_co2_t: float
+    carbon_cost_usd: float
+    lost_work_usd: float
+    shortfall_mwh: float
+    total_cost_usd: float
+    flat_total_cost_usd: float
+    weighted_performance: float
+    flat_mw: float  # the site's largest flat draw
+    max_ramp_mw_per_min: float
+    largest_swing_mw: float
+    events: list[dict[str, Any]]
+    jobs: list[dict[str, Any]]
+    baselines: dict[str, dict[str, Any]]
+    flexibility: dict[str, Any]
+    solver: dict[str, Any]
+    trace: pd.DataFrame = field(repr=False)
+    job_power: pd.DataFrame = field(repr=False)
+    job_throughput: pd.DataFrame = field(repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if k not in ("trace", "job_power", "job_throughput")}
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        return {"trace": self.trace, "jobs": pd.DataFrame(self.jobs), "job_power": self.job_power, "job_throughput": self.job_throughput}
+
+
+def _summary(inputs: ScheduleInputs, d: Decision, figures: dict[str, Any]) -> dict[str, Any]:
+    events = _event_report(inputs, d, figures["jobs"])
+    return {k: figures[k] for k in ("energy_mwh", "energy_cost_usd", "co2_t", "lost_work_usd", "shortfall_mwh", "total_cost_usd", "weighted_performance")} | {
+        "events_met": sum(e["met"] for e in events), "events": len(events),
+        "depth_pct": [e["depth_pct"] for e in events], "jobs_within_tier": sum(j["within_tier"] for j in figures["jobs"])}
+
+
+def schedule_result(inputs: ScheduleInputs, best: Decision, baselines: dict[str, Decision], flat: Decision) -> Schedule:
+    """The :class:`Schedule` of the optimum ``best``, with the baselines and the flat run beside it."""
+    figures = evaluate(inputs, best)
+    flat_figures = evaluate(inputs, flat)
+    events = _event_report(inputs, best, figures["jobs"])
+    step = np.diff(np.r_[inputs.flat_mw[0], best.site_mw])
+    index = inputs.index
+    names = [job.name for job in inputs.jobs]
+    trace = pd.DataFrame({
+        "timestamp": index.strftime("%Y-%m-%d %H:%M"), "site_mw": best.site_mw, "flat_mw": inputs.flat_mw,
+        "target_mw": np.where(np.isfinite(inputs.target_mw), inputs.target_mw, np.nan),
+        "cap_mw": np.where(np.isfinite(inputs.cap_mw), inputs.cap_mw, np.nan), "shortfall_mw": figures["short_mw"],
+        "price_usd_per_mwh": inputs.price_usd_per_mwh, "carbon_g_per_kwh": inputs.carbon_g_per_kwh,
+        **{f"{policy}_mw": decision.site_mw for policy, decision in baselines.items()},
+    })
+    job_power = pd.DataFrame(best.job_power_mw.T, columns=names).assign(timestamp=trace["timestamp"])[["timestamp", *names]]
+    job_throughput = pd.DataFrame(best.job_throughput.T, columns=names).assign(timestamp=trace["timestamp"])[["timestamp", *names]]
+    saved_mwh = flat_figures["energy_mwh"] - figures["energy_mwh"]
+    reductions = [e["flat_mw"] - e["mean_mw"] for e in events if e["met"]]
+    flexibility = {
+        "energy_given_up_mwh": saved_mwh, "energy_share": saved_mwh / flat_figures["energy_mwh"] if flat_figures["energy_mwh"] else 0.0,
+        "events_met": len(reductions), "smallest_reduction_mw": min(reductions) if reductions else 0.0,
+        "event_hours": float(sum(e["duration_minutes"] for e in events) / 60),
+        # what `gigawatt plan` takes: the share of the cluster's energy it may give up (constraints.flexible_share)
+        "plan": {"constraints.flexible_share": max(saved_mwh / flat_figures["energy_mwh"], 0.0) if flat_figures["energy_mwh"] else 0.0},
+    }
+    return Schedule(
+        name=inputs.name, start=index[0].isoformat(sep=" "), hours=len(index) * inputs.step_hours, interval_minutes=inputs.step_minutes,
+        policy="optimised", energy_mwh=figures["energy_mwh"], flat_energy_mwh=flat_figures["energy_mwh"],
+        energy_cost_usd=figures["energy_cost_usd"], flat_energy_cost_usd=flat_figures["energy_cost_usd"], co2_t=figures["co2_t"],
+        flat_co2_t=flat_figures["co2_t"], carbon_cost_usd=figures["carbon_cost_usd"], lost_work_usd=figures["lost_work_usd"],
+        shortfall_mwh=figures["shortfall_mwh"], total_cost_usd=figures["total_cost_usd"], flat_total_cost_usd=flat_figures["total_cost_usd"],
+        weighted_performance=figures["weighted_performance"], flat_mw=float(inputs.flat_mw.max()),
+        max_ramp_mw_per_min=float(np.abs(step).max() / inputs.step_minutes), largest_swing_mw=float(best.site_mw.max() - best.site_mw.min()),
+        events=events, jobs=figures["jobs"], baselines={p: _summary(inputs, d, evaluate(inputs, d)) for p, d in baselines.items()},
+        flexibility=flexibility, solver=best.facts, trace=trace, job_power=job_power, job_throughput=job_throughput,
+    )
