@@ -149,6 +149,9 @@ Result: mean {price.mean():,.2f} USD/MWh, median {price.median():,.2f}; {int((pr
 def carbon_source(args: argparse.Namespace, cf: pd.DataFrame, means: dict[str, float], share: pd.Series, k: float, intensity: pd.Series, clipped: int) -> str:
     hours = intensity.index
     daily = intensity.groupby(hours.hour).mean()
+    sun = cf["solar_cf"].groupby(hours.hour).mean()
+    lit = [int(h) for h in sun.index[sun > 0.01]]
+    centre = float((sun * (sun.index + 0.5)).sum() / sun.sum())
     return f"""# {CARBON}: the Texas (ERCOT) grid's hourly carbon intensity over a summer week, a PROXY
 
 **This is not a measured or published hourly intensity.** It is ERCOT's annual average lifecycle intensity
@@ -174,7 +177,10 @@ average over the 25% of contiguous-US grid cells with the highest mean capacity 
 The data end in 2020, so the weather is that of **{args.cf_year}**, the same calendar days and hours
 (local hour L read at UTC hour L + 6 h of {args.cf_year}): an hour's weather, not that week's in
 {hours[0]:%Y}. It is a US-wide average of the best sites, not Texas's own fleet: it gives the daily solar cycle
-and the passing of wind fronts, not ERCOT's exact output.
+and the passing of wind fronts, not ERCOT's exact output. Row h of a year is taken as the hour that starts
+h hours after 1 January 00:00 UTC (the source says only that hours are UTC, 0-based); the best solar sites
+lie mostly in the Southwest, so solar output here runs from about {lit[0]:02d}:00 to {lit[-1] + 1:02d}:00 CST (hour-of-day
+means above 0.01), centred near {int(centre):02d}:{round(centre % 1 * 60):02d} CST, later than over Texas itself (solar noon there is about 12:30 CST). Both shifts are small beside the proxy's other errors.
 
 ## The method
 

@@ -181,3 +181,33 @@ def test_the_srp_event_replayed(measured):
     assert 4 <= ramped.events[0]["minutes_to_target"] <= 8
     for name, b in result.baselines.items():  # the demonstration's rules meet the event too, at a higher cost
         assert b["events_met"] == 1 and b["total_cost_usd"] >= result.total_cost_usd * (1 - 1e-9), name
+
+
+def test_with_a_ramp_limit_the_response_starts_at_the_notice_not_before():
+    """A 20% cut of a ~6.4 MW site is ~1.3 MW: at 0.05 MW/min that takes ~26 minutes of ramp. With an hour's
+    notice the event is met; with none the ramp can only begin at its start, and the shortfall is reported."""
+    ramped = {"ramp_mw_per_min": 0.05}
+    early, _ = schedule(ScheduleScenario.model_validate(campus(events=[{**EVENT, "notice_minutes": 60}], **ramped)))
+    late, messages = schedule(ScheduleScenario.model_validate(campus(events=[{**EVENT, "notice_minutes": 0}], **ramped)))
+    assert early.events[0]["met"] and not late.events[0]["met"]
+    assert late.events[0]["shortfall_mwh"] > 0 and any("missed by up to" in m for m in messages)
+    trace = late.trace.set_index("timestamp")["site_mw"]
+    flat = late.trace.set_index("timestamp")["flat_mw"]
+    assert (trace.loc[:"2025-07-01 15:45"] >= flat.loc[:"2025-07-01 15:45"] - 0.3).all()  # no ramp down before (only the batch job moves)
+    assert early.max_ramp_mw_per_min <= 0.05 + 1e-9 and late.max_ramp_mw_per_min <= 0.05 + 1e-9
+
+
+def test_the_ercot_campus_meets_both_events_and_bends_to_price_spikes():
+    result = gigawatt.schedule(EXAMPLES / "schedule" / "ercot-training-campus.yaml", store=None)
+    assert len(result.events) == 2 and all(e["met"] for e in result.events)
+    trace = result.trace
+    spikes = trace["price_usd_per_mwh"] >= 3000  # the proxy's priciest hours
+    assert (trace.loc[spikes, "site_mw"] < trace.loc[spikes, "flat_mw"] - 1).all()
+    assert result.total_cost_usd < result.flat_total_cost_usd and all(j["within_tier"] for j in result.jobs)
+
+
+def test_the_carbon_aware_week_draws_less_co2_than_running_flat():
+    result = gigawatt.schedule(EXAMPLES / "schedule" / "carbon-aware-week.yaml", store=None)
+    assert result.co2_t < 0.97 * result.flat_co2_t
+    assert all(j["deadline_met"] for j in result.jobs if j["deadline_met"] is not None)
+    assert not result.flexibility["plan"]  # no event: nothing proven in the form gigawatt plan takes

@@ -24,7 +24,6 @@ from gigawatt.scenario import CurtailmentEvent, Job, ScheduleScenario, SiteCap
 
 CURVE = {"pre_training": "training", "fine_tuning": "fine_tuning", "batch_inference": "inference", "online_inference": "inference"}
 MEASURED_ON = "A100"  # the catalog's curves were measured on A100s; other accelerators use them as shares of TDP
-HOLD_MINUTES = 60  # before an event's notice, this long: the site draws at least its flat draw (no response yet)
 KW_PER_MW = 1000.0
 
 
@@ -80,7 +79,8 @@ class ScheduleInputs:
     flat_mw: np.ndarray  # the site's draw with every job running uncapped, at the meter
     target_mw: np.ndarray  # the events' most demanding target (inf where none)
     cap_mw: np.ndarray  # the site cap (inf where none)
-    hold: np.ndarray  # bool: before an event's notice, the draw may not fall below flat
+    hold: np.ndarray  # bool: before an event's notice (with a ramp limit), the draw may not ramp down for it
+    hold_floor_mw: np.ndarray  # the least draw there: flat, less the jobs with a deadline (free to move)
     events: list[dict]  # each event's intervals and target, for the report
     ramp_mw_per_interval: float | None
     penalty_usd_per_mwh: float
@@ -165,7 +165,22 @@ def _mask(index: pd.DatetimeIndex, step: pd.Timedelta, start: pd.Timestamp, end:
     return np.asarray((index < end) & (index + step > start))
 
 
-def _job(job: Job, scenario: ScheduleScenario, index: pd.DatetimeIndex, step_hours: float, messages: list[str]) -> JobInputs:
+def upper_hull(power: np.ndarray, throughput: np.ndarray, paused_share: float | None) -> np.ndarray:
+    """The operating points (indices, in the given order) on the upper concave envelope of throughput over
+    power, from the pause point (or the lowest point) up to full power: the only ones a least-cost mix uses."""
+    points = sorted(zip(power, throughput, range(len(power))))
+    if paused_share is not None:
+        points.insert(0, (paused_share, 0.0, -1))
+    hull: list[tuple[float, float, int]] = []
+    for point in points:  # going right, slopes must fall
+        while len(hull) >= 2 and (hull[-1][1] - hull[-2][1]) * (point[0] - hull[-1][0]) <= (point[1] - hull[-1][1]) * (hull[-1][0] - hull[-2][0]):
+            hull.pop()
+        hull.append(point)
+    kept = sorted((k for _, _, k in hull if k >= 0), key=lambda k: -power[k])
+    return np.array(kept, dtype=int)
+
+
+def _job(job: Job, scenario: ScheduleScenario, index: pd.DatetimeIndex, step_hours: float) -> JobInputs:
     where = f"jobs[{job.name}]"
     accelerator = job.accelerator or scenario.accelerator
     unit = None
@@ -230,7 +245,7 @@ def schedule_inputs(scenario: ScheduleScenario, origin: Path | None = None) -> S
     index = pd.date_range(pd.Timestamp(scenario.start), periods=count, freq=pd.Timedelta(minutes=scenario.interval_minutes))
     step = pd.Timedelta(minutes=scenario.interval_minutes)
     messages: list[str] = []
-    jobs = [_job(job, scenario, index, step_hours, messages) for job in scenario.jobs]
+    jobs = [_job(job, scenario, index, step_hours) for job in scenario.jobs]
     others = sorted({name for job in scenario.jobs if (name := job.accelerator or scenario.accelerator) and MEASURED_ON not in name.upper()})
     if others:
         messages.append(f"power-cap curves were measured on A100s (Phoenix, 2025); applied to {', '.join(others)} as shares of uncapped power")
@@ -245,6 +260,10 @@ def schedule_inputs(scenario: ScheduleScenario, origin: Path | None = None) -> S
     flat = scenario.pue * (sum(job.flat_power_mw for job in jobs) + other_mw)
     target = np.full(count, np.inf)
     hold = np.zeros(count, dtype=bool)
+    ramp = signals.ramp_mw_per_min
+    # with a ramp limit, a response could start early; before the notice it may not: for as long as the
+    # deepest ramp could take, the site draws at least its flat draw (no ramp limit: nothing to hold)
+    lead = pd.Timedelta(minutes=float(np.ceil(flat.max() / ramp))) if ramp else pd.Timedelta(0)
     events = []
     for number, event in enumerate([*signals.events, *(_read_events(signals.events_csv) if signals.events_csv else [])], start=1):
         begin = pd.Timestamp(event.start)
@@ -254,7 +273,7 @@ def schedule_inputs(scenario: ScheduleScenario, origin: Path | None = None) -> S
         wanted = flat * (1 - event.reduce_pct / 100) if event.reduce_pct is not None else flat - event.reduce_mw
         target = np.where(inside, np.minimum(target, np.maximum(wanted, 0.0)), target)
         noticed = begin - pd.Timedelta(minutes=event.notice_minutes)
-        hold |= np.asarray((index >= noticed - pd.Timedelta(minutes=HOLD_MINUTES)) & (index + step <= noticed))
+        hold |= np.asarray((index >= noticed - lead) & (index + step <= noticed))
         events.append({"number": number, "start": begin.isoformat(sep=" "), "duration_minutes": event.duration_minutes,
                        "reduce_pct": event.reduce_pct, "reduce_mw": event.reduce_mw, "notice_minutes": event.notice_minutes,
                        "intervals": np.flatnonzero(inside), "noticed": int(np.searchsorted(index, noticed))})
@@ -268,6 +287,7 @@ def schedule_inputs(scenario: ScheduleScenario, origin: Path | None = None) -> S
         name=scenario.name, index=index, step_hours=step_hours, jobs=jobs, pue=scenario.pue, other_mw=other_mw,
         price_usd_per_mwh=price, carbon_g_per_kwh=carbon, carbon_price_usd_per_t=signals.carbon_price_usd_per_t,
         flat_mw=flat, target_mw=target, cap_mw=cap, hold=hold, events=events,
+        hold_floor_mw=flat - scenario.pue * sum(job.flat_power_mw for job in jobs if job.work_hours is not None),
         ramp_mw_per_interval=signals.ramp_mw_per_min * scenario.interval_minutes if signals.ramp_mw_per_min else None,
         penalty_usd_per_mwh=signals.shortfall_penalty_usd_per_mwh, messages=messages,
     )

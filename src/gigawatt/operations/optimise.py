@@ -7,7 +7,8 @@ Per flexible job j and active interval t: ``lam[t, k]`` (share of the interval a
 k), ``run[t]`` = Σ_k lam (the rest of the interval is paused), ``pause[t]`` ≥ run[t-1] - run[t] (each pause
 costs ``restart_hours`` of work). Work = Σ_t hours x Σ_k lam x throughput_k - restart_hours x Σ pause.
 Site: ``site[t]`` = PUE x (Σ jobs' power + fixed load); ``site - short ≤ event target``, ``site - over ≤ cap``
-(short and over priced at the shortfall penalty), ramp limits either way, no response before notice.
+(short and over priced at the shortfall penalty), ramp limits either way, and (with a ramp limit) no ramp
+down for an event before its notice.
 A pause of a yes/no job is offered only where it could pay: an event, a cap or a notice window, or an
 energy price above the value of the job's work per MWh (elsewhere it only caps).
 """
@@ -21,10 +22,11 @@ import numpy as np
 
 from gigawatt.errors import InfeasibleError
 from gigawatt.power.lp import LPBuilder
-from gigawatt.operations.inputs import ScheduleInputs
+from gigawatt.operations.inputs import ScheduleInputs, upper_hull
 from gigawatt.scenario import Solver
 
 INF = np.inf
+TIE_BREAK_USD = 1e-3  # per pause of a job without a restart cost: of equal schedules, the one with fewest pauses
 
 
 @dataclass
@@ -40,7 +42,10 @@ class Decision:
 
 
 def _may_pause(inputs: ScheduleInputs, job, active: np.ndarray) -> np.ndarray:
-    """Where a yes/no pause of ``job`` is offered (see the module doc), over its active intervals."""
+    """Where a yes/no pause of ``job`` is offered (see the module doc), over its active intervals; a job
+    with a deadline may wait anywhere in its window (its work is fixed, so waiting costs nothing itself)."""
+    if job.work_hours is not None:
+        return np.ones(int(active.sum()), dtype=bool)
     pressure = np.isfinite(inputs.target_mw) | np.isfinite(inputs.cap_mw) | inputs.hold
     worth_usd_per_mwh = job.value_usd_per_hour / (job.power_mw * inputs.pue) if job.power_mw > 0 else INF
     pressure |= inputs.energy_price() * (1 - job.paused_share) > worth_usd_per_mwh
@@ -67,32 +72,35 @@ def optimise(inputs: ScheduleInputs, solver: Solver) -> Decision:
             handles.append(None)
             continue
         t = np.flatnonzero(job.active)
-        n, K = len(t), len(job.points_power)
+        keep = upper_hull(job.points_power, job.points_throughput, job.paused_share if job.can_pause else None)
+        points_power, points_throughput = job.points_power[keep], job.points_throughput[keep]
+        n, K = len(t), len(keep)
         value = 0.0 if job.work_hours is not None else job.value_usd_per_hour  # a deadline job's work is fixed
-        lam = b.variables(f"lam({job.name})", n * K, cost=np.tile(-value * h * job.points_throughput, n), upper=1.0).reshape(n, K)
+        lam = b.variables(f"lam({job.name})", n * K, cost=np.tile(-value * h * points_throughput, n), upper=1.0).reshape(n, K)
         may = _may_pause(inputs, job, job.active) if job.restart_hours > 0 else np.ones(n, dtype=bool)
         run_lower = np.where(may, 0.0, 1.0) if job.can_pause else 1.0
         run = b.variables(f"run({job.name})", n, lower=run_lower, upper=1.0)
         b.constraints(f"mix({job.name})", n, [(np.arange(n)[:, None], lam, 1.0), (np.arange(n), run, -1.0)], lower=0.0, upper=0.0)
         # accelerator power at the meter: PUE x P x (Σ lam power_k + (1 - run) paused)
-        balance.append((t[:, None], lam, -inputs.pue * job.power_mw * job.points_power))
+        balance.append((t[:, None], lam, -inputs.pue * job.power_mw * points_power))
         balance.append((t, run, inputs.pue * job.power_mw * job.paused_share))
         fixed_mw = fixed_mw + np.where(job.active, job.power_mw * job.paused_share, 0.0)
-        work_terms = [(0, lam, h * job.points_throughput)]
+        work_terms = [(0, lam, h * points_throughput)]
         pause = None
-        if job.can_pause and job.restart_hours > 0:
-            pause = b.variables(f"pause({job.name})", n, cost=value * job.restart_hours)
+        if job.can_pause:
+            pause = b.variables(f"pause({job.name})", n, cost=value * job.restart_hours + TIE_BREAK_USD)
             previous = np.r_[-1, np.arange(n - 1)]
             terms = [(np.arange(n), pause, 1.0), (np.arange(n), run, 1.0)]
             terms.append((np.arange(1, n), run[previous[1:]], -1.0))
             b.constraints(f"restart({job.name})", n, terms, lower=np.r_[1.0, np.zeros(n - 1)])
-            work_terms.append((0, pause, -job.restart_hours))
-            integer.append(run[may])
+            if job.restart_hours > 0:
+                work_terms.append((0, pause, -job.restart_hours))
+                integer.append(run[may])
         if job.work_hours is not None:
             b.constraints(f"work({job.name})", 1, work_terms, lower=job.work_hours, upper=job.work_hours)
         elif job.max_slowdown < 1:
             b.constraints(f"tier({job.name})", 1, work_terms, lower=n * h - job.max_slowdown * job.run_hours)
-        handles.append((t, lam, run, pause))
+        handles.append((t, lam, run, pause, points_power, points_throughput))
     b.constraints("balance", T, balance, lower=inputs.pue * fixed_mw, upper=inputs.pue * fixed_mw)
     penalty = inputs.penalty_usd_per_mwh * h
     for name, limit in (("event", inputs.target_mw), ("cap", inputs.cap_mw)):
@@ -102,7 +110,7 @@ def optimise(inputs: ScheduleInputs, solver: Solver) -> Decision:
             b.constraints(name, len(where), [(np.arange(len(where)), site[where], 1.0), (np.arange(len(where)), slack, -1.0)], upper=limit[where])
     where = np.flatnonzero(inputs.hold)
     if len(where):
-        b.constraints("notice", len(where), [(np.arange(len(where)), site[where], 1.0)], lower=inputs.flat_mw[where] - 1e-9)
+        b.constraints("notice", len(where), [(np.arange(len(where)), site[where], 1.0)], lower=inputs.hold_floor_mw[where] - 1e-9)
     if inputs.ramp_mw_per_interval is not None:
         ramp = inputs.ramp_mw_per_interval
         b.constraints("ramp", T, [(np.arange(T), site, 1.0), (np.arange(1, T), site[:-1], -1.0)],
@@ -119,11 +127,11 @@ def optimise(inputs: ScheduleInputs, solver: Solver) -> Decision:
             power[j] = job.flat_power_mw
             throughput[j] = np.where(job.active, 1.0, 0.0) if job.work_hours is None else job.flat_power_mw / max(job.power_mw, 1e-12)
             continue
-        t, lam, run, pause = handles[j]
+        t, lam, run, pause, points_power, points_throughput = handles[j]
         mix = x[lam]
-        power[j, t] = job.power_mw * (mix @ job.points_power + (1 - x[run]) * job.paused_share)
-        throughput[j, t] = mix @ job.points_throughput
-        pauses[j] = float(np.round(x[pause].sum(), 6)) if pause is not None else float(np.round(np.maximum(np.diff(np.r_[1.0, x[run]]) * -1, 0).sum(), 6))
+        power[j, t] = job.power_mw * (mix @ points_power + (1 - x[run]) * job.paused_share)
+        throughput[j, t] = mix @ points_throughput
+        pauses[j] = float(np.round(x[pause].sum(), 6)) if pause is not None else 0.0
     return Decision(job_power_mw=power, job_throughput=throughput, pauses=pauses, site_mw=x[site], facts=facts)
 
 

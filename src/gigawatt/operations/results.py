@@ -64,10 +64,15 @@ def _event_report(inputs: ScheduleInputs, d: Decision, jobs: list[dict]) -> list
         inside = event["intervals"]
         flat, site, target = inputs.flat_mw[inside], d.site_mw[inside], inputs.target_mw[inside]
         short = np.maximum(site - target, 0.0)
-        reached = np.flatnonzero(d.site_mw[event["noticed"]:] <= inputs.target_mw[inside[0]] + TOLERANCE_MW)
-        began = np.flatnonzero(d.site_mw[event["noticed"]:] < inputs.flat_mw[event["noticed"]:] * (1 - 1e-3))
+        # the ramp: from the first fall below the draw at the notice to the target (0 if already below it)
+        noticed = event["noticed"]
+        level = d.site_mw[noticed - 1] if noticed > 0 else inputs.flat_mw[0]
+        reached = np.flatnonzero(d.site_mw[noticed:] <= inputs.target_mw[inside[0]] + TOLERANCE_MW)
+        began = np.flatnonzero(d.site_mw[noticed:] < level * (1 - 1e-3))
         ramp_minutes = None
-        if len(reached) and len(began):
+        if level <= inputs.target_mw[inside[0]] + TOLERANCE_MW:
+            ramp_minutes = 0.0
+        elif len(reached) and len(began):
             ramp_minutes = float((reached[0] - began[0] + 1) * inputs.step_minutes)
         met = bool(short.max() <= TOLERANCE_MW)
         out.append({
@@ -147,19 +152,26 @@ def schedule_result(inputs: ScheduleInputs, best: Decision, baselines: dict[str,
     job_throughput = pd.DataFrame(best.job_throughput.T, columns=names).assign(timestamp=trace["timestamp"])[["timestamp", *names]]
     saved_mwh = flat_figures["energy_mwh"] - figures["energy_mwh"]
     reductions = [e["flat_mw"] - e["mean_mw"] for e in events if e["met"]]
+    in_events = np.zeros(len(index), dtype=bool)
+    for event in inputs.events:
+        in_events[event["intervals"]] = True
+    event_mwh = float(((inputs.flat_mw - best.site_mw) * in_events).sum() * inputs.step_hours)
+    share = event_mwh / flat_figures["energy_mwh"] if flat_figures["energy_mwh"] else 0.0
     flexibility = {
         "energy_given_up_mwh": saved_mwh, "energy_share": saved_mwh / flat_figures["energy_mwh"] if flat_figures["energy_mwh"] else 0.0,
         "events_met": len(reductions), "smallest_reduction_mw": min(reductions) if reductions else 0.0,
-        "event_hours": float(sum(e["duration_minutes"] for e in events) / 60),
-        # what `gigawatt plan` takes: the share of the cluster's energy it may give up (constraints.flexible_share)
-        "plan": {"constraints.flexible_share": max(saved_mwh / flat_figures["energy_mwh"], 0.0) if flat_figures["energy_mwh"] else 0.0},
+        "event_hours": float(sum(e["duration_minutes"] for e in events) / 60), "event_energy_mwh": event_mwh,
+        # what `gigawatt plan` takes (constraints.flexible_share): the energy given up in the events met, as a
+        # share of the flat energy over this schedule's span (none without events: prices alone prove no request)
+        "plan": {"constraints.flexible_share": max(share, 0.0)} if reductions else {},
     }
     return Schedule(
         name=inputs.name, start=index[0].isoformat(sep=" "), hours=len(index) * inputs.step_hours, interval_minutes=inputs.step_minutes,
         policy="optimised", energy_mwh=figures["energy_mwh"], flat_energy_mwh=flat_figures["energy_mwh"],
         energy_cost_usd=figures["energy_cost_usd"], flat_energy_cost_usd=flat_figures["energy_cost_usd"], co2_t=figures["co2_t"],
         flat_co2_t=flat_figures["co2_t"], carbon_cost_usd=figures["carbon_cost_usd"], lost_work_usd=figures["lost_work_usd"],
-        shortfall_mwh=figures["shortfall_mwh"], total_cost_usd=figures["total_cost_usd"], flat_total_cost_usd=flat_figures["total_cost_usd"],
+        shortfall_mwh=figures["shortfall_mwh"], total_cost_usd=figures["total_cost_usd"],
+        flat_total_cost_usd=flat_figures["energy_cost_usd"] + flat_figures["carbon_cost_usd"],  # flat ignores the requests: no penalty
         weighted_performance=figures["weighted_performance"], flat_mw=float(inputs.flat_mw.max()),
         max_ramp_mw_per_min=float(np.abs(step).max() / inputs.step_minutes), largest_swing_mw=float(best.site_mw.max() - best.site_mw.min()),
         events=events, jobs=figures["jobs"], baselines={p: _summary(inputs, d, evaluate(inputs, d)) for p, d in baselines.items()},

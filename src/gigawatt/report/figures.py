@@ -288,6 +288,12 @@ def plot_schedule(result, path: Path | str, title: str = "") -> Path:
     top.plot(when, trace["site_mw"] * scale, color="tab:blue", linewidth=2, label="optimised schedule")
     top.set_ylabel(f"site draw, {unit}")
     top.legend(loc="lower left", fontsize=8, ncol=3)
+    for column, label, colour in (("price_usd_per_mwh", "energy price, USD/MWh", "tab:green"), ("carbon_g_per_kwh", "grid carbon, g/kWh", "tab:brown")):
+        if trace[column].nunique() > 1:  # a signal that varies: drawn on its own axis, the first that does
+            twin = top.twinx()
+            twin.plot(when, trace[column], color=colour, linewidth=0.8, alpha=0.6)
+            twin.set_ylabel(label, color=colour)
+            break
     jobs = [c for c in power.columns if c != "timestamp"]
     bottom.stackplot(when, *(power[c] * scale for c in jobs), labels=jobs, alpha=0.85)
     bottom.set_ylabel(f"jobs' accelerator power, {unit}")

@@ -262,9 +262,11 @@ def _schedule(r: Result, console: Console) -> None:
                      f"{b['events_met']} of {b['events']}", fmt(b["shortfall_mwh"]))
     console.print(base)
     f = d["flexibility"]
-    console.print(f"flexibility proven: {f['events_met']} event(s) met, at least {fmt(f['smallest_reduction_mw'])} MW for {f['event_hours']:g} h; "
-                  f"{f['energy_share']:.2%} of the flat energy given up (gigawatt plan: constraints.flexible_share={f['plan']['constraints.flexible_share']:.4f})",
-                  highlight=False)
+    if f["plan"]:
+        console.print(f"flexibility proven: {f['events_met']} event(s) met, at least {fmt(f['smallest_reduction_mw'])} MW for {f['event_hours']:g} h, "
+                      f"{fmt(f['event_energy_mwh'])} MWh given up in them (gigawatt plan over this span: "
+                      f"constraints.flexible_share={f['plan']['constraints.flexible_share']:.4f})", highlight=False)
+    console.print(f"energy given up over the schedule, for any reason: {fmt(f['energy_given_up_mwh'])} MWh, {f['energy_share']:.2%} of flat", highlight=False)
     s = d["solver"]
     console.print(f"solver: HiGHS {s.get('condition')}, {s.get('columns'):,} columns, {s.get('rows'):,} rows, {s.get('integers'):,} integer; "
                   f"build {s.get('build_s', 0):.2f} s, solve {s.get('seconds', 0):.2f} s, gap {s.get('mip_gap', 0):.2%}", style="dim", highlight=False)
