@@ -191,7 +191,7 @@ def test_with_a_ramp_limit_the_response_starts_at_the_notice_not_before():
     late, messages = schedule(ScheduleScenario.model_validate(campus(events=[{**EVENT, "notice_minutes": 0}], **ramped)))
     assert early.events[0]["met"] and not late.events[0]["met"]
     assert late.events[0]["shortfall_mwh"] > 0 and any("missed by up to" in m for m in messages)
-    trace = late.trace.set_index("timestamp")["site_mw"]
+    trace = late.trace.set_index("timestamp")["site_mw"]  # a Schedule (the model's own result) has its tables
     flat = late.trace.set_index("timestamp")["flat_mw"]
     assert (trace.loc[:"2025-07-01 15:45"] >= flat.loc[:"2025-07-01 15:45"] - 0.3).all()  # no ramp down before (only the batch job moves)
     assert early.max_ramp_mw_per_min <= 0.05 + 1e-9 and late.max_ramp_mw_per_min <= 0.05 + 1e-9
@@ -200,7 +200,7 @@ def test_with_a_ramp_limit_the_response_starts_at_the_notice_not_before():
 def test_the_ercot_campus_meets_both_events_and_bends_to_price_spikes():
     result = gigawatt.schedule(EXAMPLES / "schedule" / "ercot-training-campus.yaml", store=None)
     assert len(result.events) == 2 and all(e["met"] for e in result.events)
-    trace = result.trace
+    trace = result.to_frames()["trace"]
     spikes = trace["price_usd_per_mwh"] >= 3000  # the proxy's priciest hours
     assert (trace.loc[spikes, "site_mw"] < trace.loc[spikes, "flat_mw"] - 1).all()
     assert result.total_cost_usd < result.flat_total_cost_usd and all(j["within_tier"] for j in result.jobs)
