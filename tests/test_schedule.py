@@ -211,3 +211,18 @@ def test_the_carbon_aware_week_draws_less_co2_than_running_flat():
     assert result.co2_t < 0.97 * result.flat_co2_t
     assert all(j["deadline_met"] for j in result.jobs if j["deadline_met"] is not None)
     assert not result.flexibility["plan"]  # no event: nothing proven in the form gigawatt plan takes
+
+
+def test_a_headroom_campus_schedule_caps_the_site(tmp_path):
+    """`gigawatt headroom` writes a campus's hourly curtailment (local_time, available_mw); as
+    signals.site_cap_csv it caps the draw in the hours it curtails, and the jobs bend to meet it."""
+    hours = pd.date_range("2025-07-01", periods=24, freq="h")
+    available = np.full(24, 50.0)
+    available[17:20] = 5.5  # curtailed 17:00-20:00 to 5.5 MW of the site's ~6.4
+    pd.DataFrame({"datetime_utc": (hours + pd.Timedelta(hours=6)).strftime("%Y-%m-%d %H:%M:%S"), "local_time": hours.strftime("%Y-%m-%d %H:%M"),
+                  "curtailed_mw": 50.0 - available, "available_mw": available}).to_csv(tmp_path / "campus.csv", index=False)
+    data = campus(site_cap_csv=str(tmp_path / "campus.csv"))
+    inputs, made = decisions(data)
+    best = made["optimised"].site_mw
+    curtailed = np.asarray((inputs.index.hour >= 17) & (inputs.index.hour < 20))
+    assert (best[curtailed] <= 5.5 + 1e-6).all() and (inputs.cap_mw[~curtailed] == 50.0).all()
