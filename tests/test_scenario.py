@@ -143,10 +143,10 @@ def test_yaml_text_fuzz_never_tracebacks(tmp_path):
 
 
 UNIT_WORDS = ("MW", "GW", "USD", "km2", "kWh", "ratio", "FLOP", "days", "months", "years", "per year", "units", "degrees", "hours",
-              "tCO2", "gCO2", "MMBtu", "Calendar year", "Calendar months", "Seed", "draws", "count", "seconds")
+              "tCO2", "gCO2", "MMBtu", "Calendar year", "Calendar months", "Seed", "draws", "count", "seconds", "minutes", "kW", "people", "Gbit/s", "%")
 
 
-@pytest.mark.parametrize("model", ["Scenario", "BuildoutScenario", "SitingProgramme"])
+@pytest.mark.parametrize("model", ["Scenario", "BuildoutScenario", "SitingProgramme", "ScheduleScenario"])
 def test_every_numeric_key_states_its_unit_and_default(model):
     import gigawatt.scenario
     from gigawatt.scenario import describe_fields

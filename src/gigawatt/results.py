@@ -161,6 +161,8 @@ def figures(kind: str, data: dict[str, Any]) -> dict[str, Any]:
                 "CO2 t/yr": data["co2_t_per_year"], "carbon-free share": data["carbon_free_share"], "online": data["online_date"]}
         if data.get("baseline"):
             out["baseline annual cost USD"] = data["baseline"]["annual_cost_usd"]
+        if data.get("security"):
+            out[f"usable for frontier weights from ({data['security']['level']})"] = data["security"]["usable_from"]
     elif kind == "buildout":
         last = data["periods"][-1] if data["periods"] else {}
         out = {"end": last.get("date"), "online GW at end": last.get("online_gw"), "target GW at end": last.get("target_gw"),
@@ -170,6 +172,8 @@ def figures(kind: str, data: dict[str, Any]) -> dict[str, Any]:
             out |= {"P10 online GW at end": last["p10_online_gw"], "P90 online GW at end": last["p90_online_gw"]}
         if data.get("check"):
             out["P(target reached)"] = data["check"]["probability"]
+        if data.get("security"):
+            out[f"usable for frontier weights from ({data['security']['level']})"] = data["security"]["first_usable"]
     elif kind == "headroom":
         out = {f"headroom MW at {lim['limit_pct']:g}%": lim["headroom_mw"] for lim in data["total"]["limits"]}
         out["systems"] = len(data["systems"])

@@ -214,6 +214,31 @@ class Supply(_Strict):
     limits: dict[str, OptionLimits] = Field(default_factory=dict, max_length=MAX_ITEMS, description="Per technology id: min_mw, max_mw and cost overrides")
 
 
+SecurityLevel = Literal["SL1", "SL2", "SL3", "SL4", "SL5"]
+Tenancy = Literal["dedicated", "colocation", "multi_tenant"]
+
+
+class Security(_Strict):
+    """The weight-security level a site must reach (RAND's SL1-SL5, `gigawatt catalog security_levels`) and
+    the facts its checks read. Costs have no public figure: they count only where given."""
+
+    level: SecurityLevel = Field(description="Security level the site must reach: SL1 (amateurs) ... SL5 (top nation-state operations)")
+    required: bool = Field(default=True, description="A level that cannot be met is an error (else a warning in the posture)")
+    start: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the security programme starts, YYYY-MM; default: the scenario's start")
+    months_to_reach: float | None = Field(default=None, gt=0, le=240, description="Time to reach the level from start, months; default: the catalog's published estimate (its upper end)")
+    jurisdiction: Literal["us", "ally", "partner", "restricted"] | None = Field(default=None, description="Where the site is (export-control category), for a plan; siting candidates take their region's")
+    tenancy: Tenancy | None = Field(default=None, description="The facility: dedicated, colocation (a cage in a shared building) or multi_tenant (shared halls or hosts)")
+    cleared_staff: bool | None = Field(default=None, description="Whether vetted (cleared) staff can be hired or posted at the site")
+    staff: int | None = Field(default=None, ge=0, le=100_000, description="Security team planned, people; default: the level's staffing rule where one is published")
+    headcount: int | None = Field(default=None, ge=1, le=10_000_000, description="The organisation's headcount, people (for staffing rules stated as a share of it)")
+    geo_distributed: bool = Field(default=False, description="Training spans sites, so weights or gradients leave the site's enclave")
+    outbound_gbps: float | None = Field(default=None, ge=0, le=1e6, description="Outbound bandwidth the workload needs from the weight enclave, Gbit/s")
+    enclave_outbound_limit_gbps: float | None = Field(default=None, ge=0, le=1e6, description="The enclave's outbound limit, Gbit/s (no public figure: yours)")
+    staff_cost_usd_per_person_year: float | None = Field(default=None, ge=0, le=1e7, description="Cost of one security staff member a year, USD (no public default)")
+    capex_usd: float | None = Field(default=None, ge=0, le=1e12, description="Capital for the level (construction, shielding, hardware), USD (no public default)")
+    opex_usd_per_year: float | None = Field(default=None, ge=0, le=1e11, description="Other running cost of the level a year, USD (no public default)")
+
+
 class Constraints(_Strict):
     """Reliability and carbon requirements."""
 
@@ -256,6 +281,7 @@ class Scenario(_Strict):
     grid: Grid = Field(default_factory=Grid, description="The utility connection")
     supply: Supply = Field(default_factory=Supply, description="On-site supply options the plan may build")
     constraints: Constraints = Field(default_factory=Constraints, description="Reliability and carbon requirements")
+    security: Security | None = Field(default=None, description="The weight-security level the site must reach, and the facts its checks read")
     solver: Solver = Field(default_factory=Solver, description="Solver and its settings")
 
 
@@ -454,6 +480,7 @@ class BuildoutScenario(_Strict):
     load_factor: float | None = Field(default=None, gt=0, le=1, description="Average over peak draw, ratio; default: each generation's catalog average draw")
     country: str | None = Field(default=None, description="Country whose generation the programme draws on (see `gigawatt catalog national_generation`)")
     check: TargetCheck | None = Field(default=None, description="Probability of reaching this capacity by this month (with draws)")
+    security: Security | None = Field(default=None, description="The weight-security level the programme's campuses must reach before they hold frontier weights")
     draws: int = Field(default=0, ge=0, le=MAX_DRAWS, description=f"Monte Carlo draws (0: the median inputs only), at most {MAX_DRAWS:,}: every draw keeps its weekly capacity (4 bytes a week: 313 MB at the cap over 15 years)")
     seed: int = Field(default=0, ge=0, description="Random seed of the draws (same seed, same result)")
 
@@ -497,6 +524,8 @@ class Candidate(_Strict):
     solar_yield_kwh_per_kwp: float | None = Field(default=None, gt=0, le=3000, description="Fixed-tilt PV yield, kWh/kWp a year")
     wind_cf: float | None = Field(default=None, gt=0, lt=1, description="Onshore wind capacity factor, ratio")
     limit_mw: float | None = Field(default=None, ge=0, le=1e6, description="Most capacity the region's grid can take (e.g. its flexible headroom from `gigawatt headroom`), MW")
+    tenancy: Tenancy | None = Field(default=None, description="The facility: dedicated, colocation or multi_tenant (security checks)")
+    cleared_staff: bool | None = Field(default=None, description="Whether vetted (cleared) staff can be hired or posted there (security checks)")
 
     @model_validator(mode="before")
     @classmethod
@@ -516,6 +545,7 @@ class SitingConstraints(_Strict):
     min_sites: int | None = Field(default=None, ge=1, le=1000, description="Fewest sites used, count of sites")
     region_limits_mw: dict[str, float] = Field(default_factory=dict, max_length=MAX_CANDIDATES, description="Most MW per region id (a stated figure or its flexible headroom)")
     online_by: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Every site online by this month, YYYY-MM")
+    security_level: SecurityLevel | None = Field(default=None, description="Weight-security level every site must reach: candidates that fail a check are excluded, and the time to reach it delays them (programme.security gives the facts and costs)")
 
 
 class SitingProgramme(_Strict):
@@ -538,7 +568,15 @@ class SitingProgramme(_Strict):
     constraints: SitingConstraints = Field(default_factory=SitingConstraints, description="Fleet-wide requirements")
     costs: Costs = Field(default_factory=Costs, description="Prices and finance of the campuses (defaults from the catalog)")
     full_year: bool = Field(default=False, description="Screen every candidate on all 8,760 hours instead of typical periods")
+    security: Security | None = Field(default=None, description="Security facts and costs shared by the sites (the level required is constraints.security_level, or this level)")
     solver: Solver = Field(default_factory=Solver, description="Solver and its settings for the candidates' plans")
+
+    @model_validator(mode="after")
+    def _one_level(self) -> SitingProgramme:
+        level = self.constraints.security_level
+        if level is not None and self.security is not None and self.security.level != level:
+            raise ValueError(f"constraints.security_level {level} and security.level {self.security.level} differ; give one level")
+        return self
 
     @model_validator(mode="after")
     def _blocks(self) -> SitingProgramme:

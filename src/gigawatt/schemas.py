@@ -97,6 +97,7 @@ def _result_schema(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
                                    {"type": "null"}]},
             "check": {"anyOf": [{"type": "object", "required": ["online_gw", "by", "probability"]}, {"type": "null"}]},
             "assumptions": {"type": "object"},
+            "security": {"anyOf": [{"type": "object", "required": ["level", "reached", "first_usable"]}, {"type": "null"}]},
         }
         return {"type": "object", "properties": props, "required": sorted(props)}, {}
     if kind == "headroom":

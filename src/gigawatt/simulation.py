@@ -381,6 +381,7 @@ class Buildout:
     draws: int
     seed: int
     assumptions: dict[str, Any]
+    security: dict[str, Any] | None = None  # with scenario.security: the level, when reached, the first week capacity is usable
 
     def to_frame(self) -> pd.DataFrame:
         """The weekly table."""
@@ -417,6 +418,7 @@ class Buildout:
             "national": national,
             "check": self.check,
             "assumptions": self.assumptions,
+            "security": self.security,
         }
 
 
@@ -499,7 +501,7 @@ def simulate(scenario: BuildoutScenario, draws: int | None = None, seed: int | N
     if scenario.country:
         demand = periods.groupby(years)["energy_twh_per_year"].mean()
         view = national.share_of_generation(demand, scenario.country).reset_index(drop=True)
-    return Buildout(
+    result = Buildout(
         scenario=scenario.name, periods=periods, generations=gens,
         binding_weeks={name: int(codes.get(name, 0)) for name in LIMITS}, binding_by_year=by_year, national=view,
         country=scenario.country, check=check, draws=draws, seed=seed,
@@ -510,6 +512,7 @@ def simulate(scenario: BuildoutScenario, draws: int | None = None, seed: int | N
             if scenario.load_factor is None else f"online GW x 8,760 h x {scenario.load_factor:g} (scenario load_factor)",
         },
     )
+    return _secured(result, scenario)
 
 
 def _whole(name: str, value: object, most: int | None, meaning: str) -> int:
@@ -547,3 +550,22 @@ def _median_date(dates: list[str | None]) -> str | None:
     """The median of dates where ``None`` (never reached in the run) sorts last; None if most never do."""
     ordered = sorted(dates, key=lambda d: (d is None, d or ""))
     return ordered[(len(ordered) - 1) // 2]
+
+
+def _secured(result: Buildout, scenario: BuildoutScenario) -> Buildout:
+    """With scenario.security: capacity holds frontier weights only once the level is reached, so the weekly
+    table gains ``secure_online_gw`` (0 before then) and the result the level's dates."""
+    if scenario.security is None:
+        return result
+    from gigawatt import security
+
+    level = scenario.security.level
+    when = security.reached(level, scenario.security, scenario.start)
+    secured = np.where(result.periods["date"].str[:7] >= when, result.periods["online_gw"], 0.0)
+    result.periods["secure_online_gw"] = secured
+    online = result.periods["date"][result.periods["online_gw"] > 0]
+    usable = result.periods["date"][secured > 0]
+    result.security = {"level": level, "reached": when, "months_to_reach": security.months_to_reach(level, scenario.security),
+                       "first_online": online.iloc[0] if len(online) else None, "first_usable": usable.iloc[0] if len(usable) else None,
+                       "secure_online_gw_at_end": float(secured[-1]) if len(secured) else 0.0}
+    return result

@@ -43,7 +43,7 @@ FIGURES = ("latitude", "longitude", "country", "jurisdiction", "price_usd_per_mw
            "connection_wait_months", "solar_yield_kwh_per_kwp", "wind_cf")
 CATALOG_COLUMNS = {"solar_yield_kwh_per_kwp": "pv_yield_kwh_per_kwp"}  # candidate field → regions.csv column
 # each fleet constraint, by the name reported in constraint_costs
-CONSTRAINTS = ("jurisdictions", "online_by", "co2_cap", "carbon_free_share", "max_region_share", "min_sites", "region_limits")
+CONSTRAINTS = ("jurisdictions", "online_by", "security_level", "co2_cap", "carbon_free_share", "max_region_share", "min_sites", "region_limits")
 
 
 # --- screening --------------------------------------------------------------------------------------
@@ -69,6 +69,8 @@ class Screened:
     online_date_set_by: str
     supply_mw_per_mw: dict[str, float] = field(default_factory=dict)
     defaults: tuple[str, ...] = ()  # figures neither the candidate nor its region gives: catalog defaults used
+    security_fails: str | None = None  # with a required security level: the first requirement the site fails, and why
+    security_usd_per_mw_year: float = 0.0  # the level's cost, and the value of the delay until it is reached
 
     @property
     def score_usd_per_mw_year(self) -> float:
@@ -235,6 +237,7 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
         grid_clean = plan["grid_mwh"] * (figures["grid_carbon_free_share"] or 0.0)
         clean_share = min(1.0, plan["carbon_free_share"] + grid_clean / energy) if energy else 0.0
         late = max(months_between(programme.start, plan["online_date"]), 0)
+        fails, security_usd = _security_terms(programme, figures, candidate, plan["online_date"], crf)
         out.append(Screened(
             name=figures["name"], region=figures["region"], country=figures["country"], jurisdiction=figures["jurisdiction"],
             max_blocks=int(candidate.max_mw // mw + 1e-9), options=candidate.options, lcoe_usd_per_mwh=plan["lcoe_usd_per_mwh"],
@@ -243,7 +246,7 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
             co2_t_per_mw_year=plan["co2_t_per_year"] / mw, energy_mwh_per_mw_year=energy / mw,
             carbon_free_share=clean_share, online_date=plan["online_date"], online_date_set_by=plan["online_date_set_by"],
             supply_mw_per_mw={t: v / mw for t, v in plan["capacity_mw"].items()},
-            defaults=tuple(n for n in FIGURES[4:] if figures[n] is None),
+            defaults=tuple(n for n in FIGURES[4:] if figures[n] is None), security_fails=fails, security_usd_per_mw_year=security_usd,
         ))
     hits = len(keyed) - len(jobs)
     return Screening(out, len(jobs), hits, time.perf_counter() - started)
@@ -272,9 +275,37 @@ def _allowed(programme: SitingProgramme, s: Screened, drop: str | None) -> str |
         return f"jurisdiction {s.jurisdiction} not in {', '.join(c.jurisdictions)}"
     if drop != "online_by" and c.online_by is not None and s.online_date > c.online_by:
         return f"online {s.online_date}, after {c.online_by}"
+    if drop != "security_level" and security_level(programme) and s.security_fails:
+        return f"{security_level(programme)}: {s.security_fails}"
     if s.max_blocks == 0:
         return f"max_mw below one {programme.block_mw:g} MW block"
     return None
+
+
+def security_level(programme: SitingProgramme) -> str | None:
+    """The weight-security level every site must reach: constraints.security_level, else programme.security's."""
+    if programme.constraints.security_level is not None:
+        return programme.constraints.security_level
+    return programme.security.level if programme.security is not None else None
+
+
+def _security_terms(programme: SitingProgramme, figures: dict[str, Any], candidate: Any, online: str, crf: float) -> tuple[str | None, float]:
+    """A candidate's first failing security requirement (None if none) and the level's cost per MW-year: its
+    annual cost over a block, and the value of the delay from online to the month the level is reached."""
+    level = security_level(programme)
+    if level is None:
+        return None, 0.0
+    from gigawatt import security
+    from gigawatt.scenario import Security
+
+    settings = programme.security.model_copy(update={"level": level}) if programme.security is not None else Security(level=level)
+    facts = security.SiteFacts(name=figures["name"], jurisdiction=figures["jurisdiction"], accelerator=programme.accelerator, security=settings,
+                               start=programme.start, needed_by=online, tenancy=candidate.tenancy, cleared_staff=candidate.cleared_staff)
+    failed = security.first_failure(security.posture(facts), ignore=("time_to_reach",))  # time is priced, not excluded
+    cost, _ = security.annual_cost_usd(settings, crf)
+    wait = max(months_between(online, security.reached(level, settings, programme.start)), 0)
+    per_mw = cost / programme.block_mw + programme.value_of_delay_usd_per_mw_month * wait * crf
+    return (f"{failed.requirement} fails ({failed.why})" if failed else None), per_mw
 
 
 def active_constraints(programme: SitingProgramme) -> list[str]:
@@ -283,7 +314,7 @@ def active_constraints(programme: SitingProgramme) -> list[str]:
     given = {"jurisdictions": c.jurisdictions is not None, "online_by": c.online_by is not None,
              "co2_cap": c.co2_cap_t_per_year is not None, "carbon_free_share": c.carbon_free_share is not None,
              "max_region_share": c.max_region_share is not None, "min_sites": c.min_sites is not None,
-             "region_limits": bool(_region_limits(programme))}
+             "region_limits": bool(_region_limits(programme)), "security_level": security_level(programme) is not None}
     return [name for name in CONSTRAINTS if given[name]]
 
 
@@ -315,7 +346,8 @@ def allocate(programme: SitingProgramme, screened: list[Screened], drop: str | N
             f"target_mw {programme.target_mw:,.0f} MW is {programme.target_mw - held:,.0f} MW more than the allowed candidates hold "
             f"({held:,.0f} MW){f'; excluded: {shown}' if shown else ''}; add candidates, raise max_mw or relax the filters"
         )
-    cost = np.array([s.score_usd_per_mw_year * block for s in screened])
+    secured = drop != "security_level" and security_level(programme) is not None
+    cost = np.array([(s.score_usd_per_mw_year + (s.security_usd_per_mw_year if secured else 0.0)) * block for s in screened])
     co2 = np.array([s.co2_t_per_mw_year * block for s in screened])
     energy = np.array([s.energy_mwh_per_mw_year * block for s in screened])
     cfe = np.array([s.carbon_free_share for s in screened])

@@ -54,6 +54,8 @@ ACCELERATORS_SCHEMA: dict[str, Column] = {
     "storage_power_w": Column(float, min=0, max=500_000),
     "cooling": Column(str, choices=("air", "liquid")),
     "epoch_name": Column(str, required=False),
+    "confidential_computing": Column(str, choices=("yes", "no", "unknown")),  # a TEE on the accelerator
+    "confidential_computing_source": Column(str),
     "notes": Column(str, required=False),
     "source": Column(str),
 }
@@ -164,6 +166,40 @@ REGIONS_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+SECURITY_LEVELS_SCHEMA: dict[str, Column] = {
+    "level": Column(str, choices=("SL1", "SL2", "SL3", "SL4", "SL5")),
+    "rank": Column(int, min=1, max=5),
+    "thwarts": Column(str),
+    "attacker_class": Column(str),
+    # empty where no public figure exists (the row's notes say so)
+    "attacker_budget_usd": Column(float, required=False, min=0, max=1e12),
+    "attacker_team_people": Column(float, required=False, min=0, max=1e6),
+    "attacker_duration": Column(str, required=False),
+    "months_to_reach_low": Column(float, required=False, min=0, max=240),
+    "months_to_reach_high": Column(float, required=False, min=0, max=240),
+    "defense_layers": Column(float, required=False, min=0, max=100),
+    "security_staff_min": Column(float, required=False, min=0, max=1e5),
+    "security_staff_share": Column(float, required=False, min=0, max=1),
+    "weight_access_people_max": Column(float, required=False, min=0, max=1e6),
+    "rescreen_months": Column(float, required=False, min=0, max=240),
+    "capex_overhead_share": Column(float, required=False, min=0, max=10),
+    "opex_usd_per_year": Column(float, required=False, min=0, max=1e12),
+    "jurisdictions": Column(str),
+    "jurisdictions_source": Column(str),
+    "notes": Column(str, required=False),
+    "source": Column(str),
+}
+
+SECURITY_CONTROLS_SCHEMA: dict[str, Column] = {
+    "id": Column(str),
+    "level": Column(str, choices=("SL1", "SL2", "SL3", "SL4", "SL5")),
+    "stream": Column(str, choices=("physical", "network", "machine", "personnel", "supply_chain", "operations")),
+    "control": Column(str),
+    "check": Column(str, required=False, choices=("jurisdiction", "tenancy", "cleared_staff", "tee", "outbound_bandwidth", "time_to_reach", "security_staff")),
+    "notes": Column(str, required=False),
+    "source": Column(str),
+}
+
 _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
     "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
@@ -175,6 +211,8 @@ _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "balancing_authorities.csv": (BALANCING_AUTHORITIES_SCHEMA, "code"),
     "duke_headroom.csv": (DUKE_HEADROOM_SCHEMA, "limit_pct"),
     "regions.csv": (REGIONS_SCHEMA, "region"),
+    "security_levels.csv": (SECURITY_LEVELS_SCHEMA, "level"),
+    "security_controls.csv": (SECURITY_CONTROLS_SCHEMA, "id"),
 }
 
 
@@ -315,6 +353,16 @@ def balancing_authorities() -> pd.DataFrame:
 def duke_headroom() -> pd.DataFrame:
     """The Duke "Rethinking Load Growth" (2025) totals by curtailment limit: headroom GW, hours, event length."""
     return load_table("duke_headroom.csv").copy()
+
+
+def security_levels() -> pd.DataFrame:
+    """RAND's weight-security levels SL1-SL5: attackers they stop, time to reach, staffing rules (sourced; empty where unknown)."""
+    return load_table("security_levels.csv").copy()
+
+
+def security_controls() -> pd.DataFrame:
+    """Controls each security level requires that bear on planning, by stream, with the check each feeds."""
+    return load_table("security_controls.csv").copy()
 
 
 def regions() -> pd.DataFrame:

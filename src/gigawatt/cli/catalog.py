@@ -49,12 +49,17 @@ _CATALOG_COLUMNS = {
         ("co2_g_per_kwh", "g/kWh"), ("grid_carbon_free_share", "carbon-free"), ("gas_price_usd_per_mmbtu", "gas USD/MMBtu"),
         ("connection_wait_months", "wait mo"), ("pv_yield_kwh_per_kwp", "PV kWh/kWp"), ("wind_cf", "wind CF"),
     ],
+    "security_levels": [
+        ("level", "level"), ("thwarts", "thwarts"), ("attacker_budget_usd", "attacker USD"), ("months_to_reach_low", "months from"),
+        ("months_to_reach_high", "to"), ("security_staff_min", "staff at least"), ("security_staff_share", "or share"), ("jurisdictions", "jurisdictions"),
+    ],
+    "security_controls": [("id", "id"), ("level", "from"), ("stream", "stream"), ("check", "check"), ("control", "control")],
 }
 
 
 @app.command("catalog")
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom or regions")],
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels or security_controls")],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
@@ -68,6 +73,7 @@ def catalog_command(
         "assumptions": catalog.assumptions, "power_capping": catalog.power_capping, "roadmap": catalog.roadmap,
         "national_generation": catalog.national_generation, "national_growth": catalog.national_growth,
         "balancing_authorities": catalog.balancing_authorities, "duke_headroom": catalog.duke_headroom, "regions": catalog.regions,
+        "security_levels": catalog.security_levels, "security_controls": catalog.security_controls,
     }
     if table not in loaders:
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")

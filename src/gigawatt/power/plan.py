@@ -8,12 +8,14 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import replace
+from typing import Any
 
 import pandas as pd
 
 from gigawatt import catalog, profiles
 from gigawatt.compute import ClusterSizing, size
 from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.finance import capital_recovery_factor
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.inputs import PlanInputs, SupplyOption, supply_option
 from gigawatt.power.flexibility import Flexibility, flexibility
@@ -209,19 +211,49 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     if segments is None and scenario.site is not None:
         segments = scenario.site.screening_segments
     sizing = size(scenario)
+    guarded = _security(scenario)  # a required level that a site fact rules out fails here, before any solve
     inputs = plan_inputs(scenario, sizing)
     series = _series_sources(inputs)
     if segments is not None:
         inputs = aggregate(inputs, segments)  # the baseline below is built from these too
     plan = _bridged_plan(scenario, inputs, online_by) if online_by is not None else _served_plan(scenario, inputs)
+    security_usd = guarded[2] if guarded else 0.0
     if not baseline:
-        return replace(_with_cluster_costs(plan, sizing), series=series, screening_segments=segments)
+        return replace(_with_cluster_costs(plan, sizing, security_usd), series=series, screening_segments=segments,
+                       security=_security_block(guarded, plan.online_date))
     base = baseline_inputs(scenario, inputs, float(sizing.assumptions["discount_rate"].value))
     baseline = grid_only_plan(base)  # one unlimited connection: its optimum in closed form, no LP to build and solve
     date, set_by = online_date(scenario, baseline, base)
-    baseline = replace(_with_cluster_costs(baseline, sizing), online_date=date, online_date_set_by=set_by, series=series,
+    baseline = replace(_with_cluster_costs(baseline, sizing, security_usd), online_date=date, online_date_set_by=set_by, series=series,
                        screening_segments=segments)
-    return replace(_with_cluster_costs(plan, sizing), baseline=baseline, series=series, screening_segments=segments)
+    return replace(_with_cluster_costs(plan, sizing, security_usd), baseline=baseline, series=series, screening_segments=segments,
+                   security=_security_block(guarded, plan.online_date))
+
+
+def _security(scenario: Scenario) -> tuple[Any, list, float, float] | None:
+    """With scenario.security: the site's facts, its posture (raising on a required level that a site fact
+    rules out; time to reach moves the date the site is usable instead), the level's cost a year and the
+    capital recovery factor it was annualised with."""
+    if scenario.security is None:
+        return None
+    from gigawatt import security
+
+    rate = scenario.costs.discount_rate if scenario.costs.discount_rate is not None else catalog.assumption("discount_rate")
+    crf = capital_recovery_factor(rate, scenario.costs.facility_lifetime_years or catalog.assumption("facility_lifetime_years"))
+    facts = security.SiteFacts(name=scenario.name, jurisdiction=scenario.security.jurisdiction, accelerator=scenario.cluster.accelerator,
+                               security=scenario.security, start=scenario.start, needed_by=scenario.constraints.online_by)
+    checks = security.require(facts, ignore=("time_to_reach",))
+    cost, _ = security.annual_cost_usd(scenario.security, crf)
+    return facts, checks, cost, crf
+
+
+def _security_block(guarded: tuple | None, online: str | None) -> dict[str, Any] | None:
+    if guarded is None:
+        return None
+    from gigawatt import security
+
+    facts, checks, _, crf = guarded
+    return security.summary(facts, checks, crf, online)
 
 
 def baseline_inputs(scenario: Scenario, inputs: PlanInputs, discount_rate: float) -> PlanInputs:
@@ -314,12 +346,13 @@ def cluster_cost_usd_per_accelerator_hour(sizing: ClusterSizing) -> float:
     return non_energy_usd / (sizing.accelerator_count * HOURS_PER_YEAR)
 
 
-def _with_cluster_costs(plan: PowerPlan, sizing: ClusterSizing) -> PowerPlan:
-    """Add the supply cost per accelerator-hour and the all-in cost per full-speed accelerator-hour delivered."""
+def _with_cluster_costs(plan: PowerPlan, sizing: ClusterSizing, security_usd_per_year: float = 0.0) -> PowerPlan:
+    """Add the supply cost per accelerator-hour and the all-in cost per full-speed accelerator-hour delivered
+    (cluster, supply and the security level's cost where the scenario gives it)."""
     # costs cover the modelled hours (capital prorated), so divide by those hours
     hours = len(plan.dispatch)
     accelerator_hours = sizing.accelerator_count * hours
-    cluster_usd = cluster_cost_usd_per_accelerator_hour(sizing) * accelerator_hours
+    cluster_usd = cluster_cost_usd_per_accelerator_hour(sizing) * accelerator_hours + security_usd_per_year * hours / HOURS_PER_YEAR
     return replace(
         plan,
         power_cost_usd_per_accelerator_hour=plan.annual_cost_usd / accelerator_hours,

@@ -54,6 +54,7 @@ class PowerPlan:
     bridge_until_set_by: str | None = None  # the late option it waits for
     solver: dict[str, Any] | None = None  # name, version, status, condition, seconds of the solve that made this plan
     binding: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario limits that bind: shadow price and unit
+    security: dict[str, Any] | None = None  # with scenario.security: the level, its checks, when reached and usable, its cost
     # MW, one row an hour (a time-segmented screening run repeats each segment's MW over its hours)
     dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     # builds the solved PyPSA network on demand (importing PyPSA only then); None for a closed-form plan

@@ -120,11 +120,18 @@ def _plan(r: Result, console: Console) -> None:
             rows.append((f"  {tech}", *both(f"{mw:,.0f} MW, {p['energy_mwh'][tech] / 1e3:,.0f} GWh")))
     if p["storage_mwh"] > 0:
         rows.append(("  storage energy", *both(f"{p['storage_mwh']:,.0f} MWh")))
+    if p.get("security"):
+        s = p["security"]
+        rows.append((f"security {s['level']}", *both(f"reached {s['reached']}, usable for frontier weights from {s['usable_from']}")))
+        rows.append(("  its cost (where given)", *both(money(s["annual_cost_usd"]))))
     for row in rows:
         table.add_row(*row)
     console.print(table)
     for name, source in p["series"].items():
         console.print(f"  {name}: {source}", style="dim", highlight=False)
+    if p.get("security"):
+        for c in p["security"]["checks"]:
+            console.print(f"  {p['security']['level']} {c['requirement']}: {c['status']} ({c['why']})", style="dim", highlight=False)
 
 
 def _buildout(r: Result, console: Console) -> None:

@@ -1,0 +1,50 @@
+"""`gigawatt security`: the weight-security posture of a scenario's sites."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from gigawatt.cli._common import JsonOption, SetOption, app, out_console
+
+security_app = typer.Typer(help="Weight security: what a site can reach, requirement by requirement.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(security_app, name="security")
+
+
+@security_app.command("check")
+def check_command(
+    file: Annotated[Path, typer.Argument(help="A plan, site or buildout scenario with a security section (or constraints.security_level)")],
+    overrides: SetOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Print each site's posture against its security level: requirement, status, why and source (exit 0)."""
+    from rich.table import Table
+
+    from gigawatt import api
+    from gigawatt import security
+    from gigawatt.scenario import read_yaml
+
+    data, _ = read_yaml(file)
+    kind = api.looks_like(data) or "plan"
+    model = api.load_inputs(kind, file, overrides)
+    found = security.postures(kind, model)
+    if as_json:
+        sys.stdout.write(json.dumps([{"site": name, "checks": [c.to_dict() for c in checks]} for name, checks in found], indent=2) + "\n")
+        return
+    console = out_console()
+    for name, checks in found:
+        level = model.security.level if getattr(model, "security", None) is not None else model.constraints.security_level
+        table = Table(title=f"{name}: {level} posture")
+        for column in ("requirement", "status", "why", "source"):
+            table.add_column(column, overflow="fold", max_width=None if column != "source" else 60)
+        for c in checks:
+            style = {"meets": "green", "fails": "red"}.get(c.status, "yellow")
+            table.add_row(c.requirement, f"[{style}]{c.status}[/{style}]", c.why, c.source[:160])
+        console.print(table)
+        failed = security.first_failure(checks)
+        console.print(f"{name}: {'fails at ' + failed.requirement if failed else 'no requirement fails'}"
+                      f"{'' if failed else ' (some cannot be judged from the inputs)' if any(c.status == security.UNKNOWN for c in checks) else ''}", highlight=False)
