@@ -199,7 +199,7 @@ HEADLINE = {
     "buildout": ("online GW at end", "end"),
     "headroom": (),  # every limit's total headroom
     "site": ("annual cost USD", "CO2 g/kWh"),
-    "schedule": ("events met", "weighted performance", "energy cost USD"),
+    "schedule": ("weighted performance", "energy cost USD", "events met"),
     "sweep": (),  # all its figures: points, failures and the spread of its figure
 }
 
