@@ -147,9 +147,9 @@ class Site(_Strict):
     seed: int = Field(default=0, ge=0, description="Seed of the synthetic series (same seed, same series)")
     load_csv: str | None = Field(default=None, description="Hourly facility load, MW (timestamp,value CSV); replaces the synthetic load")
     pue_csv: str | None = Field(default=None, description="Hourly PUE, ratio 1..3 (CSV, e.g. from a cooling model driven by outdoor temperature); scales the synthetic IT load hour by hour instead of the annual PUE")
-    irradiance_csv: str | None = Field(default=None, description="Hourly measured sky: ghi, optional dni, dhi in W/m2 and temp_air in degrees C (CSV: NSRDB, PVGIS, renewables.ninja); replaces the synthetic sky")
-    solar_csv: str | None = Field(default=None, description="Hourly PV output per MW AC, ratio 0..1 (CSV); replaces the pvlib series")
-    wind_csv: str | None = Field(default=None, description="Hourly wind output per MW, ratio 0..1 (CSV); replaces the synthetic series")
+    irradiance_csv: str | None = Field(default=None, description="Hourly measured sky for the pvlib plant model, as downloaded: NSRDB PSM3/PSM4 CSV, PVGIS hourly (slope 0) or TMY CSV, EPW, TMY3, renewables.ninja Weather CSV, or a CSV of timestamp, ghi [, dni, dhi] (W/m2) [, temp_air] (degrees C); the format is recognised and named in the plan's series; replaces the synthetic sky")
+    solar_csv: str | None = Field(default=None, description="Hourly PV output per MW AC, ratio 0..1 (CSV of timestamp,value; or a renewables.ninja PV CSV or PVGIS hourly PV output, per unit of their capacity); replaces the pvlib series")
+    wind_csv: str | None = Field(default=None, description="Hourly wind output per MW, ratio 0..1 (CSV of timestamp,value, or a renewables.ninja wind CSV); replaces the synthetic series")
     screening_segments: int | None = Field(default=None, ge=1, le=8784, description="Fast screening: solve on this many chronological time segments (e.g. 2190), a count at most the hours of the year, instead of every hour; default: every hour")
 
 

@@ -97,11 +97,12 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
     capacity_factor: dict[str, pd.Series] = {}
     if "utility_pv" in options:
         capacity_factor["utility_pv"] = (
-            profiles.read_series_csv(site.solar_csv, index, name="site.solar_csv", lower=0.0, upper=1.0)
+            profiles.read_series_csv(site.solar_csv, index, name="site.solar_csv", lower=0.0, upper=1.0, longitude=site.longitude)
             if site.solar_csv
             else profiles.solar_cf(
                 index, site.latitude, site.longitude, tracking=site.tracking, mean_clearness=site.mean_clearness, seed=site.seed,
-                irradiance=profiles.read_irradiance_csv(site.irradiance_csv, index, name="site.irradiance_csv") if site.irradiance_csv else None,
+                irradiance=profiles.read_irradiance_csv(site.irradiance_csv, index, name="site.irradiance_csv", longitude=site.longitude)
+                if site.irradiance_csv else None,
             )
         )
         if site.solar_yield_kwh_per_kwp is not None:
@@ -110,7 +111,7 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
             capacity_factor["utility_pv"] = profiles.calibrate_to_yield(capacity_factor["utility_pv"], float(fixed.sum()), site.solar_yield_kwh_per_kwp)
     if "onshore_wind" in options:
         capacity_factor["onshore_wind"] = (
-            profiles.read_series_csv(site.wind_csv, index, name="site.wind_csv", lower=0.0, upper=1.0)
+            profiles.read_series_csv(site.wind_csv, index, name="site.wind_csv", lower=0.0, upper=1.0, longitude=site.longitude)
             if site.wind_csv
             else profiles.wind_cf(index, site.wind_mean_cf, seed=site.seed)
         )
