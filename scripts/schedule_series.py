@@ -1,4 +1,4 @@
-"""Write the hourly series the ERCOT schedule examples read, with their SOURCE.md sidecars. No randomness.
+"""Write the hourly series the ERCOT schedule examples read, with their .sources.md sidecars. No randomness.
 
     python scripts/schedule_series.py [--data /work/shared/data] [--out src/gigawatt/examples/schedule]
 
@@ -229,7 +229,7 @@ def main() -> None:
     load, columns = ercot_demand(args.data, hours)
     price, curve = supply_curve(load, args.floor_price, args.offer_cap, args.steepness)
     write_csv(args.out / PRICES, pd.DataFrame({"timestamp": stamps, "price_usd_per_mwh": price.round(2).to_numpy()}))
-    (args.out / PRICES.replace(".csv", ".SOURCE.md")).write_text(price_source(args, load, price, curve, columns), encoding="utf-8")
+    (args.out / PRICES.replace(".csv", ".sources.md")).write_text(price_source(args, load, price, curve, columns), encoding="utf-8")
     print(f"wrote {args.out / PRICES}: {len(hours)} hours from {stamps[0]}, ERCOT load {load.min():,.0f}-{load.max():,.0f} MW")
     print(f"  supply curve price = a + b exp(c load/peak): a = {curve['a']:.4f}, b = {curve['b']:.6g}, c = {curve['c']:g}, peak {curve['peak_mw']:,.0f} MW")
     print(f"  price {price.min():,.2f} to {price.max():,.2f} USD/MWh, mean {price.mean():,.2f}, {int((price > 1000).sum())} hours above 1,000")
@@ -239,7 +239,7 @@ def main() -> None:
     intensity = raw.clip(lower=args.carbon_floor)
     clipped = int((raw < args.carbon_floor).sum())
     write_csv(args.out / CARBON, pd.DataFrame({"timestamp": stamps, "carbon_g_per_kwh": intensity.round(1).to_numpy()}))
-    (args.out / CARBON.replace(".csv", ".SOURCE.md")).write_text(carbon_source(args, cf, means, share, k, intensity, clipped), encoding="utf-8")
+    (args.out / CARBON.replace(".csv", ".sources.md")).write_text(carbon_source(args, cf, means, share, k, intensity, clipped), encoding="utf-8")
     print(f"wrote {args.out / CARBON}: weather of {args.cf_year}, wind/solar share {share.min():.3f}-{share.max():.3f} (year mean {WIND_SHARE + SOLAR_SHARE:g})")
     print(f"  intensity = {MEAN_INTENSITY:g} x (1 - {k:.4f} (share - {WIND_SHARE + SOLAR_SHARE:g})), floor {args.carbon_floor:g} (binds {clipped} h): "
           f"{intensity.min():.1f} to {intensity.max():.1f} g/kWh, mean {intensity.mean():.1f}")
