@@ -68,14 +68,18 @@ def read_demand(path: str | Path) -> pd.DataFrame:
     except Exception as exc:  # pyarrow raises its own types for malformed CSV
         reason = " ".join(str(exc).split())[:MESSAGE_CHARS]
         raise DataError(f"{path}: cannot be read as CSV ({reason}); give a timestamp column and MW columns") from None
-    names = {str(c).strip().lower(): c for c in table.columns}
-    if {"balancing authority", "demand (mw)"} <= set(names) or {"respondent", "value"} <= set(names):
-        table = _pivot_long(table, names, path)
+    try:  # timestamps pandas cannot hold (year 1 or 9999) or bytes that are not UTF-8, in any column
         names = {str(c).strip().lower(): c for c in table.columns}
-    time_column = next((names[c] for c in TIME_COLUMNS if c in names), None)
-    if time_column is None:
-        raise DataError(f"{path}: no timestamp column (looked for {', '.join(TIME_COLUMNS)}); name the UTC end-of-hour column datetime_utc")
-    times = _parse_times(table[time_column], path)
+        if {"balancing authority", "demand (mw)"} <= set(names) or {"respondent", "value"} <= set(names):
+            table = _pivot_long(table, names, path)
+            names = {str(c).strip().lower(): c for c in table.columns}
+        time_column = next((names[c] for c in TIME_COLUMNS if c in names), None)
+        if time_column is None:
+            raise DataError(f"{path}: no timestamp column (looked for {', '.join(TIME_COLUMNS)}); name the UTC end-of-hour column datetime_utc")
+        times = _parse_times(table[time_column], path)
+    except (pd.errors.OutOfBoundsDatetime, OverflowError, NotImplementedError, UnicodeDecodeError) as exc:
+        reason = " ".join(str(exc).split())[:MESSAGE_CHARS]
+        raise DataError(f"{path}: a timestamp or text cell cannot be read ({reason}); give UTF-8 times between 1970 and 2100") from None
     frame = table.drop(columns=[time_column])
     frame.index = times
     frame.columns = [str(c).strip() for c in frame.columns]

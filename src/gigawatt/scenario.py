@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import math
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -269,6 +270,24 @@ class Solver(_Strict):
     )
 
 
+class Phase(_Strict):
+    """One phase of a campus that grows: from ``date`` on the whole campus draws this load (give exactly one
+    of ``power_mw`` or ``count``), sized through the catalog like ``cluster`` (``accelerator`` names a newer
+    generation; the cluster's own accelerator and settings otherwise)."""
+
+    date: str = Field(pattern=MONTH_PATTERN, description="Month the phase's load starts, YYYY-MM")
+    power_mw: float | None = Field(default=None, gt=0, le=1e6, description="The campus's power budget at the meter (facility peak) from this date, MW")
+    count: int | None = Field(default=None, gt=0, le=10**11, description="The campus's catalog units (accelerators, or racks for rack rows) from this date")
+    accelerator: str | None = Field(default=None, min_length=1, description="Accelerator or system of this phase, from the catalog; default: cluster.accelerator")
+
+    @model_validator(mode="after")
+    def _one_load(self) -> Phase:
+        given = [name for name in ("power_mw", "count") if getattr(self, name) is not None]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of power_mw or count (found {' and '.join(given) if given else 'none of them'})")
+        return self
+
+
 class Scenario(_Strict):
     """Everything a plan needs: the cluster, its costs, and for `gigawatt plan` the site and supply."""
 
@@ -283,6 +302,19 @@ class Scenario(_Strict):
     constraints: Constraints = Field(default_factory=Constraints, description="Reliability and carbon requirements")
     security: Security | None = Field(default=None, description="The weight-security level the site must reach, and the facts its checks read")
     solver: Solver = Field(default_factory=Solver, description="Solver and its settings")
+    phases: list[Phase] | None = Field(
+        default=None, min_length=1, max_length=MAX_ITEMS,
+        description="A campus that grows: dated loads, planned as one multi-period investment problem by `gigawatt plan` "
+        "(each phase lasts until the next; the last for gigawatt.power.phases.LAST_PERIOD_YEARS)",
+    )
+
+    @field_validator("phases")
+    @classmethod
+    def _phases_in_order(cls, phases: list[Phase] | None) -> list[Phase] | None:
+        for i in range(1, len(phases or [])):
+            if phases[i].date <= phases[i - 1].date:
+                raise ValueError(f"phases[{i}].date {phases[i].date} is not after phases[{i - 1}].date {phases[i - 1].date}; list phases in date order, one per month at most")
+        return phases
 
 
 # --- build-out programmes (`gigawatt buildout`) ----------------------------------------------------
@@ -581,6 +613,8 @@ class SitingProgramme(_Strict):
     @model_validator(mode="after")
     def _blocks(self) -> SitingProgramme:
         blocks = self.target_mw / self.block_mw
+        if not math.isfinite(blocks) or blocks > MAX_BLOCKS:
+            raise ValueError(f"target_mw {self.target_mw:g} is more than {MAX_BLOCKS:,} blocks of {self.block_mw:g} MW; give larger blocks")
         if abs(blocks - round(blocks)) > 1e-9:
             raise ValueError(f"target_mw {self.target_mw:g} is not a whole number of {self.block_mw:g} MW blocks; change one of them")
         return self
@@ -623,6 +657,7 @@ class HeadroomStudy(_Strict):
 
 WORKLOADS = ("pre_training", "fine_tuning", "batch_inference", "online_inference")
 MAX_JOBS = 1_000
+MAX_BLOCKS = 100_000  # campus blocks in a siting programme: more is a typo in block_mw
 MAX_INTERVALS = 200_000  # a year of 5-minute intervals is 105,120
 
 
@@ -712,10 +747,10 @@ class ScheduleScenario(_Strict):
     @model_validator(mode="after")
     def _size(self) -> ScheduleScenario:
         intervals = self.hours * 60 / self.interval_minutes
+        if not math.isfinite(intervals) or intervals > MAX_INTERVALS:  # checked first: round() of infinity overflows
+            raise ValueError(f"hours x 60 / interval_minutes is {intervals:,.0f} intervals, more than {MAX_INTERVALS:,}; use longer intervals")
         if abs(intervals - round(intervals)) > 1e-6:
             raise ValueError(f"hours {self.hours:g} is not a whole number of {self.interval_minutes:g}-minute intervals; change one of them")
-        if intervals > MAX_INTERVALS:
-            raise ValueError(f"hours x 60 / interval_minutes is {intervals:,.0f} intervals, more than {MAX_INTERVALS:,}; use longer intervals")
         names = [job.name for job in self.jobs]
         if len(set(names)) != len(names):
             raise ValueError(f"jobs: the name '{next(n for n in names if names.count(n) > 1)}' is used twice; give each job its own")
@@ -855,6 +890,8 @@ def _parse_override(item: str) -> tuple[list[str], Any]:
         value = yaml.load(raw, Loader=_Loader) if raw.strip() else None
     except yaml.YAMLError:
         value = raw
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:  # as in read_yaml_text
+        raise ScenarioError(f"override {shorten(item)}: a value YAML cannot read ({_first_line(exc)}); quote it as text or fix it") from None
     return key.split("."), value
 
 
@@ -962,9 +999,15 @@ def read_yaml_text(text: str, origin: str = "scenario") -> tuple[Any, dict[tuple
     """Read YAML text (``origin`` names it in errors); return its data and the line of every key, with the
     limits of :func:`read_yaml`. Raises :class:`ScenarioError`."""
     path = origin
-    if len(text.encode("utf-8")) > MAX_SCENARIO_BYTES:
+    if len(text.encode("utf-8", errors="replace")) > MAX_SCENARIO_BYTES:
         raise ScenarioError(f"{origin}: more than a scenario's {MAX_SCENARIO_BYTES:,} bytes; hourly data goes in CSV files it names")
-    loader = _Loader(text)
+    if any(0xD800 <= ord(c) <= 0xDFFF for c in text):  # a lone surrogate: not text any file can hold
+        raise ScenarioError(f"{origin}: holds a character that is not valid Unicode (a lone surrogate); remove it")
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # an unprintable character, found as the reader starts
+        raise ScenarioError(f"{path}: not valid YAML ({' '.join(str(getattr(exc, 'problem', None) or exc).split())[:MESSAGE_CHARS]}); "
+                            "remove control characters") from None
     try:
         root = loader.get_single_node()
         try:
@@ -985,9 +1028,17 @@ def read_yaml_text(text: str, origin: str = "scenario") -> tuple[Any, dict[tuple
         raise ScenarioError(f"{path}{where}: not valid YAML ({problem}); fix the syntax there") from None
     except RecursionError:
         raise ScenarioError(f"{path}: nested too deeply to read; write a flatter scenario") from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        # a tagged or dated value YAML's own constructors cannot make (2026-02-30, !!int abc, !!set [1])
+        raise ScenarioError(f"{path}: a value YAML cannot read ({_first_line(exc)}); quote it as text or fix it") from None
     finally:
         loader.dispose()
     return data, _line_map(text)
+
+
+def _first_line(exc: Exception) -> str:
+    text = " ".join(str(exc).split())
+    return (text or type(exc).__name__)[:MESSAGE_CHARS]
 
 
 def load_scenario(path: Path | str, overrides: list[str] | None = None, model: type[BaseModel] = Scenario) -> Any:

@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import os
+import re
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
@@ -127,8 +128,9 @@ class Store:
     """Runs kept in a database (see the module doc). ``Store(url)`` opens or creates it."""
 
     def __init__(self, url: str):
-        self.url = url
-        self.address = database_url(url)
+        self.url = url  # as given (workers reopen the store with it)
+        self.shown = _masked(url)  # what messages show: a password in the URL never appears in one
+        self.address = database_url(url)  # the real URL, password included: only the engine sees it
         self._engine: Any = None
         path = Path(self.address.removeprefix("sqlite:///")) if self.address.startswith("sqlite:///") else None
         if path is not None and path.is_dir():  # found now, before a run whose result could not be kept
@@ -144,14 +146,14 @@ class Store:
     def _connect(self) -> None:
         import sqlalchemy as sa
 
-        url, address = self.url, self.address
+        url, address = self.shown, self.address
         options: dict[str, Any] = {}
         if address.startswith("sqlite"):
             options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
         try:
             self._engine = sa.create_engine(address, **options)
         except (sa.exc.ArgumentError, ImportError) as exc:
-            raise ScenarioError(f"store '{url}': not a database URL this gigawatt can open ({exc}); give a path, sqlite:///PATH or postgresql://...") from None
+            raise ScenarioError(f"store '{url}': not a database URL this gigawatt can open ({_first_line(exc)}); give a path, sqlite:///PATH or postgresql://...") from None
         if address.startswith("sqlite"):
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         meta = sa.MetaData()
@@ -178,9 +180,9 @@ class Store:
         try:
             names = set(sa.inspect(self.engine).get_table_names())
         except sa.exc.SQLAlchemyError as exc:
-            raise ScenarioError(f"store '{self.url}': cannot be opened ({_first_line(exc)}); check the path or URL, or give --no-store") from None
+            raise ScenarioError(f"store '{self.shown}': cannot be opened ({_first_line(exc)}); check the path or URL, or give --no-store") from None
         if names and "gigawatt_store" not in names:
-            raise ScenarioError(f"store '{self.url}' holds tables that are not a gigawatt run store ({', '.join(sorted(names)[:5])}); give another store")
+            raise ScenarioError(f"store '{self.shown}' holds tables that are not a gigawatt run store ({', '.join(sorted(names)[:5])}); give another store")
         if names != set(self._meta.tables):
             # a new store, or one another process is creating this moment (SQLite makes each table apart):
             # create what is missing and write the version; whichever process is second changes nothing
@@ -199,12 +201,12 @@ class Store:
                 db.execute(self._insert(self.info).values(key="store_version", value=str(STORE_VERSION)).on_conflict_do_nothing())
                 version = STORE_VERSION
             if version is None:
-                raise ScenarioError(f"store '{self.url}' has no store version: it is damaged or not a gigawatt store; give another store")
+                raise ScenarioError(f"store '{self.shown}' has no store version: it is damaged or not a gigawatt store; give another store")
             if version > STORE_VERSION:
-                raise ScenarioError(f"store '{self.url}' was written by a newer gigawatt (store version {version}; this one reads {STORE_VERSION}); upgrade gigawatt")
+                raise ScenarioError(f"store '{self.shown}' was written by a newer gigawatt (store version {version}; this one reads {STORE_VERSION}); upgrade gigawatt")
             while version < STORE_VERSION:
                 if version not in MIGRATIONS:
-                    raise ScenarioError(f"store '{self.url}' is store version {version}, which this gigawatt cannot migrate to {STORE_VERSION}; "
+                    raise ScenarioError(f"store '{self.shown}' is store version {version}, which this gigawatt cannot migrate to {STORE_VERSION}; "
                                         "export its runs with the gigawatt that wrote it, or give a new store")
                 MIGRATIONS[version](db)
                 version += 1
@@ -261,7 +263,7 @@ class Store:
         with self.engine.connect() as db:
             found = db.execute(sa.select(self.runs.c.id).where(self.runs.c.id.like(prefix + "%")).limit(2)).scalars().all()
         if not found:
-            raise ScenarioError(f"run id '{prefix}': no such run in {self.url}; see `gigawatt runs list`")
+            raise ScenarioError(f"run id '{prefix}': no such run in {self.shown}; see `gigawatt runs list`")
         if len(found) > 1:
             raise ScenarioError(f"run id '{prefix}': several runs start with it; give more of the id")
         return found[0]
@@ -371,8 +373,16 @@ def _sqlite_pragmas(connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+PASSWORD_IN_URL = re.compile(r"(\w[\w+.-]*://[^:/@\s]+):[^@\s]*@")
+
+
+def _masked(text: str) -> str:
+    """``text`` with the password of any URL in it replaced by ***: what messages show."""
+    return PASSWORD_IN_URL.sub(r"\1:***@", text)
+
+
 def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+    return _masked(str(exc).strip().splitlines()[0][:200]) if str(exc).strip() else type(exc).__name__
 
 
 __all__ = ["Store", "catalog_hash", "open_store", "run_id"]

@@ -10,6 +10,7 @@ does. Units: MW at the accelerators (the site's draw is ``pue`` x (jobs + other 
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -18,8 +19,9 @@ import numpy as np
 import pandas as pd
 
 from gigawatt import catalog
-from gigawatt.errors import DataError, ScenarioError
+from gigawatt.errors import DataError, ScenarioError, check_file_size
 from gigawatt.power.flexibility import capping_segments
+from gigawatt.profiles import MAX_SERIES_CSV_BYTES
 from gigawatt.scenario import CurtailmentEvent, Job, ScheduleScenario, SiteCap
 
 CURVE = {"pre_training": "training", "fine_tuning": "fine_tuning", "batch_inference": "inference", "online_inference": "inference"}
@@ -124,15 +126,24 @@ def operating_points(kind: str) -> tuple[np.ndarray, np.ndarray, float]:
 def _read_series(path: str, field_name: str, columns: tuple[str, ...], index: pd.DatetimeIndex) -> np.ndarray:
     """A CSV of timestamps and one value column (the first of ``columns`` found) on the intervals, each row
     held until the next; errors name ``field_name``."""
+    check_file_size(Path(path), f"{field_name} {path}", MAX_SERIES_CSV_BYTES, "for a year of 5-minute values", ScenarioError)
     try:
         table = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise ScenarioError(f"{field_name}: cannot read {path} ({str(exc).splitlines()[0][:120]})") from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{field_name}: cannot read {path} ({_one_line(exc)})") from None
     time_column = next((c for c in ("timestamp", "local_time", "datetime") if c in table.columns), None)
     value_column = next((c for c in columns if c in table.columns), None)
     if time_column is None or value_column is None:
-        raise ScenarioError(f"{field_name}: {path} needs a timestamp column and one of {', '.join(columns)}; it has {', '.join(map(str, table.columns))}")
-    when = pd.to_datetime(table[time_column], errors="coerce")
+        found = _one_line(", ".join(map(str, table.columns)))
+        raise ScenarioError(f"{field_name}: {path} needs a timestamp column and one of {', '.join(columns)}; it has {found}")
+    if table.empty:
+        raise ScenarioError(f"{field_name}: {path} has no rows; give a value from the schedule's start")
+    with warnings.catch_warnings():  # pandas warns when it guesses a format: the error below says what is wrong
+        warnings.simplefilter("ignore", UserWarning)
+        try:
+            when = pd.to_datetime(table[time_column], errors="coerce")
+        except (ValueError, TypeError):  # several UTC offsets in one column
+            raise ScenarioError(f"{field_name}: {path} mixes time zones in {time_column}; give local times without offsets") from None
     values = pd.to_numeric(table[value_column], errors="coerce")
     bad = when.isna() | values.isna()
     if bad.any():
@@ -141,16 +152,23 @@ def _read_series(path: str, field_name: str, columns: tuple[str, ...], index: pd
     if getattr(when.dt, "tz", None) is not None:
         when = when.dt.tz_localize(None)
     series = pd.Series(values.to_numpy(dtype=float), index=pd.DatetimeIndex(when)).sort_index()
+    if series.index.has_duplicates:
+        raise ScenarioError(f"{field_name}: {path} gives {series.index[series.index.duplicated()][0]} twice; keep one row a time")
     if series.index[0] > index[0]:
         raise ScenarioError(f"{field_name}: {path} starts at {series.index[0]}, after the schedule's start {index[0]}; give rows from the start")
     return series.reindex(index, method="ffill").to_numpy()
 
 
+def _one_line(value: object) -> str:
+    return " ".join(str(value).split())[:160]
+
+
 def _read_events(path: str) -> list[CurtailmentEvent]:
+    check_file_size(Path(path), f"signals.events_csv {path}", MAX_SERIES_CSV_BYTES, "for a list of events", ScenarioError)
     try:
         table = pd.read_csv(path)
-    except (OSError, ValueError) as exc:
-        raise ScenarioError(f"signals.events_csv: cannot read {path} ({str(exc).splitlines()[0][:120]})") from None
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"signals.events_csv: cannot read {path} ({_one_line(exc)})") from None
     out = []
     for row_number, row in enumerate(table.to_dict("records"), start=2):
         try:
