@@ -207,7 +207,17 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     with a cost error that ``benchmarks/plan_site.py`` reports. A plan that leaves load unserved raises
     :class:`InfeasibleError` saying in which hours and by how much. ``baseline=False`` skips the grid-only
     baseline (fleet screening compares candidates with one another instead).
+
+    A scenario with ``phases`` is planned as one multi-period investment problem instead
+    (:func:`gigawatt.power.phases.plan_phases`): the plan's figures are its last period's, with every
+    period in ``phases`` and the path's net present cost against the myopic sequence in ``phased``.
     """
+    if scenario.phases:
+        if online_by is not None:
+            raise ScenarioError("phases and constraints.online_by: give one (each phase's date is when its load must be served)")
+        from gigawatt.power.phases import plan_phases
+
+        return plan_phases(scenario, segments=segments, baseline=baseline)
     online_by = online_by if online_by is not None else scenario.constraints.online_by
     if segments is None and scenario.site is not None:
         segments = scenario.site.screening_segments

@@ -55,6 +55,12 @@ class PowerPlan:
     solver: dict[str, Any] | None = None  # name, version, status, condition, seconds of the solve that made this plan
     binding: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario limits that bind: shadow price and unit
     security: dict[str, Any] | None = None  # with scenario.security: the level, its checks, when reached and usable, its cost
+    # with scenario.phases (gigawatt.power.phases): one dict a period (date, end, load, capacity_mw, built_mw,
+    # capital_usd, annual_cost_usd, cost per accelerator-hour, energy_mwh, the myopic sequence's figures); the
+    # plan's own figures are then those of the last period
+    phases: list[dict[str, Any]] | None = None
+    # with scenario.phases: npv_usd of the joint path, myopic_npv_usd, saving_usd and saving_share, discount_rate, seconds
+    phased: dict[str, Any] | None = None
     # MW, one row an hour (a time-segmented screening run repeats each segment's MW over its hours)
     dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     # builds the solved PyPSA network on demand (importing PyPSA only then); None for a closed-form plan
@@ -96,6 +102,13 @@ class PowerPlan:
             frames["baseline_dispatch"] = self.baseline.dispatch
         if self.bridge is not None:
             frames["bridge_dispatch"] = self.bridge.dispatch
+        if self.phases:
+            frames["phases"] = pd.DataFrame([
+                {key: value for key, value in row.items() if not isinstance(value, (dict, list))}
+                | {f"capacity_mw_{k}": v for k, v in row["capacity_mw"].items()} | {f"built_mw_{k}": v for k, v in row["built_mw"].items()}
+                | {"myopic_annual_cost_usd": row["myopic"]["annual_cost_usd"], "myopic_capital_usd": row["myopic"]["capital_usd"]}
+                for row in self.phases
+            ])
         return frames
 
 

@@ -48,14 +48,18 @@ def _save(fig, path: Path | str, title: str) -> Path:
 
 def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     """Write a PNG: hardest week and typical week stacked by source against the load, and the annual
-    cost by item of the plan beside the grid-only baseline."""
+    cost by item of the plan beside the grid-only baseline; with phases, capacity by period against load."""
     plt = _pyplot()
 
     dispatch = plan.to_frames()["dispatch"]
     sources = [c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
     charges = [c for c in dispatch.columns if c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
     hardest, typical = hardest_and_typical_weeks(dispatch)
-    fig, axes = plt.subplots(1, 3, figsize=(18, 5), gridspec_kw={"width_ratios": [2, 2, 1]})
+    phases = getattr(plan, "phases", None)  # a phased plan adds a panel of capacity by period (its other panels show the last period)
+    if phases:
+        fig, axes = plt.subplots(1, 4, figsize=(24, 5), gridspec_kw={"width_ratios": [2, 2, 1, 2]})
+    else:
+        fig, axes = plt.subplots(1, 3, figsize=(18, 5), gridspec_kw={"width_ratios": [2, 2, 1]})
     for ax, week, label in ((axes[0], hardest, "hardest week"), (axes[1], typical, "typical week")):
         hours = range(len(week))
         ax.stackplot(hours, *(week[c].to_numpy() for c in sources), labels=[c.removesuffix("_mw") for c in sources], alpha=0.85)
@@ -77,7 +81,27 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     axes[2].set_ylabel("M USD per year")
     axes[2].set_title("annual cost")
     axes[2].legend(fontsize=7)
+    if phases:
+        _phases_panel(axes[3], plan)
     return _save(fig, path, title)
+
+
+def _phases_panel(ax, plan) -> None:
+    """A phased plan: stacked capacity by period (the joint plan) against each period's peak load, with the
+    path's net present cost beside the myopic sequence's in the title."""
+    phases, phased = plan.phases, plan.phased
+    labels = [f"{row['date']}\n{row['accelerator']}" for row in phases]
+    names = list(dict.fromkeys(name for row in phases for name, mw in row["capacity_mw"].items() if mw > 0))
+    bottom = [0.0] * len(phases)
+    for name in names:
+        values = [row["capacity_mw"].get(name, 0.0) for row in phases]
+        ax.bar(labels, values, bottom=bottom, label=name)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.plot(labels, [row["load_mw_peak"] for row in phases], color="black", marker="o", linewidth=2, label="peak load")
+    ax.set_ylabel("MW")
+    ax.set_title(f"capacity by period; NPV {phased['npv_usd'] / 1e9:,.2f} B USD, myopic {phased['myopic_npv_usd'] / 1e9:,.2f} B USD "
+                 f"(saves {phased['saving_share']:.1%})", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left")
 
 
 def plot_buildout(result, path: Path | str, title: str = "") -> Path:

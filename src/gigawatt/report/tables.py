@@ -132,6 +132,29 @@ def _plan(r: Result, console: Console) -> None:
     if p.get("security"):
         for c in p["security"]["checks"]:
             console.print(f"  {p['security']['level']} {c['requirement']}: {c['status']} ({c['why']})", style="dim", highlight=False)
+    if p.get("phases"):
+        _phases(p, console)
+
+
+def _phases(p: dict[str, Any], console: Console) -> None:
+    """The multi-period plan: what each period builds and stands on, its costs, and the myopic sequence's."""
+    ph = p["phased"]
+    table = Table(title=f"phases: one multi-period plan (figures above are the last period's); discount rate {ph['discount_rate']:.2%}")
+    for column in ("period", "load peak", "capacity", "built", "capital", "annual cost", "power cost per acc.-hour", "myopic built"):
+        table.add_column(column, justify="left" if column in ("period", "capacity", "built", "myopic built") else "right")
+
+    def listed(mw: dict[str, float]) -> str:
+        return ", ".join(f"{t} {v:,.0f}" for t, v in mw.items() if v > 0) or "-"
+
+    for row in p["phases"]:
+        table.add_row(
+            f"{row['date']} to {row['end']} ({row['accelerator']})", f"{row['load_mw_peak']:,.0f} MW", listed(row["capacity_mw"]),
+            listed(row["built_mw"]), f"{row['capital_usd'] / 1e6:,.0f} M USD", f"{row['annual_cost_usd'] / 1e6:,.1f} M USD/yr",
+            f"{fmt(row['power_cost_usd_per_accelerator_hour'])} USD", listed(row["myopic"]["built_mw"]),
+        )
+    console.print(table)
+    console.print(f"  net present cost of the path: {ph['npv_usd'] / 1e6:,.0f} M USD; the myopic sequence {ph['myopic_npv_usd'] / 1e6:,.0f} M USD; "
+                  f"planning jointly saves {ph['saving_usd'] / 1e6:,.0f} M USD ({ph['saving_share']:.1%})", highlight=False)
 
 
 def _buildout(r: Result, console: Console) -> None:
