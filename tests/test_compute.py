@@ -177,3 +177,20 @@ def test_unpriced_accelerator_asks_for_a_price():
 def test_unknown_accelerator_suggests_close_names():
     with pytest.raises(ScenarioError, match=r"unknown accelerator 'H1OO'.*did you mean 'H100 SXM'"):
         sized("H1OO", count=10)
+
+
+def test_the_campus_contracts_its_peak_and_installs_it_with_its_redundancy():
+    """Uptime Institute, Tier Standard: Topology (2018): N+1 adds one component to the N that carry the
+    load (Tier III), 2N duplicates them (Tier IV). The grid connection is the peak at the meter either way."""
+    import gigawatt
+    from gigawatt.errors import ScenarioError
+
+    base = {"name": "test", "cluster": {"accelerator": "H100", "count": 100_000}}
+    plain = gigawatt.size(base, store=None)
+    assert plain.contracted_grid_mw == pytest.approx(plain.facility_power_mw) == pytest.approx(plain.electrical_nameplate_mw)
+    n_plus_1 = gigawatt.size(base, set={"cluster.redundancy": "N+1", "cluster.redundancy_blocks": 4}, store=None)
+    assert n_plus_1.electrical_nameplate_mw == pytest.approx(1.25 * plain.facility_power_mw)
+    two_n = gigawatt.size(base, set={"cluster.redundancy": "2N"}, store=None)
+    assert two_n.electrical_nameplate_mw == pytest.approx(2 * plain.facility_power_mw) and two_n.contracted_grid_mw == plain.contracted_grid_mw
+    with pytest.raises(ScenarioError, match="cluster.redundancy_blocks: N\\+1 needs"):
+        gigawatt.size(base, set={"cluster.redundancy": "N+1"}, store=None)

@@ -68,6 +68,9 @@ class ClusterSizing:
     delivered_flop_per_year: float
     cost_usd_per_1e24_flop: float
     training: dict[str, float] | None
+    redundancy: str = "N"  # the electrical redundancy the campus is built to (cluster.redundancy)
+    contracted_grid_mw: float = 0.0  # the grid connection to contract: the peak at the meter
+    electrical_nameplate_mw: float = 0.0  # transformers, switchgear, UPS and generation installed for the peak with its redundancy
     assumptions: dict[str, Assumption] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -166,6 +169,19 @@ def find_unit(name: str) -> pd.Series:
         raise ScenarioError(f"cluster.accelerator: {exc}") from None
 
 
+def redundancy_factor(redundancy: str, blocks: int | None) -> float:
+    """Installed electrical capacity over the peak it serves: N 1, N+1 with ``blocks`` carrying the peak
+    (blocks + 1) / blocks, 2N 2 (Uptime Institute, Tier Standard: Topology, 2018: Tier III is concurrently
+    maintainable with N+1 components, Tier IV fault tolerant with 2N distribution)."""
+    if redundancy == "2N":
+        return 2.0
+    if redundancy == "N+1":
+        if blocks is None:
+            raise ScenarioError("cluster.redundancy_blocks: N+1 needs the number of power blocks that carry the peak (e.g. 4 for a 4+1 design)")
+        return (blocks + 1) / blocks
+    return 1.0
+
+
 def size(scenario: Scenario) -> ClusterSizing:
     """Size the scenario's cluster: power, energy, capital and operating cost, cost per hour and per FLOP."""
     cluster, costs = scenario.cluster, scenario.costs
@@ -249,6 +265,8 @@ def size(scenario: Scenario) -> ClusterSizing:
         it_power_average_mw=it_average_mw,
         facility_power_mw=facility_mw,
         average_power_mw=average_mw,
+        redundancy=cluster.redundancy, contracted_grid_mw=facility_mw,
+        electrical_nameplate_mw=facility_mw * redundancy_factor(cluster.redundancy, cluster.redundancy_blocks),
         pue=pue,
         annual_energy_mwh=energy_mwh,
         capex_usd=sum(capex.values()),

@@ -101,6 +101,8 @@ class Cluster(_Strict):
     model_flop_utilisation: float | None = Field(default=None, gt=0, le=1, description="Useful FLOP/s over peak dense FLOP/s while running, ratio; default: catalog model_flop_utilisation")
     utilisation: float | None = Field(default=None, gt=0, le=1, description="Share of installed accelerator-hours doing useful work, ratio; default: catalog utilisation")
     precision: Literal["bf16", "fp8"] = Field(default="bf16", description="Number format whose dense peak FLOP/s is used for delivered compute")
+    redundancy: Literal["N", "N+1", "2N"] = Field(default="N", description="Electrical redundancy the campus is built to (Uptime Institute: N+1 concurrently maintainable, Tier III; 2N fault tolerant, Tier IV): sets the on-site nameplate it must contract")
+    redundancy_blocks: int | None = Field(default=None, ge=1, le=1000, description="With N+1: the power blocks (count) that carry the peak, one more installed")
 
     @model_validator(mode="after")
     def _one_way_of_sizing(self) -> Cluster:

@@ -52,6 +52,8 @@ def _size(r: Result, console: Console) -> None:
         ("IT power, peak", f"{d['it_power_mw']:,.1f} MW"),
         ("facility power at the meter, peak", f"{d['facility_power_mw']:,.1f} MW"),
         ("average draw at the meter", f"{d['average_power_mw']:,.1f} MW"),
+        ("grid connection to contract (the peak)", f"{d['contracted_grid_mw']:,.1f} MW"),
+        (f"electrical nameplate, {d['redundancy']}", f"{d['electrical_nameplate_mw']:,.1f} MW"),
         ("PUE", f"{d['pue']:.2f}"),
         ("annual energy", f"{d['annual_energy_mwh']:,.0f} MWh"),
         ("capital cost", f"{d['capex_usd'] / 1e9:,.2f} B USD"),
