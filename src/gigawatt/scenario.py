@@ -205,6 +205,12 @@ class OptionLimits(_Strict):
     fuel_price_usd_per_mmbtu: float | None = Field(default=None, ge=0, le=100, description="Fuel price, USD/MMBtu; default: catalog")
     max_hours_per_year: float | None = Field(default=None, ge=0, le=8784, description="Run at most this many full-load hours a year, hours")
     lifetime_years: float | None = Field(default=None, gt=0, le=80, description="Capital recovery period, years (e.g. a 20-year contract); default: catalog lifetime")
+    commitment: Literal["none", "linear", "integer"] | None = Field(default=None, description="Unit commitment of a fuelled option: none (default), linear (PyPSA-style linearised) or integer (whole units, a MIP)")
+    unit_mw: float | None = Field(default=None, gt=0, le=2_000, description="Size of one committable unit, MW; default: catalog unit_commitment")
+    min_stable_share: float | None = Field(default=None, ge=0, le=0.95, description="Minimum stable output of a committed unit, ratio to its size (0-0.95); default: catalog")
+    start_cost_usd_per_mw: float | None = Field(default=None, ge=0, le=1_000, description="Cost of a start per MW of unit started, USD/MW; default: catalog")
+    min_up_hours: float | None = Field(default=None, ge=0, le=168, description="A started unit stays on at least this long, hours; default: catalog")
+    min_down_hours: float | None = Field(default=None, ge=0, le=168, description="A stopped unit stays off at least this long, hours; default: catalog")
 
 
 class Supply(_Strict):

@@ -200,6 +200,18 @@ SECURITY_CONTROLS_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+UNIT_COMMITMENT_SCHEMA: dict[str, Column] = {
+    "technology": Column(str),  # a fuelled technology of technologies.csv
+    "unit_mw": Column(float, min=0.01, max=2_000),  # typical unit size
+    "min_stable_share": Column(float, min=0, max=0.95),  # minimum stable output, share of the unit
+    "start_cost_usd_per_mw": Column(float, min=0, max=1_000),  # per MW of unit started
+    "min_up_hours": Column(float, min=0, max=168),
+    "min_down_hours": Column(float, min=0, max=168),
+    "heat_rate_at_min_share": Column(float, min=1, max=3),  # heat rate at minimum stable output / at full load
+    "notes": Column(str, required=False),
+    "source": Column(str),
+}
+
 _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
     "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
@@ -213,6 +225,7 @@ _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "regions.csv": (REGIONS_SCHEMA, "region"),
     "security_levels.csv": (SECURITY_LEVELS_SCHEMA, "level"),
     "security_controls.csv": (SECURITY_CONTROLS_SCHEMA, "id"),
+    "unit_commitment.csv": (UNIT_COMMITMENT_SCHEMA, "technology"),
 }
 
 
@@ -318,6 +331,12 @@ def accelerators() -> pd.DataFrame:
 def technologies() -> pd.DataFrame:
     """The supply-technology catalog (see TECHNOLOGIES_SCHEMA); costs in the row's ``dollar_year`` USD."""
     return load_table("technologies.csv").copy()
+
+
+def unit_commitment() -> pd.DataFrame:
+    """Committable units of the fuelled technologies: unit size, minimum stable output, start cost, minimum
+    up/down time and part-load heat rate (see UNIT_COMMITMENT_SCHEMA)."""
+    return load_table("unit_commitment.csv").copy()
 
 
 def assumptions() -> pd.DataFrame:

@@ -54,12 +54,16 @@ _CATALOG_COLUMNS = {
         ("months_to_reach_high", "to"), ("security_staff_min", "staff at least"), ("security_staff_share", "or share"), ("jurisdictions", "jurisdictions"),
     ],
     "security_controls": [("id", "id"), ("level", "from"), ("stream", "stream"), ("check", "check"), ("control", "control")],
+    "unit_commitment": [
+        ("technology", "technology"), ("unit_mw", "unit MW"), ("min_stable_share", "min output"), ("start_cost_usd_per_mw", "start USD/MW"),
+        ("min_up_hours", "min up h"), ("min_down_hours", "min down h"), ("heat_rate_at_min_share", "heat rate at min"),
+    ],
 }
 
 
 @app.command("catalog")
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels or security_controls")],
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels, security_controls or unit_commitment")],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
@@ -73,7 +77,7 @@ def catalog_command(
         "assumptions": catalog.assumptions, "power_capping": catalog.power_capping, "roadmap": catalog.roadmap,
         "national_generation": catalog.national_generation, "national_growth": catalog.national_growth,
         "balancing_authorities": catalog.balancing_authorities, "duke_headroom": catalog.duke_headroom, "regions": catalog.regions,
-        "security_levels": catalog.security_levels, "security_controls": catalog.security_controls,
+        "security_levels": catalog.security_levels, "security_controls": catalog.security_controls, "unit_commitment": catalog.unit_commitment,
     }
     if table not in loaders:
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")

@@ -17,6 +17,31 @@ from gigawatt.power.flexibility import Flexibility
 from gigawatt.units import HOURS_PER_YEAR, KW_PER_MW
 
 UNSERVED = "unserved"  # the penalised slack generator of a plan that may leave load unserved
+COMMITMENT_FIELDS = ("unit_mw", "min_stable_share", "start_cost_usd_per_mw", "min_up_hours", "min_down_hours", "heat_rate_at_min_share")
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """Committable units of a fuelled option (:mod:`gigawatt.power.lp`): ``form`` is ``linear`` (units
+    committed and started are continuous, PyPSA's linearised unit commitment) or ``integer`` (whole units,
+    a MIP). The part-load heat rate is a straight fuel line through full load and minimum stable output:
+    fuel = no-load fuel × MW committed + incremental heat rate × MW generated; the option's marginal cost
+    and CO2 per MWh are then the incremental ones, and ``no_load_*`` are per MW committed and hour."""
+
+    form: str
+    unit_mw: float
+    min_stable_share: float
+    start_cost_usd_per_mw: float
+    min_up_hours: float
+    min_down_hours: float
+    heat_rate_at_min_share: float  # heat rate at minimum stable output / heat rate at full load
+    no_load_usd_per_mw_h: float = 0.0
+    no_load_co2_t_per_mw_h: float = 0.0
+
+    @staticmethod
+    def no_load_share(min_share: float, ratio: float) -> float:
+        """Share of full-load fuel burnt per MW committed whatever the output: m (r - 1) / (1 - m)."""
+        return min_share * (ratio - 1.0) / (1.0 - min_share) if min_share < 1 else 0.0
 
 
 @dataclass(frozen=True)
@@ -38,6 +63,7 @@ class SupplyOption:
     capex_usd_per_mw: float = 0.0  # overnight, for a capital budget
     capex_usd_per_mwh: float = 0.0  # overnight storage energy
     land_m2_per_mw: float = 0.0
+    commitment: Commitment | None = None  # committable units (supply.limits.<id>.commitment); None: continuous
 
     @property
     def carbon_free(self) -> bool:
@@ -134,6 +160,14 @@ def supply_option(row: pd.Series, discount_rate: float, **override: float) -> Su
     energy_price = number("energy_price_usd_per_mwh")
     availability = 1.0 - number("forced_outage_rate")
     capital = annualised_capital(number("capex_usd_per_kw"), number("fom_usd_per_kw_year"), number("lifetime_years"), discount_rate)
+    marginal = number("vom_usd_per_mwh") + fuel_usd_per_mwh + energy_price
+    co2 = number("co2_t_per_mwh")
+    commitment = None
+    if data.get("commitment") not in (None, "none"):
+        commitment = _commitment(data, fuel_usd_per_mwh, co2)
+        no_load = Commitment.no_load_share(commitment.min_stable_share, commitment.heat_rate_at_min_share)
+        marginal -= fuel_usd_per_mwh * no_load  # the incremental heat rate's fuel
+        co2 *= 1.0 - no_load
     if data["kind"] == "contract":
         # take-or-pay: the block's energy at its availability is paid every hour of the year, used or not
         capital += energy_price * availability * HOURS_PER_YEAR
@@ -142,8 +176,8 @@ def supply_option(row: pd.Series, discount_rate: float, **override: float) -> Su
         technology=str(data["technology"]),
         kind=str(data["kind"]),
         capital_usd_per_mw_year=capital,
-        marginal_usd_per_mwh=number("vom_usd_per_mwh") + fuel_usd_per_mwh + energy_price,
-        co2_t_per_mwh=number("co2_t_per_mwh"),
+        marginal_usd_per_mwh=marginal,
+        co2_t_per_mwh=co2,
         max_mw=float(data.get("max_mw", np.inf) if data.get("max_mw") is not None else np.inf),
         min_mw=float(data.get("min_mw") or 0.0),
         energy_capital_usd_per_mwh_year=annualised_capital(number("capex_usd_per_kwh"), 0.0, number("lifetime_years"), discount_rate),
@@ -154,4 +188,28 @@ def supply_option(row: pd.Series, discount_rate: float, **override: float) -> Su
         capex_usd_per_mw=KW_PER_MW * number("capex_usd_per_kw"),
         capex_usd_per_mwh=KW_PER_MW * number("capex_usd_per_kwh"),
         land_m2_per_mw=KW_PER_MW * number("land_m2_per_kw"),
+        commitment=commitment,
+    )
+
+
+def _commitment(data: dict, fuel_usd_per_mwh: float, co2_t_per_mwh: float) -> Commitment:
+    """The :class:`Commitment` of a catalog row: the unit_commitment catalog's figures under the scenario's overrides."""
+    from gigawatt import catalog
+
+    tech = str(data["technology"])
+    table = catalog.unit_commitment().set_index("technology")
+    if tech not in table.index:
+        raise ScenarioError(f"supply.limits.{tech}.commitment: {tech} has no committable units in the catalog; "
+                            f"choose from {', '.join(table.index)} or set commitment: none")
+    figures = {**table.loc[tech].to_dict(), **{k: data[k] for k in COMMITMENT_FIELDS if data.get(k) is not None}}
+    m, ratio = float(figures["min_stable_share"]), float(figures["heat_rate_at_min_share"])
+    if ratio * m >= 1.0:
+        raise ScenarioError(f"supply.limits.{tech}.min_stable_share: {m:g} with a heat rate {ratio:g}x full load at that output "
+                            "burns as much fuel as full load; lower min_stable_share")
+    no_load = Commitment.no_load_share(m, ratio)
+    return Commitment(
+        form=str(data["commitment"]), unit_mw=float(figures["unit_mw"]), min_stable_share=m,
+        start_cost_usd_per_mw=float(figures["start_cost_usd_per_mw"]), min_up_hours=float(figures["min_up_hours"]),
+        min_down_hours=float(figures["min_down_hours"]), heat_rate_at_min_share=ratio,
+        no_load_usd_per_mw_h=fuel_usd_per_mwh * no_load, no_load_co2_t_per_mw_h=co2_t_per_mwh * no_load,
     )

@@ -18,12 +18,13 @@ field they enforce, for shadow prices).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from gigawatt.errors import InfeasibleError
+from gigawatt.errors import InfeasibleError, ScenarioError
 from gigawatt.power.inputs import UNSERVED, PlanInputs, SupplyOption
 from gigawatt.power.flexibility import CAP_PREFIX, PAUSE
 from gigawatt.units import HOURS_PER_YEAR
@@ -46,6 +47,7 @@ class SiteLP:
     a_value: np.ndarray
     columns: dict[str, slice]
     rows: dict[str, slice]
+    integer: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # columns a MIP keeps whole
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -77,10 +79,13 @@ class LPBuilder:
         self.col_parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         self.row_parts: list[tuple[np.ndarray, np.ndarray]] = []
         self.triplets: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+        self.integer: list[np.ndarray] = []
 
-    def variables(self, name: str, size: int, cost=0.0, lower=0.0, upper=INF) -> np.ndarray:
-        """Add ``size`` columns; returns their positions."""
+    def variables(self, name: str, size: int, cost=0.0, lower=0.0, upper=INF, integer: bool = False) -> np.ndarray:
+        """Add ``size`` columns (whole numbers in a MIP when ``integer``); returns their positions."""
         index = np.arange(self.n_col, self.n_col + size)
+        if integer:
+            self.integer.append(index)
         self.cols[name] = slice(self.n_col, self.n_col + size)
         self.col_parts.append(tuple(np.broadcast_to(np.asarray(v, dtype=float), size) for v in (cost, lower, upper)))
         self.n_col += size
@@ -121,7 +126,8 @@ class LPBuilder:
             row, col, value = row[keep], col[keep], value[keep]
         start = np.zeros(self.n_col + 1, dtype=np.int64)
         np.cumsum(np.bincount(col, minlength=self.n_col), out=start[1:])
-        return SiteLP(cost, col_lower, col_upper, row_lower, row_upper, start, row, value, dict(self.cols), dict(self.rows))
+        integer = np.concatenate(self.integer).astype(np.int64) if self.integer else np.zeros(0, dtype=np.int64)
+        return SiteLP(cost, col_lower, col_upper, row_lower, row_upper, start, row, value, dict(self.cols), dict(self.rows), integer)
 
 
 def flexible_names(inputs: PlanInputs) -> list[str]:
@@ -176,10 +182,55 @@ def _generator(b: LPBuilder, name: str, option: SupplyOption, inputs: PlanInputs
         per_unit = np.ones(len(t))
     # an hour with no availability (night for solar) is a bound, not a row
     p = b.variables(f"p({name})", len(t), cost=hours * marginal, upper=np.where(per_unit > 0, INF, 0.0))
+    balance.append((t, p, 1.0))
+    if option.commitment is not None:
+        _commitment(b, name, option, p, p_nom[0], hours, per_unit)
+        return
     live = np.flatnonzero(per_unit > 0)
     rows = np.arange(len(live))
     b.constraints(f"p_max({name})", len(live), [(rows, p[live], 1.0), (rows, p_nom[0], -per_unit[live])], upper=0.0)
-    balance.append((t, p, 1.0))
+
+
+def _commitment(b: LPBuilder, name: str, option: SupplyOption, p: np.ndarray, p_nom: int, hours: np.ndarray, per_unit: np.ndarray) -> None:
+    """Committable units of size S (after PyPSA's linearised unit commitment, Hua et al. 2017, written here
+    in units rather than MW). Columns per hour: ``on`` units committed, ``start`` and ``stop`` units started
+    and stopped; in the integer form ``on`` and ``units(g)`` (units built, p_nom = S × units) are whole.
+
+    - S × on_t ≤ p_nom; min stable × S × on_t ≤ p_t ≤ availability_t × S × on_t
+    - on_t - on_(t-1) = start_t - stop_t, the first hour following the last (cyclic, as storage)
+    - minimum up time U hours: Σ_(k<U) start_(t-k) ≤ on_t; minimum down D: S × (Σ_(k<D) stop_(t-k) + on_t) ≤ p_nom
+    - cost: start cost × S per unit started; no-load fuel × S per unit committed and hour (the incremental
+      heat rate's fuel is the option's marginal cost on p)
+
+    Unit commitment needs chronological hourly snapshots: time-segmented inputs are refused.
+    """
+    c = option.commitment
+    field_name = f"supply.limits.{name}.commitment"
+    if not np.allclose(hours, 1.0):
+        raise ScenarioError(f"{field_name}: unit commitment needs chronological hourly snapshots, not time segments; "
+                            "solve every hour (no screening segments) or set commitment: none")
+    n = len(hours)
+    t = np.arange(n)
+    size = c.unit_mw
+    whole = c.form == "integer"
+    on = b.variables(f"on({name})", n, cost=hours * c.no_load_usd_per_mw_h * size, integer=whole)
+    start = b.variables(f"start({name})", n, cost=c.start_cost_usd_per_mw * size)
+    stop = b.variables(f"stop({name})", n)
+    if whole:
+        units = b.variables(f"units({name})", 1, integer=True)
+        b.constraints(f"units({name})", 1, [(0, p_nom, 1.0), (0, units[0], -size)], lower=0.0, upper=0.0)
+    b.constraints(f"on_max({name})", n, [(t, on, size), (t, p_nom, -1.0)], upper=0.0)
+    b.constraints(f"p_max({name})", n, [(t, p, 1.0), (t, on, -size * per_unit)], upper=0.0)
+    if c.min_stable_share > 0:
+        b.constraints(f"p_min({name})", n, [(t, p, 1.0), (t, on, -size * c.min_stable_share)], lower=0.0)
+    b.constraints(f"switch({name})", n, [(t, on, 1.0), (t, np.roll(on, 1), -1.0), (t, start, -1.0), (t, stop, 1.0)],
+                  lower=0.0, upper=0.0)
+    up, down = (min(math.ceil(h - 1e-9), n) for h in (c.min_up_hours, c.min_down_hours))
+    if up > 1:
+        b.constraints(f"min_up({name})", n, [*((t, np.roll(start, k), 1.0) for k in range(up)), (t, on, -1.0)], upper=0.0)
+    if down > 1:
+        b.constraints(f"min_down({name})", n, [*((t, np.roll(stop, k), size) for k in range(down)), (t, on, size), (t, p_nom, -1.0)],
+                      upper=0.0)
 
 
 def _storage(b: LPBuilder, name: str, option: SupplyOption, hours: np.ndarray, year_share: float, balance: list) -> None:
@@ -240,6 +291,9 @@ def define_co2_cap(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np
             continue
         co2 = inputs.grid_co2_t_per_mwh.to_numpy(dtype=float) if option.kind == "grid" and inputs.grid_co2_t_per_mwh is not None else option.co2_t_per_mwh
         terms.append((b.block(f"p({name})"), hours * co2))
+        if option.commitment is not None:  # the no-load fuel's CO2, per unit committed and hour
+            c = option.commitment
+            terms.append((b.block(f"on({name})"), hours * c.no_load_co2_t_per_mw_h * c.unit_mw))
     b.row("co2_cap", terms, upper=inputs.co2_cap_t_per_year)
 
 
@@ -292,14 +346,20 @@ def define_firm_capacity(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, lo
     Firm: fuelled generators, contracts and the grid at (1 - forced-outage rate) of their capacity; solar,
     wind and batteries count for nothing (their output is not there in the worst hour). With gas units of
     a given size this is the N+1 idea expressed in MW.
+
+    With committable options (``supply.limits.<id>.commitment``) the N+1 is by units instead: those options
+    count at their whole capacity (no forced-outage derate) and the largest committable unit is held out,
+    Σ_committable p_nom + Σ_other availability × p_nom ≥ (1 + margin) × peak + largest unit size (the loss
+    of the site's largest unit). Exact when that option is built; conservative when only smaller units are.
     """
     if inputs.reserve_margin is None:
         return
     firm = inputs.firm_options()
     if not firm:
         raise InfeasibleError("constraints.reserve_margin: no firm option is allowed; allow gas, fuel cells, nuclear or the grid")
-    terms = [(b.block(f"p_nom({name})"), option.availability) for name, option in firm.items()]
-    b.row("firm_capacity", terms, lower=(1.0 + inputs.reserve_margin) * float(load.max()))
+    terms = [(b.block(f"p_nom({name})"), 1.0 if option.commitment else option.availability) for name, option in firm.items()]
+    largest = max((o.commitment.unit_mw for o in firm.values() if o.commitment), default=0.0)
+    b.row("firm_capacity", terms, lower=(1.0 + inputs.reserve_margin) * float(load.max()) + largest)
 
 
 def define_flexibility(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
@@ -338,6 +398,26 @@ CONSTRAINT_FAMILIES = (
     define_co2_cap, define_carbon_free_share, define_hourly_carbon_free_share, define_hours_caps,
     define_firm_capacity, define_flexibility, define_capex_budget, define_land,
 )
+
+
+def commitment_figures(lp: SiteLP, x: np.ndarray, inputs: PlanInputs) -> dict[str, dict[str, float]]:
+    """Per committable option: units built, starts, unit-hours committed, no-load and start-up cost (USD over
+    the modelled hours) and no-load CO2 (t)."""
+    out: dict[str, dict[str, float]] = {}
+    for name, option in inputs.options.items():
+        c = option.commitment
+        if c is None or f"on({name})" not in lp.columns:
+            continue
+        on, start = lp.values(x, f"on({name})"), lp.values(x, f"start({name})")
+        unit_hours = float(on.sum())
+        out[name] = {
+            "form": c.form, "unit_mw": c.unit_mw, "units_built": float(lp.values(x, f"p_nom({name})")[0]) / c.unit_mw,
+            "starts": float(start.sum()), "unit_hours_committed": unit_hours,
+            "noload_usd": c.no_load_usd_per_mw_h * c.unit_mw * unit_hours,
+            "startup_usd": c.start_cost_usd_per_mw * c.unit_mw * float(start.sum()),
+            "noload_co2_t": c.no_load_co2_t_per_mw_h * c.unit_mw * unit_hours,
+        }
+    return out
 
 
 def dispatch_frame(lp: SiteLP, x: np.ndarray, inputs: PlanInputs) -> pd.DataFrame:

@@ -59,6 +59,8 @@ class PowerPlan:
     # capital_usd, annual_cost_usd, cost per accelerator-hour, energy_mwh, the myopic sequence's figures); the
     # plan's own figures are then those of the last period
     phases: list[dict[str, Any]] | None = None
+    # committable options (supply.limits.<id>.commitment): form, unit_mw, units_built, starts, unit_hours_committed, costs
+    commitment: dict[str, dict[str, Any]] | None = None
     # with scenario.phases: npv_usd of the joint path, myopic_npv_usd, saving_usd and saving_share, discount_rate, seconds
     phased: dict[str, Any] | None = None
     # MW, one row an hour (a time-segmented screening run repeats each segment's MW over its hours)
@@ -139,7 +141,7 @@ class Built:
 
 def read_plan(lp: SiteLP, solution: Solution, inputs: PlanInputs, binding: dict[str, dict[str, Any]] | None = None) -> PowerPlan:
     """Capacities, energy, costs and emissions of an optimum of the site LP (see :func:`plan_from`)."""
-    from gigawatt.power.lp import dispatch_frame
+    from gigawatt.power.lp import commitment_figures, dispatch_frame
 
     x = solution.x
     storage = [name for name, o in inputs.options.items() if o.kind == "storage"]
@@ -157,8 +159,28 @@ def read_plan(lp: SiteLP, solution: Solution, inputs: PlanInputs, binding: dict[
 
         return solved_network(inputs, values, objective)
 
-    return replace(plan_from(dispatch_frame(lp, x, inputs), built, inputs), solver=dict(solution.facts),
+    plan = replace(plan_from(dispatch_frame(lp, x, inputs), built, inputs), solver=dict(solution.facts),
                    binding=dict(binding or {}), network_of=network_of)
+    return with_commitment(plan, commitment_figures(lp, x, inputs))
+
+
+def with_commitment(plan: PowerPlan, figures: dict[str, dict[str, Any]]) -> PowerPlan:
+    """The plan with committable units' no-load fuel and start-up costs (``<id>_noload``, ``<id>_startup``)
+    and no-load CO2 added, and their figures (units built, starts, unit-hours committed) under ``commitment``."""
+    if not figures:
+        return plan
+    cost = dict(plan.cost_usd_per_year)
+    co2 = plan.co2_t_per_year
+    for name, f in figures.items():
+        for item in ("noload", "startup"):
+            if abs(f[f"{item}_usd"]) > 0.5:
+                cost[f"{name}_{item}"] = f[f"{item}_usd"]
+        co2 += f["noload_co2_t"]
+    annual = sum(cost.values())
+    served = plan.load_mwh - plan.unserved_energy_mwh - plan.curtailed_energy_mwh
+    return replace(plan, cost_usd_per_year=cost, annual_cost_usd=annual, co2_t_per_year=co2,
+                   lcoe_usd_per_mwh=annual / served if served > 0 else float("nan"),
+                   co2_g_per_kwh=co2 * G_PER_T / (served * KWH_PER_MWH) if served > 0 else 0.0, commitment=figures)
 
 
 def grid_only_plan(inputs: PlanInputs) -> PowerPlan:

@@ -118,6 +118,8 @@ def highs_model(lp: SiteLP, options: dict[str, Any], names: bool = False):
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)  # before the model: passModel would print
     h.passModel(model)
+    if len(lp.integer):  # committable units in the integer form: a MIP
+        h.changeColsIntegrality(len(lp.integer), lp.integer, np.full(len(lp.integer), highspy.HighsVarType.kInteger))
     for key, value in options.items():
         h.setOptionValue(key, value)
     return h
@@ -136,12 +138,13 @@ def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str):
     """HiGHS on the arrays, with one method or the race; returns (x, row duals, status, condition, objective, method)."""
     import highspy
 
-    racers = RACE if method == "race" else (method,)
+    mip = len(lp.integer) > 0
+    racers = ("mip",) if mip else RACE if method == "race" else (method,)  # a MIP: HiGHS's branch and bound
     global _pool_threads
     if options.get("threads") not in (None, _pool_threads):  # HiGHS keeps one thread pool per process: a
         highspy.Highs.resetGlobalScheduler(True)  # different count is refused unless the pool is made anew
         _pool_threads = options["threads"]
-    solvers = [highs_model(lp, {**options, **METHODS[m]}) for m in racers]
+    solvers = [highs_model(lp, {**options, **METHODS.get(m, {})}) for m in racers]
     if len(solvers) == 1:
         solvers[0].run()
         winner = 0
@@ -176,7 +179,7 @@ def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str):
     if status != highspy.HighsModelStatus.kOptimal:
         return None, None, "warning", condition, None, racers[winner]
     solution = h.getSolution()
-    dual = np.asarray(solution.row_dual) if solution.dual_valid else None
+    dual = np.asarray(solution.row_dual) if solution.dual_valid and not mip else None
     return np.asarray(solution.col_value), dual, "ok", "optimal", h.getInfo().objective_function_value, racers[winner]
 
 
@@ -222,6 +225,9 @@ def solve(lp: SiteLP, inputs: PlanInputs, settings: Solver | None = None, role: 
     role gets ``-2``, ...), exactly as it is solved, so anyone can rerun a solver on it."""
     settings = settings or Solver()
     name = settings.name.lower()
+    if len(lp.integer) and name != "highs":
+        raise ScenarioError(f"solver.name: integer unit commitment is solved with HiGHS here, not {name}; set solver.name: highs "
+                            "or supply.limits.<id>.commitment: linear")
     if save_lp_stem is not None:
         stem = Path(save_lp_stem)
         path = stem.with_name(f"{stem.stem}.{role}.lp")
