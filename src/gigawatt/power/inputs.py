@@ -160,6 +160,10 @@ def supply_option(row: pd.Series, discount_rate: float, **override: float) -> Su
     energy_price = number("energy_price_usd_per_mwh")
     availability = 1.0 - number("forced_outage_rate")
     capital = annualised_capital(number("capex_usd_per_kw"), number("fom_usd_per_kw_year"), number("lifetime_years"), discount_rate)
+    if data["kind"] == "contract":
+        # take-or-pay: the block's energy at its availability is paid every hour of the year, used or not
+        capital += energy_price * availability * HOURS_PER_YEAR
+        energy_price = 0.0
     marginal = number("vom_usd_per_mwh") + fuel_usd_per_mwh + energy_price
     co2 = number("co2_t_per_mwh")
     commitment = None
@@ -168,10 +172,6 @@ def supply_option(row: pd.Series, discount_rate: float, **override: float) -> Su
         no_load = Commitment.no_load_share(commitment.min_stable_share, commitment.heat_rate_at_min_share)
         marginal -= fuel_usd_per_mwh * no_load  # the incremental heat rate's fuel
         co2 *= 1.0 - no_load
-    if data["kind"] == "contract":
-        # take-or-pay: the block's energy at its availability is paid every hour of the year, used or not
-        capital += energy_price * availability * HOURS_PER_YEAR
-        energy_price = 0.0
     return SupplyOption(
         technology=str(data["technology"]),
         kind=str(data["kind"]),
