@@ -196,3 +196,32 @@ def test_firm_capacity_covers_the_peak_under_a_reserve_margin(era5, scenario):
     assert row["firm_derated_mw"] >= (1 + RESERVE_MARGIN) * peak - 1e-3
     assert row["firm_mw"] > row["firm_derated_mw"]  # nameplate above what the margin counts
     assert row["unserved_energy_mwh"] < 1.0
+
+
+@pytest.mark.slow
+def test_a_plan_is_made_on_every_weather_year_from_its_scenario(tmp_path):
+    """site.weather_years with site.era5_csv: the CLI plans the site once per year and reports the spread."""
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from conftest import EXAMPLES, SHARED
+
+    era5 = SHARED / "data" / "us-hourly-cf-era5" / "us_top25pct_hourly_cf_2010_2020.csv"
+    if not era5.exists():
+        pytest.skip(f"{era5} is absent")
+    gigawatt = Path(sys.executable).with_name("gigawatt")
+    args = [str(gigawatt), "plan", str(EXAMPLES / "west-texas-grid-gas.yaml"), "--set", "site.weather_years=2012,2019", "--set", f"site.era5_csv={era5}",
+            "--set", "supply.technologies=[utility_pv,onshore_wind,battery_li_ion,gas_recip]", "--set", "constraints.carbon_free_share=0.6",
+            "--set", "site.screening_segments=96", "--no-store"]
+    done = subprocess.run([*args, "--json"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    study = json.loads(done.stdout)["result"]["weather_years"]
+    assert [row["weather_year"] for row in study["years"]] == [2012, 2019]
+    lcoe = [row["lcoe_usd_per_mwh"] for row in study["years"]]
+    assert lcoe[0] != pytest.approx(lcoe[1], rel=1e-6)  # a clean plan depends on the year's wind and sun
+    assert study["summary"]["lcoe_usd_per_mwh"]["spread"] == pytest.approx(max(lcoe) / min(lcoe) - 1)
+    missing = subprocess.run([*args[:5], "--set", "site.weather_years=2030", "--set", f"site.era5_csv={era5}", "--no-store"],
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 2 and "site.weather_years: 2030 is not in" in missing.stderr

@@ -153,6 +153,8 @@ class Site(_Strict):
     irradiance_csv: str | None = Field(default=None, description="Hourly measured sky for the pvlib plant model, as downloaded: NSRDB PSM3/PSM4 CSV, PVGIS hourly (slope 0) or TMY CSV, EPW, TMY3, renewables.ninja Weather CSV, or a CSV of timestamp, ghi [, dni, dhi] (W/m2) [, temp_air] (degrees C); the format is recognised and named in the plan's series; replaces the synthetic sky")
     solar_csv: str | None = Field(default=None, description="Hourly PV output per MW AC, ratio 0..1 (CSV of timestamp,value; or a renewables.ninja PV CSV or PVGIS hourly PV output, per unit of their capacity); replaces the pvlib series")
     wind_csv: str | None = Field(default=None, description="Hourly wind output per MW, ratio 0..1 (CSV of timestamp,value, or a renewables.ninja wind CSV); replaces the synthetic series")
+    weather_years: str | int | None = Field(default=None, description="Also plan the site once per weather year of era5_csv (e.g. 2010-2020 or 2012,2019, calendar years) and report how cost and firm capacity move between them")
+    era5_csv: str | None = Field(default=None, description="Hourly ERA5 solar and wind capacity factors for weather_years (columns year, hour_of_year_utc, solar_cf, wind_cf)")
     screening_segments: int | None = Field(default=None, ge=1, le=8784, description="Fast screening: solve on this many chronological time segments (e.g. 2190), a count at most the hours of the year, instead of every hour; default: every hour")
 
 

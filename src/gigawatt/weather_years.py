@@ -167,8 +167,10 @@ def worst_week(capacity_factor: dict[str, pd.Series], capacity_mw: dict[str, flo
     return start, energy, energy / average if average > 0 else float("nan")
 
 
-def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Series]], *, utc_offset_hours: int = 0) -> pd.DataFrame:
-    """Solve ``inputs`` once per weather year, swapping in that year's solar and wind capacity factors.
+def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Series]], *, utc_offset_hours: int = 0,
+                       segments: int | None = None) -> pd.DataFrame:
+    """Solve ``inputs`` once per weather year, swapping in that year's solar and wind capacity factors
+    (and, with ``segments``, solving each year on that many time segments made after the swap).
 
     ``years_cf`` maps a year to ``{"utility_pv": Series, "onshore_wind": Series}`` of UTC hourly per-unit
     capacity factors (as :func:`read_era5_cf` returns); only the series of variable options in
@@ -199,6 +201,10 @@ def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Seri
             raise DataError(f"weather year {year}: no '{absent[0]}' capacity factors (has {', '.join(series) or 'none'})")
         cf = {k: align_to_index(series[k].rename(f"{year} {k}"), index, utc_offset_hours).rename(k) for k in variable}
         case = replace(inputs, capacity_factor=cf)
+        if segments is not None:
+            from gigawatt.power.aggregate import aggregate
+
+            case = aggregate(case, segments)
         plan = optimise(case)
         start, energy, ratio = worst_week(cf, plan.capacity_mw)
         row = {

@@ -225,9 +225,11 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     guarded = _security(scenario)  # a required level that a site fact rules out fails here, before any solve
     inputs = plan_inputs(scenario, sizing)
     series = _series_sources(inputs)
+    study = _weather_years(scenario, inputs)  # on every hour, before any segmentation
     if segments is not None:
         inputs = aggregate(inputs, segments)  # the baseline below is built from these too
     plan = _bridged_plan(scenario, inputs, online_by) if online_by is not None else _served_plan(scenario, inputs)
+    plan = replace(plan, weather_years=study)
     security_usd = guarded[2] if guarded else 0.0
     if not baseline:
         return replace(_with_cluster_costs(plan, sizing, security_usd), series=series, screening_segments=segments,
@@ -239,6 +241,31 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
                        screening_segments=segments)
     return replace(_with_cluster_costs(plan, sizing, security_usd), baseline=baseline, series=series, screening_segments=segments,
                    security=_security_block(guarded, plan.online_date))
+
+
+def _weather_years(scenario: Scenario, inputs: PlanInputs) -> dict[str, Any] | None:
+    """With site.weather_years: the site planned once per weather year of site.era5_csv on every hour
+    (:func:`gigawatt.weather_years.weather_year_plans`), one row a year, and the spread of cost and firm MW."""
+    site = scenario.site
+    if site is None or not site.weather_years:
+        return None
+    from gigawatt.results import json_safe
+    from gigawatt.sweep import parse_years
+    from gigawatt.weather_years import read_era5_cf, standard_offset_hours, summary, weather_year_plans
+
+    if not site.era5_csv:
+        raise ScenarioError("site.weather_years: name the ERA5 capacity-factor file in site.era5_csv")
+    try:
+        years = parse_years(str(site.weather_years))
+    except ScenarioError:
+        raise ScenarioError(f"site.weather_years {site.weather_years!r}: give a range such as 2010-2020 or a list such as 2012,2019") from None
+    table = read_era5_cf(site.era5_csv)
+    missing = [y for y in years if y not in table]
+    if missing:
+        raise ScenarioError(f"site.weather_years: {missing[0]} is not in {site.era5_csv} (it has {min(table)}-{max(table)})")
+    frame = weather_year_plans(inputs, {y: table[y] for y in years}, utc_offset_hours=standard_offset_hours(site.longitude),
+                               segments=site.screening_segments)
+    return {"years": json_safe(frame.reset_index().to_dict(orient="records")), "summary": json_safe(summary(frame).to_dict(orient="index"))}
 
 
 def _security(scenario: Scenario) -> tuple[Any, list, float, float] | None:

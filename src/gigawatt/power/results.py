@@ -54,6 +54,8 @@ class PowerPlan:
     bridge_until_set_by: str | None = None  # the late option it waits for
     solver: dict[str, Any] | None = None  # name, version, status, condition, seconds of the solve that made this plan
     binding: dict[str, dict[str, Any]] = field(default_factory=dict)  # scenario limits that bind: shadow price and unit
+    # with site.weather_years: the plan solved once per weather year (one row a year) and the spread of cost and firm MW
+    weather_years: dict[str, Any] | None = None
     security: dict[str, Any] | None = None  # with scenario.security: the level, its checks, when reached and usable, its cost
     # with scenario.phases (gigawatt.power.phases): one dict a period (date, end, load, capacity_mw, built_mw,
     # capital_usd, annual_cost_usd, cost per accelerator-hour, energy_mwh, the myopic sequence's figures); the

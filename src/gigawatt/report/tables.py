@@ -131,6 +131,13 @@ def _plan(r: Result, console: Console) -> None:
     console.print(table)
     for name, source in p["series"].items():
         console.print(f"  {name}: {source}", style="dim", highlight=False)
+    if p.get("weather_years"):
+        w = p["weather_years"]
+        years = [row["weather_year"] for row in w["years"]]
+        for figure, unit in (("lcoe_usd_per_mwh", "USD/MWh"), ("firm_mw", "MW firm")):
+            s = w["summary"][figure]
+            console.print(f"weather years {min(years)}-{max(years)}: {fmt(s['min'])} ({s['min_year']}) to {fmt(s['max'])} ({s['max_year']}) {unit}, "
+                          f"spread {s['spread']:.1%}" if s["spread"] is not None else "", highlight=False)
     if p.get("security"):
         for c in p["security"]["checks"]:
             console.print(f"  {p['security']['level']} {c['requirement']}: {c['status']} ({c['why']})", style="dim", highlight=False)
