@@ -208,13 +208,11 @@ def _plan(scenario: Scenario, verbose: bool = False, save_lp: str | Path | None 
     if written:
         messages.append(f"LP files as solved: {', '.join(written)}")
     if plan.security is not None:
-        from gigawatt.security import annual_cost_usd
-
         sec = plan.security
         if plan.online_date and sec["usable_from"] > plan.online_date:
             messages.append(f"{sec['level']} is reached in {sec['reached']} ({sec['months_to_reach']:g} months from the security programme's start): "
                             f"the site holds frontier weights from {sec['usable_from']}, not from {plan.online_date} (security.months_to_reach, security.start)")
-        messages.extend(annual_cost_usd(scenario.security, 1.0)[1])
+        messages.extend(sec["costs_left_out"])
     if plan.curtailed_energy_mwh > 0:
         messages.append(f"the cluster gives up {plan.curtailed_compute_share:.2%} of its compute by power capping or pausing "
                         "(constraints.flexible_share)")

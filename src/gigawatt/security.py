@@ -231,36 +231,44 @@ def summary(facts: SiteFacts, checks: list[Check], crf: float, online: str | Non
     frontier weights (the later of online and reached) and the level's cost a year."""
     s = facts.security
     when = reached(s.level, s, facts.start)
-    cost, _ = annual_cost_usd(s, crf)
-    return {"level": s.level, "reached": when, "usable_from": max(online, when) if online else when,
+    cost, left_out = annual_cost_usd(s, crf)
+    return {"costs_left_out": left_out, "level": s.level, "reached": when, "usable_from": max(online, when) if online else when,
             "months_to_reach": months_to_reach(s.level, s), "staff": s.staff if s.staff is not None else staff_needed(s.level, s),
             "annual_cost_usd": cost, "checks": [c.to_dict() for c in checks]}
+
+
+def plan_facts(scenario: Any) -> SiteFacts:
+    """The facts of a plan's site (a :class:`~gigawatt.scenario.Scenario` with a security section)."""
+    s = scenario.security
+    return SiteFacts(name=scenario.name, jurisdiction=s.jurisdiction, accelerator=scenario.cluster.accelerator, security=s,
+                     start=scenario.start, needed_by=scenario.constraints.online_by)
+
+
+def candidate_facts(programme: Any, level: str, candidate: Any, figures: dict[str, Any], needed_by: str | None) -> SiteFacts:
+    """The facts of a siting candidate (its region's ``figures`` from :func:`gigawatt.siting.candidate_figures`)
+    against ``level``, with the programme's security section (costs, staff, start) where it has one."""
+    settings = programme.security.model_copy(update={"level": level}) if programme.security is not None else Security(level=level)
+    return SiteFacts(name=figures["name"], jurisdiction=figures["jurisdiction"], accelerator=programme.accelerator, security=settings,
+                     start=programme.start, needed_by=needed_by, tenancy=candidate.tenancy, cleared_staff=candidate.cleared_staff)
 
 
 def postures(kind: str, inputs: Any) -> list[tuple[str, list[Check]]]:
     """The posture of each site a validated scenario names (a plan's site, a siting programme's candidates,
     a build-out's campuses as one), against its security level."""
     if kind in ("plan", "size"):
-        s = inputs.security
-        if s is None:
+        if inputs.security is None:
             raise ScenarioError("security: the scenario has no security section; add one, e.g. security: {level: SL3, tenancy: dedicated}")
-        facts = SiteFacts(name=inputs.name, jurisdiction=s.jurisdiction, accelerator=inputs.cluster.accelerator, security=s,
-                          start=inputs.start, needed_by=inputs.constraints.online_by)
-        return [(inputs.name, posture(facts))]
+        return [(inputs.name, posture(plan_facts(inputs)))]
     if kind == "site":
-        from gigawatt.scenario import Security
         from gigawatt.siting import candidate_figures, security_level
 
         level = security_level(inputs)
         if level is None:
             raise ScenarioError("constraints.security_level: the programme names no security level; set it (e.g. SL4) or add a security section")
-        settings = inputs.security.model_copy(update={"level": level}) if inputs.security is not None else Security(level=level)
         out = []
         for candidate in inputs.candidates:
             figures = candidate_figures(candidate)
-            facts = SiteFacts(name=figures["name"], jurisdiction=figures["jurisdiction"], accelerator=inputs.accelerator, security=settings,
-                              start=inputs.start, needed_by=inputs.constraints.online_by, tenancy=candidate.tenancy, cleared_staff=candidate.cleared_staff)
-            out.append((figures["name"], posture(facts)))
+            out.append((figures["name"], posture(candidate_facts(inputs, level, candidate, figures, inputs.constraints.online_by))))
         return out
     if kind == "buildout":
         s = inputs.security

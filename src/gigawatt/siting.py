@@ -296,11 +296,9 @@ def _security_terms(programme: SitingProgramme, figures: dict[str, Any], candida
     if level is None:
         return None, 0.0
     from gigawatt import security
-    from gigawatt.scenario import Security
 
-    settings = programme.security.model_copy(update={"level": level}) if programme.security is not None else Security(level=level)
-    facts = security.SiteFacts(name=figures["name"], jurisdiction=figures["jurisdiction"], accelerator=programme.accelerator, security=settings,
-                               start=programme.start, needed_by=online, tenancy=candidate.tenancy, cleared_staff=candidate.cleared_staff)
+    facts = security.candidate_facts(programme, level, candidate, figures, online)
+    settings = facts.security
     failed = security.first_failure(security.posture(facts), ignore=("time_to_reach",))  # time is priced, not excluded
     cost, _ = security.annual_cost_usd(settings, crf)
     wait = max(months_between(online, security.reached(level, settings, programme.start)), 0)

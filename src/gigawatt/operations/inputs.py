@@ -22,7 +22,7 @@ from gigawatt import catalog
 from gigawatt.errors import DataError, ScenarioError, check_file_size
 from gigawatt.power.flexibility import capping_segments
 from gigawatt.profiles import MAX_SERIES_CSV_BYTES
-from gigawatt.scenario import CurtailmentEvent, Job, ScheduleScenario, SiteCap
+from gigawatt.scenario import CurtailmentEvent, Job, ScheduleScenario
 
 CURVE = {"pre_training": "training", "fine_tuning": "fine_tuning", "batch_inference": "inference", "online_inference": "inference"}
 MEASURED_ON = "A100"  # the catalog's curves were measured on A100s; other accelerators use them as shares of TDP
@@ -311,4 +311,4 @@ def schedule_inputs(scenario: ScheduleScenario, origin: Path | None = None) -> S
     )
 
 
-__all__ = ["JobInputs", "ScheduleInputs", "SiteCap", "operating_points", "schedule_inputs"]
+__all__ = ["JobInputs", "ScheduleInputs", "operating_points", "schedule_inputs"]

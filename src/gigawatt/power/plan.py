@@ -278,8 +278,7 @@ def _security(scenario: Scenario) -> tuple[Any, list, float, float] | None:
 
     rate = scenario.costs.discount_rate if scenario.costs.discount_rate is not None else catalog.assumption("discount_rate")
     crf = capital_recovery_factor(rate, scenario.costs.facility_lifetime_years or catalog.assumption("facility_lifetime_years"))
-    facts = security.SiteFacts(name=scenario.name, jurisdiction=scenario.security.jurisdiction, accelerator=scenario.cluster.accelerator,
-                               security=scenario.security, start=scenario.start, needed_by=scenario.constraints.online_by)
+    facts = security.plan_facts(scenario)
     checks = security.require(facts, ignore=("time_to_reach",))
     cost, _ = security.annual_cost_usd(scenario.security, crf)
     return facts, checks, cost, crf
