@@ -1260,6 +1260,27 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
 
 
 
+def scale_to_mean(capacity_factor: pd.Series, mean: float) -> pd.Series:
+    """Scale a per-unit series (0..1) to a mean capacity factor, capping hours at 1 (full output).
+
+    Capping loses energy, so the factor is found by bisection (the capped mean rises with it) until the
+    capped series has ``mean`` to 1e-9, or the most a series capped at 1 can give. A zero series stays zero.
+    """
+    values = capacity_factor.to_numpy(dtype=float)
+    if not 0.0 <= mean <= 1.0:
+        raise ScenarioError(f"mean capacity factor {mean!r}: give a ratio in 0..1")
+    if values.mean() <= 0.0:
+        return capacity_factor.copy()
+    low = mean / values.mean()  # capping only lowers the mean: at least this factor
+    high = max(low, 1.0 / values[values > 0].min())  # every hour at 1: the most there is
+    for _ in range(100):
+        if high - low <= 1e-12 * high:
+            break
+        middle = 0.5 * (low + high)
+        low, high = (middle, high) if np.minimum(values * middle, 1.0).mean() < mean else (low, middle)
+    return pd.Series(np.minimum(values * high, 1.0), index=capacity_factor.index, name=capacity_factor.name)
+
+
 def calibrate_to_yield(capacity_factor: pd.Series, fixed_kwh_per_kwp: float, yield_kwh_per_kwp: float) -> pd.Series:
     """Scale a PV capacity-factor series (ratio 0..1) by a site's published yield over the modelled one.
 

@@ -156,6 +156,15 @@ class Site(_Strict):
     weather_years: str | int | None = Field(default=None, description="Also plan the site once per weather year of era5_csv (e.g. 2010-2020 or 2012,2019, calendar years) and report how cost and firm capacity move between them")
     era5_csv: str | None = Field(default=None, description="Hourly ERA5 solar and wind capacity factors for weather_years (columns year, hour_of_year_utc, solar_cf, wind_cf)")
     screening_segments: int | None = Field(default=None, ge=1, le=8784, description="Fast screening: solve on this many chronological time segments (e.g. 2190), a count at most the hours of the year, instead of every hour; default: every hour")
+    profile: str | None = Field(default=None, min_length=1, description="A bundled hourly solar and wind profile of the region (`gigawatt catalog profiles`, e.g. ercot_top25_merra2_2018): its hours replace the synthetic sky's and wind's, scaled to the annual energy the site's figures give (solar_yield_kwh_per_kwp, wind_mean_cf)")
+
+    @model_validator(mode="after")
+    def _one_weather_source(self) -> Site:
+        if self.profile is not None:
+            given = [name for name in ("solar_csv", "wind_csv", "irradiance_csv") if getattr(self, name)]
+            if given:
+                raise ValueError(f"give profile or {given[0]}, not both: the profile brings its own solar and wind hours")
+        return self
 
 
 class TimeOfUse(_Strict):
@@ -205,6 +214,8 @@ class OptionLimits(_Strict):
     capex_usd_per_kw: float | None = Field(default=None, ge=0, le=50_000, description="Overnight capital cost, USD/kW; default: catalog")
     capex_usd_per_kwh: float | None = Field(default=None, ge=0, le=5_000, description="Storage energy capital cost, USD/kWh; default: catalog")
     fuel_price_usd_per_mmbtu: float | None = Field(default=None, ge=0, le=100, description="Fuel price, USD/MMBtu; default: catalog")
+    gas_hub: str | None = Field(default=None, min_length=1, description="Buy the fuel at this hub of `gigawatt catalog gas_hubs` (e.g. waha, henry_hub, ttf): its latest annual average, month by month where the catalog has monthly prices; instead of fuel_price_usd_per_mmbtu")
+    gas_year: int | None = Field(default=None, ge=2015, le=2035, description="Calendar year of the gas hub's prices; default: the latest in the catalog")
     max_hours_per_year: float | None = Field(default=None, ge=0, le=8784, description="Run at most this many full-load hours a year, hours")
     lifetime_years: float | None = Field(default=None, gt=0, le=80, description="Capital recovery period, years (e.g. a 20-year contract); default: catalog lifetime")
     commitment: Literal["none", "linear", "integer"] | None = Field(default=None, description="Unit commitment of a fuelled option: none (default), linear (PyPSA-style linearised) or integer (whole units, a MIP)")
@@ -213,6 +224,15 @@ class OptionLimits(_Strict):
     start_cost_usd_per_mw: float | None = Field(default=None, ge=0, le=1_000, description="Cost of a start per MW of unit started, USD/MW; default: catalog")
     min_up_hours: float | None = Field(default=None, ge=0, le=168, description="A started unit stays on at least this long, hours; default: catalog")
     min_down_hours: float | None = Field(default=None, ge=0, le=168, description="A stopped unit stays off at least this long, hours; default: catalog")
+
+
+    @model_validator(mode="after")
+    def _one_fuel_price(self) -> OptionLimits:
+        if self.gas_hub is not None and self.fuel_price_usd_per_mmbtu is not None:
+            raise ValueError("give fuel_price_usd_per_mmbtu or gas_hub, not both")
+        if self.gas_year is not None and self.gas_hub is None:
+            raise ValueError("gas_year is the year of a gas_hub's prices; give gas_hub too")
+        return self
 
 
 class Supply(_Strict):
@@ -610,6 +630,7 @@ class SitingProgramme(_Strict):
     constraints: SitingConstraints = Field(default_factory=SitingConstraints, description="Fleet-wide requirements")
     costs: Costs = Field(default_factory=Costs, description="Prices and finance of the campuses (defaults from the catalog)")
     full_year: bool = Field(default=False, description="Screen every candidate on all 8,760 hours instead of typical periods")
+    hourly_profiles: bool = Field(default=False, description="Plan each candidate on its region's bundled hourly solar and wind profile where the catalog has one (regions column profile) instead of the synthetic series")
     security: Security | None = Field(default=None, description="Security facts and costs shared by the sites (the level required is constraints.security_level, or this level)")
     solver: Solver = Field(default_factory=Solver, description="Solver and its settings for the candidates' plans")
 

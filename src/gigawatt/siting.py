@@ -91,12 +91,32 @@ def candidate_figures(candidate: Candidate) -> dict[str, Any]:
         if given is None and row is not None and column in row.index and pd.notna(row[column]):
             given = row[column]
         figures[name] = given.item() if hasattr(given, "item") else given
+    # the region's gas hub prices the fuel month by month, unless the candidate gives its own gas price
+    hub = row.get("gas_hub") if row is not None and candidate.gas_price_usd_per_mmbtu is None else None
+    figures["gas_hub"] = str(hub) if isinstance(hub, str) and hub else None
+    figures["gas_year"] = int(row["gas_year"]) if figures["gas_hub"] else None
+    profile = row.get("profile") if row is not None else None
+    figures["profile"] = str(profile) if isinstance(profile, str) and profile else None
     figures["region"] = str(row["region"]) if row is not None else (candidate.name or "site")
     figures["name"] = candidate.name or figures["region"]
     missing = [n for n in ("latitude", "longitude", "country", "jurisdiction") if figures[n] is None]
     if missing:
         raise ScenarioError(f"candidates[{figures['name']}]: no {', '.join(missing)}; give a catalog region or set them")
     return figures
+
+
+def defaults_used(programme: SitingProgramme, candidate: Candidate, figures: dict[str, Any]) -> tuple[str, ...]:
+    """The figures the candidate's plan needs that neither it nor its region gives: the planner's catalog
+    defaults fill them. A figure the plan does not use (the gas price of a grid-only site, the wind of a
+    programme without wind) is not counted."""
+    grid = candidate.options in ("grid", "both")
+    onsite = set(programme.technologies) if candidate.options in ("onsite", "both") else set()
+    used = {
+        "price_usd_per_mwh": grid, "co2_g_per_kwh": grid, "grid_carbon_free_share": grid, "connection_wait_months": grid,
+        "gas_price_usd_per_mmbtu": bool(onsite & set(GAS_TECHNOLOGIES)),
+        "solar_yield_kwh_per_kwp": "utility_pv" in onsite, "wind_cf": "onshore_wind" in onsite,
+    }
+    return tuple(n for n in FIGURES[4:] if used[n] and figures[n] is None)
 
 
 def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures: dict[str, Any]) -> Scenario:
@@ -114,7 +134,9 @@ def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures
     if candidate.options == "onsite" and not technologies:
         raise ScenarioError(f"candidates[{figures['name']}]: options onsite but technologies is empty; list on-site technologies or allow the grid")
     limits = {}
-    if figures["gas_price_usd_per_mmbtu"] is not None:
+    if figures["gas_hub"] is not None:
+        limits = {t: {"gas_hub": figures["gas_hub"], "gas_year": figures["gas_year"]} for t in technologies if t in GAS_TECHNOLOGIES}
+    elif figures["gas_price_usd_per_mmbtu"] is not None:
         limits = {t: {"fuel_price_usd_per_mmbtu": figures["gas_price_usd_per_mmbtu"]} for t in technologies if t in GAS_TECHNOLOGIES}
     site: dict[str, Any] = {"latitude": figures["latitude"], "longitude": figures["longitude"], "workload": programme.workload,
                             "year": month_start(programme.start).year}
@@ -122,6 +144,8 @@ def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures
         site["solar_yield_kwh_per_kwp"] = figures["solar_yield_kwh_per_kwp"]
     if figures["wind_cf"] is not None:
         site["wind_mean_cf"] = figures["wind_cf"]
+    if programme.hourly_profiles and figures["profile"] is not None and set(technologies) & set(VARIABLE_TECHNOLOGIES):
+        site["profile"] = figures["profile"]
     data = {
         "name": figures["name"], "start": programme.start,
         "cluster": {"accelerator": programme.accelerator, "power_mw": programme.block_mw},
@@ -246,7 +270,7 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
             co2_t_per_mw_year=plan["co2_t_per_year"] / mw, energy_mwh_per_mw_year=energy / mw,
             carbon_free_share=clean_share, online_date=plan["online_date"], online_date_set_by=plan["online_date_set_by"],
             supply_mw_per_mw={t: v / mw for t, v in plan["capacity_mw"].items()},
-            defaults=tuple(n for n in FIGURES[4:] if figures[n] is None), security_fails=fails, security_usd_per_mw_year=security_usd,
+            defaults=defaults_used(programme, candidate, figures), security_fails=fails, security_usd_per_mw_year=security_usd,
         ))
     hits = len(keyed) - len(jobs)
     return Screening(out, len(jobs), hits, time.perf_counter() - started)
@@ -508,6 +532,7 @@ def site(programme: SitingProgramme, full_year: bool = False, cache: dict[str, A
         constraint_costs=costs, constraint_moves_mw=moves,
         screening={"candidates": len(screened), "plans_solved": screening.plans_solved, "cache_hits": screening.cache_hits,
                    "cache_hit_rate": screening.cache_hit_rate, "seconds": screening.seconds,
-                   "mode": "full year" if full_year else f"{DEFAULT_SEGMENTS} typical periods"},
+                   "mode": "full year" if full_year else f"{DEFAULT_SEGMENTS} typical periods",
+                   "catalog_defaults": sum(len(s.defaults) for s in screened)},
         allocation_seconds=seconds,
     )

@@ -162,6 +162,9 @@ REGIONS_SCHEMA: dict[str, Column] = {
     "pv_yield_kwh_per_kwp": Column(float, required=False, min=500, max=3_000),
     "wind_cf": Column(float, required=False, min=0, max=1),
     "water_stress": Column(str, required=False),
+    "gas_hub": Column(str, required=False),  # the hub of gas_hubs.csv whose price gas_price_usd_per_mmbtu is
+    "gas_year": Column(int, required=False, min=2015, max=2035),  # ... in this year
+    "profile": Column(str, required=False),  # the bundled hourly solar and wind profile (catalog/profiles) that fits the region
     "notes": Column(str, required=False),
     "source": Column(str),
 }
@@ -212,7 +215,37 @@ UNIT_COMMITMENT_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+MONTHS = tuple(f"m{m:02d}" for m in range(1, 13))  # monthly columns of gas_hubs.csv
+
+GAS_HUBS_SCHEMA: dict[str, Column] = {
+    "hub": Column(str),  # id used by regions.csv gas_hub and supply.limits.<gas>.gas_hub
+    "name": Column(str),
+    "market": Column(str),
+    "year": Column(int, min=2015, max=2035),
+    # negative hub prices happen (Waha traded below zero on many days of 2024): the bounds allow them
+    "price_usd_per_mmbtu": Column(float, min=-10, max=100),
+    **{m: Column(float, required=False, min=-10, max=100) for m in MONTHS},
+    "basis": Column(str),  # what the price is: spot hub average, import price, regulated tariff
+    "source": Column(str),
+    "source_detail": Column(str, required=False),
+    "tag": Column(str, choices=("R", "R2")),  # R: read in the original or a verbatim copy; R2: a secondary quoting it
+}
+
+PROFILES_SCHEMA: dict[str, Column] = {
+    "profile": Column(str),  # file catalog/profiles/<profile>.csv.gz: year, hour_of_year_utc, solar_cf, wind_cf
+    "name": Column(str),
+    "dataset": Column(str),
+    "year": Column(int, min=1980, max=2100),
+    "regions": Column(str),  # regions it fits, '; '-separated
+    "solar_mean_cf": Column(float, min=0, max=1),
+    "wind_mean_cf": Column(float, min=0, max=1),
+    "method": Column(str),
+    "source": Column(str),
+}
+
 _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
+    "profiles.csv": (PROFILES_SCHEMA, "profile"),
+    "gas_hubs.csv": (GAS_HUBS_SCHEMA, ("hub", "year")),
     "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
     "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
     "assumptions.csv": (ASSUMPTIONS_SCHEMA, "name"),
@@ -387,6 +420,39 @@ def security_controls() -> pd.DataFrame:
 def regions() -> pd.DataFrame:
     """Grids, markets, states and countries for siting: price, carbon, gas, queue, DC MW, PV/wind, water."""
     return load_table("regions.csv").copy()
+
+
+def gas_hubs() -> pd.DataFrame:
+    """Gas hubs and regulated gas prices: annual average and, where published, monthly prices (USD/MMBtu)."""
+    return load_table("gas_hubs.csv").copy()
+
+
+def gas_hub(name: str, year: int | None = None) -> pd.Series:
+    """One gas hub's prices by id or name ("waha", "Henry Hub") for ``year`` (default: its latest in the
+    catalog); an unknown name suggests the closest, a year without prices lists those it has."""
+    hub = _lookup("gas_hubs.csv", lambda row: (row["hub"], row["name"]), "hub", "gas hub", name)["hub"]
+    table = load_table("gas_hubs.csv")
+    rows = table[table["hub"] == hub].sort_values("year")
+    if year is None:
+        return rows.iloc[-1].copy()
+    if year not in set(rows["year"]):
+        raise DataError(f"gas hub '{hub}' has no {year} prices; it has {', '.join(str(y) for y in rows['year'])}")
+    return rows[rows["year"] == year].iloc[0].copy()
+
+
+def profiles() -> pd.DataFrame:
+    """Bundled hourly solar and wind profiles (one weather year each, UTC) and the regions they fit."""
+    return load_table("profiles.csv").copy()
+
+
+def profile(name: str) -> pd.Series:
+    """One bundled profile's row by id or name; unknown names suggest the closest."""
+    return _lookup("profiles.csv", lambda row: (row["profile"], row["name"]), "profile", "profile", name)
+
+
+def profile_file(name: str):
+    """A context manager giving the path of a bundled profile's CSV (columns year, hour_of_year_utc, solar_cf, wind_cf)."""
+    return resources.as_file(resources.files(__package__) / "profiles" / f"{profile(name)['profile']}.csv.gz")
 
 
 def _names(row: pd.Series) -> list[str]:

@@ -46,7 +46,7 @@ _CATALOG_COLUMNS = {
     "duke_headroom": [("limit_pct", "limit %"), ("headroom_gw", "GW"), ("curtailment_hours_per_year", "h/yr"), ("mean_event_hours", "event h")],
     "regions": [
         ("region", "region"), ("name", "name"), ("jurisdiction", "jurisdiction"), ("price_usd_per_mwh", "USD/MWh"),
-        ("co2_g_per_kwh", "g/kWh"), ("grid_carbon_free_share", "carbon-free"), ("gas_price_usd_per_mmbtu", "gas USD/MMBtu"),
+        ("co2_g_per_kwh", "g/kWh"), ("grid_carbon_free_share", "carbon-free"), ("gas_hub", "gas hub"), ("gas_price_usd_per_mmbtu", "gas USD/MMBtu"),
         ("connection_wait_months", "wait mo"), ("pv_yield_kwh_per_kwp", "PV kWh/kWp"), ("wind_cf", "wind CF"),
     ],
     "security_levels": [
@@ -58,12 +58,20 @@ _CATALOG_COLUMNS = {
         ("technology", "technology"), ("unit_mw", "unit MW"), ("min_stable_share", "min output"), ("start_cost_usd_per_mw", "start USD/MW"),
         ("min_up_hours", "min up h"), ("min_down_hours", "min down h"), ("heat_rate_at_min_share", "heat rate at min"),
     ],
+    "gas_hubs": [
+        ("hub", "hub"), ("name", "name"), ("market", "market"), ("year", "year"), ("price_usd_per_mmbtu", "USD/MMBtu"),
+        ("basis", "basis"), ("tag", "read"),
+    ],
+    "profiles": [
+        ("profile", "profile"), ("dataset", "dataset"), ("year", "year"), ("regions", "fits regions"), ("solar_mean_cf", "solar CF"),
+        ("wind_mean_cf", "wind CF"),
+    ],
 }
 
 
 @app.command("catalog")
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels, security_controls or unit_commitment")],
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels, security_controls, unit_commitment, gas_hubs or profiles")],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
@@ -78,6 +86,7 @@ def catalog_command(
         "national_generation": catalog.national_generation, "national_growth": catalog.national_growth,
         "balancing_authorities": catalog.balancing_authorities, "duke_headroom": catalog.duke_headroom, "regions": catalog.regions,
         "security_levels": catalog.security_levels, "security_controls": catalog.security_controls, "unit_commitment": catalog.unit_commitment,
+        "gas_hubs": catalog.gas_hubs, "profiles": catalog.profiles,
     }
     if table not in loaders:
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")
@@ -90,7 +99,8 @@ def catalog_command(
     for i, (_, header) in enumerate(columns):
         view.add_column(header, overflow="fold", no_wrap=i == 0)
     for _, row in frame.iterrows():
-        view.add_row(*(fmt(row[c]) for c, _ in columns))
+        # a year is a label, not a quantity: no thousands separator
+        view.add_row(*(str(row[c]) if c.endswith("year") and isinstance(row[c], int) else fmt(row[c]) for c, _ in columns))
     out_console().print(view)
 
 

@@ -46,7 +46,7 @@ DEFAULT_SEGMENTS = 2190  # 4 h on average over a year; benchmarks/plan_site.py r
 
 def _features(inputs: PlanInputs) -> np.ndarray:
     """Snapshots × features, each feature scaled to [0, 1] by its range (a constant one drops out)."""
-    columns = [inputs.load_mw, *inputs.capacity_factor.values()]
+    columns = [inputs.load_mw, *inputs.capacity_factor.values(), *inputs.fuel_marginal_usd_per_mwh.values()]
     columns += [s for s in (inputs.grid_price_usd_per_mwh, inputs.grid_co2_t_per_mwh) if s is not None]
     table = np.column_stack([np.asarray(s, dtype=float) for s in columns])
     span = table.max(axis=0) - table.min(axis=0)
@@ -133,6 +133,7 @@ def aggregate(inputs: PlanInputs, segments: int = DEFAULT_SEGMENTS) -> PlanInput
         inputs,
         load_mw=mean(inputs.load_mw),
         capacity_factor={name: mean(cf) for name, cf in inputs.capacity_factor.items()},
+        fuel_marginal_usd_per_mwh={name: mean(cost) for name, cost in inputs.fuel_marginal_usd_per_mwh.items()},
         grid_price_usd_per_mwh=None if inputs.grid_price_usd_per_mwh is None else mean(inputs.grid_price_usd_per_mwh),
         grid_co2_t_per_mwh=None if inputs.grid_co2_t_per_mwh is None else mean(inputs.grid_co2_t_per_mwh),
         snapshot_weightings_h=pd.Series(duration, index=index, name="hours"),

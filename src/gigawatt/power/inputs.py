@@ -78,6 +78,8 @@ class PlanInputs:
     load_mw: pd.Series
     options: dict[str, SupplyOption]
     capacity_factor: dict[str, pd.Series] = field(default_factory=dict)  # per-unit availability of variable options
+    # hourly marginal cost of options whose fuel price moves through the year (a gas hub's monthly prices)
+    fuel_marginal_usd_per_mwh: dict[str, pd.Series] = field(default_factory=dict)
     grid_price_usd_per_mwh: pd.Series | None = None
     grid_co2_t_per_mwh: pd.Series | None = None
     value_of_lost_load_usd_per_mwh: float | None = 10_000.0  # None: every hour must be served (no slack)
@@ -91,6 +93,13 @@ class PlanInputs:
     # hours each snapshot stands for (time segments of a screening run, :mod:`gigawatt.power.aggregate`);
     # None: every snapshot is one hour. Energies and costs are Σ weight × MW; capacities stay MW.
     snapshot_weightings_h: pd.Series | None = None
+
+    def marginal_usd_per_mwh(self, name: str) -> float | pd.Series:
+        """An option's cost per MWh delivered: the hourly grid price or fuel series where given, else its flat figure."""
+        option = self.options[name]
+        if option.kind == "grid" and self.grid_price_usd_per_mwh is not None:
+            return self.grid_price_usd_per_mwh
+        return self.fuel_marginal_usd_per_mwh.get(name, option.marginal_usd_per_mwh)
 
     @property
     def modelled_hours(self) -> float:

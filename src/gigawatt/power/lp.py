@@ -171,9 +171,7 @@ def _generator(b: LPBuilder, name: str, option: SupplyOption, inputs: PlanInputs
     """An extendable generator: output each hour at most its per-unit availability × the capacity built."""
     t = np.arange(len(hours))
     p_nom = b.variables(f"p_nom({name})", 1, cost=year_share * option.capital_usd_per_mw_year, lower=option.min_mw, upper=option.max_mw)
-    marginal = option.marginal_usd_per_mwh
-    if option.kind == "grid" and inputs.grid_price_usd_per_mwh is not None:
-        marginal = inputs.grid_price_usd_per_mwh.to_numpy(dtype=float)
+    marginal = np.asarray(inputs.marginal_usd_per_mwh(name), dtype=float)
     if name in inputs.capacity_factor:
         per_unit = inputs.capacity_factor[name].to_numpy(dtype=float)
     elif option.kind == "contract":

@@ -84,9 +84,7 @@ def _define_option(n: pypsa.Network, name: str, option: SupplyOption, inputs: Pl
         n.add("Link", f"{name}_discharge", bus0=BATTERY_BUS, bus1=SITE_BUS, carrier=name,
               efficiency=root_efficiency, **common)
         return
-    marginal = option.marginal_usd_per_mwh
-    if option.kind == "grid" and inputs.grid_price_usd_per_mwh is not None:
-        marginal = inputs.grid_price_usd_per_mwh
+    marginal = inputs.marginal_usd_per_mwh(name)
     attrs = dict(bus=SITE_BUS, carrier=name, capital_cost=year_share * option.capital_usd_per_mw_year, marginal_cost=marginal, **common)
     if name in inputs.capacity_factor:
         attrs["p_max_pu"] = inputs.capacity_factor[name]

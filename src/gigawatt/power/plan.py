@@ -10,18 +10,19 @@ import re
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from gigawatt import catalog, profiles
 from gigawatt.compute import ClusterSizing, size
-from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.errors import DataError, InfeasibleError, ScenarioError
 from gigawatt.finance import capital_recovery_factor
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.inputs import PlanInputs, SupplyOption, supply_option
 from gigawatt.power.flexibility import Flexibility, flexibility
 from gigawatt.power.results import PowerPlan, grid_only_plan, shortfall
 from gigawatt.power.solve import optimise
-from gigawatt.scenario import MONTH_PATTERN, Scenario
+from gigawatt.scenario import MONTH_PATTERN, Scenario, Site
 from gigawatt.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, add_months
 
 GRID = "grid_import"
@@ -52,6 +53,11 @@ def _options(scenario: Scenario, discount_rate: float, table: pd.DataFrame) -> d
     for tech in scenario.supply.technologies:
         limits = scenario.supply.limits.get(tech)
         override = limits.model_dump(exclude_none=True) if limits else {}
+        if "gas_hub" in override:
+            if pd.isna(table.at[tech, "heat_rate_mmbtu_per_mwh"]):
+                raise ScenarioError(f"supply.limits.{tech}.gas_hub: {tech} burns no fuel; give gas_hub to a gas technology")
+            hub = _gas_hub(tech, override.pop("gas_hub"), override.pop("gas_year", None))
+            override["fuel_price_usd_per_mmbtu"] = float(hub["price_usd_per_mmbtu"])
         if tech == DIESEL:
             override.setdefault("max_hours_per_year", catalog.assumption("diesel_max_hours_per_year"))
         options[tech] = supply_option(table.loc[tech], discount_rate, **override)
@@ -60,6 +66,56 @@ def _options(scenario: Scenario, discount_rate: float, table: pd.DataFrame) -> d
     if not options:
         raise ScenarioError("supply.technologies is empty and grid.import_mw is 0: nothing can serve the load; allow a technology or a grid connection")
     return options
+
+
+def _gas_hub(tech: str, hub: str, year: int | None) -> pd.Series:
+    """The catalog row of a supply option's gas hub; an unknown one names the scenario field."""
+    try:
+        return catalog.gas_hub(hub, year)
+    except DataError as exc:
+        raise ScenarioError(f"supply.limits.{tech}.gas_hub: {exc}") from None
+
+
+def fuel_marginal_usd_per_mwh(scenario: Scenario, options: dict[str, SupplyOption], discount_rate: float, table: pd.DataFrame,
+                              index: pd.DatetimeIndex) -> dict[str, pd.Series]:
+    """Hourly marginal cost (USD/MWh) of the options whose gas hub has monthly prices: each hour pays its
+    month's hub price; start and no-load costs of committed units stay on the annual average."""
+    series: dict[str, pd.Series] = {}
+    for tech, option in options.items():
+        limits = scenario.supply.limits.get(tech)
+        if limits is None or limits.gas_hub is None:
+            continue
+        hub = _gas_hub(tech, limits.gas_hub, limits.gas_year)
+        monthly = [hub[m] for m in catalog.MONTHS]
+        if any(pd.isna(v) for v in monthly):
+            continue  # an annual figure only: the option's flat marginal cost already carries it
+        override = limits.model_dump(exclude_none=True, exclude={"gas_hub", "gas_year"})
+        by_month = np.array([supply_option(table.loc[tech], discount_rate, **override, fuel_price_usd_per_mmbtu=float(v)).marginal_usd_per_mwh
+                             for v in monthly])
+        series[tech] = pd.Series(by_month[index.month - 1], index=index, name=f"{tech} marginal")
+    return series
+
+
+def _region_profile(site: Site, index: pd.DatetimeIndex, modelled: dict[str, pd.Series]) -> dict[str, pd.Series]:
+    """The hours of the site's bundled regional profile, each series scaled to the annual energy of the
+    modelled one it replaces (the site's published yield or mean wind): the region's weather, the site's level."""
+    from gigawatt.weather_years import align_to_index, read_era5_cf, standard_offset_hours
+
+    try:
+        row = catalog.profile(site.profile)
+    except DataError as exc:
+        raise ScenarioError(f"site.profile: {exc}") from None
+    with catalog.profile_file(row["profile"]) as path:
+        weather = read_era5_cf(path)[int(row["year"])]
+    out = {}
+    for tech, series in modelled.items():
+        if tech in weather:
+            shape = align_to_index(weather[tech], index, standard_offset_hours(site.longitude))
+            scaled = profiles.scale_to_mean(shape, float(series.mean()))
+            scaled.attrs = {"source": f"{row['name']} ({row['dataset']} {row['year']}, catalog profile {row['profile']}), "
+                                      f"scaled to a mean capacity factor of {series.mean():.3f}"}
+            out[tech] = scaled.rename(series.name)
+    return out
 
 
 def _grid_option(scenario: Scenario, discount_rate: float, table: pd.DataFrame, max_mw: float | None) -> SupplyOption:
@@ -115,6 +171,8 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
             if site.wind_csv
             else profiles.wind_cf(index, site.wind_mean_cf, seed=site.seed)
         )
+    if site.profile:
+        capacity_factor.update(_region_profile(site, index, capacity_factor))
     price = co2 = None
     grid = scenario.grid
     if GRID in options and grid.availability_csv:
@@ -133,6 +191,7 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
         load_mw=load,
         options=options,
         capacity_factor=capacity_factor,
+        fuel_marginal_usd_per_mwh=fuel_marginal_usd_per_mwh(scenario, options, discount_rate, table, index),
         grid_price_usd_per_mwh=price,
         grid_co2_t_per_mwh=co2,
         value_of_lost_load_usd_per_mwh=scenario.constraints.value_of_lost_load_usd_per_mwh,

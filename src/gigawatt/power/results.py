@@ -226,8 +226,8 @@ def plan_from(dispatch: pd.DataFrame, built: Built, inputs: PlanInputs) -> Power
         flow = dispatch[f"{name}_mw"]
         capacity[name] = p_nom if p_nom > BUILT_MW else 0.0
         energy[name] = inputs.energy_mwh(flow)
-        # the hourly grid price where there is one (as build_network sets it), else the option's marginal cost
-        marginal = inputs.grid_price_usd_per_mwh if option.kind == "grid" and inputs.grid_price_usd_per_mwh is not None else option.marginal_usd_per_mwh
+        # the hourly grid price or fuel series where there is one (as the model sets it), else the flat marginal cost
+        marginal = inputs.marginal_usd_per_mwh(name)
         cost[f"{name}_capital"] = hours_share * option.capital_usd_per_mw_year * p_nom
         cost[f"{name}_energy"] = inputs.energy_mwh(flow * marginal)
         if option.kind == "grid" and inputs.grid_co2_t_per_mwh is not None:

@@ -260,6 +260,10 @@ def _site(r: Result, console: Console) -> None:
     s = d["screening"]
     console.print(f"screening: {s['candidates']} candidates, {s['plans_solved']} plans solved, cache hit rate {s['cache_hit_rate']:.0%}, "
                   f"{s['seconds']:.1f} s ({s['mode']}); allocation {d['allocation_seconds']:.2f} s", style="dim", highlight=False)
+    if s.get("catalog_defaults"):  # records stored before the count was kept lack it
+        sites = sum(1 for c in d["candidates"] if c["catalog_defaults"])
+        console.print(f"catalog defaults used: {s['catalog_defaults']} figures at {sites} of {s['candidates']} candidates (listed below)",
+                      style="dim", highlight=False)
 
 
 def _schedule(r: Result, console: Console) -> None:
