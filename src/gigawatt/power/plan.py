@@ -93,6 +93,7 @@ def fuel_marginal_usd_per_mwh(scenario: Scenario, options: dict[str, SupplyOptio
         by_month = np.array([supply_option(table.loc[tech], discount_rate, **override, fuel_price_usd_per_mmbtu=float(v)).marginal_usd_per_mwh
                              for v in monthly])
         series[tech] = pd.Series(by_month[index.month - 1], index=index, name=f"{tech} marginal")
+        series[tech].attrs = {"source": f"fuel at {hub['name']} ({hub['hub']}), each month of {hub['year']} at its price, USD/MWh"}
     return series
 
 
@@ -374,7 +375,7 @@ def first_model(scenario: Scenario) -> PlanInputs:
 
 def _series_sources(inputs: PlanInputs) -> dict[str, str]:
     """Where each hourly series came from, labelled synthetic or data."""
-    named = {"load": inputs.load_mw, **inputs.capacity_factor}
+    named = {"load": inputs.load_mw, **inputs.capacity_factor, **{f"{k}_cost": v for k, v in inputs.fuel_marginal_usd_per_mwh.items()}}
     if inputs.grid_price_usd_per_mwh is not None:
         named["grid_price"] = inputs.grid_price_usd_per_mwh
     if inputs.grid_co2_t_per_mwh is not None:
