@@ -169,10 +169,12 @@ def test_the_cli_names_a_mistyped_hub_with_exit_2(tmp_path):
     path = tmp_path / "plan.yaml"
     path.write_text(yaml.safe_dump(_gas_plan({"gas_hub": "henryhub2"})))
     gigawatt = Path(sys.executable).with_name("gigawatt")
-    done = subprocess.run([str(gigawatt), "plan", str(path), "--no-store"], capture_output=True, text=True, timeout=300)
-    assert done.returncode == 2, done.stderr
-    assert done.stderr.strip().splitlines()[-1].startswith("error: supply.limits.gas_recip.gas_hub: unknown gas hub 'henryhub2'")
-    assert "Traceback" not in done.stderr
+    for command in ("plan", "validate"):
+        done = subprocess.run([str(gigawatt), command, str(path), *(["--no-store"] if command == "plan" else [])],
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stderr.strip().splitlines()[-1].startswith("error: supply.limits.gas_recip.gas_hub: unknown gas hub 'henryhub2'"), command
+        assert "Traceback" not in done.stderr
 
 
 def test_a_gas_year_the_hub_lacks_lists_the_years_it_has():

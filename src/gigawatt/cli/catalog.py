@@ -121,6 +121,10 @@ def validate_command(
         from gigawatt.compute import size
 
         size(model)  # also resolves the accelerator and catalog figures
+    if kind == "plan":
+        from gigawatt.power.plan import check_references
+
+        check_references(model)  # gas hubs and the site's profile
     if as_json:
         _print_json({"valid": True, "file": str(file), "kind": kind, "scenario": model.model_dump(mode="json")})
     else:

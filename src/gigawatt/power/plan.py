@@ -97,15 +97,30 @@ def fuel_marginal_usd_per_mwh(scenario: Scenario, options: dict[str, SupplyOptio
     return series
 
 
+def _profile(site: Site) -> pd.Series:
+    """The catalog row of the site's bundled profile; an unknown one names the scenario field."""
+    try:
+        return catalog.profile(str(site.profile))
+    except DataError as exc:
+        raise ScenarioError(f"site.profile: {exc}") from None
+
+
+def check_references(scenario: Scenario) -> None:
+    """Resolve the catalog names a plan scenario gives besides its accelerator (gas hubs and their years, the
+    site's profile), as ``gigawatt validate`` does: a wrong one is a :class:`ScenarioError` naming its field."""
+    for tech, limits in scenario.supply.limits.items():
+        if limits.gas_hub is not None:
+            _gas_hub(tech, limits.gas_hub, limits.gas_year)
+    if scenario.site is not None and scenario.site.profile:
+        _profile(scenario.site)
+
+
 def _region_profile(site: Site, index: pd.DatetimeIndex, modelled: dict[str, pd.Series]) -> dict[str, pd.Series]:
     """The hours of the site's bundled regional profile, each series scaled to the annual energy of the
     modelled one it replaces (the site's published yield or mean wind): the region's weather, the site's level."""
     from gigawatt.weather_years import align_to_index, read_era5_cf, standard_offset_hours
 
-    try:
-        row = catalog.profile(site.profile)
-    except DataError as exc:
-        raise ScenarioError(f"site.profile: {exc}") from None
+    row = _profile(site)
     with catalog.profile_file(row["profile"]) as path:
         weather = read_era5_cf(path)[int(row["year"])]
     out = {}
