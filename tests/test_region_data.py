@@ -265,3 +265,23 @@ def test_siting_with_hourly_profiles_plans_on_the_region_profile():
     west_texas, norway = (siting.candidate_scenario(p, c, siting.candidate_figures(c)) for c in p.candidates)
     assert west_texas.site.profile == "ercot_top25_merra2_2018"
     assert norway.site.profile is None  # no bundled profile: the synthetic series, scaled to the region's figures
+
+
+def test_the_catalog_hash_covers_the_hourly_profiles(tmp_path, monkeypatch):
+    # a stored run is reused only for the same catalog: a changed profile must change the hash
+    import shutil
+
+    from gigawatt import store
+
+    copy = tmp_path / "catalog"
+    shutil.copytree(store.CATALOG_DIR, copy)
+    monkeypatch.setattr(store, "CATALOG_DIR", copy)
+    store.catalog_hash.cache_clear()  # the hash is computed once a process
+    before = store.catalog_hash()
+    profile = next(copy.glob("profiles/*.csv.gz"))
+    profile.write_bytes(profile.read_bytes() + b"\0")
+    store.catalog_hash.cache_clear()
+    changed = store.catalog_hash()
+    monkeypatch.undo()
+    store.catalog_hash.cache_clear()
+    assert changed != before

@@ -49,10 +49,10 @@ SQLITE_BUSY_TIMEOUT_S = 60  # a writer waits this long for another process's tra
 
 @cache
 def catalog_hash() -> str:
-    """SHA-256 (first 16 hex digits) of every bundled catalog table's bytes, in name order."""
+    """SHA-256 (first 16 hex digits) of every bundled catalog table's and hourly profile's bytes, in name order."""
     digest = hashlib.sha256()
-    for path in sorted(CATALOG_DIR.glob("*.csv")):
-        digest.update(path.name.encode())
+    for path in sorted([*CATALOG_DIR.glob("*.csv"), *CATALOG_DIR.glob("profiles/*.csv.gz")]):
+        digest.update(path.relative_to(CATALOG_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
