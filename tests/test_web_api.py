@@ -162,6 +162,8 @@ def test_every_response_carries_the_security_headers(client, plan_run):
 def test_catalogs_examples_and_openapi(client):
     accelerators = client.get("/api/v1/catalogs/accelerators").json()
     assert any("H100" in json.dumps(row) for row in accelerators) and all("source" in row for row in accelerators)
+    hubs = client.get("/api/v1/catalogs/gas_hubs").json()
+    assert {"waha", "henry_hub", "ttf"} <= {row["hub"] for row in hubs} and all(row["source"] for row in hubs)
     assert client.get("/api/v1/catalogs/nope").status_code == 404
     assert client.get("/api/v1/examples").json()["west-texas-offgrid"] == "plan"
     paths = client.get("/api/v1/openapi.json").json()["paths"]

@@ -435,7 +435,8 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         """A bundled catalog table (accelerators, technologies, regions, ...) as records, each row with its source."""
         from gigawatt import catalog
 
-        tables = {"accelerators": catalog.accelerators, "technologies": catalog.technologies, "regions": catalog.regions}
+        tables = {"accelerators": catalog.accelerators, "technologies": catalog.technologies, "regions": catalog.regions,
+                  "gas_hubs": catalog.gas_hubs, "profiles": catalog.profiles}
         if name not in tables:
             raise HTTPException(404, f"no catalog '{name}'; choose one of {', '.join(tables)}")
         return json.loads(tables[name]().to_json(orient="records"))
