@@ -225,7 +225,6 @@ class OptionLimits(_Strict):
     min_up_hours: float | None = Field(default=None, ge=0, le=168, description="A started unit stays on at least this long, hours; default: catalog")
     min_down_hours: float | None = Field(default=None, ge=0, le=168, description="A stopped unit stays off at least this long, hours; default: catalog")
 
-
     @model_validator(mode="after")
     def _one_fuel_price(self) -> OptionLimits:
         if self.gas_hub is not None and self.fuel_price_usd_per_mmbtu is not None:

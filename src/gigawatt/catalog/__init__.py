@@ -244,8 +244,6 @@ PROFILES_SCHEMA: dict[str, Column] = {
 }
 
 _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
-    "profiles.csv": (PROFILES_SCHEMA, "profile"),
-    "gas_hubs.csv": (GAS_HUBS_SCHEMA, ("hub", "year")),
     "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
     "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
     "assumptions.csv": (ASSUMPTIONS_SCHEMA, "name"),
@@ -259,6 +257,8 @@ _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "security_levels.csv": (SECURITY_LEVELS_SCHEMA, "level"),
     "security_controls.csv": (SECURITY_CONTROLS_SCHEMA, "id"),
     "unit_commitment.csv": (UNIT_COMMITMENT_SCHEMA, "technology"),
+    "gas_hubs.csv": (GAS_HUBS_SCHEMA, ("hub", "year")),
+    "profiles.csv": (PROFILES_SCHEMA, "profile"),
 }
 
 
