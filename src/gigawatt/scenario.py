@@ -135,6 +135,16 @@ MAX_FILES = 1_000  # demand files of a headroom study (EIA-930 ships two a year 
 MAX_DRAWS = 100_000  # Monte Carlo draws: each keeps 783 weekly float32 values (15 years), 313 MB at the cap; 1e6 would be 3 GB
 
 
+class _Job(_Strict):
+    """Base of a job's whole scenario: what every kind of scenario shares."""
+
+    accept_implausible: list[str] = Field(
+        default_factory=list, max_length=MAX_ITEMS,
+        description="Fields whose plausibility checks you waive (e.g. grid.price_usd_per_mwh): a value outside what any market, grid or "
+        "campus has shown is refused naming its field, unless the field is listed here; the result then says it was accepted",
+    )
+
+
 class Site(_Strict):
     """Where the campus is, and the weather and load series to plan on."""
 
@@ -317,7 +327,7 @@ class Phase(_Strict):
         return self
 
 
-class Scenario(_Strict):
+class Scenario(_Job):
     """Everything a plan needs: the cluster, its costs, and for `gigawatt plan` the site and supply."""
 
     name: str = Field(default="scenario", description="A label for reports")
@@ -525,7 +535,7 @@ class TargetCheck(_Strict):
     by: str = Field(pattern=MONTH_PATTERN, description="Month, YYYY-MM (by its first day)")
 
 
-class BuildoutScenario(_Strict):
+class BuildoutScenario(_Job):
     """A build-out programme: what it aims for, the accelerator roadmap, the limits and the country it draws on."""
 
     name: str = Field(default="buildout", description="A label for reports")
@@ -609,7 +619,7 @@ class SitingConstraints(_Strict):
     security_level: SecurityLevel | None = Field(default=None, description="Weight-security level every site must reach: candidates that fail a check are excluded, and the time to reach it delays them (programme.security gives the facts and costs)")
 
 
-class SitingProgramme(_Strict):
+class SitingProgramme(_Job):
     """Place a programme's gigawatts across candidate sites at the least cost of power plus delay."""
 
     name: str = Field(default="programme", description="A label for reports")
@@ -661,7 +671,7 @@ class Campus(_Strict):
     availability_year: int | None = Field(default=None, ge=1980, le=2100, description="The year of the availability series for `gigawatt plan` (grid.availability_csv); default: the last whole year")
 
 
-class HeadroomStudy(_Strict):
+class HeadroomStudy(_Job):
     """How much flexible load grids can take: which demand files, which systems, which limits."""
 
     name: str = Field(default="headroom", description="A label for reports")
@@ -759,7 +769,7 @@ class Signals(_Strict):
     shortfall_penalty_usd_per_mwh: float = Field(default=1e6, gt=0, le=1e9, description="Price of each MWh above an event's target or a cap, so that one is missed only when nothing can meet it")
 
 
-class ScheduleScenario(_Strict):
+class ScheduleScenario(_Job):
     """A campus's jobs run against grid signals: what to cap, pause and resume, interval by interval."""
 
     name: str = Field(default="schedule", description="A label for reports")
