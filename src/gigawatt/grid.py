@@ -27,7 +27,7 @@ import pandas as pd
 
 from gigawatt import catalog
 from gigawatt.errors import DataError, ScenarioError, check_file_size
-from gigawatt.scenario import MESSAGE_CHARS
+from gigawatt.scenario import MESSAGE_CHARS, MIN_LIMIT_PCT
 from gigawatt.units import shorten
 
 DEFAULT_LIMITS_PCT = (0.25, 0.5, 1.0, 5.0)
@@ -261,12 +261,17 @@ def seasonal_threshold_mw(s: SystemYears) -> np.ndarray:
 
 
 def check_limits(limits_pct: list[float]) -> list[float]:
-    """Curtailment limits in percent, each strictly between 0 and 100."""
+    """Curtailment limits in percent, each from :data:`~gigawatt.scenario.MIN_LIMIT_PCT` up to 100, each once."""
     if not limits_pct:
         raise ScenarioError("limits_pct: give at least one curtailment limit in percent, e.g. [0.25, 0.5, 1, 5]")
     for limit in limits_pct:
         if not 0 < limit < 100:
             raise ScenarioError(f"limits_pct: {limit:g}% is outside (0, 100); give percentages of the new load's energy, e.g. 0.5")
+        if limit < MIN_LIMIT_PCT:
+            raise ScenarioError(f"limits_pct: {limit:g}% is below {MIN_LIMIT_PCT:g}%, less than an hour a year of the new load's energy, "
+                                "finer than hourly demand resolves; give e.g. 0.25")
+        if limits_pct.count(limit) > 1:
+            raise ScenarioError(f"limits_pct: {limit:g}% is listed twice; list each limit once")
     return list(limits_pct)
 
 

@@ -13,12 +13,14 @@ from __future__ import annotations
 import copy
 import difflib
 import math
+import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -127,10 +129,37 @@ class Costs(_Strict):
 
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # YYYY-MM
+# The months of a programme (siting, build-out, security) lie in this century: the catalog's accelerators
+# ship from 2017 and its prices, carbon and connection waits are 2020s figures, while its national
+# projections and pvlib's solar-position data (behind every candidate's plan) end in 2100. A month outside
+# is a typo (1900 for 2026, 9999), which would otherwise run, or overflow the calendar past year 9999.
+FIRST_MONTH, LAST_MONTH = "2000-01", "2100-12"
+
+
+def _this_century(month: str) -> str:
+    if not FIRST_MONTH <= month <= LAST_MONTH:
+        raise ValueError(f"{month} is outside {FIRST_MONTH}..{LAST_MONTH} (the catalog's accelerators, prices and projections are "
+                         "of this century); check the year")
+    return month
+
+
+ProgrammeMonth = Annotated[str, AfterValidator(_this_century)]
+
+
+def _floor(least: float, unit: str, reason: str) -> AfterValidator:
+    """A field's meaningful smallest value, refused with its reason (the schema's bound only says "above 0")."""
+
+    def check(value: float | None) -> float | None:
+        if value is not None and value < least:
+            raise ValueError(f"{value:g} is below {least:g}{unit}: {reason}")
+        return value
+
+    return AfterValidator(check)
 # Longest lists a scenario may give: far above any real use, low enough that a mistake cannot run for hours
 MAX_ITEMS = 100  # technologies, price periods, supply routes, roadmap generations, limits (the catalog has ~20 technologies)
 MAX_POINTS = 1_000  # target points (monthly over the 15-year maximum is 180)
 MAX_CANDIDATES = 1_000  # siting candidates, regions and systems: each candidate is a plan to solve (seconds each)
+MIN_BLOCK_MW = 1.0  # a siting block: the catalog's largest rack-scale unit (GB300 NVL72) draws ~0.19 MW at the meter
 MAX_FILES = 1_000  # demand files of a headroom study (EIA-930 ships two a year per release)
 MAX_DRAWS = 100_000  # Monte Carlo draws: each keeps 783 weekly float32 values (15 years), 313 MB at the cap; 1e6 would be 3 GB
 
@@ -264,7 +293,7 @@ class Security(_Strict):
 
     level: SecurityLevel = Field(description="Security level the site must reach: SL1 (amateurs) ... SL5 (top nation-state operations)")
     required: bool = Field(default=True, description="A level that cannot be met is an error (else a warning in the posture)")
-    start: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the security programme starts, YYYY-MM; default: the scenario's start")
+    start: ProgrammeMonth | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the security programme starts, YYYY-MM; default: the scenario's start")
     months_to_reach: float | None = Field(default=None, gt=0, le=240, description="Time to reach the level from start, months; default: the catalog's published estimate (its upper end)")
     jurisdiction: Literal["us", "ally", "partner", "restricted"] | None = Field(default=None, description="Where the site is (export-control category), for a plan; siting candidates take their region's")
     tenancy: Tenancy | None = Field(default=None, description="The facility: dedicated, colocation (a cage in a shared building) or multi_tenant (shared halls or hosts)")
@@ -359,6 +388,10 @@ class Scenario(_Job):
 # --- build-out programmes (`gigawatt buildout`) ----------------------------------------------------
 
 MAX_BUILDOUT_YEARS = 15
+# The most capacity a build-out may aim for, GW at the meter: 1,000 TW, ~300 times the world's average
+# electricity demand (~3.5 TW); a larger figure is a unit slip (MW as GW) or a runaway growth path.
+MAX_TARGET_GW = 1e6
+MIN_LOAD_FACTOR = 0.1  # a campus averaging under a tenth of its peak draw is idle (catalog average_to_tdp_ratio: 0.76 in training)
 
 
 UNCERTAIN_MAX = 1e15  # largest figure a distribution may hold, in its field's unit: above a year's capital of
@@ -433,8 +466,8 @@ class Rate(_Strict):
 
     value: Uncertain = Field(description="The rate at its start (a number or a distribution)")
     growth_per_year: float = Field(default=0.0, ge=-0.9, le=20, description="Compound growth of the rate, per year (0.6 = +60%/yr)")
-    start: str | None = Field(default=None, pattern=MONTH_PATTERN, description="First month of the rate, YYYY-MM; default: the scenario start")
-    growth_until: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the rate stops growing and holds, YYYY-MM; default: it keeps growing")
+    start: ProgrammeMonth | None = Field(default=None, pattern=MONTH_PATTERN, description="First month of the rate, YYYY-MM; default: the scenario start")
+    growth_until: ProgrammeMonth | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the rate stops growing and holds, YYYY-MM; default: it keeps growing")
 
     @model_validator(mode="after")
     def _order(self) -> Rate:
@@ -462,9 +495,10 @@ class PowerSupply(_Strict):
 class TargetPoint(_Strict):
     """The capacity the programme aims to have online by a month: in GW at the meter, or in accelerators."""
 
-    date: str = Field(pattern=MONTH_PATTERN, description="Month, YYYY-MM (the first day of the month)")
+    date: ProgrammeMonth = Field(pattern=MONTH_PATTERN, description="Month, YYYY-MM (the first day of the month)")
     online_gw: float | None = Field(default=None, ge=0, le=1e6, description="Capacity online, GW at the meter")
-    accelerators: float | None = Field(default=None, gt=0, le=1e12, description="Accelerators (chips) online; converted to GW with the roadmap's generation of that month")
+    accelerators: Annotated[float | None, _floor(1, " accelerator", "a target counts whole chips")] = Field(
+        default=None, gt=0, le=1e12, description="Accelerators (chips) online, at least one; converted to GW with the roadmap's generation of that month")
 
     @model_validator(mode="after")
     def _one(self) -> TargetPoint:
@@ -476,7 +510,7 @@ class TargetPoint(_Strict):
 class GrowthPath(_Strict):
     """Capacity online that multiplies by ``multiple`` every ``every_years``, from ``online_gw`` at ``start``."""
 
-    start: str = Field(pattern=MONTH_PATTERN, description="Month the path starts, YYYY-MM")
+    start: ProgrammeMonth = Field(pattern=MONTH_PATTERN, description="Month the path starts, YYYY-MM")
     online_gw: float = Field(gt=0, le=1e6, description="Capacity online at the start, GW")
     multiple: float = Field(gt=1, le=1000, description="Growth multiple over every_years, ratio (10 = tenfold)")
     every_years: float = Field(gt=0, le=50, description="Period over which capacity grows by multiple, years")
@@ -506,7 +540,7 @@ class Generation(_Strict):
     """An accelerator generation on the roadmap: from which month it ships and how many units a quarter."""
 
     accelerator: str = Field(min_length=1, description="Accelerator or system name from the catalog")
-    available: str = Field(pattern=MONTH_PATTERN, description="First month of volume deliveries, YYYY-MM")
+    available: ProgrammeMonth = Field(pattern=MONTH_PATTERN, description="First month of volume deliveries, YYYY-MM")
     units_per_quarter: Rate | None = Field(default=None, description="Catalog units (chips, or racks for rack rows) the programme can get per quarter; default: as many as it needs")
     accelerator_price_usd: float | None = Field(default=None, gt=0, le=1e8, description="Price of one catalog unit, USD; default: catalog")
 
@@ -532,7 +566,7 @@ class TargetCheck(_Strict):
     """A target to test: the probability that this much capacity is online by the month."""
 
     online_gw: float = Field(gt=0, le=1e6, description="Capacity online, GW")
-    by: str = Field(pattern=MONTH_PATTERN, description="Month, YYYY-MM (by its first day)")
+    by: ProgrammeMonth = Field(pattern=MONTH_PATTERN, description="Month, YYYY-MM (by its first day)")
 
 
 class BuildoutScenario(_Job):
@@ -540,15 +574,17 @@ class BuildoutScenario(_Job):
 
     name: str = Field(default="buildout", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
-    start: str = Field(default="2026-01", pattern=MONTH_PATTERN, description="First month simulated, YYYY-MM")
-    end: str = Field(pattern=MONTH_PATTERN, description="Last month simulated, YYYY-MM (at most 15 years after start)")
+    start: ProgrammeMonth = Field(default="2026-01", pattern=MONTH_PATTERN, description="First month simulated, YYYY-MM")
+    end: ProgrammeMonth = Field(pattern=MONTH_PATTERN, description="Last month simulated, YYYY-MM (at most 15 years after start)")
     programme: Programme = Field(description="The capacity path the programme aims for and its stage durations")
     roadmap: list[Generation] = Field(default_factory=list, max_length=MAX_ITEMS, description="Accelerator generations and their supply; default: catalog roadmap, unlimited")
     initial: Initial = Field(default_factory=Initial, description="Capacity online at the start")
     limits: Limits = Field(default_factory=Limits, description="Rates that can hold the programme back")
     costs: Costs = Field(default_factory=Costs, description="Prices and finance; discount_rate is the return the capital must earn")
     power_capex_usd_per_kw: float = Field(default=0.0, ge=0, le=50_000, description="Capital for power supply per kW at the meter, USD/kW, paid at construction start; 0: power is bought")
-    load_factor: float | None = Field(default=None, gt=0, le=1, description="Average over peak draw, ratio; default: each generation's catalog average draw")
+    load_factor: Annotated[float | None, _floor(MIN_LOAD_FACTOR, "", "a campus averaging under a tenth of its peak draw is idle, not a load shape "
+                                                "(the catalog's training average is 0.76)")] = Field(
+        default=None, gt=0, le=1, description=f"Average over peak draw, ratio (at least {MIN_LOAD_FACTOR:g}); default: each generation's catalog average draw")
     country: str | None = Field(default=None, description="Country whose generation the programme draws on (see `gigawatt catalog national_generation`)")
     check: TargetCheck | None = Field(default=None, description="Probability of reaching this capacity by this month (with draws)")
     security: Security | None = Field(default=None, description="The weight-security level the programme's campuses must reach before they hold frontier weights")
@@ -564,6 +600,13 @@ class BuildoutScenario(_Job):
             raise ValueError(f"{self.start} to {self.end} is more than {MAX_BUILDOUT_YEARS} years; shorten it")
         if self.check and not self.start <= self.check.by <= self.end:
             raise ValueError(f"check.by {self.check.by} is outside {self.start}..{self.end}")
+        g = self.programme.growth
+        if g is not None and g.max_gw is None:  # the path at the end, in logs (a steep one overflows a float)
+            years = max((end.year - month_start(g.start).year) + (end.month - month_start(g.start).month) / 12, 0.0)
+            if math.log10(g.online_gw) + years / g.every_years * math.log10(g.multiple) > math.log10(MAX_TARGET_GW):
+                raise ValueError(f"programme.growth: {g.multiple:g}x every {g.every_years:g} years from {g.online_gw:g} GW passes "
+                                 f"{MAX_TARGET_GW:,.0f} GW by {self.end} (~300 times the world's electricity demand); "
+                                 "give programme.growth.max_gw, or a slower path")
         return self
 
 
@@ -598,6 +641,11 @@ class Candidate(_Strict):
     tenancy: Tenancy | None = Field(default=None, description="The facility: dedicated, colocation or multi_tenant (security checks)")
     cleared_staff: bool | None = Field(default=None, description="Whether vetted (cleared) staff can be hired or posted there (security checks)")
 
+    @field_validator("country")
+    @classmethod
+    def _upper(cls, country: str | None) -> str | None:
+        return country.upper() if country is not None else None  # ISO codes are capitals; "de" means DE
+
     @model_validator(mode="before")
     @classmethod
     def _quoted(cls, data: Any) -> Any:
@@ -615,7 +663,7 @@ class SitingConstraints(_Strict):
     max_region_share: float | None = Field(default=None, gt=0, le=1, description="Most of the programme in any one region, ratio")
     min_sites: int | None = Field(default=None, ge=1, le=1000, description="Fewest sites used, count of sites")
     region_limits_mw: dict[str, float] = Field(default_factory=dict, max_length=MAX_CANDIDATES, description="Most MW per region id (a stated figure or its flexible headroom)")
-    online_by: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Every site online by this month, YYYY-MM")
+    online_by: ProgrammeMonth | None = Field(default=None, pattern=MONTH_PATTERN, description="Every site online by this month, YYYY-MM")
     security_level: SecurityLevel | None = Field(default=None, description="Weight-security level every site must reach: candidates that fail a check are excluded, and the time to reach it delays them (programme.security gives the facts and costs)")
 
 
@@ -624,9 +672,10 @@ class SitingProgramme(_Job):
 
     name: str = Field(default="programme", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
-    start: str = Field(default="2026-01", pattern=MONTH_PATTERN, description="Month the programme starts (orders placed), YYYY-MM")
+    start: ProgrammeMonth = Field(default="2026-01", pattern=MONTH_PATTERN, description="Month the programme starts (orders placed), YYYY-MM")
     target_mw: float = Field(gt=0, le=1e6, description="Capacity to place, MW at the meter")
-    block_mw: float = Field(default=1000.0, gt=0, le=1e5, description="Campus block: sites take whole blocks, MW")
+    block_mw: Annotated[float, _floor(MIN_BLOCK_MW, " MW", "one rack-scale system draws up to ~0.2 MW, so a smaller block is a few racks, not a campus")] = Field(
+        default=1000.0, gt=0, le=1e5, description=f"Campus block: sites take whole blocks, MW (at least {MIN_BLOCK_MW:g})")
     accelerator: str = Field(default="GB200 NVL72", min_length=1, description="Accelerator of the campuses (load shape, PUE, cost)")
     workload: Literal["training", "inference", "mixed"] = Field(default="training", description="Shape of the hourly load")
     technologies: list[str] = Field(
@@ -644,6 +693,13 @@ class SitingProgramme(_Job):
     solver: Solver = Field(default_factory=Solver, description="Solver and its settings for the candidates' plans")
 
     @model_validator(mode="after")
+    def _online_after_start(self) -> SitingProgramme:
+        if self.constraints.online_by is not None and self.constraints.online_by < self.start:
+            raise ValueError(f"constraints.online_by {self.constraints.online_by} is before start {self.start}; no site can be online "
+                             "before the programme starts: give a later month")
+        return self
+
+    @model_validator(mode="after")
     def _one_level(self) -> SitingProgramme:
         level = self.constraints.security_level
         if level is not None and self.security is not None and self.security.level != level:
@@ -653,6 +709,9 @@ class SitingProgramme(_Job):
     @model_validator(mode="after")
     def _blocks(self) -> SitingProgramme:
         blocks = self.target_mw / self.block_mw
+        if blocks < 1 - 1e-9:  # rounds to no block: the run would place 0 GW and call it a success
+            raise ValueError(f"target_mw {self.target_mw:g} is less than one {self.block_mw:g} MW block (block_mw); sites take whole blocks, "
+                             "so give target_mw of at least one block")
         if not math.isfinite(blocks) or blocks > MAX_BLOCKS:
             raise ValueError(f"target_mw {self.target_mw:g} is more than {MAX_BLOCKS:,} blocks of {self.block_mw:g} MW; give larger blocks")
         if abs(blocks - round(blocks)) > 1e-9:
@@ -663,11 +722,20 @@ class SitingProgramme(_Job):
 # --- flexible-load headroom (`gigawatt headroom`) ---------------------------------------------------
 
 
+# A curtailment limit below 0.01% of the new load's energy is less than one hour a year at full curtailment
+# (100 / 8,760 h = 0.0114%): finer than an hourly record resolves, and a typo (1e-300) rather than a study.
+MIN_LIMIT_PCT = 0.01
+# EIA-930 and the other demand files give whole MW: a campus below 1 MW is under the data's resolution.
+MIN_CAMPUS_MW = 1.0
+
+
 class Campus(_Strict):
     """A campus joining one system as flexible load: its hourly curtailment and grid availability."""
 
-    mw: float = Field(gt=0, le=1e6, description="Campus size, MW")
-    limit_pct: float = Field(default=1.0, gt=0, lt=100, description="The system's curtailment limit the campus takes part in, % of energy")
+    mw: Annotated[float, _floor(MIN_CAMPUS_MW, " MW", "demand files give whole MW, so a smaller campus is below their resolution")] = Field(
+        gt=0, le=1e6, description=f"Campus size, MW (at least {MIN_CAMPUS_MW:g})")
+    limit_pct: Annotated[float, _floor(MIN_LIMIT_PCT, "%", "less than an hour a year of the campus's energy, finer than hourly demand resolves")] = Field(
+        default=1.0, gt=0, lt=100, description=f"The system's curtailment limit the campus takes part in, % of energy (at least {MIN_LIMIT_PCT:g})")
     availability_year: int | None = Field(default=None, ge=1980, le=2100, description="The year of the availability series for `gigawatt plan` (grid.availability_csv); default: the last whole year")
 
 
@@ -683,6 +751,17 @@ class HeadroomStudy(_Job):
     threshold_mw: float | None = Field(default=None, gt=0, le=1e7, description="A flat threshold, MW, instead of the seasonal (Duke) one")
     threshold_csv: str | None = Field(default=None, description="An hourly threshold, MW (timestamp, MW CSV), instead of the seasonal one")
     campus: Campus | None = Field(default=None, description="A campus in the (single) system: its curtailment schedule and availability")
+
+    @field_validator("systems")
+    @classmethod
+    def _systems(cls, systems: list[str] | str) -> list[str] | str:
+        if isinstance(systems, list):
+            if not systems or not all(name.strip() for name in systems):
+                raise ValueError("name at least one system (e.g. [PJM, ERCO]), or duke22 or all")
+            twice = [name for name in systems if systems.count(name) > 1]
+            if twice:  # the total would count the system twice
+                raise ValueError(f"{shorten(twice[0])} is listed twice; list each system once")
+        return systems
 
     @model_validator(mode="after")
     def _one_threshold(self) -> HeadroomStudy:
@@ -923,7 +1002,7 @@ def parse_scenario(
 
 def _parse_override(item: str) -> tuple[list[str], Any]:
     key, sep, raw = item.partition("=")
-    key = key.strip()
+    key = re.sub(r"\[(\d+)\]", r".\1", key.strip())  # candidates[0].max_mw, as `gigawatt runs diff` writes keys, is candidates.0.max_mw
     if not sep or not key or any(not part for part in key.split(".")):
         raise ScenarioError(f"override {shorten(item)}: write it as dotted.key=value, e.g. cluster.count=200000")
     try:
@@ -935,23 +1014,45 @@ def _parse_override(item: str) -> tuple[list[str], Any]:
     return key.split("."), value
 
 
+def _item(node: list[Any], part: str, path: list[str], depth: int, item: str) -> int:
+    """The index ``part`` names in the list ``node`` (at ``path[:depth]``), or a :class:`ScenarioError`."""
+    where = shorten(".".join(path[:depth]))
+    if not part.isdecimal():
+        example = ".".join([*path[:depth], "0", *path[depth + 1:]])
+        raise ScenarioError(f"override {shorten(item)}: {where} is a list; name an item by its index, e.g. {shorten(example)}")
+    index = int(part)
+    if index >= len(node):
+        held = f"indexes 0 to {len(node) - 1}" if len(node) > 1 else "index 0" if node else "the list is empty"
+        raise ScenarioError(f"override {shorten(item)}: {where} has {len(node)} item{'' if len(node) == 1 else 's'} ({held}), so no item {index}; "
+                            "give an index in range, or set the whole list")
+    return index
+
+
 def apply_overrides(data: dict[str, Any], overrides: list[str]) -> dict[str, Any]:
     """Return a copy of ``data`` with ``dotted.key=value`` overrides set (values parsed as YAML scalars).
 
-    Setting one way of sizing (``cluster.count``, ``cluster.power_mw``, ``cluster.training``) drops the
-    others, so the override ``cluster.count=200000`` works on a scenario sized by power.
+    A list's item is named by its index: ``candidates.0.limit_mw=2000`` (or ``candidates[0].limit_mw``) sets
+    a field of the first candidate, ``technologies.1=gas_cc`` replaces the second technology. Setting one way
+    of sizing (``cluster.count``, ``cluster.power_mw``, ``cluster.training``) drops the others, so the
+    override ``cluster.count=200000`` works on a scenario sized by power.
     """
     out = copy.deepcopy(data)
     for item in overrides:
         path, value = _parse_override(item)
-        node = out
-        for part in path[:-1]:
-            child = node.get(part)
-            if child is None:
-                child = node[part] = {}
-            if not isinstance(child, dict):
+        node: Any = out
+        for depth, part in enumerate(path[:-1]):
+            if isinstance(node, list):
+                child = node[_item(node, part, path, depth, item)]
+            else:
+                child = node.get(part)
+                if child is None:
+                    child = node[part] = {}
+            if not isinstance(child, dict | list):
                 raise ScenarioError(f"override {shorten(item)}: {shorten(part)} is not a section, so it has no key {shorten(path[-1])}")
             node = child
+        if isinstance(node, list):
+            node[_item(node, path[-1], path, len(path) - 1, item)] = value
+            continue
         if path[:1] == ["cluster"] and len(path) == 2 and path[1] in _SIZING_KEYS:
             for other in _SIZING_KEYS - {path[1]}:
                 node.pop(other, None)

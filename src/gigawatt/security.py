@@ -260,16 +260,13 @@ def postures(kind: str, inputs: Any) -> list[tuple[str, list[Check]]]:
             raise ScenarioError("security: the scenario has no security section; add one, e.g. security: {level: SL3, tenancy: dedicated}")
         return [(inputs.name, posture(plan_facts(inputs)))]
     if kind == "site":
-        from gigawatt.siting import candidate_figures, security_level
+        from gigawatt.siting import check_references, security_level
 
         level = security_level(inputs)
         if level is None:
             raise ScenarioError("constraints.security_level: the programme names no security level; set it (e.g. SL4) or add a security section")
-        out = []
-        for candidate in inputs.candidates:
-            figures = candidate_figures(candidate)
-            out.append((figures["name"], posture(candidate_facts(inputs, level, candidate, figures, inputs.constraints.online_by))))
-        return out
+        return [(figures["name"], posture(candidate_facts(inputs, level, candidate, figures, inputs.constraints.online_by)))
+                for candidate, figures in zip(inputs.candidates, check_references(inputs))]
     if kind == "buildout":
         s = inputs.security
         if s is None:

@@ -40,6 +40,7 @@ from gigawatt.compute import size
 from gigawatt.errors import GigawattError, ScenarioError
 from gigawatt.scenario import (
     MAX_DRAWS,
+    MAX_TARGET_GW,
     BuildoutScenario,
     Generation,
     Rate,
@@ -95,8 +96,12 @@ def generation_figures(scenario: BuildoutScenario, accelerator: str, available: 
     costs = scenario.costs.model_copy(update={"accelerator_price_usd": price_usd}) if price_usd else scenario.costs
     try:
         unit = size(Scenario(name=accelerator, cluster={"accelerator": accelerator, "count": 1}, costs=costs))
-    except GigawattError as exc:
-        raise ScenarioError(f"{where}: {exc}".replace("costs.accelerator_price_usd", f"{where}.accelerator_price_usd")) from None
+    except GigawattError as exc:  # name the programme's field, not the one-unit sizing's
+        message, named = str(exc), False
+        for sizing, field in (("costs.accelerator_price_usd", f"{where}.accelerator_price_usd"), ("cluster.accelerator", f"{where}.accelerator")):
+            named = named or sizing in message
+            message = message.replace(sizing, field)
+        raise ScenarioError(message if named else f"{where}: {message}") from None
     it_capex = sum(unit.capex_breakdown_usd[k] for k in ("accelerators_usd", "servers_usd", "network_and_storage_usd"))
     return GenerationFigures(
         name=unit.accelerator, available=available, facility_mw=unit.facility_power_mw, average_mw=unit.average_power_mw,
@@ -104,6 +109,25 @@ def generation_figures(scenario: BuildoutScenario, accelerator: str, available: 
         peak_flop_per_s=unit.peak_flop_per_s, it_capex_usd=it_capex, facility_capex_usd=unit.capex_usd - it_capex,
         annual_cost_usd=unit.total_cost_usd_per_year, supply=supply,
     )
+
+
+def generations(scenario: BuildoutScenario) -> tuple[list[GenerationFigures], GenerationFigures]:
+    """The roadmap's generations in order of availability, and the installed base's: each accelerator resolved
+    in the catalog and sized (an unknown or unpriced one is a :class:`ScenarioError` naming its entry)."""
+    roadmap = sorted(scenario.roadmap or default_roadmap(), key=lambda g: g.available)
+    gens = [
+        generation_figures(scenario, g.accelerator, month_start(g.available), g.accelerator_price_usd, g.units_per_quarter, f"roadmap[{g.accelerator}]")
+        for g in roadmap
+    ]
+    return gens, generation_figures(scenario, scenario.initial.accelerator, None, where="initial")
+
+
+def check_references(scenario: BuildoutScenario) -> None:
+    """Resolve the catalog names a programme gives (its country and every accelerator), as ``gigawatt validate``
+    does: a wrong one is a :class:`ScenarioError` naming its field."""
+    if scenario.country:
+        national.country_code(scenario.country)
+    generations(scenario)
 
 
 def default_roadmap() -> list[Generation]:
@@ -130,8 +154,10 @@ def _target_gw(scenario: BuildoutScenario, dates: pd.DatetimeIndex, gens: list[G
     if programme.growth is not None:
         g = programme.growth
         years = np.maximum(t - _week_index(g.start, start), 0.0) / WEEKS_PER_YEAR
-        path = g.online_gw * g.multiple ** (years / g.every_years)
-        return np.minimum(path, g.max_gw) if g.max_gw else path
+        # in logs, capped before exp: a steep path over a long horizon would overflow a float (the scenario
+        # refuses an uncapped one that passes its largest target, so the cap binds only with max_gw)
+        logs = np.log(g.online_gw) + years / g.every_years * np.log(g.multiple)
+        return np.exp(np.minimum(logs, np.log(g.max_gw or MAX_TARGET_GW)))
     points_t, points_gw = [0.0], [scenario.initial.online_gw]
     for point in programme.target:
         gw = point.online_gw
@@ -232,12 +258,7 @@ def prepare(scenario: BuildoutScenario, draws: int = 0, seed: int = 0) -> tuple[
     rng = np.random.default_rng(seed) if draws else None
     n = max(draws, 1)
 
-    roadmap = sorted(scenario.roadmap or default_roadmap(), key=lambda g: g.available)
-    gens = [
-        generation_figures(scenario, g.accelerator, month_start(g.available), g.accelerator_price_usd, g.units_per_quarter, f"roadmap[{g.accelerator}]")
-        for g in roadmap
-    ]
-    base = generation_figures(scenario, scenario.initial.accelerator, None, where="initial")
+    gens, base = generations(scenario)
     construction = scenario.programme.construction_months or Uncertain(value=catalog.assumption("buildout_construction_months"))
     construction_weeks = _months_to_weeks(draw(construction, rng, n), minimum=1)
     permit_weeks = _months_to_weeks(draw(scenario.programme.permits_months, rng, n))

@@ -18,10 +18,12 @@ Units: MW at the meter, USD per year (catalog dollar years), tCO2 per year, gCO2
 from __future__ import annotations
 
 import contextlib
+import difflib
 import multiprocessing
 import os
 import sys
 import time
+from collections.abc import Collection
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -31,10 +33,10 @@ import pandas as pd
 from scipy.optimize import LinearConstraint, milp
 
 from gigawatt import catalog
-from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.errors import DataError, InfeasibleError, ScenarioError
 from gigawatt.finance import capital_recovery_factor
 from gigawatt.scenario import Candidate, Scenario, SitingProgramme, parse_scenario
-from gigawatt.units import add_months, month_start, months_between
+from gigawatt.units import add_months, month_start, months_between, name_key, shorten
 
 DEFAULT_SEGMENTS = 365  # typical-period screening: chronological segments of the year (see power.aggregate)
 GAS_TECHNOLOGIES = ("gas_cc", "gas_ct_aero", "gas_recip")
@@ -44,6 +46,7 @@ FIGURES = ("latitude", "longitude", "country", "jurisdiction", "price_usd_per_mw
 CATALOG_COLUMNS = {"solar_yield_kwh_per_kwp": "pv_yield_kwh_per_kwp"}  # candidate field → regions.csv column
 # each fleet constraint, by the name reported in constraint_costs
 CONSTRAINTS = ("jurisdictions", "online_by", "security_level", "co2_cap", "carbon_free_share", "max_region_share", "min_sites", "region_limits")
+FILTERS = ("jurisdictions", "online_by", "security_level")  # the constraints that exclude candidates outright
 
 
 # --- screening --------------------------------------------------------------------------------------
@@ -103,6 +106,62 @@ def candidate_figures(candidate: Candidate) -> dict[str, Any]:
     if missing:
         raise ScenarioError(f"candidates[{figures['name']}]: no {', '.join(missing)}; give a catalog region or set them")
     return figures
+
+
+def check_references(programme: SitingProgramme) -> list[dict[str, Any]]:
+    """Resolve every catalog name and cross-reference of a programme before any plan is solved (as
+    ``gigawatt validate`` does), and return each candidate's figures (:func:`candidate_figures`).
+
+    A :class:`ScenarioError` names the field: the accelerator, an unknown or repeated technology, a
+    candidate's region or country, two candidates with one name (their results could not be told apart),
+    or a ``constraints.region_limits_mw`` region that no candidate is in (its limit would bind nothing).
+    """
+    try:
+        catalog.accelerator(programme.accelerator)
+    except DataError as exc:
+        raise ScenarioError(f"accelerator: {exc}") from None
+    known = [t for t in catalog.technologies()["technology"] if t != "grid_import"]
+    for i, tech in enumerate(programme.technologies):
+        if tech not in known:
+            close = difflib.get_close_matches(tech, known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"choose from {', '.join(known)}"
+            raise ScenarioError(f"technologies[{i}]: unknown technology {shorten(tech)}; {hint}")
+        if tech in programme.technologies[:i]:
+            raise ScenarioError(f"technologies[{i}]: {tech} is listed twice; list each technology once")
+    figures, named = [], {}
+    for i, candidate in enumerate(programme.candidates):
+        try:
+            found = candidate_figures(candidate)  # a DataError here is the region's lookup
+        except DataError as exc:
+            raise ScenarioError(f"candidates[{i}].region: {exc}") from None
+        if candidate.country is not None:  # a region's own country is the catalog's
+            try:
+                catalog.country(candidate.country)
+            except DataError as exc:
+                raise ScenarioError(f"candidates[{i}].country: {exc}") from None
+        if found["name"] in named:
+            raise ScenarioError(f"candidates[{i}]: the name {shorten(found['name'])} is also candidates[{named[found['name']]}]'s; "
+                                "give each candidate its own name (name: ...) so their results can be told apart")
+        named[found["name"]] = i
+        figures.append(found)
+    regions = {f["region"] for f in figures}
+    for key in programme.constraints.region_limits_mw:
+        if _region_of(key, regions) is None:
+            close = difflib.get_close_matches(key, sorted(regions), n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            raise ScenarioError(f"constraints.region_limits_mw: no candidate is in region {shorten(key)}, so its limit would bind nothing; "
+                                f"{hint}the candidates' regions are {', '.join(sorted(regions))}")
+    return figures
+
+
+def _region_of(key: str, regions: set[str] | list[str]) -> str | None:
+    """The candidates' region a ``region_limits_mw`` key names (its id or catalog name, any case), or None."""
+    if key in regions:
+        return key
+    wanted = {name_key(key)}
+    with contextlib.suppress(DataError):
+        wanted.add(name_key(str(catalog.region(key)["region"])))
+    return next((r for r in sorted(regions) if name_key(r) in wanted), None)
 
 
 def defaults_used(programme: SitingProgramme, candidate: Candidate, figures: dict[str, Any]) -> tuple[str, ...]:
@@ -238,8 +297,7 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
     started = time.perf_counter()
     jobs: dict[str, tuple[Scenario, str | None, int | None]] = {}
     keyed = []
-    for candidate in programme.candidates:
-        figures = candidate_figures(candidate)
+    for candidate, figures in zip(programme.candidates, check_references(programme)):
         scenario = candidate_scenario(programme, candidate, figures)
         online_by = earliest_month(scenario) if fastest else None
         key = f"{scenario.model_dump_json(exclude={'name'})}|{segments}|{online_by}"
@@ -292,18 +350,22 @@ class Allocation:
     mw_by_region: dict[str, float]
 
 
-def _allowed(programme: SitingProgramme, s: Screened, drop: str | None) -> str | None:
-    """Why a candidate is excluded by a filter (None if allowed), ignoring the constraint ``drop``."""
-    c = programme.constraints
-    if drop != "jurisdictions" and c.jurisdictions is not None and s.jurisdiction not in c.jurisdictions:
+def _allowed(programme: SitingProgramme, s: Screened, drop: str | Collection[str] | None) -> str | None:
+    """Why a candidate is excluded by a filter (None if allowed), ignoring the constraint(s) ``drop``."""
+    c, dropped = programme.constraints, _names(drop)
+    if "jurisdictions" not in dropped and c.jurisdictions is not None and s.jurisdiction not in c.jurisdictions:
         return f"jurisdiction {s.jurisdiction} not in {', '.join(c.jurisdictions)}"
-    if drop != "online_by" and c.online_by is not None and s.online_date > c.online_by:
+    if "online_by" not in dropped and c.online_by is not None and s.online_date > c.online_by:
         return f"online {s.online_date}, after {c.online_by}"
-    if drop != "security_level" and security_level(programme) and s.security_fails:
+    if "security_level" not in dropped and security_level(programme) and s.security_fails:
         return f"{security_level(programme)}: {s.security_fails}"
     if s.max_blocks == 0:
         return f"max_mw below one {programme.block_mw:g} MW block"
     return None
+
+
+def _names(drop: str | Collection[str] | None) -> set[str]:
+    return {drop} if isinstance(drop, str) else set(drop or ())
 
 
 def security_level(programme: SitingProgramme) -> str | None:
@@ -336,39 +398,55 @@ def active_constraints(programme: SitingProgramme) -> list[str]:
     given = {"jurisdictions": c.jurisdictions is not None, "online_by": c.online_by is not None,
              "co2_cap": c.co2_cap_t_per_year is not None, "carbon_free_share": c.carbon_free_share is not None,
              "max_region_share": c.max_region_share is not None, "min_sites": c.min_sites is not None,
-             "region_limits": bool(_region_limits(programme)), "security_level": security_level(programme) is not None}
+             "region_limits": bool(c.region_limits_mw) or any(k.limit_mw is not None for k in programme.candidates),
+             "security_level": security_level(programme) is not None}
     return [name for name in CONSTRAINTS if given[name]]
 
 
-def _region_limits(programme: SitingProgramme) -> dict[str, float]:
-    """Per-region MW limits: the programme's, and the candidates' own (the tighter of them)."""
-    limits = dict(programme.constraints.region_limits_mw)
-    for candidate in programme.candidates:
+def field_of(name: str, programme: SitingProgramme) -> str:
+    """The scenario field that sets the fleet constraint ``name`` (as :data:`CONSTRAINTS` names it)."""
+    if name == "security_level" and programme.constraints.security_level is None:
+        return "security.level"
+    return {"co2_cap": "constraints.co2_cap_t_per_year", "region_limits": "constraints.region_limits_mw"}.get(name, f"constraints.{name}")
+
+
+def _region_limits(programme: SitingProgramme, screened: list[Screened]) -> dict[str, tuple[float, str]]:
+    """Per-region MW limits and the field that sets each: the programme's ``region_limits_mw`` (keys matched to
+    the candidates' region ids) and the candidates' own ``limit_mw``, the tightest of them."""
+    regions = {s.region for s in screened}
+    limits: dict[str, tuple[float, str]] = {}
+
+    def tighter(region: str, mw: float, field: str) -> None:
+        if region not in limits or mw < limits[region][0]:
+            limits[region] = (mw, field)
+
+    for key, mw in programme.constraints.region_limits_mw.items():
+        tighter(_region_of(key, regions) or key, mw, f"constraints.region_limits_mw.{key}")
+    for i, (candidate, s) in enumerate(zip(programme.candidates, screened)):
         if candidate.limit_mw is not None:
-            region = candidate.region or candidate.name or "site"
-            limits[region] = min(limits.get(region, np.inf), candidate.limit_mw)
+            tighter(s.region, candidate.limit_mw, f"candidates[{i}].limit_mw")
     return limits
 
 
-def allocate(programme: SitingProgramme, screened: list[Screened], drop: str | None = None, explain: bool = True) -> Allocation:
-    """Choose blocks per candidate at the least annual cost; ``drop`` leaves one constraint out.
+def allocate(programme: SitingProgramme, screened: list[Screened], drop: str | Collection[str] | None = None, explain: bool = True) -> Allocation:
+    """Choose blocks per candidate at the least annual cost; ``drop`` leaves a constraint (or several) out.
 
     Raises :class:`InfeasibleError` naming what cannot be met (found by leaving constraints out one at a
     time when ``explain``).
     """
-    c, n = programme.constraints, len(screened)
+    c, n, dropped = programme.constraints, len(screened), _names(drop)
     need = int(round(programme.target_mw / programme.block_mw))
     block = programme.block_mw
-    upper = np.array([0 if _allowed(programme, s, drop) else s.max_blocks for s in screened], dtype=float)
+    upper = np.array([0 if _allowed(programme, s, dropped) else s.max_blocks for s in screened], dtype=float)
     if upper.sum() < need:
+        if not explain:
+            raise InfeasibleError("infeasible")
         held = upper.sum() * block
-        excluded = {s.name: why for s in screened if (why := _allowed(programme, s, drop))}
-        shown = "; ".join(f"{k}: {v}" for k, v in list(excluded.items())[:4])
         raise InfeasibleError(
             f"target_mw {programme.target_mw:,.0f} MW is {programme.target_mw - held:,.0f} MW more than the allowed candidates hold "
-            f"({held:,.0f} MW){f'; excluded: {shown}' if shown else ''}; add candidates, raise max_mw or relax the filters"
+            f"({held:,.0f} MW): {_excluded_why(programme, screened, dropped, need)}"
         )
-    secured = drop != "security_level" and security_level(programme) is not None
+    secured = "security_level" not in dropped and security_level(programme) is not None
     cost = np.array([(s.score_usd_per_mw_year + (s.security_usd_per_mw_year if secured else 0.0)) * block for s in screened])
     co2 = np.array([s.co2_t_per_mw_year * block for s in screened])
     energy = np.array([s.energy_mwh_per_mw_year * block for s in screened])
@@ -380,19 +458,19 @@ def allocate(programme: SitingProgramme, screened: list[Screened], drop: str | N
     def add(row: np.ndarray, lower: float, upper: float) -> None:  # lower <= row @ blocks <= upper
         rows.append(row), low.append(lower), high.append(upper)
 
-    if drop != "co2_cap" and c.co2_cap_t_per_year is not None:
+    if "co2_cap" not in dropped and c.co2_cap_t_per_year is not None:
         add(co2, -np.inf, c.co2_cap_t_per_year)
-    if drop != "carbon_free_share" and c.carbon_free_share is not None:
+    if "carbon_free_share" not in dropped and c.carbon_free_share is not None:
         add(energy * (cfe - c.carbon_free_share), 0.0, np.inf)
-    if drop != "max_region_share" and c.max_region_share is not None:
+    if "max_region_share" not in dropped and c.max_region_share is not None:
         for row in member:
             add(row, -np.inf, np.floor(c.max_region_share * need + 1e-9))
-    if drop != "region_limits":
-        for region, limit in _region_limits(programme).items():
+    if "region_limits" not in dropped:
+        for region, (limit, _) in _region_limits(programme, screened).items():
             if region in regions:
                 add(member[regions.index(region)], -np.inf, np.floor(limit / block + 1e-9))
     A = np.array(rows)
-    with_sites = drop != "min_sites" and c.min_sites is not None
+    with_sites = "min_sites" not in dropped and c.min_sites is not None
     if with_sites:  # y_i = 1 when candidate i is used: n_i <= upper_i y_i, y_i <= n_i, sum y >= min_sites
         A = np.hstack([A, np.zeros((len(rows), n))])
         link = np.hstack([np.eye(n), -np.diag(upper)])
@@ -411,7 +489,7 @@ def allocate(programme: SitingProgramme, screened: list[Screened], drop: str | N
     if result.status == 1 and result.x is None:  # the time limit, before any feasible allocation
         raise InfeasibleError(f"solver.time_limit_s: the allocation stopped at {solver.time_limit_s:g} s; raise solver.time_limit_s")
     if result.status not in (0, 1) or result.x is None:  # 1 with a solution: the best found within the limit
-        raise InfeasibleError(_why_infeasible(programme, screened, drop) if explain else "infeasible")
+        raise InfeasibleError(_why_infeasible(programme, screened, dropped) if explain else "infeasible")
     blocks = np.rint(result.x[:n]).astype(int)
     power = float(sum(b * s.power_usd_per_mw_year * block for b, s in zip(blocks, screened)))
     delay = float(sum(b * s.delay_usd_per_mw_year * block for b, s in zip(blocks, screened)))
@@ -419,19 +497,68 @@ def allocate(programme: SitingProgramme, screened: list[Screened], drop: str | N
     return Allocation(blocks, power + delay, power, delay, float(blocks @ co2), float(blocks @ energy), by_region)
 
 
-def _why_infeasible(programme: SitingProgramme, screened: list[Screened], drop: str | None) -> str:
-    """Name the constraints that, left out one at a time, make the allocation feasible."""
+def _room(programme: SitingProgramme, screened: list[Screened], dropped: set[str]) -> int:
+    """Blocks the candidates allowed with the filters ``dropped`` left out can hold."""
+    return sum(s.max_blocks for s in screened if not _allowed(programme, s, dropped))
+
+
+def _excluded_why(programme: SitingProgramme, screened: list[Screened], dropped: set[str], need: int) -> str:
+    """Which input keeps the allowed candidates below the target, and the change that would let it through."""
+    c, block = programme.constraints, programme.block_mw
+    if _room(programme, screened, set(FILTERS)) < need:
+        small = [s.name for s in screened if s.max_blocks == 0]
+        under = f" ({', '.join(small[:4])}: max_mw below one block)" if small else ""
+        total = sum(s.max_blocks for s in screened) * block
+        return (f"the candidates' max_mw hold {total:,.0f} MW in whole {block:,g} MW blocks (block_mw){under}; "
+                "add candidates, raise max_mw or lower target_mw")
+    active = [f for f in FILTERS if f not in dropped and f in active_constraints(programme)]
+    binding = [f for f in active if _room(programme, screened, dropped | {f}) >= need]
+    if len(binding) != 1:  # several filters, each enough to relax, or none alone: they exclude too much together
+        fields = [field_of(f, programme) for f in binding or active]
+        excluded = {s.name: why for s in screened if (why := _allowed(programme, s, dropped))}
+        shown = "; ".join(f"{k}: {v}" for k, v in list(excluded.items())[:4])
+        return f"{' and '.join(fields)} together exclude too many ({shown}); relax one of them or add candidates that meet them"
+    name = binding[0]
+    field = field_of(name, programme)
+    others = dropped | {name}
+    out = [s for s in screened if _allowed(programme, s, dropped) and not _allowed(programme, s, others)]  # excluded by it alone
+    if name == "jurisdictions":
+        kinds = sorted({s.jurisdiction for s in out})
+        listed = ", ".join(f"{s.name} ({s.jurisdiction})" for s in out[:4])
+        return (f"{field} [{', '.join(c.jurisdictions or [])}] excludes {listed}{' ...' if len(out) > 4 else ''}; "
+                f"allow {', '.join(kinds)} or add candidates in {', '.join(c.jurisdictions or [])}")
+    if name == "online_by":
+        by_date, held, enough = sorted((s for s in screened if not _allowed(programme, s, others)), key=lambda s: s.online_date), 0, None
+        for s in by_date:
+            held += s.max_blocks
+            if held >= need:
+                enough = s.online_date
+                break
+        first = min(out, key=lambda s: s.online_date)
+        return (f"{field} {c.online_by} excludes {len(out)} candidate{'s' if len(out) != 1 else ''} online later (the earliest, {first.name}, "
+                f"in {first.online_date}); the target can be online by {enough}: move {field} to {enough} or later, "
+                "or add candidates online sooner")
+    level = security_level(programme)
+    listed = "; ".join(f"{s.name}: {s.security_fails}" for s in out[:3])
+    return (f"{field} {level} excludes {listed}{' ...' if len(out) > 3 else ''}; choose candidates that meet {level} "
+            f"(see `gigawatt security check`) or lower the level")
+
+
+def _why_infeasible(programme: SitingProgramme, screened: list[Screened], dropped: set[str]) -> str:
+    """Name the constraints that, left out one at a time, make the allocation feasible, with the figures that
+    say by how much they miss."""
     culprits = []
     for name in active_constraints(programme):
-        if name == drop:
+        if name in dropped:
             continue
         try:
-            allocate(programme, screened, drop=name, explain=False)
+            allocate(programme, screened, drop=dropped | {name}, explain=False)
             culprits.append(name)
         except InfeasibleError:
             continue
     c = programme.constraints
-    allowed = [s for s in screened if not _allowed(programme, s, None)]
+    allowed = [s for s in screened if not _allowed(programme, s, dropped)]
+    need = int(round(programme.target_mw / programme.block_mw))
     if "co2_cap" in culprits:
         best = min((s.co2_t_per_mw_year for s in allowed), default=0.0) * programme.target_mw
         return (f"constraints.co2_cap_t_per_year {c.co2_cap_t_per_year:,.0f} t/yr cannot be met: the cleanest allowed candidate alone "
@@ -442,11 +569,39 @@ def _why_infeasible(programme: SitingProgramme, screened: list[Screened], drop: 
                 f"{best:.0%} carbon-free; lower the share or add cleaner candidates")
     if "min_sites" in culprits and c.min_sites is not None and c.min_sites > len(allowed):
         return f"constraints.min_sites {c.min_sites}: only {len(allowed)} candidates are allowed; lower it or add candidates"
+    if culprits == ["region_limits"]:
+        return _limits_why(programme, screened, allowed, need)
+    if culprits == ["max_region_share"]:
+        per_region = int(np.floor(c.max_region_share * need + 1e-9))
+        regions = sorted({s.region for s in allowed})
+        held = sum(min(per_region, sum(s.max_blocks for s in allowed if s.region == r)) for r in regions) * programme.block_mw
+        return (f"constraints.max_region_share cannot be met with the others; relax it: at {c.max_region_share:.0%} a region takes at most "
+                f"{per_region * programme.block_mw:,.0f} MW of the {programme.target_mw:,.0f} MW target, and the allowed candidates' "
+                f"{len(regions)} region{'s' if len(regions) != 1 else ''} then hold {held:,.0f} MW; raise the share or add candidates in other regions")
     if len(culprits) == 1:
-        return f"constraints.{culprits[0]} cannot be met with the others; relax it"
+        return f"{field_of(culprits[0], programme)} cannot be met with the others; relax it"
     if culprits:
-        return f"the constraints {', '.join(culprits)} cannot all be met together; relax one of them"
+        return f"the constraints {', '.join(field_of(n, programme) for n in culprits)} cannot all be met together; relax one of them"
     return "no allocation meets the constraints together; relax several of them or add candidates"
+
+
+def _limits_why(programme: SitingProgramme, screened: list[Screened], allowed: list[Screened], need: int) -> str:
+    """The region limits that keep the target out: what each region may take and what it holds."""
+    block, limits = programme.block_mw, _region_limits(programme, screened)
+    room = 0
+    capped = []
+    for region in sorted({s.region for s in allowed}):
+        holds = sum(s.max_blocks for s in allowed if s.region == region)
+        if region in limits:
+            mw, field = limits[region]
+            takes = min(holds, int(np.floor(mw / block + 1e-9)))
+            if takes < holds:
+                capped.append(f"{field} {mw:,.0f} MW")
+            room += takes
+        else:
+            room += holds
+    return (f"the region limits hold {room * block:,.0f} MW of the {programme.target_mw:,.0f} MW target in whole {block:,g} MW blocks "
+            f"({'; '.join(capped[:4])}); raise them or add candidates in other regions")
 
 
 # --- the whole job ----------------------------------------------------------------------------------

@@ -243,6 +243,12 @@ PROFILES_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+COUNTRIES_SCHEMA: dict[str, Column] = {
+    "country": Column(str),  # ISO 3166-1 alpha-2
+    "name": Column(str),
+    "source": Column(str),
+}
+
 _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
     "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
@@ -259,6 +265,7 @@ _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "unit_commitment.csv": (UNIT_COMMITMENT_SCHEMA, "technology"),
     "gas_hubs.csv": (GAS_HUBS_SCHEMA, ("hub", "year")),
     "profiles.csv": (PROFILES_SCHEMA, "profile"),
+    "countries.csv": (COUNTRIES_SCHEMA, "country"),
 }
 
 
@@ -453,6 +460,22 @@ def profile(name: str) -> pd.Series:
 def profile_file(name: str):
     """A context manager giving the path of a bundled profile's CSV (columns year, hour_of_year_utc, solar_cf, wind_cf)."""
     return resources.as_file(resources.files(__package__) / "profiles" / f"{profile(name)['profile']}.csv.gz")
+
+
+def countries() -> pd.DataFrame:
+    """ISO 3166-1 alpha-2 country codes and their usual English names (what a site's ``country`` may be)."""
+    return load_table("countries.csv").copy()
+
+
+def country(code: str) -> pd.Series:
+    """One country row by its ISO 3166-1 alpha-2 code, ignoring case ("de" finds "DE").
+
+    An unknown code raises :class:`DataError`; there is no "did you mean" for two letters."""
+    table = load_table("countries.csv").set_index("country", drop=False)
+    wanted = str(code).strip().upper()
+    if wanted not in table.index:
+        raise DataError(f"{shorten(code)} is not an ISO 3166-1 alpha-2 country code (e.g. US, GB, DE); see `gigawatt catalog countries`")
+    return table.loc[wanted].copy()
 
 
 def _names(row: pd.Series) -> list[str]:

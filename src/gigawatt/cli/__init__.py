@@ -8,6 +8,7 @@ shows the traceback instead. Heavy libraries load only when a command needs them
 
 from __future__ import annotations
 
+import re
 import sys
 
 from gigawatt.cli._common import app, state
@@ -48,8 +49,8 @@ MAX_ERROR_CHARS = 400  # a one-line error stays readable whatever value it echoe
 def _one_line(message: str, flags: dict[str, str]) -> str:
     """The error on one line, with the command-line option that sets each field it names."""
     line = " ".join(message.split())
-    for field, flag in flags.items():
-        if field in line and flag not in line:
+    for field, flag in flags.items():  # the field as a key, not inside another (years in availability_years)
+        if re.search(rf"(?<![\w.]){re.escape(field)}(?![\w])", line) and flag not in line:
             line += f" (option {flag} sets {field})"
     return line if len(line) <= MAX_ERROR_CHARS else line[: MAX_ERROR_CHARS - 1] + "…"
 

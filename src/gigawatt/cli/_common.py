@@ -68,9 +68,12 @@ def solver_fields(solver: str | None, threads: int | None, time_limit: float | N
 
 
 def out_console():
+    """The console every command prints through. Markup and emoji codes are off: names, descriptions, ids
+    and file names come from users and are printed as written (``[/bold]`` or ``:fire:`` in a name is text);
+    styles are given as ``style=`` or :class:`rich.text.Text`, never as markup in a string."""
     from rich.console import Console
 
-    return Console(width=None if sys.stdout.isatty() else 160)  # pipes and CI get wide tables
+    return Console(width=None if sys.stdout.isatty() else 160, markup=False, emoji=False)  # pipes and CI get wide tables
 
 
 @contextmanager

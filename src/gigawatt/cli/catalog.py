@@ -66,12 +66,13 @@ _CATALOG_COLUMNS = {
         ("profile", "profile"), ("dataset", "dataset"), ("year", "year"), ("regions", "fits regions"), ("solar_mean_cf", "solar CF"),
         ("wind_mean_cf", "wind CF"),
     ],
+    "countries": [("country", "country"), ("name", "name")],
 }
 
 
 @app.command("catalog")
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels, security_controls, unit_commitment, gas_hubs or profiles")],
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels, security_controls, unit_commitment, gas_hubs, profiles or countries")],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
@@ -86,7 +87,7 @@ def catalog_command(
         "national_generation": catalog.national_generation, "national_growth": catalog.national_growth,
         "balancing_authorities": catalog.balancing_authorities, "duke_headroom": catalog.duke_headroom, "regions": catalog.regions,
         "security_levels": catalog.security_levels, "security_controls": catalog.security_controls, "unit_commitment": catalog.unit_commitment,
-        "gas_hubs": catalog.gas_hubs, "profiles": catalog.profiles,
+        "gas_hubs": catalog.gas_hubs, "profiles": catalog.profiles, "countries": catalog.countries,
     }
     if table not in loaders:
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")
@@ -104,6 +105,27 @@ def catalog_command(
     out_console().print(view)
 
 
+def check_references(kind: str, model) -> None:
+    """What a scenario names in the catalog and across its own fields, resolved as its run would (beyond the
+    types the model checks): a wrong name is a ScenarioError naming the field."""
+    if kind in ("size", "plan"):
+        from gigawatt.compute import size
+
+        size(model)  # also resolves the accelerator and catalog figures
+    if kind == "plan":
+        from gigawatt.power.plan import check_references as plan_references
+
+        plan_references(model)  # gas hubs and the site's profile
+    if kind == "site":
+        from gigawatt.siting import check_references as site_references
+
+        site_references(model)  # accelerator, technologies, regions, countries, names, region limits
+    if kind == "buildout":
+        from gigawatt.simulation import check_references as buildout_references
+
+        buildout_references(model)  # country and every accelerator
+
+
 @app.command("validate")
 def validate_command(
     file: Annotated[Path, typer.Argument(help="Scenario YAML file")],
@@ -117,18 +139,13 @@ def validate_command(
     data, _ = read_yaml(file)
     kind = api.looks_like(data) or "size"
     model = api.load_inputs(kind, file, overrides)
-    if kind in ("size", "plan"):
-        from gigawatt.compute import size
-
-        size(model)  # also resolves the accelerator and catalog figures
-    if kind == "plan":
-        from gigawatt.power.plan import check_references
-
-        check_references(model)  # gas hubs and the site's profile
+    check_references(kind, model)
     if as_json:
         _print_json({"valid": True, "file": str(file), "kind": kind, "scenario": model.model_dump(mode="json")})
     else:
-        out_console().print(f"[green]OK[/green] {file}: valid {kind} scenario '{model.name}'")
+        from rich.text import Text
+
+        out_console().print(Text.assemble(("OK", "green"), f" {file}: valid {kind} scenario '{model.name}'"))
 
 
 @app.command("schema")

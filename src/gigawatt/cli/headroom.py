@@ -27,7 +27,7 @@ from gigawatt.errors import ScenarioError
 FLAGS = {
     "systems": "--systems/--duke22/--all", "limits_pct": "--limits", "years": "--years", "threshold_mw": "--threshold",
     "threshold_csv": "--threshold", "campus.mw": "--campus-mw", "campus.limit_pct": "--limit",
-    "campus.availability_year": "--availability-year", "files": "FILES",
+    "campus.availability_year": "--availability-year",
 }
 
 

@@ -23,14 +23,17 @@ def check_command(
 ) -> None:
     """Print each site's posture against its security level: requirement, status, why and source (exit 0)."""
     from rich.table import Table
+    from rich.text import Text
 
     from gigawatt import api
     from gigawatt import security
+    from gigawatt.cli.catalog import check_references
     from gigawatt.scenario import read_yaml
 
     data, _ = read_yaml(file)
     kind = api.looks_like(data) or "plan"
     model = api.load_inputs(kind, file, overrides)
+    check_references(kind, model)  # a mistyped accelerator or region fails here, as in `gigawatt validate`
     found = security.postures(kind, model)
     if as_json:
         sys.stdout.write(json.dumps([{"site": name, "checks": [c.to_dict() for c in checks]} for name, checks in found], indent=2) + "\n")
@@ -43,7 +46,7 @@ def check_command(
             table.add_column(column, overflow="fold", max_width=None if column != "source" else 60)
         for c in checks:
             style = {"meets": "green", "fails": "red"}.get(c.status, "yellow")
-            table.add_row(c.requirement, f"[{style}]{c.status}[/{style}]", c.why, c.source[:160])
+            table.add_row(c.requirement, Text(c.status, style=style), c.why, c.source[:160])
         console.print(table)
         failed = security.first_failure(checks)
         console.print(f"{name}: {'fails at ' + failed.requirement if failed else 'no requirement fails'}"
