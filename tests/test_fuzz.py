@@ -102,8 +102,6 @@ ACCEPTED_NONSENSE: dict[str, str] = {
     'plan grid price series below any market floor': "test_implausible_inputs_accepted_today_are_refused_or_told",
     "plan load series 1000x the cluster's facility power": "test_implausible_inputs_accepted_today_are_refused_or_told",
     "plan load series a thousandth of the cluster's facility power": "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'site candidate grid carbon above the dirtiest plant': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'site candidate grid price in USD/kWh': "test_implausible_inputs_accepted_today_are_refused_or_told",
 }
 
 

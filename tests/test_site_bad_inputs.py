@@ -165,6 +165,21 @@ def test_a_lower_case_country_is_read_as_its_code():
     siting.check_references(p)
 
 
+def test_a_candidate_price_in_usd_per_kwh_is_refused_naming_the_candidates_field(programme_file):
+    p = run("site", str(programme_file), "--set", "candidates.0.price_usd_per_mwh=0.05", "--no-store")
+    one_line_error(p.returncode, p.stderr, "candidates[0].price_usd_per_mwh = 0.05 USD/MWh", "give USD/MWh (USD/kWh x 1,000)",
+                   "add 'candidates[0].price_usd_per_mwh' to accept_implausible")
+
+
+def test_an_accepted_implausible_candidate_runs_with_a_message(cli, programme_file):
+    result = cli("site", str(programme_file), "--set", "candidates.1.co2_g_per_kwh=1600", "--set", "candidates.0.co2_g_per_kwh=1600",
+                 "--set", 'accept_implausible=["candidates[0].co2_g_per_kwh", "candidates[1].co2_g_per_kwh"]', "--json", "--no-store")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert any(m.startswith("candidates[0].co2_g_per_kwh = 1,600 gCO2/kWh") and "accepted as given" in m for m in data["messages"])
+    assert data["result"]["candidates"][0]["co2_g_per_kwh"] == pytest.approx(1600.0)  # the plan took it as given
+
+
 # --- infeasibility names the input that binds -------------------------------------------------------
 
 

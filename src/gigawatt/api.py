@@ -281,8 +281,8 @@ def _site(programme: SitingProgramme, **_: Any) -> tuple[Any, list[str], dict[st
     from gigawatt.siting import site as place
 
     result = place(programme, full_year=programme.full_year)
-    messages = [f"{c['site']}: no regional figure for {', '.join(c['catalog_defaults'])}; the planner's catalog default used"
-                for c in result.candidates if c["catalog_defaults"]]
+    messages = [*result.notes, *(f"{c['site']}: no regional figure for {', '.join(c['catalog_defaults'])}; the planner's catalog default used"
+                                 for c in result.candidates if c["catalog_defaults"])]
     solver = {"name": "highs (scipy.optimize.milp)", "version": scipy.__version__, "status": "ok", "condition": "optimal",
               "seconds": result.allocation_seconds}
     return result, messages, solver

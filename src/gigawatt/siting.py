@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import LinearConstraint, milp
 
-from gigawatt import catalog
+from gigawatt import catalog, plausibility
 from gigawatt.errors import DataError, InfeasibleError, ScenarioError
 from gigawatt.finance import capital_recovery_factor
 from gigawatt.scenario import Candidate, Scenario, SitingProgramme, parse_scenario
@@ -47,6 +47,11 @@ CATALOG_COLUMNS = {"solar_yield_kwh_per_kwp": "pv_yield_kwh_per_kwp"}  # candida
 # each fleet constraint, by the name reported in constraint_costs
 CONSTRAINTS = ("jurisdictions", "online_by", "security_level", "co2_cap", "carbon_free_share", "max_region_share", "min_sites", "region_limits")
 FILTERS = ("jurisdictions", "online_by", "security_level")  # the constraints that exclude candidates outright
+# a candidate's own figure checked against its plausibility bound, with the field of its block's plan that carries it
+PLAUSIBLE = {
+    "price_usd_per_mwh": (plausibility.AVERAGE_PRICE_USD_PER_MWH, "grid.price_usd_per_mwh", "give USD/MWh (USD/kWh x 1,000)"),
+    "co2_g_per_kwh": (plausibility.CARBON_G_PER_KWH, "grid.co2_t_per_mwh", "give gCO2/kWh (tCO2/MWh x 1,000)"),
+}
 
 
 # --- screening --------------------------------------------------------------------------------------
@@ -114,7 +119,10 @@ def check_references(programme: SitingProgramme) -> list[dict[str, Any]]:
 
     A :class:`ScenarioError` names the field: the accelerator, an unknown or repeated technology, a
     candidate's region or country, two candidates with one name (their results could not be told apart),
-    or a ``constraints.region_limits_mw`` region that no candidate is in (its limit would bind nothing).
+    a ``constraints.region_limits_mw`` region that no candidate is in (its limit would bind nothing), or a
+    candidate's own price or carbon beyond :mod:`~gigawatt.plausibility`'s bounds. One listed under
+    ``accept_implausible`` (e.g. ``candidates[0].price_usd_per_mwh``) runs: its figures' ``notes`` say so and
+    ``accept_implausible`` waives the same check in its block's plan.
     """
     try:
         catalog.accelerator(programme.accelerator)
@@ -139,6 +147,13 @@ def check_references(programme: SitingProgramme) -> list[dict[str, Any]]:
                 catalog.country(candidate.country)
             except DataError as exc:
                 raise ScenarioError(f"candidates[{i}].country: {exc}") from None
+        found["notes"], found["accept_implausible"] = [], []
+        for name, (bound, plan_field, fix) in PLAUSIBLE.items():
+            value = getattr(candidate, name)
+            note = None if value is None else plausibility.check(f"candidates[{i}].{name}", value, bound, programme.accept_implausible, fix)
+            if note:
+                found["notes"].append(note)
+                found["accept_implausible"].append(plan_field)
         if found["name"] in named:
             raise ScenarioError(f"candidates[{i}]: the name {shorten(found['name'])} is also candidates[{named[found['name']]}]'s; "
                                 "give each candidate its own name (name: ...) so their results can be told apart")
@@ -212,6 +227,7 @@ def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures
         "supply": {"technologies": technologies, "limits": limits},
         "constraints": {"reserve_margin": programme.reserve_margin} if programme.reserve_margin is not None else {},
         "solver": programme.solver.model_dump(exclude_none=True),
+        "accept_implausible": figures.get("accept_implausible", []),  # the programme waived the candidate's own figure
     }
     return parse_scenario(data, origin=f"candidates[{figures['name']}]")
 
@@ -235,6 +251,7 @@ class Screening:
     plans_solved: int
     cache_hits: int
     seconds: float
+    notes: list[str] = field(default_factory=list)  # implausible figures accepted as given (accept_implausible)
 
     @property
     def cache_hit_rate(self) -> float:
@@ -297,7 +314,8 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
     started = time.perf_counter()
     jobs: dict[str, tuple[Scenario, str | None, int | None]] = {}
     keyed = []
-    for candidate, figures in zip(programme.candidates, check_references(programme)):
+    checked = check_references(programme)
+    for candidate, figures in zip(programme.candidates, checked):
         scenario = candidate_scenario(programme, candidate, figures)
         online_by = earliest_month(scenario) if fastest else None
         key = f"{scenario.model_dump_json(exclude={'name'})}|{segments}|{online_by}"
@@ -331,7 +349,7 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
             defaults=defaults_used(programme, candidate, figures), security_fails=fails, security_usd_per_mw_year=security_usd,
         ))
     hits = len(keyed) - len(jobs)
-    return Screening(out, len(jobs), hits, time.perf_counter() - started)
+    return Screening(out, len(jobs), hits, time.perf_counter() - started, [note for figures in checked for note in figures["notes"]])
 
 
 # --- allocation -------------------------------------------------------------------------------------
@@ -678,7 +696,7 @@ def site(programme: SitingProgramme, full_year: bool = False, cache: dict[str, A
         for c in candidates if c["allocated_mw"] > 0
     ]
     clean = sum(best.blocks[i] * block * s.energy_mwh_per_mw_year * s.carbon_free_share for i, s in enumerate(screened))
-    return SitingResult(
+    result = SitingResult(
         programme=programme.name, allocations=allocations, candidates=candidates,
         total_capacity_mw=float(best.blocks.sum() * block), annual_cost_usd=best.annual_cost_usd,
         annual_power_cost_usd=best.power_cost_usd, annualised_delay_cost_usd=best.delay_cost_usd,
@@ -691,3 +709,5 @@ def site(programme: SitingProgramme, full_year: bool = False, cache: dict[str, A
                    "catalog_defaults": sum(len(s.defaults) for s in screened)},
         allocation_seconds=seconds,
     )
+    result.notes = screening.notes  # for the run's messages, not its figures (to_dict leaves it out)
+    return result
