@@ -31,14 +31,18 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gigawatt.errors import GigawattError, ScenarioError
 
 DESIGNS = ("grid", "oat", "sample", "sobol")
 DISTRIBUTIONS = {"uniform": 2, "triangular": 3, "normal": 2, "lognormal": 2}  # and their parameter counts
-MAX_POINTS = 100_000  # a sweep larger than this is a typo, not a plan
-RANGE = re.compile(r"^(log:)?([^:]+):([^:]+):(\d+)$")
+MAX_POINTS = 100_000  # a sweep larger than this is a typo, not a plan (every design, and --draws, is held to it)
+MAX_WORKERS_PER_CORE = 4  # local workers are single-threaded processes: more than this a core only queues for the cores
+MIN_WORKER_MEMORY = 512 * 2**20  # a worker imports numpy, scipy, pandas and the solver (about 200 MiB) before its first point
+SCHEDULER_TIMEOUT_S = 10  # connecting to --scheduler: a scheduler that has not answered by then is not there
+WORKERS_TIMEOUT_S = 120  # a --scheduler with no worker after this long would leave the sweep waiting for ever
+RANGE = re.compile(r"^(log:)?([^:,]+):([^:,]+)(?::([^:,]+))?$")  # start:stop[:n], never a base-60 number
 DISTRIBUTION = re.compile(r"^(\w+)\(([^)]*)\)$")
 
 
@@ -93,6 +97,27 @@ class SweepDefinition(BaseModel):
     weather_years: str | None = Field(default=None, description="Plans: one point per weather year, e.g. 2010-2020, from era5")
     era5: str | None = Field(default=None, description="Hourly ERA5 solar and wind capacity factors for weather_years (relative to this file)")
 
+    @field_validator("vary", mode="before")
+    @classmethod
+    def _values_or_range(cls, value: Any) -> Any:
+        """A varied input's values are a list or range text; a lone number is refused, for YAML reads an
+        unquoted ``1:30`` as the base-60 number 90 (and ``1:2`` as 62)."""
+        if isinstance(value, dict):
+            for key, values in value.items():
+                if isinstance(values, int | float) and not isinstance(values, bool):
+                    raise ValueError(f"{echo(key)}: {values!r} is one number, not values to vary; give a list ([1000, 2000]) or a quoted "
+                                     f"range (\"1000:2000:3\"): YAML reads an unquoted 1:30 as the base-60 number 90")
+                if isinstance(values, list) and not values:
+                    raise ValueError(f"{echo(key)}: no values; give a list ([1000, 2000]) or a range (\"1000:2000:3\")")
+        return value
+
+    @model_validator(mode="after")
+    def _varied_or_sampled(self) -> SweepDefinition:
+        both = sorted(set(self.vary) & set(self.sample))
+        if both:
+            raise ValueError(f"{echo(both[0])} is both varied and sampled; keep one of vary and sample for it")
+        return self
+
     def axes(self) -> list[Axis]:
         """The varied inputs as axes (list values as given, text as the CLI's ranges)."""
         return [Axis(k, tuple(v)) if isinstance(v, list) else parse_vary(f"{k}={v}") for k, v in self.vary.items()]
@@ -113,21 +138,47 @@ def read_definition(data: dict[str, Any], origin: str) -> SweepDefinition | None
         return SweepDefinition.model_validate(raw)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ScenarioError(f"{origin}: sweep.{where}: {first['msg']}") from None
+        where = ".".join(["sweep", *(str(part) for part in first["loc"])])
+        message = " ".join(first["msg"].removeprefix("Value error, ").split())
+        raise ScenarioError(f"{echo(origin, 300)}: {echo(where)}: {message}") from None
+
+
+ECHO_CHARS = 100  # user text echoed in a message is cut to this many characters
+
+
+def shorten_quoted(value: Any, limit: int = ECHO_CHARS) -> str:
+    """User text quoted for a one-line message (``'abc'``), escaped and cut as :func:`gigawatt.units.shorten` does."""
+    from gigawatt.units import shorten
+
+    return shorten(str(value), limit)
+
+
+def echo(value: Any, limit: int = ECHO_CHARS) -> str:
+    """User text for a one-line message: as written where it is printable and short, else quoted with its
+    line breaks and control characters escaped, and cut to ``limit`` characters."""
+    from gigawatt.units import shorten
+
+    text = str(value)
+    return text if text.isprintable() and len(text) <= limit else shorten(text, limit)
 
 
 def _number(text: str, what: str) -> float:
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
-        raise ScenarioError(f"{what}: '{text}' is not a number") from None
+        raise ScenarioError(f"{what}: {shorten_quoted(text)} is not a number") from None
+    if not math.isfinite(value):
+        raise ScenarioError(f"{what}: {shorten_quoted(text)} is not a finite number")
+    return value
 
 
 def _value(text: str) -> Any:
-    """A value as YAML would read it (numbers, dates as text, true/false)."""
+    """A value as YAML would read it (numbers, dates as text, true/false), except that text with a colon
+    stays text: YAML 1.1 would read ``1:30`` as the base-60 number 90."""
     import yaml
 
+    if ":" in text:
+        return text
     try:
         value = yaml.safe_load(text)
     except yaml.YAMLError:
@@ -135,23 +186,68 @@ def _value(text: str) -> Any:
     return value if isinstance(value, int | float | bool | str) else text
 
 
+def _repeated(items: Any) -> Any:
+    """The first item given a second time, or None."""
+    seen: set[Any] = set()
+    for item in items:
+        if item in seen:
+            return item
+        seen.add(item)
+    return None
+
+
+def _too_many(count: int, what: str, fix: str = "vary fewer values or sample") -> ScenarioError:
+    return ScenarioError(f"{what}: {count:,} points is more than a sweep's {MAX_POINTS:,}; {fix}")
+
+
 def parse_vary(text: str) -> Axis:
-    """``KEY=a,b,c`` (values), ``KEY=start:stop:n`` (n evenly spaced) or ``KEY=log:start:stop:n`` (n log-spaced)."""
+    """``KEY=a,b,c`` (values), ``KEY=start:stop:n`` (n evenly spaced), ``KEY=log:start:stop:n`` (n log-spaced)
+    or ``KEY=a:b`` (every integer from a to b). Text with a colon is a range or an error, never a base-60
+    number."""
     key, sep, spec = text.partition("=")
     key, spec = key.strip(), spec.strip()
     if not sep or not key or not spec:
-        raise ScenarioError(f"--vary {text!r}: write it as KEY=VALUES, e.g. grid.import_mw=500,800 or grid.import_mw=200:1000:5")
+        raise ScenarioError(f"--vary {shorten_quoted(text)}: write it as KEY=VALUES, e.g. grid.import_mw=500,800 or grid.import_mw=200:1000:5")
     match = RANGE.match(spec)
     if match:
-        log, start, stop, count = match.groups()
-        start_v, stop_v, n = _number(start, f"--vary {key} start"), _number(stop, f"--vary {key} stop"), int(count)
-        if n < 2:
-            raise ScenarioError(f"--vary {key}: a range needs at least 2 values, got {n}")
-        if log and (start_v <= 0 or stop_v <= 0):
-            raise ScenarioError(f"--vary {key}: a log range needs positive ends")
-        values = np.geomspace(start_v, stop_v, n) if log else np.linspace(start_v, stop_v, n)
-        return Axis(key, tuple(float(v) for v in values))
-    return Axis(key, tuple(_value(v.strip()) for v in spec.split(",") if v.strip()))
+        return Axis(key, _range(key, spec, *match.groups()))
+    if ":" in spec and "," not in spec:
+        raise ScenarioError(f"--vary {echo(f'{key}={spec}')}: a range is start:stop:n, log:start:stop:n or (integers) start:stop, "
+                            "e.g. 200:1000:5; give values as a,b,c")
+    values = tuple(_value(v.strip()) for v in spec.split(",") if v.strip())
+    if not values:
+        raise ScenarioError(f"--vary {echo(f'{key}={spec}')}: no values; give them as a,b,c (e.g. {echo(key)}=500,800) or a range start:stop:n")
+    return Axis(key, values)
+
+
+def _range(key: str, spec: str, log: str | None, start: str, stop: str, count: str | None) -> tuple[Any, ...]:
+    """The values of ``start:stop:n`` (floats, or integers where the ends and the step are whole) or of
+    ``start:stop`` (every integer between whole ends, either way)."""
+    start_v, stop_v = _number(start, f"--vary {echo(key)} start"), _number(stop, f"--vary {echo(key)} stop")
+    whole = start_v.is_integer() and stop_v.is_integer() and not log
+    if count is None:
+        if not whole:
+            raise ScenarioError(f"--vary {echo(f'{key}={spec}')}: a range start:stop lists the integers between whole ends; "
+                                f"give the number of values too, e.g. {echo(key)}={'log:' if log else ''}{echo(start, 30)}:{echo(stop, 30)}:5")
+        n = int(abs(stop_v - start_v)) + 1
+        if n > MAX_POINTS:
+            raise _too_many(n, f"--vary {echo(f'{key}={spec}')}")
+        step = 1 if stop_v >= start_v else -1
+        return tuple(range(int(start_v), int(stop_v) + step, step))
+    if not count.isdigit():
+        raise ScenarioError(f"--vary {echo(f'{key}={spec}')}: the number of values {shorten_quoted(count)} is not a whole number, "
+                            f"e.g. {echo(key)}={echo(start, 30)}:{echo(stop, 30)}:5")
+    n = int(count)
+    if n < 2:
+        raise ScenarioError(f"--vary {echo(key)}: a range needs at least 2 values, got {n}")
+    if n > MAX_POINTS:
+        raise _too_many(n, f"--vary {echo(f'{key}={spec}')}")
+    if log and (start_v <= 0 or stop_v <= 0):
+        raise ScenarioError(f"--vary {echo(key)}: a log range needs positive ends")
+    values = np.geomspace(start_v, stop_v, n) if log else np.linspace(start_v, stop_v, n)
+    if whole and (stop_v - start_v) % (n - 1) == 0:  # whole ends and a whole step: integers
+        return tuple(int(round(v)) for v in values)
+    return tuple(float(v) for v in values)
 
 
 def parse_sample(text: str) -> Sampled:
@@ -159,24 +255,66 @@ def parse_sample(text: str) -> Sampled:
     key, sep, spec = text.partition("=")
     match = DISTRIBUTION.match(spec.strip().replace(" ", ""))
     if not sep or not key.strip() or not match or match.group(1) not in DISTRIBUTIONS:
-        raise ScenarioError(f"--sample {text!r}: write it as KEY=DIST(params) with DIST one of {', '.join(DISTRIBUTIONS)}, e.g. costs.gas=uniform(2,8)")
-    name = match.group(1)
-    parameters = tuple(_number(p, f"--sample {key.strip()}") for p in match.group(2).split(",") if p)
+        raise ScenarioError(f"--sample {shorten_quoted(text)}: write it as KEY=DIST(params) with DIST one of {', '.join(DISTRIBUTIONS)}, e.g. costs.gas=uniform(2,8)")
+    name, label = match.group(1), echo(key.strip())
+    parameters = tuple(_number(p, f"--sample {label}") for p in match.group(2).split(",") if p)
     if len(parameters) != DISTRIBUTIONS[name]:
-        raise ScenarioError(f"--sample {key.strip()}: {name} takes {DISTRIBUTIONS[name]} parameters, got {len(parameters)}")
-    if name == "uniform" and not parameters[0] < parameters[1] or name == "triangular" and not parameters[0] <= parameters[1] <= parameters[2] \
-            or name in ("normal", "lognormal") and parameters[1] <= 0 or name == "lognormal" and parameters[0] <= 0:
-        raise ScenarioError(f"--sample {key.strip()}: {name}{parameters} is not a valid distribution; check its parameters' order and signs")
-    return Sampled(key.strip(), name, parameters)
+        raise ScenarioError(f"--sample {label}: {name} takes {DISTRIBUTIONS[name]} parameters, got {len(parameters)}")
+    shown = f"{name}({', '.join(f'{p:g}' for p in parameters)})"
+    if name == "uniform" and not parameters[0] < parameters[1]:
+        raise ScenarioError(f"--sample {label}: {shown} is not a valid distribution; uniform(low, high) needs low below high")
+    if name == "triangular" and not (parameters[0] <= parameters[1] <= parameters[2] and parameters[0] < parameters[2]):
+        raise ScenarioError(f"--sample {label}: {shown} is not a valid distribution; triangular(low, mode, high) needs "
+                            "low <= mode <= high and low below high (for one value, --set it)")
+    if name in ("normal", "lognormal") and parameters[1] <= 0 or name == "lognormal" and parameters[0] <= 0:
+        raise ScenarioError(f"--sample {label}: {shown} is not a valid distribution; {name}(mean, sd) needs "
+                            f"{'a positive mean and ' if name == 'lognormal' else ''}a positive sd")
+    sampled = Sampled(key.strip(), name, parameters)
+    with np.errstate(all="ignore"):
+        try:
+            ends = sampled.quantile(np.array([1e-9, 0.5, 1 - 1e-9]))
+        except (OverflowError, ZeroDivisionError, ValueError):
+            ends = np.array([np.nan])
+    if not np.isfinite(ends).all():
+        raise ScenarioError(f"--sample {label}: {shown} gives values out of a float's range; check its parameters")
+    return sampled
+
+
+def count_points(design: str, axes: list[Axis], sampled: list[Sampled] | None = None, draws: int = 0) -> int:
+    """How many points a design has, known before any is made (:func:`points` refuses more than
+    :data:`MAX_POINTS`)."""
+    crossed = math.prod(len(a.values) for a in axes)
+    if design == "sample":
+        return draws * crossed
+    if design == "sobol":
+        return draws * (len(sampled or []) + 2) * crossed
+    if design == "oat":
+        return 1 + sum(len(a.values) for a in axes)
+    return crossed
 
 
 def points(design: str, axes: list[Axis], sampled: list[Sampled] | None = None, draws: int = 0, seed: int = 0) -> list[dict[str, Any]]:
     """The overrides of every point of a design (see the module docstring); the base is ``{}``."""
     if design not in DESIGNS:
-        raise ScenarioError(f"design '{design}': choose one of {', '.join(DESIGNS)}")
+        raise ScenarioError(f"design {shorten_quoted(design)}: choose one of {', '.join(DESIGNS)}")
+    empty = next((a.key for a in axes if not a.values), None)
+    if empty is not None:
+        raise ScenarioError(f"--vary {echo(empty)}: no values; give them as a,b,c or a range start:stop:n")
+    keys = [a.key for a in axes] + [s.key for s in sampled or []]
+    twice = _repeated(keys)
+    if twice is not None:
+        raise ScenarioError(f"{echo(twice)} is varied or sampled twice; give each input once")
+    if draws > MAX_POINTS:
+        raise ScenarioError(f"--draws {draws:,}: more than a sweep's {MAX_POINTS:,} points; draw fewer")
     if design in ("sample", "sobol"):
         if not sampled or draws < 1:
             raise ScenarioError(f"design {design}: give at least one --sample KEY=DIST and --draws N (N >= 1)")
+        if design == "sobol" and axes:
+            raise ScenarioError("design sobol: every input is sampled (--sample); a --vary list would break Saltelli's design")
+        count = count_points(design, axes, sampled, draws)
+        if count > MAX_POINTS:
+            raise _too_many(count, f"design {design}" + (" (--draws x (inputs + 2))" if design == "sobol" else " (--draws x the varied values)" if axes else ""),
+                            "draw fewer" + (" or vary fewer values" if axes else ""))
         if design == "sobol":
             u = sobol_unit_sample(len(sampled), draws, seed)
         else:
@@ -185,18 +323,16 @@ def points(design: str, axes: list[Axis], sampled: list[Sampled] | None = None, 
             u = qmc.LatinHypercube(d=len(sampled), seed=seed).random(draws)
         columns = [s.quantile(u[:, k]) for k, s in enumerate(sampled)]
         out = [{s.key: float(col[i]) for s, col in zip(sampled, columns)} for i in range(len(u))]
-        if design == "sobol" and axes:
-            raise ScenarioError("design sobol: every input is sampled (--sample); a --vary list would break Saltelli's design")
         for axis in axes:  # varied inputs cross the sample
             out = [{**p, axis.key: v} for p in out for v in axis.values]
         return out
     if not axes:
         raise ScenarioError(f"design {design}: give at least one --vary KEY=VALUES")
+    count = count_points(design, axes)
+    if count > MAX_POINTS:
+        raise _too_many(count, f"design {design}")
     if design == "oat":
         return [{}] + [{axis.key: v} for axis in axes for v in axis.values]
-    count = math.prod(len(a.values) for a in axes)
-    if count > MAX_POINTS:
-        raise ScenarioError(f"design grid: {count:,} points is more than {MAX_POINTS:,}; vary fewer values or sample")
     return [dict(zip([a.key for a in axes], combo)) for combo in itertools.product(*(a.values for a in axes))]
 
 
@@ -241,15 +377,29 @@ FAN_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 SERIES_COLUMNS = {"utility_pv": ("site.solar_csv", "solar"), "onshore_wind": ("site.wind_csv", "wind")}
 
 
+MAX_YEARS = 1_000  # more weather years than any record holds
+
+
 def parse_years(text: str) -> tuple[int, ...]:
-    """``2010-2020`` or ``2012,2015,2019``: the weather years asked for."""
+    """``2010-2020`` or ``2012,2015,2019``: the weather years asked for (a range first to last, each year once)."""
+    shown = shorten_quoted(text)
     try:
         if "-" in text:
             first, last = (int(part) for part in text.split("-", 1))
+            if last < first:
+                raise ScenarioError(f"--weather-years {shown}: the range is reversed; write the first year first, {last}-{first}")
+            if last - first >= MAX_YEARS:
+                raise ScenarioError(f"--weather-years {shown}: {last - first + 1:,} years is more than {MAX_YEARS:,}; give the years of the ERA5 file")
             return tuple(range(first, last + 1))
-        return tuple(int(part) for part in text.split(",") if part.strip())
+        years = tuple(int(part) for part in text.split(",") if part.strip())
     except ValueError:
-        raise ScenarioError(f"--weather-years {text!r}: give a range such as 2010-2020 or a list such as 2012,2019") from None
+        raise ScenarioError(f"--weather-years {shown}: give a range such as 2010-2020 or a list such as 2012,2019") from None
+    if not years:
+        raise ScenarioError(f"--weather-years {shown}: no years; give a range such as 2010-2020 or a list such as 2012,2019")
+    twice = _repeated(years)
+    if twice is not None:
+        raise ScenarioError(f"--weather-years {shown}: {twice} is given twice; give each year once")
+    return years
 
 
 def weather_series(era5: Path | str, years: tuple[int, ...], scenario: dict[str, Any], folder: Path) -> dict[int, dict[str, str]]:
@@ -298,11 +448,16 @@ def validate(kind: str, base: Any, chosen: list[dict[str, Any]], overrides: list
     for number, point in enumerate(chosen, start=1):
         settings = {k: v for k, v in point.items() if k != WEATHER_YEAR}
         if WEATHER_YEAR in point:
-            settings.update((weather or {})[point[WEATHER_YEAR]])
+            year = point[WEATHER_YEAR]
+            if not isinstance(year, int) or isinstance(year, bool) or year not in (weather or {}):
+                raise ScenarioError(f"point {number}: {WEATHER_YEAR} {echo(year)} has no weather series; weather years are "
+                                    "swept with --weather-years and --era5, not --vary")
+            settings.update((weather or {})[year])
         try:
             out.append(api.load_inputs(kind, data, settings).model_dump(mode="json", exclude_none=True))
         except GigawattError as exc:
-            raise ScenarioError(f"point {number} ({describe(point)}): {str(exc).splitlines()[0]}") from None
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise ScenarioError(f"point {number} ({echo(' '.join(describe(point).split()), 200)}): {first}") from None
     return out
 
 
@@ -361,35 +516,146 @@ class SweepResult:
         return pd.DataFrame(self.rows)
 
 
+def cores() -> int:
+    """The cores this process may run on."""
+    import os
+
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def check_cluster(workers: int | None = None, scheduler: str | None = None, memory_limit: str | None = None) -> None:
+    """Refuse, before anything runs, a local cluster that could not start or would swamp the machine: more
+    workers than :data:`MAX_WORKERS_PER_CORE` a core, a memory limit Dask cannot read or too small for a
+    worker, or a local cluster's settings given with a ``scheduler`` (whose own workers run the points)."""
+    if scheduler:
+        given = [flag for flag, value in (("--workers", workers), ("--memory-limit", memory_limit)) if value is not None]
+        if given:
+            raise ScenarioError(f"{' and '.join(given)} size a local cluster; with --scheduler the points run on that cluster's "
+                                "own workers: drop one or the other")
+        return
+    if workers is not None:
+        bound = MAX_WORKERS_PER_CORE * cores()
+        if not 1 <= workers <= bound:
+            raise ScenarioError(f"--workers {workers}: give 1 to {bound} ({MAX_WORKERS_PER_CORE} a core on this machine's {cores()}); "
+                                "each worker is a process running one point at a time")
+    if memory_limit is not None and memory_limit != "auto":
+        import logging
+
+        from distributed.worker_memory import parse_memory_limit
+
+        try:
+            number = float(memory_limit)
+        except ValueError:
+            number = None
+        if number == 0:  # Dask's word for no limit
+            return
+        try:
+            limit = parse_memory_limit(memory_limit, 1, logger=logging.getLogger("gigawatt.sweep"))
+        except (ValueError, TypeError, OverflowError):
+            limit = -1
+        if number is not None and (not math.isfinite(number) or number < 0) or limit is None or limit < MIN_WORKER_MEMORY:
+            raise ScenarioError(f"--memory-limit {shorten_quoted(memory_limit)}: give the memory of each worker, at least "
+                                f"{MIN_WORKER_MEMORY // 2**20} MiB, e.g. 2GB or 500MiB (or auto, a share of the memory such as 0.25, "
+                                "or 0 for no limit)")
+
+
+def connect(scheduler: str, timeout_s: float | None = None) -> Any:
+    """A Dask client of the scheduler at ``scheduler``, or a one-line :class:`ScenarioError` naming it
+    within ``timeout_s`` (default :data:`SCHEDULER_TIMEOUT_S`)."""
+    from dask.distributed import Client
+    from distributed.comm import parse_address, parse_host_port
+
+    try:
+        _, location = parse_address(scheduler)
+        _, port = parse_host_port(location)
+        if not 1 <= int(port) <= 65535:
+            raise ValueError(f"port {port} is not 1 to 65535")
+    except (ValueError, TypeError) as exc:
+        reason = " ".join(str(exc).split())[:120]
+        raise ScenarioError(f"--scheduler {shorten_quoted(scheduler)}: not a scheduler's address ({reason}); "
+                            "give it as tcp://HOST:PORT, e.g. tcp://10.0.0.5:8786") from None
+    if timeout_s is None:  # Dask's connect timeout where it is set shorter (DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT)
+        import dask.config
+        from dask.utils import parse_timedelta
+
+        try:
+            timeout_s = min(float(parse_timedelta(dask.config.get("distributed.comm.timeouts.connect"), "s")), SCHEDULER_TIMEOUT_S)
+        except (KeyError, ValueError, TypeError):
+            timeout_s = SCHEDULER_TIMEOUT_S
+        timeout_s = timeout_s if timeout_s > 0 else SCHEDULER_TIMEOUT_S
+    try:
+        return Client(scheduler, timeout=f"{timeout_s}s")
+    except Exception as exc:  # noqa: BLE001 - refused, timed out, or something that is not a scheduler answered
+        reason = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:160]
+        if isinstance(exc, OSError | TimeoutError):
+            raise ScenarioError(f"--scheduler {echo(scheduler)}: no Dask scheduler answered within {timeout_s:g} s ({reason}); "
+                                "check the address and that the scheduler is running") from None
+        raise ScenarioError(f"--scheduler {echo(scheduler)}: what answered there is not a Dask scheduler ({reason}); "
+                            "check the address and its port") from None
+
+
 def run_sweep(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str, Any]], *, store: str | None, workers: int | None = None,
               scheduler: str | None = None, memory_limit: str | None = None,
               progress: Callable[[int, int], None] | None = None) -> SweepResult:
     """Run validated points on Dask: a LocalCluster of ``workers`` single-threaded process workers (default:
-    the cores), or the cluster at ``scheduler``. Each point's inputs (a small dict) travel to its worker,
-    which builds and solves its model there."""
-    import os
+    the cores; never more than the points), or the cluster at ``scheduler``. Each point's inputs (a small
+    dict) travel to its worker, which builds and solves its model there. A point whose worker dies is
+    recorded as failed with the reason."""
+    import dask.config
 
+    check_cluster(workers, scheduler, memory_limit)
+    # a local worker near its memory limit is not paused (its point would wait for ever) but restarted, and a point
+    # whose workers all die fails; set for the cluster's whole life, for its nannies read it again at each restart
+    with dask.config.set({"distributed.worker.memory.pause": False}):
+        return _run_on_dask(kind, chosen, inputs, store=store, workers=workers, scheduler=scheduler, memory_limit=memory_limit,
+                            progress=progress)
+
+
+def _run_on_dask(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str, Any]], *, store: str | None, workers: int | None,
+                 scheduler: str | None, memory_limit: str | None, progress: Callable[[int, int], None] | None) -> SweepResult:
     from dask.distributed import Client, LocalCluster, as_completed
 
     started = time.perf_counter()
     cluster = None
     if scheduler:
-        client = Client(scheduler)
+        client = connect(scheduler)
     else:
-        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        cluster = LocalCluster(n_workers=workers or cores, threads_per_worker=1, processes=True, memory_limit=memory_limit or "auto",
-                               dashboard_address=None)
+        # the scheduler's HTTP routes on a free local port: two sweeps at once do not fight over Dask's 8787 (a warning)
+        cluster = LocalCluster(n_workers=max(1, min(workers or cores(), len(inputs))), threads_per_worker=1, processes=True,
+                               memory_limit=memory_limit or "auto", dashboard_address=None,
+                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
         client = Client(cluster)
     result = SweepResult(kind=kind, varied=list(dict.fromkeys(k for p in chosen for k in p)))
     try:
-        client.run(_warm, kind, store)  # every worker imports the model and opens the store once, before the points
+        where = f"the workers of --scheduler {echo(scheduler)}" if scheduler else "the local workers"
+        if scheduler:
+            try:
+                client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
+            except TimeoutError:
+                raise ScenarioError(f"--scheduler {echo(scheduler)}: no worker joined it within {WORKERS_TIMEOUT_S} s; start workers "
+                                    f"(dask worker {echo(scheduler)}) and run the sweep again") from None
+        try:
+            client.run(_warm, kind, store)  # every worker imports the model and opens the store once, before the points
+        except GigawattError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - a worker that cannot import gigawatt, open the store, or start at all
+            reason = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:200]
+            raise ScenarioError(f"{where} could not start: {reason}; they need gigawatt[sweep] installed, the store reachable "
+                                f"and memory enough (--memory-limit, now {memory_limit or 'auto'})") from None
         result.startup_s = time.perf_counter() - started
         started = time.perf_counter()
         futures = {client.submit(_run_point, kind, point_inputs, store, 1, pure=False): number
                    for number, point_inputs in enumerate(inputs)}
         outcome: dict[int, dict[str, Any]] = {}
         for done, future in enumerate(as_completed(futures), start=1):
-            outcome[futures[future]] = future.result()
+            try:
+                outcome[futures[future]] = future.result()
+            except Exception as exc:  # noqa: BLE001 - its worker died (out of memory, killed): the point failed, the sweep goes on
+                reason = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:400]
+                if type(exc).__name__ == "KilledWorker":
+                    reason = ("its worker died each time it ran the point, most likely out of memory; give each worker more "
+                              f"with --memory-limit (now {memory_limit or 'auto'}) or run fewer --workers")
+                outcome[futures[future]] = {"status": "failed", "error": reason}
             if progress:
                 progress(done, len(futures))
         result.points_s = time.perf_counter() - started
@@ -424,7 +690,7 @@ def tornado(result: SweepResult, figure: str, design: str = "oat") -> list[dict[
     rows = [r for r in result.rows if r.get("status") == "done" and isinstance(r.get(figure), int | float)]
     if design == "grid":
         if not rows:
-            raise ScenarioError(f"tornado of '{figure}': no point of the grid ran with that figure")
+            raise ScenarioError(f"tornado of {shorten_quoted(figure)}: no point of the grid ran with that figure")
         out = []
         for key in result.varied:
             settings = sorted({r[key] for r in rows}, key=lambda v: (isinstance(v, str), v))
@@ -434,7 +700,7 @@ def tornado(result: SweepResult, figure: str, design: str = "oat") -> list[dict[
         return sorted(out, key=lambda r: -r["swing"])
     base = next((r for r in rows if not any(k in r for k in result.varied)), None)
     if base is None or figure not in base:
-        raise ScenarioError(f"tornado of '{figure}': needs a one-at-a-time sweep whose base point ran and has that figure")
+        raise ScenarioError(f"tornado of {shorten_quoted(figure)}: needs a one-at-a-time sweep whose base point ran and has that figure")
     out = []
     for key in result.varied:
         along = sorted((r for r in rows if key in r and r.get(figure) is not None), key=lambda r: r[key])
@@ -506,6 +772,41 @@ def sweep_frames(data: dict[str, Any]) -> dict[str, Any]:
     return frames
 
 
+# The figures a point of each kind can have (:func:`gigawatt.results.figures`), to refuse a mistyped --figure
+# before anything runs: fixed labels, and the label patterns named by the scenario's own options
+FIGURES: dict[str, tuple[str, ...]] = {
+    "size": ("accelerators", "facility power MW", "annual energy MWh", "capital USD", "total cost USD/yr", "USD per accelerator-hour"),
+    "plan": ("storage MWh", "annual cost USD", "LCOE USD/MWh", "CO2 t/yr", "carbon-free share", "online", "baseline annual cost USD"),
+    "buildout": ("end", "online GW at end", "target GW at end", "accelerators at end", "capex USD", "energy TWh/yr at end",
+                 "P10 online GW at end", "P90 online GW at end", "P(target reached)"),
+    "headroom": ("systems",),
+    "site": ("annual cost USD", "power cost USD/yr", "CO2 g/kWh", "carbon-free share"),
+    "schedule": ("energy MWh", "flat energy MWh", "energy cost USD", "CO2 t", "lost work USD", "weighted performance", "events met",
+                 "largest swing MW"),
+}
+FIGURE_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
+    "plan": (("TECHNOLOGY MW", re.compile(r"^\S+ MW$")), ("usable for frontier weights from (LEVEL)", re.compile(r"^usable for frontier weights from \(.+\)$"))),
+    "buildout": (("usable for frontier weights from (LEVEL)", re.compile(r"^usable for frontier weights from \(.+\)$")),),
+    "headroom": (("headroom MW at LIMIT%", re.compile(r"^headroom MW at [0-9.eE+-]+%$")),),
+    "site": (("SITE MW", re.compile(r"^.+ MW$")),),
+}
+
+
+def check_figure(kind: str, figure: str | None) -> None:
+    """Refuse, before anything runs, a figure that no point of ``kind`` can have, listing those it can."""
+    if not figure or kind not in FIGURES:
+        return
+    patterns = FIGURE_PATTERNS.get(kind, ())
+    if figure in FIGURES[kind] or any(pattern.match(figure) for _, pattern in patterns):
+        return
+    from difflib import get_close_matches
+
+    close = get_close_matches(figure, FIGURES[kind], n=1)
+    hint = f"did you mean '{close[0]}'? " if close else ""
+    raise ScenarioError(f"--figure {shorten_quoted(figure)} is not a figure of a {kind} run; {hint}choose one of "
+                        f"{', '.join([*FIGURES[kind], *(label for label, _ in patterns)])}")
+
+
 def default_figure(kind: str, rows: list[dict[str, Any]]) -> str:
     """The figure a sweep of ``kind`` charts unless told: the first of its headline figures, or (headroom,
     whose figures are named by their limits) the first numeric figure of a point that ran."""
@@ -562,34 +863,34 @@ def sweep(base: Any, definition: SweepDefinition | dict[str, Any], *, kind: str 
           memory_limit: str | None = None, progress: Callable[[int, int], None] | None = None) -> Any:
     """Run ``base`` (a scenario path or mapping, any kind) at the points of ``definition`` on Dask and return
     a :class:`~gigawatt.results.Result` of kind ``sweep``, kept in ``store`` with its points. ``origin`` is
-    the folder that relative paths in the definition (``era5``) are read from. Every point is validated
-    before any runs; the first bad one raises naming it."""
+    the folder that relative paths in the definition (``era5``) are read from. The figure, the cluster's
+    settings and every point are checked before any runs; the first bad one raises naming it."""
     import hashlib
     import json
     import tempfile
-    from datetime import datetime, timezone
 
-    from gigawatt import __version__, api
-    from gigawatt.results import Result, RunInfo, json_safe
     from gigawatt.scenario import read_yaml
-    from gigawatt.store import catalog_hash, open_store, run_id
 
     if not isinstance(definition, SweepDefinition):
         definition = SweepDefinition.model_validate(definition)
     data = read_yaml(base)[0] if isinstance(base, str | Path) else dict(base)
     kind = kind or job_kind(data)
+    check_figure(kind, definition.figure)
+    check_cluster(workers, scheduler, memory_limit)
     axes, sampled = definition.axes(), definition.sampled()
     design = definition.design or ("sample" if sampled else "grid")
     overrides = [*definition.set, *(set or [])]
     weather: dict[int, dict[str, str]] = {}
     if definition.weather_years:
+        years = parse_years(definition.weather_years)
         if not definition.era5:
             raise ScenarioError("sweep.weather_years: name the ERA5 capacity-factor file in sweep.era5 (--era5)")
         era5 = (origin or Path.cwd()) / definition.era5
         if not era5.is_file():
-            raise ScenarioError(f"sweep.era5: {era5} is not a file; give the ERA5 capacity-factor CSV")
-        years = parse_years(definition.weather_years)
+            raise ScenarioError(f"sweep.era5: {echo(era5, 300)} is not a file; give the ERA5 capacity-factor CSV")
         axes.append(Axis(WEATHER_YEAR, years))
+        if design in DESIGNS and count_points(design, axes, sampled, definition.draws) > MAX_POINTS:  # before writing the years' series
+            raise _too_many(count_points(design, axes, sampled, definition.draws), f"design {design}")
         # in a folder named by what the series depend on, so that a rerun names the same files and resumes
         site = data.get("site") or {}
         key = hashlib.sha256(era5.read_bytes() + json.dumps([site.get("year"), site.get("longitude")]).encode()).hexdigest()[:16]
@@ -597,14 +898,84 @@ def sweep(base: Any, definition: SweepDefinition | dict[str, Any], *, kind: str 
         folder.mkdir(parents=True, exist_ok=True)
         weather = weather_series(era5, years, data, folder)
     chosen = points(design, axes, sampled, definition.draws, definition.seed)
+    return _run(kind, base, chosen, overrides, weather, design=design, figure=definition.figure, sampled=[s.key for s in sampled],
+                seed=definition.seed, store=store, workers=workers, scheduler=scheduler, memory_limit=memory_limit, progress=progress)
+
+
+RECORD_KEYS = frozenset({"kind", "design", "base", "points"})  # what marks a stored sweep's inputs (``gigawatt runs inputs``)
+
+
+def is_record(data: Any) -> bool:
+    """Whether ``data`` is a stored sweep's inputs as ``gigawatt runs inputs SWEEP`` prints them (a
+    :class:`SweepInputs`), not a scenario."""
+    return isinstance(data, dict) and RECORD_KEYS <= data.keys() and isinstance(data.get("base"), dict) and isinstance(data.get("points"), list)
+
+
+def sweep_again(record: SweepInputs | dict[str, Any], *, set: list[str] | None = None, figure: str | None = None,  # noqa: A002
+                store: Any = "default", workers: int | None = None, scheduler: str | None = None, memory_limit: str | None = None,
+                progress: Callable[[int, int], None] | None = None) -> Any:
+    """Run a stored sweep's inputs again (what ``gigawatt runs inputs SWEEP`` prints): the same base and the
+    same points, so the same sweep, its points found in the store. ``set`` overrides the base of every point,
+    ``figure`` the figure its charts show."""
+    from pydantic import ValidationError
+
+    if not isinstance(record, SweepInputs):
+        try:
+            record = SweepInputs.model_validate(record)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(part) for part in first["loc"])
+            raise ScenarioError(f"a stored sweep's inputs: {echo(where)}: {' '.join(first['msg'].split())}") from None
+    from gigawatt.api import MODELS
+
+    if record.kind not in MODELS:
+        raise ScenarioError(f"a stored sweep's inputs: kind {shorten_quoted(record.kind)} is not a kind of run a sweep can vary; "
+                            f"choose one of {', '.join(MODELS)}")
+    if record.design not in DESIGNS:
+        raise ScenarioError(f"a stored sweep's inputs: design {shorten_quoted(record.design)}: choose one of {', '.join(DESIGNS)}")
+    if not record.points or len(record.points) > MAX_POINTS:
+        raise ScenarioError(f"a stored sweep's inputs: {len(record.points):,} points; a sweep has 1 to {MAX_POINTS:,}")
+    figure = figure or record.figure
+    check_figure(record.kind, figure)
+    check_cluster(workers, scheduler, memory_limit)
+    if record.design == "sobol":  # Saltelli's design: draws (a power of 2) x (inputs + 2) points, or no indices
+        draws, left = divmod(len(record.points), len(record.sampled) + 2)
+        if not record.sampled or left or draws & (draws - 1):
+            raise ScenarioError(f"a stored sweep's inputs: {len(record.points):,} points is not Saltelli's design for "
+                                f"{len(record.sampled)} sampled inputs (a power of 2 x (inputs + 2)); check its points and sampled")
+    years = [p[WEATHER_YEAR] for p in record.points if WEATHER_YEAR in p]
+    unknown = next((y for y in years if not isinstance(y, int) or y not in record.weather), None)
+    if unknown is not None:
+        raise ScenarioError(f"a stored sweep's inputs: weather year {echo(unknown)} of its points has no series in its weather")
+    years = sorted(dict.fromkeys(years))  # (``set`` is the overrides here)
+    gone = next((path for y in years for path in record.weather[y].values() if not Path(path).is_file()), None)
+    if gone is not None:
+        raise ScenarioError(f"a stored sweep's inputs: its weather series {echo(gone, 300)} is gone; sweep its scenario again with "
+                            "--weather-years and --era5 to write them")
+    return _run(record.kind, record.base, record.points, list(set or []), record.weather, design=record.design, figure=figure,
+                sampled=record.sampled, seed=record.seed, store=store, workers=workers, scheduler=scheduler, memory_limit=memory_limit,
+                progress=progress)
+
+
+def _run(kind: str, base: Any, chosen: list[dict[str, Any]], overrides: list[str], weather: dict[int, dict[str, str]], *, design: str,
+         figure: str | None, sampled: list[str], seed: int, store: Any, workers: int | None, scheduler: str | None,
+         memory_limit: str | None, progress: Callable[[int, int], None] | None) -> Any:
+    """Validate every point, run them on Dask and keep the sweep in ``store``: what :func:`sweep` and
+    :func:`sweep_again` share."""
+    from datetime import datetime, timezone
+
+    from gigawatt import __version__, api
+    from gigawatt.results import Result, RunInfo, json_safe
+    from gigawatt.store import catalog_hash, open_store, run_id
+
     inputs = validate(kind, base, chosen, overrides, weather)
     base_inputs = api.load_inputs(kind, base, overrides)
     kept = open_store(store)
     done = run_sweep(kind, chosen, inputs, store=kept.url if kept else None, workers=workers, scheduler=scheduler,
                      memory_limit=memory_limit, progress=progress)
     record = SweepInputs(name=str(getattr(base_inputs, "name", kind)), kind=kind, design=design,
-                         figure=definition.figure or default_figure(kind, done.rows), base=base_inputs.model_dump(mode="json", exclude_none=True),
-                         points=chosen, sampled=[s.key for s in sampled], seed=definition.seed, weather=weather)
+                         figure=figure or default_figure(kind, done.rows), base=base_inputs.model_dump(mode="json", exclude_none=True),
+                         points=chosen, sampled=sampled, seed=seed, weather=weather)
     summary, messages = summarise(record, done)
     result = Result(kind="sweep", inputs=record, data=json_safe(summary), messages=messages, output=SweepOutput(json_safe(summary)),
                     run=RunInfo(id=run_id("sweep", record), created=datetime.now(timezone.utc).isoformat(timespec="seconds"),

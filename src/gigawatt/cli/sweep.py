@@ -14,19 +14,19 @@ from gigawatt.errors import ScenarioError
 
 @app.command()
 def sweep(
-    file: Annotated[Path, typer.Argument(help="The base scenario (any kind), with an optional sweep: section; or a sweep file naming it in sweep.base")],
-    vary: Annotated[Optional[list[str]], typer.Option("--vary", help="KEY=a,b,c or KEY=start:stop:n or KEY=log:start:stop:n (repeatable)")] = None,
+    file: Annotated[Path, typer.Argument(help="The base scenario (any kind), with an optional sweep: section; or a sweep file naming it in sweep.base; or a stored sweep's inputs (gigawatt runs inputs SWEEP), run again")],
+    vary: Annotated[Optional[list[str]], typer.Option("--vary", help="KEY=a,b,c or KEY=start:stop:n or KEY=log:start:stop:n or KEY=a:b (every integer from a to b); each key once (repeatable)")] = None,
     sample: Annotated[Optional[list[str]], typer.Option("--sample", help="KEY=uniform(a,b) | triangular(low,mode,high) | normal(mean,sd) | lognormal(mean,sd) (repeatable)")] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0, help="Points drawn by Latin hypercube for --sample")] = 0,
+    draws: Annotated[int, typer.Option("--draws", min=0, help="Points drawn by Latin hypercube for --sample (a sweep has at most 100,000 points)")] = 0,
     design: Annotated[Optional[str], typer.Option("--design", help="grid (every combination), oat (one at a time around the base), sample (Latin hypercube) or sobol (Saltelli's design, for Sobol' indices; --draws a power of 2); default: sample with --sample, else grid")] = None,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the Latin hypercube")] = 0,
     screening: Annotated[Optional[int], typer.Option("--screening", metavar="SEGMENTS", help="Plans: solve each point on this many time segments")] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Process workers of the local Dask cluster (default: the cores)")] = None,
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Address of an existing Dask scheduler (e.g. tcp://host:8786) instead of a local cluster")] = None,
-    memory_limit: Annotated[Optional[str], typer.Option("--memory-limit", help="Memory per local worker, e.g. 2GB")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Process workers of the local Dask cluster (default: the cores; at most 4 a core)")] = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Address of an existing Dask scheduler (e.g. tcp://host:8786) instead of a local cluster; connecting waits at most 10 s")] = None,
+    memory_limit: Annotated[Optional[str], typer.Option("--memory-limit", help="Memory per local worker, e.g. 2GB (at least 512 MiB; or auto, a share of the memory such as 0.25, or 0 for no limit)")] = None,
     weather_years: Annotated[Optional[str], typer.Option("--weather-years", help="Plans: one point per weather year, e.g. 2010-2020, from --era5")] = None,
     era5: Annotated[Optional[Path], typer.Option("--era5", help="Hourly ERA5 solar and wind capacity factors (columns year, hour_of_year_utc, solar_cf, wind_cf)")] = None,
-    figure: Annotated[Optional[str], typer.Option("--figure", help="The figure a tornado chart swings (default: the kind's first headline figure)")] = None,
+    figure: Annotated[Optional[str], typer.Option("--figure", help="The figure a tornado chart swings (default: the kind's first headline figure); one of the figures of the kind's runs")] = None,
     plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: the tornado of --figure (oat: one at a time; grid: main effects), the fan of capacity online (build-outs) or the distribution of --figure (sampled)")] = None,
     csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the sweep table (one row a point) as CSV, or Parquet if it ends in .parquet")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the sweep (its points, ranking, tornado, Sobol' indices, fan) as JSON")] = False,
@@ -49,15 +49,50 @@ def sweep(
 
     for path in (plot, csv):
         check_output(path, "output")
+    if draws > sweeps.MAX_POINTS:
+        raise ScenarioError(f"--draws {draws:,}: more than a sweep's {sweeps.MAX_POINTS:,} points; draw fewer")
+    sweeps.check_cluster(workers, scheduler, memory_limit)
     data, _ = read_yaml(file)
+    progress = None
+    if not quiet and not as_json:
+        def progress(done: int, total: int) -> None:
+            sys.stderr.write(f"\r{done}/{total} points")
+            if done == total:
+                sys.stderr.write("\n")
+    if sweeps.is_record(data):  # a stored sweep's inputs (`gigawatt runs inputs SWEEP`): its points again
+        fixed = [flag for flag, value in (("--vary", vary), ("--sample", sample), ("--draws", draws), ("--design", design), ("--seed", seed),
+                                          ("--weather-years", weather_years), ("--era5", era5)) if value]
+        if fixed:
+            raise ScenarioError(f"{sweeps.echo(file, 300)} is a stored sweep's inputs (gigawatt runs inputs), whose points are fixed: "
+                                f"drop {', '.join(fixed)}, or sweep its base scenario")
+        extra_set = list(overrides or [])
+        if screening is not None:
+            if data["kind"] != "plan":
+                raise ScenarioError("--screening: only plans are solved on time segments")
+            extra_set.append(f"site.screening_segments={screening}")
+        kept = None if no_store else open_store(store or "default")
+        result = sweeps.sweep_again(data, set=extra_set, figure=figure, store=kept, workers=workers, scheduler=scheduler,
+                                    memory_limit=memory_limit, progress=progress)
+        write_outputs(result, plot=plot, csv=csv, csv_frame="points")
+        show(result, as_json, quiet)
+        return
     data = data if isinstance(data, dict) else {}
     definition = sweeps.read_definition(data, str(file)) or sweeps.SweepDefinition()
     base: Path | dict = data  # the scenario, the sweep section taken out
     if definition.base:  # a sweep file of its own, naming its scenario
-        base = (file.parent / definition.base).resolve()
-    # the command line adds to the file's definition (a --vary of a key the file varies replaces it)
-    extra: dict = {"vary": {**definition.vary, **dict(_split(v, "--vary") for v in vary or [])},
-                   "sample": {**definition.sample, **dict(_split(s, "--sample") for s in sample or [])}}
+        try:
+            base = (file.parent / definition.base).resolve()
+        except (OSError, ValueError, RuntimeError):  # a null byte, a loop of links
+            raise ScenarioError(f"{sweeps.echo(file, 300)}: sweep.base {sweeps.shorten_quoted(definition.base)} is not a path to a "
+                                "scenario file; give it relative to this file") from None
+    # the command line adds to the file's definition (a --vary or --sample of a key the file varies or samples replaces it)
+    varied, drawn = _options(vary, "--vary"), _options(sample, "--sample")
+    both = sorted(varied.keys() & drawn.keys())
+    if both:
+        raise ScenarioError(f"{sweeps.echo(both[0])} is given to both --vary and --sample; vary it or sample it")
+    given = varied.keys() | drawn.keys()
+    extra: dict = {"vary": {**{k: v for k, v in definition.vary.items() if k not in given}, **varied},
+                   "sample": {**{k: v for k, v in definition.sample.items() if k not in given}, **drawn}}
     for name, value in (("draws", draws), ("seed", seed), ("figure", figure), ("design", design), ("weather_years", weather_years)):
         if value:
             extra[name] = value
@@ -68,13 +103,7 @@ def sweep(
         if kind != "plan":
             raise ScenarioError("--screening: only plans are solved on time segments")
         extra["set"] = [*definition.set, f"site.screening_segments={screening}"]
-    definition = definition.model_copy(update=extra)
-    progress = None
-    if not quiet and not as_json:
-        def progress(done: int, total: int) -> None:
-            sys.stderr.write(f"\r{done}/{total} points")
-            if done == total:
-                sys.stderr.write("\n")
+    definition = _merged(definition, extra)
     kept = None if no_store else open_store(store or "default")
     result = sweeps.sweep(base, definition, set=list(overrides or []), origin=file.parent, store=kept, workers=workers,
                           scheduler=scheduler, memory_limit=memory_limit, progress=progress)
@@ -82,10 +111,47 @@ def sweep(
     show(result, as_json, quiet)
 
 
+FLAGS = {"vary": "--vary", "sample": "--sample", "draws": "--draws", "seed": "--seed", "figure": "--figure", "design": "--design",
+         "weather_years": "--weather-years", "era5": "--era5"}
+
+
+def _options(given: list[str] | None, flag: str) -> dict[str, str]:
+    """Repeated ``KEY=SPEC`` options by key; a key given twice is refused (the second would silently win)."""
+    from gigawatt.sweep import echo
+
+    out: dict[str, str] = {}
+    for text in given or []:
+        key, spec = _split(text, flag)
+        if key in out:
+            fix = f"give all its values once, e.g. {flag} {echo(f'{key}={out[key]},{spec}')}" if flag == "--vary" else "give it once"
+            raise ScenarioError(f"{flag} {echo(key)} is given twice ({echo(f'{key}={out[key]}')} and {echo(f'{key}={spec}')}); {fix}")
+        out[key] = spec
+    return out
+
+
+def _merged(definition, extra: dict):
+    """The file's sweep definition with the command line's additions, validated as the file's is; an error
+    names the option."""
+    from pydantic import ValidationError
+
+    from gigawatt.sweep import SweepDefinition
+
+    try:
+        return SweepDefinition.model_validate({**definition.model_dump(), **extra})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else ""
+        where = f"{FLAGS[field]} (sweep.{field})" if field in FLAGS and field in extra else f"sweep.{field}" if field else "sweep"
+        message = " ".join(first["msg"].removeprefix("Value error, ").split())
+        raise ScenarioError(f"{where}: {message}") from None
+
+
 def _split(text: str, flag: str) -> tuple[str, str]:
     """``KEY=SPEC`` as (key, spec); the spec is checked where the definition is read."""
     key, sep, spec = text.partition("=")
     if not sep or not key.strip() or not spec.strip():
         example = "grid.import_mw=500,800" if flag == "--vary" else "costs.gas=uniform(2,8)"
-        raise ScenarioError(f"{flag} {text!r}: write it as KEY={'VALUES' if flag == '--vary' else 'DIST(params)'}, e.g. {example}")
+        from gigawatt.sweep import shorten_quoted
+
+        raise ScenarioError(f"{flag} {shorten_quoted(text)}: write it as KEY={'VALUES' if flag == '--vary' else 'DIST(params)'}, e.g. {example}")
     return key.strip(), spec.strip()
