@@ -486,8 +486,9 @@ def test_user_csv_from_another_year_is_restamped_in_order(tmp_path, index, value
 
 def test_user_csv_with_several_columns_needs_column(tmp_path, index, values):
     path = write_csv(tmp_path / "two.csv", index, {"a": list(values), "b": list(values * 2)})
-    with pytest.raises(ScenarioError, match="column="):
+    with pytest.raises(ScenarioError, match="several value columns .* keep the timestamp and the one column") as err:
         read_series_csv(path, index, name="load_mw")
+    assert "column=" not in str(err.value)  # a scenario cannot name a column: the message says what it can do
     np.testing.assert_array_equal(read_series_csv(path, index, column="b", name="load_mw").to_numpy(), values * 2)
     with pytest.raises(ScenarioError, match="no column 'c'"):
         read_series_csv(path, index, column="c", name="load_mw")

@@ -119,13 +119,17 @@ def run(
     ``save_lp`` (a plan): write every LP solved beside this path as ``STEM.ROLE.lp`` (plan, bridge,
     ``-with-slack`` when load cannot all be served); the run is then computed, not read from the store.
     """
-    from gigawatt.store import catalog_hash, open_store, run_id
+    from gigawatt.store import UnreadableRun, catalog_hash, open_store, run_id
 
     model = load_inputs(kind, inputs, set)
     ident = run_id(kind, model)
     kept = open_store(store)
+    unreadable = False  # this very run is stored, damaged: computed again, it replaces that record
     if kept is not None and not fresh and save_lp is None:
-        found = kept.get(ident)
+        try:
+            found = kept.get(ident)
+        except UnreadableRun:
+            found, unreadable = None, True
         if found is not None:
             return found
     started = time.perf_counter()
@@ -138,7 +142,7 @@ def run(
         ),
     )
     if kept is not None:
-        kept.save(result)
+        kept.save(result, replace=unreadable)  # a store that cannot take it keeps it in a file it names
     return result
 
 
@@ -194,7 +198,7 @@ def _plan(scenario: Scenario, verbose: bool = False, save_lp: str | Path | None 
         solve.show_solver_log, solve.save_lp_stem = False, None
     written = [str(path) for path in solve.saved_lp_files]
     synthetic = [name for name, source in plan.series.items() if source.startswith("synthetic")]
-    messages = []
+    messages = list(plan.notes)  # what reading the inputs found (plausibility), first
     if synthetic:
         fields = ", ".join(MEASURED.get(name, name) for name in synthetic)
         messages.append(f"synthetic series (listed above): {', '.join(synthetic)}; give {fields} for measured data")

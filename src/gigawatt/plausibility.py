@@ -66,13 +66,14 @@ def accepted(field: str, accept: Iterable[str]) -> bool:
     return field in set(accept)
 
 
-def check(field: str, value: float, bound: Bound, accept: Iterable[str] = (), fix: str = "") -> str | None:
+def check(field: str, value: float, bound: Bound, accept: Iterable[str] = (), fix: str = "", label: str | None = None) -> str | None:
     """``None`` when ``value`` lies within ``bound``; otherwise raise :class:`ScenarioError` naming ``field``,
     the value, the bound with its reason and the fix, unless the field is in ``accept``: then return the
-    message the result carries."""
+    message the result carries. ``label`` says what the value is where it is not the field itself (e.g.
+    "grid.price_csv's average")."""
     if bound.holds(value):
         return None
-    what = f"{field} = {value:,.6g} {bound.unit} is {bound.reason} (plausible: {bound.low:,.6g} to {bound.high:,.6g} {bound.unit})"
+    what = f"{label or field} = {value:,.6g} {bound.unit} is {bound.reason} (plausible: {bound.low:,.6g} to {bound.high:,.6g} {bound.unit})"
     if accepted(field, accept):
         return f"{what}; accepted as given (accept_implausible)"
     raise ScenarioError(f"{what}; {fix + '; ' if fix else ''}if it is deliberate, add '{field}' to accept_implausible")

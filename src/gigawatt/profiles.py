@@ -116,6 +116,16 @@ CALIBRATION_TOLERANCE = 0.005  # calibrated means are within 0.5% of their targe
 
 # --- user CSV -----------------------------------------------------------------------------------------
 TIMESTAMP_COLUMNS = ("timestamp", "time", "datetime", "date")  # names taken as the time column
+# Units a value column's header may name ("Power (kW)", "load_mw", "price_usd_per_kwh", "co2 [g/kWh]"), by the
+# unit a series is read in, each with its factor to that unit. A named unit of the series' quantity is converted
+# (the series' source says so); a unit of another quantity is refused; a header without one is read as is.
+# Energy in an hour (MWh) is that hour's mean power (MW).
+HEADER_UNITS: dict[str, dict[str, float]] = {
+    "MW": {"W": 1e-6, "kW": 1e-3, "MW": 1.0, "GW": 1e3, "Wh": 1e-6, "kWh": 1e-3, "MWh": 1.0, "GWh": 1e3},
+    "USD/MWh": {"USD/MWh": 1.0, "USD/kWh": 1e3, "USD/GWh": 1e-3, "cents/kWh": 10.0, "¢/kWh": 10.0},
+    "tCO2/MWh": {"t/MWh": 1.0, "kg/MWh": 1e-3, "g/kWh": 1e-3, "kg/kWh": 1.0, "lb/MWh": 0.45359237e-3},
+    "ratio": {"%": 0.01, "percent": 0.01},
+}
 CSV_HEADER_LINES = 1  # data row i (0-based) is file line i + 2
 MAX_SERIES_CSV_BYTES = 200_000_000  # 200 MB: a year of hourly rows is 8,784 lines, ~1.5 MB for a 20-column NSRDB
 # export and ~90 MB even for 1,000 value columns; a larger file is the wrong file and would take minutes to parse
@@ -787,6 +797,9 @@ def _read_tmy3(text: str, where: str) -> _WeatherFile:
     label = (f"TMY3 CSV (pvlib read_tmy3), USAF {meta.get('USAF', '?')} {station} at "
              f"{meta['latitude']:g}, {meta['longitude']:g}, time zone {_zone(meta['TZ'])}")
     frame = data[[c for c in IRRADIANCE_COLUMNS if c in data.columns]].astype(float)
+    if data.empty:
+        raise ScenarioError(f"{where}: a TMY3 CSV with its station line and header but no hourly rows (a file cut short?); "
+                            "give the file as downloaded")
     # TMY3 stamps each hour at its end (01:00 is 00:00-01:00, 24:00 or the next day's 00:00 ends the day). pvlib
     # moves 29 February, and the 24:00 that ends a leap year's 28 February, to 1 March; the hours are therefore
     # taken from the file's own date and time, one hour back to the hour's beginning.
@@ -869,6 +882,10 @@ def _read_ninja(text: str, where: str) -> _WeatherFile:
     elif not sky and len(values) == 1:  # country files: one column of capacity factors [0-1]
         sky["cf"] = numbers(values[0])
         notes.append(f"{values[0]}: capacity factor")
+    elif not sky and len(values) > 1:  # a country file by region (NUTS-2 columns): which one is the site's?
+        raise ScenarioError(f"{where}: a renewables.ninja file of capacity factors for {len(values)} areas ({shorten(', '.join(values), 120)}); "
+                            "the scenario names a file, not a column: keep the time column and the site's area, or download the site's "
+                            "own point (renewables.ninja PV or wind with its latitude and longitude)")
     lat, lon = _first_number(params.get("lat")), _first_number(params.get("lon"))
     where_at = f" at {lat:g}, {lon:g}" if lat is not None and lon is not None else ""
     label = f"renewables.ninja CSV ({dataset}){where_at}, time in UTC"
@@ -1160,7 +1177,7 @@ def _local_standard_times(raw: pd.Series, where: str, line) -> tuple[pd.Datetime
 
 def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | None = None, name: str,
                     lower: float | None = None, upper: float | None = None, longitude: float | None = None,
-                    utc_offset_hours: float | None = None) -> pd.Series:
+                    utc_offset_hours: float | None = None, unit: str | None = None) -> pd.Series:
     """A user's hourly series from CSV, on ``index`` exactly (it replaces the synthetic series as is).
 
     The time column is the one named ``timestamp``/``time``/``datetime``/``date`` (any case), else the first;
@@ -1173,6 +1190,10 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
     prices take :func:`price_bounds_usd_per_mwh`). Refused with a one-line :class:`ScenarioError` naming
     the field, the file and the line: missing or oversized file (over ``MAX_SERIES_CSV_BYTES``), unparseable
     timestamp, missing value, duplicate timestamp, wrong row count, gaps, or values out of bounds.
+
+    ``unit`` (a key of :data:`HEADER_UNITS`: MW, USD/MWh, tCO2/MWh or ratio) is the unit the series is read
+    in: a unit the value column's header names (``Power (kW)``) is converted to it before the bounds are
+    checked, and the series' source says so; a header naming a unit of another quantity is refused.
 
     Output per unit of capacity (``upper`` <= 1) is also read from a renewables.ninja PV or wind CSV (its
     ``#`` header lines; ``electricity`` kW over the ``capacity`` kW of its parameters; ``time`` in UTC) or a
@@ -1209,8 +1230,13 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
         value_col = column
     else:
         others = [c for c in table.columns if c != time_col]
+        if "local_time" in (str(c).strip().lower() for c in others):  # renewables.ninja's layout without its # lines
+            raise ScenarioError(f"{where}: columns {shorten(', '.join(map(str, table.columns)), 200)} look like a renewables.ninja "
+                                "export without its # header lines (which say its time is UTC and its capacity); give the file as "
+                                "downloaded, or keep one timestamp column in local standard time and one value column")
         if len(others) != 1:
-            raise ScenarioError(f"{where}: several value columns ({shorten(', '.join(map(str, others)), 200)}); say which with column=")
+            raise ScenarioError(f"{where}: several value columns ({shorten(', '.join(map(str, others)), 200)}) beside the timestamp; "
+                                f"the scenario names a file, not a column: keep the timestamp and the one column of {name}'s values")
         value_col = others[0]
 
     def line(i: int) -> int:
@@ -1218,6 +1244,12 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
 
     times, note = _local_standard_times(table[time_col], where, line)
     values = pd.to_numeric(table[value_col], errors="coerce").to_numpy(dtype=float)
+    converted = ""
+    if unit is not None:
+        factor, named = _header_factor(str(value_col), unit, where, name)
+        if factor != 1.0:
+            values = values * factor
+            converted = f"{shorten(str(value_col))} in {named}, converted to {unit}"
     bad = np.flatnonzero(~np.isfinite(values))
     if bad.size:
         i = int(bad[0])
@@ -1249,15 +1281,48 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
             at = int(np.flatnonzero(steps != ONE_HOUR)[0])
             raise ScenarioError(f"{where}: timestamps are not consecutive hours ({times[order[at]]} then {times[order[at + 1]]}); "
                                 "give one row per hour with no gaps")
+        first, last = times[order[0]], times[order[-1]]
+        if not any((t.month, t.day, t.hour) == (index[0].month, index[0].day, index[0].hour) for t in (first, first - ONE_HOUR)):
+            # in order onto the index only from the same point of the calendar (hour-ending stamps one hour on): a
+            # July-to-June year would put summer in January
+            raise ScenarioError(f"{where}: its hours run {first} .. {last}, not the index's {index[0]} .. {index[-1]} on another "
+                                f"year's calendar; give hours from {index[0]:%d %B %H:%M} of a year (the plan's own year is site.year)")
         values = values[order]
-        restamped = f"{times[order[0]]} .. {times[order[-1]]}"
-    out = _series(values, index, name, synthetic=False, source=str(path))
+        restamped = f"{first} .. {last}"
+    source = "; ".join([str(path), *filter(None, [converted, restamped and f"restamped in order from {restamped}"])])
+    out = _series(values, index, name, synthetic=False, source=source)
     if restamped:
         out.attrs["restamped_from"] = restamped
     if note:
         out.attrs["note"] = note
     return out
 
+
+def header_unit(header: str) -> tuple[str, str, float] | None:
+    """The unit a value column's header names, as (quantity: a key of :data:`HEADER_UNITS`, the unit as
+    :data:`HEADER_UNITS` spells it, its factor to the quantity's unit), the longest found; ``None`` when none.
+    ``$`` is USD, ``_per_`` and ``per`` are ``/``, and CO2 is dropped (``gCO2/kWh`` is ``g/kWh``)."""
+    text = str(header).lower().replace("us$", "usd").replace("$", "usd")
+    text = re.sub(r"\s*(?:_per_|\bper\b|/)\s*", "/", text)
+    text = re.sub(r"\s*co2e?\s*", "", text)
+    found = None
+    for quantity, units in HEADER_UNITS.items():
+        for written, factor in units.items():
+            if re.search(rf"(?<![a-z0-9]){re.escape(written.lower())}(?![a-z0-9])", text) and (found is None or len(written) > len(found[1])):
+                found = (quantity, written, factor)
+    return found
+
+
+def _header_factor(header: str, unit: str, where: str, name: str) -> tuple[float, str]:
+    """The factor from the unit ``header`` names to ``unit`` (1 when it names none), and that unit as named."""
+    found = header_unit(header)
+    if found is None:
+        return 1.0, unit
+    quantity, written, factor = found
+    if quantity != unit:
+        raise ScenarioError(f"{where}: its value column {shorten(header)} is in {written}, but {name} is in {unit}; "
+                            f"give {name}'s values in {unit} (or in a unit of the same quantity named in the header)")
+    return factor, written
 
 
 def scale_to_mean(capacity_factor: pd.Series, mean: float) -> pd.Series:

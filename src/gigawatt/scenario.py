@@ -14,7 +14,7 @@ import copy
 import difflib
 import math
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -99,9 +99,9 @@ class Cluster(_Strict):
     training: Training | None = Field(default=None, description="Training target: how many units to finish it in time")
     cooling: Literal["air", "liquid"] | None = Field(default=None, description="Cooling type; default: the accelerator's usual cooling in the catalog")
     pue: float | None = Field(default=None, ge=1.0, le=3.0, description="Power usage effectiveness (facility/IT), ratio; default: catalog pue_air or pue_liquid by cooling")
-    average_to_tdp_ratio: float | None = Field(default=None, gt=0, le=1, description="Average/peak draw of accelerators and hosts, ratio; default: catalog average_to_tdp_ratio")
-    model_flop_utilisation: float | None = Field(default=None, gt=0, le=1, description="Useful FLOP/s over peak dense FLOP/s while running, ratio; default: catalog model_flop_utilisation")
-    utilisation: float | None = Field(default=None, gt=0, le=1, description="Share of installed accelerator-hours doing useful work, ratio; default: catalog utilisation")
+    average_to_tdp_ratio: float | None = Field(default=None, ge=0.1, le=1, description="Average/peak draw of accelerators and hosts, ratio (at least 0.1: an idle accelerator still draws ~15% of its TDP, catalog paused_accelerator_power_share); default: catalog average_to_tdp_ratio")
+    model_flop_utilisation: float | None = Field(default=None, ge=0.01, le=1, description="Useful FLOP/s over peak dense FLOP/s while running, ratio (at least 0.01: published large runs reach 0.2-0.6); default: catalog model_flop_utilisation")
+    utilisation: float | None = Field(default=None, ge=0.01, le=1, description="Share of installed accelerator-hours doing useful work, ratio (at least 0.01: below it the cost per useful hour is a hundredfold or more); default: catalog utilisation")
     precision: Literal["bf16", "fp8"] = Field(default="bf16", description="Number format whose dense peak FLOP/s is used for delivered compute")
     redundancy: Literal["N", "N+1", "2N"] = Field(default="N", description="Electrical redundancy the campus is built to (Uptime Institute: N+1 concurrently maintainable, Tier III; 2N fault tolerant, Tier IV): sets the on-site nameplate it must contract")
     redundancy_blocks: int | None = Field(default=None, ge=1, le=1000, description="With N+1: the power blocks (count) that carry the peak, one more installed")
@@ -121,15 +121,16 @@ class Costs(_Strict):
     electricity_price_usd_per_mwh: float | None = Field(default=None, ge=0, le=2000, description="Price of electricity at the meter, USD/MWh; default: catalog grid_import energy price")
     accelerator_price_usd: float | None = Field(default=None, gt=0, le=1e8, description="Price of one catalog unit, USD; default: the accelerator's unit_price_usd")
     discount_rate: float | None = Field(default=None, ge=0, le=0.5, description="Discount rate for annualising capital, per year; default: catalog discount_rate")
-    it_lifetime_years: float | None = Field(default=None, gt=0, le=30, description="Economic life of IT hardware, years; default: catalog it_lifetime_years")
-    facility_lifetime_years: float | None = Field(default=None, gt=0, le=60, description="Economic life of the facility, years; default: catalog facility_lifetime_years")
+    it_lifetime_years: float | None = Field(default=None, ge=1, le=30, description="Economic life of IT hardware, years (at least 1: capital is annualised over whole years); default: catalog it_lifetime_years")
+    facility_lifetime_years: float | None = Field(default=None, ge=1, le=60, description="Economic life of the facility, years (at least 1: capital is annualised over whole years); default: catalog facility_lifetime_years")
     building_electrical_usd_per_mw_it: float | None = Field(default=None, ge=0, le=1e8, description="Building and electrical cost per MW of IT, USD/MW; default: catalog")
     liquid_cooling_premium_share: float | None = Field(default=None, ge=0, le=1, description="Liquid-cooling cost as a share of building cost, ratio; default: catalog")
     maintenance_and_staff_usd_per_mw_it_year: float | None = Field(default=None, ge=0, le=1e7, description="Non-energy operating cost per MW of IT and year, USD/MW-yr; default: catalog")
 
 
 MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"  # YYYY-MM
-# The months of a programme (siting, build-out, security) lie in this century: the catalog's accelerators
+# The months of a programme (siting, build-out, security) and of a plan (start, phases, grid.available,
+# constraints.online_by) lie in this century: the catalog's accelerators
 # ship from 2017 and its prices, carbon and connection waits are 2020s figures, while its national
 # projections and pvlib's solar-position data (behind every candidate's plan) end in 2100. A month outside
 # is a typo (1900 for 2026, 9999), which would otherwise run, or overflow the calendar past year 9999.
@@ -181,10 +182,10 @@ class Site(_Strict):
     longitude: float = Field(ge=-180, le=180, description="Longitude, degrees east (-180..180)")
     year: int = Field(default=2025, ge=1980, le=2100, description="Calendar year of the hourly series (8760 or 8784 hours)")
     tracking: Literal["single_axis", "fixed"] = Field(default="single_axis", description="PV mounting: single-axis tracker or fixed tilt at the latitude")
-    mean_clearness: float = Field(default=0.6, gt=0, lt=1, description="Mean daylight clearness index of the synthetic sky, ratio (e.g. 0.7 desert, 0.5 cloudy)")
+    mean_clearness: float = Field(default=0.6, ge=0.2, lt=1, description="Mean daylight clearness index of the synthetic sky, ratio (e.g. 0.7 desert, 0.5 cloudy; at least 0.2: the cloudiest climates, western Norway or the Sichuan basin, average ~0.35)")
     land_km2: float | None = Field(default=None, gt=0, le=1e5, description="Land available for on-site supply, km2 (catalog land use per kW); default: unlimited")
-    solar_yield_kwh_per_kwp: float | None = Field(default=None, gt=0, le=3000, description="Published annual PV yield at the site, kWh per kWp of a fixed plant at optimal tilt (e.g. Solargis PVOUT): the modelled sky is scaled to it; default: the sky as modelled")
-    wind_mean_cf: float = Field(default=0.35, gt=0, lt=1, description="Mean capacity factor of the synthetic wind series, ratio")
+    solar_yield_kwh_per_kwp: float | None = Field(default=None, ge=300, le=3000, description="Published annual PV yield at the site, kWh per kWp of a fixed plant at optimal tilt (e.g. Solargis PVOUT; at least 300: the cloudiest inhabited regions give ~700): the modelled sky is scaled to it; default: the sky as modelled")
+    wind_mean_cf: float = Field(default=0.35, ge=0.05, lt=1, description="Mean capacity factor of the synthetic wind series, ratio (at least 0.05: the calmest regions of the catalog give 0.11)")
     workload: Literal["training", "inference", "mixed"] = Field(default="training", description="Shape of the hourly load")
     seed: int = Field(default=0, ge=0, description="Seed of the synthetic series (same seed, same series)")
     load_csv: str | None = Field(default=None, description="Hourly facility load, MW (timestamp,value CSV); replaces the synthetic load")
@@ -235,7 +236,7 @@ class Grid(_Strict):
     co2_csv: str | None = Field(default=None, description="Hourly carbon intensity of imports, tCO2/MWh (CSV); replaces co2_t_per_mwh")
     demand_charge_usd_per_kw_month: float = Field(default=0.0, ge=0, le=200, description="Charge on the year's peak import, USD/kW-month")
     co2_t_per_mwh: float | None = Field(default=None, ge=0, le=2, description="Carbon intensity of imports, tCO2/MWh; default: catalog grid_import")
-    available: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the connection is energised, YYYY-MM; default: start + catalog lead time")
+    available: ProgrammeMonth | None = Field(default=None, pattern=MONTH_PATTERN, description="Month the connection is energised, YYYY-MM (2000..2100); default: start + catalog lead time")
     availability_csv: str | None = Field(default=None, description="Hourly share of the connection the grid delivers, ratio 0..1 (CSV), e.g. a flexible connection's curtailment schedule from `gigawatt headroom --availability`")
 
     @model_validator(mode="after")
@@ -256,13 +257,22 @@ class OptionLimits(_Strict):
     gas_hub: str | None = Field(default=None, min_length=1, description="Buy the fuel at this hub of `gigawatt catalog gas_hubs` (e.g. waha, henry_hub, ttf): its latest annual average, month by month where the catalog has monthly prices; instead of fuel_price_usd_per_mmbtu")
     gas_year: int | None = Field(default=None, ge=2015, le=2035, description="Calendar year of the gas hub's prices; default: the latest in the catalog")
     max_hours_per_year: float | None = Field(default=None, ge=0, le=8784, description="Run at most this many full-load hours a year, hours")
-    lifetime_years: float | None = Field(default=None, gt=0, le=80, description="Capital recovery period, years (e.g. a 20-year contract); default: catalog lifetime")
+    lifetime_years: float | None = Field(default=None, ge=1, le=80, description="Capital recovery period, years (e.g. a 20-year contract; at least 1: capital is annualised over whole years); default: catalog lifetime")
     commitment: Literal["none", "linear", "integer"] | None = Field(default=None, description="Unit commitment of a fuelled option: none (default), linear (PyPSA-style linearised) or integer (whole units, a MIP)")
     unit_mw: float | None = Field(default=None, gt=0, le=2_000, description="Size of one committable unit, MW; default: catalog unit_commitment")
     min_stable_share: float | None = Field(default=None, ge=0, le=0.95, description="Minimum stable output of a committed unit, ratio to its size (0-0.95); default: catalog")
     start_cost_usd_per_mw: float | None = Field(default=None, ge=0, le=1_000, description="Cost of a start per MW of unit started, USD/MW; default: catalog")
     min_up_hours: float | None = Field(default=None, ge=0, le=168, description="A started unit stays on at least this long, hours; default: catalog")
     min_down_hours: float | None = Field(default=None, ge=0, le=168, description="A stopped unit stays off at least this long, hours; default: catalog")
+
+    @model_validator(mode="after")
+    def _commitment_figures_need_commitment(self) -> OptionLimits:
+        given = [name for name in ("unit_mw", "min_stable_share", "start_cost_usd_per_mw", "min_up_hours", "min_down_hours")
+                 if getattr(self, name) is not None]
+        if given and self.commitment in (None, "none"):
+            raise ValueError(f"{given[0]} describes committable units, which this option has only with commitment (linear or integer); "
+                             f"give commitment: linear (or integer), or drop {given[0]}")
+        return self
 
     @model_validator(mode="after")
     def _one_fuel_price(self) -> OptionLimits:
@@ -319,8 +329,8 @@ class Constraints(_Strict):
     flexible_share: float | None = Field(default=None, ge=0, le=1, description="Share of the cluster's annual energy it may give up by power capping or pausing, ratio; default: none (serve all load)")
     value_of_compute_usd_per_accelerator_hour: float | None = Field(default=None, ge=0, le=1000, description="Value of one full-speed accelerator-hour lost to capping or pausing, USD; default: the cluster's cost per accelerator-hour other than electricity")
     power_capping: bool = Field(default=True, description="With flexible_share: cap accelerator power along the catalog's measured curve before pausing")
-    value_of_lost_load_usd_per_mwh: float = Field(default=10_000.0, gt=0, le=1e6, description="Penalty on unserved load when a plan cannot serve every hour, used to say where and by how much, USD/MWh")
-    online_by: str | None = Field(default=None, pattern=MONTH_PATTERN, description="Serve the load from this month, YYYY-MM: supply available by then bridges until later options (the grid) arrive")
+    value_of_lost_load_usd_per_mwh: float = Field(default=10_000.0, ge=1_000, le=1e6, description="Penalty on unserved load when a plan cannot serve every hour, used to say where and by how much, USD/MWh (at least 1,000: below the cost of some supply, the penalised plan would leave load unserved that could be served)")
+    online_by: ProgrammeMonth | None = Field(default=None, pattern=MONTH_PATTERN, description="Serve the load from this month, YYYY-MM (2000..2100): supply available by then bridges until later options (the grid) arrive")
 
 
 class Solver(_Strict):
@@ -343,7 +353,7 @@ class Phase(_Strict):
     of ``power_mw`` or ``count``), sized through the catalog like ``cluster`` (``accelerator`` names a newer
     generation; the cluster's own accelerator and settings otherwise)."""
 
-    date: str = Field(pattern=MONTH_PATTERN, description="Month the phase's load starts, YYYY-MM")
+    date: ProgrammeMonth = Field(pattern=MONTH_PATTERN, description="Month the phase's load starts, YYYY-MM (2000..2100)")
     power_mw: float | None = Field(default=None, gt=0, le=1e6, description="The campus's power budget at the meter (facility peak) from this date, MW")
     count: int | None = Field(default=None, gt=0, le=10**11, description="The campus's catalog units (accelerators, or racks for rack rows) from this date")
     accelerator: str | None = Field(default=None, min_length=1, description="Accelerator or system of this phase, from the catalog; default: cluster.accelerator")
@@ -361,7 +371,7 @@ class Scenario(_Job):
 
     name: str = Field(default="scenario", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
-    start: str = Field(default="2026-01", pattern=MONTH_PATTERN, description="Month the project starts (orders placed), YYYY-MM")
+    start: ProgrammeMonth = Field(default="2026-01", pattern=MONTH_PATTERN, description="Month the project starts (orders placed), YYYY-MM (2000..2100)")
     cluster: Cluster = Field(description="The accelerators and how to size them")
     costs: Costs = Field(default_factory=Costs, description="Prices and financial figures (defaults from the catalog)")
     site: Site | None = Field(default=None, description="Location and hourly series; required by `gigawatt plan`")
@@ -778,6 +788,22 @@ WORKLOADS = ("pre_training", "fine_tuning", "batch_inference", "online_inference
 MAX_JOBS = 1_000
 MAX_BLOCKS = 100_000  # campus blocks in a siting programme: more is a typo in block_mw
 MAX_INTERVALS = 200_000  # a year of 5-minute intervals is 105,120
+# jobs x intervals, the size of a schedule's model before its stretches are merged (about six columns and
+# four rows each): the ERCOT example's 9 jobs x 2,016 intervals are 18,144; at the bound a model with a ramp
+# limit (no stretches merged) holds ~3 million columns and takes minutes to solve
+MAX_JOB_INTERVALS = 500_000
+SCHEDULE_YEARS = (1980, 2100)  # the years a schedule's times may lie in: measured series from 1980, projections to 2100
+
+
+def _instant(value: datetime) -> datetime:
+    """A time comparable with any other: one with an offset as UTC, one without as it stands (the schedule
+    converts both to its local time; here they are only ordered)."""
+    return value if value.tzinfo is None else value.astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _check_year(name: str, value: datetime | None) -> None:
+    if value is not None and not SCHEDULE_YEARS[0] <= value.year <= SCHEDULE_YEARS[1]:
+        raise ValueError(f"{name} {value} is outside {SCHEDULE_YEARS[0]}-{SCHEDULE_YEARS[1]}; check the year")
 
 
 class Job(_Strict):
@@ -802,6 +828,8 @@ class Job(_Strict):
 
     @model_validator(mode="after")
     def _deadline(self) -> Job:
+        for name in ("start", "deadline"):
+            _check_year(name, getattr(self, name))
         if (self.work_hours is None) != (self.deadline is None):
             raise ValueError(f"job {self.name}: give work_hours and deadline together, or neither")
         return self
@@ -819,6 +847,7 @@ class CurtailmentEvent(_Strict):
 
     @model_validator(mode="after")
     def _one_target(self) -> CurtailmentEvent:
+        _check_year("start", self.start)
         if (self.reduce_pct is None) == (self.reduce_mw is None):
             raise ValueError("give reduce_pct or reduce_mw (one of them)")
         return self
@@ -831,19 +860,30 @@ class SiteCap(_Strict):
     end: datetime = Field(description="Until, local time")
     mw: float = Field(ge=0, le=1e6, description="The cap, MW at the meter")
 
+    @model_validator(mode="after")
+    def _in_order(self) -> SiteCap:
+        _check_year("start", self.start)
+        _check_year("end", self.end)
+        if _instant(self.end) <= _instant(self.start):
+            raise ValueError(f"end {self.end} is not after start {self.start}; a cap holds from start until end")
+        return self
+
 
 class Signals(_Strict):
     """What the grid says: prices, carbon, curtailment events, power caps and ramp limits."""
 
     price_usd_per_mwh: float = Field(default=0.0, ge=-20_000, le=20_000, description="Flat energy price, USD/MWh (price_csv replaces it)")
-    price_csv: str | None = Field(default=None, description="Energy price, USD/MWh: CSV of timestamp and price_usd_per_mwh (hourly or 5-minute), held until the next row")
+    price_csv: str | None = Field(default=None, description="Energy price, USD/MWh: CSV of timestamp and price_usd_per_mwh (hourly or 5-minute) covering the whole schedule, each row "
+                                     "held until the next (rows finer than an interval averaged); local times, or times with an offset and utc_offset_hours")
     carbon_g_per_kwh: float = Field(default=0.0, ge=0, le=2_000, description="Flat grid carbon intensity, gCO2/kWh (carbon_csv replaces it)")
-    carbon_csv: str | None = Field(default=None, description="Grid carbon intensity, gCO2/kWh: CSV of timestamp and carbon_g_per_kwh")
+    carbon_csv: str | None = Field(default=None, description="Grid carbon intensity, gCO2/kWh: CSV of timestamp and carbon_g_per_kwh, covering the whole "
+                                  "schedule as price_csv does")
     carbon_price_usd_per_t: float = Field(default=0.0, ge=0, le=10_000, description="Price put on each tonne of CO2 drawn, USD/t")
     events: list[CurtailmentEvent] = Field(default_factory=list, max_length=MAX_ITEMS * 10, description="Curtailment events")
     events_csv: str | None = Field(default=None, description="Curtailment events: CSV of start, duration_minutes, reduce_pct or reduce_mw, notice_minutes")
     site_cap: list[SiteCap] = Field(default_factory=list, max_length=MAX_ITEMS * 10, description="Caps on the site's draw over time")
-    site_cap_csv: str | None = Field(default=None, description="The site's allowed draw over time: CSV of timestamp (or local_time) and cap_mw (or available_mw, as `gigawatt headroom` writes a campus schedule)")
+    site_cap_csv: str | None = Field(default=None, description="The site's allowed draw over time: CSV of timestamp (or local_time) and cap_mw (or available_mw, as `gigawatt headroom` "
+                                    "writes a campus schedule), MW, covering the whole schedule as price_csv does (rows finer than an interval: their least)")
     ramp_mw_per_min: float | None = Field(default=None, gt=0, le=1e5, description="Largest change of the site's draw, MW per minute, either way")
     shortfall_penalty_usd_per_mwh: float = Field(default=1e6, gt=0, le=1e9, description="Price of each MWh above an event's target or a cap, so that one is missed only when nothing can meet it")
 
@@ -853,8 +893,13 @@ class ScheduleScenario(_Job):
 
     name: str = Field(default="schedule", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
-    start: datetime = Field(description="The first interval, local time")
+    start: datetime = Field(description="The first interval, local time (or with its UTC offset, which then sets the schedule's local time)")
     hours: float = Field(gt=0, le=8784, description="Length of the schedule, hours")
+    utc_offset_hours: float | None = Field(
+        default=None, ge=-12, le=14,
+        description="The schedule's local time, hours from UTC (e.g. -6 for CST): times written with an offset or Z, in the scenario or in "
+        "its CSVs, are converted to it; default: start's offset where it has one, else such times are refused (local times never shift)",
+    )
     interval_minutes: float = Field(default=5, gt=0, le=60, description="Length of an interval, minutes")
     accelerator: str | None = Field(default=None, description="Catalog accelerator of jobs that do not name one (needed where a job lacks power_kw or value_usd_per_accelerator_hour)")
     pue: float = Field(default=1.0, ge=1, le=3, description="Facility power over IT power, ratio: 1 schedules accelerator power alone (as the Phoenix demonstration measured it)")
@@ -870,6 +915,13 @@ class ScheduleScenario(_Job):
             raise ValueError(f"hours x 60 / interval_minutes is {intervals:,.0f} intervals, more than {MAX_INTERVALS:,}; use longer intervals")
         if abs(intervals - round(intervals)) > 1e-6:
             raise ValueError(f"hours {self.hours:g} is not a whole number of {self.interval_minutes:g}-minute intervals; change one of them")
+        if round(intervals) < 1:
+            raise ValueError(f"hours {self.hours:g} is shorter than one {self.interval_minutes:g}-minute interval; give at least one")
+        if round(intervals) * len(self.jobs) > MAX_JOB_INTERVALS:
+            raise ValueError(f"{len(self.jobs):,} jobs x {round(intervals):,} intervals is {len(self.jobs) * round(intervals):,} job-intervals, more than "
+                             f"{MAX_JOB_INTERVALS:,} (a model of minutes to solve); use longer intervals (interval_minutes), a shorter schedule "
+                             "(hours) or fewer jobs (merge jobs of the same kind and tier)")
+        _check_year("start", self.start)
         names = [job.name for job in self.jobs]
         if len(set(names)) != len(names):
             raise ValueError(f"jobs: the name '{next(n for n in names if names.count(n) > 1)}' is used twice; give each job its own")

@@ -93,6 +93,9 @@ class PlanInputs:
     # hours each snapshot stands for (time segments of a screening run, :mod:`gigawatt.power.aggregate`);
     # None: every snapshot is one hour. Energies and costs are Σ weight × MW; capacities stay MW.
     snapshot_weightings_h: pd.Series | None = None
+    # what reading the inputs found for the user to see (plausibility checks waived, a load far from the
+    # cluster's power): the result's messages; the model does not read them
+    notes: tuple[str, ...] = ()
 
     def marginal_usd_per_mwh(self, name: str) -> float | pd.Series:
         """An option's cost per MWh delivered: the hourly grid price or fuel series where given, else its flat figure."""
@@ -140,6 +143,9 @@ class PlanInputs:
                 raise ScenarioError(f"{name}: its {len(s)} hours do not line up with the load's {len(index)}; give the same hourly index")
             if s.isna().any():
                 raise ScenarioError(f"{name}: has missing values (first at {s.index[s.isna().argmax()]}); fill them")
+            infinite = np.isinf(s.to_numpy(dtype=float))
+            if infinite.any():
+                raise ScenarioError(f"{name}: has an infinite value at {s.index[infinite.argmax()]}; give a finite number")
             if (s < 0).any() and name != "grid price":  # market prices do go negative (ERCOT, CAISO)
                 raise ScenarioError(f"{name}: has negative values (first at {s.index[(s < 0).argmax()]}); values must be >= 0")
         weights = self.snapshot_weightings_h

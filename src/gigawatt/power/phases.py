@@ -39,7 +39,7 @@ from gigawatt.power.aggregate import aggregate
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.lp import SiteLP, build_lp
 from gigawatt.power.results import BUILT_MW, PowerPlan, grid_only_plan, read_plan
-from gigawatt.power.solve import Solution, binding_constraints, solve
+from gigawatt.power.solve import Solution, SolverFailed, binding_constraints, solve
 from gigawatt.scenario import Cluster, Scenario
 from gigawatt.units import MONTHS_PER_YEAR, months_between
 
@@ -292,9 +292,9 @@ def plan_phases(scenario: Scenario, segments: int | None = None, baseline: bool 
     build_s = time.perf_counter() - started
     try:
         solution = solve(lp, periods[-1].inputs, scenario.solver, role="phases")
+    except SolverFailed:  # the solver's own failure: no phase is to blame
+        raise
     except InfeasibleError as exc:
-        if str(exc).startswith("solver.time_limit_s"):
-            raise
         raise _explain_infeasible(periods, exc) from None
     myopic_npv, myopic, myopic_s = _myopic(periods, lifetimes, scenario.solver)
     npv = float(lp.cost @ solution.x)
@@ -343,9 +343,10 @@ def plan_phases(scenario: Scenario, segments: int | None = None, baseline: bool 
     }
     last, first = periods[-1], periods[0]
     date, set_by = online_date(first.scenario, plans[0], first.inputs)
+    notes = list(dict.fromkeys(note for period in periods for note in period.inputs.notes))  # each once, in phase order
     plan = replace(plans[-1], online_date=date, online_date_set_by=set_by, series=sources[last.date], screening_segments=segments,
                    phases=rows, phased=phased, solver={**solution.facts, "objective": npv},
-                   security=_security_block(guarded, date))
+                   security=_security_block(guarded, date), notes=notes)
     if not baseline:
         return plan
     base = baseline_inputs(last.scenario, last.inputs, rate)

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gigawatt import catalog, profiles
+from gigawatt import catalog, plausibility, profiles
 from gigawatt.compute import ClusterSizing, size
 from gigawatt.errors import DataError, InfeasibleError, ScenarioError
 from gigawatt.finance import capital_recovery_factor
@@ -21,7 +21,7 @@ from gigawatt.power.aggregate import aggregate
 from gigawatt.power.inputs import PlanInputs, SupplyOption, supply_option
 from gigawatt.power.flexibility import Flexibility, flexibility
 from gigawatt.power.results import PowerPlan, grid_only_plan, shortfall
-from gigawatt.power.solve import optimise
+from gigawatt.power.solve import SolverFailed, optimise
 from gigawatt.scenario import MONTH_PATTERN, Scenario, Site
 from gigawatt.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, add_months
 
@@ -29,6 +29,15 @@ GRID = "grid_import"
 DIESEL = "diesel_backup"
 M2_PER_KM2 = 1e6
 BINDS_SHARE = 0.999  # a plan using this share of its capital budget or land, or more, is held back by that limit
+BINDS_SLACK = 1.0  # ... or within 1 USD or 1 m2 of it (a budget or plot too small for anything: nothing used binds it)
+# Committable units of one option a plan may need to carry its peak load: the largest fleet of one kind on a site
+# is ~33,000 fuel-cell modules of 0.3 MW (catalog unit_commitment) for a 10 GW campus. More units than this is a
+# unit_mw in the wrong unit (kW given as MW), and it stretches the commitment rows' coefficients (unit_mw against
+# MW of load) over more than five orders of magnitude, where the solver's tolerances (~1e-7) no longer hold.
+MAX_UNITS = 100_000
+PRICE_FIX = "give prices in USD/MWh (a USD/kWh figure times 1,000)"
+CARBON_FIX = "give tCO2/MWh (g/kWh divided by 1,000)"
+G_PER_KWH_PER_T_PER_MWH = 1_000.0
 
 __all__ = ["first_model", "plan_inputs", "plan_power"]
 
@@ -105,14 +114,97 @@ def _profile(site: Site) -> pd.Series:
         raise ScenarioError(f"site.profile: {exc}") from None
 
 
-def check_references(scenario: Scenario) -> None:
-    """Resolve the catalog names a plan scenario gives besides its accelerator (gas hubs and their years, the
-    site's profile), as ``gigawatt validate`` does: a wrong one is a :class:`ScenarioError` naming its field."""
-    for tech, limits in scenario.supply.limits.items():
-        if limits.gas_hub is not None:
-            _gas_hub(tech, limits.gas_hub, limits.gas_year)
+def check_references(scenario: Scenario, sizing: ClusterSizing | None = None) -> list[str]:
+    """What a plan scenario can be checked for before any hourly series is read, as ``gigawatt validate`` does
+    and :func:`plan_inputs` does again: the catalog names it gives besides its accelerator (technologies, gas
+    hubs and their years, committable units, the site's profile), its units' sizes against the cluster's peak
+    and the plausibility of its prices. A wrong one is a :class:`ScenarioError` naming its field; returns the
+    messages of the checks the scenario waived (``accept_implausible``)."""
+    sizing = sizing or size(scenario)
+    options = _options(scenario, float(sizing.assumptions["discount_rate"].value), _technology_rows(scenario))
     if scenario.site is not None and scenario.site.profile:
         _profile(scenario.site)
+    check_unit_sizes(options, sizing.facility_power_mw)
+    return _plausible_figures(scenario)
+
+
+def check_unit_sizes(options: dict[str, SupplyOption], peak_mw: float) -> None:
+    """Refuse committable units so small that the peak needs more than :data:`MAX_UNITS` of them, naming
+    ``supply.limits.<id>.unit_mw``, before any model is built."""
+    for name, option in options.items():
+        c = option.commitment
+        if c is not None and peak_mw / c.unit_mw > MAX_UNITS:
+            raise ScenarioError(f"supply.limits.{name}.unit_mw: {c.unit_mw:g} MW units would take {peak_mw / c.unit_mw:,.0f} of them to carry "
+                                f"the {peak_mw:,.6g} MW peak, more than {MAX_UNITS:,} (the largest fleets of one kind, fuel-cell modules of "
+                                "a 10 GW campus, are ~33,000); give the size of one unit in MW, or leave unit_mw out for the catalog's")
+
+
+def _plausible_figures(scenario: Scenario) -> list[str]:
+    """The grid's flat and time-of-use prices and its carbon intensity against what markets and grids have
+    shown (:mod:`gigawatt.plausibility`): a USD/kWh figure given as USD/MWh is refused naming its field unless
+    the scenario accepts it."""
+    grid, accept = scenario.grid, scenario.accept_implausible
+    notes = []
+    if grid.co2_t_per_mwh is not None:
+        notes.append(plausibility.check("grid.co2_t_per_mwh", grid.co2_t_per_mwh * G_PER_KWH_PER_T_PER_MWH, plausibility.CARBON_G_PER_KWH,
+                                        accept, CARBON_FIX, label=f"grid.co2_t_per_mwh {grid.co2_t_per_mwh:g} tCO2/MWh"))
+    if grid.price_usd_per_mwh is not None:
+        notes.append(plausibility.check("grid.price_usd_per_mwh", grid.price_usd_per_mwh, plausibility.AVERAGE_PRICE_USD_PER_MWH, accept, PRICE_FIX))
+    low = plausibility.AVERAGE_PRICE_USD_PER_MWH.low
+    for i, period in enumerate(grid.time_of_use):
+        label = f"grid.time_of_use[{i}].price_usd_per_mwh"
+        notes.append(plausibility.check("grid.time_of_use", period.price_usd_per_mwh, plausibility.PRICE_USD_PER_MWH, accept, PRICE_FIX, label))
+        if 0 < period.price_usd_per_mwh < low:  # a period's tariff, not a clearing price: as the year's average, below 5 it is USD/kWh
+            notes.append(plausibility.refuse("grid.time_of_use", f"{label} {period.price_usd_per_mwh:g} USD/MWh is below any large customer's "
+                                             f"tariff ({low:g}; 0 for free hours): likely USD/kWh", PRICE_FIX, accept))
+    return [note for note in notes if note]
+
+
+def _plausible_series(scenario: Scenario, sizing: ClusterSizing, load: pd.Series, price: pd.Series | None,
+                      co2: pd.Series | None) -> list[str]:
+    """The hourly series a plan reads against the cluster and what markets have paid: a load whose peak is
+    far from the cluster's facility power (kW read as MW), a price series beyond any market's cap or whose
+    average is not a year's price, a carbon intensity above the dirtiest plant's, and a grid connection far
+    above the peak. Errors name the field unless the scenario accepts it; returns the messages the result carries."""
+    site, grid, accept = scenario.site, scenario.grid, scenario.accept_implausible
+    notes: list[str | None] = []
+    peak, facility = float(load.max()), sizing.facility_power_mw
+    if site is not None and site.load_csv:
+        ratio = peak / facility
+        what = (f"its peak, {peak:,.6g} MW, is {ratio:,.3g} times the {facility:,.6g} MW the cluster draws at the meter "
+                f"({sizing.count:,} {sizing.accelerator})")
+        if not 1 / plausibility.LOAD_PEAK_RATIO_ERROR <= ratio <= plausibility.LOAD_PEAK_RATIO_ERROR:
+            notes.append(plausibility.refuse("site.load_csv", f"{what}: beyond {plausibility.LOAD_PEAK_RATIO_ERROR:g}x either way it is a unit "
+                                             "slip (kW read as MW is 1,000x)", "give the load in MW, or name its unit in the value column's "
+                                             "header, e.g. 'load (kW)'; or size the cluster to the site (cluster.power_mw)", accept))
+        elif ratio > plausibility.LOAD_PEAK_RATIO_MESSAGE:
+            notes.append(f"site.load_csv: {what}; the plan serves the file's load, while the costs per accelerator-hour are the cluster's "
+                         "(a site with other load, or a cluster on part of it?)")
+    if price is not None and grid.price_csv:
+        bound = plausibility.PRICE_USD_PER_MWH
+        outside = np.flatnonzero(~((price >= bound.low) & (price <= bound.high)).to_numpy())
+        if outside.size:
+            i = int(outside[0])
+            notes.append(plausibility.check("grid.price_csv", float(price.iloc[i]), bound, accept, PRICE_FIX,
+                                            label=f"grid.price_csv at {price.index[i]}"))
+        notes.append(plausibility.check("grid.price_csv", float(price.mean()), plausibility.AVERAGE_PRICE_USD_PER_MWH, accept, PRICE_FIX,
+                                        label="grid.price_csv's average"))
+    elif price is not None and grid.time_of_use:
+        notes.append(plausibility.check("grid.time_of_use", float(price.mean()), plausibility.AVERAGE_PRICE_USD_PER_MWH, accept, PRICE_FIX,
+                                        label="grid.time_of_use's average over the year"))
+    if co2 is not None:
+        highest = float(co2.max())
+        notes.append(plausibility.check("grid.co2_csv", highest * G_PER_KWH_PER_T_PER_MWH, plausibility.CARBON_G_PER_KWH, accept, CARBON_FIX,
+                                        label=f"grid.co2_csv at {co2.idxmax()} ({highest:g} tCO2/MWh)"))
+    ratio = (grid.import_mw or 0.0) / peak if peak > 0 else 0.0
+    if ratio > plausibility.CONNECTION_RATIO_MESSAGE:
+        # a message, not an error: a plan that never exports draws at most its peak, so the answer is that of an
+        # unlimited connection, which is right for what was asked; the figure is still likely a slip (kW as MW)
+        waived = "; accepted as given (accept_implausible)" if plausibility.accepted("grid.import_mw", accept) else (
+            "; if it was meant in kW, divide it by 1,000")
+        notes.append(f"grid.import_mw: {grid.import_mw:,.6g} MW is {ratio:,.3g} times the load's {peak:,.6g} MW peak, larger than any "
+                     f"single load or plant (~8 GW): the plan is that of an unlimited connection{waived}")
+    return [note for note in notes if note]
 
 
 def _region_profile(site: Site, index: pd.DatetimeIndex, modelled: dict[str, pd.Series]) -> dict[str, pd.Series]:
@@ -156,7 +248,7 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
     sizing = sizing or size(scenario)
     index = profiles.hourly_index(site.year)
     if site.load_csv:
-        load = profiles.read_series_csv(site.load_csv, index, name="site.load_csv", lower=0.0)
+        load = profiles.read_series_csv(site.load_csv, index, name="site.load_csv", lower=0.0, unit="MW")
     else:
         load = profiles.load_profile(index, sizing.facility_power_mw, sizing.average_power_mw, site.workload, seed=site.seed)
         if site.pue_csv:
@@ -166,10 +258,11 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
     table = _technology_rows(scenario)
     discount_rate = float(sizing.assumptions["discount_rate"].value)
     options = _options(scenario, discount_rate, table)
+    check_unit_sizes(options, float(load.max()))
     capacity_factor: dict[str, pd.Series] = {}
     if "utility_pv" in options:
         capacity_factor["utility_pv"] = (
-            profiles.read_series_csv(site.solar_csv, index, name="site.solar_csv", lower=0.0, upper=1.0, longitude=site.longitude)
+            profiles.read_series_csv(site.solar_csv, index, name="site.solar_csv", lower=0.0, upper=1.0, longitude=site.longitude, unit="ratio")
             if site.solar_csv
             else profiles.solar_cf(
                 index, site.latitude, site.longitude, tracking=site.tracking, mean_clearness=site.mean_clearness, seed=site.seed,
@@ -183,7 +276,7 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
             capacity_factor["utility_pv"] = profiles.calibrate_to_yield(capacity_factor["utility_pv"], float(fixed.sum()), site.solar_yield_kwh_per_kwp)
     if "onshore_wind" in options:
         capacity_factor["onshore_wind"] = (
-            profiles.read_series_csv(site.wind_csv, index, name="site.wind_csv", lower=0.0, upper=1.0, longitude=site.longitude)
+            profiles.read_series_csv(site.wind_csv, index, name="site.wind_csv", lower=0.0, upper=1.0, longitude=site.longitude, unit="ratio")
             if site.wind_csv
             else profiles.wind_cf(index, site.wind_mean_cf, seed=site.seed)
         )
@@ -193,16 +286,17 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
     grid = scenario.grid
     if GRID in options and grid.availability_csv:
         # a curtailable connection delivers this share of its size each hour: it is no longer firm
-        capacity_factor[GRID] = profiles.read_series_csv(grid.availability_csv, index, name="grid.availability_csv", lower=0.0, upper=1.0)
+        capacity_factor[GRID] = profiles.read_series_csv(grid.availability_csv, index, name="grid.availability_csv", lower=0.0, upper=1.0,
+                                                         unit="ratio")
     if GRID in options:
         if grid.price_csv:
             lower, upper = profiles.price_bounds_usd_per_mwh()  # real market series go negative
-            price = profiles.read_series_csv(grid.price_csv, index, name="grid.price_csv", lower=lower, upper=upper)
+            price = profiles.read_series_csv(grid.price_csv, index, name="grid.price_csv", lower=lower, upper=upper, unit="USD/MWh")
         elif grid.time_of_use:
             periods = [{**p.model_dump(), "value": p.price_usd_per_mwh} for p in grid.time_of_use]
             price = profiles.time_of_use(index, periods, options[GRID].marginal_usd_per_mwh, name="grid.time_of_use")
         if grid.co2_csv:
-            co2 = profiles.read_series_csv(grid.co2_csv, index, name="grid.co2_csv", lower=0.0, upper=2.0)
+            co2 = profiles.read_series_csv(grid.co2_csv, index, name="grid.co2_csv", lower=0.0, upper=2.0, unit="tCO2/MWh")
     return PlanInputs(
         load_mw=load,
         options=options,
@@ -218,6 +312,7 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
         land_m2=site.land_km2 * M2_PER_KM2 if site.land_km2 is not None else None,
         reserve_margin=scenario.constraints.reserve_margin,
         flexibility=_flexibility(scenario, sizing),
+        notes=(*_plausible_figures(scenario), *_plausible_series(scenario, sizing, load, price, co2)),
     )
 
 
@@ -263,9 +358,9 @@ def _solve_plan(scenario: Scenario, inputs: PlanInputs, role: str = "plan") -> P
     hard = replace(inputs, value_of_lost_load_usd_per_mwh=None)
     try:
         plan = optimise(hard, scenario.solver, role=role)
-    except InfeasibleError as exc:
-        if str(exc).startswith("solver.time_limit_s"):
-            raise
+    except SolverFailed:  # the solver, not the constraints: a model with slack would fail the same way
+        raise
+    except InfeasibleError:
         plan = optimise(inputs, scenario.solver, role=f"{role}-with-slack")
     date, set_by = online_date(scenario, plan, inputs)
     return replace(plan, online_date=date, online_date_set_by=set_by)
@@ -304,7 +399,7 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     if segments is not None:
         inputs = aggregate(inputs, segments)  # the baseline below is built from these too
     plan = _bridged_plan(scenario, inputs, online_by) if online_by is not None else _served_plan(scenario, inputs)
-    plan = replace(plan, weather_years=study)
+    plan = replace(plan, weather_years=study, notes=list(inputs.notes))
     security_usd = guarded[2] if guarded else 0.0
     if not baseline:
         return replace(_with_cluster_costs(plan, sizing, security_usd), series=series, screening_segments=segments,
@@ -416,11 +511,11 @@ def _remedy(plan: PowerPlan, inputs: PlanInputs) -> str:
     if inputs.capex_budget_usd is not None:
         spent = sum(options[t].capex_usd_per_mw * mw for t, mw in plan.capacity_mw.items() if t in options)
         spent += sum(o.capex_usd_per_mwh for o in options.values() if o.kind == "storage") * plan.storage_mwh
-        if spent >= BINDS_SHARE * inputs.capex_budget_usd:
+        if spent + BINDS_SLACK >= BINDS_SHARE * inputs.capex_budget_usd:
             return f"constraints.capex_budget_usd binds ({spent / 1e6:,.0f} M USD of {inputs.capex_budget_usd / 1e6:,.0f} M spent); raise it"
     if inputs.land_m2 is not None:
         used = sum(options[t].land_m2_per_mw * mw for t, mw in plan.capacity_mw.items() if t in options)
-        if used >= BINDS_SHARE * inputs.land_m2:
+        if used + BINDS_SLACK >= BINDS_SHARE * inputs.land_m2:
             return f"site.land_km2 binds ({used / M2_PER_KM2:,.1f} km2 used); raise it"
     return "raise grid.import_mw or supply.limits.<id>.max_mw, allow more technologies or a later constraints.online_by"
 

@@ -65,6 +65,9 @@ class PowerPlan:
     commitment: dict[str, dict[str, Any]] | None = None
     # with scenario.phases: npv_usd of the joint path, myopic_npv_usd, saving_usd and saving_share, discount_rate, seconds
     phased: dict[str, Any] | None = None
+    # what reading the inputs found for the user to see: plausibility checks the scenario waived (accept_implausible),
+    # a load far from the cluster's facility power, a grid connection far above the peak (the run's messages too)
+    notes: list[str] = field(default_factory=list)
     # MW, one row an hour (a time-segmented screening run repeats each segment's MW over its hours)
     dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     # builds the solved PyPSA network on demand (importing PyPSA only then); None for a closed-form plan

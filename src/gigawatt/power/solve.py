@@ -44,6 +44,37 @@ saved_lp_files: list[Path] = []  # the LP files written since save_lp_stem was s
 _pool_threads: int | None = None  # the thread count HiGHS's pool was last made for here (None: its own choice)
 
 
+# solver conditions that mean the constraints cannot all hold (HiGHS's and linopy's words): the scenario's limits
+# are to blame; any other condition that is not an optimum is the solver's own failure, named as such
+INFEASIBLE = {"infeasible", "primal_infeasible_or_unbounded", "infeasible_or_unbounded", "infeasible_inaccurate"}
+
+
+class SolverFailed(InfeasibleError):
+    """The solver stopped without an optimum for a reason of its own (its time limit, memory, iterations or
+    numerics), not because the scenario's limits cannot all hold: re-solving with slack would not help."""
+
+
+def _failure(name: str, condition: str, lp: SiteLP, settings: Solver) -> str:
+    """What a solver's non-optimal ``condition`` means and what to do, in one line naming the fields."""
+    size = f"{lp.shape[1]:,} columns and {lp.shape[0]:,} rows"
+    if condition in ("memory_limit_reached", "out_of_memory"):
+        return (f"{name} ran out of memory on the site LP of {size}; solve fewer snapshots (site.screening_segments, "
+                "fewer phases) or allow fewer technologies (supply.technologies)")
+    if condition in ("time_limit", "time_limit_reached"):
+        if settings.time_limit_s is not None:
+            return f"solver.time_limit_s: {name} stopped at {settings.time_limit_s:g} s before an optimum; raise solver.time_limit_s"
+        return f"{name} stopped at a time limit of its own on the site LP of {size}; solve fewer snapshots (site.screening_segments)"
+    if condition == "iteration_limit_reached":
+        return f"{name} stopped at its iteration limit on the site LP of {size}; try solver.method: ipm, or fewer snapshots (site.screening_segments)"
+    if condition.startswith("interrupted"):
+        return f"{name} was interrupted before an optimum; run it again"
+    if condition == "unbounded":
+        return (f"{name} found the site LP unbounded (a cost that falls without limit); check the scenario for a negative "
+                "cost or price with no limit on its quantity")
+    return (f"{name} failed on the site LP of {size} ({condition}): numerical trouble, most often a figure many orders of magnitude "
+            "from the others (a price, cost or size in the wrong unit); check the scenario's figures, or try solver.method: ipm")
+
+
 @dataclass(frozen=True)
 class Solution:
     """An optimum of a :class:`SiteLP`: column values, row duals (None where the solver gives none) and the
@@ -239,17 +270,20 @@ def solve(lp: SiteLP, inputs: PlanInputs, settings: Solver | None = None, role: 
         saved_lp_files.append(path)
     options = solver_options(settings, show_solver_log)
     started = time.perf_counter()
-    with stdout_elsewhere(show_solver_log):
-        if name == "highs":
-            x, dual, status, condition, objective, method = _solve_highs(lp, options, settings.method)
-        else:
-            (x, dual, status, condition, objective), method = solve_linopy(lp, name, options), None
+    try:
+        with stdout_elsewhere(show_solver_log):
+            if name == "highs":
+                x, dual, status, condition, objective, method = _solve_highs(lp, options, settings.method)
+            else:
+                (x, dual, status, condition, objective), method = solve_linopy(lp, name, options), None
+    except MemoryError:
+        raise SolverFailed(_failure(name, "out_of_memory", lp, settings)) from None
     facts = {"name": name, "version": solver_version(name), "method": method, "status": status, "condition": condition,
              "seconds": time.perf_counter() - started, "objective": objective}
-    if condition == "time_limit":
-        raise InfeasibleError(f"solver.time_limit_s: {name} stopped at {settings.time_limit_s:g} s before an optimum; raise solver.time_limit_s")
-    if status != "ok":
-        raise InfeasibleError(f"the supply model has no solution (solver: {status}, {condition}) under {_active_limits(inputs)}")
+    if status != "ok" or condition == "time_limit":
+        if condition.lower() in INFEASIBLE:
+            raise InfeasibleError(f"the supply model has no solution (solver: {status}, {condition}) under {_active_limits(inputs)}")
+        raise SolverFailed(_failure(name, condition.lower(), lp, settings))
     return Solution(x=x, row_dual=dual, facts=facts)
 
 
