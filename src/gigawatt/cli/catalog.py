@@ -124,6 +124,10 @@ def check_references(kind: str, model) -> None:
         from gigawatt.simulation import check_references as buildout_references
 
         buildout_references(model)  # country and every accelerator
+    if kind == "schedule":
+        from gigawatt.operations.inputs import schedule_inputs
+
+        schedule_inputs(model)  # accelerators, times and their offsets, and the signal CSVs (coverage, plausibility)
 
 
 @app.command("validate")

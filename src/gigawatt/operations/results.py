@@ -58,6 +58,74 @@ def evaluate(inputs: ScheduleInputs, d: Decision) -> dict[str, Any]:
             "weighted_performance": performance, "jobs": jobs, "short_mw": short}
 
 
+def least_mw(inputs: ScheduleInputs) -> np.ndarray:
+    """The least the site can draw in each interval, MW at the meter: the load that does not bend, the jobs
+    that run flat, the jobs that may not pause at their lowest power cap, and the others paused."""
+    least = np.full(len(inputs.index), inputs.other_mw)
+    for job in inputs.jobs:
+        if not job.flexible:
+            least = least + job.flat_power_mw
+        else:
+            share = job.paused_share if job.can_pause else float(job.points_power.min())
+            least = least + np.where(job.active, job.power_mw * share, 0.0)
+    return inputs.pue * least
+
+
+def bound_by(inputs: ScheduleInputs, d: Decision, jobs: list[dict], missed: np.ndarray, limit: np.ndarray) -> list[str]:
+    """The inputs that keep the site above ``limit`` in the ``missed`` intervals, named as the scenario names
+    them: what no schedule can go below (the load that does not bend, the jobs that may not slow or pause),
+    else the ramp limit where it is reached, else the jobs' slowdown allowances used up and the deadlines."""
+    floor = least_mw(inputs)
+    worst = missed[np.argmax((d.site_mw - limit)[missed])]
+    if floor[worst] > limit[worst] + TOLERANCE_MW:
+        parts = []
+        if inputs.other_mw > 0:
+            parts.append(f"other_load_kw ({inputs.pue * inputs.other_mw:,.4g} MW at the meter)")
+        fixed = [job.name for job in inputs.jobs if not job.flexible and job.active[worst]]
+        if fixed:
+            parts.append(f"jobs that may not slow ({', '.join(f'jobs[{name}].flex = 0' for name in fixed)})")
+        stuck = [job.name for job in inputs.jobs if job.flexible and not job.can_pause and job.active[worst]]
+        if stuck:
+            parts.append(f"jobs that may not pause, at their lowest cap ({', '.join(f'jobs[{name}].can_pause = false' for name in stuck)})")
+        if any(job.flexible and job.can_pause and job.paused_share > 0 and job.active[worst] for job in inputs.jobs):
+            parts.append("paused accelerators' idle draw (catalog paused_accelerator_power_share)")
+        return [f"no schedule can draw less than {floor[worst]:,.4g} MW at {inputs.index[worst]:%Y-%m-%d %H:%M}: {'; '.join(parts)}"]
+    out = []
+    if inputs.ramp_mw_per_interval is not None:
+        steps = np.abs(np.diff(np.r_[inputs.flat_mw[0], d.site_mw]))
+        reach = int(min(np.ceil(inputs.flat_mw.max() / inputs.ramp_mw_per_interval) + 1, len(steps)))
+        near = steps[max(int(missed[0]) - reach, 0):int(missed[-1]) + 1]
+        if (near >= inputs.ramp_mw_per_interval * (1 - 1e-6) - TOLERANCE_MW).any():
+            out.append(f"signals.ramp_mw_per_min ({inputs.ramp_mw_per_interval / inputs.step_minutes:g} MW/min, reached on the way down)")
+    spent = [j["name"] for j in jobs if j["binds"]]
+    if spent:
+        out.append(f"the slowdown allowances used up by {', '.join(f'jobs[{name}]' for name in spent)} (flex or max_slowdown)")
+    due = [job.name for job in inputs.jobs if job.work_hours is not None and job.active[missed].any()]
+    if due:
+        out.append(f"the work due by {', '.join(f'jobs[{name}].deadline' for name in due)}")
+    fixed = [job.name for job in inputs.jobs if not job.flexible and job.active[missed].any()]
+    if fixed:
+        out.append(f"jobs that may not slow ({', '.join(f'jobs[{name}].flex = 0' for name in fixed)})")
+    return out or ["the jobs' restart costs and allowances together"]
+
+
+def cap_misses(inputs: ScheduleInputs, d: Decision, jobs: list[dict]) -> list[dict[str, Any]]:
+    """Each run of intervals where the site draws above its cap: when, which input sets the cap, by how much
+    and what binds (:func:`bound_by`)."""
+    over = (d.site_mw - inputs.cap_mw > TOLERANCE_MW) & np.isfinite(inputs.cap_mw)
+    out = []
+    if not over.any():
+        return out
+    where = np.flatnonzero(over)
+    breaks = np.flatnonzero((np.diff(where) > 1) | (inputs.cap_from[where][1:] != inputs.cap_from[where][:-1])) + 1
+    for run in np.split(where, breaks):
+        excess = d.site_mw[run] - inputs.cap_mw[run]
+        out.append({"start": inputs.index[run[0]].isoformat(sep=" "), "end": (inputs.index[run[-1]] + pd.Timedelta(hours=inputs.step_hours)).isoformat(sep=" "),
+                    "source": str(inputs.cap_from[run[0]]), "largest_excess_mw": float(excess.max()), "excess_mwh": float(excess.sum() * inputs.step_hours),
+                    "bound_by": bound_by(inputs, d, jobs, run, inputs.cap_mw)})
+    return out
+
+
 def _event_report(inputs: ScheduleInputs, d: Decision, jobs: list[dict]) -> list[dict[str, Any]]:
     out = []
     for event in inputs.events:
@@ -82,6 +150,8 @@ def _event_report(inputs: ScheduleInputs, d: Decision, jobs: list[dict]) -> list
             "shortfall_mwh": float(short.sum() * inputs.step_hours), "largest_shortfall_mw": float(short.max()),
             "minutes_to_target": ramp_minutes,
             "binding_jobs": [] if met else [j["name"] for j in jobs if j["binds"] or j["max_slowdown"] == 0],
+            "source": event["source"],
+            "bound_by": [] if met else bound_by(inputs, d, jobs, inside[short > TOLERANCE_MW], inputs.target_mw),
         })
     return out
 
