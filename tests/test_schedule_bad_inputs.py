@@ -10,6 +10,7 @@ Every refusal is one line on stderr, exit 2, naming the field (and the file, row
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -26,7 +27,7 @@ from gigawatt.operations.optimise import optimise
 from gigawatt.operations.results import evaluate
 from gigawatt.scenario import MAX_JOB_INTERVALS, ScheduleScenario, load_scenario
 
-GIGAWATT = Path(sys.executable).with_name("gigawatt")
+GIGAWATT = shutil.which("gigawatt", path=str(Path(sys.executable).parent))
 SCHEDULES = EXAMPLES / "schedule"
 ERCOT = SCHEDULES / "ercot-training-campus.yaml"  # 168 h from 2023-08-14 00:00, hourly prices
 CARBON = SCHEDULES / "carbon-aware-week.yaml"  # 168 h from 2023-08-14 00:00, hourly carbon
@@ -44,7 +45,7 @@ def refused(*args: str, names: tuple[str, ...] = ()) -> str:
     done = gigawatt(*args)
     assert done.returncode == 2, (done.returncode, done.stderr[-2000:])
     line = done.stderr.strip()
-    assert len(line.splitlines()) == 1 and "Traceback" not in line and "internal error" not in line, line
+    assert len(line.splitlines()) == 1 and line.startswith("error:") and "Traceback" not in line and "internal error" not in line, line
     for name in names:
         assert name in line, (name, line)
     return line
@@ -121,14 +122,18 @@ def test_epoch_second_timestamps_are_refused_not_read_as_1970(tmp_path):
 
 
 def test_utc_timestamps_are_converted_to_the_schedule_s_local_time_or_refused(tmp_path):
-    """Z times in the price file: refused while the schedule's local time is unknown (never read as local
-    time), converted with utc_offset_hours or an offset on start, to the very schedule the local file gives."""
+    """Z times in a price file: refused while the schedule's local time is unknown (never read as local time),
+    converted with utc_offset_hours to the very schedule the local file gives."""
     utc = PRICES.assign(timestamp=(pd.to_datetime(PRICES["timestamp"]) + pd.Timedelta(hours=6)).dt.strftime("%Y-%m-%dT%H:%M:%SZ"))
-    path = write(tmp_path, "utc.csv", utc)
-    refused("schedule", ERCOT, "--no-store", "--set", f"signals.price_csv={path}", names=("signals.price_csv", "utc_offset_hours"))
-    local = schedule_json(ERCOT)["result"]["energy_cost_usd"]
-    converted = schedule_json(ERCOT, "--set", f"signals.price_csv={path}", "--set", "utc_offset_hours=-6")["result"]["energy_cost_usd"]
-    assert converted == pytest.approx(local, rel=1e-9)
+    refused("schedule", ERCOT, "--no-store", "--set", f"signals.price_csv={write(tmp_path, 'utc.csv', utc)}",
+            names=("signals.price_csv", "utc_offset_hours", "2023-08-14T06:00:00Z"))
+    hours = pd.date_range("2025-07-01", periods=24, freq="h")
+    prices = 40.0 + 4000.0 * (hours.hour == 18)  # a spike at 18:00 local, 00:00 UTC the next day at UTC-6
+    local = write(tmp_path, "local.csv", pd.DataFrame({"timestamp": hours.strftime("%Y-%m-%d %H:%M"), "price_usd_per_mwh": prices}))
+    zulu = write(tmp_path, "zulu.csv", pd.DataFrame({"timestamp": (hours + pd.Timedelta(hours=6)).strftime("%Y-%m-%dT%H:%MZ"), "price_usd_per_mwh": prices}))
+    expected = schedule_json(write(tmp_path, "local.yaml", campus(price_csv=str(local))))["result"]
+    converted = schedule_json(write(tmp_path, "zulu.yaml", {**campus(price_csv=str(zulu)), "utc_offset_hours": -6}))["result"]
+    assert converted["energy_cost_usd"] == pytest.approx(expected["energy_cost_usd"], rel=1e-9) and expected["energy_mwh"] < expected["flat_energy_mwh"]
     mixed = utc.copy()
     mixed.loc[5, "timestamp"] = "2023-08-14 05:00"
     refused("schedule", ERCOT, "--no-store", "--set", f"signals.price_csv={write(tmp_path, 'mixed.csv', mixed)}", "--set", "utc_offset_hours=-6",
@@ -144,7 +149,10 @@ def test_an_implausible_carbon_intensity_in_a_csv_is_refused_unless_accepted(val
                    names=("signals.carbon_csv", f"{path} row 42", "plausible: 0 to 1,500 gCO2/kWh", "accept_implausible"))
     assert "2023-08-15 16:00" in line  # the row's time
     if value < 0:  # a deliberate outlier runs, and the result says so
-        told = schedule_json(CARBON, "--set", f"signals.carbon_csv={path}", "--set", "accept_implausible=[signals.carbon_csv]")
+        day = pd.DataFrame({"timestamp": pd.date_range("2025-07-01", periods=24, freq="h").strftime("%Y-%m-%d %H:%M"), "carbon_g_per_kwh": 400.0})
+        day.loc[3, "carbon_g_per_kwh"] = value
+        data = {**campus(carbon_csv=str(write(tmp_path, "day.csv", day))), "accept_implausible": ["signals.carbon_csv"]}
+        told = schedule_json(write(tmp_path, "accepted.yaml", data))
         assert any("signals.carbon_csv" in m and "accepted as given" in m for m in told["messages"])
 
 
@@ -326,12 +334,12 @@ def test_missed_events_and_caps_name_the_input_that_binds(tmp_path):
     deep = schedule_json(write(tmp_path, "deep.yaml", campus(events=[{"start": "2025-07-01 16:00", "duration_minutes": 180, "reduce_pct": 70}])))
     said = next(m for m in deep["messages"] if m.startswith("event at 2025-07-01 16:00:00: missed"))
     assert "signals.events[0]" in said and "no schedule can draw less than" in said and "other_load_kw" in said and "jobs[chat].flex" in said
-    # allowances used up: a long event the jobs' tiers cannot carry
-    long = campus(events=[{"start": "2025-07-01 02:00", "duration_minutes": 1200, "reduce_pct": 45}])
-    long["solver"] = {"time_limit_s": 10}
+    # allowances used up: a long event the batch job's tier (10%) cannot carry
+    long = campus(events=[{"start": "2025-07-01 02:00", "duration_minutes": 1200, "reduce_pct": 30}])
+    long["jobs"] = [long["jobs"][2], {"name": "batch", "kind": "batch_inference", "accelerators": 2048, "flex": 1}]
     tiers = schedule_json(write(tmp_path, "long.yaml", long))
     said = next(m for m in tiers["messages"] if m.startswith("event at 2025-07-01 02:00:00: missed"))
-    assert "slowdown allowances used up by" in said and "no schedule can" not in said
+    assert "slowdown allowances used up by jobs[batch]" in said and "no schedule can" not in said
     # a cap below the least draw, from a CSV: named with its span and source
     caps = write(tmp_path, "caps.csv", "timestamp,cap_mw\n2025-07-01 00:00,50\n2025-07-01 08:00,1\n2025-07-01 09:00,50\n2025-07-02 00:00,50\n")
     capped = schedule_json(write(tmp_path, "capped.yaml", campus(site_cap_csv=str(caps))))

@@ -788,11 +788,12 @@ WORKLOADS = ("pre_training", "fine_tuning", "batch_inference", "online_inference
 MAX_JOBS = 1_000
 MAX_BLOCKS = 100_000  # campus blocks in a siting programme: more is a typo in block_mw
 MAX_INTERVALS = 200_000  # a year of 5-minute intervals is 105,120
-# jobs x intervals, the size of a schedule's model before its stretches are merged (about six columns and
-# four rows each): the ERCOT example's 9 jobs x 2,016 intervals are 18,144; at the bound a model with a ramp
-# limit (no stretches merged) holds ~3 million columns and takes minutes to solve
-MAX_JOB_INTERVALS = 500_000
-SCHEDULE_YEARS = (1980, 2100)  # the years a schedule's times may lie in: measured series from 1980, projections to 2100
+# jobs x intervals, the size of a schedule's model before its stretches are merged (about seven columns each):
+# the ERCOT example's 9 jobs x 2,016 intervals are 18,144; measured with a ramp limit (no stretches merged),
+# 20 jobs x 10,080 intervals (201,600) build and solve as an LP in 25 s and 1.8 GB, and memory grows in step
+MAX_JOB_INTERVALS = 200_000
+# the years a schedule's times (and its CSVs' rows) may lie in: a programme's months, for the same reasons
+SCHEDULE_YEARS = (int(FIRST_MONTH[:4]), int(LAST_MONTH[:4]))
 
 
 def _instant(value: datetime) -> datetime:
@@ -919,7 +920,7 @@ class ScheduleScenario(_Job):
             raise ValueError(f"hours {self.hours:g} is shorter than one {self.interval_minutes:g}-minute interval; give at least one")
         if round(intervals) * len(self.jobs) > MAX_JOB_INTERVALS:
             raise ValueError(f"{len(self.jobs):,} jobs x {round(intervals):,} intervals is {len(self.jobs) * round(intervals):,} job-intervals, more than "
-                             f"{MAX_JOB_INTERVALS:,} (a model of minutes to solve); use longer intervals (interval_minutes), a shorter schedule "
+                             f"{MAX_JOB_INTERVALS:,} (about 2 GB of model); use longer intervals (interval_minutes), a shorter schedule "
                              "(hours) or fewer jobs (merge jobs of the same kind and tier)")
         _check_year("start", self.start)
         names = [job.name for job in self.jobs]
