@@ -25,6 +25,11 @@ class InfeasibleError(GigawattError):
     """An optimisation has no solution under the stated constraints."""
 
 
+class StoreError(GigawattError):
+    """The run store cannot do what was asked: locked by another process, unreachable, or a stored run
+    that cannot be read (names the store or run, what is wrong and the fix)."""
+
+
 def check_file_size(path: Path, where: str, most_bytes: int, fix: str, error: type[GigawattError] = DataError) -> None:
     """Refuse, before reading it, a file that is missing, unreadable or larger than ``most_bytes``: one line
     naming ``where`` (the file, or the field that names it) and ``fix``."""

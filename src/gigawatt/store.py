@@ -12,7 +12,11 @@ Three tables (SQLAlchemy Core, the same code on SQLite and PostgreSQL):
 - ``run_frames``: the run's named tables (hourly dispatch, weekly periods...) as Parquet bytes.
 
 A run and its tables are written in one transaction: a process killed mid-write leaves no half record,
-and two processes saving the same run both succeed (the second insert is skipped).
+and two processes saving the same run both succeed (the second insert is skipped). A store locked by
+another process is waited on for ``STORE_LOCK_WAIT_S``, then reported; a result computed meanwhile is
+never lost: :meth:`Store.save` keeps it in a JSON file it names. A file that is not a store is refused
+before anything is written to it, and a stored run that cannot be read (cut short, of a kind or a
+version this gigawatt does not know) is refused in one line, without stopping the listing of the others.
 """
 
 from __future__ import annotations
@@ -23,14 +27,18 @@ import io
 import json
 import os
 import re
+import sqlite3
+import tempfile
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, unquote, urlsplit
 
 from gigawatt import __version__
-from gigawatt.errors import ScenarioError
-from gigawatt.results import Result, RunInfo, headline
+from gigawatt.errors import GigawattError, ScenarioError, StoreError
+from gigawatt.files import cannot_create_in, file_above, write_atomically
+from gigawatt.results import SCHEMA_VERSION, STORED_KINDS, Result, RunInfo, figures, headline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -41,7 +49,17 @@ MIGRATIONS: dict[int, Any] = {}  # from version N to N + 1: a function of a conn
 ENV = "GIGAWATT_STORE"
 CATALOG_DIR = Path(__file__).parent / "catalog"
 FILE_FIELDS = ("files",)  # besides every field whose name ends in _csv
-SQLITE_BUSY_TIMEOUT_S = 60  # a writer waits this long for another process's transaction to end
+# How long a reader or writer waits for another process's lock on the store before reporting it locked:
+# SQLite's busy handler retries until then, PostgreSQL's lock_timeout is set to it. A few seconds outlast
+# any transaction of this module (a run and its tables) many times over; a lock held longer is another
+# program's, and waiting a minute on it only delays the message (and, before, lost the result).
+STORE_LOCK_WAIT_S = 5
+STORE_CONNECT_TIMEOUT_S = 10  # a PostgreSQL server that does not answer in this long is reported unreachable
+SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
+SQLITE_WAL_MODE = 2  # header bytes 18 and 19 (file format write and read versions) in WAL mode
+URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # what makes a store a URL rather than a path
+POSTGRES_URL_FORM = "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+UNSAVED = "gigawatt-unsaved-{kind}-{id}.json"  # a result the store could not take (in the working directory)
 
 
 # --- content addressing -----------------------------------------------------------------------------
@@ -96,14 +114,31 @@ def default_url() -> str:
 
 
 def database_url(url: str) -> str:
-    """An SQLAlchemy URL from a path or URL: a plain path is a SQLite file, ``postgresql://`` uses psycopg 3."""
+    """An SQLAlchemy URL from a store URL: ``postgresql://`` uses psycopg 3, any other URL is kept as given.
+    (A plain path is a SQLite file: see :func:`sqlite_path`.)"""
     if url.startswith(("postgres://", "postgresql://")):
         return "postgresql+psycopg://" + url.split("://", 1)[1]
-    if "://" in url:
-        return url
-    path = Path(url).expanduser()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return url
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite store: a path as written (a path is never URL-decoded: ``a%20b.db`` is that
+    name), or the decoded path of a ``sqlite:///`` URL; None for other URLs and in-memory SQLite."""
+    if not URL_SCHEME.match(url):
+        return Path(url).expanduser()
+    if url.startswith("sqlite:///"):
+        rest = unquote(url.removeprefix("sqlite:///").split("?", 1)[0])
+        return Path(rest) if rest and rest != ":memory:" else None
+    return None
+
+
+def _check_postgres_url(url: str, shown: str) -> None:
+    """Refuse, before connecting, a PostgreSQL URL whose parts cannot be read (a port that is not a number)."""
+    try:
+        urlsplit(url).port  # noqa: B018  (raises ValueError for a port that is not a number from 0 to 65535)
+    except ValueError:
+        raise ScenarioError(f"store '{shown}': not a valid URL (its host or port cannot be read: the port must be a number "
+                            f"from 0 to 65535); write it as {POSTGRES_URL_FORM}") from None
 
 
 _OPEN: dict[str, Store] = {}
@@ -130,11 +165,30 @@ class Store:
     def __init__(self, url: str):
         self.url = url  # as given (workers reopen the store with it)
         self.shown = _masked(url)  # what messages show: a password in the URL never appears in one
-        self.address = database_url(url)  # the real URL, password included: only the engine sees it
+        self.path = sqlite_path(url)  # the file of a SQLite store, else None
         self._engine: Any = None
-        path = Path(self.address.removeprefix("sqlite:///")) if self.address.startswith("sqlite:///") else None
-        if path is not None and path.is_dir():  # found now, before a run whose result could not be kept
-            raise ScenarioError(f"store '{url}' is a folder; give a file path such as {path / 'runs.sqlite'}")
+        # found now, before a run whose result would have nowhere to go
+        if self.path is not None:
+            self._check_location(self.path)
+        elif url.startswith(("postgres://", "postgresql://", "postgresql+")):
+            _check_postgres_url(url, self.shown)
+
+    def _check_location(self, path: Path) -> None:
+        """A SQLite store's path names a file, or one that can be created."""
+        if path.is_dir():
+            raise ScenarioError(f"store '{self.shown}' is a folder; give a file path such as {path / 'runs.sqlite'}")
+        blocker = file_above(path)
+        if blocker is not None:
+            raise ScenarioError(f"store '{self.shown}': {blocker} is a file, not a folder; give another path")
+        if path.exists():
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ScenarioError(f"store '{self.shown}': cannot create the folder {path.parent} ({exc.strerror}); give another path") from None
+        why = cannot_create_in(path.parent)
+        if why is not None:
+            raise ScenarioError(f"store '{self.shown}': cannot create the store in {path.parent} ({why}); give another path")
 
     @property
     def engine(self) -> Any:
@@ -146,16 +200,24 @@ class Store:
     def _connect(self) -> None:
         import sqlalchemy as sa
 
-        url, address = self.shown, self.address
+        # the real URL, password included: only the engine sees it; a path is passed as a path, not parsed
+        address: Any = database_url(self.url)
         options: dict[str, Any] = {}
-        if address.startswith("sqlite"):
-            options["connect_args"] = {"timeout": SQLITE_BUSY_TIMEOUT_S}
+        if self.path is not None:
+            self._check_sqlite_file(self.path)  # before the first connection sets its pragmas (which write)
+            if not URL_SCHEME.match(self.url):
+                address = sa.engine.URL.create("sqlite", database=str(self.path))
+            options["connect_args"] = {"timeout": STORE_LOCK_WAIT_S}
+        elif address.startswith("postgresql"):
+            options["connect_args"] = {"connect_timeout": STORE_CONNECT_TIMEOUT_S, "options": f"-c lock_timeout={STORE_LOCK_WAIT_S * 1000}"}
         try:
-            self._engine = sa.create_engine(address, **options)
-        except (sa.exc.ArgumentError, ImportError) as exc:
-            raise ScenarioError(f"store '{url}': not a database URL this gigawatt can open ({_first_line(exc)}); give a path, sqlite:///PATH or postgresql://...") from None
-        if address.startswith("sqlite"):
-            sa.event.listen(self.engine, "connect", _sqlite_pragmas)
+            engine = sa.create_engine(address, **options)
+        except (sa.exc.ArgumentError, ImportError, ValueError) as exc:
+            raise ScenarioError(f"store '{self.shown}': not a database URL this gigawatt can open ({_first_line(exc)}); "
+                                f"give a path, sqlite:///PATH or {POSTGRES_URL_FORM}") from None
+        if engine.dialect.name == "sqlite":
+            sa.event.listen(engine, "connect", _sqlite_pragmas)
+        self._engine = engine
         meta = sa.MetaData()
         self.info = sa.Table("gigawatt_store", meta, sa.Column("key", sa.String(64), primary_key=True), sa.Column("value", sa.Text))
         self.runs = sa.Table(
@@ -180,6 +242,8 @@ class Store:
         try:
             names = set(sa.inspect(self.engine).get_table_names())
         except sa.exc.SQLAlchemyError as exc:
+            if _is_lock(exc):
+                raise StoreError(self._locked()) from None
             raise ScenarioError(f"store '{self.shown}': cannot be opened ({_first_line(exc)}); check the path or URL, or give --no-store") from None
         if names and "gigawatt_store" not in names:
             raise ScenarioError(f"store '{self.shown}' holds tables that are not a gigawatt run store ({', '.join(sorted(names)[:5])}); give another store")
@@ -193,7 +257,7 @@ class Store:
                         db.execute(self._insert(self.info).values(key="store_version", value=str(STORE_VERSION)).on_conflict_do_nothing())
             except sa.exc.SQLAlchemyError:
                 pass  # created by the other process at the same moment: the version check below decides
-        with self.engine.begin() as db:
+        with self._reading(), self.engine.begin() as db:
             found = db.execute(sa.select(self.info.c.value).where(self.info.c.key == "store_version")).scalar()
             version = int(found) if found and str(found).isdigit() else None
             if found is None and not db.execute(sa.select(sa.func.count()).select_from(self.runs)).scalar():
@@ -212,6 +276,49 @@ class Store:
                 version += 1
                 db.execute(self.info.update().where(self.info.c.key == "store_version").values(value=str(version)))
 
+    def _check_sqlite_file(self, path: Path) -> None:
+        """Refuse a file that is not a gigawatt store before anything writes to it (connecting sets WAL mode,
+        which rewrites the header): read its first bytes, then its table names through a read-only connection."""
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(100)
+        except FileNotFoundError:
+            return  # a new store
+        except OSError as exc:
+            raise ScenarioError(f"store '{self.shown}': cannot be opened ({exc.strerror}); check the path, or give --no-store") from None
+        if not head:
+            return  # an empty file is an empty database: a new store
+        if not head.startswith(SQLITE_HEADER):
+            raise ScenarioError(f"store '{self.shown}' cannot be opened: it is not a SQLite database, so not a gigawatt run store; give another path")
+        try:
+            with contextlib.closing(_read_only(path)) as db:
+                names = sorted(row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
+        except sqlite3.Error as exc:
+            if _is_lock(exc):
+                raise StoreError(self._locked()) from None
+            raise ScenarioError(f"store '{self.shown}': cannot be opened ({_first_line(exc)}); check the path, or give --no-store") from None
+        if names and "gigawatt_store" not in names:
+            raise ScenarioError(f"store '{self.shown}' holds tables that are not a gigawatt run store ({', '.join(names[:5])}); give another store")
+        if not names and head[18:20] != bytes([SQLITE_WAL_MODE] * 2):
+            # no tables and not in WAL mode: another program's empty database (a store being created by
+            # another gigawatt this moment is in WAL mode already: its first connection set it)
+            raise ScenarioError(f"store '{self.shown}' is an empty SQLite database that is not a gigawatt run store; give another path")
+
+    def _locked(self, fix: str = "try again once it is free") -> str:
+        return f"store '{self.shown}' is locked by another process (waited {STORE_LOCK_WAIT_S} s); {fix}"
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """Database errors as one line: a lock held past ``STORE_LOCK_WAIT_S``, or what the database said."""
+        import sqlalchemy as sa
+
+        try:
+            yield
+        except sa.exc.DBAPIError as exc:
+            if _is_lock(exc):
+                raise StoreError(self._locked()) from None
+            raise StoreError(f"store '{self.shown}': {_first_line(exc)}; check that it is reachable, or give --no-store") from None
+
     def _insert(self, table: Any) -> Any:
         if self.engine.dialect.name == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
@@ -221,9 +328,16 @@ class Store:
 
     # --- writing ---
 
-    def save(self, result: Result) -> str:
+    def save(self, result: Result, replace: bool = False) -> str:
         """Keep a run with its tables (one transaction); an existing run of the same id is left as it is,
-        but a sweep run again replaces its record (its points' failures may have changed)."""
+        unless ``replace`` (a stored record that could not be read), and a sweep run again replaces its
+        record (its points' failures may have changed).
+
+        A result the store cannot take (locked by another process past ``STORE_LOCK_WAIT_S``, unreachable,
+        not a store any more) is not lost: it is written as JSON to a file (see :func:`keep_unsaved`) and a
+        :class:`StoreError` names that file (its ``kept`` attribute) and what was wrong."""
+        import sqlalchemy as sa
+
         frames = {name: frame for name, frame in result.to_frames().items() if frame is not None and len(frame.columns)}
         record = result.to_dict()
         row = {
@@ -231,21 +345,42 @@ class Store:
             "gigawatt_version": result.run.gigawatt_version, "catalog_hash": result.run.catalog_hash,
             "seconds": result.run.seconds, "headline": json.dumps(headline(result.kind, result.data)), "record": json.dumps(record),
         }
-        with self.engine.begin() as db:
-            if result.kind == "sweep":
-                db.execute(self.frames_table.delete().where(self.frames_table.c.run_id == result.run.id))
-                db.execute(self.runs.delete().where(self.runs.c.id == result.run.id))
-            inserted = db.execute(self._insert(self.runs).values(**row).on_conflict_do_nothing()).rowcount
-            if inserted:
-                for name, frame in frames.items():
-                    blob = _parquet(frame)
-                    db.execute(self._insert(self.frames_table).values(run_id=result.run.id, name=name, parquet=blob).on_conflict_do_nothing())
+        try:
+            with self.engine.begin() as db:
+                if result.kind == "sweep" or replace:
+                    db.execute(self.frames_table.delete().where(self.frames_table.c.run_id == result.run.id))
+                    db.execute(self.runs.delete().where(self.runs.c.id == result.run.id))
+                inserted = db.execute(self._insert(self.runs).values(**row).on_conflict_do_nothing()).rowcount
+                if inserted:
+                    for name, frame in frames.items():
+                        blob = _parquet(frame)
+                        db.execute(self._insert(self.frames_table).values(run_id=result.run.id, name=name, parquet=blob).on_conflict_do_nothing())
+        except (GigawattError, sa.exc.DBAPIError, OSError) as exc:
+            if isinstance(exc, GigawattError):
+                why = str(exc)
+            elif _is_lock(exc):
+                why = self._locked("run it again once the store is free")
+            else:
+                why = f"store '{self.shown}' cannot be written ({_first_line(exc)})"
+            raise self._unsaved(result, why) from None
         return result.run.id
+
+    def _unsaved(self, result: Result, why: str) -> StoreError:
+        """The error of a result the store could not take, after keeping it in a file."""
+        folders = [Path.cwd(), *([self.path.parent] if self.path is not None else []), Path(tempfile.gettempdir())]
+        kept = keep_unsaved(result, folders)
+        if kept is None:
+            error = StoreError(f"this {result.kind} run's result could not be kept: {why}; nor could it be written to a file in "
+                               f"{', '.join(map(str, folders))}")
+        else:
+            error = StoreError(f"this {result.kind} run's result is kept in {kept} (its JSON form), not in the store: {why}")
+        error.kept = kept  # type: ignore[attr-defined]
+        return error
 
     def remove(self, ids: list[str]) -> list[str]:
         """Delete runs (ids or unique prefixes) with their tables; returns the full ids removed."""
         full = [self.resolve(i) for i in ids]
-        with self.engine.begin() as db:
+        with self._reading(), self.engine.begin() as db:
             for ident in full:
                 db.execute(self.frames_table.delete().where(self.frames_table.c.run_id == ident))
                 db.execute(self.runs.delete().where(self.runs.c.id == ident))
@@ -259,8 +394,9 @@ class Store:
 
         prefix = prefix.strip().lower()
         if not prefix or any(c not in "0123456789abcdef" for c in prefix):
-            raise ScenarioError(f"run id '{prefix[:70]}': give the hexadecimal id `gigawatt runs list` shows")
-        with self.engine.connect() as db:
+            shown = prefix[:70].encode("unicode_escape").decode("ascii")  # a control character shown, not obeyed
+            raise ScenarioError(f"run id '{shown}': give the hexadecimal id `gigawatt runs list` shows")
+        with self._reading(), self.engine.connect() as db:
             found = db.execute(sa.select(self.runs.c.id).where(self.runs.c.id.like(prefix + "%")).limit(2)).scalars().all()
         if not found:
             raise ScenarioError(f"run id '{prefix}': no such run in {self.shown}; see `gigawatt runs list`")
@@ -269,37 +405,36 @@ class Store:
         return found[0]
 
     def get(self, ident: str) -> Result | None:
-        """The run of this full id as a :class:`Result` (tables read on first use), or None."""
-        if self._engine is None and self.address.startswith("sqlite:///"):
-            record = self._sqlite_record(self.address.removeprefix("sqlite:///"), ident)
+        """The run of this full id as a :class:`Result` (tables read on first use), or None; a stored record
+        that cannot be read raises :class:`UnreadableRun`, saying why."""
+        if self._engine is None and self.path is not None:
+            record = self._sqlite_record(self.path, ident)
         else:
-            import sqlalchemy as sa
+            record = self._via_engine(ident)
+        return None if record is None else self._result(ident, record)
 
-            with self.engine.connect() as db:
-                record = db.execute(sa.select(self.runs.c.record).where(self.runs.c.id == ident)).scalar()
-        return None if record is None else self._result(json.loads(record))
-
-    def _sqlite_record(self, path: str, ident: str) -> str | None:
+    def _sqlite_record(self, path: Path, ident: str) -> str | None:
         """The lookup of an identical run, on SQLite through the standard library: the one read every run
         makes, without importing SQLAlchemy (0.3 s) for it. Same tables, same version check."""
-        import sqlite3
-
-        if not Path(path).is_file():
+        if not path.is_file():
             return None
         try:
-            with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=SQLITE_BUSY_TIMEOUT_S)) as db:
+            with contextlib.closing(_read_only(path)) as db:
                 version = db.execute("SELECT value FROM gigawatt_store WHERE key = 'store_version'").fetchone()
-                if version is None or version[0] != str(STORE_VERSION):
-                    return self._via_engine(ident)  # let the full check explain, migrate or refuse
-                row = db.execute("SELECT record FROM runs WHERE id = ?", (ident,)).fetchone()
-        except sqlite3.Error:
-            return self._via_engine(ident)
+                current = version is not None and version[0] == str(STORE_VERSION)
+                row = db.execute("SELECT record FROM runs WHERE id = ?", (ident,)).fetchone() if current else None
+        except sqlite3.Error as exc:
+            if _is_lock(exc):
+                raise StoreError(self._locked()) from None
+            current = False
+        if not current:
+            return self._via_engine(ident)  # let the full check explain, migrate or refuse
         return row[0] if row else None
 
     def _via_engine(self, ident: str) -> str | None:
         import sqlalchemy as sa
 
-        with self.engine.connect() as db:
+        with self._reading(), self.engine.connect() as db:
             return db.execute(sa.select(self.runs.c.record).where(self.runs.c.id == ident)).scalar()
 
     def load(self, prefix: str) -> Result:
@@ -308,40 +443,78 @@ class Store:
         assert result is not None
         return result
 
-    def _result(self, record: dict[str, Any]) -> Result:
+    def _result(self, ident: str, text: Any) -> Result:
+        """A stored record as a :class:`Result`, or :class:`UnreadableRun` naming the run, what is wrong and the fix."""
         from gigawatt.api import MODELS
 
-        kind = record["kind"]
-        run = RunInfo(**record["run"], stored=True)
-        if kind == "sweep":
-            from gigawatt.sweep import SweepInputs as model
-        else:
-            model = MODELS[kind]
-        return Result(
-            kind=kind, inputs=model.model_validate(record["inputs"]), data=record["result"], run=run,
-            messages=record["messages"], frames_loader=lambda: self.frames(run.id),
-        )
+        where = f"run {ident[:12]} in {self.shown}"
+        remove = f"remove it with `gigawatt runs rm {ident[:12]}`"
+        try:
+            record = json.loads(text)
+        except (TypeError, ValueError):
+            record = None
+        if not isinstance(record, dict):
+            raise UnreadableRun(f"{where}: its stored record is damaged (cut short, or not JSON); {remove} and run it again")
+        run_facts = record.get("run")
+        version = run_facts.get("gigawatt_version") if isinstance(run_facts, dict) else None
+        if isinstance(version, str) and newer_version(version):
+            raise UnreadableRun(f"{where} was written by gigawatt {version[:20]}, newer than this {__version__}; read it with that version, or upgrade")
+        schema = record.get("schema_version")
+        if isinstance(schema, int) and schema > SCHEMA_VERSION:
+            raise UnreadableRun(f"{where} is in a newer result format (schema version {schema}; this gigawatt reads {SCHEMA_VERSION}); upgrade gigawatt")
+        kind = record.get("kind")
+        if kind not in STORED_KINDS:
+            raise UnreadableRun(f"{where} is of kind '{str(kind)[:40]}', which this gigawatt does not know ({', '.join(STORED_KINDS)}); "
+                                f"upgrade gigawatt, or {remove}")
+        try:
+            run = RunInfo(**record["run"], stored=True)
+            if kind == "sweep":
+                from gigawatt.sweep import SweepInputs as model
+            else:
+                model = MODELS[kind]
+            data, messages = record["result"], record["messages"]
+            if not isinstance(data, dict) or not isinstance(messages, list):
+                raise TypeError("its result is not a mapping, or its messages not a list")
+            figures(kind, data)  # the figures every face reads: a result without them is not this kind's
+            return Result(
+                kind=kind, inputs=model.model_validate(record["inputs"]), data=data, run=run,
+                messages=messages, frames_loader=lambda: self.frames(run.id),
+            )
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:  # pydantic's ValidationError is a ValueError
+            problem = _first_line(exc)[:120] if not isinstance(exc, KeyError) else f"no {exc}"
+            raise UnreadableRun(f"{where}: its stored record is damaged ({problem}); {remove} and run it again") from None
 
     def frames(self, ident: str) -> dict[str, pd.DataFrame]:
-        """The named tables of a run, from Parquet."""
+        """The named tables of a run, from Parquet (:class:`UnreadableRun` names one that cannot be read)."""
         import pandas as pd
         import sqlalchemy as sa
 
         engine = self.engine
         t = self.frames_table
-        with engine.connect() as db:
+        with self._reading(), engine.connect() as db:
             rows = db.execute(sa.select(t.c.name, t.c.parquet).where(t.c.run_id == ident)).all()
-        return {name: pd.read_parquet(io.BytesIO(blob)) for name, blob in rows}
+        frames = {}
+        for name, blob in rows:
+            try:
+                frames[name] = pd.read_parquet(io.BytesIO(blob))
+            except Exception as exc:  # noqa: BLE001  (pyarrow raises its own types for a damaged file)
+                raise UnreadableRun(f"run {ident[:12]} in {self.shown}: its stored table '{name}' is damaged ({_first_line(exc)[:80]}); "
+                                    f"remove it with `gigawatt runs rm {ident[:12]}` and run it again") from None
+        return frames
 
     def list(self, kind: str | None = None, since: str | None = None, name: str | None = None, limit: int | None = None,
              ids: list[str] | None = None) -> list[dict[str, Any]]:
-        """Runs, newest first: id, kind, name, created, version, seconds and headline figures (only those of
-        ``ids``, full ids, when given: a sweep's points)."""
+        """Runs, newest first: id, kind, name, created, version, seconds, headline figures and ``unreadable``
+        (why ``load`` would refuse the run, else None: its record cut short, a kind or a version this gigawatt
+        does not know), so one damaged run never hides the others. Only those of ``ids``, full ids, when
+        given (a sweep's points)."""
         import sqlalchemy as sa
 
-        engine = self.engine
+        self.engine  # noqa: B018  (connects: the tables below are defined then)
         r = self.runs
-        query = sa.select(r.c.id, r.c.kind, r.c.name, r.c.created, r.c.gigawatt_version, r.c.seconds, r.c.headline).order_by(r.c.created.desc(), r.c.id)
+        whole = r.c.record.like("%}").label("whole")  # a JSON object cut short no longer ends in }
+        query = sa.select(r.c.id, r.c.kind, r.c.name, r.c.created, r.c.gigawatt_version, r.c.seconds, r.c.headline, whole)
+        query = query.order_by(r.c.created.desc(), r.c.id)
         if kind:
             query = query.where(r.c.kind == kind)
         if since:
@@ -352,9 +525,61 @@ class Store:
             query = query.where(r.c.id.in_(ids))
         if limit:
             query = query.limit(limit)
-        with engine.connect() as db:
+        with self._reading(), self.engine.connect() as db:
             rows = db.execute(query).mappings().all()
-        return [{**row, "headline": json.loads(row["headline"] or "{}")} for row in rows]
+        return [_listed(row) for row in rows]
+
+
+def _listed(row: Any) -> dict[str, Any]:
+    """A row of :meth:`Store.list`, with what makes its run unreadable (None when nothing does)."""
+    listed = {k: row[k] for k in ("id", "kind", "name", "created", "gigawatt_version", "seconds")}
+    try:
+        figures = json.loads(row["headline"] or "{}")
+    except (TypeError, ValueError):
+        figures = None
+    version = row["gigawatt_version"]
+    if isinstance(version, str) and newer_version(version):  # checked in the order Store.get checks them
+        problem = f"written by gigawatt {version[:20]}, newer than this {__version__}"
+    elif row["kind"] not in STORED_KINDS:
+        problem = f"kind '{str(row['kind'])[:40]}' unknown to this gigawatt"
+    elif not row["whole"]:
+        problem = "stored record cut short"
+    elif not isinstance(figures, dict):
+        problem = "stored headline damaged"
+    else:
+        problem = None
+    return {**listed, "headline": figures if isinstance(figures, dict) else {}, "unreadable": problem}
+
+
+class UnreadableRun(StoreError):
+    """A stored run that cannot be read: its record cut short or damaged, or of a kind or a gigawatt
+    version this one does not know. The others in the store are unaffected."""
+
+
+def newer_version(version: str) -> bool:
+    """Whether ``version`` (of gigawatt) is newer than this one, comparing the release numbers."""
+    return _release(version) > _release(__version__)
+
+
+def _release(version: str) -> tuple[int, ...]:
+    found = re.match(r"\s*v?(\d+(?:\.\d+)*)", version)
+    numbers = [int(n) for n in found.group(1).split(".")] if found else []
+    while numbers and numbers[-1] == 0:
+        numbers.pop()  # 0.1 and 0.1.0 are the same release
+    return tuple(numbers)
+
+
+def keep_unsaved(result: Result, folders: list[Path]) -> Path | None:
+    """Write ``result``'s JSON form (as ``gigawatt runs export --format json`` writes it) to the first of
+    ``folders`` that takes it, as ``gigawatt-unsaved-KIND-ID.json``; the path, or None when none does."""
+    text = json.dumps(result.to_dict(), indent=2) + "\n"
+    for folder in folders:
+        path = folder / UNSAVED.format(kind=result.kind, id=result.run.id[:12])
+        try:
+            return write_atomically(path, lambda tmp: tmp.write_text(text), "unsaved result")
+        except (GigawattError, OSError):
+            continue
+    return None
 
 
 def _parquet(frame: pd.DataFrame) -> bytes:
@@ -366,11 +591,29 @@ def _parquet(frame: pd.DataFrame) -> bytes:
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:
-    """WAL lets readers run beside a writer; the busy timeout makes concurrent writers wait, not fail."""
+    """WAL lets readers run beside a writer; the busy timeout makes concurrent writers wait (SQLite retries
+    until it ends), then fail with a lock error that :meth:`Store.save` turns into a kept result."""
     cursor = connection.cursor()
+    cursor.execute(f"PRAGMA busy_timeout={STORE_LOCK_WAIT_S * 1000}")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
     cursor.close()
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a SQLite file (no pragma, nothing written); the path quoted for the URI."""
+    return sqlite3.connect(f"file:{quote(str(path.absolute()))}?mode=ro", uri=True, timeout=STORE_LOCK_WAIT_S)
+
+
+def _is_lock(exc: BaseException) -> bool:
+    """Whether a database error is another process's lock: SQLite's BUSY or LOCKED, PostgreSQL's
+    lock_not_available (lock_timeout ran out) or deadlock_detected."""
+    error = getattr(exc, "orig", None) or exc
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return (code & 0xFF) in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED (and their extended codes)
+    if getattr(error, "sqlstate", None) in ("55P03", "40P01"):
+        return True
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
 
 
 PASSWORD_IN_URL = re.compile(r"(\w[\w+.-]*://[^:/@\s]+):[^@\s]*@")
@@ -385,4 +628,4 @@ def _first_line(exc: Exception) -> str:
     return _masked(str(exc).strip().splitlines()[0][:200]) if str(exc).strip() else type(exc).__name__
 
 
-__all__ = ["Store", "catalog_hash", "open_store", "run_id"]
+__all__ = ["Store", "UnreadableRun", "catalog_hash", "keep_unsaved", "open_store", "run_id"]

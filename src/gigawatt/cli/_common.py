@@ -29,6 +29,7 @@ NoStoreOption = Annotated[bool, typer.Option("--no-store", help="Neither look th
 FreshOption = Annotated[bool, typer.Option("--fresh", help="Recompute even if an identical run is in the store (and save the new one).")]
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show the solver's log (on stderr).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display and no notes; results only.")]
+FIGURE_OPTIONS = ("--plot", "--heatmap")  # the outputs that are figures: their suffix names a format
 PlotOption = Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG figure of the result.")]
 CsvOption = Annotated[Optional[Path], typer.Option("--csv", help="Write the result's main table to this CSV.")]
 # solver settings: the options of commands that optimise, as scenario fields
@@ -111,10 +112,10 @@ def run_command(
 
     Returns the result for the command to write its own files and print."""
     from gigawatt import api
-    from gigawatt.report.export import check_output
+    from gigawatt.files import FIGURE_SUFFIXES, check_output
 
-    for what, path in (outputs or {}).items():
-        check_output(path, what)  # before the run: a bad path must not waste a solve
+    for what, path in (outputs or {}).items():  # before the run: a bad path must not waste a solve
+        check_output(path, what, FIGURE_SUFFIXES if what in FIGURE_OPTIONS else ())
     with progress_display(label, quiet or verbose, steps) as progress:
         return api.run(kind, inputs, set=overrides, store=None if no_store else store or "default", fresh=fresh, progress=progress, verbose=verbose,
                        save_lp=save_lp)
@@ -131,12 +132,13 @@ def show(result: Any, as_json: bool, quiet: bool = False) -> None:
 
 
 def write_outputs(result: Any, plot: Path | None = None, csv: Path | None = None, csv_frame: str | None = None) -> None:
-    """The figure and main table a command was asked to write (atomically)."""
+    """The figure and main table a command was asked to write (atomically; a path that cannot be written
+    fails in one line naming its option)."""
     from gigawatt.report.export import write_atomically, write_table
 
     if plot:
         from gigawatt.report.figures import plot as draw
 
-        write_atomically(plot, lambda tmp: draw(result, tmp))
+        write_atomically(plot, lambda tmp: draw(result, tmp), "--plot")
     if csv and csv_frame:
-        write_table(result.to_frames()[csv_frame], csv)
+        write_table(result.to_frames()[csv_frame], csv, "--csv")

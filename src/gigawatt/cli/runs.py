@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -58,13 +60,52 @@ def list_command(
         return
     from gigawatt.report.tables import run_list
 
-    run_list(rows, out_console())
+    run_list([_shown(row) for row in rows], out_console())
+    unreadable = [row["id"][:12] for row in rows if row["unreadable"]]
+    if unreadable:
+        sys.stderr.write(f"{len(unreadable)} run{'s' if len(unreadable) != 1 else ''} cannot be read ({', '.join(unreadable[:5])}"
+                         f"{', ...' if len(unreadable) > 5 else ''}): `gigawatt runs show ID` says why\n")
+
+
+def _shown(row: dict) -> dict:
+    """A listed run as the table shows it: an unreadable one marked in its name, and a damaged row's
+    missing fields blank rather than a crash of the whole listing."""
+    name = str(row["name"] or "")
+    if row["unreadable"]:
+        name = f"{name} (UNREADABLE: {row['unreadable']})".strip()
+    return {**row, "kind": str(row["kind"] or "?"), "name": name, "created": str(row["created"] or ""),
+            "seconds": row["seconds"] if isinstance(row["seconds"], int | float) else float("nan")}
 
 
 @runs_app.command("show")
 def show_command(run_id: IdArgument, as_json: JsonOption = False, store: StoreOption = None) -> None:
     """Print a stored run exactly as the command that made it printed it."""
-    show(_store(store).load(run_id), as_json)
+    kept = _store(store)
+    result = kept.load(run_id)
+    if as_json:
+        show(result, as_json)
+        return
+    from gigawatt.report.tables import render
+
+    console = out_console()
+    with _readable(kept, result), console.capture() as printed:  # all or nothing: no half a table before an error
+        render(result, console)
+    sys.stdout.write(printed.get())
+
+
+@contextmanager
+def _readable(kept, *results) -> Iterator[None]:
+    """A stored result that passes the store's checks but still cannot be shown (a figure of the wrong type
+    or missing, as a hand-edited or damaged record can have) as one line naming the run, not a crash."""
+    from gigawatt.store import UnreadableRun
+
+    try:
+        yield
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        ids = list(dict.fromkeys(r.run.id[:12] for r in results))
+        raise UnreadableRun(f"run {' or '.join(ids)} in {kept.shown}: its stored result cannot be shown (it lacks a figure or holds one of "
+                            f"another type: {type(exc).__name__} {str(exc)[:80]}); remove it with `gigawatt runs rm "
+                            f"{ids[0] if len(ids) == 1 else 'ID'}` and run it again") from exc
 
 
 @runs_app.command("inputs")
@@ -83,12 +124,16 @@ def diff_command(a: IdArgument, b: IdArgument, as_json: JsonOption = False, stor
     if first.kind != second.kind:
         raise ScenarioError(f"runs diff: {a} is a {first.kind} run and {b} a {second.kind} run; compare runs of one kind")
     if as_json:
-        d = differences(first, second)
-        d["inputs"] = {k: {"a": x, "b": y} for k, (x, y) in d["inputs"].items()}
-        d["results"] = {k: {"a": x, "b": y, "delta": delta} for k, (x, y, delta) in d["results"].items()}
+        with _readable(kept, first, second):
+            d = differences(first, second)
+            d["inputs"] = {k: {"a": x, "b": y} for k, (x, y) in d["inputs"].items()}
+            d["results"] = {k: {"a": x, "b": y, "delta": delta} for k, (x, y, delta) in d["results"].items()}
         sys.stdout.write(json.dumps(d, indent=2) + "\n")
         return
-    diff(first, second, out_console())
+    console = out_console()
+    with _readable(kept, first, second), console.capture() as printed:
+        diff(first, second, console)
+    sys.stdout.write(printed.get())
 
 
 @runs_app.command("export")
@@ -103,12 +148,12 @@ def export_command(
 
     if fmt not in FORMATS:
         raise ScenarioError(f"--format '{fmt[:40]}': choose one of {', '.join(FORMATS)}")
-    written = export(_store(store).load(run_id), fmt, out)
-    out_console().print(f"wrote {written}", highlight=False)
+    written = export(_store(store).load(run_id), fmt, out, "--out")
+    out_console().print(f"wrote {written}", highlight=False, markup=False)  # a path is text, whatever brackets it holds
 
 
 @runs_app.command("rm")
 def rm_command(run_ids: Annotated[list[str], typer.Argument(help="Run ids (or their first characters)")], store: StoreOption = None) -> None:
     """Remove runs (with their tables) from the store."""
     removed = _store(store).remove(run_ids)
-    out_console().print(f"removed {len(removed)} run{'s' if len(removed) != 1 else ''}: {', '.join(r[:12] for r in removed)}", highlight=False)
+    out_console().print(f"removed {len(removed)} run{'s' if len(removed) != 1 else ''}: {', '.join(r[:12] for r in removed)}", highlight=False, markup=False)

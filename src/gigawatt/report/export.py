@@ -1,18 +1,19 @@
 """Write a result to files: its JSON form, its tables as CSV or Parquet, or one Excel workbook.
 
-Every file goes through a temporary file in the same folder and a rename, so a failed or killed export
-never leaves a half-written file behind; outputs are checked for a writable folder before a run starts.
+Every file is written whole or not at all (:mod:`gigawatt.files`): a temporary file in the target's folder
+renamed onto it, a folder of tables staged and moved into place once complete, so a failed, refused or
+killed export leaves an existing file as it was; outputs are checked before a run starts.
 """
 
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from gigawatt.errors import ScenarioError
+from gigawatt.files import check_output, write_atomically, write_folder
 from gigawatt.results import Result
 
 FORMATS = ("json", "csv", "parquet", "xlsx")
@@ -20,54 +21,35 @@ DISPATCH_DECIMALS = 4  # 0.1 kW: far below any meaningful flow, and no solver no
 EXCEL_SHEET_CHARS = 31  # Excel's limit on a sheet name
 
 
-def check_output(path: Path | str | None, what: str) -> None:
-    """Refuse, before any work, an output path that is a folder or whose folder is missing or not writable."""
-    if path is None:
-        return
-    path = Path(path)
-    if path.is_dir():
-        raise ScenarioError(f"{what} {path}: is a folder; give a file name")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise ScenarioError(f"{what} {path}: folder {folder} does not exist; create it or choose another path")
-    if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-        raise ScenarioError(f"{what} {path}: cannot write there; choose another path")
-
-
-def write_atomically(path: Path | str, write: Callable[[Path], Any]) -> Path:
-    """Call ``write(tmp)`` on a temporary file beside ``path``, then rename it onto ``path``."""
-    path = Path(path)
-    check_output(path, "output")
-    tmp = path.with_name(f".{path.name}.tmp{path.suffix}")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
-def write_table(frame: Any, path: Path | str) -> Path:
-    """A table as CSV, or Parquet when the name ends in .parquet; hourly MW rounded to 0.1 kW."""
+def table_writer(frame: Any, parquet: bool = False) -> Callable[[Path], Any]:
+    """``write(path)`` of a table as CSV (or Parquet), hourly MW rounded to 0.1 kW."""
     numeric = frame.select_dtypes("number").columns
     if len(numeric):
         frame = frame.assign(**{c: frame[c].round(DISPATCH_DECIMALS) + 0.0 for c in numeric})  # + 0.0: no -0.0
     keep_index = frame.index.name is not None
-    if Path(path).suffix.lower() == ".parquet":
-        return write_atomically(path, lambda tmp: frame.to_parquet(tmp, index=keep_index))
-    return write_atomically(path, lambda tmp: frame.to_csv(tmp, index=keep_index))
+    if parquet:
+        return lambda path: frame.to_parquet(path, index=keep_index)
+    return lambda path: frame.to_csv(path, index=keep_index)
 
 
-def export(result: Result, fmt: str, out: Path | str | None = None) -> Path:
+def write_table(frame: Any, path: Path | str, what: str = "output") -> Path:
+    """A table as CSV, or Parquet when the name ends in .parquet (atomically); hourly MW rounded to 0.1 kW."""
+    return write_atomically(path, table_writer(frame, Path(path).suffix.lower() == ".parquet"), what)
+
+
+def export(result: Result, fmt: str, out: Path | str | None = None, what: str = "output") -> Path:
     """Write ``result`` as ``fmt``: ``json`` (one file), ``csv``/``parquet`` (a folder: a file per table and
-    run.json) or ``xlsx`` (a workbook: a sheet per table and one for the run). Returns the path written."""
+    run.json) or ``xlsx`` (a workbook: a sheet per table and one for the run). Returns the path written.
+
+    Everything is read (a stored run's tables included) before anything is written, and written whole or
+    not at all; ``what`` names the path in messages (an option such as ``--out``)."""
     if fmt not in FORMATS:
         raise ScenarioError(f"format '{fmt}': choose one of {', '.join(FORMATS)}")
     stem = f"{result.kind}-{result.run.id[:12]}"
     path = Path(out) if out else Path(f"{stem}.{fmt}" if fmt in ("json", "xlsx") else stem)
-    text = json.dumps(result.to_dict(), indent=2)
+    text = json.dumps(result.to_dict(), indent=2) + "\n"
     if fmt == "json":
-        return write_atomically(path, lambda tmp: tmp.write_text(text + "\n"))
+        return write_atomically(path, lambda tmp: tmp.write_text(text), what)
     frames = result.to_frames()
     if fmt == "xlsx":
         try:
@@ -88,11 +70,10 @@ def export(result: Result, fmt: str, out: Path | str | None = None) -> Path:
                         table[column] = table[column].dt.tz_localize(None)  # Excel has no time zones
                     table.to_excel(book, sheet_name=name[:EXCEL_SHEET_CHARS], index=False)
 
-        return write_atomically(path, workbook)
-    if path.exists() and not path.is_dir():
-        raise ScenarioError(f"--out {path}: {fmt} export writes a folder of tables, and a file of that name exists; give another path")
-    path.mkdir(parents=True, exist_ok=True)
-    write_atomically(path / "run.json", lambda tmp: tmp.write_text(text + "\n"))
-    for name, frame in frames.items():
-        write_table(frame, path / f"{name}.{fmt}")
-    return path
+        return write_atomically(path, workbook, what)
+    files: dict[str, Callable[[Path], Any]] = {"run.json": lambda tmp: tmp.write_text(text)}
+    files |= {f"{name}.{fmt}": table_writer(frame, fmt == "parquet") for name, frame in frames.items()}
+    return write_folder(path, files, what)
+
+
+__all__ = ["FORMATS", "check_output", "export", "table_writer", "write_atomically", "write_table"]
