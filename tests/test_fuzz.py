@@ -77,32 +77,14 @@ def fuzz_settings(examples: int, **more: Any) -> settings:
 # (function of gigawatt's own code where the exception is raised, as module.function, exception types):
 # the strict-xfail test that reproduces it. Each is a product bug to fix (see the module doc).
 
-KNOWN_BUGS: dict[tuple[str, tuple[type[BaseException], ...]], str] = {
-    ("operations.inputs._mask", (TypeError,)): "test_a_schedule_event_with_a_utc_offset_or_a_number_as_start_is_one_line",
-    ("operations.inputs._job", (IndexError,)): "test_a_schedule_shorter_than_one_interval_is_one_line",
-    ("sweep.check_figure", (GigawattError,)): "test_a_sweep_figure_with_a_line_break_is_refused_in_one_line",
-}
+KNOWN_BUGS: dict[tuple[str, tuple[type[BaseException], ...]], str] = {}  # all found so far fixed (issue 24)
 
 
 # Accepted nonsense: an implausible input (a price beyond any market's floor, a carbon intensity above the
 # dirtiest plant's, a load a thousand times the cluster's, a series that stops before the horizon ends) that a
 # run takes without an error or a message naming its field. (the case's label, as the property tests name it):
 # the strict-xfail test that reproduces it.
-ACCEPTED_NONSENSE: dict[str, str] = {
-    'schedule carbon series above the dirtiest plant': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'schedule carbon series below zero': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'schedule carbon series that stops before the horizon ends': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'schedule flat carbon above the dirtiest plant': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'schedule flat price below any market floor': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'schedule price series above any market cap': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'schedule price series below any market floor': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'schedule price series that stops before the horizon ends': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'plan flat grid price in USD/kWh': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'plan grid carbon series above the dirtiest plant': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    'plan grid price series below any market floor': "test_implausible_inputs_accepted_today_are_refused_or_told",
-    "plan load series 1000x the cluster's facility power": "test_implausible_inputs_accepted_today_are_refused_or_told",
-    "plan load series a thousandth of the cluster's facility power": "test_implausible_inputs_accepted_today_are_refused_or_told",
-}
+ACCEPTED_NONSENSE: dict[str, str] = {}  # all found so far refused or told (issue 24)
 
 
 def _ours(filename: str) -> bool:
@@ -808,7 +790,7 @@ def schedule_cases(draw) -> tuple[dict, dict[str, bytes], list[str]]:
         files["events_csv"] = csv_bytes(draw, event_rows(draw, done), done)
         done.append("signals.events_csv")
     for _ in range(draw(st.integers(0, 2))):
-        if draw(st.integers(0, 2)) == 0:
+        if draw(st.integers(0, 2)) == 0 and isinstance(tree.get("jobs"), list) and tree["jobs"] and isinstance(tree["jobs"][0], dict):
             job = draw(st.integers(0, len(tree["jobs"]) - 1))
             key = draw(st.sampled_from(sorted(JOB_EDITS)))
             value = draw(st.one_of(st.sampled_from(JOB_EDITS[key]), st.just(_DELETE), values))
@@ -1657,7 +1639,7 @@ def test_demand_cells_that_are_not_utf8_are_one_line(body, tmp_path):
     assert_one_line_error(lambda: grid.read_demand(path))
 
 
-# --- the bugs the widened fuzzing found, not fixed yet: one strict-xfail test each (see KNOWN_BUGS, ACCEPTED_NONSENSE) ---
+# --- the bugs the widened fuzzing found, fixed: each stays as a test (new ones go in KNOWN_BUGS, ACCEPTED_NONSENSE) ---
 
 
 def tiny_schedule(**signals: Any) -> dict:
@@ -1665,7 +1647,6 @@ def tiny_schedule(**signals: Any) -> dict:
             "signals": signals}
 
 
-@pytest.mark.xfail(strict=True, reason="operations.inputs._mask compares tz-naive intervals with a tz-aware event start: TypeError (exit 1)")
 @pytest.mark.parametrize("start", ["2025-05-03T15:00:00+05:00", "-50000", "1746284400"], ids=["utc-offset", "negative-number", "epoch-seconds"])
 @pytest.mark.parametrize("where", ["events", "events_csv"])
 def test_a_schedule_event_with_a_utc_offset_or_a_number_as_start_is_one_line(start, where, tmp_path):
@@ -1678,7 +1659,6 @@ def test_a_schedule_event_with_a_utc_offset_or_a_number_as_start_is_one_line(sta
     assert_one_line_error(lambda: api.run("schedule", tree, store=None))
 
 
-@pytest.mark.xfail(strict=True, reason="hours that round to no interval pass ScheduleScenario's check; operations.inputs._job: IndexError (exit 1)")
 @pytest.mark.parametrize("hours", [5e-324, 1e-9, 1e-8])
 def test_a_schedule_shorter_than_one_interval_is_one_line(hours):
     tree = tiny_schedule()
@@ -1701,9 +1681,8 @@ def nonsense_case(label: str, folder: Path) -> tuple[Callable[[], Any], str]:
     return (lambda: api.run("site", tree, store=None)), key
 
 
-@pytest.mark.xfail(strict=True, reason="accepted nonsense: the run takes the implausible value with no error and no message naming its field")
-@pytest.mark.parametrize("label", sorted(ACCEPTED_NONSENSE))
-def test_implausible_inputs_accepted_today_are_refused_or_told(label, tmp_path):
+@pytest.mark.parametrize("label", sorted({*NONSENSE_SCHEDULE, *NONSENSE_PLAN, *NONSENSE_SITE}))
+def test_implausible_inputs_are_refused_or_told(label, tmp_path):
     run, field = nonsense_case(label, tmp_path)
     try:
         result = run()
@@ -1713,7 +1692,6 @@ def test_implausible_inputs_accepted_today_are_refused_or_told(label, tmp_path):
     assert any(field in message for message in result.messages), f"{label}: no message names {field}: {result.messages}"
 
 
-@pytest.mark.xfail(strict=True, reason="sweep.check_figure echoes the figure as given: a line break in it makes the error two lines")
 @pytest.mark.parametrize("figure", ["\n", "LCOE\nUSD/MWh", "x\r"])
 def test_a_sweep_figure_with_a_line_break_is_refused_in_one_line(figure):
     from gigawatt import sweep as sweeps

@@ -678,6 +678,8 @@ def _pvlib_read(where: str, what: str, function: str, call):
             # pandas deprecations inside pvlib (e.g. padding rows of a file cut short): pvlib's to change
             warnings.simplefilter("ignore", FutureWarning)
             warnings.simplefilter("ignore", DeprecationWarning)
+            # a column of mixed types (a text cell among numbers): its cells are checked one by one afterwards
+            warnings.simplefilter("ignore", pd.errors.DtypeWarning)
             return call()
     except _PARSE_ERRORS as exc:
         reason = " ".join(f"{exc.__class__.__name__}: {exc}".split())[:120]
@@ -796,16 +798,20 @@ def _read_tmy3(text: str, where: str) -> _WeatherFile:
     station = str(meta.get("Name", "")).strip().strip('"')  # pvlib splits the station line at commas, quotes and all
     label = (f"TMY3 CSV (pvlib read_tmy3), USAF {meta.get('USAF', '?')} {station} at "
              f"{meta['latitude']:g}, {meta['longitude']:g}, time zone {_zone(meta['TZ'])}")
-    frame = data[[c for c in IRRADIANCE_COLUMNS if c in data.columns]].astype(float)
+    frame = data[[c for c in IRRADIANCE_COLUMNS if c in data.columns]]  # numbers checked, cell by cell, by _check_values
     if data.empty:
         raise ScenarioError(f"{where}: a TMY3 CSV with its station line and header but no hourly rows (a file cut short?); "
                             "give the file as downloaded")
     # TMY3 stamps each hour at its end (01:00 is 00:00-01:00, 24:00 or the next day's 00:00 ends the day). pvlib
     # moves 29 February, and the 24:00 that ends a leap year's 28 February, to 1 March; the hours are therefore
     # taken from the file's own date and time, one hour back to the hour's beginning.
-    clock = data["Time (HH:MM)"].astype(str).str.split(":", expand=True).astype(int)
-    begins = (pd.to_datetime(data["Date (MM/DD/YYYY)"], format="%m/%d/%Y") + pd.to_timedelta(clock[0] - 1, unit="h")
-              + pd.to_timedelta(clock[1], unit="min"))
+    try:
+        clock = data["Time (HH:MM)"].astype(str).str.split(":", expand=True).astype(int)
+        begins = (pd.to_datetime(data["Date (MM/DD/YYYY)"], format="%m/%d/%Y") + pd.to_timedelta(clock[0] - 1, unit="h")
+                  + pd.to_timedelta(clock[1], unit="min"))
+    except (KeyError, ValueError) as exc:
+        raise ScenarioError(f"{where}: a TMY3 CSV whose Date (MM/DD/YYYY) or Time (HH:MM) column does not read "
+                            f"({' '.join(str(exc).split())[:80]}); give the file as downloaded") from None
     frame.index = pd.DatetimeIndex(begins).tz_localize(data.index.tz)
     return _WeatherFile("tmy3", "TMY3 CSV", label, frame, float(meta["longitude"]))
 
@@ -905,13 +911,20 @@ def _check_values(frame: pd.DataFrame, where: str, bounds: dict[str, tuple[float
     out = frame.copy()
     if len(out) == 0 or pd.isna(out.index).any():
         raise ScenarioError(f"{where}: rows without a readable time stamp (a file cut short?); give the file as downloaded")
+    twice = out.columns[out.columns.duplicated()]
+    if len(twice):  # a renamed header: which of the two is the sky cannot be known
+        raise ScenarioError(f"{where}: two columns read as {twice[0]}; give the file as downloaded")
     for column, (low, high) in bounds.items():
         if column not in out.columns:
             continue
-        values = out[column].to_numpy(dtype=float)
+        values = pd.to_numeric(out[column], errors="coerce").to_numpy(dtype=float)
         bad = np.flatnonzero(~np.isfinite(values))
         if bad.size:
-            raise ScenarioError(f"{where}: {column} is missing at {out.index[int(bad[0])]}; fill the gap")
+            i = int(bad[0])
+            cell = out[column].iloc[i]
+            if isinstance(cell, str) and cell.strip():
+                raise ScenarioError(f"{where}: {column} {cell.strip()[:40]!r} at {out.index[i]} is not a number; correct the file")
+            raise ScenarioError(f"{where}: {column} is missing at {out.index[i]}; fill the gap")
         if column in ("ghi", "dni", "dhi"):
             values = np.where((values < 0.0) & (values >= -NIGHT_NOISE_W_PER_M2), 0.0, values)
         outside = np.flatnonzero((values < low) | (values > high))
@@ -1213,7 +1226,7 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
     if kind is not None:
         return _read_output_file(kind, path, index, name, where, lower, upper, longitude, utc_offset_hours)
     try:
-        table = pd.read_csv(path)
+        table = pd.read_csv(path, low_memory=False)  # whole columns typed at once: a stray text cell is reported, not warned about
     except FileNotFoundError:
         raise ScenarioError(f"{where}: no such file; check the path") from None
     except (OSError, ValueError, pd.errors.ParserError) as exc:
