@@ -115,7 +115,7 @@ def check_references(kind: str, model) -> None:
     if kind == "plan":
         from gigawatt.power.plan import check_references as plan_references
 
-        plan_references(model)  # gas hubs and the site's profile
+        plan_references(model)  # technologies, gas hubs, committable units and their sizes, the site's profile, prices
     if kind == "site":
         from gigawatt.siting import check_references as site_references
 
