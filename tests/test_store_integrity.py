@@ -181,11 +181,10 @@ def test_a_store_locked_against_readers_is_one_line_after_a_bounded_wait(store_u
     assert gigawatt_cli(*SIZE, "10", "--store", store_url, "-q", cwd=tmp_path).returncode == 0
     locker = _hold_lock(store_url, readers=True)
     try:
-        for args in (["runs", "list", "--store", store_url], [*SIZE, "1000", "--store", store_url]):
-            started = time.monotonic()
-            done = gigawatt_cli(*args, cwd=tmp_path)
-            assert time.monotonic() - started < STORE_LOCK_WAIT_S + PROCESS_START_S
+        started = time.monotonic()
+        for done in gigawatt_all([["runs", "list", "--store", store_url], [*SIZE, "1000", "--store", store_url]], cwd=tmp_path):
             one_line_error(done, "locked by another process", "try again once it is free")
+        assert time.monotonic() - started < STORE_LOCK_WAIT_S + PROCESS_START_S
     finally:
         _release(locker)
     assert not list(tmp_path.glob("gigawatt-unsaved-*"))  # refused before the job: nothing computed, nothing to keep
