@@ -130,8 +130,9 @@ def test_a_reversed_weather_year_range_is_refused(tmp_path):
     (["--vary", "cluster.count=1000,2000", "--scheduler", "nonsense"], ["--scheduler 'nonsense': not a scheduler's address", "tcp://HOST:PORT"]),
     (["--vary", "cluster.count=1000,2000", "--scheduler", "tcp://127.0.0.1:1", "--workers", "2"],
      ["--workers size a local cluster; with --scheduler"]),
+    (["--vary", "cluster.count=1000,2000", "--plot", "tornado"], ["--plot tornado: end the name in .png"]),
 ], ids=["range-too-long", "integer-range-too-long", "draws-too-many", "triangular-no-width", "lognormal-overflow", "memory-limit-text",
-        "memory-limit-tiny", "workers-1000", "scheduler-not-an-address", "scheduler-and-workers"])
+        "memory-limit-tiny", "workers-1000", "scheduler-not-an-address", "scheduler-and-workers", "plot-without-image-suffix"])
 def test_what_crashed_is_one_line(tmp_path, args, parts):
     store = tmp_path / "s.sqlite"
     refused(gigawatt("sweep", str(SIZE), *args, store=store), *parts, store=store)

@@ -43,12 +43,12 @@ def sweep(
         raise ScenarioError("gigawatt sweep needs Dask's distributed scheduler; pip install \"gigawatt[sweep]\"") from None
     from gigawatt import sweep as sweeps
     from gigawatt.cli._common import show, write_outputs
-    from gigawatt.report.export import check_output
+    from gigawatt.files import FIGURE_SUFFIXES, check_output
     from gigawatt.scenario import read_yaml
     from gigawatt.store import open_store
 
-    for path in (plot, csv):
-        check_output(path, "output")
+    check_output(plot, "--plot", FIGURE_SUFFIXES)
+    check_output(csv, "--csv")
     if draws > sweeps.MAX_POINTS:
         raise ScenarioError(f"--draws {draws:,}: more than a sweep's {sweeps.MAX_POINTS:,} points; draw fewer")
     sweeps.check_cluster(workers, scheduler, memory_limit)
