@@ -436,7 +436,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         from gigawatt import catalog
 
         tables = {"accelerators": catalog.accelerators, "technologies": catalog.technologies, "regions": catalog.regions,
-                  "gas_hubs": catalog.gas_hubs, "profiles": catalog.profiles}
+                  "gas_hubs": catalog.gas_hubs, "profiles": catalog.profiles, "countries": catalog.countries}
         if name not in tables:
             raise HTTPException(404, f"no catalog '{name}'; choose one of {', '.join(tables)}")
         return json.loads(tables[name]().to_json(orient="records"))
