@@ -294,3 +294,23 @@ def test_a_weather_year_cannot_be_varied_by_hand(tmp_path):
     store = tmp_path / "s.sqlite"
     refused(gigawatt("sweep", str(SIZE), "--vary", "weather_year=2010,2011", store=store),
             "point 1: weather_year 2010 has no weather series", "--weather-years", store=store)
+
+
+# --- the figures a sweep accepts are the figures its runs have -----------------------------------------
+
+
+@pytest.mark.parametrize("kind, example, overrides", [
+    ("size", "h100-100k.yaml", []),
+    ("buildout", "buildout/10gw.yaml", ["draws=0"]),
+    ("plan", "west-texas-grid-gas.yaml", ["site.screening_segments=24"]),
+])
+def test_every_figure_of_a_real_run_is_one_a_sweep_accepts(kind, example, overrides):
+    """sweep.FIGURES copies the labels of results.figures: a label changed there without here fails this."""
+    from gigawatt import api, results
+    from gigawatt.sweep import check_figure
+
+    run = api.run(kind, EXAMPLES / example, set=overrides, store=None)
+    labels = results.figures(kind, run.data)
+    assert labels
+    for label in labels:
+        check_figure(kind, label)  # raises ScenarioError for a label the sweep would refuse
