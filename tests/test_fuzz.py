@@ -277,9 +277,7 @@ def validate(path: Path, kind: str | None = None) -> None:
     ``kind`` is None: the kind its keys say)."""
     data, _ = read_yaml(path)
     kind = kind or api.looks_like(data) or "size"
-    model = api.load_inputs(kind, path)
-    if kind in ("size", "plan"):
-        size(model)  # gigawatt validate resolves the accelerator and the catalog's figures too
+    api.check_references(kind, api.load_inputs(kind, path))  # what the catalog and the fields name, as validate resolves it
 
 
 ODD_NUMBERS = [0, -1, -0.0, 0.5, 5e-324, 1e-300, 1e-12, 1e15, 1e308, -1e308, 10**30, -(10**30), 2**63, 2**64 + 1,

@@ -352,3 +352,17 @@ def test_the_countries_catalog_lists_every_iso_code(cli):
     codes = {row["country"] for row in rows}
     assert len(rows) == 249 and {"US", "NO", "NA", "TW"} <= codes and "XX" not in codes
     assert all(row["source"] for row in rows)
+
+
+@pytest.mark.parametrize("kind, example, key", [
+    ("site", "site/clean-5gw.yaml", "candidates.0.name"),
+    ("schedule", "schedule/phoenix-srp-event.yaml", "jobs.0.name"),
+    ("plan", "west-texas-grid-gas.yaml", "name"),
+])
+def test_a_label_with_a_line_break_is_refused_in_one_line(kind, example, key):
+    """Names are printed in tables and quoted in one-line errors (found by the fuzzing at scale 40: a
+    candidate named 'x\\ny' broke its own error over two lines)."""
+    with pytest.raises(ScenarioError) as error:
+        load_inputs(kind, EXAMPLES / example, [f'{key}="x\\ny"'])
+    message = str(error.value)
+    assert "\n" not in message and "line break" in message and key.split(".")[-1] in message, message

@@ -70,6 +70,32 @@ def _override_list(overrides: Overrides) -> list[str]:
     return [str(item) for item in overrides]
 
 
+def check_references(kind: str, model: BaseModel) -> None:
+    """What a scenario names in the catalog and across its own fields, resolved as its run would (beyond the
+    types the model checks): a wrong name is a ScenarioError naming the field. ``gigawatt validate``, the
+    web API's validate and a run all check this much before any model is built."""
+    if kind in ("size", "plan"):
+        from gigawatt.compute import size
+
+        size(model)  # also resolves the accelerator and catalog figures
+    if kind == "plan":
+        from gigawatt.power.plan import check_references as plan_references
+
+        plan_references(model)  # technologies, gas hubs, committable units and their sizes, the site's profile, prices
+    if kind == "site":
+        from gigawatt.siting import check_references as site_references
+
+        site_references(model)  # accelerator, technologies, regions, countries, names, region limits
+    if kind == "buildout":
+        from gigawatt.simulation import check_references as buildout_references
+
+        buildout_references(model)  # country and every accelerator
+    if kind == "schedule":
+        from gigawatt.operations.inputs import schedule_inputs
+
+        schedule_inputs(model)  # accelerators, times and their offsets, and the signal CSVs (coverage, plausibility)
+
+
 def load_inputs(kind: str, inputs: Inputs, set: Overrides = None) -> BaseModel:  # noqa: A002 - the API's word
     """Validate ``inputs`` (a YAML path, a dict or a model) for ``kind`` with overrides applied.
 

@@ -147,6 +147,16 @@ def _this_century(month: str) -> str:
 ProgrammeMonth = Annotated[str, AfterValidator(_this_century)]
 
 
+def _one_line(text: str) -> str:
+    """A label is printed in tables and quoted in one-line errors: no line breaks or other control characters."""
+    if any(ord(c) < 32 or ord(c) == 127 for c in text):
+        raise ValueError("a label holds a line break or another control character; write it on one line")
+    return text
+
+
+Label = Annotated[str, AfterValidator(_one_line)]  # a name printed in tables and quoted in errors
+
+
 def _floor(least: float, unit: str, reason: str) -> AfterValidator:
     """A field's meaningful smallest value, refused with its reason (the schema's bound only says "above 0")."""
 
@@ -369,7 +379,7 @@ class Phase(_Strict):
 class Scenario(_Job):
     """Everything a plan needs: the cluster, its costs, and for `gigawatt plan` the site and supply."""
 
-    name: str = Field(default="scenario", description="A label for reports")
+    name: Label = Field(default="scenario", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
     start: ProgrammeMonth = Field(default="2026-01", pattern=MONTH_PATTERN, description="Month the project starts (orders placed), YYYY-MM (2000..2100)")
     cluster: Cluster = Field(description="The accelerators and how to size them")
@@ -496,7 +506,7 @@ class Rate(_Strict):
 class PowerSupply(_Strict):
     """Power the programme can secure: GW a year of orders or connections, each delivered after a lead time."""
 
-    name: str = Field(min_length=1, description="A label, e.g. 'grid ERCOT' or 'gas turbines'")
+    name: Label = Field(min_length=1, description="A label, e.g. 'grid ERCOT' or 'gas turbines'")
     gw_per_year: Rate = Field(description="GW of supply that can be secured per year (facility power at the meter)")
     lead_months: Uncertain = Field(default_factory=lambda: Uncertain(value=0), description="Months from order or queue entry to energised supply")
     secured_gw: Uncertain = Field(default_factory=lambda: Uncertain(value=0), description="GW already secured before the start (connected, or ordered earlier and due), usable from the start")
@@ -582,7 +592,7 @@ class TargetCheck(_Strict):
 class BuildoutScenario(_Job):
     """A build-out programme: what it aims for, the accelerator roadmap, the limits and the country it draws on."""
 
-    name: str = Field(default="buildout", description="A label for reports")
+    name: Label = Field(default="buildout", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
     start: ProgrammeMonth = Field(default="2026-01", pattern=MONTH_PATTERN, description="First month simulated, YYYY-MM")
     end: ProgrammeMonth = Field(pattern=MONTH_PATTERN, description="Last month simulated, YYYY-MM (at most 15 years after start)")
@@ -633,7 +643,7 @@ class Candidate(_Strict):
     """
 
     region: str | None = Field(default=None, description="Region id or name from `gigawatt catalog regions`")
-    name: str | None = Field(default=None, description="A label; default: the region id")
+    name: Label | None = Field(default=None, description="A label; default: the region id")
     max_mw: float = Field(gt=0, le=1e6, description="Most capacity the site can hold, MW at the meter")
     options: Literal["grid", "onsite", "both"] = Field(default="both", description="Supply allowed: the grid, on-site plant, or both")
     latitude: float | None = Field(default=None, ge=-90, le=90, description="Latitude, degrees north")
@@ -680,7 +690,7 @@ class SitingConstraints(_Strict):
 class SitingProgramme(_Job):
     """Place a programme's gigawatts across candidate sites at the least cost of power plus delay."""
 
-    name: str = Field(default="programme", description="A label for reports")
+    name: Label = Field(default="programme", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
     start: ProgrammeMonth = Field(default="2026-01", pattern=MONTH_PATTERN, description="Month the programme starts (orders placed), YYYY-MM")
     target_mw: float = Field(gt=0, le=1e6, description="Capacity to place, MW at the meter")
@@ -752,7 +762,7 @@ class Campus(_Strict):
 class HeadroomStudy(_Job):
     """How much flexible load grids can take: which demand files, which systems, which limits."""
 
-    name: str = Field(default="headroom", description="A label for reports")
+    name: Label = Field(default="headroom", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
     files: list[str] = Field(min_length=1, max_length=MAX_FILES, description="Hourly demand CSV files (EIA-930 or timestamp + MW columns)")
     systems: list[str] | Literal["duke22", "all"] = Field(max_length=MAX_CANDIDATES, description="Systems to study (a column, or the prefix of sub-zone columns: PJM sums PJM-*), or duke22 (the Duke study's 22), or all")
@@ -810,7 +820,7 @@ def _check_year(name: str, value: datetime | None) -> None:
 class Job(_Strict):
     """One job of the mix: what it runs on, how much it may slow down, and what it must finish by when."""
 
-    name: str = Field(min_length=1, description="The job's label")
+    name: Label = Field(min_length=1, description="The job's label")
     kind: Literal["pre_training", "fine_tuning", "batch_inference", "online_inference"] = Field(description="Workload kind: sets its throughput-versus-power-cap curve")
     accelerators: int = Field(ge=1, le=10_000_000, description="Accelerators the job runs on, a count")
     accelerator: str | None = Field(default=None, description="Catalog accelerator; default: the schedule's accelerator")
@@ -892,7 +902,7 @@ class Signals(_Strict):
 class ScheduleScenario(_Job):
     """A campus's jobs run against grid signals: what to cap, pause and resume, interval by interval."""
 
-    name: str = Field(default="schedule", description="A label for reports")
+    name: Label = Field(default="schedule", description="A label for reports")
     description: str | None = Field(default=None, description="Free text for people")
     start: datetime = Field(description="The first interval, local time (or with its UTC offset, which then sets the schedule's local time)")
     hours: float = Field(gt=0, le=8784, description="Length of the schedule, hours")

@@ -105,31 +105,6 @@ def catalog_command(
     out_console().print(view)
 
 
-def check_references(kind: str, model) -> None:
-    """What a scenario names in the catalog and across its own fields, resolved as its run would (beyond the
-    types the model checks): a wrong name is a ScenarioError naming the field."""
-    if kind in ("size", "plan"):
-        from gigawatt.compute import size
-
-        size(model)  # also resolves the accelerator and catalog figures
-    if kind == "plan":
-        from gigawatt.power.plan import check_references as plan_references
-
-        plan_references(model)  # technologies, gas hubs, committable units and their sizes, the site's profile, prices
-    if kind == "site":
-        from gigawatt.siting import check_references as site_references
-
-        site_references(model)  # accelerator, technologies, regions, countries, names, region limits
-    if kind == "buildout":
-        from gigawatt.simulation import check_references as buildout_references
-
-        buildout_references(model)  # country and every accelerator
-    if kind == "schedule":
-        from gigawatt.operations.inputs import schedule_inputs
-
-        schedule_inputs(model)  # accelerators, times and their offsets, and the signal CSVs (coverage, plausibility)
-
-
 @app.command("validate")
 def validate_command(
     file: Annotated[Path, typer.Argument(help="Scenario YAML file")],
@@ -143,7 +118,7 @@ def validate_command(
     data, _ = read_yaml(file)
     kind = api.looks_like(data) or "size"
     model = api.load_inputs(kind, file, overrides)
-    check_references(kind, model)
+    api.check_references(kind, model)
     if as_json:
         _print_json({"valid": True, "file": str(file), "kind": kind, "scenario": model.model_dump(mode="json")})
     else:

@@ -27,13 +27,12 @@ def check_command(
 
     from gigawatt import api
     from gigawatt import security
-    from gigawatt.cli.catalog import check_references
     from gigawatt.scenario import read_yaml
 
     data, _ = read_yaml(file)
     kind = api.looks_like(data) or "plan"
     model = api.load_inputs(kind, file, overrides)
-    check_references(kind, model)  # a mistyped accelerator or region fails here, as in `gigawatt validate`
+    api.check_references(kind, model)  # a mistyped accelerator or region fails here, as in `gigawatt validate`
     found = security.postures(kind, model)
     if as_json:
         sys.stdout.write(json.dumps([{"site": name, "checks": [c.to_dict() for c in checks]} for name, checks in found], indent=2) + "\n")

@@ -401,7 +401,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def validate(request: ValidateRequest) -> dict[str, Any]:
         """Check a scenario as the CLI would: ``ok``, or the one-line error with its line and field."""
         try:
-            _inputs(request.kind, request.yaml, request.set, uploads)
+            api.check_references(request.kind, _inputs(request.kind, request.yaml, request.set, uploads))
         except GigawattError as exc:
             message = str(exc).splitlines()[0]
             line = re.search(r"\bline (\d+)", message)
