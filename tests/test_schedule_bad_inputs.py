@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 import yaml
 from conftest import EXAMPLES
+from test_schedule import campus  # a day of 15-minute intervals on H100s: training, fine-tuning, inference, a batch job due at 20:00
 
 from gigawatt.operations.inputs import SIGNALS, _read_series, schedule_inputs
 from gigawatt.operations.optimise import optimise
@@ -55,22 +56,6 @@ def schedule_json(*args: str, timeout: float = 300) -> dict:
     done = gigawatt("schedule", *args, "--no-store", "--json", timeout=timeout)
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
-
-
-def campus(**signals) -> dict:
-    """A day of 15-minute intervals on H100s: training, fine-tuning, inference and a batch job due at 20:00."""
-    return {
-        "name": "bad inputs", "start": "2025-07-01 00:00", "hours": 24, "interval_minutes": 15, "accelerator": "H100 SXM", "pue": 1.2,
-        "other_load_kw": 500,
-        "jobs": [
-            {"name": "pretrain", "kind": "pre_training", "accelerators": 4096, "flex": 3},
-            {"name": "finetune", "kind": "fine_tuning", "accelerators": 1024, "flex": 2},
-            {"name": "chat", "kind": "online_inference", "accelerators": 1024, "flex": 0},
-            {"name": "batch", "kind": "batch_inference", "accelerators": 512, "flex": 2},
-            {"name": "eval", "kind": "batch_inference", "accelerators": 256, "work_hours": 6, "deadline": "2025-07-01 20:00"},
-        ],
-        "signals": {"price_usd_per_mwh": 40, **signals},
-    }
 
 
 def write(folder: Path, name: str, data) -> Path:
