@@ -292,6 +292,16 @@ scalars = st.one_of(
 values = st.one_of(scalars, st.lists(scalars, max_size=4), st.dictionaries(st.text(max_size=12), scalars, max_size=3))
 
 
+def edit_field(draw: Callable, target: Any, edits: dict[str, list], done: list[str], where: str = "") -> None:
+    """One key of ``edits`` set in ``target`` (where it is a mapping) to one of its odd values, to any fuzzed
+    value, or deleted; ``done`` records it as ``WHERE.KEY = VALUE``."""
+    key = draw(st.sampled_from(sorted(edits)))
+    value = draw(st.one_of(st.sampled_from(edits[key]), st.just(_DELETE), values))
+    if isinstance(target, dict):
+        set_dotted(target, key, value)
+    done.append(f"{where}{key} = {'(deleted)' if value is _DELETE else repr(value)[:60]}")
+
+
 def places(node: Any, prefix: tuple = ()) -> list[tuple]:
     """Every key and index path in a YAML tree."""
     out = []
@@ -790,15 +800,9 @@ def schedule_cases(draw) -> tuple[dict, dict[str, bytes], list[str]]:
     for _ in range(draw(st.integers(0, 2))):
         if draw(st.integers(0, 2)) == 0 and isinstance(tree.get("jobs"), list) and tree["jobs"] and isinstance(tree["jobs"][0], dict):
             job = draw(st.integers(0, len(tree["jobs"]) - 1))
-            key = draw(st.sampled_from(sorted(JOB_EDITS)))
-            value = draw(st.one_of(st.sampled_from(JOB_EDITS[key]), st.just(_DELETE), values))
-            set_dotted(tree["jobs"][job], key, value)
-            done.append(f"jobs[{job}].{key} = {'(deleted)' if value is _DELETE else repr(value)[:60]}")
+            edit_field(draw, tree["jobs"][job], JOB_EDITS, done, f"jobs[{job}].")
         else:
-            key = draw(st.sampled_from(sorted(SCHEDULE_EDITS)))
-            value = draw(st.one_of(st.sampled_from(SCHEDULE_EDITS[key]), st.just(_DELETE), values))
-            set_dotted(tree, key, value)
-            done.append(f"{key} = {'(deleted)' if value is _DELETE else repr(value)[:60]}")
+            edit_field(draw, tree, SCHEDULE_EDITS, done)
     return tree, files, done
 
 
@@ -990,11 +994,7 @@ def siting_cases(draw) -> tuple[str, dict, list[str]]:
         candidates = tree.get("candidates") if isinstance(tree.get("candidates"), list) else None
         if how == "candidate" and candidates:
             i = draw(st.integers(0, len(candidates) - 1))
-            key = draw(st.sampled_from(sorted(CANDIDATE_EDITS)))
-            value = draw(st.one_of(st.sampled_from(CANDIDATE_EDITS[key]), st.just(_DELETE), values))
-            if isinstance(candidates[i], dict):
-                set_dotted(candidates[i], key, value)
-            done.append(f"candidates[{i}].{key} = {'(deleted)' if value is _DELETE else repr(value)[:60]}")
+            edit_field(draw, candidates[i], CANDIDATE_EDITS, done, f"candidates[{i}].")
         elif how == "add" and candidates is not None:
             candidates.append({k: draw(st.sampled_from(v)) for k, v in CANDIDATE_EDITS.items() if draw(st.integers(0, 3)) == 0}
                               | {"max_mw": draw(st.sampled_from(CANDIDATE_EDITS["max_mw"]))})
@@ -1002,10 +1002,7 @@ def siting_cases(draw) -> tuple[str, dict, list[str]]:
         elif how == "drop" and candidates:
             done.append(f"candidate dropped: {candidates.pop(draw(st.integers(0, len(candidates) - 1)))}")
         else:
-            key = draw(st.sampled_from(sorted(PROGRAMME_EDITS)))
-            value = draw(st.one_of(st.sampled_from(PROGRAMME_EDITS[key]), st.just(_DELETE), values))
-            set_dotted(tree, key, value)
-            done.append(f"{key} = {'(deleted)' if value is _DELETE else repr(value)[:60]}")
+            edit_field(draw, tree, PROGRAMME_EDITS, done)
     return name, tree, done
 
 
@@ -1371,11 +1368,7 @@ def phased_or_committed_plans(draw) -> tuple[str, dict, list[str]]:
             how = draw(st.sampled_from(["edit", "edit", "edit", "add", "drop", "swap", "field"]))
             if how == "edit" and isinstance(phases, list) and phases:
                 i = draw(st.integers(0, len(phases) - 1))
-                key = draw(st.sampled_from(sorted(PHASE_EDITS)))
-                value = draw(st.one_of(st.sampled_from(PHASE_EDITS[key]), st.just(_DELETE), values))
-                if isinstance(phases[i], dict):
-                    set_dotted(phases[i], key, value)
-                done.append(f"phases[{i}].{key} = {'(deleted)' if value is _DELETE else repr(value)[:60]}")
+                edit_field(draw, phases[i], PHASE_EDITS, done, f"phases[{i}].")
             elif how == "add" and isinstance(phases, list):
                 phases.append({k: draw(st.sampled_from(v)) for k, v in PHASE_EDITS.items() if k == "date" or draw(st.booleans())})
                 done.append(f"phase added: {phases[-1]}")
@@ -1399,10 +1392,7 @@ def phased_or_committed_plans(draw) -> tuple[str, dict, list[str]]:
         limits = tree["supply"]["limits"]
         for _ in range(draw(st.integers(1, 4))):
             tech = draw(st.sampled_from(COMMITTABLE))
-            key = draw(st.sampled_from(sorted(COMMITMENT_EDITS)))
-            value = draw(st.one_of(st.sampled_from(COMMITMENT_EDITS[key]), st.just(_DELETE), values))
-            set_dotted(limits.setdefault(tech, {}), key, value)
-            done.append(f"supply.limits.{tech}.{key} = {'(deleted)' if value is _DELETE else repr(value)[:60]}")
+            edit_field(draw, limits.setdefault(tech, {}), COMMITMENT_EDITS, done, f"supply.limits.{tech}.")
         if draw(st.integers(0, 3)) == 0:
             tree["solver"] = {"name": draw(st.sampled_from(["highs", "glpk", "gurobi", "cbc"]))}
             done.append(f"solver {tree['solver']}")

@@ -134,7 +134,8 @@ def show(result: Any, as_json: bool, quiet: bool = False) -> None:
 def write_outputs(result: Any, plot: Path | None = None, csv: Path | None = None, csv_frame: str | None = None) -> None:
     """The figure and main table a command was asked to write (atomically; a path that cannot be written
     fails in one line naming its option)."""
-    from gigawatt.report.export import write_atomically, write_table
+    from gigawatt.files import write_atomically
+    from gigawatt.report.export import write_table
 
     if plot:
         from gigawatt.report.figures import plot as draw

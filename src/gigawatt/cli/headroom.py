@@ -114,7 +114,8 @@ def headroom_command(
                          outputs={"--plot": plot, "--csv": csv, "--schedule": schedule, "--heatmap": heatmap, "--availability": availability},
                          label="reading demand and solving headroom")
     frames = result.to_frames()
-    from gigawatt.report.export import write_atomically, write_table
+    from gigawatt.files import write_atomically
+    from gigawatt.report.export import write_table
 
     if (schedule or heatmap or availability) and "campus" not in frames:
         raise ScenarioError("--schedule, --heatmap and --availability describe a campus: the study has none; add campus: {mw: ...} or --campus-mw")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from gigawatt.errors import ScenarioError
-from gigawatt.files import check_output, write_atomically, write_folder
+from gigawatt.files import write_atomically, write_folder
 from gigawatt.results import Result
 
 FORMATS = ("json", "csv", "parquet", "xlsx")
@@ -76,4 +76,4 @@ def export(result: Result, fmt: str, out: Path | str | None = None, what: str = 
     return write_folder(path, files, what)
 
 
-__all__ = ["FORMATS", "check_output", "export", "table_writer", "write_atomically", "write_table"]
+__all__ = ["FORMATS", "export", "table_writer", "write_table"]
