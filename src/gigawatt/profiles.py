@@ -719,7 +719,7 @@ def _read_nsrdb(text: str, where: str) -> _WeatherFile:
                              lambda: pvlib.iotools.read_nsrdb_psm4(io.StringIO("\n".join(lines)), map_variables=True))
     label = (f"{fmt} (pvlib read_nsrdb_psm4), Location ID {meta.get('Location ID', '?')} at "
              f"{meta['latitude']:g}, {meta['longitude']:g}, time zone {_zone(meta['Time Zone'])}")
-    frame = data[[c for c in IRRADIANCE_COLUMNS if c in data.columns]].astype(float)
+    frame = data[[c for c in IRRADIANCE_COLUMNS if c in data.columns]]  # numbers checked, cell by cell, by _check_values
     return _WeatherFile("nsrdb", fmt, label, frame, float(meta["longitude"]),
                         why_no_sky="it has no GHI column; request ghi (with dni, dhi, air_temperature) in the NSRDB download")
 
@@ -775,7 +775,7 @@ def _read_pvgis_tmy(text: str, where: str) -> _WeatherFile:
     years = [int(m["year"]) for m in meta.get("months_selected", [])]
     span = f", months from {min(years)}–{max(years)}" if years else ""
     label = (f"PVGIS TMY CSV (pvlib read_pvgis_tmy) at {inputs['latitude']:g}, {inputs['longitude']:g}{span}, time in UTC")
-    frame = data[[c for c in IRRADIANCE_COLUMNS if c in data.columns]].astype(float)
+    frame = data[[c for c in IRRADIANCE_COLUMNS if c in data.columns]]  # numbers checked, cell by cell, by _check_values
     return _WeatherFile("pvgis_tmy", "PVGIS TMY CSV", label, frame, float(inputs["longitude"]),
                         why_no_sky="it has no G(h) column; give the file as downloaded")
 
@@ -786,7 +786,7 @@ def _read_epw(text: str, where: str) -> _WeatherFile:
     data, meta = _pvlib_read(where, WEATHER_FORMATS["epw"], "read_epw", lambda: pvlib.iotools.read_epw(io.StringIO(text)))
     label = (f"EPW (pvlib read_epw), {str(meta.get('city', '?')).strip()} WMO {str(meta.get('WMO_code', '?')).strip()} at "
              f"{meta['latitude']:g}, {meta['longitude']:g}, time zone {_zone(meta['TZ'])}")
-    frame = data[[c for c in IRRADIANCE_COLUMNS if c in data.columns]].astype(float)
+    frame = data[[c for c in IRRADIANCE_COLUMNS if c in data.columns]]  # numbers checked, cell by cell, by _check_values
     return _WeatherFile("epw", "EPW", label, frame, float(meta["longitude"]))
 
 
@@ -905,12 +905,20 @@ _WEATHER_READERS = {"nsrdb": _read_nsrdb, "pvgis_hourly": _read_pvgis_hourly, "p
                     "epw": _read_epw, "tmy3": _read_tmy3, "ninja": _read_ninja}
 
 
+# measured weather files exist from the satellite era (NSRDB from 1998, ERA5 from 1940) and projections end in 2100
+WEATHER_YEARS = (1900, 2100)
+
+
 def _check_values(frame: pd.DataFrame, where: str, bounds: dict[str, tuple[float, float]]) -> pd.DataFrame:
     """The frame with small negative irradiance read as 0; else a one-line error naming the first bad value
     with its time stamp as the file gives it."""
     out = frame.copy()
     if len(out) == 0 or pd.isna(out.index).any():
         raise ScenarioError(f"{where}: rows without a readable time stamp (a file cut short?); give the file as downloaded")
+    years = np.asarray(out.index.year)
+    if ((years < WEATHER_YEARS[0]) | (years > WEATHER_YEARS[1])).any():  # a garbled year: -2019 cannot even be put on a clock
+        bad = int(years[(years < WEATHER_YEARS[0]) | (years > WEATHER_YEARS[1])][0])
+        raise ScenarioError(f"{where}: a time stamp in the year {bad}, outside {WEATHER_YEARS[0]}-{WEATHER_YEARS[1]}; give the file as downloaded")
     twice = out.columns[out.columns.duplicated()]
     if len(twice):  # a renamed header: which of the two is the sky cannot be known
         raise ScenarioError(f"{where}: two columns read as {twice[0]}; give the file as downloaded")
