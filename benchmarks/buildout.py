@@ -10,8 +10,9 @@ import argparse
 import time
 from pathlib import Path
 
-from gigawatt.simulation import simulate
-from gigawatt.scenario import load_scenario, BuildoutScenario
+from gigawatt.buildout.simulation import simulate
+from gigawatt.core.inputs import load_scenario
+from gigawatt.buildout.scenario import BuildoutScenario
 
 PRESET = Path(__file__).resolve().parents[1] / "examples" / "buildout" / "10gw.yaml"
 

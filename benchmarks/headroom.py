@@ -7,7 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-from gigawatt import catalog, grid
+from gigawatt import catalog
+from gigawatt.grid import headroom as grid
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "eia930-cleaned"
 FILES = ("cleaned_demand_2015_2019_by_ba.csv", "cleaned_demand_2020_2024_by_ba_subregion.csv")

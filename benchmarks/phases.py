@@ -20,8 +20,8 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from gigawatt.power.plan import plan_power
-from gigawatt.scenario import parse_scenario
+from gigawatt.power.planner import plan_power
+from gigawatt.core.inputs import parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "src" / "gigawatt" / "examples" / "phased-campus.yaml"

@@ -112,8 +112,8 @@ def cases(shared: Path, folder: Path) -> dict[str, tuple[Path, dict]]:
         print(f"flexible-connection: left out, {demand} is absent")
     era5 = shared / "data" / "us-hourly-cf-era5" / "us_top25pct_hourly_cf_2010_2020.csv"
     if era5.exists():
-        from gigawatt.profiles import hourly_index
-        from gigawatt.weather_years import align_to_index, read_era5_cf, standard_offset_hours
+        from gigawatt.weather.synthetic import hourly_index
+        from gigawatt.power.weather_years import align_to_index, read_era5_cf, standard_offset_hours
 
         year = read_era5_cf(era5)[2019]
         index = hourly_index(2025)

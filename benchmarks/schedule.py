@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from gigawatt.operations import schedule
-from gigawatt.scenario import ScheduleScenario
+from gigawatt.operations.scenario import ScheduleScenario
 
 PRICES = Path(__file__).resolve().parents[1] / "examples" / "schedule" / "ercot-summer-week-prices.csv"
 START = pd.Timestamp("2023-08-14 00:00")

@@ -10,8 +10,9 @@ from __future__ import annotations
 import time
 
 from gigawatt import catalog
-from gigawatt.scenario import SitingProgramme, parse_scenario
-from gigawatt.siting import site
+from gigawatt.siting.scenario import SitingProgramme
+from gigawatt.core.inputs import parse_scenario
+from gigawatt.siting.allocation import site
 
 REGIONS = 32
 CANDIDATES = 40

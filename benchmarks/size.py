@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 
 from gigawatt import catalog, parse_scenario
-from gigawatt.compute import size
+from gigawatt.compute.sizing import size
 
 
 def main(repeats: int = 2000) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from gigawatt import api
-from gigawatt.sweep import Axis, points, run_sweep, validate
+from gigawatt.sweep.runner import Axis, points, run_sweep, validate
 
 GAS = Path(__file__).resolve().parents[1] / "examples" / "west-texas-grid-gas.yaml"
 

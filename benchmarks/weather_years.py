@@ -21,7 +21,7 @@ import pandas as pd
 
 from gigawatt import load_scenario
 from gigawatt.power.plan import plan_inputs
-from gigawatt.weather_years import read_era5_cf, standard_offset_hours, summary, weather_year_plans
+from gigawatt.power.weather_years import read_era5_cf, standard_offset_hours, summary, weather_year_plans
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CSV = ROOT.parent / "shared" / "data" / "us-hourly-cf-era5" / "us_top25pct_hourly_cf_2010_2020.csv"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from gigawatt import catalog
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.inputs import PlanInputs, SupplyOption, supply_option
 from gigawatt.power.lp import build_lp, dispatch_frame
@@ -218,7 +218,7 @@ def test_weights_of_one_give_the_hourly_results(constraints):
 def test_plan_screening_from_the_command_line(cli, tmp_path):
     from conftest import EXAMPLES
     from gigawatt import load_scenario
-    from gigawatt.power.plan import plan_power
+    from gigawatt.power.planner import plan_power
 
     path = EXAMPLES / "west-texas-offgrid.yaml"
     out = tmp_path / "dispatch.csv"

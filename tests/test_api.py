@@ -12,8 +12,8 @@ from conftest import EXAMPLES
 from runs_fixtures import runs  # noqa: F401  (fixture)
 
 import gigawatt
-from gigawatt.errors import ScenarioError
-from gigawatt.results import KINDS
+from gigawatt.core.errors import ScenarioError
+from gigawatt.registry import KINDS
 from gigawatt.schemas import output_schema
 from gigawatt.store import run_id
 

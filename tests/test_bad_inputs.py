@@ -9,15 +9,20 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from gigawatt import grid, profiles
-from gigawatt.simulation import simulate
-from gigawatt.errors import DataError, ScenarioError
+from gigawatt.grid import headroom as grid
+from gigawatt import weather as profiles
+from gigawatt.weather import files as weather_files
+from gigawatt.buildout.simulation import simulate
+from gigawatt.core.errors import DataError, ScenarioError
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.inputs import PlanInputs, supply_option
-from gigawatt import catalog, scenario as scenario_module
-from gigawatt.scenario import (
-    BuildoutScenario, Scenario, SitingProgramme, apply_overrides, load_scenario, parse_scenario, read_yaml,
-)
+from gigawatt import catalog
+from gigawatt.core import inputs as scenario_module
+from gigawatt.buildout.scenario import BuildoutScenario
+from gigawatt.power.scenario import Scenario
+from gigawatt.siting.scenario import SitingProgramme
+from gigawatt.core.inputs import apply_overrides, read_yaml
+from gigawatt.api import load_scenario, parse_scenario
 
 from conftest import EXAMPLES
 
@@ -298,7 +303,7 @@ def test_oversized_scenarios_and_lists_are_refused_quickly(tmp_path):
 
 def test_oversized_csv_files_are_refused_before_reading(tmp_path, monkeypatch):
     path = year_csv(tmp_path, np.ones(8760))
-    monkeypatch.setattr(profiles, "MAX_SERIES_CSV_BYTES", 1000)
+    monkeypatch.setattr(weather_files, "MAX_SERIES_CSV_BYTES", 1000)
     with pytest.raises(ScenarioError) as err:
         profiles.read_series_csv(path, profiles.hourly_index(2025), name="site.solar_csv")
     one_line(err, "site.solar_csv", "bytes")

@@ -7,8 +7,9 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLES, shared_file
 
-from gigawatt.simulation import simulate
-from gigawatt.scenario import BuildoutScenario, load_scenario
+from gigawatt.buildout.simulation import simulate
+from gigawatt.buildout.scenario import BuildoutScenario
+from gigawatt.api import load_scenario
 
 TREND = EXAMPLES / "buildout" / "trend.yaml"
 TOLERANCE = 0.25  # the tolerance for the trend's power and H100-equivalents

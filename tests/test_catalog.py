@@ -61,7 +61,7 @@ def test_accelerator_lookup_is_case_and_alias_insensitive():
 
 def test_names_and_aliases_are_unambiguous():
     from gigawatt.catalog import _names
-    from gigawatt.units import name_key as _key
+    from gigawatt.core.units import name_key as _key
 
     keys = [k for _, row in catalog.accelerators().iterrows() for k in {_key(n) for n in _names(row)}]
     assert len(keys) == len(set(keys))

@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gigawatt import catalog, capital_recovery_factor, parse_scenario
-from gigawatt.compute import size
-from gigawatt.compute import HOURS_PER_YEAR, SECONDS_PER_DAY
-from gigawatt.errors import ScenarioError
+from gigawatt.compute.sizing import size
+from gigawatt.compute.sizing import HOURS_PER_YEAR, SECONDS_PER_DAY
+from gigawatt.core.errors import ScenarioError
 
 DEFAULT_TOLERANCE = 0.15  # anchors.md: ±15% unless the source gives a range
 
@@ -183,7 +183,7 @@ def test_the_campus_contracts_its_peak_and_installs_it_with_its_redundancy():
     """Uptime Institute, Tier Standard: Topology (2018): N+1 adds one component to the N that carry the
     load (Tier III), 2N duplicates them (Tier IV). The grid connection is the peak at the meter either way."""
     import gigawatt
-    from gigawatt.errors import ScenarioError
+    from gigawatt.core.errors import ScenarioError
 
     base = {"name": "test", "cluster": {"accelerator": "H100", "count": 100_000}}
     plain = gigawatt.size(base, store=None)

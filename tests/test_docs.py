@@ -10,8 +10,10 @@ import yaml
 
 from conftest import ROOT, shared_file
 from gigawatt import parse_scenario
-from gigawatt.simulation import simulate
-from gigawatt.scenario import BuildoutScenario, HeadroomStudy, SitingProgramme
+from gigawatt.buildout.simulation import simulate
+from gigawatt.buildout.scenario import BuildoutScenario
+from gigawatt.grid.scenario import HeadroomStudy
+from gigawatt.siting.scenario import SitingProgramme
 
 README = (ROOT / "README.md").read_text()
 

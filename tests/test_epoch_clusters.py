@@ -39,9 +39,11 @@ import pytest
 from conftest import shared_file
 
 from gigawatt import catalog
-from gigawatt.compute import size
-from gigawatt.errors import DataError
-from gigawatt.scenario import Cluster, Costs, Scenario
+from gigawatt.compute.sizing import size
+from gigawatt.core.errors import DataError
+from gigawatt.compute.scenario import Cluster
+from gigawatt.core.inputs import Costs
+from gigawatt.power.scenario import Scenario
 
 CHIP, SECOND_CHIP, COUNT, REPORTED = (
     "Chip type (primary)", "Chip type (secondary)", "Chip quantity (primary)", "Reported Power Capacity (MW)",

@@ -103,7 +103,7 @@ def test_flexibility_is_limited_to_its_share_and_used_only_when_it_pays():
 
 
 def test_plan_reports_cost_per_delivered_accelerator_hour():
-    from gigawatt.power.plan import plan_power
+    from gigawatt.power.planner import plan_power
 
     overrides = ["supply.technologies=[]", "grid.import_mw=850", "constraints.flexible_share=0.12"]
     plan = plan_power(load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", overrides))
@@ -118,7 +118,7 @@ def test_plan_reports_cost_per_delivered_accelerator_hour():
 
 def test_flexibility_defaults_to_the_clusters_cost_per_accelerator_hour():
     scenario = load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", ["constraints.flexible_share=0.1"])
-    from gigawatt.compute import size
+    from gigawatt.compute.sizing import size
 
     flex = plan_inputs(scenario).flexibility
     sizing = size(scenario)

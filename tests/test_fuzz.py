@@ -54,11 +54,13 @@ from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
 import gigawatt
-from gigawatt import api, grid, profiles
-from gigawatt.compute import size
-from gigawatt.errors import GigawattError
+from gigawatt import api
+from gigawatt.grid import headroom as grid
+from gigawatt import weather as profiles
+from gigawatt.compute.sizing import size
+from gigawatt.core.errors import GigawattError
 from gigawatt.operations.inputs import _read_series
-from gigawatt.scenario import read_yaml, read_yaml_text
+from gigawatt.core.inputs import read_yaml, read_yaml_text
 
 from conftest import EXAMPLES
 
@@ -1009,7 +1011,7 @@ def siting_cases(draw) -> tuple[str, dict, list[str]]:
 def prepare_siting(tree: dict) -> None:
     """What ``gigawatt site`` does before a solver runs: validate the programme, resolve every candidate's
     figures and single-site scenario, and plan the first up to its LP (stopped there by :func:`no_solver`)."""
-    from gigawatt import siting
+    from gigawatt.siting import allocation as siting
 
     programme = api.load_inputs("site", tree)
     for candidate in programme.candidates:
@@ -1192,7 +1194,7 @@ def test_sweep_options_and_sections_validate_or_fail_in_one_line(case, workdir):
     note(f"{done}; {tree['sweep']}; {options}")
 
     def prepare() -> None:
-        with mock.patch("gigawatt.sweep.run_sweep", stop_before_dask), no_solver():
+        with mock.patch("gigawatt.sweep.runner.run_sweep", stop_before_dask), no_solver():
             in_process("sweep", str(path), "--no-store", "-q", *options)
 
     event(one_line_or_success(prepare, f"gigawatt sweep {kind} with {done} {options}"))
@@ -1682,6 +1684,6 @@ def test_implausible_inputs_are_refused_or_told(label, tmp_path):
 
 @pytest.mark.parametrize("figure", ["\n", "LCOE\nUSD/MWh", "x\r"])
 def test_a_sweep_figure_with_a_line_break_is_refused_in_one_line(figure):
-    from gigawatt import sweep as sweeps
+    from gigawatt.sweep import runner as sweeps
 
     assert_one_line_error(lambda: sweeps.check_figure("plan", figure))

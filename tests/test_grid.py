@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 from conftest import shared_file
 
-from gigawatt import grid
-from gigawatt.errors import DataError, ScenarioError
+from gigawatt.grid import headroom as grid
+from gigawatt.core.errors import DataError, ScenarioError
 
 HOURS_2023 = pd.date_range("2023-01-01 06:00", periods=8760, freq="h")  # UTC end of hour = local hours of 2023 in PJM (UTC-5)
 
@@ -280,8 +280,9 @@ def test_a_curtailed_connection_is_backed_up_on_site_in_the_curtailed_hours(tmp_
     from conftest import EXAMPLES
 
     from gigawatt import load_scenario
-    from gigawatt.power.plan import plan_inputs, plan_power
-    from gigawatt.profiles import hourly_index
+    from gigawatt.power.plan import plan_inputs
+    from gigawatt.power.planner import plan_power
+    from gigawatt.weather.synthetic import hourly_index
 
     index = hourly_index(2025)
     share = np.ones(len(index))

@@ -8,9 +8,9 @@ import pytest
 
 from conftest import EXAMPLES
 from gigawatt import load_scenario
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 from gigawatt.power.plan import plan_inputs
-from gigawatt.profiles import hourly_index, time_of_use
+from gigawatt.weather.synthetic import hourly_index, time_of_use
 
 INDEX = hourly_index(2025)
 
@@ -76,7 +76,7 @@ def test_hourly_grid_carbon_csv_is_used(tmp_path):
 
 @pytest.mark.slow
 def test_a_battery_shifts_imports_out_of_the_peak_price():
-    from gigawatt.power.plan import plan_power
+    from gigawatt.power.planner import plan_power
 
     scenario = _grid_scenario("grid.price_usd_per_mwh=40", "grid.time_of_use=[{price_usd_per_mwh: 600, hours: [17, 21]}]")
     plan = plan_power(scenario)
@@ -88,7 +88,7 @@ def test_a_battery_shifts_imports_out_of_the_peak_price():
 
 
 def test_a_price_series_with_negative_hours_plans_and_stays_bounded(tmp_path):
-    from gigawatt.power.plan import plan_power
+    from gigawatt.power.planner import plan_power
 
     path = tmp_path / "price.csv"
     price = np.where(INDEX.hour.isin(range(10, 15)), -25.0, 45.0)  # midday negative prices, as ERCOT West sees in spring

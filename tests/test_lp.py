@@ -14,14 +14,14 @@ import xarray as xr
 from conftest import EXAMPLES
 from test_aggregate import options, year_inputs
 
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.flexibility import flexibility
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.lp import build_lp
 from gigawatt.power.network import build_network
 from gigawatt.power.solve import METHODS, RACE, check_solver, optimise, solve, solve_linopy, solver_options
-from gigawatt.scenario import Solver
+from gigawatt.core.inputs import Solver
 
 WEEKS_H = 24 * 14
 

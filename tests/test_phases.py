@@ -13,9 +13,9 @@ import yaml
 
 from gigawatt.power import phases as ph
 from gigawatt.power.lp import dispatch_frame
-from gigawatt.power.plan import plan_power
+from gigawatt.power.planner import plan_power
 from gigawatt.power.solve import solve
-from gigawatt.scenario import load_scenario, parse_scenario
+from gigawatt.api import load_scenario, parse_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "src" / "gigawatt" / "examples" / "phased-campus.yaml"
@@ -99,7 +99,7 @@ def test_capacity_never_falls_within_lifetimes(case, request):
 
 
 def test_a_phase_before_its_options_arrive_says_which():
-    from gigawatt.errors import InfeasibleError
+    from gigawatt.core.errors import InfeasibleError
 
     with pytest.raises(InfeasibleError, match=r"^phases\[0\]\.date 2026-01, with the options available by then: constraints.carbon_free_share"):
         plan_power(_scenario(**{**SECOND, "phases": [{"date": "2026-01", "power_mw": 200}, *SECOND["phases"][1:]]}), segments=SEGMENTS)

@@ -92,7 +92,7 @@ def test_dispatch_as_parquet_matches_the_csv_layout(cli, tmp_path):
 
 def test_on_site_gas_bridges_until_the_grid_connection_arrives():
     from gigawatt import load_scenario
-    from gigawatt.power.plan import plan_power
+    from gigawatt.power.planner import plan_power
 
     # cheap grid power that only arrives in 2031 (the catalog's 60-month interconnection lead time)
     scenario = load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", ["grid.price_usd_per_mwh=30"])
@@ -119,7 +119,7 @@ def test_online_by_mistakes_exit_2(cli, month, fragment):
 
 def test_an_hourly_pue_scales_the_it_load_hour_by_hour(tmp_path):
     from gigawatt import load_scenario
-    from gigawatt.compute import size
+    from gigawatt.compute.sizing import size
     from gigawatt.power.plan import plan_inputs
 
     scenario = load_scenario(EXAMPLES / "west-texas-offgrid.yaml")
@@ -134,7 +134,7 @@ def test_an_hourly_pue_scales_the_it_load_hour_by_hour(tmp_path):
     assert hourly[index.month == 7].mean() > flat[index.month == 7].mean()
     bad = tmp_path / "bad.csv"
     pd.DataFrame({"timestamp": index, "pue": np.where(index.hour == 3, 0.9, 1.2)}).to_csv(bad, index=False)
-    from gigawatt.errors import ScenarioError
+    from gigawatt.core.errors import ScenarioError
 
     with pytest.raises(ScenarioError, match="site.pue_csv"):
         plan_inputs(load_scenario(EXAMPLES / "west-texas-offgrid.yaml", [f"site.pue_csv={bad}"]))
@@ -149,9 +149,9 @@ def test_plot_writes_a_png(cli, tmp_path):
 
 def test_a_measured_sky_from_csv_replaces_the_synthetic_one(tmp_path):
     from gigawatt import load_scenario
-    from gigawatt.errors import ScenarioError
+    from gigawatt.core.errors import ScenarioError
     from gigawatt.power.plan import plan_inputs
-    from gigawatt.profiles import hourly_index, solar_cf
+    from gigawatt.weather.synthetic import hourly_index, solar_cf
 
     index = hourly_index(2025)
     hour = index.hour.to_numpy()

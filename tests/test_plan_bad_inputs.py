@@ -13,13 +13,14 @@ import pandas as pd
 import pytest
 import yaml
 
-from gigawatt import catalog, profiles
-from gigawatt.errors import InfeasibleError, ScenarioError
-from gigawatt.finance import capital_recovery_factor
+from gigawatt import catalog
+from gigawatt import weather as profiles
+from gigawatt.core.errors import InfeasibleError, ScenarioError
+from gigawatt.core.finance import capital_recovery_factor
 from gigawatt.power import solve as solve_module
 from gigawatt.power.inputs import PlanInputs, supply_option
 from gigawatt.power.solve import SolverFailed, optimise
-from gigawatt.weather_years import read_era5_cf
+from gigawatt.power.weather_years import read_era5_cf
 
 SCENARIO = {
     "name": "small campus",

@@ -14,7 +14,7 @@ from conftest import EXAMPLES
 from gigawatt import load_scenario
 from gigawatt.power.plan import plan_inputs
 from gigawatt.power.solve import optimise
-from gigawatt.profiles import DC_AC_RATIO
+from gigawatt.weather.synthetic import DC_AC_RATIO
 
 TOLERANCE = 0.20  # issue 3: ±20% along the study's curve
 STUDY_LCOE_USD_PER_MWH = {0.0: 86.0, 0.44: 93.0, 0.90: 109.0}  # gas only; 44% solar; 90% solar

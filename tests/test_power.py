@@ -9,7 +9,7 @@ import pytest
 from conftest import EXAMPLES
 
 from gigawatt import catalog
-from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.core.errors import InfeasibleError, ScenarioError
 from gigawatt.power.inputs import PlanInputs, supply_option
 from gigawatt.power.lp import build_lp
 from gigawatt.power.results import shortfall

@@ -9,9 +9,9 @@ import pandas as pd
 import pvlib
 import pytest
 
-from gigawatt import profiles
-from gigawatt.errors import ScenarioError
-from gigawatt.profiles import (
+from gigawatt.weather import synthetic as weather_synthetic
+from gigawatt.core.errors import ScenarioError
+from gigawatt.weather.synthetic import (
     CALIBRATION_TOLERANCE,
     CHECKPOINT_DIP_MAX_SHARE,
     CHECKPOINT_DIP_MIN_SHARE,
@@ -20,10 +20,10 @@ from gigawatt.profiles import (
     hourly_index,
     load_profile,
     mean_clearness_index,
-    read_series_csv,
     solar_cf,
     wind_cf,
 )
+from gigawatt.weather.files import read_series_csv
 
 YEAR = 2023  # not a leap year
 EL_PASO = {"latitude": 31.76, "longitude": -106.49, "utc_offset_hours": -7}  # desert, annual clearness ~0.68
@@ -214,10 +214,10 @@ def test_synthetic_sky_is_calibrated_to_the_mean_clearness(index, site, target):
     # The synthetic GHI is not part of solar_cf's output, so this reaches into the module's helpers to get
     # it, then measures it with the public mean_clearness_index (the same definition a user applies).
     lat, lon = site["latitude"], site["longitude"]
-    times, _ = profiles._utc_times(index, lon, site["utc_offset_hours"])
+    times, _ = weather_synthetic._utc_times(index, lon, site["utc_offset_hours"])
     location = pvlib.location.Location(lat, lon)
-    sun = profiles._sun(times, lat, lon, location.altitude)
-    ghi = profiles._synthetic_ghi(sun, location, times, target, seed=5)
+    sun = weather_synthetic._sun(times, lat, lon, location.altitude)
+    ghi = weather_synthetic._synthetic_ghi(sun, location, times, target, seed=5)
     assert (ghi >= 0).all()
     measured = mean_clearness_index(pd.Series(ghi, index=index), lat, lon, utc_offset_hours=site["utc_offset_hours"])
     assert measured == pytest.approx(target, rel=CALIBRATION_TOLERANCE)
@@ -553,7 +553,7 @@ def test_user_csv_missing_file_and_bad_content(tmp_path, index, values):
 
 
 def test_a_published_yield_scales_the_modelled_sky():
-    from gigawatt.profiles import calibrate_to_yield, hourly_index, solar_cf
+    from gigawatt.weather.synthetic import calibrate_to_yield, hourly_index, solar_cf
 
     index = hourly_index(2025)
     tracking = solar_cf(index, 31.8, -106.4, mean_clearness=0.72)

@@ -12,10 +12,14 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLES, shared_file
 
-from gigawatt import catalog, profiles, siting
-from gigawatt.errors import ScenarioError
-from gigawatt.power.plan import plan_inputs, plan_power
-from gigawatt.scenario import SitingProgramme, load_scenario, parse_scenario
+from gigawatt import catalog
+from gigawatt import weather as profiles
+from gigawatt.siting import allocation as siting
+from gigawatt.core.errors import ScenarioError
+from gigawatt.power.plan import plan_inputs
+from gigawatt.power.planner import plan_power
+from gigawatt.siting.scenario import SitingProgramme
+from gigawatt.api import load_scenario, parse_scenario
 
 SITING_EXAMPLES = sorted((EXAMPLES / "site").glob("*.yaml"))
 # Two plans "the same": power cost within 0.01 % and the same online month. Places with the same supply

@@ -256,7 +256,7 @@ def test_region_lookup_by_id_and_name_ignores_case_and_punctuation():
 
 
 def test_region_ids_and_names_are_unambiguous(table):
-    from gigawatt.units import name_key as _key
+    from gigawatt.core.units import name_key as _key
 
     keys = [k for _, row in table.iterrows() for k in {_key(row["region"]), _key(row["name"])}]
     assert len(keys) == len(set(keys))

@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gigawatt import GigawattError, ScenarioError, load_scenario, parse_scenario
-from gigawatt.compute import size
-from gigawatt.scenario import Scenario, apply_overrides
+from gigawatt.compute.sizing import size
+from gigawatt.power.scenario import Scenario
+from gigawatt.core.inputs import apply_overrides
 
 from conftest import EXAMPLES
 
@@ -146,12 +147,15 @@ UNIT_WORDS = ("MW", "GW", "USD", "km2", "kWh", "ratio", "FLOP", "days", "months"
               "tCO2", "gCO2", "MMBtu", "Calendar year", "Calendar months", "Seed", "draws", "count", "seconds", "minutes", "kW", "people", "Gbit/s", "%")
 
 
-@pytest.mark.parametrize("model", ["Scenario", "BuildoutScenario", "SitingProgramme", "ScheduleScenario"])
-def test_every_numeric_key_states_its_unit_and_default(model):
-    import gigawatt.scenario
-    from gigawatt.scenario import describe_fields
+KINDS_OF = {"Scenario": "plan", "BuildoutScenario": "buildout", "SitingProgramme": "site", "ScheduleScenario": "schedule"}
 
-    rows = describe_fields(getattr(gigawatt.scenario, model))
+
+@pytest.mark.parametrize("model", list(KINDS_OF))
+def test_every_numeric_key_states_its_unit_and_default(model):
+    import gigawatt.api
+    from gigawatt.core.inputs import describe_fields
+
+    rows = describe_fields(gigawatt.api.MODELS[KINDS_OF[model]])
     assert rows
     for row in rows:
         assert row["description"], row["key"]

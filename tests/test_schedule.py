@@ -18,7 +18,7 @@ from gigawatt.operations import flat_run, schedule
 from gigawatt.operations.inputs import schedule_inputs
 from gigawatt.operations.optimise import optimise
 from gigawatt.operations.policies import POLICIES, rule
-from gigawatt.scenario import ScheduleScenario
+from gigawatt.operations.scenario import ScheduleScenario
 
 GIGAWATT = Path(sys.executable).with_name("gigawatt")
 PHOENIX = EXAMPLES / "schedule" / "phoenix-srp-event.yaml"

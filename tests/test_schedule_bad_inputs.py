@@ -26,7 +26,8 @@ from test_schedule import campus  # a day of 15-minute intervals on H100s: train
 from gigawatt.operations.inputs import SIGNALS, _read_series, schedule_inputs
 from gigawatt.operations.optimise import optimise
 from gigawatt.operations.results import evaluate
-from gigawatt.scenario import MAX_JOB_INTERVALS, ScheduleScenario, load_scenario
+from gigawatt.operations.scenario import MAX_JOB_INTERVALS, ScheduleScenario
+from gigawatt.api import load_scenario
 
 GIGAWATT = shutil.which("gigawatt", path=str(Path(sys.executable).parent))
 SCHEDULES = EXAMPLES / "schedule"

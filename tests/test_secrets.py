@@ -39,7 +39,7 @@ import pandas as pd
 import pytest
 
 import gigawatt
-from gigawatt.errors import GigawattError
+from gigawatt.core.errors import GigawattError
 from gigawatt.report.export import export
 
 from conftest import EXAMPLES

@@ -13,8 +13,9 @@ import yaml
 from conftest import EXAMPLES
 
 import gigawatt
-from gigawatt import catalog, security
-from gigawatt.scenario import Security
+from gigawatt import catalog
+from gigawatt.security import checks as security
+from gigawatt.security.scenario import Security
 
 GIGAWATT = Path(sys.executable).with_name("gigawatt")
 SECURE = EXAMPLES / "security"

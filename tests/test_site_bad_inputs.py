@@ -20,10 +20,11 @@ import pytest
 from conftest import EXAMPLES
 from runs_fixtures import demand_csv
 
-from gigawatt import siting
+from gigawatt.siting import allocation as siting
 from gigawatt.api import load_inputs
-from gigawatt.errors import InfeasibleError, ScenarioError
-from gigawatt.scenario import SitingProgramme, parse_scenario
+from gigawatt.core.errors import InfeasibleError, ScenarioError
+from gigawatt.siting.scenario import SitingProgramme
+from gigawatt.api import parse_scenario
 
 GIGAWATT = shutil.which("gigawatt", path=str(Path(sys.executable).parent)) or shutil.which("gigawatt")
 NAME = "x [/bold] y [red] z"  # closing an unopened tag made rich raise MarkupError in every command
@@ -320,8 +321,8 @@ def test_buildout_refuses_dates_counts_and_names_it_cannot_mean(cli, overrides, 
 
 
 def test_a_steep_growth_path_with_a_ceiling_runs_without_overflow():
-    from gigawatt.scenario import BuildoutScenario
-    from gigawatt.simulation import simulate
+    from gigawatt.buildout.scenario import BuildoutScenario
+    from gigawatt.buildout.simulation import simulate
 
     s = parse_scenario({"start": "2026-01", "end": "2027-12", "programme": {
         "growth": {"start": "2026-01", "online_gw": 1, "multiple": 10, "every_years": 1e-300, "max_gw": 5}}}, model=BuildoutScenario)

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gigawatt import siting
-from gigawatt.errors import InfeasibleError, ScenarioError
-from gigawatt.scenario import SitingProgramme, parse_scenario
+from gigawatt.siting import allocation as siting
+from gigawatt.core.errors import InfeasibleError, ScenarioError
+from gigawatt.siting.scenario import SitingProgramme
+from gigawatt.api import parse_scenario
 
 JURISDICTIONS = ("us", "ally", "partner")
 
@@ -211,7 +212,7 @@ def test_cli_site_json_plot_and_csv(cli, tmp_path):
 
 
 def test_norway_unquoted_in_yaml_gets_a_hint(tmp_path):
-    from gigawatt.scenario import load_scenario
+    from gigawatt.core.inputs import load_scenario
 
     path = tmp_path / "p.yaml"
     path.write_text("target_mw: 1000\ncandidates:\n  - {region: NO, max_mw: 1000}\n")

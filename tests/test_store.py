@@ -16,10 +16,10 @@ import pytest
 from runs_fixtures import runs  # noqa: F401  (fixture)
 
 import gigawatt
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 from gigawatt.report.export import export
 from gigawatt.report.tables import differences
-from gigawatt.results import KINDS
+from gigawatt.registry import KINDS
 from gigawatt.store import STORE_VERSION, Store
 
 pytest_plugins = ["postgres_server"]

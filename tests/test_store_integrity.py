@@ -28,8 +28,8 @@ import pytest
 from conftest import EXAMPLES
 
 import gigawatt
-from gigawatt.errors import ScenarioError, StoreError
-from gigawatt.files import write_atomically, write_folder
+from gigawatt.core.errors import ScenarioError, StoreError
+from gigawatt.core.files import write_atomically, write_folder
 from gigawatt.store import STORE_LOCK_WAIT_S, Store, UnreadableRun
 
 pytest_plugins = ["postgres_server"]

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLES
 
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 from gigawatt.store import open_store
-from gigawatt.sweep import MAX_POINTS, MAX_WORKERS_PER_CORE, Axis, count_points, parse_sample, parse_vary, parse_years, points
+from gigawatt.sweep.runner import MAX_POINTS, MAX_WORKERS_PER_CORE, Axis, count_points, parse_sample, parse_vary, points
+from gigawatt.power.weather_years import parse_years
 
 pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")
 
@@ -108,9 +109,9 @@ def test_a_reversed_weather_year_range_is_refused(tmp_path):
     refused(gigawatt("sweep", str(PLAN), "--weather-years", "2020-2010", "--era5", str(era5), store=tmp_path / "s.sqlite"),
             "--weather-years '2020-2010': the range is reversed", "2010-2020", store=tmp_path / "s.sqlite")
     with pytest.raises(ScenarioError, match="2012 is given twice"):
-        parse_years("2012,2019,2012")
+        parse_years("2012,2019,2012", "--weather-years")
     with pytest.raises(ScenarioError, match="more than 1,000"):
-        parse_years("0-99999999999")
+        parse_years("0-99999999999", "--weather-years")
 
 
 # --- crashes, now one line ----------------------------------------------------------------------------
@@ -150,7 +151,7 @@ def test_an_unreachable_scheduler_is_one_line_naming_it_quickly(tmp_path):
 
 
 def test_the_connect_timeout_is_bounded_whatever_dask_is_told():
-    from gigawatt.sweep import SCHEDULER_TIMEOUT_S, connect
+    from gigawatt.sweep.runner import SCHEDULER_TIMEOUT_S, connect
 
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
@@ -234,7 +235,7 @@ def test_a_stored_sweeps_inputs_run_again_as_the_same_sweep(tmp_path):
 
 
 def test_a_scheduler_runs_the_points_on_its_workers_and_one_without_workers_is_an_error(tmp_path, monkeypatch):
-    from gigawatt import sweep as sweeps
+    from gigawatt.sweep import runner as sweeps
 
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
@@ -270,7 +271,7 @@ def test_a_scheduler_runs_the_points_on_its_workers_and_one_without_workers_is_a
 
 
 def test_a_damaged_stored_sweep_is_refused_before_anything_runs(tmp_path):
-    from gigawatt.sweep import sweep_again
+    from gigawatt.sweep.runner import sweep_again
 
     record = {"name": "x", "kind": "size", "design": "grid", "figure": "facility power MW", "base": {"cluster": {"accelerator": "H100 SXM", "count": 1000}},
               "points": [{"cluster.count": 1000}], "sampled": [], "seed": 0, "weather": {}}
@@ -305,12 +306,12 @@ def test_a_weather_year_cannot_be_varied_by_hand(tmp_path):
     ("plan", "west-texas-grid-gas.yaml", ["site.screening_segments=24"]),
 ])
 def test_every_figure_of_a_real_run_is_one_a_sweep_accepts(kind, example, overrides):
-    """sweep.FIGURES copies the labels of results.figures: a label changed there without here fails this."""
-    from gigawatt import api, results
-    from gigawatt.sweep import check_figure
+    """sweep.FIGURES copies the labels of the registry's figures: a label changed there without here fails this."""
+    from gigawatt import api, registry
+    from gigawatt.sweep.runner import check_figure
 
     run = api.run(kind, EXAMPLES / example, set=overrides, store=None)
-    labels = results.figures(kind, run.data)
+    labels = registry.figures(kind, run.data)
     assert labels
     for label in labels:
         check_figure(kind, label)  # raises ScenarioError for a label the sweep would refuse

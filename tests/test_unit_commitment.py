@@ -12,7 +12,7 @@ from conftest import EXAMPLES
 from test_aggregate import options, year_inputs
 
 from gigawatt import catalog, load_scenario
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.lp import build_lp
 from gigawatt.power.plan import plan_inputs

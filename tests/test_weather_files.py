@@ -16,13 +16,9 @@ import pandas as pd
 import pvlib
 import pytest
 
-from gigawatt.errors import ScenarioError
-from gigawatt.profiles import (
-    hourly_index,
-    read_irradiance_csv,
-    read_series_csv,
-    solar_cf,
-)
+from gigawatt.core.errors import ScenarioError
+from gigawatt.weather.synthetic import hourly_index, solar_cf
+from gigawatt.weather.files import read_irradiance_csv, read_series_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "west-texas-grid-gas.yaml"

@@ -12,10 +12,8 @@ import pytest
 from conftest import EXAMPLES, shared_file
 from gigawatt import DataError, ScenarioError, load_scenario
 from gigawatt.power.plan import plan_inputs
-from gigawatt.profiles import hourly_index
-from gigawatt.weather_years import (
-    align_to_index, read_era5_cf, standard_offset_hours, summary, weather_year_plans, worst_week,
-)
+from gigawatt.weather.synthetic import hourly_index
+from gigawatt.power.weather_years import align_to_index, read_era5_cf, standard_offset_hours, summary, weather_year_plans, worst_week
 
 ERA5 = ("data", "us-hourly-cf-era5", "us_top25pct_hourly_cf_2010_2020.csv")
 # solar, wind and gas turbines: weather moves the plan, and a solve takes ~10 s (a battery makes it ~30 s)

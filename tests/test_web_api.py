@@ -67,7 +67,7 @@ def test_a_run_started_from_the_web_is_the_cli_s_run(client, plan_run, store):
 
 def test_a_run_page_shows_the_figures_as_the_cli_formats_them(client, plan_run):
     from gigawatt.report.tables import fmt
-    from gigawatt.results import figures
+    from gigawatt.registry import figures
 
     page = client.get(f"/runs/{plan_run}")
     assert page.status_code == 200

@@ -1,6 +1,6 @@
 """gigawatt: plan AI compute clusters and the electricity they need.
 
-The public API (one function per job, each returning a :class:`~gigawatt.results.Result`)::
+The public API (one function per job, each returning a :class:`~gigawatt.core.results.Result`)::
 
     import gigawatt
     p = gigawatt.plan("examples/west-texas-grid-gas.yaml", set={"grid.import_mw": 850})
@@ -8,18 +8,17 @@ The public API (one function per job, each returning a :class:`~gigawatt.results
 
 ``size``, ``plan``, ``buildout``, ``headroom``, ``site`` and ``schedule`` take a YAML path, a dict or a validated model;
 ``run(kind, inputs)`` is the entry every edge (CLI, web, sweeps) calls. The models themselves stay
-importable (``gigawatt.compute.size``, ``gigawatt.power.plan.plan_power``...); heavy libraries load lazily.
+importable (``gigawatt.compute.size``, ``gigawatt.power.planner.plan_power``...); heavy libraries load lazily.
 """
 
-__version__ = "0.1.0"
-
-from gigawatt.errors import DataError, GigawattError, InfeasibleError, ScenarioError  # noqa: E402
+from gigawatt.core import __version__  # noqa: E402, F401 - the package's version, as gigawatt.__version__
+from gigawatt.core.errors import DataError, GigawattError, InfeasibleError, ScenarioError  # noqa: E402
 
 # the rest loads on first use (PEP 562), so `import gigawatt.cli` and `gigawatt --help` stay quick
 _LAZY = {
     "buildout": "gigawatt.api", "headroom": "gigawatt.api", "load_inputs": "gigawatt.api", "plan": "gigawatt.api",
-    "run": "gigawatt.api", "schedule": "gigawatt.api", "site": "gigawatt.api", "size": "gigawatt.api", "Result": "gigawatt.results",
-    "Scenario": "gigawatt.scenario", "capital_recovery_factor": "gigawatt.finance", "ClusterSizing": "gigawatt.compute", "load_scenario": "gigawatt.scenario", "parse_scenario": "gigawatt.scenario",
+    "run": "gigawatt.api", "schedule": "gigawatt.api", "site": "gigawatt.api", "size": "gigawatt.api", "Result": "gigawatt.core.results",
+    "Scenario": "gigawatt.power.scenario", "capital_recovery_factor": "gigawatt.core.finance", "ClusterSizing": "gigawatt.compute.sizing", "load_scenario": "gigawatt.api", "parse_scenario": "gigawatt.api",
 }
 
 

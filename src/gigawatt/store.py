@@ -35,10 +35,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
-from gigawatt import __version__
-from gigawatt.errors import GigawattError, ScenarioError, StoreError
-from gigawatt.files import cannot_create_in, file_above, write_atomically
-from gigawatt.results import SCHEMA_VERSION, STORED_KINDS, Result, RunInfo, figures, headline
+from gigawatt.core import __version__
+from gigawatt.core.errors import GigawattError, ScenarioError, StoreError
+from gigawatt.core.files import cannot_create_in, file_above, write_atomically
+from gigawatt.core.results import SCHEMA_VERSION, Result, RunInfo
+from gigawatt.registry import STORED, STORED_KINDS, figures, headline
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -445,8 +446,6 @@ class Store:
 
     def _result(self, ident: str, text: Any) -> Result:
         """A stored record as a :class:`Result`, or :class:`UnreadableRun` naming the run, what is wrong and the fix."""
-        from gigawatt.api import MODELS
-
         where = f"run {ident[:12]} in {self.shown}"
         remove = f"remove it with `gigawatt runs rm {ident[:12]}`"
         try:
@@ -468,10 +467,7 @@ class Store:
                                 f"upgrade gigawatt, or {remove}")
         try:
             run = RunInfo(**record["run"], stored=True)
-            if kind == "sweep":
-                from gigawatt.sweep import SweepInputs as model
-            else:
-                model = MODELS[kind]
+            model = STORED[kind].inputs
             data, messages = record["result"], record["messages"]
             if not isinstance(data, dict) or not isinstance(messages, list):
                 raise TypeError("its result is not a mapping, or its messages not a list")

@@ -1,7 +1,7 @@
 """Bundled reference data: CSV tables with a ``source`` on every row, validated on load.
 
 Each table has a schema (column → type, bounds, required); :func:`load_table` checks it and raises
-:class:`~gigawatt.errors.DataError` naming the file, the row (1-based, as a spreadsheet shows it, header
+:class:`~gigawatt.core.errors.DataError` naming the file, the row (1-based, as a spreadsheet shows it, header
 = row 1) and the column.
 """
 
@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from gigawatt.errors import DataError
-from gigawatt.units import name_key, shorten
+from gigawatt.core.errors import DataError
+from gigawatt.core.units import name_key, shorten
 
 
 @dataclass(frozen=True)
@@ -489,7 +489,7 @@ def assumption(name: str) -> float:
 
 
 def _lookup(file: str, names, label: str, kind: str, name: str) -> pd.Series:
-    """The row of ``file`` that one of ``names(row)`` matches (see :func:`gigawatt.units.name_key`), or :class:`DataError`
+    """The row of ``file`` that one of ``names(row)`` matches (see :func:`gigawatt.core.units.name_key`), or :class:`DataError`
     suggesting the closest ``label`` values."""
     table = load_table(file)
     wanted = name_key(name)

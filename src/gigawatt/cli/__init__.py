@@ -16,7 +16,7 @@ from gigawatt.cli._common import app, state
 # isort: off
 from gigawatt.cli import catalog, size, plan, buildout, headroom, site, schedule, security, runs, sweep, serve  # noqa: F401  (registers the commands, in this order)
 # isort: on
-from gigawatt.errors import GigawattError
+from gigawatt.core.errors import GigawattError
 
 
 def main(argv: list[str] | None = None) -> None:

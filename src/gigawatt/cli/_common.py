@@ -10,7 +10,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 
-from gigawatt import __version__
+from gigawatt.core import __version__
 
 app = typer.Typer(
     name="gigawatt",
@@ -112,7 +112,7 @@ def run_command(
 
     Returns the result for the command to write its own files and print."""
     from gigawatt import api
-    from gigawatt.files import FIGURE_SUFFIXES, check_output
+    from gigawatt.core.files import FIGURE_SUFFIXES, check_output
 
     for what, path in (outputs or {}).items():  # before the run: a bad path must not waste a solve
         check_output(path, what, FIGURE_SUFFIXES if what in FIGURE_OPTIONS else ())
@@ -134,7 +134,7 @@ def show(result: Any, as_json: bool, quiet: bool = False) -> None:
 def write_outputs(result: Any, plot: Path | None = None, csv: Path | None = None, csv_frame: str | None = None) -> None:
     """The figure and main table a command was asked to write (atomically; a path that cannot be written
     fails in one line naming its option)."""
-    from gigawatt.files import write_atomically
+    from gigawatt.core.files import write_atomically
     from gigawatt.report.export import write_table
 
     if plot:

@@ -10,11 +10,11 @@ from typing import Annotated, Optional
 import typer
 
 from gigawatt.cli._common import JsonOption, SetOption, app, out_console
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 
 
 def _print_json(data) -> None:
-    from gigawatt.results import json_safe
+    from gigawatt.core.results import json_safe
 
     sys.stdout.write(json.dumps(json_safe(data), indent=2) + "\n")
 
@@ -113,7 +113,7 @@ def validate_command(
 ) -> None:
     """Check a scenario file of any kind; point at the offending key and line."""
     from gigawatt import api
-    from gigawatt.scenario import read_yaml
+    from gigawatt.core.inputs import read_yaml
 
     data, _ = read_yaml(file)
     kind = api.looks_like(data) or "size"
@@ -138,7 +138,7 @@ def schema_command(
     from rich.table import Table
 
     from gigawatt.api import MODELS
-    from gigawatt.scenario import describe_fields
+    from gigawatt.core.inputs import describe_fields
 
     if output is not None:
         from gigawatt.schemas import output_schema

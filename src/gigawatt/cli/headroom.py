@@ -22,7 +22,7 @@ from gigawatt.cli._common import (
     show,
     write_outputs,
 )
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 
 FLAGS = {
     "systems": "--systems/--duke22/--all", "limits_pct": "--limits", "years": "--years", "threshold_mw": "--threshold",
@@ -114,7 +114,7 @@ def headroom_command(
                          outputs={"--plot": plot, "--csv": csv, "--schedule": schedule, "--heatmap": heatmap, "--availability": availability},
                          label="reading demand and solving headroom")
     frames = result.to_frames()
-    from gigawatt.files import write_atomically
+    from gigawatt.core.files import write_atomically
     from gigawatt.report.export import write_table
 
     if (schedule or heatmap or availability) and "campus" not in frames:

@@ -29,7 +29,7 @@ from gigawatt.cli._common import (
     solver_fields,
     write_outputs,
 )
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 
 
 @app.command("plan")
@@ -69,7 +69,7 @@ def plan_command(
     # the network and the LPs live in memory only: a run from the store is solved again to write them
     result = run_command("plan", file, overrides, store=store, no_store=no_store, fresh=fresh or network is not None,
                          verbose=verbose, quiet=quiet, outputs=outputs, label="solving the plan and its baseline", save_lp=save_lp)
-    from gigawatt.files import write_atomically
+    from gigawatt.core.files import write_atomically
     from gigawatt.report.export import write_table
 
     if dispatch:
@@ -85,7 +85,7 @@ def _save_lp(file: Path, overrides: list[str], path: Path) -> None:
     from gigawatt.power.lp import build_lp
     from gigawatt.power.plan import first_model
     from gigawatt.power.solve import write_lp
-    from gigawatt.files import write_atomically
+    from gigawatt.core.files import write_atomically
 
     lp = build_lp(first_model(api.load_inputs("plan", file, overrides)))
     write_atomically(path, lambda tmp: write_lp(lp, tmp))

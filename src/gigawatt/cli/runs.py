@@ -12,7 +12,7 @@ from typing import Annotated, Optional
 import typer
 
 from gigawatt.cli._common import JsonOption, StoreOption, app, out_console, show
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 
 runs_app = typer.Typer(help="The run store: every run kept, to list, show, compare and export.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(runs_app, name="runs")
@@ -36,7 +36,7 @@ def list_command(
     store: StoreOption = None,
 ) -> None:
     """List the runs in the store (jobs and sweeps), newest first, with their headline figures."""
-    from gigawatt.results import STORED_KINDS
+    from gigawatt.registry import STORED_KINDS
 
     if kind is not None and kind not in STORED_KINDS:
         raise ScenarioError(f"--kind '{kind[:40]}': choose one of {', '.join(STORED_KINDS)}")

@@ -26,14 +26,14 @@ def check_command(
     from rich.text import Text
 
     from gigawatt import api
-    from gigawatt import security
-    from gigawatt.scenario import read_yaml
+    from gigawatt.security import checks as security
+    from gigawatt.core.inputs import read_yaml
 
     data, _ = read_yaml(file)
     kind = api.looks_like(data) or "plan"
     model = api.load_inputs(kind, file, overrides)
     api.check_references(kind, model)  # a mistyped accelerator or region fails here, as in `gigawatt validate`
-    found = security.postures(kind, model)
+    found = api.security_postures(kind, model)
     if as_json:
         sys.stdout.write(json.dumps([{"site": name, "checks": [c.to_dict() for c in checks]} for name, checks in found], indent=2) + "\n")
         return

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from gigawatt.cli._common import StoreOption, app
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 
 TOKEN_ENV = "GIGAWATT_TOKEN"
 

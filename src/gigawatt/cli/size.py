@@ -19,7 +19,7 @@ from gigawatt.cli._common import (
     run_command,
     show,
 )
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 
 
 @app.command("size")

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from gigawatt.cli._common import NoStoreOption, QuietOption, SetOption, StoreOption, app
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 
 
 @app.command()
@@ -41,10 +41,10 @@ def sweep(
         import dask.distributed  # noqa: F401
     except ImportError:
         raise ScenarioError("gigawatt sweep needs Dask's distributed scheduler; pip install \"gigawatt[sweep]\"") from None
-    from gigawatt import sweep as sweeps
+    from gigawatt.sweep import runner as sweeps
     from gigawatt.cli._common import show, write_outputs
-    from gigawatt.files import FIGURE_SUFFIXES, check_output
-    from gigawatt.scenario import read_yaml
+    from gigawatt.core.files import FIGURE_SUFFIXES, check_output
+    from gigawatt.core.inputs import read_yaml
     from gigawatt.store import open_store
 
     check_output(plot, "--plot", FIGURE_SUFFIXES)
@@ -117,7 +117,7 @@ FLAGS = {"vary": "--vary", "sample": "--sample", "draws": "--draws", "seed": "--
 
 def _options(given: list[str] | None, flag: str) -> dict[str, str]:
     """Repeated ``KEY=SPEC`` options by key; a key given twice is refused (the second would silently win)."""
-    from gigawatt.sweep import echo
+    from gigawatt.sweep.runner import echo
 
     out: dict[str, str] = {}
     for text in given or []:
@@ -134,7 +134,7 @@ def _merged(definition, extra: dict):
     names the option."""
     from pydantic import ValidationError
 
-    from gigawatt.sweep import SweepDefinition
+    from gigawatt.sweep.runner import SweepDefinition
 
     try:
         return SweepDefinition.model_validate({**definition.model_dump(), **extra})
@@ -151,7 +151,7 @@ def _split(text: str, flag: str) -> tuple[str, str]:
     key, sep, spec = text.partition("=")
     if not sep or not key.strip() or not spec.strip():
         example = "grid.import_mw=500,800" if flag == "--vary" else "costs.gas=uniform(2,8)"
-        from gigawatt.sweep import shorten_quoted
+        from gigawatt.sweep.runner import shorten_quoted
 
         raise ScenarioError(f"{flag} {shorten_quoted(text)}: write it as KEY={'VALUES' if flag == '--vary' else 'DIST(params)'}, e.g. {example}")
     return key.strip(), spec.strip()

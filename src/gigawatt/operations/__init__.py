@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from gigawatt.scenario import ScheduleScenario
+from gigawatt.operations.scenario import ScheduleScenario
 from gigawatt.operations.inputs import ScheduleInputs, schedule_inputs
 from gigawatt.operations.optimise import Decision, optimise
 from gigawatt.operations.policies import POLICIES, rule

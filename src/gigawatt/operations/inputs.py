@@ -19,11 +19,12 @@ import numpy as np
 import pandas as pd
 from pydantic import ValidationError
 
-from gigawatt import catalog, plausibility
-from gigawatt.errors import DataError, ScenarioError, check_file_size
+from gigawatt import catalog
+from gigawatt.core import plausibility as plausibility
+from gigawatt.core.errors import DataError, ScenarioError, check_file_size
 from gigawatt.power.flexibility import capping_segments
-from gigawatt.profiles import MAX_SERIES_CSV_BYTES
-from gigawatt.scenario import SCHEDULE_YEARS, CurtailmentEvent, Job, ScheduleScenario
+from gigawatt.weather.files import MAX_SERIES_CSV_BYTES
+from gigawatt.operations.scenario import SCHEDULE_YEARS, CurtailmentEvent, Job, ScheduleScenario
 
 CURVE = {"pre_training": "training", "fine_tuning": "fine_tuning", "batch_inference": "inference", "online_inference": "inference"}
 MEASURED_ON = "A100"  # the catalog's curves were measured on A100s; other accelerators use them as shares of TDP
@@ -106,9 +107,9 @@ class ScheduleInputs:
 @cache
 def _value_usd_per_accelerator_hour(accelerator: str) -> float:
     """The cluster's cost of an accelerator-hour other than electricity, for an accelerator (USD)."""
-    from gigawatt.compute import size
+    from gigawatt.compute.sizing import size
     from gigawatt.power.plan import cluster_cost_usd_per_accelerator_hour
-    from gigawatt.scenario import Scenario
+    from gigawatt.power.scenario import Scenario
 
     sizing = size(Scenario.model_validate({"name": "value", "cluster": {"accelerator": accelerator, "count": 1000}}))
     return cluster_cost_usd_per_accelerator_hour(sizing)

@@ -42,10 +42,10 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from gigawatt.errors import InfeasibleError
+from gigawatt.core.errors import InfeasibleError
 from gigawatt.power.lp import LPBuilder, SiteLP
 from gigawatt.operations.inputs import ScheduleInputs, upper_hull
-from gigawatt.scenario import Solver
+from gigawatt.core.inputs import Solver
 
 INF = np.inf
 TIE_BREAK_USD = 1e-3  # per pause of a job without a restart cost: of equal schedules, the one with fewest pauses

@@ -37,9 +37,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 from gigawatt.power.inputs import PlanInputs
-from gigawatt.units import shorten
+from gigawatt.core.units import shorten
 
 DEFAULT_SEGMENTS = 2190  # 4 h on average over a year; benchmarks/plan_site.py reports the cost error
 

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from gigawatt import catalog
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 
 PAUSE = "flex_pause"
 CAP_PREFIX = "flex_cap"

@@ -1,6 +1,6 @@
 """The site plan's inputs as plain data: supply options with annualised costs and the hourly series.
 
-Capital is annualised in one place (:func:`gigawatt.finance.capital_recovery_factor`); costs are per MW
+Capital is annualised in one place (:func:`gigawatt.core.finance.capital_recovery_factor`); costs are per MW
 (or MWh) and year, marginal costs per MWh. Nothing here imports the optimisation stack.
 """
 
@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from gigawatt.errors import ScenarioError
-from gigawatt.finance import capital_recovery_factor
+from gigawatt.core.errors import ScenarioError
+from gigawatt.core.finance import capital_recovery_factor
 from gigawatt.power.flexibility import Flexibility
-from gigawatt.units import HOURS_PER_YEAR, KW_PER_MW
+from gigawatt.core.units import HOURS_PER_YEAR, KW_PER_MW
 
 UNSERVED = "unserved"  # the penalised slack generator of a plan that may leave load unserved
 COMMITMENT_FIELDS = ("unit_mw", "min_stable_share", "start_cost_usd_per_mw", "min_up_hours", "min_down_hours", "heat_rate_at_min_share")

@@ -20,14 +20,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.core.errors import InfeasibleError, ScenarioError
 from gigawatt.power.inputs import UNSERVED, PlanInputs, SupplyOption
 from gigawatt.power.flexibility import CAP_PREFIX, PAUSE
-from gigawatt.units import HOURS_PER_YEAR
+from gigawatt.core.units import HOURS_PER_YEAR
 
 INF = np.inf
 
@@ -128,6 +129,17 @@ class LPBuilder:
         np.cumsum(np.bincount(col, minlength=self.n_col), out=start[1:])
         integer = np.concatenate(self.integer).astype(np.int64) if self.integer else np.zeros(0, dtype=np.int64)
         return SiteLP(cost, col_lower, col_upper, row_lower, row_upper, start, row, value, dict(self.cols), dict(self.rows), integer)
+
+
+
+@dataclass(frozen=True)
+class Solution:
+    """An optimum of a :class:`SiteLP`: column values, row duals (None where the solver gives none) and the
+    solve's facts (name, version, method, status, condition, seconds, objective)."""
+
+    x: np.ndarray
+    row_dual: np.ndarray | None
+    facts: dict[str, Any]
 
 
 def flexible_names(inputs: PlanInputs) -> list[str]:

@@ -18,7 +18,7 @@ import pypsa
 
 from gigawatt.power.flexibility import CAP_PREFIX, PAUSE, Flexibility
 from gigawatt.power.inputs import UNSERVED, PlanInputs, SupplyOption
-from gigawatt.units import HOURS_PER_YEAR
+from gigawatt.core.units import HOURS_PER_YEAR
 
 SITE_BUS = "site"
 BATTERY_BUS = "battery"

@@ -33,15 +33,28 @@ import numpy as np
 import pandas as pd
 
 from gigawatt import catalog
-from gigawatt.compute import ClusterSizing, size
-from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.compute.sizing import ClusterSizing, size
+from gigawatt.core.spec import RunSettings
+from gigawatt.core.errors import InfeasibleError, ScenarioError
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.lp import SiteLP, build_lp
 from gigawatt.power.results import BUILT_MW, PowerPlan, grid_only_plan, read_plan
+from gigawatt.power.plan import (
+    _security,
+    _security_block,
+    _series_sources,
+    _served_plan,
+    _with_cluster_costs,
+    available_month,
+    baseline_inputs,
+    online_date,
+    plan_inputs,
+)
 from gigawatt.power.solve import Solution, SolverFailed, binding_constraints, solve
-from gigawatt.scenario import Cluster, Scenario
-from gigawatt.units import MONTHS_PER_YEAR, months_between
+from gigawatt.compute.scenario import Cluster
+from gigawatt.power.scenario import Scenario
+from gigawatt.core.units import MONTHS_PER_YEAR, months_between
 
 LAST_PERIOD_YEARS = 10.0  # the last phase's period: ten years of the full campus (then the plan's horizon ends)
 DEFAULT_SEGMENTS = 365  # typical time segments a period when site.screening_segments is not given (24 h on average)
@@ -113,8 +126,6 @@ def _lifetimes(scenario: Scenario, options) -> dict[str, float]:
 
 def _periods(scenario: Scenario, segments: int) -> tuple[list[Period], float, dict[str, dict[str, str]]]:
     """The periods of a phased scenario, the discount rate and each period's series sources."""
-    from gigawatt.power.plan import _series_sources, available_month, plan_inputs
-
     phases = scenario.phases
     if phases[0].date < scenario.start:
         raise ScenarioError(f"phases[0].date {phases[0].date} is before start {scenario.start}; the first phase starts on or after the project's start")
@@ -221,7 +232,7 @@ def _capacities(lp: SiteLP, x: np.ndarray, period: Period) -> dict[str, float]:
     return {block: float(lp.values(x, block)[0]) for _, block in _capacity_columns(period)}
 
 
-def _myopic(periods: list[Period], lifetimes: dict[str, float], settings) -> tuple[float, list[dict[str, Any]], float]:
+def _myopic(periods: list[Period], lifetimes: dict[str, float], settings, run: RunSettings | None = None) -> tuple[float, list[dict[str, Any]], float]:
     """The periods solved one at a time, each keeping what is still alive from earlier builds as a floor:
     its net present cost (same weights), each period's capacity, builds and annual cost, and the seconds."""
     started = time.perf_counter()
@@ -240,7 +251,7 @@ def _myopic(periods: list[Period], lifetimes: dict[str, float], settings) -> tup
                 upper[column] = max(upper[column], alive)
             else:
                 lower[column] = upper[column] = alive
-        solution = solve(replace(lp, col_lower=lower, col_upper=upper), period.inputs, settings, role=f"myopic-{period.index}")
+        solution = solve(replace(lp, col_lower=lower, col_upper=upper), period.inputs, settings, role=f"myopic-{period.index}", run=run)
         capacity = _capacities(lp, solution.x, period)
         for block, mw in capacity.items():
             builds[block].append(max(0.0, mw - standing[block]))
@@ -250,11 +261,9 @@ def _myopic(periods: list[Period], lifetimes: dict[str, float], settings) -> tup
     return npv, out, time.perf_counter() - started
 
 
-def _explain_infeasible(periods: list[Period], error: InfeasibleError) -> InfeasibleError:
+def _explain_infeasible(periods: list[Period], error: InfeasibleError, run: RunSettings | None = None) -> InfeasibleError:
     """Which phase cannot be served with the options available by its date (solved alone, with the
     unserved-energy slack that says where), or the joint problem's own error."""
-    from gigawatt.power.plan import _served_plan
-
     for period in periods:
         options = {t: o for t, o in period.inputs.options.items() if period.available[t]}
         if not options:
@@ -262,7 +271,7 @@ def _explain_infeasible(periods: list[Period], error: InfeasibleError) -> Infeas
                                    "(grid.available, catalog lead times from start); choose a later date or an earlier start")
         slack = replace(period.inputs, options=options, value_of_lost_load_usd_per_mwh=period.scenario.constraints.value_of_lost_load_usd_per_mwh)
         try:
-            _served_plan(period.scenario, slack, why=f"phases[{period.index}] {period.date}: the options available by then")
+            _served_plan(period.scenario, slack, why=f"phases[{period.index}] {period.date}: the options available by then", run=run)
         except InfeasibleError as exc:
             message = " ".join(str(exc).split())
             return exc if message.startswith("phases[") else InfeasibleError(f"phases[{period.index}].date {period.date}, with the options available by then: {message}")
@@ -273,13 +282,11 @@ def _mw(values: dict[str, float]) -> dict[str, float]:
     return {k: (v if abs(v) > BUILT_MW else 0.0) for k, v in values.items()}
 
 
-def plan_phases(scenario: Scenario, segments: int | None = None, baseline: bool = True) -> PowerPlan:
+def plan_phases(scenario: Scenario, segments: int | None = None, baseline: bool = True, run: RunSettings | None = None) -> PowerPlan:
     """The joint multi-period plan of a scenario with ``phases`` (see the module docstring) and the myopic
     sequence beside it. The returned plan's own figures (capacity, dispatch, costs, baseline) are those of
     the last period; ``phases`` lists every period and ``phased`` the path's net present cost against the
     myopic sequence's."""
-    from gigawatt.power.plan import _security, _security_block, _with_cluster_costs, baseline_inputs, online_date
-
     if scenario.constraints.online_by is not None:
         raise ScenarioError("phases and constraints.online_by: give one (each phase's date is when its load must be served)")
     if segments is None:
@@ -291,12 +298,12 @@ def plan_phases(scenario: Scenario, segments: int | None = None, baseline: bool 
     lp, col_off, row_off = stitch(periods, lifetimes)
     build_s = time.perf_counter() - started
     try:
-        solution = solve(lp, periods[-1].inputs, scenario.solver, role="phases")
+        solution = solve(lp, periods[-1].inputs, scenario.solver, role="phases", run=run)
     except SolverFailed:  # the solver's own failure: no phase is to blame
         raise
     except InfeasibleError as exc:
-        raise _explain_infeasible(periods, exc) from None
-    myopic_npv, myopic, myopic_s = _myopic(periods, lifetimes, scenario.solver)
+        raise _explain_infeasible(periods, exc, run) from None
+    myopic_npv, myopic, myopic_s = _myopic(periods, lifetimes, scenario.solver, run)
     npv = float(lp.cost @ solution.x)
     security_usd = guarded[2] if guarded else 0.0
     plans: list[PowerPlan] = []

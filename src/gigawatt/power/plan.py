@@ -13,17 +13,21 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gigawatt import catalog, plausibility, profiles
-from gigawatt.compute import ClusterSizing, size
-from gigawatt.errors import DataError, InfeasibleError, ScenarioError
-from gigawatt.finance import capital_recovery_factor
+from gigawatt import catalog
+from gigawatt.core import plausibility as plausibility
+from gigawatt import weather as profiles
+from gigawatt.compute.sizing import ClusterSizing, size
+from gigawatt.core.spec import RunSettings
+from gigawatt.core.errors import DataError, InfeasibleError, ScenarioError
+from gigawatt.core.finance import capital_recovery_factor
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.inputs import PlanInputs, SupplyOption, supply_option
 from gigawatt.power.flexibility import Flexibility, flexibility
-from gigawatt.power.results import PowerPlan, grid_only_plan, shortfall
+from gigawatt.power.results import PowerPlan, shortfall
 from gigawatt.power.solve import SolverFailed, optimise
-from gigawatt.scenario import MONTH_PATTERN, Scenario, Site
-from gigawatt.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, add_months
+from gigawatt.core.inputs import MONTH_PATTERN
+from gigawatt.power.scenario import Scenario, Site
+from gigawatt.core.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, add_months
 
 GRID = "grid_import"
 DIESEL = "diesel_backup"
@@ -141,7 +145,7 @@ def check_unit_sizes(options: dict[str, SupplyOption], peak_mw: float) -> None:
 
 def _plausible_figures(scenario: Scenario) -> list[str]:
     """The grid's flat and time-of-use prices and its carbon intensity against what markets and grids have
-    shown (:mod:`gigawatt.plausibility`): a USD/kWh figure given as USD/MWh is refused naming its field unless
+    shown (:mod:`gigawatt.core.plausibility`): a USD/kWh figure given as USD/MWh is refused naming its field unless
     the scenario accepts it."""
     grid, accept = scenario.grid, scenario.accept_implausible
     notes = []
@@ -210,7 +214,7 @@ def _plausible_series(scenario: Scenario, sizing: ClusterSizing, load: pd.Series
 def _region_profile(site: Site, index: pd.DatetimeIndex, modelled: dict[str, pd.Series]) -> dict[str, pd.Series]:
     """The hours of the site's bundled regional profile, each series scaled to the annual energy of the
     modelled one it replaces (the site's published yield or mean wind): the region's weather, the site's level."""
-    from gigawatt.weather_years import align_to_index, read_era5_cf, standard_offset_hours
+    from gigawatt.power.weather_years import align_to_index, read_era5_cf, standard_offset_hours
 
     row = _profile(site)
     with catalog.profile_file(row["profile"]) as path:
@@ -352,90 +356,18 @@ def online_date(scenario: Scenario, plan: PowerPlan, inputs: PlanInputs) -> tupl
     return dates[tech], tech
 
 
-def _solve_plan(scenario: Scenario, inputs: PlanInputs, role: str = "plan") -> PowerPlan:
+def _solve_plan(scenario: Scenario, inputs: PlanInputs, role: str = "plan", run: RunSettings | None = None) -> PowerPlan:
     """Serve every hour; if that is infeasible, solve again with a penalised slack to show where it fails.
     ``role`` names the LP (plan, baseline, bridge) where :data:`gigawatt.power.solve.save_lp_stem` keeps them."""
     hard = replace(inputs, value_of_lost_load_usd_per_mwh=None)
     try:
-        plan = optimise(hard, scenario.solver, role=role)
+        plan = optimise(hard, scenario.solver, role=role, run=run)
     except SolverFailed:  # the solver, not the constraints: a model with slack would fail the same way
         raise
     except InfeasibleError:
-        plan = optimise(inputs, scenario.solver, role=f"{role}-with-slack")
+        plan = optimise(inputs, scenario.solver, role=f"{role}-with-slack", run=run)
     date, set_by = online_date(scenario, plan, inputs)
     return replace(plan, online_date=date, online_date_set_by=set_by)
-
-
-def plan_power(scenario: Scenario, online_by: str | None = None, segments: int | None = None, baseline: bool = True) -> PowerPlan:
-    """Optimise the site's supply and solve a grid-only baseline beside it.
-
-    ``online_by`` and ``segments`` default to the scenario's ``constraints.online_by`` and
-    ``site.screening_segments``. ``online_by`` (YYYY-MM): the load must be served from that month. Options that arrive later (the grid
-    connection, say) join the long-run plan, and a bridge built from what is available by then carries
-    the load until they do (see :func:`_bridged_plan`). ``segments`` (screening mode) solves plan and baseline on that many
-    chronological time segments instead of every hour (:func:`gigawatt.power.aggregate.aggregate`): faster,
-    with a cost error that ``benchmarks/plan_site.py`` reports. A plan that leaves load unserved raises
-    :class:`InfeasibleError` saying in which hours and by how much. ``baseline=False`` skips the grid-only
-    baseline (fleet screening compares candidates with one another instead).
-
-    A scenario with ``phases`` is planned as one multi-period investment problem instead
-    (:func:`gigawatt.power.phases.plan_phases`): the plan's figures are its last period's, with every
-    period in ``phases`` and the path's net present cost against the myopic sequence in ``phased``.
-    """
-    if scenario.phases:
-        if online_by is not None:
-            raise ScenarioError("phases and constraints.online_by: give one (each phase's date is when its load must be served)")
-        from gigawatt.power.phases import plan_phases
-
-        return plan_phases(scenario, segments=segments, baseline=baseline)
-    online_by = online_by if online_by is not None else scenario.constraints.online_by
-    if segments is None and scenario.site is not None:
-        segments = scenario.site.screening_segments
-    sizing = size(scenario)
-    guarded = _security(scenario)  # a required level that a site fact rules out fails here, before any solve
-    inputs = plan_inputs(scenario, sizing)
-    series = _series_sources(inputs)
-    study = _weather_years(scenario, inputs)  # on every hour, before any segmentation
-    if segments is not None:
-        inputs = aggregate(inputs, segments)  # the baseline below is built from these too
-    plan = _bridged_plan(scenario, inputs, online_by) if online_by is not None else _served_plan(scenario, inputs)
-    plan = replace(plan, weather_years=study, notes=list(inputs.notes))
-    security_usd = guarded[2] if guarded else 0.0
-    if not baseline:
-        return replace(_with_cluster_costs(plan, sizing, security_usd), series=series, screening_segments=segments,
-                       security=_security_block(guarded, plan.online_date))
-    base = baseline_inputs(scenario, inputs, float(sizing.assumptions["discount_rate"].value))
-    baseline = grid_only_plan(base)  # one unlimited connection: its optimum in closed form, no LP to build and solve
-    date, set_by = online_date(scenario, baseline, base)
-    baseline = replace(_with_cluster_costs(baseline, sizing, security_usd), online_date=date, online_date_set_by=set_by, series=series,
-                       screening_segments=segments)
-    return replace(_with_cluster_costs(plan, sizing, security_usd), baseline=baseline, series=series, screening_segments=segments,
-                   security=_security_block(guarded, plan.online_date))
-
-
-def _weather_years(scenario: Scenario, inputs: PlanInputs) -> dict[str, Any] | None:
-    """With site.weather_years: the site planned once per weather year of site.era5_csv on every hour
-    (:func:`gigawatt.weather_years.weather_year_plans`), one row a year, and the spread of cost and firm MW."""
-    site = scenario.site
-    if site is None or not site.weather_years:
-        return None
-    from gigawatt.results import json_safe
-    from gigawatt.sweep import parse_years
-    from gigawatt.weather_years import read_era5_cf, standard_offset_hours, summary, weather_year_plans
-
-    if not site.era5_csv:
-        raise ScenarioError("site.weather_years: name the ERA5 capacity-factor file in site.era5_csv")
-    try:
-        years = parse_years(str(site.weather_years))
-    except ScenarioError:
-        raise ScenarioError(f"site.weather_years {site.weather_years!r}: give a range such as 2010-2020 or a list such as 2012,2019") from None
-    table = read_era5_cf(site.era5_csv)
-    missing = [y for y in years if y not in table]
-    if missing:
-        raise ScenarioError(f"site.weather_years: {missing[0]} is not in {site.era5_csv} (it has {min(table)}-{max(table)})")
-    frame = weather_year_plans(inputs, {y: table[y] for y in years}, utc_offset_hours=standard_offset_hours(site.longitude),
-                               segments=site.screening_segments)
-    return {"years": json_safe(frame.reset_index().to_dict(orient="records")), "summary": json_safe(summary(frame).to_dict(orient="index"))}
 
 
 def _security(scenario: Scenario) -> tuple[Any, list, float, float] | None:
@@ -444,7 +376,7 @@ def _security(scenario: Scenario) -> tuple[Any, list, float, float] | None:
     capital recovery factor it was annualised with."""
     if scenario.security is None:
         return None
-    from gigawatt import security
+    from gigawatt.security import checks as security
 
     rate = scenario.costs.discount_rate if scenario.costs.discount_rate is not None else catalog.assumption("discount_rate")
     crf = capital_recovery_factor(rate, scenario.costs.facility_lifetime_years or catalog.assumption("facility_lifetime_years"))
@@ -457,7 +389,7 @@ def _security(scenario: Scenario) -> tuple[Any, list, float, float] | None:
 def _security_block(guarded: tuple | None, online: str | None) -> dict[str, Any] | None:
     if guarded is None:
         return None
-    from gigawatt import security
+    from gigawatt.security import checks as security
 
     facts, checks, _, crf = guarded
     return security.summary(facts, checks, crf, online)
@@ -496,9 +428,9 @@ def _series_sources(inputs: PlanInputs) -> dict[str, str]:
     }
 
 
-def _served_plan(scenario: Scenario, inputs: PlanInputs, why: str = "supply", role: str = "plan") -> PowerPlan:
+def _served_plan(scenario: Scenario, inputs: PlanInputs, why: str = "supply", role: str = "plan", run: RunSettings | None = None) -> PowerPlan:
     """The cheapest plan, or :class:`InfeasibleError` saying where it cannot serve the load."""
-    plan = _solve_plan(scenario, inputs, role)
+    plan = _solve_plan(scenario, inputs, role, run)
     missing = shortfall(plan)
     if missing:
         raise InfeasibleError(f"{why}: {missing}; {_remedy(plan, inputs)}")
@@ -520,7 +452,7 @@ def _remedy(plan: PowerPlan, inputs: PlanInputs) -> str:
     return "raise grid.import_mw or supply.limits.<id>.max_mw, allow more technologies or a later constraints.online_by"
 
 
-def _bridged_plan(scenario: Scenario, inputs: PlanInputs, online_by: str) -> PowerPlan:
+def _bridged_plan(scenario: Scenario, inputs: PlanInputs, online_by: str, run: RunSettings | None = None) -> PowerPlan:
     """Serve the load from ``online_by``: a bridge plan from the options available by then, and the long-run
     plan that keeps what the bridge built (its capacity is a floor: sunk, and still paid for) and adds what
     arrives later. Solved in that order (myopic, like a staged build), not as one joint optimisation."""
@@ -531,11 +463,11 @@ def _bridged_plan(scenario: Scenario, inputs: PlanInputs, online_by: str) -> Pow
     if not early:
         earliest = min(months, key=months.get) if months else "none"
         raise InfeasibleError(f"constraints.online_by {online_by}: no supply option can be energised by then (earliest: {earliest} in {months.get(earliest)}); choose a later month")
-    bridge = _served_plan(scenario, replace(inputs, options=early), why=f"constraints.online_by {online_by}: the options available by then", role="bridge")
+    bridge = _served_plan(scenario, replace(inputs, options=early), why=f"constraints.online_by {online_by}: the options available by then", role="bridge", run=run)
     if len(early) == len(inputs.options):
         return bridge
     kept = {t: replace(o, min_mw=max(o.min_mw, bridge.capacity_mw.get(t, 0.0))) if t in early else o for t, o in inputs.options.items()}
-    plan = _served_plan(scenario, replace(inputs, options=kept))
+    plan = _served_plan(scenario, replace(inputs, options=kept), run=run)
     late = {t: months[t] for t, mw in plan.capacity_mw.items() if mw > 0 and t not in early}
     if not late:
         return replace(plan, online_date=bridge.online_date, online_date_set_by=bridge.online_date_set_by)

@@ -10,13 +10,12 @@ import pandas as pd
 
 from gigawatt.power.inputs import UNSERVED, PlanInputs
 from gigawatt.power.flexibility import lost_compute_usd
-from gigawatt.units import HOURS_PER_YEAR
+from gigawatt.core.units import HOURS_PER_YEAR
 
 if TYPE_CHECKING:
     import pypsa
 
-    from gigawatt.power.lp import SiteLP
-    from gigawatt.power.solve import Solution
+    from gigawatt.power.lp import SiteLP, Solution
 
 BUILT_MW = 1e-3  # capacities below this are solver noise, not a plan
 G_PER_T = 1e6

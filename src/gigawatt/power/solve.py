@@ -9,17 +9,18 @@ import os
 import sys
 import threading
 import time
-from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from gigawatt.errors import InfeasibleError, ScenarioError
+from gigawatt.core.spec import RunSettings
+from gigawatt.core.errors import InfeasibleError, ScenarioError
 from gigawatt.power.inputs import PlanInputs
-from gigawatt.power.lp import SiteLP, build_lp
-from gigawatt.scenario import Solver
+from gigawatt.power.lp import SiteLP, Solution, build_lp
+from gigawatt.power.results import read_plan
+from gigawatt.core.inputs import Solver
 
 # each solver's own names for threads, time limit (s) and relative MIP gap
 SETTING_NAMES = {
@@ -38,9 +39,6 @@ METHODS: dict[str, dict[str, Any]] = {
     "ipm": {"solver": "ipm"},  # interior point, then crossover to a vertex (duals as from simplex)
 }
 RACE = ("simplex", "dual-devex")
-show_solver_log = False  # set by the API's verbose mode: the solver's log goes to stderr
-save_lp_stem: Path | None = None  # set by the API: every LP solved is written beside it, named by its role
-saved_lp_files: list[Path] = []  # the LP files written since save_lp_stem was set
 _pool_threads: int | None = None  # the thread count HiGHS's pool was last made for here (None: its own choice)
 
 
@@ -73,16 +71,6 @@ def _failure(name: str, condition: str, lp: SiteLP, settings: Solver) -> str:
                 "cost or price with no limit on its quantity")
     return (f"{name} failed on the site LP of {size} ({condition}): numerical trouble, most often a figure many orders of magnitude "
             "from the others (a price, cost or size in the wrong unit); check the scenario's figures, or try solver.method: ipm")
-
-
-@dataclass(frozen=True)
-class Solution:
-    """An optimum of a :class:`SiteLP`: column values, row duals (None where the solver gives none) and the
-    solve's facts (name, version, method, status, condition, seconds, objective)."""
-
-    x: np.ndarray
-    row_dual: np.ndarray | None
-    facts: dict[str, Any]
 
 
 def check_solver(settings: Solver) -> None:
@@ -248,30 +236,31 @@ def solve_linopy(lp: SiteLP, name: str, options: dict[str, Any]):
     return m.variables["x"].solution.to_numpy(), dual, status, str(condition), float(m.objective.value)
 
 
-def solve(lp: SiteLP, inputs: PlanInputs, settings: Solver | None = None, role: str = "plan") -> Solution:
+def solve(lp: SiteLP, inputs: PlanInputs, settings: Solver | None = None, role: str = "plan", run: RunSettings | None = None) -> Solution:
     """Solve with the scenario's solver (HiGHS by default, in memory); raise :class:`InfeasibleError` if it
     finds no optimum, naming the limits in force.
 
-    With :data:`save_lp_stem` set, the LP is first written as ``STEM.ROLE.lp`` (a second LP of the same
+    With ``run.save_lp`` set, the LP is first written as ``STEM.ROLE.lp`` (a second LP of the same
     role gets ``-2``, ...), exactly as it is solved, so anyone can rerun a solver on it."""
     settings = settings or Solver()
     name = settings.name.lower()
     if len(lp.integer) and name != "highs":
         raise ScenarioError(f"solver.name: integer unit commitment is solved with HiGHS here, not {name}; set solver.name: highs "
                             "or supply.limits.<id>.commitment: linear")
-    if save_lp_stem is not None:
-        stem = Path(save_lp_stem)
+    run = run or RunSettings()
+    if run.save_lp is not None:
+        stem = Path(run.save_lp)
         path = stem.with_name(f"{stem.stem}.{role}.lp")
         count = 1
-        while path in saved_lp_files:
+        while path in run.lp_files:
             count += 1
             path = stem.with_name(f"{stem.stem}.{role}-{count}.lp")
         write_lp(lp, path)
-        saved_lp_files.append(path)
-    options = solver_options(settings, show_solver_log)
+        run.lp_files.append(path)
+    options = solver_options(settings, run.show_solver_log)
     started = time.perf_counter()
     try:
-        with stdout_elsewhere(show_solver_log):
+        with stdout_elsewhere(run.show_solver_log):
             if name == "highs":
                 x, dual, status, condition, objective, method = _solve_highs(lp, options, settings.method)
             else:
@@ -287,12 +276,10 @@ def solve(lp: SiteLP, inputs: PlanInputs, settings: Solver | None = None, role: 
     return Solution(x=x, row_dual=dual, facts=facts)
 
 
-def optimise(inputs: PlanInputs, settings: Solver | None = None, role: str = "plan"):
+def optimise(inputs: PlanInputs, settings: Solver | None = None, role: str = "plan", run: RunSettings | None = None):
     """The optimal :class:`~gigawatt.power.results.PowerPlan` of ``inputs``: build the LP, solve it, read it."""
-    from gigawatt.power.results import read_plan
-
     lp = build_lp(inputs)
-    solution = solve(lp, inputs, settings, role)
+    solution = solve(lp, inputs, settings, role, run)
     return read_plan(lp, solution, inputs, binding_constraints(lp, solution, inputs))
 
 

@@ -1,6 +1,6 @@
 """Write a result to files: its JSON form, its tables as CSV or Parquet, or one Excel workbook.
 
-Every file is written whole or not at all (:mod:`gigawatt.files`): a temporary file in the target's folder
+Every file is written whole or not at all (:mod:`gigawatt.core.files`): a temporary file in the target's folder
 renamed onto it, a folder of tables staged and moved into place once complete, so a failed, refused or
 killed export leaves an existing file as it was; outputs are checked before a run starts.
 """
@@ -12,9 +12,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from gigawatt.errors import ScenarioError
-from gigawatt.files import write_atomically, write_folder
-from gigawatt.results import Result
+from gigawatt.core.errors import ScenarioError
+from gigawatt.core.files import write_atomically, write_folder
+from gigawatt.core.results import Result
 
 FORMATS = ("json", "csv", "parquet", "xlsx")
 DISPATCH_DECIMALS = 4  # 0.1 kW: far below any meaningful flow, and no solver noise like -0.0000

@@ -1,7 +1,7 @@
 """The workbench server: pages and the REST API (``/api/v1``, OpenAPI at ``/docs``) over one run store.
 
 Every page and API call goes through the same API (:func:`gigawatt.api.run`, :func:`gigawatt.api.load_inputs`)
-and renders the same :class:`~gigawatt.results.Result`: the numbers on a page are the CLI's.
+and renders the same :class:`~gigawatt.core.results.Result`: the numbers on a page are the CLI's.
 
 Security: the server binds to loopback unless told otherwise; on any other address a token is required
 (``--token``, ``GIGAWATT_TOKEN`` or generated and printed once). With a token, the API and every page need
@@ -32,10 +32,13 @@ from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pydantic import BaseModel, Field
 
-from gigawatt import __version__, api
-from gigawatt.errors import GigawattError, ScenarioError
+from gigawatt import api
+from gigawatt.core import __version__
+from gigawatt.core.errors import GigawattError, ScenarioError
 from gigawatt.report.tables import flatten, fmt
-from gigawatt.results import KINDS, Result, figures as result_figures
+from gigawatt.core.results import Result
+from gigawatt.registry import KINDS, spec
+from gigawatt.registry import figures as result_figures
 from gigawatt.store import Store, open_store
 from gigawatt.web.charts import figures as chart_figures
 from gigawatt.web.jobs import Jobs
@@ -83,13 +86,13 @@ def needs_token(host: str) -> bool:
 def _inputs(kind: str, text: str, overrides: list[str], uploads: Path) -> Any:
     """Validate a scenario sent from the browser: YAML text → the kind's model. Its CSV series must be uploads
     (``upload:<sha256>.csv``), which become the server's own stored files; any other path is refused."""
-    from gigawatt.scenario import apply_overrides, parse_scenario, read_yaml_text
+    from gigawatt.core.inputs import apply_overrides, parse_scenario, read_yaml_text
 
     if kind not in KINDS:
         raise ScenarioError(f"kind '{kind}': choose one of {', '.join(KINDS)}")
     data, lines = read_yaml_text(text, "scenario")
     seen = api.looks_like(data)
-    if seen is not None and seen not in api.COMPATIBLE.get(kind, {kind}):
+    if seen is not None and seen != kind and seen not in spec(kind).accepts:
         raise ScenarioError(f"scenario looks like a {seen} scenario, not a {kind} one; choose {seen} as the kind")
     if overrides:
         data = apply_overrides(data if isinstance(data, dict) else {}, overrides)

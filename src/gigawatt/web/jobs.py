@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from gigawatt.errors import GigawattError
+from gigawatt.core.errors import GigawattError
 
 MAX_JOBS_KEPT = 200  # finished jobs remembered for their pages; older ones are forgotten first
 

@@ -14,8 +14,8 @@ from collections.abc import Iterable
 import pandas as pd
 
 from gigawatt import catalog
-from gigawatt.errors import DataError, ScenarioError
-from gigawatt.units import name_key
+from gigawatt.core.errors import DataError, ScenarioError
+from gigawatt.core.units import name_key
 
 # Other names people use, matched with case, spaces and punctuation ignored; codes and the table's
 # own names are always accepted too.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 
 
 @dataclass(frozen=True)

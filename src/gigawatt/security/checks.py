@@ -27,9 +27,9 @@ from typing import Any
 import pandas as pd
 
 from gigawatt import catalog
-from gigawatt.errors import ScenarioError
-from gigawatt.scenario import Security
-from gigawatt.units import add_months
+from gigawatt.core.errors import ScenarioError
+from gigawatt.security.scenario import Security
+from gigawatt.core.units import add_months
 
 LEVELS = ("SL1", "SL2", "SL3", "SL4", "SL5")
 CHECKS = ("jurisdiction", "tenancy", "cleared_staff", "tee", "outbound_bandwidth", "security_staff", "time_to_reach")
@@ -238,7 +238,7 @@ def summary(facts: SiteFacts, checks: list[Check], crf: float, online: str | Non
 
 
 def plan_facts(scenario: Any) -> SiteFacts:
-    """The facts of a plan's site (a :class:`~gigawatt.scenario.Scenario` with a security section)."""
+    """The facts of a plan's site (a :class:`~gigawatt.power.scenario.Scenario` with a security section)."""
     s = scenario.security
     return SiteFacts(name=scenario.name, jurisdiction=s.jurisdiction, accelerator=scenario.cluster.accelerator, security=s,
                      start=scenario.start, needed_by=scenario.constraints.online_by)
@@ -250,29 +250,3 @@ def candidate_facts(programme: Any, level: str, candidate: Any, figures: dict[st
     settings = programme.security.model_copy(update={"level": level}) if programme.security is not None else Security(level=level)
     return SiteFacts(name=figures["name"], jurisdiction=figures["jurisdiction"], accelerator=programme.accelerator, security=settings,
                      start=programme.start, needed_by=needed_by, tenancy=candidate.tenancy, cleared_staff=candidate.cleared_staff)
-
-
-def postures(kind: str, inputs: Any) -> list[tuple[str, list[Check]]]:
-    """The posture of each site a validated scenario names (a plan's site, a siting programme's candidates,
-    a build-out's campuses as one), against its security level."""
-    if kind in ("plan", "size"):
-        if inputs.security is None:
-            raise ScenarioError("security: the scenario has no security section; add one, e.g. security: {level: SL3, tenancy: dedicated}")
-        return [(inputs.name, posture(plan_facts(inputs)))]
-    if kind == "site":
-        from gigawatt.siting import check_references, security_level
-
-        level = security_level(inputs)
-        if level is None:
-            raise ScenarioError("constraints.security_level: the programme names no security level; set it (e.g. SL4) or add a security section")
-        return [(figures["name"], posture(candidate_facts(inputs, level, candidate, figures, inputs.constraints.online_by)))
-                for candidate, figures in zip(inputs.candidates, check_references(inputs))]
-    if kind == "buildout":
-        s = inputs.security
-        if s is None:
-            raise ScenarioError("security: the programme has no security section; add one, e.g. security: {level: SL4}")
-        first = next((t.date for t in inputs.programme.target if t.online_gw > 0), None)
-        accelerator = inputs.roadmap[0].accelerator if inputs.roadmap else None
-        facts = SiteFacts(name=inputs.name, jurisdiction=s.jurisdiction, accelerator=accelerator, security=s, start=inputs.start, needed_by=first)
-        return [(inputs.name, posture(facts))]
-    raise ScenarioError(f"security check: a {kind} scenario has no sites to check; give a plan, site or buildout scenario")

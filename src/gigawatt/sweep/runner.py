@@ -15,7 +15,7 @@ Designs:
 - ``sobol``: Saltelli's design for Sobol' indices (SALib): ``draws`` (a power of 2) x (inputs + 2) points.
 
 :func:`sweep` is the one entry (the CLI and the workbench call it): it returns a
-:class:`~gigawatt.results.Result` of kind ``sweep`` — one row a point with its run id, the input ranking,
+:class:`~gigawatt.core.results.Result` of kind ``sweep`` — one row a point with its run id, the input ranking,
 the tornado, Sobol' indices or fan its design supports — kept in the run store beside its points.
 """
 
@@ -33,7 +33,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from gigawatt.errors import GigawattError, ScenarioError
+from gigawatt.sweep.scenario import SweepInputs
+from gigawatt.core.errors import GigawattError, ScenarioError
 
 DESIGNS = ("grid", "oat", "sample", "sobol")
 DISTRIBUTIONS = {"uniform": 2, "triangular": 3, "normal": 2, "lognormal": 2}  # and their parameter counts
@@ -147,8 +148,8 @@ ECHO_CHARS = 100  # user text echoed in a message is cut to this many characters
 
 
 def shorten_quoted(value: Any, limit: int = ECHO_CHARS) -> str:
-    """User text quoted for a one-line message (``'abc'``), escaped and cut as :func:`gigawatt.units.shorten` does."""
-    from gigawatt.units import shorten
+    """User text quoted for a one-line message (``'abc'``), escaped and cut as :func:`gigawatt.core.units.shorten` does."""
+    from gigawatt.core.units import shorten
 
     return shorten(str(value), limit)
 
@@ -156,7 +157,7 @@ def shorten_quoted(value: Any, limit: int = ECHO_CHARS) -> str:
 def echo(value: Any, limit: int = ECHO_CHARS) -> str:
     """User text for a one-line message: as written where it is printable and short, else quoted with its
     line breaks and control characters escaped, and cut to ``limit`` characters."""
-    from gigawatt.units import shorten
+    from gigawatt.core.units import shorten
 
     text = str(value)
     return text if text.isprintable() and len(text) <= limit else shorten(text, limit)
@@ -377,39 +378,14 @@ FAN_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
 SERIES_COLUMNS = {"utility_pv": ("site.solar_csv", "solar"), "onshore_wind": ("site.wind_csv", "wind")}
 
 
-MAX_YEARS = 1_000  # more weather years than any record holds
-
-
-def parse_years(text: str) -> tuple[int, ...]:
-    """``2010-2020`` or ``2012,2015,2019``: the weather years asked for (a range first to last, each year once)."""
-    shown = shorten_quoted(text)
-    try:
-        if "-" in text:
-            first, last = (int(part) for part in text.split("-", 1))
-            if last < first:
-                raise ScenarioError(f"--weather-years {shown}: the range is reversed; write the first year first, {last}-{first}")
-            if last - first >= MAX_YEARS:
-                raise ScenarioError(f"--weather-years {shown}: {last - first + 1:,} years is more than {MAX_YEARS:,}; give the years of the ERA5 file")
-            return tuple(range(first, last + 1))
-        years = tuple(int(part) for part in text.split(",") if part.strip())
-    except ValueError:
-        raise ScenarioError(f"--weather-years {shown}: give a range such as 2010-2020 or a list such as 2012,2019") from None
-    if not years:
-        raise ScenarioError(f"--weather-years {shown}: no years; give a range such as 2010-2020 or a list such as 2012,2019")
-    twice = _repeated(years)
-    if twice is not None:
-        raise ScenarioError(f"--weather-years {shown}: {twice} is given twice; give each year once")
-    return years
-
-
 def weather_series(era5: Path | str, years: tuple[int, ...], scenario: dict[str, Any], folder: Path) -> dict[int, dict[str, str]]:
-    """For each weather year of an ERA5 capacity-factor file (:func:`gigawatt.weather_years.read_era5_cf`),
+    """For each weather year of an ERA5 capacity-factor file (:func:`gigawatt.power.weather_years.read_era5_cf`),
     its solar and wind series put on the plan's local hourly index, written as CSVs in ``folder``: the
     overrides that make a point of that year (``site.solar_csv``, ``site.wind_csv``)."""
     import pandas as pd
 
-    from gigawatt.profiles import hourly_index
-    from gigawatt.weather_years import align_to_index, read_era5_cf, standard_offset_hours
+    from gigawatt.weather.synthetic import hourly_index
+    from gigawatt.power.weather_years import align_to_index, read_era5_cf, standard_offset_hours
 
     site = scenario.get("site") or {}
     if "latitude" not in site or "longitude" not in site:
@@ -471,7 +447,7 @@ def _warm(kind: str, store: str | None) -> None:
 
         import gigawatt.power.plan  # noqa: F401
         import gigawatt.power.solve  # noqa: F401
-        import gigawatt.profiles  # noqa: F401
+        import gigawatt.weather  # noqa: F401
     kept = open_store(store)
     if kept is not None:
         kept.list(limit=1)
@@ -482,7 +458,7 @@ def _run_point(kind: str, inputs: dict[str, Any], store: str | None, solver_thre
     seconds and figures (as ``gigawatt runs show`` lists them), or its one-line reason. A plan's solver
     gets ``solver_threads`` so that the workers do not oversubscribe the cores."""
     from gigawatt import api
-    from gigawatt.results import figures
+    from gigawatt.registry import figures
 
     if kind == "plan" and solver_threads:
         inputs = {**inputs, "solver": {**inputs.get("solver", {}), "threads": solver_threads}}
@@ -725,24 +701,6 @@ def fan(result: SweepResult) -> list[dict[str, Any]]:
             for i, d in enumerate(dates)]
 
 
-class SweepInputs(BaseModel):
-    """A sweep as the run store keeps it (its ``inputs``): the kind of its points, its design, the figure its
-    charts show, the validated base scenario and every point's overrides (a weather year's series files in
-    ``weather``). Its id is their content hash, so a sweep run again replaces its record."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: str
-    kind: str
-    design: str
-    figure: str
-    base: dict[str, Any]
-    points: list[dict[str, Any]]
-    sampled: list[str] = Field(default_factory=list, description="The sampled inputs, in the order they were drawn")
-    seed: int = 0
-    weather: dict[int, dict[str, str]] = Field(default_factory=dict)
-
-
 class SweepOutput:
     """What :func:`sweep` computed, as ``data`` and tables (``points``, and ``fan`` for build-outs)."""
 
@@ -772,7 +730,7 @@ def sweep_frames(data: dict[str, Any]) -> dict[str, Any]:
     return frames
 
 
-# The figures a point of each kind can have (:func:`gigawatt.results.figures`), to refuse a mistyped --figure
+# The figures a point of each kind can have (:func:`gigawatt.core.results.figures`), to refuse a mistyped --figure
 # before anything runs: fixed labels, and the label patterns named by the scenario's own options
 FIGURES: dict[str, tuple[str, ...]] = {
     "size": ("accelerators", "facility power MW", "annual energy MWh", "capital USD", "total cost USD/yr", "USD per accelerator-hour"),
@@ -810,7 +768,7 @@ def check_figure(kind: str, figure: str | None) -> None:
 def default_figure(kind: str, rows: list[dict[str, Any]]) -> str:
     """The figure a sweep of ``kind`` charts unless told: the first of its headline figures, or (headroom,
     whose figures are named by their limits) the first numeric figure of a point that ran."""
-    from gigawatt.results import HEADLINE
+    from gigawatt.core.results import HEADLINE
 
     if HEADLINE.get(kind):
         return HEADLINE[kind][0]
@@ -853,7 +811,7 @@ def summarise(inputs: SweepInputs, result: SweepResult) -> tuple[dict[str, Any],
 def job_kind(base: Any) -> str:
     """The kind of job a base scenario (a path or mapping) is for; a plan unless its keys say otherwise."""
     from gigawatt.api import looks_like
-    from gigawatt.scenario import read_yaml
+    from gigawatt.core.inputs import read_yaml
 
     return looks_like(read_yaml(base)[0] if isinstance(base, str | Path) else base) or "plan"
 
@@ -862,14 +820,14 @@ def sweep(base: Any, definition: SweepDefinition | dict[str, Any], *, kind: str 
           origin: Path | None = None, store: Any = "default", workers: int | None = None, scheduler: str | None = None,
           memory_limit: str | None = None, progress: Callable[[int, int], None] | None = None) -> Any:
     """Run ``base`` (a scenario path or mapping, any kind) at the points of ``definition`` on Dask and return
-    a :class:`~gigawatt.results.Result` of kind ``sweep``, kept in ``store`` with its points. ``origin`` is
+    a :class:`~gigawatt.core.results.Result` of kind ``sweep``, kept in ``store`` with its points. ``origin`` is
     the folder that relative paths in the definition (``era5``) are read from. The figure, the cluster's
     settings and every point are checked before any runs; the first bad one raises naming it."""
     import hashlib
     import json
     import tempfile
 
-    from gigawatt.scenario import read_yaml
+    from gigawatt.core.inputs import read_yaml
 
     if not isinstance(definition, SweepDefinition):
         definition = SweepDefinition.model_validate(definition)
@@ -882,7 +840,9 @@ def sweep(base: Any, definition: SweepDefinition | dict[str, Any], *, kind: str 
     overrides = [*definition.set, *(set or [])]
     weather: dict[int, dict[str, str]] = {}
     if definition.weather_years:
-        years = parse_years(definition.weather_years)
+        from gigawatt.power.weather_years import parse_years
+
+        years = parse_years(definition.weather_years, "--weather-years")
         if not definition.era5:
             raise ScenarioError("sweep.weather_years: name the ERA5 capacity-factor file in sweep.era5 (--era5)")
         era5 = (origin or Path.cwd()) / definition.era5
@@ -964,8 +924,9 @@ def _run(kind: str, base: Any, chosen: list[dict[str, Any]], overrides: list[str
     :func:`sweep_again` share."""
     from datetime import datetime, timezone
 
-    from gigawatt import __version__, api
-    from gigawatt.results import Result, RunInfo, json_safe
+    from gigawatt import api
+    from gigawatt.core import __version__
+    from gigawatt.core.results import Result, RunInfo, json_safe
     from gigawatt.store import catalog_hash, open_store, run_id
 
     inputs = validate(kind, base, chosen, overrides, weather)

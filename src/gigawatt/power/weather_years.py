@@ -27,7 +27,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from gigawatt.errors import DataError, ScenarioError
+from gigawatt.core.spec import RunSettings
+from gigawatt.core.errors import DataError, ScenarioError
+from gigawatt.core.units import shorten
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.solve import optimise
 
@@ -168,7 +170,7 @@ def worst_week(capacity_factor: dict[str, pd.Series], capacity_mw: dict[str, flo
 
 
 def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Series]], *, utc_offset_hours: int = 0,
-                       segments: int | None = None) -> pd.DataFrame:
+                       segments: int | None = None, run: RunSettings | None = None) -> pd.DataFrame:
     """Solve ``inputs`` once per weather year, swapping in that year's solar and wind capacity factors
     (and, with ``segments``, solving each year on that many time segments made after the swap).
 
@@ -205,7 +207,7 @@ def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Seri
             from gigawatt.power.aggregate import aggregate
 
             case = aggregate(case, segments)
-        plan = optimise(case)
+        plan = optimise(case, run=run)
         start, energy, ratio = worst_week(cf, plan.capacity_mw)
         row = {
             "weather_year": int(year),
@@ -246,3 +248,30 @@ def summary(frame: pd.DataFrame) -> pd.DataFrame:
             "spread": high / low - 1.0 if low > 0 else float("nan"),
         }
     return pd.DataFrame.from_dict(out, orient="index")
+
+
+MAX_YEARS = 1_000  # more weather years than any record holds
+YEARS_ECHO_CHARS = 100  # the years' text echoed in an error is cut to this many characters
+
+
+def parse_years(text: str, field: str) -> tuple[int, ...]:
+    """``2010-2020`` or ``2012,2015,2019``: the weather years asked for (a range first to last, each year once);
+    a mistake is a ScenarioError naming ``field``, where the text was given."""
+    shown = shorten(text, YEARS_ECHO_CHARS)
+    try:
+        if "-" in text:
+            first, last = (int(part) for part in text.split("-", 1))
+            if last < first:
+                raise ScenarioError(f"{field} {shown}: the range is reversed; write the first year first, {last}-{first}")
+            if last - first >= MAX_YEARS:
+                raise ScenarioError(f"{field} {shown}: {last - first + 1:,} years is more than {MAX_YEARS:,}; give the years of the ERA5 file")
+            return tuple(range(first, last + 1))
+        years = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise ScenarioError(f"{field} {shown}: give a range such as 2010-2020 or a list such as 2012,2019") from None
+    if not years:
+        raise ScenarioError(f"{field} {shown}: no years; give a range such as 2010-2020 or a list such as 2012,2019")
+    twice = next((year for i, year in enumerate(years) if year in years[:i]), None)
+    if twice is not None:
+        raise ScenarioError(f"{field} {shown}: {twice} is given twice; give each year once")
+    return years

@@ -17,7 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-from gigawatt.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError
 
 # what a figure can be written as: matplotlib's Agg backend reads the format from the name's suffix
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf", ".jpg", ".jpeg", ".webp", ".tif", ".tiff", ".eps", ".ps")

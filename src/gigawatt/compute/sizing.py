@@ -20,10 +20,12 @@ from typing import Any
 import pandas as pd
 
 from gigawatt import catalog
-from gigawatt.errors import DataError, ScenarioError
-from gigawatt.finance import capital_recovery_factor
-from gigawatt.scenario import Cluster, Costs, Scenario
-from gigawatt.units import HOURS_PER_YEAR, SECONDS_PER_DAY, W_PER_MW
+from gigawatt.core.errors import DataError, ScenarioError
+from gigawatt.core.finance import capital_recovery_factor
+from gigawatt.compute.scenario import Cluster
+from gigawatt.core.inputs import Costs
+from gigawatt.compute.scenario import Sized
+from gigawatt.core.units import HOURS_PER_YEAR, SECONDS_PER_DAY, W_PER_MW
 
 FLOP_PER_TFLOP = 1e12
 REFERENCE_ACCELERATOR = "H100 SXM"  # H100-equivalents are counted in its dense BF16 FLOP/s
@@ -182,7 +184,7 @@ def redundancy_factor(redundancy: str, blocks: int | None) -> float:
     return 1.0
 
 
-def size(scenario: Scenario) -> ClusterSizing:
+def size(scenario: Sized) -> ClusterSizing:
     """Size the scenario's cluster: power, energy, capital and operating cost, cost per hour and per FLOP."""
     cluster, costs = scenario.cluster, scenario.costs
     unit = find_unit(cluster.accelerator)

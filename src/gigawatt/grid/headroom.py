@@ -26,9 +26,10 @@ import numpy as np
 import pandas as pd
 
 from gigawatt import catalog
-from gigawatt.errors import DataError, ScenarioError, check_file_size
-from gigawatt.scenario import MESSAGE_CHARS, MIN_LIMIT_PCT
-from gigawatt.units import shorten
+from gigawatt.core.errors import DataError, ScenarioError, check_file_size
+from gigawatt.core.inputs import MESSAGE_CHARS
+from gigawatt.grid.scenario import MIN_LIMIT_PCT
+from gigawatt.core.units import shorten
 
 DEFAULT_LIMITS_PCT = (0.25, 0.5, 1.0, 5.0)
 SUMMER_PEAK_MONTHS, SUMMER_MONTHS = (6, 7, 8), (4, 5, 6, 7, 8, 9, 10)
@@ -261,7 +262,7 @@ def seasonal_threshold_mw(s: SystemYears) -> np.ndarray:
 
 
 def check_limits(limits_pct: list[float]) -> list[float]:
-    """Curtailment limits in percent, each from :data:`~gigawatt.scenario.MIN_LIMIT_PCT` up to 100, each once."""
+    """Curtailment limits in percent, each from :data:`~gigawatt.grid.scenario.MIN_LIMIT_PCT` up to 100, each once."""
     if not limits_pct:
         raise ScenarioError("limits_pct: give at least one curtailment limit in percent, e.g. [0.25, 0.5, 1, 5]")
     for limit in limits_pct:

@@ -29,8 +29,6 @@ if TYPE_CHECKING:
     from pydantic import BaseModel
 
 SCHEMA_VERSION = 1  # of the JSON form; raise it when a field changes meaning or is removed
-KINDS = ("size", "plan", "buildout", "headroom", "site", "schedule")  # the jobs
-STORED_KINDS = (*KINDS, "sweep")  # what the run store keeps: every job, and sweeps of them
 
 
 def json_safe(value: Any) -> Any:
@@ -144,68 +142,3 @@ def inputs_dict(inputs: BaseModel) -> dict[str, Any]:
 
 
 # --- the figures that compare runs ------------------------------------------------------------------
-
-
-def figures(kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    """The figures that tell runs of ``kind`` apart, by label with their unit (``runs diff`` and ``runs list``
-    read them): capacity by option, annual cost, LCOE, CO2, carbon-free share, online date for a plan; the
-    equivalents for the other kinds. Read from the JSON form, so stored and fresh runs give the same."""
-    out: dict[str, Any] = {}
-    if kind == "size":
-        out = {"accelerators": data["accelerator_count"], "facility power MW": data["facility_power_mw"],
-               "annual energy MWh": data["annual_energy_mwh"], "capital USD": data["capex_usd"],
-               "total cost USD/yr": data["total_cost_usd_per_year"], "USD per accelerator-hour": data["cost_usd_per_accelerator_hour"]}
-    elif kind == "plan":
-        out = {f"{tech} MW": mw for tech, mw in sorted(data["capacity_mw"].items())}
-        out |= {"storage MWh": data["storage_mwh"], "annual cost USD": data["annual_cost_usd"], "LCOE USD/MWh": data["lcoe_usd_per_mwh"],
-                "CO2 t/yr": data["co2_t_per_year"], "carbon-free share": data["carbon_free_share"], "online": data["online_date"]}
-        if data.get("baseline"):
-            out["baseline annual cost USD"] = data["baseline"]["annual_cost_usd"]
-        if data.get("security"):
-            out[f"usable for frontier weights from ({data['security']['level']})"] = data["security"]["usable_from"]
-    elif kind == "buildout":
-        last = data["periods"][-1] if data["periods"] else {}
-        out = {"end": last.get("date"), "online GW at end": last.get("online_gw"), "target GW at end": last.get("target_gw"),
-               "accelerators at end": last.get("accelerators"), "capex USD": last.get("capex_cumulative_usd"),
-               "energy TWh/yr at end": last.get("energy_twh_per_year")}
-        if "p50_online_gw" in last:
-            out |= {"P10 online GW at end": last["p10_online_gw"], "P90 online GW at end": last["p90_online_gw"]}
-        if data.get("check"):
-            out["P(target reached)"] = data["check"]["probability"]
-        if data.get("security"):
-            out[f"usable for frontier weights from ({data['security']['level']})"] = data["security"]["first_usable"]
-    elif kind == "headroom":
-        out = {f"headroom MW at {lim['limit_pct']:g}%": lim["headroom_mw"] for lim in data["total"]["limits"]}
-        out["systems"] = len(data["systems"])
-    elif kind == "site":
-        out = {f"{a['site']} MW": a["capacity_mw"] for a in data["allocations"]}
-        out |= {"annual cost USD": data["annual_cost_usd"], "power cost USD/yr": data["annual_power_cost_usd"],
-                "CO2 g/kWh": data["fleet_co2_g_per_kwh"], "carbon-free share": data["fleet_carbon_free_share"]}
-    elif kind == "schedule":
-        out = {"energy MWh": data["energy_mwh"], "flat energy MWh": data["flat_energy_mwh"], "energy cost USD": data["energy_cost_usd"],
-               "CO2 t": data["co2_t"], "lost work USD": data["lost_work_usd"], "weighted performance": data["weighted_performance"],
-               "events met": f"{sum(e['met'] for e in data['events'])} of {len(data['events'])}", "largest swing MW": data["largest_swing_mw"]}
-    elif kind == "sweep":
-        rows = data["points"]
-        out = {"points": len(rows), "failed": sum(r.get("status") != "done" for r in rows), "of": f"{data['job']} ({data['design']})"}
-        spread = data.get("distribution") or {}
-        out |= {f"{label} {data['figure']}": spread.get(key) for label, key in (("min", "min"), ("P50", "p50"), ("max", "max")) if key in spread}
-    return out
-
-
-HEADLINE = {
-    "size": ("facility power MW", "USD per accelerator-hour"),
-    "plan": ("LCOE USD/MWh", "annual cost USD", "online"),
-    "buildout": ("online GW at end", "end"),
-    "headroom": (),  # every limit's total headroom
-    "site": ("annual cost USD", "CO2 g/kWh"),
-    "schedule": ("weighted performance", "energy cost USD", "events met"),
-    "sweep": (),  # all its figures: points, failures and the spread of its figure
-}
-
-
-def headline(kind: str, data: dict[str, Any]) -> dict[str, Any]:
-    """A few figures that sum a run up in a list (``gigawatt runs list``, the workbench's home page)."""
-    every = figures(kind, data)
-    keys = HEADLINE.get(kind) or [k for k in every if k.startswith("headroom MW") or kind == "sweep"]
-    return {k: every.get(k) for k in keys}

@@ -35,25 +35,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from gigawatt import catalog, national
-from gigawatt.compute import size
-from gigawatt.errors import GigawattError, ScenarioError
-from gigawatt.scenario import (
-    MAX_DRAWS,
-    MAX_TARGET_GW,
-    BuildoutScenario,
-    Generation,
-    Rate,
-    Scenario,
-    Uncertain,
-)
-from gigawatt.units import (
-    HOURS_PER_YEAR,
-    MONTHS_PER_YEAR,
-    MW_PER_GW,
-    month_start,
-    shorten,
-)
+from gigawatt import catalog
+from gigawatt.buildout import national as national
+from gigawatt.compute.sizing import size
+from gigawatt.core.errors import GigawattError, ScenarioError
+from gigawatt.core.inputs import MAX_DRAWS
+from gigawatt.buildout.scenario import MAX_TARGET_GW, BuildoutScenario, Generation, Rate, Uncertain
+from gigawatt.power.scenario import Scenario
+from gigawatt.core.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, MW_PER_GW, month_start, shorten
 
 DAYS_PER_WEEK = 7
 WEEKS_PER_YEAR = 365.2425 / DAYS_PER_WEEK
@@ -578,7 +567,7 @@ def _secured(result: Buildout, scenario: BuildoutScenario) -> Buildout:
     table gains ``secure_online_gw`` (0 before then) and the result the level's dates."""
     if scenario.security is None:
         return result
-    from gigawatt import security
+    from gigawatt.security import checks as security
 
     level = scenario.security.level
     when = security.reached(level, scenario.security, scenario.start)

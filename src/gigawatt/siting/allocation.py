@@ -32,11 +32,14 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import LinearConstraint, milp
 
-from gigawatt import catalog, plausibility
-from gigawatt.errors import DataError, InfeasibleError, ScenarioError
-from gigawatt.finance import capital_recovery_factor
-from gigawatt.scenario import Candidate, Scenario, SitingProgramme, parse_scenario
-from gigawatt.units import add_months, month_start, months_between, name_key, shorten
+from gigawatt import catalog
+from gigawatt.core import plausibility as plausibility
+from gigawatt.core.errors import DataError, InfeasibleError, ScenarioError
+from gigawatt.core.finance import capital_recovery_factor
+from gigawatt.siting.scenario import Candidate, SitingProgramme
+from gigawatt.power.scenario import Scenario
+from gigawatt.core.inputs import parse_scenario
+from gigawatt.core.units import add_months, month_start, months_between, name_key, shorten
 
 DEFAULT_SEGMENTS = 365  # typical-period screening: chronological segments of the year (see power.aggregate)
 GAS_TECHNOLOGIES = ("gas_cc", "gas_ct_aero", "gas_recip")
@@ -120,7 +123,7 @@ def check_references(programme: SitingProgramme) -> list[dict[str, Any]]:
     A :class:`ScenarioError` names the field: the accelerator, an unknown or repeated technology, a
     candidate's region or country, two candidates with one name (their results could not be told apart),
     a ``constraints.region_limits_mw`` region that no candidate is in (its limit would bind nothing), or a
-    candidate's own price or carbon beyond :mod:`~gigawatt.plausibility`'s bounds. One listed under
+    candidate's own price or carbon beyond :mod:`~gigawatt.core.plausibility`'s bounds. One listed under
     ``accept_implausible`` (e.g. ``candidates[0].price_usd_per_mwh``) runs: its figures' ``notes`` say so and
     ``accept_implausible`` waives the same check in its block's plan.
     """
@@ -229,7 +232,7 @@ def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures
         "solver": programme.solver.model_dump(exclude_none=True),
         "accept_implausible": figures.get("accept_implausible", []),  # the programme waived the candidate's own figure
     }
-    return parse_scenario(data, origin=f"candidates[{figures['name']}]")
+    return parse_scenario(data, origin=f"candidates[{figures['name']}]", model=Scenario)
 
 
 def earliest_month(scenario: Scenario) -> str:
@@ -261,7 +264,7 @@ class Screening:
 
 def _plan_summary(job: tuple[Scenario, str | None, int | None]) -> dict[str, Any]:
     """Solve one candidate's plan and keep what screening needs (runs in a worker process)."""
-    from gigawatt.power.plan import plan_power  # imports PyPSA: only when screening
+    from gigawatt.power.planner import plan_power  # imports PyPSA: only when screening
 
     scenario, online_by, segments = job
     try:
@@ -399,7 +402,7 @@ def _security_terms(programme: SitingProgramme, figures: dict[str, Any], candida
     level = security_level(programme)
     if level is None:
         return None, 0.0
-    from gigawatt import security
+    from gigawatt.security import checks as security
 
     facts = security.candidate_facts(programme, level, candidate, figures, online)
     settings = facts.security

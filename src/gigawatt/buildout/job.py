@@ -1,0 +1,204 @@
+"""The buildout job as every face sees it: how it runs, its figures, table, plot, charts and schema (:data:`SPEC`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from gigawatt.core.jsonschema import NUMBER, RECORDS
+from gigawatt.core.present import Chart, chart_layout, plain_list, pyplot, save_figure
+from gigawatt.core.results import Result
+from gigawatt.core.spec import JobSpec, RunSettings
+from gigawatt.buildout.scenario import BuildoutScenario
+
+# --- figures --------------------------------------------------------------------------------
+
+def figures(data: dict[str, Any]) -> dict[str, Any]:
+    """The figures that tell buildout runs apart, by label with their unit (``runs diff``, ``runs list``, sweeps)."""
+    out: dict[str, Any] = {}
+    last = data["periods"][-1] if data["periods"] else {}
+    out = {"end": last.get("date"), "online GW at end": last.get("online_gw"), "target GW at end": last.get("target_gw"),
+           "accelerators at end": last.get("accelerators"), "capex USD": last.get("capex_cumulative_usd"),
+           "energy TWh/yr at end": last.get("energy_twh_per_year")}
+    if "p50_online_gw" in last:
+        out |= {"P10 online GW at end": last["p10_online_gw"], "P90 online GW at end": last["p90_online_gw"]}
+    if data.get("check"):
+        out["P(target reached)"] = data["check"]["probability"]
+    if data.get("security"):
+        out[f"usable for frontier weights from ({data['security']['level']})"] = data["security"]["first_usable"]
+    return out
+
+
+# --- api --------------------------------------------------------------------------------
+
+def check(scenario: BuildoutScenario) -> None:
+    """The country and every accelerator."""
+    from gigawatt.buildout.simulation import check_references
+
+    check_references(scenario)
+
+
+def run(scenario: BuildoutScenario, settings: RunSettings) -> tuple[Any, list[str], None]:
+    from gigawatt.buildout.simulation import simulate
+
+    result = simulate(scenario, progress=settings.progress)
+    messages = [result.check["statement"]] if result.check and result.check.get("statement") else []
+    held = {name: weeks for name, weeks in result.binding_weeks.items() if weeks and name != "none"}
+    if held:
+        top = max(held, key=held.get)
+        messages.append(f"the limit that held capacity back longest (median inputs): {top}, {held[top]} weeks")
+    return result, messages, None
+
+
+# --- tables --------------------------------------------------------------------------------
+
+def table(r: Result, console: Console) -> None:
+    d = r.data
+    periods = r.to_frames()["periods"]
+    draws = "p10_online_gw" in periods
+    band_note = f"; P10-P90 of {d['draws']:,} draws" if draws else ""
+    table = Table(title=f"{d['scenario']}: build-out, end of each year (median inputs{band_note})")
+    for column in ("week of", "target GW", "online GW", *(["P10-P90 GW"] if draws else []), "building GW", "accelerators",
+                   "H100e", "TWh/yr", "capex B USD", "revenue needed B USD/yr", "held back by"):
+        table.add_column(column, justify="left" if column in ("week of", "held back by") else "right")
+    years = periods["date"].str[:4]
+    for _, row in periods[years.ne(years.shift(-1))].iterrows():
+        band = [f"{row['p10_online_gw']:,.2f}-{row['p90_online_gw']:,.2f}"] if draws else []
+        table.add_row(
+            row["date"], f"{row['target_gw']:,.2f}", f"{row['online_gw']:,.2f}", *band, f"{row['under_construction_gw']:,.2f}",
+            f"{row['accelerators'] / 1e6:,.2f} M", f"{row['h100_equivalents'] / 1e6:,.2f} M", f"{row['energy_twh_per_year']:,.1f}",
+            f"{row['capex_cumulative_usd'] / 1e9:,.1f}", f"{row['revenue_needed_usd_per_year'] / 1e9:,.1f}", row["binding_limit"],
+        )
+    console.print(table)
+    over = f"over {d['draws']:,} draws" if draws else "median inputs"
+    console.print(f"what held capacity back, share of weeks ({over}):", highlight=False)
+    for year, shares in d["binding_by_year"].items():
+        ranked = sorted(shares.items(), key=lambda item: -item[1])
+        console.print(f"  {year}: {', '.join(f'{name} {share:.0%}' for name, share in ranked if share >= 0.005)}", highlight=False)
+    if d["check"]:
+        c = d["check"]
+        line = f"P({c['online_gw']:g} GW online by {c['by']}) = {c['probability']:.0%}"
+        if c.get("statement"):
+            line += f": {c['statement']}"
+        console.print(f"{line}; median date reached: {c['reached_date_median'] or 'not within the run'}", highlight=False)
+    if d["national"]:
+        rows = d["national"]["years"]
+        base = rows[0]["generation_base_year_twh"]
+        view = Table(title=f"national view: {d['national']['country']} (generation history and projection; base year {base:,.0f} TWh)")
+        for column in ("year", "programme TWh", "generation TWh", "share", "of base-year generation", "TWh beyond projected growth"):
+            view.add_column(column, justify="right")
+        for row in rows:
+            view.add_row(str(int(row["year"])), f"{row['demand_twh']:,.1f}", f"{row['generation_twh']:,.0f}",
+                         f"{row['share_of_generation']:.1%}", f"{row['share_of_base_year']:.1%}", f"{row['beyond_projected_growth_twh']:,.0f}")
+        console.print(view)
+
+
+# --- figures --------------------------------------------------------------------------------
+
+def plot_buildout(result, path: Path | str, title: str = "") -> Path:
+    """Write a PNG of a build-out: capacity online against the target (with the P10-P90 band of the
+    draws), compute and energy, and the limit that held capacity back in each week."""
+    plt = pyplot()
+
+    from gigawatt.buildout.simulation import LIMITS
+
+    frame = result.to_frames()["periods"]
+    when = pd.to_datetime(frame["date"])
+    fig, axes = plt.subplots(3, 1, figsize=(11, 10), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1]})
+    ax = axes[0]
+    ax.plot(when, frame["target_gw"], color="black", linestyle="--", label="programme target")
+    ax.plot(when, frame["online_gw"], color="tab:blue", linewidth=2, label="online (median inputs)")
+    ax.plot(when, frame["under_construction_gw"], color="tab:orange", label="under construction")
+    if "p10_online_gw" in frame:
+        ax.fill_between(when, frame["p10_online_gw"], frame["p90_online_gw"], color="tab:blue", alpha=0.2,
+                        label=f"online P10-P90 ({result.draws:,} draws)")
+    ax.set_ylabel("GW at the meter")
+    ax.legend(loc="upper left", fontsize=8)
+    ax = axes[1]
+    ax.plot(when, frame["h100_equivalents"] / 1e6, color="tab:green", label="H100-equivalents (M)")
+    ax.set_ylabel("M H100-equivalents")
+    twin = ax.twinx()
+    twin.plot(when, frame["energy_twh_per_year"], color="tab:red", linestyle=":", label="energy (TWh/yr)")
+    twin.set_ylabel("TWh per year")
+    ax.legend(loc="upper left", fontsize=8)
+    twin.legend(loc="lower right", fontsize=8)
+    ax = axes[2]
+    code = frame["binding_limit"].map({name: i for i, name in enumerate(LIMITS)})
+    colours = plt.get_cmap("tab10")
+    for i, name in enumerate(LIMITS):
+        mask = (code == i).to_numpy()
+        if mask.any():
+            ax.fill_between(when, 0, 1, where=mask, step="post", color=colours(i), label=name)
+    ax.set_yticks([])
+    ax.set_title("what holds capacity back", fontsize=9)
+    ax.legend(loc="upper center", ncol=4, fontsize=7, bbox_to_anchor=(0.5, -0.25))
+    return save_figure(fig, path, title)
+
+
+# --- charts --------------------------------------------------------------------------------
+
+def charts(r: Result) -> dict[str, Chart]:
+    frame = r.to_frames()["periods"]
+    when = frame["date"].astype(str).tolist()
+    traces = []
+    if "p10_online_gw" in frame:
+        traces.append({"type": "scatter", "mode": "lines", "name": "P10", "x": when, "y": plain_list(frame["p10_online_gw"]), "line": {"width": 0},
+                       "showlegend": False, "hoverinfo": "skip"})
+        traces.append({"type": "scatter", "mode": "lines", "name": "P10–P90 of the draws", "x": when, "y": plain_list(frame["p90_online_gw"]),
+                       "fill": "tonexty", "fillcolor": "rgba(31, 119, 180, 0.25)", "line": {"width": 0}})
+    traces.append({"type": "scatter", "mode": "lines", "name": "online (median inputs)", "x": when, "y": plain_list(frame["online_gw"]),
+                   "line": {"width": 3, "color": "rgb(31, 119, 180)"}})
+    traces.append({"type": "scatter", "mode": "lines", "name": "programme target", "x": when, "y": plain_list(frame["target_gw"]), "line": {"dash": "dash", "color": "black"}})
+    shapes = []
+    if "binding_limit" in frame:
+        limits = frame["binding_limit"].astype(str).tolist()
+        shade = {name: 0.04 + 0.05 * (k % 3) for k, name in enumerate(dict.fromkeys(limits))}  # a tone per limit
+        run_start = 0
+        for k in range(1, len(limits) + 1):
+            if k == len(limits) or limits[k] != limits[run_start]:
+                shapes.append({"type": "rect", "xref": "x", "yref": "paper", "x0": when[run_start], "x1": when[k - 1], "y0": 0, "y1": 1,
+                               "fillcolor": "#888", "opacity": shade[limits[run_start]], "line": {"width": 0},
+                               "label": {"text": limits[run_start], "textposition": "top center", "font": {"size": 9}}})
+                run_start = k
+    out = {"online": {"data": traces, "layout": chart_layout("Online capacity (shaded: the binding limit)", "", "GW", shapes=shapes)}}
+    share = [c for c in frame.columns if "share" in c and frame[c].notna().any()]
+    if share:
+        out["share"] = {"data": [{"type": "scatter", "mode": "lines", "name": c.replace("_", " "), "x": when, "y": plain_list(frame[c] * 100)} for c in share],
+                        "layout": chart_layout("National electricity share", "", "%")}
+    return out
+
+
+# --- schema --------------------------------------------------------------------------------
+
+def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The JSON Schema of a buildout result's ``result`` part, and the definitions it references."""
+    props = {
+        "scenario": {"type": "string"}, "draws": {"type": "integer"}, "seed": {"type": "integer"},
+        "periods": RECORDS, "generations": RECORDS,
+        "binding_weeks": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "binding_by_year": {"type": "object", "additionalProperties": {"type": "object", "additionalProperties": NUMBER}},
+        "national": {"anyOf": [{"type": "object", "required": ["country", "years", "share_of_generation"],
+                                "properties": {"country": {"type": "string"}, "years": RECORDS,
+                                               "share_of_generation": {"type": "object", "additionalProperties": NUMBER}}},
+                               {"type": "null"}]},
+        "check": {"anyOf": [{"type": "object", "required": ["online_gw", "by", "probability"]}, {"type": "null"}]},
+        "assumptions": {"type": "object"},
+        "security": {"anyOf": [{"type": "object", "required": ["level", "reached", "first_usable"]}, {"type": "null"}]},
+    }
+    return {"type": "object", "properties": props, "required": sorted(props)}, {}
+
+
+def plot(result: Result, path: Path) -> Path:
+    """The figure of ``gigawatt buildout --plot``, titled with the run's name."""
+    return plot_buildout(result, path, title=result.name)
+
+
+SPEC = JobSpec(
+    kind="buildout", summary="Simulate a build-out programme week by week", inputs=BuildoutScenario, mark="programme", accepts=(),
+    run=run, check=check, figures=figures, headline=("online GW at end", "end"),
+    table=table, plot=plot, charts=charts, result_schema=result_schema,
+)

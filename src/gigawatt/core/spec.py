@@ -1,0 +1,78 @@
+"""What a kind of job is to every face: the spec each job package declares (its ``job.py`` ``SPEC``) and the
+registry (:mod:`gigawatt.registry`) collects, and the settings a run carries apart from its inputs.
+
+The CLI, the web workbench, sweeps, the run store, reports and the JSON Schemas read a job only through its
+spec, so adding a job is writing one package and listing its spec in the registry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+    from rich.console import Console
+
+    from gigawatt.core.results import Result
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class RunSettings:
+    """How a run is carried out, apart from what it computes (never part of its id): a progress callback
+    ``(done, total)`` for jobs that advance in steps, the solver's log on stderr, and where every LP solved
+    is written (``save_lp``: ``STEM.ROLE.lp`` beside it; ``lp_files`` lists those written, in order)."""
+
+    progress: Progress | None = None
+    show_solver_log: bool = False
+    save_lp: Path | None = None
+    lp_files: list[Path] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One kind of job, as every face sees it.
+
+    - ``kind``: its name on the CLI (``gigawatt KIND``), in the API (``gigawatt.KIND()``), the store and the web;
+    - ``summary``: one line, what it answers;
+    - ``inputs``: its validated scenario model; ``mark``: a top-level key only its scenarios have (to tell a
+      file of another kind); ``accepts``: other kinds whose scenarios it also takes (a plan sizes its cluster);
+    - ``run(model, settings) -> (output, messages, solver facts)``: the model's output has ``to_dict()`` and
+      ``to_frames()``; ``None`` for a kind that is only stored (a sweep, run by its own face);
+    - ``check(model)``: what the scenario names, resolved as a run would (catalog names, files), before any run;
+    - ``figures(data) -> {label with unit: value}``: what tells two runs apart (``runs diff``, ``runs list``,
+      sweeps' ``--figure``); ``headline``: the labels a run list shows (``*`` at the end matches a prefix);
+    - ``table(result, console)``, ``plot(result, path)`` (``--plot``), ``charts(result)`` (the workbench's
+      Plotly specifications by name): renderers of the JSON form and frames only, so a stored run shows as a
+      fresh one;
+    - ``result_schema() -> (schema of "result", definitions)``: the JSON Schema of its output's result part.
+    """
+
+    kind: str
+    summary: str
+    inputs: type[BaseModel]
+    figures: Callable[[dict[str, Any]], dict[str, Any]]
+    headline: tuple[str, ...]
+    table: Callable[[Result, Console], None]
+    result_schema: Callable[[], tuple[dict[str, Any], dict[str, Any]]]
+    run: Callable[[Any, RunSettings], tuple[Any, list[str], dict[str, Any] | None]] | None = None
+    check: Callable[[Any], Any] | None = None
+    plot: Callable[[Result, Path], Path] | None = None
+    charts: Callable[[Result], dict[str, dict[str, Any]]] | None = None
+    mark: str | None = None
+    accepts: tuple[str, ...] = ()
+
+    def headline_figures(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The few figures that sum a run up in a list (``gigawatt runs list``, the workbench's home page)."""
+        every = self.figures(data)
+        out: dict[str, Any] = {}
+        for wanted in self.headline:
+            if wanted.endswith("*"):
+                out |= {label: value for label, value in every.items() if label.startswith(wanted[:-1])}
+            else:
+                out[wanted] = every.get(wanted)
+        return out

@@ -1,0 +1,308 @@
+"""The plan job as every face sees it: how it runs, its figures, table, plot, charts and schema (:data:`SPEC`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+from gigawatt.core.jsonschema import dataclass_schema
+from gigawatt.core.present import MS_PER_DAY, Chart, chart_layout, fmt, plain_list, pyplot, save_figure
+from gigawatt.core.results import Result
+from gigawatt.core.spec import JobSpec, RunSettings
+from gigawatt.power.results import BUILT_MW
+from gigawatt.power.scenario import Scenario
+
+# --- figures --------------------------------------------------------------------------------
+
+def figures(data: dict[str, Any]) -> dict[str, Any]:
+    """The figures that tell plan runs apart, by label with their unit (``runs diff``, ``runs list``, sweeps)."""
+    out: dict[str, Any] = {}
+    out = {f"{tech} MW": mw for tech, mw in sorted(data["capacity_mw"].items())}
+    out |= {"storage MWh": data["storage_mwh"], "annual cost USD": data["annual_cost_usd"], "LCOE USD/MWh": data["lcoe_usd_per_mwh"],
+            "CO2 t/yr": data["co2_t_per_year"], "carbon-free share": data["carbon_free_share"], "online": data["online_date"]}
+    if data.get("baseline"):
+        out["baseline annual cost USD"] = data["baseline"]["annual_cost_usd"]
+    if data.get("security"):
+        out[f"usable for frontier weights from ({data['security']['level']})"] = data["security"]["usable_from"]
+    return out
+
+
+# --- api --------------------------------------------------------------------------------
+
+MEASURED = {"load": "site.load_csv", "utility_pv": "site.solar_csv or site.irradiance_csv", "onshore_wind": "site.wind_csv"}
+
+
+def check(scenario: Scenario) -> None:
+    """The cluster's sizing, then technologies, gas hubs, committable units and their sizes, the site's profile, prices."""
+    from gigawatt.compute.sizing import size
+    from gigawatt.power.plan import check_references
+
+    size(scenario)
+    check_references(scenario)
+
+
+def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict[str, Any] | None]:
+    from gigawatt.power import solve
+    from gigawatt.power.planner import plan_power
+
+    solve.check_solver(scenario.solver)  # an unknown solver fails before the series are built
+    plan = plan_power(scenario, settings=settings)
+    written = [str(path) for path in settings.lp_files]
+    synthetic = [name for name, source in plan.series.items() if source.startswith("synthetic")]
+    messages = list(plan.notes)  # what reading the inputs found (plausibility), first
+    if synthetic:
+        fields = ", ".join(MEASURED.get(name, name) for name in synthetic)
+        messages.append(f"synthetic series (listed above): {', '.join(synthetic)}; give {fields} for measured data")
+    if plan.screening_segments:
+        messages.append(f"screening: solved on {plan.screening_segments} time segments, not every hour (site.screening_segments)")
+    if plan.bridge is not None:
+        messages.append(f"a bridge of what is available by {scenario.constraints.online_by} serves the load until "
+                        f"{plan.bridge_until} ({plan.bridge_until_set_by})")
+    for field, bound in plan.binding.items():
+        messages.append(f"{field} binds: relaxing it saves {bound['shadow_price']:,.4g} {bound['unit']} (its shadow price)")
+    if written:
+        messages.append(f"LP files as solved: {', '.join(written)}")
+    if plan.security is not None:
+        sec = plan.security
+        if plan.online_date and sec["usable_from"] > plan.online_date:
+            messages.append(f"{sec['level']} is reached in {sec['reached']} ({sec['months_to_reach']:g} months from the security programme's start): "
+                            f"the site holds frontier weights from {sec['usable_from']}, not from {plan.online_date} (security.months_to_reach, security.start)")
+        messages.extend(sec["costs_left_out"])
+    if plan.curtailed_energy_mwh > 0:
+        messages.append(f"the cluster gives up {plan.curtailed_compute_share:.2%} of its compute by power capping or pausing "
+                        "(constraints.flexible_share)")
+    return plan, messages, plan.solver
+
+
+# --- tables --------------------------------------------------------------------------------
+
+def table(r: Result, console: Console) -> None:
+    p = r.data
+    b = p["baseline"]
+    table = Table(title=f"{r.name}: supply plan vs grid-only baseline" if b else f"{r.name}: supply plan")
+    for column in ("", "plan", *(["baseline"] if b else [])):
+        table.add_column(column, justify="right" if column else "left")
+
+    def money(v: float) -> str:
+        return f"{v / 1e6:,.1f} M USD/yr"
+
+    def co2(x: dict[str, Any]) -> str:
+        return f"{x['co2_t_per_year'] / 1e3:,.0f} kt/yr ({x['co2_g_per_kwh']:,.0f} g/kWh)"
+
+    def both(plan_cell: str, baseline_cell: str = "") -> list[str]:
+        return [plan_cell, baseline_cell] if b else [plan_cell]
+
+    rows = [
+        ("cost of power (LCOE)", *both(f"{fmt(p['lcoe_usd_per_mwh'])} USD/MWh", f"{fmt(b['lcoe_usd_per_mwh'])} USD/MWh" if b else "")),
+        ("annual cost", *both(money(p["annual_cost_usd"]), money(b["annual_cost_usd"]) if b else "")),
+        ("CO2", *both(co2(p), co2(b) if b else "")),
+        ("carbon-free share", *both(f"{p['carbon_free_share']:.0%} (hourly {p['carbon_free_share_hourly']:.0%})", f"{b['carbon_free_share']:.0%}" if b else "")),
+        ("unserved energy", *both(f"{p['unserved_energy_mwh']:,.0f} MWh", f"{b['unserved_energy_mwh']:,.0f} MWh" if b else "")),
+        ("online", *both(f"{p['online_date']} (set by {p['online_date_set_by']})", f"{b['online_date']} (set by {b['online_date_set_by']})" if b else "")),
+    ]
+    if p["power_cost_usd_per_accelerator_hour"] is not None:
+        rows.append(("power cost per accelerator-hour", *both(f"{p['power_cost_usd_per_accelerator_hour']:,.3f} USD")))
+        rows.append(("all-in cost per delivered accelerator-hour", *both(
+            f"{p['cost_usd_per_delivered_accelerator_hour']:,.3f} USD",
+            f"{fmt(b['cost_usd_per_delivered_accelerator_hour'])} USD" if b else "")))
+    if p["bridge"]:
+        bridge = p["bridge"]
+        built = ", ".join(f"{t} {mw:,.0f} MW" for t, mw in bridge["capacity_mw"].items() if mw > 0)
+        rows.append((f"bridge until {p['bridge_until']} ({p['bridge_until_set_by']})", *both(f"{built}; {fmt(bridge['lcoe_usd_per_mwh'])} USD/MWh")))
+    if p["curtailed_energy_mwh"] > 0:
+        rows.append(("compute given up (capping, pausing)", *both(f"{p['curtailed_compute_share']:.2%} ({p['curtailed_energy_mwh'] / 1e3:,.0f} GWh)")))
+    for tech, mw in p["capacity_mw"].items():
+        if mw > 0:
+            rows.append((f"  {tech}", *both(f"{mw:,.0f} MW, {p['energy_mwh'][tech] / 1e3:,.0f} GWh")))
+    if p["storage_mwh"] > 0:
+        rows.append(("  storage energy", *both(f"{p['storage_mwh']:,.0f} MWh")))
+    if p.get("security"):
+        s = p["security"]
+        rows.append((f"security {s['level']}", *both(f"reached {s['reached']}, usable for frontier weights from {s['usable_from']}")))
+        rows.append(("  its cost (where given)", *both(money(s["annual_cost_usd"]))))
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+    for name, source in p["series"].items():
+        console.print(f"  {name}: {source}", style="dim", highlight=False)
+    if p.get("weather_years"):
+        w = p["weather_years"]
+        years = [row["weather_year"] for row in w["years"]]
+        for figure, unit in (("lcoe_usd_per_mwh", "USD/MWh"), ("firm_mw", "MW firm")):
+            s = w["summary"][figure]
+            console.print(f"weather years {min(years)}-{max(years)}: {fmt(s['min'])} ({s['min_year']}) to {fmt(s['max'])} ({s['max_year']}) {unit}, "
+                          f"spread {s['spread']:.1%}" if s["spread"] is not None else "", highlight=False)
+    if p.get("security"):
+        for c in p["security"]["checks"]:
+            console.print(f"  {p['security']['level']} {c['requirement']}: {c['status']} ({c['why']})", style="dim", highlight=False)
+    if p.get("phases"):
+        _phases_table(p, console)
+
+
+def _phases_table(p: dict[str, Any], console: Console) -> None:
+    """The multi-period plan: what each period builds and stands on, its costs, and the myopic sequence's."""
+    ph = p["phased"]
+    table = Table(title=f"phases: one multi-period plan (figures above are the last period's); discount rate {ph['discount_rate']:.2%}")
+    for column in ("period", "load peak", "capacity", "built", "capital", "annual cost", "power cost per acc.-hour", "myopic built"):
+        table.add_column(column, justify="left" if column in ("period", "capacity", "built", "myopic built") else "right")
+
+    def listed(mw: dict[str, float]) -> str:
+        return ", ".join(f"{t} {v:,.0f}" for t, v in mw.items() if v > 0) or "-"
+
+    for row in p["phases"]:
+        table.add_row(
+            f"{row['date']} to {row['end']} ({row['accelerator']})", f"{row['load_mw_peak']:,.0f} MW", listed(row["capacity_mw"]),
+            listed(row["built_mw"]), f"{row['capital_usd'] / 1e6:,.0f} M USD", f"{row['annual_cost_usd'] / 1e6:,.1f} M USD/yr",
+            f"{fmt(row['power_cost_usd_per_accelerator_hour'])} USD", listed(row["myopic"]["built_mw"]),
+        )
+    console.print(table)
+    console.print(f"  net present cost of the path: {ph['npv_usd'] / 1e6:,.0f} M USD; the myopic sequence {ph['myopic_npv_usd'] / 1e6:,.0f} M USD; "
+                  f"planning jointly saves {ph['saving_usd'] / 1e6:,.0f} M USD ({ph['saving_share']:.1%})", highlight=False)
+
+
+# --- figures --------------------------------------------------------------------------------
+
+HOURS_PER_WEEK = 168
+
+
+def hardest_and_typical_weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The hardest week (most energy from the costliest hours: least variable supply, i.e. the highest
+    residual load after solar and wind) and the week closest to the median residual load."""
+    variable = [c for c in dispatch.columns if c.startswith(("utility_pv", "onshore_wind"))]
+    residual = dispatch["load_mw"] - dispatch[variable].sum(axis=1) if variable else dispatch["load_mw"]
+    weekly = residual.rolling(HOURS_PER_WEEK).sum().iloc[HOURS_PER_WEEK - 1 :: 24]
+    hardest_end = int(dispatch.index.get_loc(weekly.idxmax()))
+    typical_end = int(dispatch.index.get_loc((weekly - weekly.median()).abs().idxmin()))
+    pick = lambda end: dispatch.iloc[end - HOURS_PER_WEEK + 1 : end + 1]  # noqa: E731
+    return pick(hardest_end), pick(typical_end)
+
+
+def plot_plan(plan, path: Path | str, title: str = "") -> Path:
+    """Write a PNG: hardest week and typical week stacked by source against the load, and the annual
+    cost by item of the plan beside the grid-only baseline; with phases, capacity by period against load."""
+    plt = pyplot()
+
+    dispatch = plan.to_frames()["dispatch"]
+    sources = [c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
+    charges = [c for c in dispatch.columns if c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
+    hardest, typical = hardest_and_typical_weeks(dispatch)
+    phases = getattr(plan, "phases", None)  # a phased plan adds a panel of capacity by period (its other panels show the last period)
+    if phases:
+        fig, axes = plt.subplots(1, 4, figsize=(24, 5), gridspec_kw={"width_ratios": [2, 2, 1, 2]})
+    else:
+        fig, axes = plt.subplots(1, 3, figsize=(18, 5), gridspec_kw={"width_ratios": [2, 2, 1]})
+    for ax, week, label in ((axes[0], hardest, "hardest week"), (axes[1], typical, "typical week")):
+        hours = range(len(week))
+        ax.stackplot(hours, *(week[c].to_numpy() for c in sources), labels=[c.removesuffix("_mw") for c in sources], alpha=0.85)
+        for c in charges:  # charging is a use: drawn below zero, so the stack above matches load + charging
+            ax.fill_between(hours, -week[c].to_numpy(), 0.0, alpha=0.6, label=c.removesuffix("_mw"))
+        ax.plot(hours, week["load_mw"].to_numpy(), color="black", linewidth=1.5, label="load")
+        ax.axhline(0.0, color="grey", linewidth=0.5)
+        ax.set_title(f"{label} from {week.index[0]:%d %b}")
+        ax.set_xlabel("hour of week")
+        ax.set_ylabel("MW")
+    axes[0].legend(loc="lower left", fontsize=8)
+    costs = pd.Series(plan.cost_usd_per_year) / 1e6
+    baseline = plan.baseline["annual_cost_usd"] / 1e6 if plan.baseline else float("nan")
+    bottom = 0.0
+    for item, value in costs.items():
+        axes[2].bar(["plan"], [value], bottom=bottom, label=item.replace("_", " "))
+        bottom += value
+    axes[2].bar(["grid-only baseline"], [baseline], color="grey")
+    axes[2].set_ylabel("M USD per year")
+    axes[2].set_title("annual cost")
+    axes[2].legend(fontsize=7)
+    if phases:
+        _phases_panel(axes[3], plan)
+    return save_figure(fig, path, title)
+
+
+def _phases_panel(ax, plan) -> None:
+    """A phased plan: stacked capacity by period (the joint plan) against each period's peak load, with the
+    path's net present cost beside the myopic sequence's in the title."""
+    phases, phased = plan.phases, plan.phased
+    labels = [f"{row['date']}\n{row['accelerator']}" for row in phases]
+    names = list(dict.fromkeys(name for row in phases for name, mw in row["capacity_mw"].items() if mw > 0))
+    bottom = [0.0] * len(phases)
+    for name in names:
+        values = [row["capacity_mw"].get(name, 0.0) for row in phases]
+        ax.bar(labels, values, bottom=bottom, label=name)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    ax.plot(labels, [row["load_mw_peak"] for row in phases], color="black", marker="o", linewidth=2, label="peak load")
+    ax.set_ylabel("MW")
+    ax.set_title(f"capacity by period; NPV {phased['npv_usd'] / 1e9:,.2f} B USD, myopic {phased['myopic_npv_usd'] / 1e9:,.2f} B USD "
+                 f"(saves {phased['saving_share']:.1%})", fontsize=9)
+    ax.legend(fontsize=7, loc="upper left")
+
+
+# --- charts --------------------------------------------------------------------------------
+
+def charts(r: Result) -> dict[str, Chart]:
+    frames = r.to_frames()
+    capacity = frames["capacity"]
+    out: dict[str, Chart] = {
+        "capacity": {"data": [
+            {"type": "bar", "name": "plan", "x": capacity["option"].tolist(), "y": capacity["capacity_mw"].tolist()},
+            {"type": "bar", "name": "grid-only baseline", "x": capacity["option"].tolist(), "y": capacity["baseline_capacity_mw"].tolist()},
+        ], "layout": chart_layout("Capacity: plan against the grid-only baseline", "option", "MW", barmode="group")},
+    }
+    costs = dict(r.data.get("cost_usd_per_year") or {})
+    if r.data.get("lost_compute_usd_per_year"):
+        costs["lost compute"] = r.data["lost_compute_usd_per_year"]
+    base = (r.data.get("baseline") or {}).get("cost_usd_per_year") or {}
+    out["costs"] = {"data": [
+        {"type": "bar", "name": item.replace("_", " "), "x": ["plan", "baseline"], "y": [costs.get(item, 0.0) / 1e6, base.get(item, 0.0) / 1e6]}
+        for item in sorted(set(costs) | set(base))
+    ], "layout": chart_layout("Annual cost by item", "", "M USD/yr", barmode="stack")}
+    dispatch = frames["dispatch"]
+    if len(dispatch) >= 24 * 7:
+        week, _ = hardest_and_typical_weeks(dispatch.set_index(pd.to_datetime(dispatch["timestamp"])) if "timestamp" in dispatch else dispatch)
+        when = [str(t) for t in week.index]
+        sources = [c for c in week.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw") and c != "timestamp"]
+        traces = [{"type": "scatter", "mode": "lines", "stackgroup": "supply", "name": c.removesuffix("_mw").replace("_", " "),
+                   "x": when, "y": plain_list(week[c])} for c in sources if week[c].abs().max() > BUILT_MW]
+        traces += [{"type": "scatter", "mode": "lines", "name": c.removesuffix("_mw").replace("_", " "), "x": when,
+                    "y": plain_list(-week[c]), "line": {"dash": "dot"}} for c in week.columns if c.endswith("_charge_mw") and week[c].max() > BUILT_MW]
+        traces.append({"type": "scatter", "mode": "lines", "name": "load", "x": when, "y": plain_list(week["load_mw"]), "line": {"color": "black", "width": 2}})
+        out["dispatch"] = {"data": traces, "layout": chart_layout("The hardest week, hour by hour (charging below zero)", "", "MW")}
+    timeline = []
+    online_by = r.inputs.constraints.online_by  # a plan's inputs are a Scenario
+    if r.data.get("bridge_until") and online_by:
+        timeline.append({"type": "bar", "orientation": "h", "name": f"bridge until {r.data['bridge_until']} (waiting for {r.data.get('bridge_until_set_by')})",
+                         "y": ["bridge"], "base": [online_by + "-01"],
+                         "x": [(pd.Timestamp(r.data["bridge_until"]) - pd.Timestamp(online_by)).days * MS_PER_DAY]})
+    if r.data.get("online_date"):
+        begin = r.inputs.start
+        timeline.append({"type": "bar", "orientation": "h", "name": f"long-run supply (set by {r.data.get('online_date_set_by')})",
+                         "y": ["long run"], "base": [begin + "-01"],
+                         "x": [max((pd.Timestamp(r.data["online_date"]) - pd.Timestamp(begin)).days, 1) * MS_PER_DAY]})
+        for bar in timeline:
+            bar.update(text=[bar["name"]], textposition="inside", insidetextanchor="start")
+        out["time_to_power"] = {"data": timeline, "layout": chart_layout("Time to power: from the project start to energised", "", "",
+                                                                     xaxis={"type": "date"}, barmode="overlay", height=260, showlegend=False)}
+    return out
+
+
+# --- schema --------------------------------------------------------------------------------
+
+def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
+    """The JSON Schema of a plan result's ``result`` part, and the definitions it references."""
+    from gigawatt.power.results import PowerPlan
+
+    return {"$ref": "#/$defs/plan"}, {"plan": dataclass_schema(PowerPlan)}
+
+
+def plot(result: Result, path: Path) -> Path:
+    """The figure of ``gigawatt plan --plot``, titled with the run's name."""
+    return plot_plan(result, path, title=result.name)
+
+
+SPEC = JobSpec(
+    kind="plan", summary="Power a site: the cheapest supply hour by hour beside a grid-only baseline", inputs=Scenario, mark="site", accepts=("size",),
+    run=run, check=check, figures=figures, headline=("LCOE USD/MWh", "annual cost USD", "online"),
+    table=table, plot=plot, charts=charts, result_schema=result_schema,
+)
