@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("gigawatt.weather",),
     ("gigawatt.compute", "gigawatt.security"),
     ("gigawatt.power",),
-    ("gigawatt.buildout", "gigawatt.grid", "gigawatt.siting", "gigawatt.operations", "gigawatt.sweep.scenario", "gigawatt.sweep.job",
+    ("gigawatt.build_out", "gigawatt.grid", "gigawatt.siting", "gigawatt.operations", "gigawatt.sweep.scenario", "gigawatt.sweep.job",
      "gigawatt.compute.job"),  # a job's spec may name another job's scenario model (a size reads a plan's file)
     ("gigawatt.registry",),
     ("gigawatt.schemas",),
@@ -147,3 +147,27 @@ def test_the_rule_catches_an_upward_import(tmp_path):
     targets = imported("gigawatt.power.bad", fake)
     assert ("gigawatt.api", 2) in targets
     assert place("gigawatt.api")[0] > place("gigawatt.power.bad")[0]
+
+
+def test_the_architecture_document_names_every_package_and_layer():
+    """docs/architecture.md shows the tree: every package of the code is in it, and every layer of the rule."""
+    text = (Path(__file__).parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    modules = {p.stem for p in PACKAGE.glob("*.py") if p.stem != "__init__"}
+    missing = sorted(name for name in packages | modules if f"{name}/" not in text and f"{name}.py" not in text)
+    assert not missing, f"docs/architecture.md does not name {missing}"
+    for layer in LAYERS:
+        for prefix in layer:
+            assert prefix == "gigawatt" or prefix.split(".")[1] in text, prefix
+
+
+def test_every_job_function_stays_callable_with_every_module_imported():
+    """No package is named as a job of the API: once imported it would replace ``gigawatt.KIND`` on the package."""
+    import importlib
+
+    from gigawatt.registry import KINDS
+
+    for module in MODULES:
+        if not module.endswith("__main__"):
+            importlib.import_module(module)
+    assert all(callable(getattr(gigawatt, kind)) for kind in KINDS)

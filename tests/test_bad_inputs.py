@@ -12,13 +12,13 @@ import pytest
 from gigawatt.grid import headroom as grid
 from gigawatt import weather as profiles
 from gigawatt.weather import files as weather_files
-from gigawatt.buildout.simulation import simulate
+from gigawatt.build_out.simulation import simulate
 from gigawatt.core.errors import DataError, ScenarioError
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.inputs import PlanInputs, supply_option
 from gigawatt import catalog
 from gigawatt.core import inputs as scenario_module
-from gigawatt.buildout.scenario import BuildoutScenario
+from gigawatt.build_out.scenario import BuildoutScenario
 from gigawatt.power.scenario import Scenario
 from gigawatt.siting.scenario import SitingProgramme
 from gigawatt.core.inputs import apply_overrides, read_yaml

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gigawatt.buildout.simulation import WEEKS_PER_YEAR, draw, simulate
+from gigawatt.build_out.simulation import WEEKS_PER_YEAR, draw, simulate
 from gigawatt.compute.sizing import HOURS_PER_YEAR
 from gigawatt.core.errors import ScenarioError
-from gigawatt.buildout.scenario import BuildoutScenario, Uncertain
+from gigawatt.build_out.scenario import BuildoutScenario, Uncertain
 from gigawatt.api import parse_scenario
 
 ROADMAP = [{"accelerator": "GB200 NVL72", "available": "2025-02"}, {"accelerator": "GB300 NVL72", "available": "2026-01"}]

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLES, shared_file
 
-from gigawatt.buildout.simulation import simulate
-from gigawatt.buildout.scenario import BuildoutScenario
+from gigawatt.build_out.simulation import simulate
+from gigawatt.build_out.scenario import BuildoutScenario
 from gigawatt.api import load_scenario
 
 TREND = EXAMPLES / "buildout" / "trend.yaml"

@@ -10,8 +10,8 @@ import yaml
 
 from conftest import ROOT, shared_file
 from gigawatt import parse_scenario
-from gigawatt.buildout.simulation import simulate
-from gigawatt.buildout.scenario import BuildoutScenario
+from gigawatt.build_out.simulation import simulate
+from gigawatt.build_out.scenario import BuildoutScenario
 from gigawatt.grid.scenario import HeadroomStudy
 from gigawatt.siting.scenario import SitingProgramme
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import shared_file
 from gigawatt import DataError, ScenarioError, catalog
 from gigawatt.catalog import NATIONAL_GENERATION_SCHEMA, read_table
-from gigawatt.buildout.national import country_code, generation_twh, share_of_generation
+from gigawatt.build_out.national import country_code, generation_twh, share_of_generation
 
 OWID_CITATION = "via Our World in Data (electricity-prod-source-stacked)"
 SOURCE_TOLERANCE = 0.005  # bundled figures are the OWID totals rounded to 0.1 TWh

@@ -321,8 +321,8 @@ def test_buildout_refuses_dates_counts_and_names_it_cannot_mean(cli, overrides, 
 
 
 def test_a_steep_growth_path_with_a_ceiling_runs_without_overflow():
-    from gigawatt.buildout.scenario import BuildoutScenario
-    from gigawatt.buildout.simulation import simulate
+    from gigawatt.build_out.scenario import BuildoutScenario
+    from gigawatt.build_out.simulation import simulate
 
     s = parse_scenario({"start": "2026-01", "end": "2027-12", "programme": {
         "growth": {"start": "2026-01", "online_gw": 1, "multiple": 10, "every_years": 1e-300, "max_gw": 5}}}, model=BuildoutScenario)

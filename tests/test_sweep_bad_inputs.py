@@ -306,7 +306,7 @@ def test_a_weather_year_cannot_be_varied_by_hand(tmp_path):
     ("plan", "west-texas-grid-gas.yaml", ["site.screening_segments=24"]),
 ])
 def test_every_figure_of_a_real_run_is_one_a_sweep_accepts(kind, example, overrides):
-    """sweep.FIGURES copies the labels of the registry's figures: a label changed there without here fails this."""
+    """A job's figure_labels list what its figures() gives: a label changed in one without the other fails this."""
     from gigawatt import api, registry
     from gigawatt.sweep.runner import check_figure
 

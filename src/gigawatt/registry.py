@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from gigawatt.buildout.job import SPEC as BUILDOUT
+from gigawatt.build_out.job import SPEC as BUILDOUT
 from gigawatt.compute.job import SPEC as SIZE
 from gigawatt.core.errors import ScenarioError
 from gigawatt.core.spec import JobSpec

@@ -127,7 +127,7 @@ def headroom_command(
             raise ScenarioError("--availability: no local year of the files has all its hours; give files with a whole local year")
         write_table(frames["availability"], availability)
     if heatmap:
-        from gigawatt.report.figures import plot_curtailment_heatmap
+        from gigawatt.grid.job import plot_curtailment_heatmap
 
         write_atomically(heatmap, lambda tmp: plot_curtailment_heatmap(result, tmp))
     write_outputs(result, plot=plot, csv=csv, csv_frame="headroom")

@@ -13,18 +13,19 @@ from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
 from gigawatt.power.scenario import Scenario
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def figures(data: dict[str, Any]) -> dict[str, Any]:
     """The figures that tell size runs apart, by label with their unit (``runs diff``, ``runs list``, sweeps)."""
-    out: dict[str, Any] = {}
-    out = {"accelerators": data["accelerator_count"], "facility power MW": data["facility_power_mw"],
+    out: dict[str, Any] = {"accelerators": data["accelerator_count"], "facility power MW": data["facility_power_mw"],
            "annual energy MWh": data["annual_energy_mwh"], "capital USD": data["capex_usd"],
            "total cost USD/yr": data["total_cost_usd_per_year"], "USD per accelerator-hour": data["cost_usd_per_accelerator_hour"]}
     return out
 
 
-# --- api --------------------------------------------------------------------------------
+# --- running ------------------------------------------------------------------------------------------
+
 
 def check(scenario: Scenario) -> None:
     """The accelerator and catalog figures the sizing reads, resolved."""
@@ -34,6 +35,7 @@ def check(scenario: Scenario) -> None:
 
 
 def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], None]:
+    """The job run on a validated scenario: (its output, messages for the user, solver facts or None)."""
     from gigawatt.compute.sizing import size as size_cluster
 
     sizing = size_cluster(scenario)
@@ -42,7 +44,8 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], None
     return sizing, [note] if defaults else [], None
 
 
-# --- tables --------------------------------------------------------------------------------
+# --- table ---------------------------------------------------------------------------------------
+
 
 def table(r: Result, console: Console) -> None:
     d = r.data
@@ -88,7 +91,8 @@ def table(r: Result, console: Console) -> None:
     console.print(table)
 
 
-# --- schema --------------------------------------------------------------------------------
+# --- schema ---------------------------------------------------------------------------------------
+
 
 def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
     """The JSON Schema of a size result's ``result`` part, and the definitions it references."""
@@ -97,8 +101,12 @@ def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
     return dataclass_schema(ClusterSizing), {}
 
 
+# every label figures() can give (a sweep refuses any other --figure before it runs), and those named by the scenario
+FIGURE_LABELS = ("accelerators", "facility power MW", "annual energy MWh", "capital USD", "total cost USD/yr", "USD per accelerator-hour")
+FIGURE_PATTERNS = ()
+
 SPEC = JobSpec(
     kind="size", summary="Size a cluster: power at the meter, energy, capital and operating cost", inputs=Scenario, mark="cluster", accepts=("plan",),
-    run=run, check=check, figures=figures, headline=("facility power MW", "USD per accelerator-hour"),
+    run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("facility power MW", "USD per accelerator-hour"),
     table=table, plot=None, charts=None, result_schema=result_schema,
 )

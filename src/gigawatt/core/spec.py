@@ -45,7 +45,9 @@ class JobSpec:
       ``to_frames()``; ``None`` for a kind that is only stored (a sweep, run by its own face);
     - ``check(model)``: what the scenario names, resolved as a run would (catalog names, files), before any run;
     - ``figures(data) -> {label with unit: value}``: what tells two runs apart (``runs diff``, ``runs list``,
-      sweeps' ``--figure``); ``headline``: the labels a run list shows (``*`` at the end matches a prefix);
+      sweeps' ``--figure``); ``figure_labels`` every fixed label it can give and ``figure_patterns`` (shown,
+      regular expression) those named by the scenario (a technology, a limit), so a sweep refuses a mistyped
+      figure before it runs; ``headline``: the labels a run list shows (``*`` at the end matches a prefix);
     - ``table(result, console)``, ``plot(result, path)`` (``--plot``), ``charts(result)`` (the workbench's
       Plotly specifications by name): renderers of the JSON form and frames only, so a stored run shows as a
       fresh one;
@@ -59,6 +61,8 @@ class JobSpec:
     headline: tuple[str, ...]
     table: Callable[[Result, Console], None]
     result_schema: Callable[[], tuple[dict[str, Any], dict[str, Any]]]
+    figure_labels: tuple[str, ...] = ()
+    figure_patterns: tuple[tuple[str, str], ...] = ()
     run: Callable[[Any, RunSettings], tuple[Any, list[str], dict[str, Any] | None]] | None = None
     check: Callable[[Any], Any] | None = None
     plot: Callable[[Result, Path], Path] | None = None

@@ -16,19 +16,21 @@ from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
 from gigawatt.grid.scenario import HeadroomStudy
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def figures(data: dict[str, Any]) -> dict[str, Any]:
     """The figures that tell headroom runs apart, by label with their unit (``runs diff``, ``runs list``, sweeps)."""
-    out: dict[str, Any] = {}
-    out = {f"headroom MW at {lim['limit_pct']:g}%": lim["headroom_mw"] for lim in data["total"]["limits"]}
+    out: dict[str, Any] = {f"headroom MW at {lim['limit_pct']:g}%": lim["headroom_mw"] for lim in data["total"]["limits"]}
     out["systems"] = len(data["systems"])
     return out
 
 
-# --- api --------------------------------------------------------------------------------
+# --- running ------------------------------------------------------------------------------------------
+
 
 def run(study: HeadroomStudy, settings: RunSettings) -> tuple[Any, list[str], None]:
+    """The job run on a validated scenario: (its output, messages for the user, solver facts or None)."""
     from gigawatt import catalog
     from gigawatt.grid import headroom as grid
 
@@ -61,7 +63,8 @@ def run(study: HeadroomStudy, settings: RunSettings) -> tuple[Any, list[str], No
     return result, messages, None
 
 
-# --- tables --------------------------------------------------------------------------------
+# --- table ---------------------------------------------------------------------------------------
+
 
 def table(r: Result, console: Console) -> None:
     h = r.data
@@ -89,7 +92,8 @@ def table(r: Result, console: Console) -> None:
             f"{a['curtailment_hours_per_year']:,.0f} h/yr curtailed, {a['curtailed_mwh_per_year']:,.0f} MWh/yr", highlight=False)
 
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def plot_headroom(result, path: Path | str, title: str = "flexible-load headroom") -> Path:
     """Write a PNG: headroom (GW) against the curtailment limit, one line per system and the total."""
@@ -135,7 +139,8 @@ def plot_curtailment_heatmap(result, path: Path | str) -> Path:
     return save_figure(fig, path, title)
 
 
-# --- charts --------------------------------------------------------------------------------
+# --- charts ---------------------------------------------------------------------------------------
+
 
 def charts(r: Result) -> dict[str, Chart]:
     systems = r.data.get("systems") or []
@@ -152,7 +157,8 @@ def charts(r: Result) -> dict[str, Chart]:
     return out
 
 
-# --- schema --------------------------------------------------------------------------------
+# --- schema ---------------------------------------------------------------------------------------
+
 
 def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
     """The JSON Schema of a headroom result's ``result`` part, and the definitions it references."""
@@ -175,8 +181,12 @@ def plot(result: Result, path: Path) -> Path:
     return plot_headroom(result, path)
 
 
+# every label figures() can give (a sweep refuses any other --figure before it runs), and those named by the scenario
+FIGURE_LABELS = ("systems",)
+FIGURE_PATTERNS = (("headroom MW at LIMIT%", r"^headroom MW at [0-9.eE+-]+%$"),)
+
 SPEC = JobSpec(
     kind="headroom", summary="Flexible-load headroom of grids on hourly demand", inputs=HeadroomStudy, mark="files", accepts=(),
-    run=run, check=None, figures=figures, headline=("headroom MW at*",),
+    run=run, check=None, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("headroom MW at*",),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

@@ -15,18 +15,19 @@ from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
 from gigawatt.operations.scenario import ScheduleScenario
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def figures(data: dict[str, Any]) -> dict[str, Any]:
     """The figures that tell schedule runs apart, by label with their unit (``runs diff``, ``runs list``, sweeps)."""
-    out: dict[str, Any] = {}
-    out = {"energy MWh": data["energy_mwh"], "flat energy MWh": data["flat_energy_mwh"], "energy cost USD": data["energy_cost_usd"],
+    out: dict[str, Any] = {"energy MWh": data["energy_mwh"], "flat energy MWh": data["flat_energy_mwh"], "energy cost USD": data["energy_cost_usd"],
            "CO2 t": data["co2_t"], "lost work USD": data["lost_work_usd"], "weighted performance": data["weighted_performance"],
            "events met": f"{sum(e['met'] for e in data['events'])} of {len(data['events'])}", "largest swing MW": data["largest_swing_mw"]}
     return out
 
 
-# --- api --------------------------------------------------------------------------------
+# --- running ------------------------------------------------------------------------------------------
+
 
 def check(scenario: ScheduleScenario) -> None:
     """Accelerators, times and their offsets, and the signal CSVs (coverage, plausibility)."""
@@ -36,13 +37,15 @@ def check(scenario: ScheduleScenario) -> None:
 
 
 def run(scenario: ScheduleScenario, settings: RunSettings) -> tuple[Any, list[str], dict[str, Any]]:
+    """The job run on a validated scenario: (its output, messages for the user, solver facts or None)."""
     from gigawatt.operations import schedule as run_schedule
 
     result, messages = run_schedule(scenario)
     return result, messages, result.solver
 
 
-# --- tables --------------------------------------------------------------------------------
+# --- table ---------------------------------------------------------------------------------------
+
 
 def table(r: Result, console: Console) -> None:
     d = r.data
@@ -93,7 +96,8 @@ def table(r: Result, console: Console) -> None:
                   f"build {s.get('build_s', 0):.2f} s, solve {s.get('seconds', 0):.2f} s, gap {s.get('mip_gap', 0):.2%}", style="dim", highlight=False)
 
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def plot_schedule(result, path: Path | str, title: str = "") -> Path:
     """Write a PNG of a schedule: the site's draw against running flat and each request (events shaded,
@@ -130,7 +134,8 @@ def plot_schedule(result, path: Path | str, title: str = "") -> Path:
     return save_figure(fig, path, title or result.name)
 
 
-# --- charts --------------------------------------------------------------------------------
+# --- charts ---------------------------------------------------------------------------------------
+
 
 def charts(r: Result) -> dict[str, Chart]:
     """The site's draw against running flat and the requests; each job's accelerator power."""
@@ -151,7 +156,8 @@ def charts(r: Result) -> dict[str, Chart]:
     }
 
 
-# --- schema --------------------------------------------------------------------------------
+# --- schema ---------------------------------------------------------------------------------------
+
 
 def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
     """The JSON Schema of a schedule result's ``result`` part, and the definitions it references."""
@@ -165,8 +171,13 @@ def plot(result: Result, path: Path) -> Path:
     return plot_schedule(result, path)
 
 
+# every label figures() can give (a sweep refuses any other --figure before it runs), and those named by the scenario
+FIGURE_LABELS = ("energy MWh", "flat energy MWh", "energy cost USD", "CO2 t", "lost work USD", "weighted performance", "events met",
+                   "largest swing MW")
+FIGURE_PATTERNS = ()
+
 SPEC = JobSpec(
     kind="schedule", summary="Schedule a campus's jobs against prices, carbon and curtailment events", inputs=ScheduleScenario, mark="jobs", accepts=(),
-    run=run, check=check, figures=figures, headline=("weighted performance", "energy cost USD", "events met"),
+    run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("weighted performance", "energy cost USD", "events met"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

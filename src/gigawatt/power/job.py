@@ -13,15 +13,15 @@ from gigawatt.core.jsonschema import dataclass_schema
 from gigawatt.core.present import MS_PER_DAY, Chart, chart_layout, fmt, plain_list, pyplot, save_figure
 from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
-from gigawatt.power.results import BUILT_MW
+from gigawatt.power.results import in_use
 from gigawatt.power.scenario import Scenario
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def figures(data: dict[str, Any]) -> dict[str, Any]:
     """The figures that tell plan runs apart, by label with their unit (``runs diff``, ``runs list``, sweeps)."""
-    out: dict[str, Any] = {}
-    out = {f"{tech} MW": mw for tech, mw in sorted(data["capacity_mw"].items())}
+    out: dict[str, Any] = {f"{tech} MW": mw for tech, mw in sorted(data["capacity_mw"].items())}
     out |= {"storage MWh": data["storage_mwh"], "annual cost USD": data["annual_cost_usd"], "LCOE USD/MWh": data["lcoe_usd_per_mwh"],
             "CO2 t/yr": data["co2_t_per_year"], "carbon-free share": data["carbon_free_share"], "online": data["online_date"]}
     if data.get("baseline"):
@@ -31,7 +31,8 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-# --- api --------------------------------------------------------------------------------
+# --- running ------------------------------------------------------------------------------------------
+
 
 MEASURED = {"load": "site.load_csv", "utility_pv": "site.solar_csv or site.irradiance_csv", "onshore_wind": "site.wind_csv"}
 
@@ -46,6 +47,7 @@ def check(scenario: Scenario) -> None:
 
 
 def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict[str, Any] | None]:
+    """The job run on a validated scenario: (its output, messages for the user, solver facts or None)."""
     from gigawatt.power import solve
     from gigawatt.power.planner import plan_power
 
@@ -78,7 +80,8 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict
     return plan, messages, plan.solver
 
 
-# --- tables --------------------------------------------------------------------------------
+# --- table ---------------------------------------------------------------------------------------
+
 
 def table(r: Result, console: Console) -> None:
     p = r.data
@@ -164,7 +167,8 @@ def _phases_table(p: dict[str, Any], console: Console) -> None:
                   f"planning jointly saves {ph['saving_usd'] / 1e6:,.0f} M USD ({ph['saving_share']:.1%})", highlight=False)
 
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 HOURS_PER_WEEK = 168
 
@@ -239,7 +243,8 @@ def _phases_panel(ax, plan) -> None:
     ax.legend(fontsize=7, loc="upper left")
 
 
-# --- charts --------------------------------------------------------------------------------
+# --- charts ---------------------------------------------------------------------------------------
+
 
 def charts(r: Result) -> dict[str, Chart]:
     frames = r.to_frames()
@@ -264,9 +269,9 @@ def charts(r: Result) -> dict[str, Chart]:
         when = [str(t) for t in week.index]
         sources = [c for c in week.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw") and c != "timestamp"]
         traces = [{"type": "scatter", "mode": "lines", "stackgroup": "supply", "name": c.removesuffix("_mw").replace("_", " "),
-                   "x": when, "y": plain_list(week[c])} for c in sources if week[c].abs().max() > BUILT_MW]
+                   "x": when, "y": plain_list(week[c])} for c in sources if in_use(week[c])]
         traces += [{"type": "scatter", "mode": "lines", "name": c.removesuffix("_mw").replace("_", " "), "x": when,
-                    "y": plain_list(-week[c]), "line": {"dash": "dot"}} for c in week.columns if c.endswith("_charge_mw") and week[c].max() > BUILT_MW]
+                    "y": plain_list(-week[c]), "line": {"dash": "dot"}} for c in week.columns if c.endswith("_charge_mw") and in_use(week[c])]
         traces.append({"type": "scatter", "mode": "lines", "name": "load", "x": when, "y": plain_list(week["load_mw"]), "line": {"color": "black", "width": 2}})
         out["dispatch"] = {"data": traces, "layout": chart_layout("The hardest week, hour by hour (charging below zero)", "", "MW")}
     timeline = []
@@ -287,7 +292,8 @@ def charts(r: Result) -> dict[str, Chart]:
     return out
 
 
-# --- schema --------------------------------------------------------------------------------
+# --- schema ---------------------------------------------------------------------------------------
+
 
 def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
     """The JSON Schema of a plan result's ``result`` part, and the definitions it references."""
@@ -301,8 +307,12 @@ def plot(result: Result, path: Path) -> Path:
     return plot_plan(result, path, title=result.name)
 
 
+# every label figures() can give (a sweep refuses any other --figure before it runs), and those named by the scenario
+FIGURE_LABELS = ("storage MWh", "annual cost USD", "LCOE USD/MWh", "CO2 t/yr", "carbon-free share", "online", "baseline annual cost USD")
+FIGURE_PATTERNS = (("TECHNOLOGY MW", r"^\S+ MW$"), ("usable for frontier weights from (LEVEL)", r"^usable for frontier weights from \(.+\)$"))
+
 SPEC = JobSpec(
     kind="plan", summary="Power a site: the cheapest supply hour by hour beside a grid-only baseline", inputs=Scenario, mark="site", accepts=("size",),
-    run=run, check=check, figures=figures, headline=("LCOE USD/MWh", "annual cost USD", "online"),
+    run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("LCOE USD/MWh", "annual cost USD", "online"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

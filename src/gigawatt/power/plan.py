@@ -43,7 +43,7 @@ PRICE_FIX = "give prices in USD/MWh (a USD/kWh figure times 1,000)"
 CARBON_FIX = "give tCO2/MWh (g/kWh divided by 1,000)"
 G_PER_KWH_PER_T_PER_MWH = 1_000.0
 
-__all__ = ["first_model", "plan_inputs", "plan_power"]
+__all__ = ["first_model", "plan_inputs"]
 
 
 def _technology_rows(scenario: Scenario) -> pd.DataFrame:

@@ -22,6 +22,12 @@ G_PER_T = 1e6
 KWH_PER_MWH = 1e3
 
 
+
+def in_use(power_mw: pd.Series) -> bool:
+    """Whether an hourly series of MW ever rises above solver noise (:data:`BUILT_MW`): the one rule that says
+    which sources a week of dispatch shows."""
+    return bool(power_mw.abs().max() > BUILT_MW)
+
 @dataclass(frozen=True)
 class PowerPlan:
     """A site supply plan. MW, MWh and USD per modelled year; CO2 in t/yr and g/kWh."""

@@ -15,18 +15,19 @@ from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
 from gigawatt.siting.scenario import SitingProgramme
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def figures(data: dict[str, Any]) -> dict[str, Any]:
     """The figures that tell site runs apart, by label with their unit (``runs diff``, ``runs list``, sweeps)."""
-    out: dict[str, Any] = {}
-    out = {f"{a['site']} MW": a["capacity_mw"] for a in data["allocations"]}
+    out: dict[str, Any] = {f"{a['site']} MW": a["capacity_mw"] for a in data["allocations"]}
     out |= {"annual cost USD": data["annual_cost_usd"], "power cost USD/yr": data["annual_power_cost_usd"],
             "CO2 g/kWh": data["fleet_co2_g_per_kwh"], "carbon-free share": data["fleet_carbon_free_share"]}
     return out
 
 
-# --- api --------------------------------------------------------------------------------
+# --- running ------------------------------------------------------------------------------------------
+
 
 def check(programme: SitingProgramme) -> None:
     """Accelerator, technologies, regions, countries, names, region limits."""
@@ -36,6 +37,7 @@ def check(programme: SitingProgramme) -> None:
 
 
 def run(programme: SitingProgramme, settings: RunSettings) -> tuple[Any, list[str], dict[str, Any]]:
+    """The job run on a validated scenario: (its output, messages for the user, solver facts or None)."""
     import scipy
 
     from gigawatt.siting.allocation import site as place
@@ -48,7 +50,8 @@ def run(programme: SitingProgramme, settings: RunSettings) -> tuple[Any, list[st
     return result, messages, solver
 
 
-# --- tables --------------------------------------------------------------------------------
+# --- table ---------------------------------------------------------------------------------------
+
 
 def table(r: Result, console: Console) -> None:
     d = r.data
@@ -83,7 +86,8 @@ def table(r: Result, console: Console) -> None:
                       style="dim", highlight=False)
 
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 JURISDICTION_COLOURS = {"us": "tab:blue", "ally": "tab:green", "partner": "tab:orange", "restricted": "tab:red"}
 
@@ -113,7 +117,8 @@ def plot_siting(result, path: Path | str) -> Path:
     return save_figure(fig, path, title)
 
 
-# --- charts --------------------------------------------------------------------------------
+# --- charts ---------------------------------------------------------------------------------------
+
 
 def charts(r: Result) -> dict[str, Chart]:
     from gigawatt import catalog
@@ -143,7 +148,8 @@ def charts(r: Result) -> dict[str, Chart]:
     return out
 
 
-# --- schema --------------------------------------------------------------------------------
+# --- schema ---------------------------------------------------------------------------------------
+
 
 def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
     """The JSON Schema of a site result's ``result`` part, and the definitions it references."""
@@ -157,8 +163,12 @@ def plot(result: Result, path: Path) -> Path:
     return plot_siting(result, path)
 
 
+# every label figures() can give (a sweep refuses any other --figure before it runs), and those named by the scenario
+FIGURE_LABELS = ("annual cost USD", "power cost USD/yr", "CO2 g/kWh", "carbon-free share")
+FIGURE_PATTERNS = (("SITE MW", r"^.+ MW$"),)
+
 SPEC = JobSpec(
     kind="site", summary="Place a programme's gigawatts across candidate sites", inputs=SitingProgramme, mark="candidates", accepts=(),
-    run=run, check=check, figures=figures, headline=("annual cost USD", "CO2 g/kWh"),
+    run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("annual cost USD", "CO2 g/kWh"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

@@ -15,7 +15,8 @@ from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec
 from gigawatt.sweep.scenario import SweepInputs
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def figures(data: dict[str, Any]) -> dict[str, Any]:
     """The figures that tell sweep runs apart, by label with their unit (``runs diff``, ``runs list``, sweeps)."""
@@ -27,7 +28,8 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-# --- tables --------------------------------------------------------------------------------
+# --- table ---------------------------------------------------------------------------------------
+
 
 SWEEP_COLUMNS = 40  # a sweep's table shows at most this many points; --csv and --json have them all
 
@@ -60,7 +62,8 @@ def table(r: Result, console: Console) -> None:
         console.print(f"{row['input']}: Spearman rank correlation with {figure} {row['spearman']:+.2f} over {row['points']} points", highlight=False)
 
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def plot_tornado(rows: list[dict], figure: str, path: Path | str, title: str = "", centre: str = "base") -> Path:
     """Write a PNG: the swing of ``figure`` per input (rows of :func:`gigawatt.sweep.tornado`), largest at
@@ -136,7 +139,8 @@ def plot_sweep(result, path: Path | str) -> Path:
     return plot_tornado(d["tornado"], d["figure"], path, title=f"{result.name}: what moves {d['figure']} ({how})", centre=centre)
 
 
-# --- charts --------------------------------------------------------------------------------
+# --- charts ---------------------------------------------------------------------------------------
+
 
 def charts(r: Result) -> dict[str, Chart]:
     """A sweep's charts by its design: tornado, fan, distribution, Sobol' indices and ranking, or lines over a grid."""
@@ -191,7 +195,8 @@ def charts(r: Result) -> dict[str, Chart]:
     return out
 
 
-# --- schema --------------------------------------------------------------------------------
+# --- schema ---------------------------------------------------------------------------------------
+
 
 def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
     """The JSON Schema of a sweep result's ``result`` part, and the definitions it references."""

@@ -730,48 +730,31 @@ def sweep_frames(data: dict[str, Any]) -> dict[str, Any]:
     return frames
 
 
-# The figures a point of each kind can have (:func:`gigawatt.core.results.figures`), to refuse a mistyped --figure
-# before anything runs: fixed labels, and the label patterns named by the scenario's own options
-FIGURES: dict[str, tuple[str, ...]] = {
-    "size": ("accelerators", "facility power MW", "annual energy MWh", "capital USD", "total cost USD/yr", "USD per accelerator-hour"),
-    "plan": ("storage MWh", "annual cost USD", "LCOE USD/MWh", "CO2 t/yr", "carbon-free share", "online", "baseline annual cost USD"),
-    "buildout": ("end", "online GW at end", "target GW at end", "accelerators at end", "capex USD", "energy TWh/yr at end",
-                 "P10 online GW at end", "P90 online GW at end", "P(target reached)"),
-    "headroom": ("systems",),
-    "site": ("annual cost USD", "power cost USD/yr", "CO2 g/kWh", "carbon-free share"),
-    "schedule": ("energy MWh", "flat energy MWh", "energy cost USD", "CO2 t", "lost work USD", "weighted performance", "events met",
-                 "largest swing MW"),
-}
-FIGURE_PATTERNS: dict[str, tuple[tuple[str, re.Pattern[str]], ...]] = {
-    "plan": (("TECHNOLOGY MW", re.compile(r"^\S+ MW$")), ("usable for frontier weights from (LEVEL)", re.compile(r"^usable for frontier weights from \(.+\)$"))),
-    "buildout": (("usable for frontier weights from (LEVEL)", re.compile(r"^usable for frontier weights from \(.+\)$")),),
-    "headroom": (("headroom MW at LIMIT%", re.compile(r"^headroom MW at [0-9.eE+-]+%$")),),
-    "site": (("SITE MW", re.compile(r"^.+ MW$")),),
-}
-
-
 def check_figure(kind: str, figure: str | None) -> None:
     """Refuse, before anything runs, a figure that no point of ``kind`` can have, listing those it can."""
-    if not figure or kind not in FIGURES:
+    from gigawatt.registry import JOBS
+
+    if not figure or kind not in JOBS:
         return
-    patterns = FIGURE_PATTERNS.get(kind, ())
-    if figure in FIGURES[kind] or any(pattern.match(figure) for _, pattern in patterns):
+    job = JOBS[kind]
+    if figure in job.figure_labels or any(re.match(pattern, figure) for _, pattern in job.figure_patterns):
         return
     from difflib import get_close_matches
 
-    close = get_close_matches(figure, FIGURES[kind], n=1)
+    close = get_close_matches(figure, job.figure_labels, n=1)
     hint = f"did you mean '{close[0]}'? " if close else ""
     raise ScenarioError(f"--figure {shorten_quoted(figure)} is not a figure of a {kind} run; {hint}choose one of "
-                        f"{', '.join([*FIGURES[kind], *(label for label, _ in patterns)])}")
+                        f"{', '.join([*job.figure_labels, *(label for label, _ in job.figure_patterns)])}")
 
 
 def default_figure(kind: str, rows: list[dict[str, Any]]) -> str:
     """The figure a sweep of ``kind`` charts unless told: the first of its headline figures, or (headroom,
     whose figures are named by their limits) the first numeric figure of a point that ran."""
-    from gigawatt.core.results import HEADLINE
+    from gigawatt.registry import JOBS
 
-    if HEADLINE.get(kind):
-        return HEADLINE[kind][0]
+    first = JOBS[kind].headline[0] if JOBS[kind].headline else "*"
+    if not first.endswith("*"):
+        return first
     done = next((r for r in rows if r.get("status") == "done"), {})
     return next((k for k, v in done.items() if k not in ("point", "seconds") and isinstance(v, int | float)), "")
 

@@ -36,11 +36,11 @@ import numpy as np
 import pandas as pd
 
 from gigawatt import catalog
-from gigawatt.buildout import national as national
+from gigawatt.build_out import national
 from gigawatt.compute.sizing import size
 from gigawatt.core.errors import GigawattError, ScenarioError
 from gigawatt.core.inputs import MAX_DRAWS
-from gigawatt.buildout.scenario import MAX_TARGET_GW, BuildoutScenario, Generation, Rate, Uncertain
+from gigawatt.build_out.scenario import MAX_TARGET_GW, BuildoutScenario, Generation, Rate, Uncertain
 from gigawatt.power.scenario import Scenario
 from gigawatt.core.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, MW_PER_GW, month_start, shorten
 

@@ -13,9 +13,10 @@ from gigawatt.core.jsonschema import NUMBER, RECORDS
 from gigawatt.core.present import Chart, chart_layout, plain_list, pyplot, save_figure
 from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
-from gigawatt.buildout.scenario import BuildoutScenario
+from gigawatt.build_out.scenario import BuildoutScenario
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def figures(data: dict[str, Any]) -> dict[str, Any]:
     """The figures that tell buildout runs apart, by label with their unit (``runs diff``, ``runs list``, sweeps)."""
@@ -33,17 +34,19 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-# --- api --------------------------------------------------------------------------------
+# --- running ------------------------------------------------------------------------------------------
+
 
 def check(scenario: BuildoutScenario) -> None:
     """The country and every accelerator."""
-    from gigawatt.buildout.simulation import check_references
+    from gigawatt.build_out.simulation import check_references
 
     check_references(scenario)
 
 
 def run(scenario: BuildoutScenario, settings: RunSettings) -> tuple[Any, list[str], None]:
-    from gigawatt.buildout.simulation import simulate
+    """The job run on a validated scenario: (its output, messages for the user, solver facts or None)."""
+    from gigawatt.build_out.simulation import simulate
 
     result = simulate(scenario, progress=settings.progress)
     messages = [result.check["statement"]] if result.check and result.check.get("statement") else []
@@ -54,7 +57,8 @@ def run(scenario: BuildoutScenario, settings: RunSettings) -> tuple[Any, list[st
     return result, messages, None
 
 
-# --- tables --------------------------------------------------------------------------------
+# --- table ---------------------------------------------------------------------------------------
+
 
 def table(r: Result, console: Console) -> None:
     d = r.data
@@ -97,14 +101,15 @@ def table(r: Result, console: Console) -> None:
         console.print(view)
 
 
-# --- figures --------------------------------------------------------------------------------
+# --- figures --------------------------------------------------------------------------------------
+
 
 def plot_buildout(result, path: Path | str, title: str = "") -> Path:
     """Write a PNG of a build-out: capacity online against the target (with the P10-P90 band of the
     draws), compute and energy, and the limit that held capacity back in each week."""
     plt = pyplot()
 
-    from gigawatt.buildout.simulation import LIMITS
+    from gigawatt.build_out.simulation import LIMITS
 
     frame = result.to_frames()["periods"]
     when = pd.to_datetime(frame["date"])
@@ -139,7 +144,8 @@ def plot_buildout(result, path: Path | str, title: str = "") -> Path:
     return save_figure(fig, path, title)
 
 
-# --- charts --------------------------------------------------------------------------------
+# --- charts ---------------------------------------------------------------------------------------
+
 
 def charts(r: Result) -> dict[str, Chart]:
     frame = r.to_frames()["periods"]
@@ -172,7 +178,8 @@ def charts(r: Result) -> dict[str, Chart]:
     return out
 
 
-# --- schema --------------------------------------------------------------------------------
+# --- schema ---------------------------------------------------------------------------------------
+
 
 def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
     """The JSON Schema of a buildout result's ``result`` part, and the definitions it references."""
@@ -197,8 +204,13 @@ def plot(result: Result, path: Path) -> Path:
     return plot_buildout(result, path, title=result.name)
 
 
+# every label figures() can give (a sweep refuses any other --figure before it runs), and those named by the scenario
+FIGURE_LABELS = ("end", "online GW at end", "target GW at end", "accelerators at end", "capex USD", "energy TWh/yr at end",
+                   "P10 online GW at end", "P90 online GW at end", "P(target reached)")
+FIGURE_PATTERNS = (("usable for frontier weights from (LEVEL)", r"^usable for frontier weights from \(.+\)$"),)
+
 SPEC = JobSpec(
     kind="buildout", summary="Simulate a build-out programme week by week", inputs=BuildoutScenario, mark="programme", accepts=(),
-    run=run, check=check, figures=figures, headline=("online GW at end", "end"),
+    run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("online GW at end", "end"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )
