@@ -11,8 +11,8 @@ first (ratio = this / first). To compare a change with what came before it:
     python benchmarks/install.py /tmp/gw-before .
 
 pip's cache is the user's own (``pip cache dir``) unless ``--no-cache-dir``; its size is printed before
-each install, so whether an install found it warm (and whether an earlier one warmed it for a later one)
-is on the page. A source builds its wheel first (setuptools, in pip's isolated build environment): that is
+each install (packages downloaded apart from wheels built), so whether an install found it warm, and
+whether an earlier install warmed it for a later one, is on the page. A source builds its wheel first (setuptools, in pip's isolated build environment): that is
 part of what a user waits for, so it is part of the time. The size is of the environment's files on disk
 (``du``: allocated blocks, each hard-linked file once), the fresh environment's own pip included; the
 bare environment's figures are printed once for reference.
@@ -35,6 +35,7 @@ BLOCK_BYTES = 512  # st_blocks counts 512-byte blocks on every POSIX system
 # the heavy optional dependencies: whether each landed in the environment
 WATCHED = ("pypsa", "linopy", "xarray", "psycopg", "geopandas", "shapely", "pyproj", "polars", "netCDF4")
 INSTALL_TIMEOUT_S = 1800  # a source that takes longer than half an hour to install is reported as failed
+DOWNLOAD_CACHES = ("http", "http-v2")  # pip's cache of what it fetched from an index (older and newer pips)
 COUNT_DISTRIBUTIONS = "import importlib.metadata as m; print(len({d.metadata['Name'].lower() for d in m.distributions()}))"
 
 
@@ -53,15 +54,18 @@ def disk_mb(folder: Path) -> float:
 
 
 def pip_cache(no_cache: bool) -> str:
-    """pip's cache as an install will find it: off, or its folder and size (MB; 0: cold)."""
+    """pip's cache as an install will find it: off, or its folder and the size (MB) of its two parts: packages
+    downloaded from an index (``http``, ``http-v2``: warm when not empty) and wheels it built (``wheels``)."""
     if no_cache:
         return "off (--no-cache-dir)"
     found = subprocess.run([sys.executable, "-m", "pip", "cache", "dir"], capture_output=True, text=True)
     folder = Path(found.stdout.strip()) if found.returncode == 0 and found.stdout.strip() else None
     if folder is None:
         return "unknown (pip cache dir failed)"
-    size_mb = disk_mb(folder) if folder.exists() else 0.0
-    return f"{'warm' if size_mb > 0 else 'cold'}, {size_mb:,.0f} MB at {folder}"
+    downloads_mb = sum(disk_mb(folder / part) for part in DOWNLOAD_CACHES if (folder / part).exists())
+    built_mb = disk_mb(folder / "wheels") if (folder / "wheels").exists() else 0.0
+    state = "warm" if downloads_mb > 0 else "cold"
+    return f"{state} ({folder}: downloaded packages {downloads_mb:,.1f} MB, wheels built {built_mb:,.1f} MB)"
 
 
 def environment(venv: Path) -> tuple[float, int, list[str]]:
