@@ -179,7 +179,7 @@ class PostgresServer:
 
 def start_server() -> PostgresServer:
     """Make and start a cluster, or skip when the binaries are absent; the caller stops it."""
-    pytest.importorskip("psycopg", reason="psycopg is not installed (the project depends on psycopg[binary])")
+    pytest.importorskip("psycopg", reason="psycopg is not installed (pip install 'gigawatt[postgres]'; [dev] brings it)")
     bindir = find_binaries()
     if bindir is None:
         pytest.skip("PostgreSQL server binaries not found; .ci/run installs Debian's postgresql package")

@@ -1,5 +1,5 @@
 """Fuzzing the tool's inputs (hypothesis): a mutated scenario or a malformed CSV series ends in a result or in
-one line of :class:`~gigawatt.errors.GigawattError`; never another exception, a traceback, a warning, or a
+one line of :class:`~gigawatt.core.errors.GigawattError`; never another exception, a traceback, a warning, or a
 message of several lines.
 
 - scenarios: the example scenarios (plan, size, buildout, site, schedule; a headroom study written here)

@@ -17,6 +17,8 @@ another process is waited on for ``STORE_LOCK_WAIT_S``, then reported; a result 
 never lost: :meth:`Store.save` keeps it in a JSON file it names. A file that is not a store is refused
 before anything is written to it, and a stored run that cannot be read (cut short, of a kind or a
 version this gigawatt does not know) is refused in one line, without stopping the listing of the others.
+PostgreSQL is reached through psycopg, an extra (``pip install 'gigawatt[postgres]'``); a ``postgresql://``
+store without it is refused in one line naming the extra, before any run.
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
 from gigawatt.core import __version__
-from gigawatt.core.errors import GigawattError, ScenarioError, StoreError
+from gigawatt.core.errors import GigawattError, ScenarioError, StoreError, require
 from gigawatt.core.files import cannot_create_in, file_above, write_atomically
 from gigawatt.core.results import SCHEMA_VERSION, Result, RunInfo
 from gigawatt.registry import STORED, STORED_KINDS, figures, headline
@@ -60,6 +62,7 @@ SQLITE_HEADER = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite dat
 SQLITE_WAL_MODE = 2  # header bytes 18 and 19 (file format write and read versions) in WAL mode
 URL_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")  # what makes a store a URL rather than a path
 POSTGRES_URL_FORM = "postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE"
+PSYCOPG_SCHEME = "postgresql+psycopg://"  # SQLAlchemy's name for PostgreSQL through psycopg 3 (the [postgres] extra)
 UNSAVED = "gigawatt-unsaved-{kind}-{id}.json"  # a result the store could not take (in the working directory)
 
 
@@ -118,7 +121,7 @@ def database_url(url: str) -> str:
     """An SQLAlchemy URL from a store URL: ``postgresql://`` uses psycopg 3, any other URL is kept as given.
     (A plain path is a SQLite file: see :func:`sqlite_path`.)"""
     if url.startswith(("postgres://", "postgresql://")):
-        return "postgresql+psycopg://" + url.split("://", 1)[1]
+        return PSYCOPG_SCHEME + url.split("://", 1)[1]
     return url
 
 
@@ -173,6 +176,8 @@ class Store:
             self._check_location(self.path)
         elif url.startswith(("postgres://", "postgresql://", "postgresql+")):
             _check_postgres_url(url, self.shown)
+            if database_url(url).startswith(PSYCOPG_SCHEME):  # another driver (postgresql+pg8000://) is the user's to install
+                require("psycopg", "postgres", f"store '{self.shown}' (a PostgreSQL run store)")
 
     def _check_location(self, path: Path) -> None:
         """A SQLite store's path names a file, or one that can be created."""

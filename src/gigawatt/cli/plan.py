@@ -29,7 +29,7 @@ from gigawatt.cli._common import (
     solver_fields,
     write_outputs,
 )
-from gigawatt.core.errors import ScenarioError
+from gigawatt.core.errors import ScenarioError, require
 
 
 @app.command("plan")
@@ -65,6 +65,8 @@ def plan_command(
         _save_lp(file, overrides, save_lp)
         out_console().print(f"wrote {save_lp}")
         return
+    if network:  # PyPSA is an extra: found missing before a solve, not after
+        require("pypsa", "pypsa", "writing a PyPSA network (--network)")
     outputs = {"--dispatch": dispatch, "--plot": plot, "--network": network, "--save-lp": save_lp}
     # the network and the LPs live in memory only: a run from the store is solved again to write them
     result = run_command("plan", file, overrides, store=store, no_store=no_store, fresh=fresh or network is not None,

@@ -1,12 +1,15 @@
 """Domain errors: one type per kind of user mistake.
 
 Every message names the field, the value and the fix, on one line, so the CLI can print it as is and
-exit with status 2. :func:`check_file_size` is the check every reader of a user's file makes first.
+exit with status 2. :func:`check_file_size` is the check every reader of a user's file makes first;
+:func:`require` imports an optional dependency (an extra of the package) or says which extra to install.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from types import ModuleType
 
 
 class GigawattError(Exception):
@@ -28,6 +31,22 @@ class InfeasibleError(GigawattError):
 class StoreError(GigawattError):
     """The run store cannot do what was asked: locked by another process, unreachable, or a stored run
     that cannot be read (names the store or run, what is wrong and the fix)."""
+
+
+class MissingExtraError(GigawattError):
+    """What was asked needs an optional dependency that is not installed (names the extra that brings it)."""
+
+
+def require(module: str, extra: str, needed_by: str) -> ModuleType:
+    """Import ``module`` (an optional dependency, installed by the package's extra ``extra``), or raise
+    :class:`MissingExtraError` in one line: ``needed_by`` (the scenario field or feature that needs it)
+    and the ``pip install 'gigawatt[EXTRA]'`` that brings it."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:  # absent, or installed without a dependency of its own: the extra brings both
+        absent = isinstance(exc, ModuleNotFoundError) and (exc.name or "").split(".")[0] == module
+        why = "is not installed" if absent else f"cannot be imported ({' '.join(str(exc).split())})"
+        raise MissingExtraError(f"{needed_by} needs {module}, which {why}: pip install 'gigawatt[{extra}]'") from None
 
 
 def check_file_size(path: Path, where: str, most_bytes: int, fix: str, error: type[GigawattError] = DataError) -> None:

@@ -6,22 +6,32 @@ charge, and a Li-ion battery whose power (charge/discharge links of one inverter
 sized separately; a costly ``unserved`` generator where load may go unserved. It is the model
 :mod:`gigawatt.power.lp` solves, written in PyPSA's terms (the tests optimise both and compare); the
 scenario's extra constraints (carbon, reserve margin, budgets) are not carried by the network.
+
+PyPSA is an extra (``pip install 'gigawatt[pypsa]'``): only this module imports it, and a plan imports this
+module only when its network is asked for; without PyPSA, importing it raises a one-line
+:class:`~gigawatt.core.errors.MissingExtraError` naming the extra.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import pypsa
 
+from gigawatt.core.errors import require
 from gigawatt.power.flexibility import CAP_PREFIX, PAUSE, Flexibility
 from gigawatt.power.inputs import UNSERVED, PlanInputs, SupplyOption
 from gigawatt.core.units import HOURS_PER_YEAR
 
 SITE_BUS = "site"
 BATTERY_BUS = "battery"
+
+if TYPE_CHECKING:
+    import pypsa
+else:
+    pypsa = require("pypsa", "pypsa", "the PyPSA network of a plan (result.network)")
 
 pypsa.options.api.legacy_string_dtype = True  # keep PyPSA 1.x behaviour explicitly (silences its warning)
 logging.getLogger("pypsa").setLevel(logging.WARNING)

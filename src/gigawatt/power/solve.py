@@ -1,5 +1,8 @@
 """Solve the site LP (:mod:`gigawatt.power.lp`): HiGHS in memory by default, any solver linopy supports
-by name; :func:`optimise` goes from inputs to a :class:`PowerPlan` in one call."""
+by name; :func:`optimise` goes from inputs to a :class:`PowerPlan` in one call.
+
+linopy (with xarray) is an extra, ``pip install 'gigawatt[pypsa]'``: it is imported only for a solver
+other than HiGHS, and its absence is one line naming ``solver.name`` and the extra."""
 
 from __future__ import annotations
 
@@ -11,12 +14,13 @@ import threading
 import time
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
 
 from gigawatt.core.spec import RunSettings
-from gigawatt.core.errors import InfeasibleError, ScenarioError
+from gigawatt.core.errors import InfeasibleError, ScenarioError, require
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.lp import SiteLP, Solution, build_lp
 from gigawatt.power.results import read_plan
@@ -78,13 +82,17 @@ def check_solver(settings: Solver) -> None:
     name = settings.name.lower()
     if name == "highs":
         return
-    import linopy
-
+    linopy = _linopy(settings.name)
     if name not in linopy.available_solvers:
         known = sorted({"highs", *linopy.available_solvers})
         close = difflib.get_close_matches(name, list(SETTING_NAMES), n=1)
         hint = f"did you mean '{close[0]}'? " if close and close[0] != name else ""
         raise ScenarioError(f"solver.name: '{settings.name}' is not installed; {hint}installed here: {', '.join(known)}")
+
+
+def _linopy(name: str) -> ModuleType:
+    """linopy, which drives every solver but HiGHS in memory, or a one-line error naming ``solver.name`` and the extra."""
+    return require("linopy", "pypsa", f"solver.name: '{name}' (solvers other than highs run through linopy)")
 
 
 def solver_options(settings: Solver, show_log: bool = False) -> dict[str, Any]:
@@ -205,9 +213,9 @@ def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str):
 def solve_linopy(lp: SiteLP, name: str, options: dict[str, Any]):
     """Any solver linopy drives (Gurobi, CPLEX, Xpress, ...), on the same LP rebuilt as a linopy model
     block by block; returns (x, row duals, status, condition, objective)."""
-    import linopy
+    linopy = _linopy(name)
     import scipy.sparse as sp
-    import xarray as xr
+    import xarray as xr  # installed with linopy
 
     m = linopy.Model()
     x = m.add_variables(lower=lp.col_lower, upper=lp.col_upper, name="x")
