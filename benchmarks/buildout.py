@@ -10,9 +10,9 @@ import argparse
 import time
 from pathlib import Path
 
-from gigawatt.buildout.simulation import simulate
+from gigawatt.build_out.simulation import simulate
 from gigawatt.core.inputs import load_scenario
-from gigawatt.buildout.scenario import BuildoutScenario
+from gigawatt.build_out.scenario import BuildoutScenario
 
 PRESET = Path(__file__).resolve().parents[1] / "examples" / "buildout" / "10gw.yaml"
 
