@@ -171,3 +171,26 @@ def test_every_job_function_stays_callable_with_every_module_imported():
         if not module.endswith("__main__"):
             importlib.import_module(module)
     assert all(callable(getattr(gigawatt, kind)) for kind in KINDS)
+
+
+def modules_naming(names: set[str]) -> list[str]:
+    """Python modules of the package outside ``gigawatt.catalog`` whose text names any of ``names`` as a word."""
+    import re
+
+    pattern = re.compile(r"\b(" + "|".join(map(re.escape, sorted(names))) + r")\b")
+    return [f"{path.relative_to(PACKAGE.parent)}: {match.group(0)}" for path in sorted(PACKAGE.rglob("*.py"))
+            if path.relative_to(PACKAGE).parts[0] != "catalog" and (match := pattern.search(path.read_text(encoding="utf-8")))]
+
+
+def test_no_code_outside_the_catalog_names_a_weather_driven_technology():
+    """A new variable renewable technology is a catalog row plus a profile: the code finds them all through
+    ``catalog.variable_technologies()``, so none of their ids is written into a module outside the catalog."""
+    from gigawatt import catalog
+
+    names = set(catalog.variable_technologies())
+    assert names, "the catalog has no weather-driven technology"
+    assert modules_naming(names) == []
+
+
+def test_the_naming_check_can_fail():
+    assert modules_naming({"plan_power"}), "a name the code does use is found"

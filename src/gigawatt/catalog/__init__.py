@@ -60,6 +60,8 @@ ACCELERATORS_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+PROFILE_MODELS = ("pv", "wind")  # how a variable technology's hourly output per MW is modelled (gigawatt.weather.synthetic)
+
 TECHNOLOGIES_SCHEMA: dict[str, Column] = {
     "technology": Column(str),
     "name": Column(str),
@@ -79,6 +81,13 @@ TECHNOLOGIES_SCHEMA: dict[str, Column] = {
     "forced_outage_rate": Column(float, min=0, max=1),
     "land_m2_per_kw": Column(float, min=0, max=1_000),
     "dollar_year": Column(int, min=2000, max=2035),
+    # variable (weather-driven) technologies: how their hourly output per MW is made (see VariableTechnology)
+    "profile_model": Column(str, required=False, choices=PROFILE_MODELS),
+    "measured_series_field": Column(str, required=False),
+    "calibration_field": Column(str, required=False),
+    "mean_cf": Column(float, required=False, min=0.01, max=0.99),
+    "weather_column": Column(str, required=False),
+    "default_option": Column(str, choices=("yes", "no")),  # offered to a plan or siting programme that lists no technologies
     "notes": Column(str, required=False),
     "source": Column(str),
 }
@@ -371,6 +380,67 @@ def accelerators() -> pd.DataFrame:
 def technologies() -> pd.DataFrame:
     """The supply-technology catalog (see TECHNOLOGIES_SCHEMA); costs in the row's ``dollar_year`` USD."""
     return load_table("technologies.csv").copy()
+
+
+@dataclass(frozen=True)
+class VariableTechnology:
+    """A weather-driven supply technology of technologies.csv: where its hourly output per MW comes from.
+
+    - ``profile_model``: how the plan models its hours when the site gives none: ``pv`` (pvlib plant under the
+      site's sky, :func:`gigawatt.weather.synthetic.solar_cf`) or ``wind`` (a turbine's power curve on synthetic
+      winds, :func:`gigawatt.weather.synthetic.wind_cf`);
+    - ``measured_field``: the scenario field that gives a measured hourly series instead (``site.solar_csv``);
+      a row without ``measured_series_field`` takes ``site.capacity_factor_csv.<technology>``;
+    - ``calibration_field``: the site field the modelled series is scaled to (``site.wind_mean_cf``), or None;
+    - ``mean_cf``: the modelled series' annual mean capacity factor where no calibration field gives it;
+    - ``weather_column``: the column of the bundled profiles (catalog/profiles) and ERA5 capacity-factor CSVs
+      that holds its hours, or None where those files have none (its modelled series is kept);
+    - ``stream``: its rank among the technologies of the same model (catalog order), so that two of them
+      (onshore and offshore wind) draw independent synthetic weather from one seed.
+    """
+
+    technology: str
+    profile_model: str
+    measured_field: str
+    calibration_field: str | None
+    mean_cf: float | None
+    weather_column: str | None
+    stream: int
+
+
+def variable_technologies() -> dict[str, VariableTechnology]:
+    """The weather-driven technologies of the catalog by id, in catalog order (rows with a ``profile_model``)."""
+    return dict(_variable_technologies())
+
+
+def _text(value: object) -> str | None:
+    """A text cell of a loaded table, None where it was empty (pandas may hold an empty cell as NaN)."""
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+@cache
+def _variable_technologies() -> tuple[tuple[str, VariableTechnology], ...]:
+    out, streams = [], {}
+    for row in load_table("technologies.csv").itertuples(index=False):
+        row = row._replace(**{c: _text(getattr(row, c)) for c in ("profile_model", "measured_series_field", "calibration_field", "weather_column")})
+        if row.profile_model is None:
+            continue
+        if row.calibration_field is None and math.isnan(row.mean_cf):
+            raise DataError(f"technologies.csv: {row.technology} has profile_model {row.profile_model} but neither a "
+                            "calibration_field nor a mean_cf; give the mean capacity factor its modelled series is scaled to")
+        stream = streams.setdefault(row.profile_model, 0)
+        streams[row.profile_model] += 1
+        measured = f"site.{row.measured_series_field}" if row.measured_series_field else f"site.capacity_factor_csv.{row.technology}"
+        out.append((row.technology, VariableTechnology(
+            technology=row.technology, profile_model=row.profile_model, measured_field=measured, calibration_field=row.calibration_field,
+            mean_cf=None if math.isnan(row.mean_cf) else float(row.mean_cf), weather_column=row.weather_column, stream=stream)))
+    return tuple(out)
+
+
+def default_technologies() -> list[str]:
+    """The technology ids a plan or siting programme may build when its scenario lists none (``default_option``)."""
+    table = load_table("technologies.csv")
+    return [str(t) for t in table.loc[table["default_option"] == "yes", "technology"]]
 
 
 def unit_commitment() -> pd.DataFrame:

@@ -9,6 +9,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from gigawatt import catalog
 from gigawatt.core.jsonschema import dataclass_schema
 from gigawatt.core.present import MS_PER_DAY, Chart, chart_layout, fmt, plain_list, pyplot, save_figure
 from gigawatt.core.results import Result
@@ -34,7 +35,15 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
 # --- running ------------------------------------------------------------------------------------------
 
 
-MEASURED = {"load": "site.load_csv", "utility_pv": "site.solar_csv or site.irradiance_csv", "onshore_wind": "site.wind_csv"}
+PV_SKY_FIELD = "site.irradiance_csv"  # the measured sky a pv-model technology's series may come from instead
+
+
+def measured_fields() -> dict[str, str]:
+    """The scenario field(s) that replace each synthetic series with measured data: the load's, and each
+    weather-driven technology's from the catalog (a pv-model one may also take a measured sky)."""
+    return {"load": "site.load_csv", **{
+        tech: f"{v.measured_field} or {PV_SKY_FIELD}" if v.profile_model == "pv" else v.measured_field
+        for tech, v in catalog.variable_technologies().items()}}
 
 
 def check(scenario: Scenario) -> None:
@@ -57,7 +66,8 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict
     synthetic = [name for name, source in plan.series.items() if source.startswith("synthetic")]
     messages = list(plan.notes)  # what reading the inputs found (plausibility), first
     if synthetic:
-        fields = ", ".join(MEASURED.get(name, name) for name in synthetic)
+        measured = measured_fields()
+        fields = ", ".join(measured.get(name, name) for name in synthetic)
         messages.append(f"synthetic series (listed above): {', '.join(synthetic)}; give {fields} for measured data")
     if plan.screening_segments:
         messages.append(f"screening: solved on {plan.screening_segments} time segments, not every hour (site.screening_segments)")
@@ -176,7 +186,7 @@ HOURS_PER_WEEK = 168
 def hardest_and_typical_weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The hardest week (most energy from the costliest hours: least variable supply, i.e. the highest
     residual load after solar and wind) and the week closest to the median residual load."""
-    variable = [c for c in dispatch.columns if c.startswith(("utility_pv", "onshore_wind"))]
+    variable = [c for c in dispatch.columns if c.startswith(tuple(catalog.variable_technologies()))]
     residual = dispatch["load_mw"] - dispatch[variable].sum(axis=1) if variable else dispatch["load_mw"]
     weekly = residual.rolling(HOURS_PER_WEEK).sum().iloc[HOURS_PER_WEEK - 1 :: 24]
     hardest_end = int(dispatch.index.get_loc(weekly.idxmax()))

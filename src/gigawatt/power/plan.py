@@ -128,6 +128,7 @@ def check_references(scenario: Scenario, sizing: ClusterSizing | None = None) ->
     options = _options(scenario, float(sizing.assumptions["discount_rate"].value), _technology_rows(scenario))
     if scenario.site is not None and scenario.site.profile:
         _profile(scenario.site)
+    check_measured_series(scenario)
     check_unit_sizes(options, sizing.facility_power_mw)
     return _plausible_figures(scenario)
 
@@ -230,6 +231,60 @@ def _region_profile(site: Site, index: pd.DatetimeIndex, modelled: dict[str, pd.
     return out
 
 
+def _measured_csv(site: Site, variable: catalog.VariableTechnology) -> str | None:
+    """The path of the site's measured hourly series for a variable technology, or None."""
+    field = variable.measured_field.removeprefix("site.")
+    if field.startswith("capacity_factor_csv."):
+        return site.capacity_factor_csv.get(variable.technology)
+    return getattr(site, field)
+
+
+def _variable_series(site: Site, variable: catalog.VariableTechnology, index: pd.DatetimeIndex) -> pd.Series:
+    """A variable technology's hourly output per MW: the site's measured series where it gives one, else the
+    catalog row's profile model (``pv``: pvlib under the site's sky, scaled to ``site.solar_yield_kwh_per_kwp``
+    when given; ``wind``: synthetic winds at the mean capacity factor of the row's calibration field or mean_cf)."""
+    measured = _measured_csv(site, variable)
+    calibration = getattr(site, variable.calibration_field) if variable.calibration_field else None
+    if variable.profile_model == "pv":
+        series = (
+            profiles.read_series_csv(measured, index, name=variable.measured_field, lower=0.0, upper=1.0, longitude=site.longitude, unit="ratio")
+            if measured
+            else profiles.solar_cf(
+                index, site.latitude, site.longitude, tracking=site.tracking, mean_clearness=site.mean_clearness, seed=site.seed,
+                irradiance=profiles.read_irradiance_csv(site.irradiance_csv, index, name="site.irradiance_csv", longitude=site.longitude)
+                if site.irradiance_csv else None,
+            )
+        )
+        if calibration is not None:
+            fixed = profiles.solar_cf(index, site.latitude, site.longitude, tracking="fixed", mean_clearness=site.mean_clearness,
+                                      seed=site.seed, dc_ac_ratio=1.0)  # per kWp: the basis of published yields
+            series = profiles.calibrate_to_yield(series, float(fixed.sum()), calibration)
+        return series
+    if measured:
+        return profiles.read_series_csv(measured, index, name=variable.measured_field, lower=0.0, upper=1.0, longitude=site.longitude, unit="ratio")
+    mean_cf = calibration if calibration is not None else variable.mean_cf
+    return profiles.wind_cf(index, mean_cf, seed=site.seed, stream=variable.stream)
+
+
+def check_measured_series(scenario: Scenario) -> None:
+    """``site.capacity_factor_csv`` names variable technologies of ``supply.technologies`` that have no site
+    field of their own; anything else is a :class:`ScenarioError` naming the key and the fix."""
+    site = scenario.site
+    if site is None or not site.capacity_factor_csv:
+        return
+    variable = catalog.variable_technologies()
+    for tech in site.capacity_factor_csv:
+        field = f"site.capacity_factor_csv.{tech}"
+        if tech not in variable:
+            close = difflib.get_close_matches(tech, list(variable), n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"the weather-driven technologies are {', '.join(variable)}"
+            raise ScenarioError(f"{field}: {tech!r} is not a weather-driven technology of the catalog; {hint}")
+        if variable[tech].measured_field != field:
+            raise ScenarioError(f"{field}: give {tech}'s measured series in {variable[tech].measured_field} instead")
+        if tech not in scenario.supply.technologies:
+            raise ScenarioError(f"{field}: {tech} is not in supply.technologies; add it there or leave its series out")
+
+
 def _grid_option(scenario: Scenario, discount_rate: float, table: pd.DataFrame, max_mw: float | None) -> SupplyOption:
     """The grid connection: the scenario's price, carbon and demand charge over the catalog's grid_import."""
     grid, limits = scenario.grid, scenario.supply.limits.get(GRID)
@@ -263,27 +318,9 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
     discount_rate = float(sizing.assumptions["discount_rate"].value)
     options = _options(scenario, discount_rate, table)
     check_unit_sizes(options, float(load.max()))
-    capacity_factor: dict[str, pd.Series] = {}
-    if "utility_pv" in options:
-        capacity_factor["utility_pv"] = (
-            profiles.read_series_csv(site.solar_csv, index, name="site.solar_csv", lower=0.0, upper=1.0, longitude=site.longitude, unit="ratio")
-            if site.solar_csv
-            else profiles.solar_cf(
-                index, site.latitude, site.longitude, tracking=site.tracking, mean_clearness=site.mean_clearness, seed=site.seed,
-                irradiance=profiles.read_irradiance_csv(site.irradiance_csv, index, name="site.irradiance_csv", longitude=site.longitude)
-                if site.irradiance_csv else None,
-            )
-        )
-        if site.solar_yield_kwh_per_kwp is not None:
-            fixed = profiles.solar_cf(index, site.latitude, site.longitude, tracking="fixed", mean_clearness=site.mean_clearness,
-                                      seed=site.seed, dc_ac_ratio=1.0)  # per kWp: the basis of published yields
-            capacity_factor["utility_pv"] = profiles.calibrate_to_yield(capacity_factor["utility_pv"], float(fixed.sum()), site.solar_yield_kwh_per_kwp)
-    if "onshore_wind" in options:
-        capacity_factor["onshore_wind"] = (
-            profiles.read_series_csv(site.wind_csv, index, name="site.wind_csv", lower=0.0, upper=1.0, longitude=site.longitude, unit="ratio")
-            if site.wind_csv
-            else profiles.wind_cf(index, site.wind_mean_cf, seed=site.seed)
-        )
+    check_measured_series(scenario)
+    capacity_factor = {tech: _variable_series(site, variable, index)
+                       for tech, variable in catalog.variable_technologies().items() if tech in options}
     if site.profile:
         capacity_factor.update(_region_profile(site, index, capacity_factor))
     price = co2 = None

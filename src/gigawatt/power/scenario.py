@@ -10,6 +10,7 @@ from pydantic import (
     model_validator,
 )
 
+from gigawatt import catalog
 from gigawatt.compute.scenario import Cluster
 from gigawatt.core.inputs import Costs, Label, MAX_ITEMS, MONTH_PATTERN, ProgrammeMonth, Solver, _Job, _Strict
 from gigawatt.security.scenario import Security
@@ -32,6 +33,7 @@ class Site(_Strict):
     irradiance_csv: str | None = Field(default=None, description="Hourly measured sky for the pvlib plant model, as downloaded: NSRDB PSM3/PSM4 CSV, PVGIS hourly (slope 0) or TMY CSV, EPW, TMY3, renewables.ninja Weather CSV, or a CSV of timestamp, ghi [, dni, dhi] (W/m2) [, temp_air] (degrees C); the format is recognised and named in the plan's series; replaces the synthetic sky")
     solar_csv: str | None = Field(default=None, description="Hourly PV output per MW AC, ratio 0..1 (CSV of timestamp,value; or a renewables.ninja PV CSV or PVGIS hourly PV output, per unit of their capacity); replaces the pvlib series")
     wind_csv: str | None = Field(default=None, description="Hourly wind output per MW, ratio 0..1 (CSV of timestamp,value, or a renewables.ninja wind CSV); replaces the synthetic series")
+    capacity_factor_csv: dict[str, str] = Field(default_factory=dict, max_length=MAX_ITEMS, description="Hourly output per MW of weather-driven technologies that have no site field of their own, by catalog technology id (`gigawatt catalog technologies`), ratio 0..1 (CSV of timestamp,value, or a renewables.ninja CSV); replaces that technology's modelled series")
     weather_years: str | int | None = Field(default=None, description="Also plan the site once per weather year of era5_csv (e.g. 2010-2020 or 2012,2019, calendar years) and report how cost and firm capacity move between them")
     era5_csv: str | None = Field(default=None, description="Hourly ERA5 solar and wind capacity factors for weather_years (columns year, hour_of_year_utc, solar_cf, wind_cf)")
     screening_segments: int | None = Field(default=None, ge=1, le=8784, description="Fast screening: solve on this many chronological time segments (e.g. 2190), a count at most the hours of the year, instead of every hour; default: every hour")
@@ -126,8 +128,9 @@ class Supply(_Strict):
     """Which on-site options the optimiser may build, with their limits."""
 
     technologies: list[str] = Field(
-        default_factory=lambda: ["utility_pv", "onshore_wind", "battery_li_ion", "gas_cc", "gas_ct_aero", "gas_recip"], max_length=MAX_ITEMS,
-        description="Catalog technology ids the plan may build (see `gigawatt catalog technologies`); grid import is set under grid",
+        default_factory=catalog.default_technologies, max_length=MAX_ITEMS,
+        description="Catalog technology ids the plan may build (see `gigawatt catalog technologies`); grid import is set under grid; "
+                    "default: the catalog's default options (column default_option)",
     )
     limits: dict[str, OptionLimits] = Field(default_factory=dict, max_length=MAX_ITEMS, description="Per technology id: min_mw, max_mw and cost overrides")
 

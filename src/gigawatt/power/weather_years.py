@@ -27,15 +27,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gigawatt import catalog
 from gigawatt.core.spec import RunSettings
 from gigawatt.core.errors import DataError, ScenarioError
 from gigawatt.core.units import shorten
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.solve import optimise
 
-SOLAR = "utility_pv"
-WIND = "onshore_wind"
-ERA5_COLUMNS = {"solar_cf": SOLAR, "wind_cf": WIND}  # CSV column -> supply option it drives
 ERA5_KEYS = ("year", "hour_of_year_utc")
 HOURS_PER_WEEK = 168
 DEGREES_PER_HOUR = 15.0
@@ -52,28 +50,36 @@ def _utc_index(year: int) -> pd.DatetimeIndex:
     return pd.date_range(pd.Timestamp(year=year, month=1, day=1, tz="UTC"), periods=_year_hours(year), freq="h", name="time")
 
 
+def era5_columns() -> dict[str, str]:
+    """CSV column -> the supply option whose hours it holds: the catalog's weather-driven technologies with a
+    ``weather_column`` (``solar_cf``, ``wind_cf``)."""
+    return {v.weather_column: tech for tech, v in catalog.variable_technologies().items() if v.weather_column}
+
+
 def read_era5_cf(path: Path | str) -> dict[int, dict[str, pd.Series]]:
     """Read an hourly solar/wind capacity-factor CSV (columns year, hour_of_year_utc, solar_cf, wind_cf).
 
-    Returns ``{year: {"utility_pv": Series, "onshore_wind": Series}}``: per-unit capacity factors (0..1),
+    Returns ``{year: {technology: Series}}``, one series per column of :func:`era5_columns` keyed by the
+    catalog technology it drives: per-unit capacity factors (0..1),
     each indexed by that year's hours in UTC (tz-aware, 8760 points, 8784 in leap years). Raises
     :class:`DataError` naming the file, the column and the first bad line when the file is missing,
     a column is absent or not numeric, a value is missing or outside 0..1, or a year's hours are not
     0..N-1 in order.
     """
     path = Path(path)
+    columns = era5_columns()
     try:
         frame = pd.read_csv(path)
     except FileNotFoundError:
         raise DataError(f"{path}: no such file; give the path to the hourly capacity-factor CSV") from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise DataError(f"{path}: not a readable CSV ({exc}); expected columns {', '.join([*ERA5_KEYS, *ERA5_COLUMNS])}") from None
-    missing = [c for c in (*ERA5_KEYS, *ERA5_COLUMNS) if c not in frame.columns]
+        raise DataError(f"{path}: not a readable CSV ({exc}); expected columns {', '.join([*ERA5_KEYS, *columns])}") from None
+    missing = [c for c in (*ERA5_KEYS, *columns) if c not in frame.columns]
     if missing:
-        raise DataError(f"{path}: column '{missing[0]}' is missing (has {', '.join(map(str, frame.columns))}); expected {', '.join([*ERA5_KEYS, *ERA5_COLUMNS])}")
+        raise DataError(f"{path}: column '{missing[0]}' is missing (has {', '.join(map(str, frame.columns))}); expected {', '.join([*ERA5_KEYS, *columns])}")
     if frame.empty:
         raise DataError(f"{path}: has a header but no rows; give at least one full year of hours")
-    for column in (*ERA5_KEYS, *ERA5_COLUMNS):
+    for column in (*ERA5_KEYS, *columns):
         values = pd.to_numeric(frame[column], errors="coerce")
         bad = values.isna()
         if bad.any():
@@ -82,7 +88,7 @@ def read_era5_cf(path: Path | str) -> dict[int, dict[str, pd.Series]]:
         if column in ERA5_KEYS and (values != values.round()).any():
             row = int((values != values.round()).to_numpy().argmax())
             raise DataError(f"{path}: column '{column}' line {row + 2}: {values.iloc[row]!r} is not a whole number")
-        if column in ERA5_COLUMNS and ((values < 0) | (values > 1)).any():
+        if column in columns and ((values < 0) | (values > 1)).any():
             row = int(((values < 0) | (values > 1)).to_numpy().argmax())
             raise DataError(f"{path}: column '{column}' line {row + 2}: {values.iloc[row]:g} is outside 0..1; capacity factors are per unit")
         frame[column] = values
@@ -99,7 +105,7 @@ def read_era5_cf(path: Path | str) -> dict[int, dict[str, pd.Series]]:
                 "in order (8760 a year, 8784 in leap years)"
             )
         index = _utc_index(year)
-        out[year] = {tech: pd.Series(rows[column].to_numpy(dtype=float), index=index, name=tech) for column, tech in ERA5_COLUMNS.items()}
+        out[year] = {tech: pd.Series(rows[column].to_numpy(dtype=float), index=index, name=tech) for column, tech in columns.items()}
     return out
 
 
@@ -174,7 +180,7 @@ def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Seri
     """Solve ``inputs`` once per weather year, swapping in that year's solar and wind capacity factors
     (and, with ``segments``, solving each year on that many time segments made after the swap).
 
-    ``years_cf`` maps a year to ``{"utility_pv": Series, "onshore_wind": Series}`` of UTC hourly per-unit
+    ``years_cf`` maps a year to ``{technology: Series}`` of UTC hourly per-unit
     capacity factors (as :func:`read_era5_cf` returns); only the series of variable options in
     ``inputs`` are used, each aligned with :func:`align_to_index`. Load, options and constraints stay.
 
@@ -190,7 +196,7 @@ def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Seri
         raise DataError("weather years: no years given; read them with read_era5_cf(path)")
     variable = list(inputs.capacity_factor)
     if not variable:
-        raise ScenarioError("supply.technologies: weather years change solar and wind only; allow utility_pv or onshore_wind")
+        raise ScenarioError(f"supply.technologies: weather years change solar and wind only; allow {' or '.join(era5_columns().values())}")
     if getattr(inputs, "snapshot_weightings_h", None) is not None:
         raise ScenarioError("weather years: give hourly inputs (no time segments); segment each year's inputs after swapping its weather, not before")
     index = inputs.load_mw.index

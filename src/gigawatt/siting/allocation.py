@@ -43,7 +43,9 @@ from gigawatt.core.units import add_months, month_start, months_between, name_ke
 
 DEFAULT_SEGMENTS = 365  # typical-period screening: chronological segments of the year (see power.aggregate)
 GAS_TECHNOLOGIES = ("gas_cc", "gas_ct_aero", "gas_recip")
-VARIABLE_TECHNOLOGIES = ("utility_pv", "onshore_wind")
+# a candidate's weather figure -> the site field of its plan it fills; a weather-driven technology of the catalog
+# uses the figure whose site field is its calibration_field (catalog.variable_technologies)
+WEATHER_FIGURES = {"solar_yield_kwh_per_kwp": "solar_yield_kwh_per_kwp", "wind_cf": "wind_mean_cf"}
 FIGURES = ("latitude", "longitude", "country", "jurisdiction", "price_usd_per_mwh", "co2_g_per_kwh", "grid_carbon_free_share", "gas_price_usd_per_mmbtu",
            "connection_wait_months", "solar_yield_kwh_per_kwp", "wind_cf")
 CATALOG_COLUMNS = {"solar_yield_kwh_per_kwp": "pv_yield_kwh_per_kwp"}  # candidate field → regions.csv column
@@ -191,8 +193,9 @@ def defaults_used(programme: SitingProgramme, candidate: Candidate, figures: dic
     used = {
         "price_usd_per_mwh": grid, "co2_g_per_kwh": grid, "grid_carbon_free_share": grid, "connection_wait_months": grid,
         "gas_price_usd_per_mmbtu": bool(onsite & set(GAS_TECHNOLOGIES)),
-        "solar_yield_kwh_per_kwp": "utility_pv" in onsite, "wind_cf": "onshore_wind" in onsite,
     }
+    calibrated = {v.calibration_field for t, v in catalog.variable_technologies().items() if t in onsite}
+    used.update({figure: site_field in calibrated for figure, site_field in WEATHER_FIGURES.items()})
     return tuple(n for n in FIGURES[4:] if used[n] and figures[n] is None)
 
 
@@ -217,11 +220,10 @@ def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures
         limits = {t: {"fuel_price_usd_per_mmbtu": figures["gas_price_usd_per_mmbtu"]} for t in technologies if t in GAS_TECHNOLOGIES}
     site: dict[str, Any] = {"latitude": figures["latitude"], "longitude": figures["longitude"], "workload": programme.workload,
                             "year": month_start(programme.start).year}
-    if figures["solar_yield_kwh_per_kwp"] is not None:
-        site["solar_yield_kwh_per_kwp"] = figures["solar_yield_kwh_per_kwp"]
-    if figures["wind_cf"] is not None:
-        site["wind_mean_cf"] = figures["wind_cf"]
-    if programme.hourly_profiles and figures["profile"] is not None and set(technologies) & set(VARIABLE_TECHNOLOGIES):
+    for figure, site_field in WEATHER_FIGURES.items():
+        if figures[figure] is not None:
+            site[site_field] = figures[figure]
+    if programme.hourly_profiles and figures["profile"] is not None and set(technologies) & set(catalog.variable_technologies()):
         site["profile"] = figures["profile"]
     data = {
         "name": figures["name"], "start": programme.start,
@@ -239,7 +241,8 @@ def earliest_month(scenario: Scenario) -> str:
     """The first month a firm supply option of the scenario can be energised (grid date or catalog lead time):
     weather-driven plant and storage alone cannot carry a campus."""
     table = catalog.technologies().set_index("technology")
-    firm = [t for t in scenario.supply.technologies if table.at[t, "kind"] != "storage" and t not in VARIABLE_TECHNOLOGIES]
+    variable = catalog.variable_technologies()
+    firm = [t for t in scenario.supply.technologies if table.at[t, "kind"] != "storage" and t not in variable]
     months = [add_months(scenario.start, table.at[t, "lead_time_months"]) for t in firm]
     if scenario.grid.import_mw != 0:
         months.append(scenario.grid.available or add_months(scenario.start, table.at["grid_import", "lead_time_months"]))

@@ -11,6 +11,7 @@ from pydantic import (
     model_validator,
 )
 
+from gigawatt import catalog
 from gigawatt.core.inputs import Costs, Label, MAX_CANDIDATES, MAX_ITEMS, MIN_BLOCK_MW, MONTH_PATTERN, ProgrammeMonth, Solver, _Job, _Strict, _floor
 from gigawatt.security.scenario import Security, SecurityLevel, Tenancy
 
@@ -82,7 +83,7 @@ class SitingProgramme(_Job):
     accelerator: str = Field(default="GB200 NVL72", min_length=1, description="Accelerator of the campuses (load shape, PUE, cost)")
     workload: Literal["training", "inference", "mixed"] = Field(default="training", description="Shape of the hourly load")
     technologies: list[str] = Field(
-        default_factory=lambda: ["utility_pv", "onshore_wind", "battery_li_ion", "gas_cc", "gas_ct_aero", "gas_recip"], max_length=MAX_ITEMS,
+        default_factory=catalog.default_technologies, max_length=MAX_ITEMS,
         description="On-site technologies a candidate with on-site supply may build (catalog ids)",
     )
     reserve_margin: float | None = Field(default=None, ge=0, le=2, description="Each site's firm capacity above its peak, ratio")

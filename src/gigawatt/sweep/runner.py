@@ -33,6 +33,7 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gigawatt import catalog
 from gigawatt.sweep.scenario import SweepInputs
 from gigawatt.core.errors import GigawattError, ScenarioError
 
@@ -375,7 +376,13 @@ WEATHER_YEAR = "weather_year"  # the sweep table's column for a weather-year axi
 TRAJECTORY = "trajectory"  # a build-out point's online GW by date, taken out of the table into the fan
 FAN_STEP = 4  # a build-out's periods are weeks: the fan has one every four
 FAN_QUANTILES = (0.1, 0.25, 0.5, 0.75, 0.9)
-SERIES_COLUMNS = {"utility_pv": ("site.solar_csv", "solar"), "onshore_wind": ("site.wind_csv", "wind")}
+
+
+def series_columns() -> dict[str, tuple[str, str]]:
+    """Each weather-driven technology that ERA5 files hold, with the scenario field its measured series goes in
+    and the short name of its column (``solar`` for ``solar_cf``): from the catalog."""
+    return {tech: (v.measured_field, v.weather_column.removesuffix("_cf"))
+            for tech, v in catalog.variable_technologies().items() if v.weather_column}
 
 
 def weather_series(era5: Path | str, years: tuple[int, ...], scenario: dict[str, Any], folder: Path) -> dict[int, dict[str, str]]:
@@ -399,7 +406,7 @@ def weather_series(era5: Path | str, years: tuple[int, ...], scenario: dict[str,
     out: dict[int, dict[str, str]] = {}
     for year in years:
         out[year] = {}
-        for tech, (key, column) in SERIES_COLUMNS.items():
+        for tech, (key, column) in series_columns().items():
             path = folder / f"era5-{year}-{column}.csv"
             aligned = align_to_index(table[year][tech], index, offset)
             pd.DataFrame({"timestamp": index, column: aligned.to_numpy()}).to_csv(path, index=False)

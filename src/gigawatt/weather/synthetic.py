@@ -186,9 +186,10 @@ def _seed(seed: object) -> int:
     return s
 
 
-def _rng(seed: int, stream: int) -> np.random.Generator:
-    """Independent random stream ``stream`` for ``seed`` (so one component does not shift another)."""
-    return np.random.default_rng(np.random.SeedSequence([seed, stream]))
+def _rng(seed: int, stream: int, *substreams: int) -> np.random.Generator:
+    """Independent random stream ``stream`` (and ``substreams`` within it) for ``seed`` (so one component does
+    not shift another)."""
+    return np.random.default_rng(np.random.SeedSequence([seed, stream, *substreams]))
 
 
 def _ar1(rng: np.random.Generator, n: int, phi: float) -> np.ndarray:
@@ -526,19 +527,23 @@ def _power_share(speed_m_per_s: np.ndarray) -> np.ndarray:
     return np.interp(speed_m_per_s, POWER_CURVE_SPEED_M_PER_S, POWER_CURVE_SHARE, left=0.0, right=0.0)
 
 
-def wind_cf(index: pd.DatetimeIndex, mean_cf: float = 0.35, *, seed: int = 0) -> pd.Series:
-    """Synthetic output per MW of an onshore wind plant, hourly on ``index`` (series name ``wind_cf``), 0..1.
+def wind_cf(index: pd.DatetimeIndex, mean_cf: float = 0.35, *, seed: int = 0, stream: int = 0) -> pd.Series:
+    """Synthetic output per MW of a wind plant, hourly on ``index`` (series name ``wind_cf``), 0..1.
 
     A seeded AR(1) (lag-1 autocorrelation ``WIND_SPEED_AR1``) mapped to Rayleigh-distributed hub-height
     speeds, modulated by a daily (night peak) and a yearly (summer low) cycle, through the generic IEC
     class II power curve; the speeds are scaled (bisection) so the mean output equals ``mean_cf`` within
     0.5%. Northern-hemisphere interior climatology; the plant has no further losses beyond the calibration.
+    ``stream`` > 0 draws independent winds from the same seed (a second wind technology of one site);
+    stream 0 is the series this function has always given.
     """
     index = _check_index(index)
     target = _number("mean_cf", mean_cf, low=0.0, high=1.0, low_open=True, high_open=True,
                      fix="give the plant's annual capacity factor, e.g. 0.35")
     seed = _seed(seed)
-    x = _ar1(_rng(seed, 21), len(index), WIND_SPEED_AR1)
+    if not isinstance(stream, int) or isinstance(stream, bool) or stream < 0:
+        raise ScenarioError(f"stream: {stream!r} is not a whole number 0 or more; give 0 for the first wind series of a site")
+    x = _ar1(_rng(seed, 21, *([stream] if stream else [])), len(index), WIND_SPEED_AR1)
     u = np.clip(_normal_cdf(x), 1e-12, 1.0 - 1e-12)
     rayleigh = (-np.log1p(-u)) ** (1.0 / WEIBULL_SHAPE) / math.gamma(1.0 + 1.0 / WEIBULL_SHAPE)  # mean 1
     hour = index.hour.to_numpy() + 0.5
@@ -556,7 +561,7 @@ def wind_cf(index: pd.DatetimeIndex, mean_cf: float = 0.35, *, seed: int = 0) ->
     scale = _bisect_increasing(lambda s: float(_power_share(s * base).mean()), target, lo, float(WIND_SCALE_GRID[best]))
     cf = _power_share(scale * base)
     out = _series(cf, index, "wind_cf", synthetic=True,
-                  source=f"gigawatt synthetic wind (seed {seed}): IEC class II curve, mean speed "
+                  source=f"gigawatt synthetic wind (seed {seed}{f', stream {stream}' if stream else ''}): IEC class II curve, mean speed "
                          f"{scale * IEC_CLASS_II_MEAN_SPEED_M_PER_S:.2f} m/s, calibrated to CF {target:g}")
     out.attrs["mean_speed_m_per_s"] = float(scale * base.mean())
     return out
