@@ -9,7 +9,7 @@ the pages a team reading results asks for, in turn: the home page, each run's pa
 small table (a plan's capacity) and a plan's hourly dispatch (8,760 rows) as JSON (the API). Prints the
 requests made, the errors (an exception or any status but 200), the throughput and the p50 / p95 / max
 time of each kind of page and of all together. The clients share the machine with the server.
-``tests/test_web_load.py`` runs the same load briefly and asserts that nothing fails.
+``tests/web/test_web_load.py`` runs the same load briefly and asserts that nothing fails.
 """
 
 from __future__ import annotations

@@ -194,3 +194,15 @@ def test_no_code_outside_the_catalog_names_a_weather_driven_technology():
 
 def test_the_naming_check_can_fail():
     assert modules_naming({"plan_power"}), "a name the code does use is found"
+
+
+def test_the_tests_mirror_the_package():
+    """tests/ has a folder per package it tests (tests/power/ for gigawatt/power/), and every job package has one."""
+    tests = Path(__file__).parent
+    folders = {p.name for p in tests.iterdir() if p.is_dir() and any(p.glob("test_*.py"))}
+    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    assert folders <= packages | {"store"}, folders - packages  # store.py is a module: its tests have a folder
+    from gigawatt.registry import STORED
+
+    jobs = {spec.table.__module__.split(".")[1] for spec in STORED.values()}
+    assert jobs <= folders, jobs - folders

@@ -1425,8 +1425,8 @@ def test_phased_and_committed_plans_build_or_fail_in_one_line(case):
 
 @pytest.fixture(scope="module")
 def weather_files(tmp_path_factory) -> dict[str, bytes]:
-    """Each published layout as test_weather_files writes it (a clear sky at El Paso): format -> bytes."""
-    from test_weather_files import write_epw, write_ninja, write_nsrdb, write_pvgis_hourly, write_pvgis_tmy, write_tmy3
+    """Each published layout as weather_writers writes it (a clear sky at El Paso): format -> bytes."""
+    from weather_writers import write_epw, write_ninja, write_nsrdb, write_pvgis_hourly, write_pvgis_tmy, write_tmy3
 
     folder = tmp_path_factory.mktemp("weather-seeds")
     writers = {

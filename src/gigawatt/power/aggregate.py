@@ -26,7 +26,7 @@ the screening model: with constant prices and carbon intensities within segments
 lower bound of the hourly one (optimistic: it cannot see variation inside a segment). Hourly prices break
 the bound but not the accuracy. ``benchmarks/plan_site.py`` reports the speed-up and the errors against
 the full year (at 2190 segments: -0.4% annual cost with an 80% carbon-free share, 12x faster);
-``tests/test_aggregate.py`` bounds them.
+``tests/power/test_aggregate.py`` bounds them.
 """
 
 from __future__ import annotations

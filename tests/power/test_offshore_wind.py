@@ -33,7 +33,7 @@ from conftest import shared_file
 
 OFFSHORE = "offshore_wind"
 GIGAWATT = shutil.which("gigawatt", path=str(Path(sys.executable).parent)) or shutil.which("gigawatt")
-PYPSA_TOLERANCE = 0.25  # as tests/test_catalog_technologies.py: PyPSA's ATB figures are another edition/class
+PYPSA_TOLERANCE = 0.25  # as tests/catalog/test_catalog_technologies.py: PyPSA's ATB figures are another edition/class
 CF_SOURCE_TOLERANCE = 1e-4  # the row's mean_cf is the source's figure, as printed (4 decimals)
 BALANCE_TOLERANCE_MWH = 1e-3  # per hour: energy in equals energy out to the solver's precision
 INDEPENDENT_WEATHER_MAX_CORRELATION = 0.5  # the same seed's onshore and offshore winds are not one series rescaled

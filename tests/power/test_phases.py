@@ -17,7 +17,7 @@ from gigawatt.power.planner import plan_power
 from gigawatt.power.solve import solve
 from gigawatt.api import load_scenario, parse_scenario
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "src" / "gigawatt" / "examples" / "phased-campus.yaml"
 CLI = Path(sys.executable).with_name("gigawatt")
 SEGMENTS = 96  # small LPs: each test solves in well under a second

@@ -16,7 +16,7 @@ import pytest
 
 from gigawatt import catalog
 
-EPOCH_CSV = Path(__file__).resolve().parents[2] / "shared" / "data" / "epoch-ai" / "ml_hardware.csv"
+EPOCH_CSV = Path(__file__).resolve().parents[3] / "shared" / "data" / "epoch-ai" / "ml_hardware.csv"
 EPOCH_TOLERANCE = 0.10  # agree with Epoch within 10%, or say "differs from Epoch" and name Epoch's value
 EXPLAINED = "differs from Epoch"
 

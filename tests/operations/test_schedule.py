@@ -100,7 +100,7 @@ def test_a_price_spike_is_met_by_capping_in_its_hour_only():
     inputs, made = decisions(prices)
     flat = made["flat"].site_mw
     assert np.allclose(made["optimised"].site_mw, flat)  # at 40 USD/MWh nothing pays for lost work
-    path = Path(__file__).parent / "artifacts"
+    path = Path(__file__).parents[1] / "artifacts"
     path.mkdir(exist_ok=True)
     spike = pd.DataFrame({"timestamp": pd.date_range("2025-07-01", periods=24, freq="h").strftime("%Y-%m-%d %H:%M"), "price_usd_per_mwh": 40.0})
     spike.loc[18, "price_usd_per_mwh"] = 5000.0  # ERCOT's offer cap, 18:00-19:00

@@ -31,7 +31,7 @@ PYPSA_TOLERANCE = 0.25
 BATTERY_HOURS = 4  # the ATB battery figures are for a 4-hour system
 
 PYPSA_FILE = (
-    Path(__file__).resolve().parents[2] / "shared" / "data" / "pypsa-technology-data" / "US_costs_2025.csv"
+    Path(__file__).resolve().parents[3] / "shared" / "data" / "pypsa-technology-data" / "US_costs_2025.csv"
 )
 
 
