@@ -200,7 +200,7 @@ def test_the_tests_mirror_the_package():
     """tests/ has a folder per package it tests (tests/power/ for gigawatt/power/), and every job package has one."""
     tests = Path(__file__).parent
     folders = {p.name for p in tests.iterdir() if p.is_dir() and any(p.glob("test_*.py"))}
-    packages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
+    packages = {p.name for p in PACKAGE.iterdir() if p.is_dir() and any(p.glob("*.py"))}
     assert folders <= packages | {"store"}, folders - packages  # store.py is a module: its tests have a folder
     from gigawatt.registry import STORED
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -310,3 +311,19 @@ def test_gigawatt_plan_refuses_an_unknown_file_in_one_line(tmp_path):
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "site.irradiance_csv" in result.stderr and "NSRDB PSM3/PSM4 CSV" in result.stderr
+
+
+@pytest.mark.parametrize("year", ["1e999", "inf"])
+def test_an_infinite_year_is_one_line_not_a_warning(tmp_path, index, year):
+    """Found by the fuzzing: pandas casting an infinite Year cell to an integer warned and the read went on."""
+    path = write_nsrdb(tmp_path / "nsrdb.csv", 2019)
+    lines = path.read_text().split("\n")
+    cells = lines[3].split(",")
+    cells[0] = year  # the first data row's Year
+    lines[3] = ",".join(cells)
+    path.write_text("\n".join(lines))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ScenarioError) as err:
+            read_irradiance_csv(path, index, name="site.irradiance_csv", longitude=LON)
+    one_line(err, "site.irradiance_csv", "cannot read it", "give the file as downloaded")

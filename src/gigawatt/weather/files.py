@@ -53,7 +53,7 @@ UTC_OFFSET = re.compile(r"(?:[Zz]|[+-]\d{2}:?\d{2})$")  # ISO 8601 offset at the
 
 # what a pvlib reader may raise on a file that is not quite what it expects
 _PARSE_ERRORS = (ValueError, KeyError, IndexError, TypeError, AttributeError, StopIteration, OverflowError,
-                 UnicodeError, pd.errors.ParserError, pd.errors.EmptyDataError)
+                 UnicodeError, RuntimeWarning, pd.errors.ParserError, pd.errors.EmptyDataError)
 
 
 class _WeatherFile(NamedTuple):
@@ -126,6 +126,8 @@ def _pvlib_read(where: str, what: str, function: str, call):
             warnings.simplefilter("ignore", DeprecationWarning)
             # a column of mixed types (a text cell among numbers): its cells are checked one by one afterwards
             warnings.simplefilter("ignore", pd.errors.DtypeWarning)
+            # an infinite or overflowing cell cast to an integer column (a year of 1e999): not a file as downloaded
+            warnings.simplefilter("error", RuntimeWarning)
             return call()
     except _PARSE_ERRORS as exc:
         reason = " ".join(f"{exc.__class__.__name__}: {exc}".split())[:120]
