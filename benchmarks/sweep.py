@@ -23,7 +23,8 @@ from pathlib import Path
 import numpy as np
 
 from gigawatt import api
-from gigawatt.sweep.runner import Axis, points, run_sweep, validate
+from gigawatt.sweep.design import Axis, points
+from gigawatt.sweep.runner import run_sweep, validate
 
 GAS = Path(__file__).resolve().parents[1] / "examples" / "west-texas-grid-gas.yaml"
 

@@ -27,6 +27,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("gigawatt.compute", "gigawatt.security"),
     ("gigawatt.power",),
     ("gigawatt.build_out", "gigawatt.grid", "gigawatt.siting", "gigawatt.operations", "gigawatt.sweep.scenario", "gigawatt.sweep.job",
+     "gigawatt.sweep.design", "gigawatt.sweep.analysis", "gigawatt.sweep.weather",
      "gigawatt.compute.job"),  # a job's spec may name another job's scenario model (a size reads a plan's file)
     ("gigawatt.registry",),
     ("gigawatt.schemas",),

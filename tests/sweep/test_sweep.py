@@ -17,7 +17,9 @@ from conftest import EXAMPLES
 
 from gigawatt.core.errors import ScenarioError
 from gigawatt.store import open_store
-from gigawatt.sweep.runner import Axis, parse_sample, parse_vary, points, run_sweep, tornado, validate
+from gigawatt.sweep.design import Axis, parse_sample, parse_vary, points
+from gigawatt.sweep.runner import run_sweep, validate
+from gigawatt.sweep.analysis import tornado
 
 pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")
 
@@ -59,7 +61,7 @@ def test_designs_grid_and_one_at_a_time():
 
 
 def test_a_grid_tornado_shows_each_inputs_main_effect():
-    from gigawatt.sweep.runner import SweepResult
+    from gigawatt.sweep.analysis import SweepResult
 
     chosen = points("grid", [Axis("a", (1, 3)), Axis("b", (0, 10))])
     rows = [{"point": n, **p, "status": "done", "y": 2 * p["a"] + p["b"]} for n, p in enumerate(chosen, 1)]
@@ -209,7 +211,8 @@ def test_sobol_indices_find_the_input_a_figure_depends_on(tmp_path):
     """Facility power is IT power x PUE: the PUE explains all of its variance (first-order index ~ 1) and
     the electricity price none of it (total index ~ 0); the cost per accelerator-hour depends on both."""
     pytest.importorskip("SALib", reason="SALib is not installed (pip install -e '.[sweep]')")
-    from gigawatt.sweep.runner import SweepDefinition, sweep
+    from gigawatt.sweep.design import SweepDefinition
+    from gigawatt.sweep.runner import sweep
 
     definition = SweepDefinition(design="sobol", draws=32, seed=3, figure="facility power MW",
                                  sample={"cluster.pue": "uniform(1.1, 1.5)", "costs.electricity_price_usd_per_mwh": "uniform(30, 120)"})
@@ -226,7 +229,8 @@ def test_a_build_out_sweep_draws_the_fan_of_capacity_online(tmp_path):
     """The fan's bands are ordered (P10 <= P25 <= P50 <= P75 <= P90 at every date), its last date lies
     within the points' own capacity online at the end, and the sampled limit spreads it."""
     from gigawatt.report.figures import plot
-    from gigawatt.sweep.runner import SweepDefinition, sweep
+    from gigawatt.sweep.design import SweepDefinition
+    from gigawatt.sweep.runner import sweep
 
     definition = SweepDefinition(design="sample", draws=6, seed=1, set=["draws=0"],
                                  sample={"limits.construction_gw.value": "uniform(2, 8)"})

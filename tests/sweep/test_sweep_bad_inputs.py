@@ -17,7 +17,8 @@ from conftest import EXAMPLES
 
 from gigawatt.core.errors import ScenarioError
 from gigawatt.store import open_store
-from gigawatt.sweep.runner import MAX_POINTS, MAX_WORKERS_PER_CORE, Axis, count_points, parse_sample, parse_vary, points
+from gigawatt.sweep.design import MAX_POINTS, Axis, count_points, parse_sample, parse_vary, points
+from gigawatt.sweep.runner import MAX_WORKERS_PER_CORE
 from gigawatt.power.weather_years import parse_years
 
 pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")

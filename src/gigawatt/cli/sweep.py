@@ -41,6 +41,7 @@ def sweep(
         import dask.distributed  # noqa: F401
     except ImportError:
         raise ScenarioError("gigawatt sweep needs Dask's distributed scheduler; pip install \"gigawatt[sweep]\"") from None
+    from gigawatt.sweep import design as sweep_design
     from gigawatt.sweep import runner as sweeps
     from gigawatt.cli._common import show, write_outputs
     from gigawatt.core.files import FIGURE_SUFFIXES, check_output
@@ -49,8 +50,8 @@ def sweep(
 
     check_output(plot, "--plot", FIGURE_SUFFIXES)
     check_output(csv, "--csv")
-    if draws > sweeps.MAX_POINTS:
-        raise ScenarioError(f"--draws {draws:,}: more than a sweep's {sweeps.MAX_POINTS:,} points; draw fewer")
+    if draws > sweep_design.MAX_POINTS:
+        raise ScenarioError(f"--draws {draws:,}: more than a sweep's {sweep_design.MAX_POINTS:,} points; draw fewer")
     sweeps.check_cluster(workers, scheduler, memory_limit)
     data, _ = read_yaml(file)
     progress = None
@@ -63,7 +64,7 @@ def sweep(
         fixed = [flag for flag, value in (("--vary", vary), ("--sample", sample), ("--draws", draws), ("--design", design), ("--seed", seed),
                                           ("--weather-years", weather_years), ("--era5", era5)) if value]
         if fixed:
-            raise ScenarioError(f"{sweeps.echo(file, 300)} is a stored sweep's inputs (gigawatt runs inputs), whose points are fixed: "
+            raise ScenarioError(f"{sweep_design.echo(file, 300)} is a stored sweep's inputs (gigawatt runs inputs), whose points are fixed: "
                                 f"drop {', '.join(fixed)}, or sweep its base scenario")
         extra_set = list(overrides or [])
         if screening is not None:
@@ -77,19 +78,19 @@ def sweep(
         show(result, as_json, quiet)
         return
     data = data if isinstance(data, dict) else {}
-    definition = sweeps.read_definition(data, str(file)) or sweeps.SweepDefinition()
+    definition = sweep_design.read_definition(data, str(file)) or sweep_design.SweepDefinition()
     base: Path | dict = data  # the scenario, the sweep section taken out
     if definition.base:  # a sweep file of its own, naming its scenario
         try:
             base = (file.parent / definition.base).resolve()
         except (OSError, ValueError, RuntimeError):  # a null byte, a loop of links
-            raise ScenarioError(f"{sweeps.echo(file, 300)}: sweep.base {sweeps.shorten_quoted(definition.base)} is not a path to a "
+            raise ScenarioError(f"{sweep_design.echo(file, 300)}: sweep.base {sweep_design.shorten_quoted(definition.base)} is not a path to a "
                                 "scenario file; give it relative to this file") from None
     # the command line adds to the file's definition (a --vary or --sample of a key the file varies or samples replaces it)
     varied, drawn = _options(vary, "--vary"), _options(sample, "--sample")
     both = sorted(varied.keys() & drawn.keys())
     if both:
-        raise ScenarioError(f"{sweeps.echo(both[0])} is given to both --vary and --sample; vary it or sample it")
+        raise ScenarioError(f"{sweep_design.echo(both[0])} is given to both --vary and --sample; vary it or sample it")
     given = varied.keys() | drawn.keys()
     extra: dict = {"vary": {**{k: v for k, v in definition.vary.items() if k not in given}, **varied},
                    "sample": {**{k: v for k, v in definition.sample.items() if k not in given}, **drawn}}
@@ -117,7 +118,7 @@ FLAGS = {"vary": "--vary", "sample": "--sample", "draws": "--draws", "seed": "--
 
 def _options(given: list[str] | None, flag: str) -> dict[str, str]:
     """Repeated ``KEY=SPEC`` options by key; a key given twice is refused (the second would silently win)."""
-    from gigawatt.sweep.runner import echo
+    from gigawatt.sweep.design import echo
 
     out: dict[str, str] = {}
     for text in given or []:
@@ -134,7 +135,7 @@ def _merged(definition, extra: dict):
     names the option."""
     from pydantic import ValidationError
 
-    from gigawatt.sweep.runner import SweepDefinition
+    from gigawatt.sweep.design import SweepDefinition
 
     try:
         return SweepDefinition.model_validate({**definition.model_dump(), **extra})
@@ -151,7 +152,7 @@ def _split(text: str, flag: str) -> tuple[str, str]:
     key, sep, spec = text.partition("=")
     if not sep or not key.strip() or not spec.strip():
         example = "grid.import_mw=500,800" if flag == "--vary" else "costs.gas=uniform(2,8)"
-        from gigawatt.sweep.runner import shorten_quoted
+        from gigawatt.sweep.design import shorten_quoted
 
         raise ScenarioError(f"{flag} {shorten_quoted(text)}: write it as KEY={'VALUES' if flag == '--vary' else 'DIST(params)'}, e.g. {example}")
     return key.strip(), spec.strip()
