@@ -11,6 +11,7 @@ import csv
 import difflib
 import math
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -258,6 +259,23 @@ COUNTRIES_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+FINANCE_CATEGORIES = ("macrs", "recovery_class", "tax", "credit", "accounting_life")
+
+FINANCE_SCHEMA: dict[str, Column] = {
+    "key": Column(str),
+    # a figure, or a date (ISO, YYYY-MM-DD) for the rows whose unit is "date"; exactly one of the two (checked on load)
+    "value": Column(float, required=False, min=0, max=100),
+    "date": Column(str, required=False),
+    "unit": Column(str),
+    "category": Column(str, choices=FINANCE_CATEGORIES),
+    "description": Column(str),
+    "source": Column(str),  # publication, section or table, and where it was read
+    "source_year": Column(int, min=1900, max=2035),  # the year of the publication or law the figure comes from
+}
+
+MACRS_CLASSES = (5, 7, 15, 20)  # half-year convention tables in finance.csv (IRS Publication 946, Table A-1)
+MACRS_SUM_TOLERANCE = 1e-4  # the published percentages are rounded to 0.01 (0.001 for 20-year): they sum to 100% within this
+
 _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "accelerators.csv": (ACCELERATORS_SCHEMA, "name"),
     "technologies.csv": (TECHNOLOGIES_SCHEMA, "technology"),
@@ -275,6 +293,7 @@ _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "gas_hubs.csv": (GAS_HUBS_SCHEMA, ("hub", "year")),
     "profiles.csv": (PROFILES_SCHEMA, "profile"),
     "countries.csv": (COUNTRIES_SCHEMA, "country"),
+    "finance.csv": (FINANCE_SCHEMA, "key"),
 }
 
 
@@ -586,3 +605,69 @@ def region(name: str) -> pd.Series:
     An unknown name raises :class:`DataError` suggesting the closest region id.
     """
     return _lookup("regions.csv", lambda row: (row["region"], row["name"]), "region", "region", name)
+
+
+def finance_defaults() -> pd.DataFrame:
+    """Sourced finance defaults (see FINANCE_SCHEMA and finance.sources.md): MACRS tables, recovery classes, tax rates,
+    the 45Y/48E credits and their 2025 dates, and accounting lives of servers; each row has its source and year."""
+    return _finance().copy()
+
+
+@cache
+def _finance() -> pd.DataFrame:
+    table = load_table("finance.csv")
+    for i, row in enumerate(table.itertuples(index=False), start=2):
+        has_value, has_date = not math.isnan(row.value), _text(row.date) is not None
+        if has_value == has_date:
+            raise DataError(f"finance.csv: row {i} ({row.key}) needs exactly one of value or date; fill one and empty the other")
+        if has_date:
+            try:
+                date.fromisoformat(row.date)
+            except ValueError:
+                raise DataError(f"finance.csv: row {i} ({row.key}): date '{row.date}' is not YYYY-MM-DD") from None
+    for years in MACRS_CLASSES:
+        shares = _macrs_rows(table, years)
+        if len(shares) != years + 1:
+            raise DataError(f"finance.csv: MACRS {years}-year table has {len(shares)} years; the half-year convention needs {years + 1}")
+        if abs(sum(shares) - 1) > MACRS_SUM_TOLERANCE:
+            raise DataError(f"finance.csv: MACRS {years}-year shares sum to {sum(shares):.6f}, not 1; check the macrs_hy_{years}_year_* rows")
+    return table
+
+
+def _macrs_rows(table: pd.DataFrame, years: int) -> tuple[float, ...]:
+    prefix = f"macrs_hy_{years}_year_"
+    rows = table[table["key"].str.startswith(prefix)].sort_values("key")
+    return tuple(float(v) for v in rows["value"])
+
+
+def _finance_row(key: str) -> pd.Series:
+    table = _finance().set_index("key", drop=False)
+    if key not in table.index:
+        close = difflib.get_close_matches(str(key), list(table.index), n=3, cutoff=0.5)
+        hint = f"did you mean {', '.join(repr(c) for c in close)}? " if close else ""
+        raise DataError(f"unknown finance default {shorten(key)}; {hint}see `gigawatt catalog finance`")
+    return table.loc[key]
+
+
+def finance_default(key: str) -> float:
+    """One finance default's value in its unit (``gigawatt catalog finance``); an unknown key suggests the closest."""
+    row = _finance_row(key)
+    if math.isnan(row["value"]):
+        raise DataError(f"finance default '{key}' is a date ({row['date']}), not a number; use catalog.finance_date('{key}')")
+    return float(row["value"])
+
+
+def finance_date(key: str) -> date:
+    """One dated finance default (a deadline of the 45Y/48E credits, the bonus-depreciation start) as a date."""
+    row = _finance_row(key)
+    if _text(row["date"]) is None:
+        raise DataError(f"finance default '{key}' is a number ({row['value']:g} {row['unit']}), not a date; use catalog.finance_default('{key}')")
+    return date.fromisoformat(row["date"])
+
+
+def macrs_table(years: int) -> tuple[float, ...]:
+    """The MACRS half-year-convention shares of basis for a ``years``-year class (5, 7, 15 or 20), one per recovery year
+    (``years`` + 1 of them, summing to 1 within rounding), as IRS Publication 946 Table A-1 gives them."""
+    if years not in MACRS_CLASSES:
+        raise DataError(f"no MACRS table for {shorten(years)}-year property; the catalog has {', '.join(str(y) for y in MACRS_CLASSES)}")
+    return _macrs_rows(_finance(), years)
