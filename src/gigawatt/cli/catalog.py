@@ -67,12 +67,15 @@ _CATALOG_COLUMNS = {
         ("wind_mean_cf", "wind CF"),
     ],
     "countries": [("country", "country"), ("name", "name")],
+    "finance": [
+        ("key", "key"), ("value", "value"), ("date", "date"), ("unit", "unit"), ("category", "category"), ("source_year", "source year"),
+    ],
 }
 
 
 @app.command("catalog")
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels, security_controls, unit_commitment, gas_hubs, profiles or countries")],
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels, security_controls, unit_commitment, gas_hubs, profiles, countries or finance")],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
@@ -88,6 +91,7 @@ def catalog_command(
         "balancing_authorities": catalog.balancing_authorities, "duke_headroom": catalog.duke_headroom, "regions": catalog.regions,
         "security_levels": catalog.security_levels, "security_controls": catalog.security_controls, "unit_commitment": catalog.unit_commitment,
         "gas_hubs": catalog.gas_hubs, "profiles": catalog.profiles, "countries": catalog.countries,
+        "finance": catalog.finance_defaults,
     }
     if table not in loaders:
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")
