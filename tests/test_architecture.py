@@ -2,7 +2,7 @@
 
 The rule (docs/architecture.md): imports run one way, downward,
 
-    core ← catalog ← weather ← compute, security ← power ← buildout, grid, siting, operations
+    core ← catalog ← weather ← compute, security, finance ← power ← buildout, grid, siting, operations
          ← registry ← schemas ← store ← api ← report ← web, sweep ← cli ← the package root
 
 A module may import its own package and any lower layer; never a higher layer, never a package beside it
@@ -24,7 +24,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("gigawatt.core",),
     ("gigawatt.catalog",),
     ("gigawatt.weather",),
-    ("gigawatt.compute", "gigawatt.security"),
+    ("gigawatt.compute", "gigawatt.security", "gigawatt.finance"),
     ("gigawatt.power",),
     ("gigawatt.build_out", "gigawatt.grid", "gigawatt.siting", "gigawatt.operations", "gigawatt.sweep.scenario", "gigawatt.sweep.job",
      "gigawatt.sweep.design", "gigawatt.sweep.analysis", "gigawatt.sweep.weather",
