@@ -179,3 +179,19 @@ def test_example_on_the_command_line():
     assert "revenue against the cost of capital" in done.stdout
     assert "P(revenue covers cost of capital) in 2031 = " in done.stdout
     assert "ILLUSTRATIVE" in EXAMPLE.read_text()  # the example's revenue path is labelled as not sourced
+
+
+def test_chart_plot_and_frames_read_the_result(tmp_path):
+    """The web chart and the --plot panel draw from the stored shape (Result.data and its frames)."""
+    from gigawatt.api import run
+    from gigawatt.build_out import job
+
+    data = {**copy.deepcopy(BASE), "draws": 50}
+    result = run("buildout", data, store=None)
+    chart = job.charts(result)["finance"]
+    names = [trace["name"] for trace in chart["data"]]
+    assert "P(revenue covers cost of capital)" in names and "required revenue P10–P90" in names
+    assert chart["layout"]["yaxis2"]["range"] == [0, 100]
+    assert list(result.to_frames()["finance"]["year"]) == [2026, 2027, 2028, 2029, 2030]
+    png = job.plot(result, tmp_path / "buildout.png")
+    assert png.stat().st_size > 10_000
