@@ -31,6 +31,15 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
         out["P(target reached)"] = data["check"]["probability"]
     if data.get("security"):
         out[f"usable for frontier weights from ({data['security']['level']})"] = data["security"]["first_usable"]
+    money = data.get("finance")
+    if money:
+        year = money["last_year"]
+        short, long = money["lives_compared_years"]
+        out |= {f"P(revenue covers cost of capital) in {year}": money["coverage_probability_last_year"],
+                f"P(revenue covers cost of capital) in {year}, {short:g}-year accelerator life": money["coverage_probability_last_year_short_life"],
+                f"P(revenue covers cost of capital) in {year}, {long:g}-year accelerator life": money["coverage_probability_last_year_long_life"],
+                f"required revenue USD/yr in {year}": money["required_revenue_usd_last_year"],
+                f"stranded GW in {year}": money["stranded_gw_last_year"]}
     return out
 
 
@@ -99,6 +108,37 @@ def table(r: Result, console: Console) -> None:
             view.add_row(str(int(row["year"])), f"{row['demand_twh']:,.1f}", f"{row['generation_twh']:,.0f}",
                          f"{row['share_of_generation']:.1%}", f"{row['share_of_base_year']:.1%}", f"{row['beyond_projected_growth_twh']:,.0f}")
         console.print(view)
+    if d.get("finance"):
+        _finance_table(d["finance"], r.to_frames()["finance"], console)
+
+
+def _finance_table(money: dict[str, Any], frame: pd.DataFrame, console: Console) -> None:
+    """The finance section: capital, the charge it must earn and the revenue against it, by year."""
+    short, long = money["lives_compared_years"]
+    draws = "p10_required_revenue_usd" in frame
+    title = (f"revenue against the cost of capital (nominal B USD/yr; target return {money['target_return_per_year']:.1%}, "
+             f"accelerator life {money['accelerator_life_years']:g} yr median" + (f"; probabilities over {money['draws']:,} draws)" if draws else "; median inputs)"))
+    view = Table(title=title)
+    columns = ("year", "capex", "replaced", "depreciation", "required revenue", *(["P10-P90"] if draws else []), "revenue",
+               *(["P10-P90 "] if draws else []), "P(covered)", f"P @{short:g} yr", f"P @{long:g} yr", "stranded GW", *(["stranded P90"] if draws else []))
+    for column in columns:
+        view.add_column(column, justify="right")
+    b = lambda v: f"{v / 1e9:,.1f}"  # noqa: E731
+    for _, row in frame.iterrows():
+        view.add_row(
+            str(int(row["year"])), b(row["capex_usd"]), b(row["capex_replacement_usd"]), b(row["depreciation_usd"]), b(row["required_revenue_usd"]),
+            *([f"{b(row['p10_required_revenue_usd'])}-{b(row['p90_required_revenue_usd'])}"] if draws else []), b(row["revenue_usd"]),
+            *([f"{b(row['p10_revenue_usd'])}-{b(row['p90_revenue_usd'])}"] if draws else []),
+            f"{row['coverage_probability']:.0%}", f"{row['coverage_probability_short_life']:.0%}", f"{row['coverage_probability_long_life']:.0%}",
+            f"{row['stranded_gw']:,.2f}", *([f"{row['p90_stranded_gw']:,.2f}"] if draws else []),
+        )
+    console.print(view)
+    console.print(f"revenue: {money['revenue_basis']}", highlight=False)
+    year = money["last_year"]
+    console.print(f"P(revenue covers cost of capital) in {year} = {money['coverage_probability_last_year']:.0%} "
+                  f"(accelerator life {short:g} yr: {money['coverage_probability_last_year_short_life']:.0%}; "
+                  f"{long:g} yr: {money['coverage_probability_last_year_long_life']:.0%}); required {money['required_revenue_usd_last_year'] / 1e9:,.1f} "
+                  f"B USD against revenue {money['revenue_usd_last_year'] / 1e9:,.1f} B USD (median inputs)", highlight=False)
 
 
 # --- figures --------------------------------------------------------------------------------------
@@ -111,9 +151,12 @@ def plot_buildout(result, path: Path | str, title: str = "") -> Path:
 
     from gigawatt.build_out.simulation import LIMITS
 
-    frame = result.to_frames()["periods"]
+    frames = result.to_frames()
+    frame = frames["periods"]
     when = pd.to_datetime(frame["date"])
-    fig, axes = plt.subplots(3, 1, figsize=(11, 10), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1]})
+    money = frames.get("finance")
+    rows = 3 if money is None else 4
+    fig, axes = plt.subplots(rows, 1, figsize=(11, 10 if money is None else 13), sharex=True, gridspec_kw={"height_ratios": [3, 2, 1, 3][:rows]})
     ax = axes[0]
     ax.plot(when, frame["target_gw"], color="black", linestyle="--", label="programme target")
     ax.plot(when, frame["online_gw"], color="tab:blue", linewidth=2, label="online (median inputs)")
@@ -141,7 +184,36 @@ def plot_buildout(result, path: Path | str, title: str = "") -> Path:
     ax.set_yticks([])
     ax.set_title("what holds capacity back", fontsize=9)
     ax.legend(loc="upper center", ncol=4, fontsize=7, bbox_to_anchor=(0.5, -0.25))
+    if money is not None:
+        _plot_finance(axes[3], money, result.data["finance"])
     return save_figure(fig, path, title)
+
+
+def _plot_finance(ax, money: pd.DataFrame, summary: dict[str, Any]) -> None:
+    """Required revenue (the capital charge) against the revenue path, by year, with the probability of coverage."""
+    # each year drawn over its span, from 1 January to 31 December
+    edges = pd.to_datetime([f"{int(y)}-01-01" for y in money["year"]] + [f"{int(money['year'].iloc[-1]) + 1}-01-01"])
+    step = lambda column: list(money[column] / 1e9) + [money[column].iloc[-1] / 1e9]  # noqa: E731
+    if "p10_required_revenue_usd" in money:
+        ax.fill_between(edges, step("p10_required_revenue_usd"), step("p90_required_revenue_usd"), step="post", color="tab:red", alpha=0.15,
+                        label="required P10-P90")
+        ax.fill_between(edges, step("p10_revenue_usd"), step("p90_revenue_usd"), step="post", color="tab:green", alpha=0.15, label="revenue P10-P90")
+    ax.step(edges, step("required_revenue_usd"), where="post", color="tab:red", linewidth=2,
+            label=f"required revenue: capital charge at {summary['target_return_per_year']:.1%} (median inputs)")
+    ax.step(edges, step("revenue_usd"), where="post", color="tab:green", linewidth=2, label="revenue path (median inputs)")
+    ax.set_ylabel("B USD per year (nominal)")
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", fontsize=7)
+    short, long = summary["lives_compared_years"]
+    twin = ax.twinx()
+    middle = edges[:-1] + (edges[1:] - edges[:-1]) / 2
+    twin.plot(middle, money["coverage_probability"] * 100, "o-", color="black", label="P(revenue covers cost of capital)")
+    twin.plot(middle, money["coverage_probability_short_life"] * 100, "v:", color="grey", label=f"P at {short:g}-year accelerator life")
+    twin.plot(middle, money["coverage_probability_long_life"] * 100, "^:", color="tab:blue", label=f"P at {long:g}-year accelerator life")
+    twin.set_ylim(-5, 105)
+    twin.set_ylabel("probability, %")
+    twin.legend(loc="lower right", fontsize=7)
+    ax.set_title("revenue against the cost of capital", fontsize=9)
 
 
 # --- charts ---------------------------------------------------------------------------------------
@@ -171,11 +243,37 @@ def charts(r: Result) -> dict[str, Chart]:
                                "label": {"text": limits[run_start], "textposition": "top center", "font": {"size": 9}}})
                 run_start = k
     out = {"online": {"data": traces, "layout": chart_layout("Online capacity (shaded: the binding limit)", "", "GW", shapes=shapes)}}
+    money = r.to_frames().get("finance")
+    if money is not None:
+        out["finance"] = _finance_chart(money, r.data["finance"])
     share = [c for c in frame.columns if "share" in c and frame[c].notna().any()]
     if share:
         out["share"] = {"data": [{"type": "scatter", "mode": "lines", "name": c.replace("_", " "), "x": when, "y": plain_list(frame[c] * 100)} for c in share],
                         "layout": chart_layout("National electricity share", "", "%")}
     return out
+
+
+def _finance_chart(money: pd.DataFrame, summary: dict[str, Any]) -> Chart:
+    """Required revenue and revenue by year (B USD/yr, with P10-P90 bands over draws) and the probability of coverage (%)."""
+    years = [str(int(y)) for y in money["year"]]
+    traces = []
+    for name, column, colour in (("required revenue", "required_revenue_usd", "214, 39, 40"), ("revenue", "revenue_usd", "44, 160, 44")):
+        if f"p10_{column}" in money:
+            traces.append({"type": "scatter", "mode": "lines", "name": f"{name} P10", "x": years, "y": plain_list(money[f"p10_{column}"] / 1e9),
+                           "line": {"width": 0}, "showlegend": False, "hoverinfo": "skip"})
+            traces.append({"type": "scatter", "mode": "lines", "name": f"{name} P10–P90", "x": years, "y": plain_list(money[f"p90_{column}"] / 1e9),
+                           "fill": "tonexty", "fillcolor": f"rgba({colour}, 0.15)", "line": {"width": 0}})
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": f"{name} (median inputs)", "x": years, "y": plain_list(money[column] / 1e9),
+                       "line": {"width": 3, "color": f"rgb({colour})"}})
+    short, long = summary["lives_compared_years"]
+    for name, column, dash in (("P(revenue covers cost of capital)", "coverage_probability", "solid"),
+                               (f"P at {short:g}-year accelerator life", "coverage_probability_short_life", "dot"),
+                               (f"P at {long:g}-year accelerator life", "coverage_probability_long_life", "dash")):
+        traces.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": years, "y": plain_list(money[column] * 100), "yaxis": "y2",
+                       "line": {"dash": dash, "color": "black"}})
+    layout = chart_layout(f"Revenue against the cost of capital (target return {summary['target_return_per_year']:.1%})", "", "B USD per year (nominal)",
+                          yaxis2={"title": {"text": "probability, %"}, "overlaying": "y", "side": "right", "range": [0, 100]})
+    return {"data": traces, "layout": layout}
 
 
 # --- schema ---------------------------------------------------------------------------------------
@@ -195,6 +293,19 @@ def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
         "check": {"anyOf": [{"type": "object", "required": ["online_gw", "by", "probability"]}, {"type": "null"}]},
         "assumptions": {"type": "object"},
         "security": {"anyOf": [{"type": "object", "required": ["level", "reached", "first_usable"]}, {"type": "null"}]},
+        "finance": {"anyOf": [{"type": "object",
+                               "required": ["target_return_per_year", "accelerator_life_years", "lives_compared_years", "revenue_basis", "last_year",
+                                            "coverage_probability_last_year", "coverage_probability_last_year_short_life",
+                                            "coverage_probability_last_year_long_life", "required_revenue_usd_last_year", "years"],
+                               "properties": {"target_return_per_year": NUMBER, "accelerator_life_years": NUMBER, "lives_compared_years": {"type": "array", "items": NUMBER},
+                                              "facility_life_years": NUMBER, "power_life_years": NUMBER, "revenue_basis": {"type": "string"},
+                                              "draws": {"type": "integer"}, "last_year": {"type": "integer"},
+                                              "coverage_probability_last_year": {"type": "number", "minimum": 0, "maximum": 1},
+                                              "coverage_probability_last_year_short_life": {"type": "number", "minimum": 0, "maximum": 1},
+                                              "coverage_probability_last_year_long_life": {"type": "number", "minimum": 0, "maximum": 1},
+                                              "required_revenue_usd_last_year": NUMBER, "revenue_usd_last_year": NUMBER, "stranded_gw_last_year": NUMBER,
+                                              "years": RECORDS}},
+                              {"type": "null"}]},
     }
     return {"type": "object", "properties": props, "required": sorted(props)}, {}
 
@@ -207,7 +318,12 @@ def plot(result: Result, path: Path) -> Path:
 # every label figures() can give (a sweep refuses any other --figure before it runs), and those named by the scenario
 FIGURE_LABELS = ("end", "online GW at end", "target GW at end", "accelerators at end", "capex USD", "energy TWh/yr at end",
                    "P10 online GW at end", "P90 online GW at end", "P(target reached)")
-FIGURE_PATTERNS = (("usable for frontier weights from (LEVEL)", r"^usable for frontier weights from \(.+\)$"),)
+FIGURE_PATTERNS = (("usable for frontier weights from (LEVEL)", r"^usable for frontier weights from \(.+\)$"),
+                   ("P(revenue covers cost of capital) in YEAR", r"^P\(revenue covers cost of capital\) in \d{4}$"),
+                   ("P(revenue covers cost of capital) in YEAR, N-year accelerator life",
+                    r"^P\(revenue covers cost of capital\) in \d{4}, [0-9.]+-year accelerator life$"),
+                   ("required revenue USD/yr in YEAR", r"^required revenue USD/yr in \d{4}$"),
+                   ("stranded GW in YEAR", r"^stranded GW in \d{4}$"))
 
 SPEC = JobSpec(
     kind="buildout", summary="Simulate a build-out programme week by week", inputs=BuildoutScenario, mark="programme", accepts=(),

@@ -5,8 +5,11 @@ from __future__ import annotations
 import math
 from typing import Annotated, Any, ClassVar, Literal
 
+import numpy as np
+
 from pydantic import (
     Field,
+    field_validator,
     model_validator,
 )
 
@@ -85,6 +88,21 @@ class Uncertain(_Strict):
         if mode >= (low + high) / 2:  # type: ignore[operator]
             return float(low + ((high - low) * (mode - low) / 2) ** 0.5)  # type: ignore[operator]
         return float(high - ((high - low) * (high - mode) / 2) ** 0.5)  # type: ignore[operator]
+
+
+def draw(figure: Uncertain, rng: np.random.Generator | None, n: int) -> np.ndarray:
+    """``n`` samples of an uncertain figure, or its median once when ``rng`` is None."""
+    if rng is None or figure.dist == "fixed":
+        return np.full(1 if rng is None else n, figure.median)
+    if figure.dist == "uniform":
+        return rng.uniform(figure.low, figure.high, n)
+    if figure.dist == "triangular":
+        if figure.low == figure.high:
+            return np.full(n, figure.low)
+        return rng.triangular(figure.low, figure.mode, figure.high, n)
+    z90 = 1.2815515655446004  # standard normal 90th percentile
+    mu, sigma = np.log(figure.p10 * figure.p90) / 2, np.log(figure.p90 / figure.p10) / (2 * z90)
+    return rng.lognormal(mu, sigma, n)
 
 
 class Rate(_Strict):
@@ -198,6 +216,78 @@ class TargetCheck(_Strict):
     by: ProgrammeMonth = Field(pattern=MONTH_PATTERN, description="Month, YYYY-MM (by its first day)")
 
 
+MAX_REVENUE_USD_PER_YEAR = 1e15  # a programme's revenue, USD a year: UNCERTAIN_MAX (above world GDP, ~1.1e14 USD)
+MAX_USD_PER_ACCELERATOR_HOUR = 1000.0  # rented H100s list at ~2-10 USD an hour; 1,000 is a unit slip (cents, or a rack)
+
+
+class RevenuePoint(_Strict):
+    """The revenue the programme's installed base earns in one calendar year, in nominal USD."""
+
+    year: int = Field(ge=2000, le=2100, description="Calendar year")
+    usd: float = Field(ge=0, le=MAX_REVENUE_USD_PER_YEAR, description="Revenue earned in the year, nominal USD/yr")
+
+
+class Revenue(_Strict):
+    """What the installed base earns: a yearly path the user gives (``usd_per_year`` points, linear between them,
+    growing at ``growth_per_year`` after the last, all times ``scale``), or a price per accelerator-hour or per
+    GW-year of the programme's new capacity. Give exactly one of the three."""
+
+    usd_per_year: list[RevenuePoint] = Field(default_factory=list, max_length=MAX_POINTS, description="Revenue by calendar year, nominal USD/yr, earliest first; the first year at or before the scenario's start")
+    growth_per_year: Uncertain = Field(default_factory=lambda: Uncertain(value=0), description="Growth of the path after its last point, per year (0.3 = +30%/yr; a number or a distribution)")
+    scale: Uncertain = Field(default_factory=lambda: Uncertain(value=1), description="Multiplier on the whole path, ratio (a distribution spreads it over the draws; 1: the path as given)")
+    usd_per_accelerator_hour: Uncertain | None = Field(default=None, description="Instead of a path: revenue per accelerator-hour sold, nominal USD/h")
+    utilisation: Uncertain = Field(default_factory=lambda: Uncertain(value=1), description="Share of accelerator-hours sold, ratio (with usd_per_accelerator_hour; 1: every hour, an upper bound)")
+    usd_per_gw_year: Uncertain | None = Field(default=None, description="Instead of a path: revenue per GW-year of new capacity online (at the meter), nominal USD/GW-yr")
+
+    @model_validator(mode="after")
+    def _one(self) -> Revenue:
+        given = [name for name, on in (("usd_per_year", bool(self.usd_per_year)), ("usd_per_accelerator_hour", self.usd_per_accelerator_hour is not None),
+                                       ("usd_per_gw_year", self.usd_per_gw_year is not None)) if on]
+        if len(given) != 1:
+            raise ValueError(f"give exactly one of usd_per_year, usd_per_accelerator_hour or usd_per_gw_year (got {', '.join(given) or 'none'})")
+        years = [point.year for point in self.usd_per_year]
+        for before, after in zip(years, years[1:]):
+            if after <= before:
+                raise ValueError(f"usd_per_year years out of order: {after} follows {before}; list each year once, earliest first")
+        price = self.usd_per_accelerator_hour
+        if price is not None and max(v for v in (price.value, price.high, price.p90) if v is not None) > MAX_USD_PER_ACCELERATOR_HOUR:
+            raise ValueError(f"usd_per_accelerator_hour above {MAX_USD_PER_ACCELERATOR_HOUR:,.0f} USD/h (rented H100s list at a few USD an hour); "
+                             "give USD per accelerator-hour, not cents or a rack's price")
+        share = self.utilisation
+        if max(v for v in (share.value, share.high, share.p90) if v is not None) > 1:
+            raise ValueError("utilisation above 1: give the share of accelerator-hours sold, from 0 to 1")
+        return self
+
+
+class Finance(_Strict):
+    """Whether the programme's revenue covers its cost of capital: capital spent each year, depreciated straight-line
+    by vintage over its economic life, must earn the target return on what is not yet depreciated."""
+
+    target_return_per_year: float | None = Field(default=None, ge=0, le=0.5, description="Return the capital must earn, nominal, per year; default: costs.discount_rate, else catalog discount_rate")
+    accelerator_life_years: Uncertain | None = Field(default=None, description="Economic life of accelerators, servers and network (IT capital), years (a number or a distribution, e.g. 3 to 6); default: costs.it_lifetime_years, else catalog it_lifetime_years")
+    compare_accelerator_lives_years: tuple[float, float] | None = Field(default=None, description="Two accelerator lives compared side by side, years (short, long); default: catalog accelerator_life_short_years and accelerator_life_long_years (3 and 6)")
+    facility_life_years: float | None = Field(default=None, ge=1, le=60, description="Economic life of building, cooling and electrical plant, years; default: costs.facility_lifetime_years, else catalog facility_lifetime_years")
+    power_life_years: float | None = Field(default=None, ge=1, le=60, description="Economic life of the power supply bought with power_capex_usd_per_kw, years; default: the facility life")
+    revenue: Revenue = Field(description="The revenue the programme's installed base earns")
+
+    @field_validator("accelerator_life_years")
+    @classmethod
+    def _life(cls, life: Uncertain | None) -> Uncertain | None:
+        if life is not None and min(v for v in (life.value, life.low, life.p10) if v is not None) < 1:
+            raise ValueError("below 1 year: an economic life of zero or months is a slip; give years, at least 1")
+        if life is not None and max(v for v in (life.value, life.high, life.p90) if v is not None) > 30:
+            raise ValueError("above 30 years; give the years an accelerator stays economic (accounting lives are 5-6)")
+        return life
+
+    @model_validator(mode="after")
+    def _lives(self) -> Finance:
+        if self.compare_accelerator_lives_years is not None:
+            short, long = self.compare_accelerator_lives_years
+            if not 1 <= short <= long <= 30:
+                raise ValueError(f"compare_accelerator_lives_years ({short:g}, {long:g}) must be two lives from 1 to 30 years, the shorter first")
+        return self
+
+
 class BuildoutScenario(_Job):
     """A build-out programme: what it aims for, the accelerator roadmap, the limits and the country it draws on."""
 
@@ -217,6 +307,7 @@ class BuildoutScenario(_Job):
     country: str | None = Field(default=None, description="Country whose generation the programme draws on (see `gigawatt catalog national_generation`)")
     check: TargetCheck | None = Field(default=None, description="Probability of reaching this capacity by this month (with draws)")
     security: Security | None = Field(default=None, description="The weight-security level the programme's campuses must reach before they hold frontier weights")
+    finance: Finance | None = Field(default=None, description="The revenue the installed base earns against the capital charge it must cover (probability by year, over draws)")
     draws: int = Field(default=0, ge=0, le=MAX_DRAWS, description=f"Monte Carlo draws (0: the median inputs only), at most {MAX_DRAWS:,}: every draw keeps its weekly capacity (4 bytes a week: 313 MB at the cap over 15 years)")
     seed: int = Field(default=0, ge=0, description="Random seed of the draws (same seed, same result)")
 
@@ -229,6 +320,10 @@ class BuildoutScenario(_Job):
             raise ValueError(f"{self.start} to {self.end} is more than {MAX_BUILDOUT_YEARS} years; shorten it")
         if self.check and not self.start <= self.check.by <= self.end:
             raise ValueError(f"check.by {self.check.by} is outside {self.start}..{self.end}")
+        path = self.finance.revenue.usd_per_year if self.finance else []
+        if path and path[0].year > start.year:
+            raise ValueError(f"finance.revenue.usd_per_year starts in {path[0].year}, after the start {self.start}; "
+                             f"give a point for {start.year} or earlier")
         g = self.programme.growth
         if g is not None and g.max_gw is None:  # the path at the end, in logs (a steep one overflows a float)
             years = max((end.year - month_start(g.start).year) + (end.month - month_start(g.start).month) / 12, 0.0)

@@ -40,7 +40,8 @@ from gigawatt.build_out import national
 from gigawatt.compute.sizing import size
 from gigawatt.core.errors import GigawattError, ScenarioError
 from gigawatt.core.inputs import MAX_DRAWS
-from gigawatt.build_out.scenario import MAX_TARGET_GW, BuildoutScenario, Generation, Rate, Uncertain
+from gigawatt.build_out import finance
+from gigawatt.build_out.scenario import MAX_TARGET_GW, BuildoutScenario, Generation, Rate, Uncertain, draw
 from gigawatt.power.scenario import Scenario
 from gigawatt.core.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, MW_PER_GW, month_start, shorten
 
@@ -166,21 +167,6 @@ def _newest(gens: list[GenerationFigures], day: date) -> GenerationFigures:
     return shipping[-1] if shipping else next(g for g in gens if g.available is not None)
 
 
-def draw(figure: Uncertain, rng: np.random.Generator | None, n: int) -> np.ndarray:
-    """``n`` samples of an uncertain figure, or its median once when ``rng`` is None."""
-    if rng is None or figure.dist == "fixed":
-        return np.full(1 if rng is None else n, figure.median)
-    if figure.dist == "uniform":
-        return rng.uniform(figure.low, figure.high, n)
-    if figure.dist == "triangular":
-        if figure.low == figure.high:
-            return np.full(n, figure.low)
-        return rng.triangular(figure.low, figure.mode, figure.high, n)
-    z90 = 1.2815515655446004  # standard normal 90th percentile
-    mu, sigma = np.log(figure.p10 * figure.p90) / 2, np.log(figure.p90 / figure.p10) / (2 * z90)
-    return rng.lognormal(mu, sigma, n)
-
-
 @dataclass
 class _RateArrays:
     """A rate as (draws,) samples times a (weeks,) growth profile, with its cumulative sum."""
@@ -303,7 +289,9 @@ def _simulate(x: _Inputs, rows: slice, power_capex_usd_per_mw: float) -> dict[st
     installed = np.tile(x.initial_units, (n, 1))  # units by generation, installed base last
     online = np.zeros(n)  # new GW online
     spent = np.zeros(n)
-    out = {k: np.zeros((n, T)) for k in ("online_new_gw", "under_construction_gw", "built_gw", "capex_cumulative_usd")}
+    spent_it = np.zeros(n)  # of which accelerators, servers and network
+    it_capex_gw = it_capex_unit / mw_unit * MW_PER_GW
+    out = {k: np.zeros((n, T)) for k in ("online_new_gw", "under_construction_gw", "built_gw", "capex_cumulative_usd", "capex_it_cumulative_usd")}
     out["binding"] = np.zeros((n, T), dtype=np.int8)
     out["units"] = np.zeros((n, T, G + 1))
     for t in range(T):
@@ -362,11 +350,13 @@ def _simulate(x: _Inputs, rows: slice, power_capex_usd_per_mw: float) -> dict[st
         started[:, t] = previous + starts
         start_limit[:, t] = np.array([LEAD_TIME, LABOUR, TRANSFORMERS, POWER, CAPITAL], dtype=np.int8)[room.argmin(axis=0)]
         spent += starts * campus_capex_gw[gen]
+        spent_it += starts * it_capex_gw[gen]
 
         out["online_new_gw"][:, t] = online
         out["under_construction_gw"][:, t] = started[:, t] - finished
         out["built_gw"][:, t] = finished - online
         out["capex_cumulative_usd"][:, t] = spent
+        out["capex_it_cumulative_usd"][:, t] = spent_it
         out["binding"][:, t] = binding
         out["units"][:, t] = installed
     return out
@@ -392,6 +382,8 @@ class Buildout:
     seed: int
     assumptions: dict[str, Any]
     security: dict[str, Any] | None = None  # with scenario.security: the level, when reached, the first week capacity is usable
+    finance: dict[str, Any] | None = None  # with scenario.finance: coverage of the capital charge by revenue (see build_out.finance)
+    finance_years: pd.DataFrame | None = None  # with scenario.finance: its yearly table (nominal USD, GW, probabilities)
 
     def to_frame(self) -> pd.DataFrame:
         """The weekly table."""
@@ -404,11 +396,14 @@ class Buildout:
         return frame[years.ne(years.shift(-1))]
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
-        """Named tables: ``periods`` (weekly), ``generations``, ``binding_by_year`` and ``national`` where a country is set."""
+        """Named tables: ``periods`` (weekly), ``generations``, ``binding_by_year``, ``national`` where a country is set and
+        ``finance`` (yearly: capital, depreciation, required revenue, revenue, coverage probability) with a finance section."""
         frames = {"periods": self.periods, "generations": self.generations,
                   "binding_by_year": self.binding_by_year.rename_axis("year").reset_index()}
         if self.national is not None:
             frames["national"] = self.national
+        if self.finance_years is not None:
+            frames["finance"] = self.finance_years
         return frames
 
     def to_dict(self) -> dict[str, Any]:
@@ -429,6 +424,7 @@ class Buildout:
             "check": self.check,
             "assumptions": self.assumptions,
             "security": self.security,
+            "finance": self.finance,
         }
 
 
@@ -475,17 +471,26 @@ def simulate(scenario: BuildoutScenario, draws: int | None = None, seed: int | N
         national.country_code(scenario.country)  # an unknown country fails before the run, not after
     power_capex = scenario.power_capex_usd_per_kw * 1000.0
     nominal, dates = prepare(scenario)
-    periods = _tables(nominal, _simulate(nominal, slice(0, 1), power_capex), dates, scenario)
+    nominal_out = _simulate(nominal, slice(0, 1), power_capex)
+    periods = _tables(nominal, nominal_out, dates, scenario)
     check = None
     years = pd.to_datetime(periods["date"]).dt.year
+    year_of_week = years.to_numpy()
+    chips_per_unit = np.array([g.accelerators for g in nominal.gens[:-1]])
+    power_capex_gw = power_capex * MW_PER_GW
+    capital = finance.yearly(nominal_out, year_of_week, chips_per_unit, power_capex_gw) if scenario.finance else None
+    capital_draws = None
     binding_weeks = np.stack([(periods["binding_limit"] == name).to_numpy() for name in LIMITS]).astype(float)
     if draws:
         x, _ = prepare(scenario, draws, seed)
         online = np.empty((draws, len(dates)), dtype=np.float32)
         binding_weeks[:] = 0.0
+        capital_draws = finance.YearlyCapital.empty(np.unique(year_of_week), draws) if scenario.finance else None
         for first in range(0, draws, CHUNK_DRAWS):
             rows = slice(first, min(first + CHUNK_DRAWS, draws))
             out = _simulate(x, rows, power_capex)
+            if capital_draws is not None:
+                capital_draws.put(rows, finance.yearly(out, year_of_week, chips_per_unit, power_capex_gw))
             online[rows] = out["online_new_gw"] + scenario.initial.online_gw
             binding_weeks += np.stack([(out["binding"] == code).sum(axis=0) for code in range(len(LIMITS))])
             if progress:
@@ -511,10 +516,12 @@ def simulate(scenario: BuildoutScenario, draws: int | None = None, seed: int | N
     if scenario.country:
         demand = periods.groupby(years)["energy_twh_per_year"].mean()
         view = national.share_of_generation(demand, scenario.country).reset_index(drop=True)
+    money = finance.evaluate(scenario, capital, capital_draws, seed) if capital is not None else None
     result = Buildout(
         scenario=scenario.name, periods=periods, generations=gens,
         binding_weeks={name: int(codes.get(name, 0)) for name in LIMITS}, binding_by_year=by_year, national=view,
         country=scenario.country, check=check, draws=draws, seed=seed,
+        finance=money[0] if money else None, finance_years=money[1] if money else None,
         assumptions={
             "construction_weeks": int(nominal.construction_weeks[0]), "permit_weeks": int(nominal.permit_weeks[0]),
             "required_return_per_year": scenario.costs.discount_rate if scenario.costs.discount_rate is not None else catalog.assumption("discount_rate"),
