@@ -33,6 +33,7 @@ def inputs_of_every_kind(folder) -> dict[str, tuple]:
                   "candidates": [{"region": "ERCOT_W", "max_mw": 1000, "options": "onsite"}, {"region": "PJM", "max_mw": 1000, "options": "grid"}]},
                  None),
         "schedule": (EXAMPLES / "schedule" / "phoenix-srp-event.yaml", None),
+        "finance": (EXAMPLES / "finance" / "west-texas-campus.yaml", {"site.screening_segments": 240}),
     }
 
 

@@ -163,6 +163,11 @@ def site(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  #
     return run("site", inputs, set=set, **options)
 
 
+def finance(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  # noqa: A002
+    """A campus's money over time: plan it, then its pro forma, financing and break-even price (``CampusFinance`` figures)."""
+    return run("finance", inputs, set=set, **options)
+
+
 def schedule(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  # noqa: A002
     """Schedule a campus's jobs against prices, carbon and curtailment events (``Schedule`` figures)."""
     return run("schedule", inputs, set=set, **options)

@@ -114,7 +114,7 @@ def test_a_broken_macrs_table_is_refused(tmp_path, monkeypatch):
 def test_unknown_macrs_class_is_one_line():
     with pytest.raises(DataError) as error:
         catalog.macrs_table(6)
-    assert "\n" not in str(error.value) and "5, 7, 15, 20" in str(error.value)
+    assert "\n" not in str(error.value) and "3, 5, 7, 10, 15, 20" in str(error.value)
 
 
 def test_recovery_classes():

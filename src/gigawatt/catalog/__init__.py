@@ -259,7 +259,7 @@ COUNTRIES_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
-FINANCE_CATEGORIES = ("macrs", "recovery_class", "tax", "credit", "accounting_life")
+FINANCE_CATEGORIES = ("macrs", "recovery_class", "tax", "credit", "accounting_life", "financing")
 
 FINANCE_SCHEMA: dict[str, Column] = {
     "key": Column(str),
@@ -273,7 +273,7 @@ FINANCE_SCHEMA: dict[str, Column] = {
     "source_year": Column(int, min=1900, max=2035),  # the year of the publication or law the figure comes from
 }
 
-MACRS_CLASSES = (5, 7, 15, 20)  # half-year convention tables in finance.csv (IRS Publication 946, Table A-1)
+MACRS_CLASSES = (3, 5, 7, 10, 15, 20)  # half-year convention tables in finance.csv (IRS Publication 946, Table A-1)
 MACRS_SUM_TOLERANCE = 1e-4  # the published percentages are rounded to 0.01 (0.001 for 20-year): they sum to 100% within this
 
 _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
@@ -666,7 +666,7 @@ def finance_date(key: str) -> date:
 
 
 def macrs_table(years: int) -> tuple[float, ...]:
-    """The MACRS half-year-convention shares of basis for a ``years``-year class (5, 7, 15 or 20), one per recovery year
+    """The MACRS half-year-convention shares of basis for a ``years``-year class (3, 5, 7, 10, 15 or 20), one per recovery year
     (``years`` + 1 of them, summing to 1 within rounding), as IRS Publication 946 Table A-1 gives them."""
     if years not in MACRS_CLASSES:
         raise DataError(f"no MACRS table for {shorten(years)}-year property; the catalog has {', '.join(str(y) for y in MACRS_CLASSES)}")

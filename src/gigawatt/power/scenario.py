@@ -13,6 +13,7 @@ from pydantic import (
 from gigawatt import catalog
 from gigawatt.compute.scenario import Cluster
 from gigawatt.core.inputs import Costs, Label, MAX_ITEMS, MONTH_PATTERN, ProgrammeMonth, Solver, _Job, _Strict
+from gigawatt.project_finance.scenario import Finance
 from gigawatt.security.scenario import Security
 
 class Site(_Strict):
@@ -182,6 +183,7 @@ class Scenario(_Job):
     constraints: Constraints = Field(default_factory=Constraints, description="Reliability and carbon requirements")
     security: Security | None = Field(default=None, description="The weight-security level the site must reach, and the facts its checks read")
     solver: Solver = Field(default_factory=Solver, description="Solver and its settings")
+    finance: Finance | None = Field(default=None, description="How the campus and its power are paid for over time: read by `gigawatt finance` (the pro forma), not by the plan")
     phases: list[Phase] | None = Field(
         default=None, min_length=1, max_length=MAX_ITEMS,
         description="A campus that grows: dated loads, planned as one multi-period investment problem by `gigawatt plan` "

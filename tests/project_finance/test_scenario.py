@@ -6,8 +6,8 @@ import pytest
 
 from gigawatt.core.errors import ScenarioError
 from gigawatt.core.inputs import parse_scenario
-from gigawatt.finance.proforma import AssetClass, ProFormaInputs, pro_forma
-from gigawatt.finance.scenario import Finance
+from gigawatt.project_finance.proforma import AssetClass, ProFormaInputs, pro_forma
+from gigawatt.project_finance.scenario import Finance
 
 
 def _error(data: dict) -> str:

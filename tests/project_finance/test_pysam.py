@@ -21,8 +21,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gigawatt.finance.proforma import AssetClass, ProFormaInputs, Revenue, pro_forma
-from gigawatt.finance.scenario import Credit, Debt, Depreciation, Finance
+from gigawatt.project_finance.proforma import AssetClass, ProFormaInputs, Revenue, pro_forma
+from gigawatt.project_finance.scenario import Credit, Debt, Depreciation, Finance
 
 so = pytest.importorskip("PySAM.Singleowner", reason="nrel-pysam is not installed (pip install -e '.[dev]' brings it)")
 

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 from gigawatt.core.finance import capital_recovery_factor
-from gigawatt.finance.metrics import irr_of, npv_of
-from gigawatt.finance.proforma import AssetClass, ProFormaInputs, Revenue, pro_forma, with_finance
-from gigawatt.finance.scenario import Debt, Depreciation, Finance
+from gigawatt.project_finance.metrics import irr_of, npv_of
+from gigawatt.project_finance.proforma import AssetClass, ProFormaInputs, Revenue, pro_forma, with_finance
+from gigawatt.project_finance.scenario import Debt, Depreciation, Finance
 
 YEARS = 20
 CAPITAL_USD = 1.0e9
@@ -106,9 +106,10 @@ def test_the_break_even_price_zeroes_equity_npv_and_gives_a_token_price():
     assert list(frames) == ["cash_flows", "sources_and_uses"] and len(frames["cash_flows"]) == YEARS + 1
     uses = frames["sources_and_uses"]
     assert uses[uses.side == "use"].usd.sum() == pytest.approx(uses[uses.side == "source"].usd.sum())
-    # replacements at a 5-year life: years 5, 10, 15, 20, each at the capital grown by inflation
+    # replacements at a 5-year life: years 5, 10, 15 (not 20, the last: it would serve only years after the analysis),
+    # each at the capital grown by inflation
     replaced = frames["cash_flows"].set_index("year")["replacements_usd"]
-    assert list(replaced[replaced > 0].index) == [5, 10, 15, 20]
+    assert list(replaced[replaced > 0].index) == [5, 10, 15]
     assert replaced[5] == pytest.approx(ACCELERATOR_CAPITAL_USD * 1.025**5)
 
 

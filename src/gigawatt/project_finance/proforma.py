@@ -2,7 +2,7 @@
 
 Pure: :func:`pro_forma` reads a :class:`ProFormaInputs` (capital by asset class and year, each class's tax
 depreciation, credit and replacement rule, yearly running costs, energy and accelerator-hours delivered, the
-scenario's :class:`~gigawatt.finance.scenario.Finance`) and returns a :class:`ProForma`. Nothing is read from the
+scenario's :class:`~gigawatt.project_finance.scenario.Finance`) and returns a :class:`ProForma`. Nothing is read from the
 catalog or a plan here; the job resolves those into the inputs.
 
 Years: row 0 is financial close (capital spent, debt drawn, equity paid in); rows 1..N are years of operation.
@@ -34,23 +34,12 @@ import numpy_financial as npf
 import pandas as pd
 from scipy.optimize import brentq
 
+from gigawatt import catalog
 from gigawatt.core.errors import ScenarioError
 from gigawatt.core.results import json_safe
-from gigawatt.finance.metrics import Irr, irr_of, npv_of, payback_year
-from gigawatt.finance.scenario import Credit, Depreciation, Finance
+from gigawatt.project_finance.metrics import Irr, irr_of, npv_of, payback_year
+from gigawatt.project_finance.scenario import Credit, Depreciation, Finance
 
-# IRS Publication 946 (2024), Table A-1: MACRS general depreciation system, half-year convention, share of the
-# basis deducted in each recovery year (the class life plus one year)
-MACRS_HALF_YEAR: dict[str, tuple[float, ...]] = {
-    "macrs_3": (0.3333, 0.4445, 0.1481, 0.0741),
-    "macrs_5": (0.2000, 0.3200, 0.1920, 0.1152, 0.1152, 0.0576),
-    "macrs_7": (0.1429, 0.2449, 0.1749, 0.1249, 0.0893, 0.0892, 0.0893, 0.0446),
-    "macrs_10": (0.1000, 0.1800, 0.1440, 0.1152, 0.0922, 0.0737, 0.0655, 0.0655, 0.0656, 0.0655, 0.0328),
-    "macrs_15": (0.0500, 0.0950, 0.0855, 0.0770, 0.0693, 0.0623, 0.0590, 0.0590, 0.0591, 0.0590, 0.0591, 0.0590,
-                 0.0591, 0.0590, 0.0591, 0.0295),
-    "macrs_20": (0.03750, 0.07219, 0.06677, 0.06177, 0.05713, 0.05285, 0.04888, 0.04522, 0.04462, 0.04461, 0.04462,
-                 0.04461, 0.04462, 0.04461, 0.04462, 0.04461, 0.04462, 0.04461, 0.04462, 0.04461, 0.02231),
-}
 BREAK_EVEN_TOLERANCE_USD = 1e-3  # equity NPV at the break-even price, USD: a cent's tenth on projects of 1e6-1e11 USD
 MAX_PRICE_DOUBLINGS = 60  # the break-even search doubles its upper price at most this often (2^60 x the first guess)
 DEBT_FEE_NOTE = "the debt's up-front fee is paid by equity at close and neither depreciated nor deducted (SAM's convention)"
@@ -71,7 +60,7 @@ def depreciation_shares(rule: Depreciation) -> np.ndarray:
         years = int(rule.straight_line_years or 1)
         table = np.full(years, 1.0 / years)
     else:
-        table = np.array(MACRS_HALF_YEAR[rule.method])
+        table = np.array(catalog.macrs_table(int(rule.method.removeprefix("macrs_"))))  # IRS Pub 946 Table A-1
     shares = (1.0 - rule.bonus_share) * table
     shares[0] += rule.bonus_share if rule.method != "none" else 0.0
     return shares
@@ -158,7 +147,8 @@ def _in_service(year: int) -> int:
 
 def _vintages(asset: AssetClass, finance: Finance, years: int, inflation: float) -> np.ndarray:
     """Capital spent on ``asset`` each year 0..N, nominal USD, with its replacements at the hardware's life
-    (a vintage bought in year t is bought again in year t + floor(k x life), at its cost grown by inflation)."""
+    (a vintage bought in year t is bought again in year t + floor(k x life), at its cost grown by inflation), never in
+    the last year: hardware bought then would serve only years after the analysis."""
     spent = np.asarray(asset.capital_usd_by_year, dtype=float)
     if spent.shape != (years + 1,) or not np.all(np.isfinite(spent)) or np.any(spent < 0):
         raise ScenarioError(f"capital of {asset.name}: give {years + 1} finite, non-negative USD values, one per year 0..{years}")
@@ -169,7 +159,7 @@ def _vintages(asset: AssetClass, finance: Finance, years: int, inflation: float)
     out = spent.copy()
     for year in np.flatnonzero(spent):
         k = 1
-        while (again := int(year) + math.floor(k * life)) <= years:
+        while (again := int(year) + math.floor(k * life)) < years:
             out[again] += spent[year] * (1.0 + inflation) ** (again - int(year))
             k += 1
     return out

@@ -1,0 +1,196 @@
+"""A campus's pro forma from its plan: the cluster's capital (sizing) and the supply the plan built, as asset
+classes with their tax treatment, yearly running costs from the plan's dispatch, and accelerator-hours to sell.
+
+:func:`campus_finance` resolves the scenario's ``finance:`` section against the catalog (every default sourced
+in ``catalog/finance.csv`` or ``assumptions.csv``), then runs two pro formas on the same settings:
+
+- the **campus** (cluster + supply), priced per accelerator-hour: its break-even price is the revenue an
+  accelerator-hour must earn for equity to reach its target return;
+- the **supply** alone (plant, storage, grid connection and purchases), over the energy the campus uses: its
+  LCOE (SAM's definition, nominal and real) is the electricity's cost.
+
+Reads the plan's JSON form (``Result.data``) and the sizing's, so a stored plan gives the same pro forma.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from gigawatt import catalog
+from gigawatt.core.errors import ScenarioError
+from gigawatt.core.results import json_safe
+from gigawatt.core.units import HOURS_PER_YEAR, KW_PER_MW
+from gigawatt.project_finance.proforma import AssetClass, ProForma, ProFormaInputs, Revenue, pro_forma
+from gigawatt.project_finance.scenario import Depreciation, Finance
+
+# The cluster's capital in the sizing (compute.sizing capex_breakdown_usd) by asset class, and how each is
+# depreciated: IT equipment is 5-year property (IRS Pub 946 Table B-1, asset class 00.12: computers and
+# peripherals); the building with its electrical and cooling plant is nonresidential real property (39-year
+# straight line, §168(c)), of which these are structural components.
+IT_CLASSES = {"accelerators_usd": "accelerators", "servers_usd": "servers", "network_and_storage_usd": "networking"}
+BUILDING_CLASSES = {"building_electrical_usd": "building_electrical", "cooling_usd": "cooling"}
+# Each supply technology's recovery class in catalog/finance.csv (IRS Pub 946 Table B-2 and §168(e)(3)(B)(vi))
+RECOVERY_CLASS = {"generator:solar": "recovery_years_clean_energy_property", "generator:wind": "recovery_years_clean_energy_property",
+                  "storage:electricity": "recovery_years_clean_energy_property",
+                  "generator:gas": "recovery_years_combustion_turbine_plant",
+                  "grid:electricity": "recovery_years_transmission_plant"}
+COMBINED_CYCLE = "gas_cc"  # combined-cycle plant is asset class 49.13, not 49.15 (combustion turbines)
+GRID = "grid_import"
+
+
+@dataclass
+class CampusFinance:
+    """The campus's pro forma and its supply's, with the settings they were run on (every default resolved)."""
+
+    scenario: str
+    finance: dict[str, Any]  # the resolved finance section
+    accelerators: int
+    accelerator_hours_per_year: float
+    energy_mwh_per_year: float
+    capital_usd: dict[str, float]  # by asset class, at financial close
+    campus: ProForma
+    supply: ProForma
+    messages: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Figures as JSON-safe values: the two pro formas' metrics, their tables as lists of records."""
+        return json_safe({
+            "scenario": self.scenario, "finance": self.finance, "accelerators": self.accelerators,
+            "accelerator_hours_per_year": self.accelerator_hours_per_year, "energy_mwh_per_year": self.energy_mwh_per_year,
+            "capital_usd": self.capital_usd, "campus": self.campus.to_dict(), "supply": self.supply.to_dict(),
+        })
+
+    def to_frames(self) -> dict[str, pd.DataFrame]:
+        """``cash_flows`` and ``sources_and_uses`` of the campus, ``supply_cash_flows`` of the supply alone."""
+        return {"cash_flows": self.campus.cash_flows, "sources_and_uses": self.campus.sources_and_uses,
+                "supply_cash_flows": self.supply.cash_flows}
+
+
+def resolve(finance: Finance) -> Finance:
+    """``finance`` with every default the catalog gives filled in: target return, tax rate, debt rate,
+    accelerator life (catalog it_lifetime_years) and battery life (the battery row's lifetime). Bonus
+    depreciation stays as given: the catalog's 100% applies only to property acquired after its date, which a
+    plan does not state; set ``depreciation.<class>.bonus_share`` to claim it."""
+    changes: dict[str, Any] = {}
+    if finance.target_equity_return_per_year is None:
+        changes["target_equity_return_per_year"] = catalog.finance_default("equity_return_nominal")
+    if finance.income_tax_rate is None:
+        changes["income_tax_rate"] = catalog.finance_default("combined_corporate_tax_rate_us_average")
+    if finance.debt is not None and finance.debt.interest_rate_per_year is None:
+        changes["debt"] = finance.debt.model_copy(update={"interest_rate_per_year": catalog.finance_default("debt_interest_rate_nominal")})
+    if finance.accelerator_life_years is None:
+        changes["accelerator_life_years"] = catalog.assumption("it_lifetime_years")
+    if finance.battery_life_years is None:
+        changes["battery_life_years"] = float(catalog.technologies().set_index("technology").at["battery_li_ion", "lifetime_years"])
+    return Finance.model_validate({**finance.model_dump(), **{k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in changes.items()}})
+
+
+def _depreciation(finance: Finance, name: str, default: Depreciation | None) -> Depreciation:
+    given = finance.depreciation.get(name)
+    if given is not None:
+        return given
+    if default is None:
+        raise ScenarioError(f"finance.depreciation.{name}: the catalog has no recovery class for {name}; give one, "
+                            f"e.g. finance.depreciation.{name}: {{method: macrs_15}}")
+    return default
+
+
+def _macrs(key: str) -> Depreciation:
+    years = int(catalog.finance_default(key))
+    return Depreciation(method=f"macrs_{years}") if years <= 20 else Depreciation(method="straight_line", straight_line_years=years)
+
+
+def _supply_class(tech: str, row: pd.Series) -> Depreciation | None:
+    if tech == COMBINED_CYCLE:
+        return _macrs("recovery_years_steam_and_combined_cycle_plant")
+    key = RECOVERY_CLASS.get(f"{row['kind']}:{row['carrier']}")
+    return _macrs(key) if key else None
+
+
+def _limit(scenario: Any, tech: str, name: str, row: pd.Series) -> float:
+    """A supply figure as the plan used it: the scenario's supply.limits override, else the catalog row's."""
+    limits = scenario.supply.limits.get(tech)
+    value = getattr(limits, name, None) if limits is not None else None
+    if value is None:
+        value = row.get(name)
+    return 0.0 if value is None or pd.isna(value) else float(value)
+
+
+def campus_finance(scenario: Any, sizing: dict[str, Any], plan: dict[str, Any]) -> CampusFinance:
+    """The pro formas of a plan scenario with a ``finance:`` section, from its sizing's and plan's JSON forms."""
+    if scenario.finance is None:
+        raise ScenarioError("finance: the scenario has no finance section; add one, e.g. finance: {analysis_years: 30}")
+    if plan.get("phases"):
+        raise ScenarioError("finance with phases: a phased plan's pro forma is not built yet; plan one period (drop phases)")
+    finance = resolve(scenario.finance)
+    years = finance.analysis_years
+    close = [1.0] + [0.0] * years  # all capital at financial close (year 0)
+    table = catalog.technologies().set_index("technology")
+    assets: list[AssetClass] = []
+    capital: dict[str, float] = {}
+
+    def asset(name: str, usd: float, depreciation: Depreciation, **extra: Any) -> None:
+        if usd <= 0 and not any(any(extra.get(k) or ()) for k in ("om_fixed_usd_by_year", "fuel_usd_by_year")):
+            return  # an option the plan did not build
+        capital[name] = usd
+        assets.append(AssetClass(name=name, capital_usd_by_year=[usd * share for share in close],
+                                 depreciation=_depreciation(finance, name, depreciation if usd > 0 else Depreciation(method="none")),
+                                 credit=finance.credits.get(name), **extra))
+
+    breakdown = sizing["capex_breakdown_usd"]
+    it = _macrs("recovery_years_it_equipment")
+    building = Depreciation(method="straight_line", straight_line_years=int(catalog.finance_default("recovery_years_nonresidential_real_property")))
+    staff = [sizing["opex_breakdown_usd_per_year"].get("maintenance_and_staff_usd", 0.0)] * years  # years of operation 1..N
+    for key, name in IT_CLASSES.items():
+        asset(name, breakdown.get(key, 0.0), it, replacement="accelerator")
+    for i, (key, name) in enumerate(BUILDING_CLASSES.items()):
+        asset(name, breakdown.get(key, 0.0), building, **({"om_fixed_usd_by_year": staff} if i == 0 else {}))
+    unknown = sorted(set(breakdown) - set(IT_CLASSES) - set(BUILDING_CLASSES))
+    if unknown:
+        raise ScenarioError(f"finance: the sizing's capital has classes the pro forma does not know ({', '.join(unknown)}); report it")
+
+    running = [1.0] * years  # running costs and deliveries: one value per year of operation 1..N
+    electricity = [0.0] * years
+    for tech, mw in plan["capacity_mw"].items():
+        row = table.loc[tech]
+        energy_usd = float(plan["cost_usd_per_year"].get(f"{tech}_energy", 0.0))
+        if tech == GRID:
+            electricity = [energy_usd * r for r in running]
+        capex_usd = mw * KW_PER_MW * _limit(scenario, tech, "capex_usd_per_kw", row)
+        if row["kind"] == "storage":
+            capex_usd += plan["storage_mwh"] * KW_PER_MW * _limit(scenario, tech, "capex_usd_per_kwh", row)
+        fom_usd = mw * KW_PER_MW * _limit(scenario, tech, "fom_usd_per_kw_year", row)
+        if row["kind"] == "contract":  # take-or-pay: the plan's yearly payment for the block, no plant owned
+            capex_usd, fom_usd = 0.0, float(plan["cost_usd_per_year"].get(f"{tech}_capital", 0.0))
+        asset(GRID + "_connection" if tech == GRID else tech, capex_usd, _supply_class(tech, row), supply=True,
+              replacement="battery" if row["kind"] == "storage" else "none",
+              om_fixed_usd_by_year=[fom_usd * r for r in running],
+              fuel_usd_by_year=None if tech == GRID else [energy_usd * r for r in running],
+              generation_mwh_by_year=[float(plan["energy_mwh"].get(tech, 0.0)) * r for r in running])
+    accelerators = int(sizing["accelerator_count"])
+    delivered_share = 1.0 - float(plan.get("curtailed_compute_share") or 0.0)
+    hours = accelerators * HOURS_PER_YEAR * delivered_share
+    energy = float(plan["load_mwh"]) - float(plan.get("unserved_energy_mwh") or 0.0)
+    common = dict(finance=finance, energy_delivered_mwh_by_year=[energy * r for r in running], electricity_usd_by_year=electricity,
+                  self_supply_mwh_by_year=[energy * r for r in running])
+    campus = pro_forma(ProFormaInputs(assets=assets, accelerator_hours_by_year=[hours * r for r in running],
+                                      accelerators_in_service_by_year=[accelerators * r for r in running],
+                                      revenue=Revenue(unit="accelerator_hour", units_by_year=[hours * r for r in running]), **common))
+    supply = pro_forma(ProFormaInputs(assets=[a for a in assets if a.supply],
+                                      revenue=Revenue(unit="mwh", units_by_year=[energy * r for r in running]), **common))
+    messages = [*campus.messages, *(m for m in supply.messages if m not in campus.messages)]
+    for label, result in (("campus", campus), ("supply", supply)):
+        if result.min_dscr is not None and result.min_dscr < 1:
+            short = [int(y) for y, d in zip(result.cash_flows["year"], result.cash_flows["dscr"]) if d == d and d < 1]
+            messages.append(f"{label}: cash flow does not cover debt service in year{'s' if len(short) > 1 else ''} {', '.join(map(str, short[:8]))}"
+                            f"{' ...' if len(short) > 8 else ''} (minimum DSCR {result.min_dscr:.2f}); equity pays the rest: lower "
+                            "finance.debt.debt_fraction, or size debt by finance.debt.target_dscr")
+    return CampusFinance(scenario=scenario.name, finance=finance.model_dump(mode="json"), accelerators=accelerators,
+                         accelerator_hours_per_year=hours, energy_mwh_per_year=energy, capital_usd=capital, campus=campus,
+                         supply=supply, messages=messages)
+
+
+__all__ = ["CampusFinance", "campus_finance", "resolve"]

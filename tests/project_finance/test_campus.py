@@ -1,0 +1,107 @@
+"""`gigawatt finance` on a plan scenario: the campus and its supply as pro formas, checked against the plan they
+come from and through the installed command, as a user meets it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from gigawatt import api, catalog
+from gigawatt.schemas import output_schema
+
+from conftest import EXAMPLES
+
+GIGAWATT = Path(sys.executable).with_name("gigawatt")
+CAMPUS = EXAMPLES / "finance" / "west-texas-campus.yaml"
+OFFGRID = EXAMPLES / "west-texas-offgrid.yaml"
+QUICK = ["site.screening_segments=48"]  # 48 time segments: the plan in about a second
+CLOSED_FORM_RTOL = 1e-6
+
+
+def finance_run(path: Path, *overrides: str):
+    return api.run("finance", path, set=[*QUICK, *overrides], store=None)
+
+
+@pytest.fixture(scope="module")
+def campus():
+    return finance_run(CAMPUS)
+
+
+def test_the_supply_lcoe_is_the_plan_s_cost_when_money_is_as_the_plan_annualises_it():
+    """No tax, no debt, no inflation, the plan's discount rate as the return, 30 years over lives of 30 and 15
+    (the battery bought twice): SAM's LCOE of the supply alone is the plan's annual cost over the energy served,
+    since a capital C annualised by the capital recovery factor has a present value of exactly C."""
+    discount = catalog.assumption("discount_rate")
+    result = finance_run(OFFGRID, "supply.technologies=[utility_pv, battery_li_ion, gas_ct_aero]", "supply.limits={}",
+                         f"finance={{analysis_years: 30, inflation_rate_per_year: 0, income_tax_rate: 0, target_equity_return_per_year: {discount},"
+                         " battery_life_years: 15}")
+    plan = api.run("plan", OFFGRID, set=[*QUICK, "supply.technologies=[utility_pv, battery_li_ion, gas_ct_aero]", "supply.limits={}"], store=None)
+    served_mwh = plan.data["load_mwh"] - plan.data["unserved_energy_mwh"]
+    expected = sum(plan.data["cost_usd_per_year"].values()) / served_mwh
+    supply = result.data["supply"]
+    assert supply["lcoe_real_usd_per_mwh"] == pytest.approx(expected, rel=CLOSED_FORM_RTOL)
+    assert supply["lcoe_nominal_usd_per_mwh"] == pytest.approx(expected, rel=CLOSED_FORM_RTOL)  # no inflation: the same
+    assert supply["break_even_usd_per_unit"] == pytest.approx(expected, rel=CLOSED_FORM_RTOL)  # no tax: price = cost
+
+
+def test_capital_is_the_sizing_s_and_the_built_supply_s(campus):
+    sizing = api.run("size", CAMPUS, set=QUICK, store=None).data
+    plan = api.run("plan", CAMPUS, set=QUICK, store=None).data
+    table = catalog.technologies().set_index("technology")
+    supply_usd = sum(mw * 1e3 * table.at[tech, "capex_usd_per_kw"] for tech, mw in plan["capacity_mw"].items() if tech != "battery_li_ion")
+    supply_usd += plan["capacity_mw"].get("battery_li_ion", 0) * 1e3 * table.at["battery_li_ion", "capex_usd_per_kw"]
+    supply_usd += plan["storage_mwh"] * 1e3 * table.at["battery_li_ion", "capex_usd_per_kwh"]
+    assert sum(campus.data["capital_usd"].values()) == pytest.approx(sum(sizing["capex_breakdown_usd"].values()) + supply_usd, rel=1e-9)
+    uses = campus.to_frames()["sources_and_uses"]
+    assert uses[uses.side == "use"].usd.sum() == pytest.approx(uses[uses.side == "source"].usd.sum())
+    assert campus.data["accelerators"] == sizing["accelerator_count"]
+
+
+def test_a_longer_accelerator_life_never_raises_the_break_even_price():
+    prices = [finance_run(CAMPUS, f"finance.accelerator_life_years={life}").data["campus"]["break_even_usd_per_accelerator_hour"]
+              for life in (3, 5, 7)]
+    assert prices[0] > prices[1] > prices[2] > 0
+
+
+def test_the_output_meets_its_schema_and_the_figures_carry_units(campus):
+    jsonschema.Draft202012Validator(output_schema("finance")).validate(campus.to_dict())
+    from gigawatt.registry import figures
+
+    labels = figures("finance", campus.data)
+    assert labels["break-even USD/accelerator-hour"] == campus.data["campus"]["break_even_usd_per_accelerator_hour"]
+    assert labels["capital USD"] == pytest.approx(sum(campus.data["capital_usd"].values()))
+
+
+def test_the_command_prints_the_pro_forma_and_writes_its_plot(tmp_path):
+    png = tmp_path / "finance.png"
+    done = subprocess.run([str(GIGAWATT), "finance", str(CAMPUS), "--no-store", "--set", QUICK[0], "--plot", str(png), "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["kind"] == "finance" and out["result"]["campus"]["break_even_usd_per_accelerator_hour"] > 0
+    assert png.stat().st_size > 10_000
+    table = subprocess.run([str(GIGAWATT), "finance", str(CAMPUS), "--no-store", "--set", QUICK[0]], capture_output=True, text=True, timeout=300)
+    assert table.returncode == 0 and "break-even price, first year" in table.stdout and "sources and uses" in table.stdout
+
+
+@pytest.mark.parametrize(("args", "says"), [
+    (["finance", str(OFFGRID)], "finance: the scenario has no finance section"),
+    (["finance", str(CAMPUS), "--set", "finance.debt.debt_fraction=1.5"], "debt_fraction 1.5"),
+    (["finance", str(CAMPUS), "--set", "finance.accelerator_life_years=0"], "accelerator_life_years"),
+    (["finance", str(EXAMPLES / "buildout" / "10gw.yaml")], "looks like a buildout scenario"),
+])
+def test_bad_input_is_one_line_naming_the_field(args, says):
+    done = subprocess.run([str(GIGAWATT), *args], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and says in lines[0] and "Traceback" not in done.stderr
+
+
+def test_a_plan_reads_a_finance_scenario_as_its_own():
+    plan = api.run("plan", CAMPUS, set=QUICK, store=None)
+    assert plan.kind == "plan" and plan.inputs.finance is not None
