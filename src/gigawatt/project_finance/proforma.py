@@ -314,19 +314,20 @@ OPERATING_COSTS = ("om_usd", "fuel_usd", "electricity_usd", "ppa_usd", "accelera
                    "property_tax_usd", "decommissioning_usd")
 
 
-def _finance(built: _Built, inputs: ProFormaInputs, price: float) -> pd.DataFrame:
-    """The yearly table at a first-year revenue price: revenue, CFADS, debt, tax and the cash flows."""
+def _flows(built: _Built, inputs: ProFormaInputs, price: float) -> tuple[dict[str, np.ndarray], dict[str, float]]:
+    """The yearly columns at a first-year revenue price (revenue, CFADS, debt, tax and the cash flows) as numpy arrays,
+    and the debt and equity at close: the break-even search calls this many times, so no DataFrame is built here."""
     finance = inputs.finance
     years = built.years
-    t = built.table.copy()
-    rows = t["year"].to_numpy()
+    t = {column: built.table[column].to_numpy(copy=True) for column in built.table.columns}
+    rows = t["year"]
     revenue = inputs.revenue
     units = _series(revenue.units_by_year, years, "revenue units_by_year") if revenue else np.zeros(years + 1)
     escalation = revenue.escalation_per_year if revenue else 0.0
-    t.insert(1, "revenue_usd", price * units * _growth(escalation, years))
-    operating = t[list(OPERATING_COSTS)].sum(axis=1).to_numpy()
-    ebitda = t["revenue_usd"].to_numpy() - operating + t["salvage_usd"].to_numpy()
-    later_capital = np.where(rows >= 1, t["capital_usd"].to_numpy(), 0.0) + t["replacements_usd"].to_numpy()
+    t = {"year": rows, "revenue_usd": price * units * _growth(escalation, years), **{k: v for k, v in t.items() if k != "year"}}
+    operating = np.sum([t[column] for column in OPERATING_COSTS], axis=0)
+    ebitda = t["revenue_usd"] - operating + t["salvage_usd"]
+    later_capital = np.where(rows >= 1, t["capital_usd"], 0.0) + t["replacements_usd"]
     cfads = ebitda - later_capital
     rate = _need(finance, "income_tax_rate")
 
@@ -360,12 +361,12 @@ def _finance(built: _Built, inputs: ProFormaInputs, price: float) -> pd.DataFram
     fee = debt * built.fee_share
     equity = built.initial_capital_usd + fee - debt
 
-    taxable = ebitda - t["depreciation_usd"].to_numpy() - interest
+    taxable = ebitda - t["depreciation_usd"] - interest
     tax = rate * taxable * (rows >= 1)
-    credits = t["investment_credit_usd"].to_numpy() + t["production_credit_usd"].to_numpy()
+    credits = t["investment_credit_usd"] + t["production_credit_usd"]
     equity_cf = cfads - interest - principal - tax + credits
     equity_cf[0] = -equity
-    project_tax = rate * (ebitda - t["depreciation_usd"].to_numpy()) * (rows >= 1)
+    project_tax = rate * (ebitda - t["depreciation_usd"]) * (rows >= 1)
     project_cf = cfads - project_tax + credits
     project_cf[0] = -built.initial_capital_usd
     service_total = interest + principal
@@ -384,12 +385,20 @@ def _finance(built: _Built, inputs: ProFormaInputs, price: float) -> pd.DataFram
     t["credits_usd"] = credits
     t["project_cash_flow_usd"] = project_cf
     t["equity_cash_flow_usd"] = equity_cf
-    t.attrs.update(debt_usd=debt, equity_usd=equity, fee_usd=fee)
-    return t
+    return t, {"debt_usd": debt, "equity_usd": equity, "fee_usd": fee}
+
+
+def _finance(built: _Built, inputs: ProFormaInputs, price: float) -> pd.DataFrame:
+    """The yearly table at a first-year revenue price: revenue, CFADS, debt, tax and the cash flows (``attrs``:
+    debt, equity and fee at close, USD)."""
+    columns, at_close = _flows(built, inputs, price)
+    table = pd.DataFrame(columns)
+    table.attrs.update(at_close)
+    return table
 
 
 def _equity_npv(built: _Built, inputs: ProFormaInputs, price: float, rate: float) -> float:
-    return npv_of(rate, _finance(built, inputs, price)["equity_cash_flow_usd"].to_numpy())
+    return npv_of(rate, _flows(built, inputs, price)[0]["equity_cash_flow_usd"])
 
 
 def _break_even(built: _Built, inputs: ProFormaInputs, rate: float) -> float | None:
