@@ -48,7 +48,11 @@ def looks_like(data: Any) -> str | None:
     if not isinstance(data, dict):
         return None
     # a job listed later is looked for first: a plan's site before a size's cluster
-    return next((s.kind for s in reversed(JOBS.values()) if s.mark and s.mark in data), None)
+    return next((s.kind for s in reversed(JOBS.values()) if s.mark and all(key in data for key in _keys(s.mark))), None)
+
+
+def _keys(mark: str | tuple[str, ...]) -> tuple[str, ...]:
+    return (mark,) if isinstance(mark, str) else mark
 
 
 def figures(kind: str, data: dict[str, Any]) -> dict[str, Any]:

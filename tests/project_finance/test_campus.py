@@ -105,3 +105,28 @@ def test_bad_input_is_one_line_naming_the_field(args, says):
 def test_a_plan_reads_a_finance_scenario_as_its_own():
     plan = api.run("plan", CAMPUS, set=QUICK, store=None)
     assert plan.kind == "plan" and plan.inputs.finance is not None
+
+
+def test_a_sweep_over_a_finance_input_runs_finance_points(tmp_path):
+    """A scenario with a site and a finance section is a finance job's, so a sweep of it prices every point."""
+    done = subprocess.run([str(GIGAWATT), "sweep", str(CAMPUS), "--vary", "finance.accelerator_life_years=3,6", "--set", QUICK[0],
+                           "--figure", "break-even USD/accelerator-hour", "--no-store", "--workers", "1", "--json"],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)["result"]
+    assert out["job"] == "finance"
+    short, long = (point["break-even USD/accelerator-hour"] for point in out["points"])
+    assert short > long > 0
+
+
+def test_the_pro_forma_exports_to_a_workbook(tmp_path):
+    store = str(tmp_path / "runs.sqlite")
+    ident = api.run("finance", CAMPUS, set=QUICK, store=store).run.id[:12]
+    book = tmp_path / "pro-forma.xlsx"
+    done = subprocess.run([str(GIGAWATT), "runs", "export", ident, "--format", "xlsx", "--out", str(book), "--store", store],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    import openpyxl
+
+    sheets = openpyxl.load_workbook(book, read_only=True).sheetnames
+    assert {"cash_flows", "sources_and_uses", "supply_cash_flows"} <= set(sheets)

@@ -39,8 +39,8 @@ class JobSpec:
 
     - ``kind``: its name on the CLI (``gigawatt KIND``), in the API (``gigawatt.KIND()``), the store and the web;
     - ``summary``: one line, what it answers;
-    - ``inputs``: its validated scenario model; ``mark``: a top-level key only its scenarios have (to tell a
-      file of another kind); ``accepts``: other kinds whose scenarios it also takes (a plan sizes its cluster);
+    - ``inputs``: its validated scenario model; ``mark``: a top-level key only its scenarios have, or keys they
+      have together (to tell a file of another kind); ``accepts``: other kinds whose scenarios it also takes (a plan sizes its cluster);
     - ``run(model, settings) -> (output, messages, solver facts)``: the model's output has ``to_dict()`` and
       ``to_frames()``; ``None`` for a kind that is only stored (a sweep, run by its own face);
     - ``check(model)``: what the scenario names, resolved as a run would (catalog names, files), before any run;
@@ -67,7 +67,7 @@ class JobSpec:
     check: Callable[[Any], Any] | None = None
     plot: Callable[[Result, Path], Path] | None = None
     charts: Callable[[Result], dict[str, dict[str, Any]]] | None = None
-    mark: str | None = None
+    mark: str | tuple[str, ...] | None = None
     accepts: tuple[str, ...] = ()
 
     def headline_figures(self, data: dict[str, Any]) -> dict[str, Any]:
