@@ -144,7 +144,7 @@ def test_yaml_text_fuzz_never_tracebacks(tmp_path):
 
 
 UNIT_WORDS = ("MW", "GW", "USD", "km2", "kWh", "ratio", "FLOP", "days", "months", "years", "per year", "units", "degrees", "hours",
-              "tCO2", "gCO2", "MMBtu", "Calendar year", "Calendar months", "Seed", "draws", "count", "seconds", "minutes", "kW", "people", "Gbit/s", "%")
+              "tCO2", "gCO2", "MMBtu", "Calendar year", "Calendar months", "Seed", "draws", "count", "seconds", "minutes", "kW", "people", "Gbit/s", "%", "tokens")
 
 
 KINDS_OF = {"Scenario": "plan", "BuildoutScenario": "buildout", "SitingProgramme": "site", "ScheduleScenario": "schedule"}
