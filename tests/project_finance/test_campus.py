@@ -39,7 +39,7 @@ def test_the_supply_lcoe_is_the_plan_s_cost_when_money_is_as_the_plan_annualises
     discount = catalog.assumption("discount_rate")
     result = finance_run(OFFGRID, "supply.technologies=[utility_pv, battery_li_ion, gas_ct_aero]", "supply.limits={}",
                          f"finance={{analysis_years: 30, inflation_rate_per_year: 0, income_tax_rate: 0, target_equity_return_per_year: {discount},"
-                         " battery_life_years: 15}")
+                         " battery_life_years: 15, credits: {}}")
     plan = api.run("plan", OFFGRID, set=[*QUICK, "supply.technologies=[utility_pv, battery_li_ion, gas_ct_aero]", "supply.limits={}"], store=None)
     served_mwh = plan.data["load_mwh"] - plan.data["unserved_energy_mwh"]
     expected = sum(plan.data["cost_usd_per_year"].values()) / served_mwh
@@ -94,6 +94,7 @@ def test_the_command_prints_the_pro_forma_and_writes_its_plot(tmp_path):
     (["finance", str(CAMPUS), "--set", "finance.debt.debt_fraction=1.5"], "debt_fraction 1.5"),
     (["finance", str(CAMPUS), "--set", "finance.accelerator_life_years=0"], "accelerator_life_years"),
     (["finance", str(EXAMPLES / "buildout" / "10gw.yaml")], "looks like a buildout scenario"),
+    (["finance", str(CAMPUS), "--set", QUICK[0], "--set", "finance.ppa={price_usd_per_mwh: 5}"], "finance.ppa.price_usd_per_mwh 5 is below"),
 ])
 def test_bad_input_is_one_line_naming_the_field(args, says):
     done = subprocess.run([str(GIGAWATT), *args], capture_output=True, text=True, timeout=300)
@@ -130,3 +131,28 @@ def test_the_pro_forma_exports_to_a_workbook(tmp_path):
 
     sheets = openpyxl.load_workbook(book, read_only=True).sheetnames
     assert {"cash_flows", "sources_and_uses", "supply_cash_flows"} <= set(sheets)
+
+
+OFFGRID_PV = ["supply.technologies=[utility_pv, battery_li_ion, gas_ct_aero]", "supply.limits={}",
+              "finance={analysis_years: 20}"]
+
+
+@pytest.mark.parametrize(("start", "expected"), [
+    ("2026-01", {"utility_pv": 0.30, "battery_li_ion": 0.30}),  # before 4 July 2026: wind and solar still qualify (P.L. 119-21)
+    ("2027-01", {"battery_li_ion": 0.30}),  # solar too late; storage in full until 2033
+    ("2035-03", {"battery_li_ion": 0.15}),  # storage begun in 2035: half the credit
+])
+def test_the_default_credit_follows_the_catalog_s_dates(start, expected):
+    result = finance_run(OFFGRID, *OFFGRID_PV, f"start={start}")
+    credits = result.data["finance"]["credits"]
+    built = {tech for tech, mw in api.run("plan", OFFGRID, set=[*QUICK, *OFFGRID_PV[:2], f"start={start}"], store=None).data["capacity_mw"].items() if mw > 0}
+    wanted = {tech: share for tech, share in expected.items() if tech in built}
+    assert {tech: c["investment_share"] for tech, c in credits.items()} == pytest.approx(wanted)
+    assert any("48E" in m for m in result.messages) == bool(wanted)
+    if "utility_pv" in built and "utility_pv" not in wanted:
+        assert any("must begin construction by 2026-07-04" in m for m in result.messages)
+
+
+def test_no_credit_when_the_scenario_says_none():
+    result = finance_run(OFFGRID, *OFFGRID_PV[:2], "finance={analysis_years: 20, credits: {}}")
+    assert result.data["finance"]["credits"] == {} and not any("48E" in m for m in result.messages)

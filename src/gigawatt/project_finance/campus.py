@@ -15,6 +15,7 @@ Reads the plan's JSON form (``Result.data``) and the sizing's, so a stored plan 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 import pandas as pd
@@ -24,7 +25,7 @@ from gigawatt.core.errors import ScenarioError
 from gigawatt.core.results import json_safe
 from gigawatt.core.units import HOURS_PER_YEAR, KW_PER_MW
 from gigawatt.project_finance.proforma import AssetClass, ProForma, ProFormaInputs, Revenue, pro_forma
-from gigawatt.project_finance.scenario import Depreciation, Finance
+from gigawatt.project_finance.scenario import Credit, Depreciation, Finance
 
 # The cluster's capital in the sizing (compute.sizing capex_breakdown_usd) by asset class, and how each is
 # depreciated: IT equipment is 5-year property (IRS Pub 946 Table B-1, asset class 00.12: computers and
@@ -37,6 +38,8 @@ RECOVERY_CLASS = {"generator:solar": "recovery_years_clean_energy_property", "ge
                   "storage:electricity": "recovery_years_clean_energy_property",
                   "generator:gas": "recovery_years_combustion_turbine_plant",
                   "grid:electricity": "recovery_years_transmission_plant"}
+CREDIT_CARRIERS_CUT_SHORT = ("solar", "wind")  # P.L. 119-21 ends §48E/§45Y for wind and solar years before other clean power
+PHASE_OUT_YEARS = (2034, 2035, 2036)  # construction-start years of the catalog's credit_phaseout_share_construction_YYYY rows
 COMBINED_CYCLE = "gas_cc"  # combined-cycle plant is asset class 49.13, not 49.15 (combustion turbines)
 GRID = "grid_import"
 
@@ -88,6 +91,58 @@ def resolve(finance: Finance) -> Finance:
     return Finance.model_validate({**finance.model_dump(), **{k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in changes.items()}})
 
 
+def _check_ppa(price_usd_per_mwh: float, plan: dict[str, Any]) -> None:
+    """A PPA price below what the plan's own supply spends on each MWh it makes (fuel and variable O&M) is no
+    seller's price: refused naming the field."""
+    own = [tech for tech in plan["capacity_mw"] if tech != GRID]
+    made_mwh = sum(float(plan["energy_mwh"].get(tech, 0.0)) for tech in own)
+    if made_mwh <= 0:
+        return
+    marginal = sum(float(plan["cost_usd_per_year"].get(f"{tech}_energy", 0.0)) for tech in own) / made_mwh
+    if price_usd_per_mwh < marginal:
+        raise ScenarioError(f"finance.ppa.price_usd_per_mwh {price_usd_per_mwh:g} is below the plan's marginal cost of its own supply, "
+                            f"{marginal:,.2f} USD/MWh (fuel and variable O&M): no seller covers it; give at least {marginal:,.2f}")
+
+
+def default_credits(scenario: Any, finance: Finance, built: list[str]) -> tuple[dict[str, Credit], list[str]]:
+    """The credits of the pro forma: the scenario's ``finance.credits`` where it gives them (``{}`` for none), else the
+    IRC §48E investment credit a US project may claim on each zero-emission generator and storage the plan built,
+    at the full rate (prevailing wage and apprenticeship met), with construction taken to begin in the scenario's
+    ``start`` month: wind and solar only if that is by the catalog's wind_solar_begin_construction_by date
+    (P.L. 119-21), other clean power in full until credit_full_if_construction_begins_by, then the catalog's
+    phase-out shares. Returns the credits and a message saying what was assumed."""
+    if "credits" in finance.model_fields_set:
+        return dict(finance.credits), []
+    table = catalog.technologies().set_index("technology")
+    begins = date.fromisoformat(f"{scenario.start}-01")
+    full = catalog.finance_default("itc_48e_full_rate")
+    credits: dict[str, Credit] = {}
+    left_out: list[str] = []
+    for tech in built:
+        row = table.loc[tech]
+        if row["kind"] not in ("generator", "storage") or float(row["co2_t_per_mwh"] or 0) > 0:
+            continue
+        share = full
+        if row["carrier"] in CREDIT_CARRIERS_CUT_SHORT:
+            if begins > catalog.finance_date("wind_solar_begin_construction_by"):
+                left_out.append(tech)
+                continue
+        elif begins > catalog.finance_date("credit_full_if_construction_begins_by"):
+            year = min(max(begins.year, PHASE_OUT_YEARS[0]), PHASE_OUT_YEARS[-1])
+            share = full * catalog.finance_default(f"credit_phaseout_share_construction_{year}")
+        if share > 0:
+            credits[tech] = Credit(kind="investment", investment_share=share)
+    notes = []
+    if credits:
+        notes.append(f"credits: the IRC 48E investment credit on {', '.join(f'{t} ({c.investment_share:.0%})' for t, c in credits.items())}, "
+                     f"at the full rate (prevailing wage and apprenticeship met) with construction from start {scenario.start}; "
+                     "give finance.credits to change them ({} for none)")
+    if left_out:
+        notes.append(f"credits: none on {', '.join(left_out)}: wind and solar must begin construction by "
+                     f"{catalog.finance_date('wind_solar_begin_construction_by')} (P.L. 119-21) and start is {scenario.start}")
+    return credits, notes
+
+
 def _depreciation(finance: Finance, name: str, default: Depreciation | None) -> Depreciation:
     given = finance.depreciation.get(name)
     if given is not None:
@@ -126,6 +181,11 @@ def campus_finance(scenario: Any, sizing: dict[str, Any], plan: dict[str, Any]) 
     if plan.get("phases"):
         raise ScenarioError("finance with phases: a phased plan's pro forma is not built yet; plan one period (drop phases)")
     finance = resolve(scenario.finance)
+    built = [tech for tech, mw in plan["capacity_mw"].items() if mw > 0]
+    if finance.ppa is not None:
+        _check_ppa(finance.ppa.price_usd_per_mwh, plan)
+    credits, credit_notes = default_credits(scenario, finance, built)
+    finance = finance.model_copy(update={"credits": credits})
     years = finance.analysis_years
     close = [1.0] + [0.0] * years  # all capital at financial close (year 0)
     table = catalog.technologies().set_index("technology")
@@ -181,7 +241,7 @@ def campus_finance(scenario: Any, sizing: dict[str, Any], plan: dict[str, Any]) 
                                       revenue=Revenue(unit="accelerator_hour", units_by_year=[hours * r for r in running]), **common))
     supply = pro_forma(ProFormaInputs(assets=[a for a in assets if a.supply],
                                       revenue=Revenue(unit="mwh", units_by_year=[energy * r for r in running]), **common))
-    messages = [*campus.messages, *(m for m in supply.messages if m not in campus.messages)]
+    messages = [*credit_notes, *campus.messages, *(m for m in supply.messages if m not in campus.messages)]
     for label, result in (("campus", campus), ("supply", supply)):
         if result.min_dscr is not None and result.min_dscr < 1:
             short = [int(y) for y, d in zip(result.cash_flows["year"], result.cash_flows["dscr"]) if d == d and d < 1]
