@@ -272,7 +272,8 @@ def _finance_chart(money: pd.DataFrame, summary: dict[str, Any]) -> Chart:
         traces.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": years, "y": plain_list(money[column] * 100), "yaxis": "y2",
                        "line": {"dash": dash, "color": "black"}})
     layout = chart_layout(f"Revenue against the cost of capital (target return {summary['target_return_per_year']:.1%})", "", "B USD per year (nominal)",
-                          yaxis2={"title": {"text": "probability, %"}, "overlaying": "y", "side": "right", "range": [0, 100]})
+                          yaxis2={"title": {"text": "probability, %"}, "overlaying": "y", "side": "right", "range": [0, 100],
+                                  "dtick": 25, "automargin": True, "showgrid": False})
     return {"data": traces, "layout": layout}
 
 
