@@ -95,6 +95,7 @@ def test_the_command_prints_the_pro_forma_and_writes_its_plot(tmp_path):
     (["finance", str(CAMPUS), "--set", "finance.accelerator_life_years=0"], "accelerator_life_years"),
     (["finance", str(EXAMPLES / "buildout" / "10gw.yaml")], "looks like a buildout scenario"),
     (["finance", str(CAMPUS), "--set", QUICK[0], "--set", "finance.ppa={price_usd_per_mwh: 5}"], "finance.ppa.price_usd_per_mwh 5 is below"),
+    (["finance", str(EXAMPLES / "phased-campus.yaml"), "--set", "finance={analysis_years: 20}"], "phases: the pro forma of a phased plan is not built yet"),
 ])
 def test_bad_input_is_one_line_naming_the_field(args, says):
     done = subprocess.run([str(GIGAWATT), *args], capture_output=True, text=True, timeout=300)

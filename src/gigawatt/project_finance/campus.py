@@ -42,6 +42,7 @@ CREDIT_CARRIERS_CUT_SHORT = ("solar", "wind")  # P.L. 119-21 ends §48E/§45Y fo
 PHASE_OUT_YEARS = (2034, 2035, 2036)  # construction-start years of the catalog's credit_phaseout_share_construction_YYYY rows
 COMBINED_CYCLE = "gas_cc"  # combined-cycle plant is asset class 49.13, not 49.15 (combustion turbines)
 GRID = "grid_import"
+PHASED = "phases: the pro forma of a phased plan is not built yet; price one period (drop phases, or give each phase its own scenario)"
 
 
 @dataclass
@@ -179,7 +180,7 @@ def campus_finance(scenario: Any, sizing: dict[str, Any], plan: dict[str, Any]) 
     if scenario.finance is None:
         raise ScenarioError("finance: the scenario has no finance section; add one, e.g. finance: {analysis_years: 30}")
     if plan.get("phases"):
-        raise ScenarioError("finance with phases: a phased plan's pro forma is not built yet; plan one period (drop phases)")
+        raise ScenarioError(PHASED)
     finance = resolve(scenario.finance)
     built = [tech for tech, mw in plan["capacity_mw"].items() if mw > 0]
     if finance.ppa is not None:

@@ -54,6 +54,10 @@ def check(scenario: Scenario) -> None:
 
     if scenario.finance is None:
         raise ScenarioError("finance: the scenario has no finance section; add one (e.g. finance: {analysis_years: 30}) or run gigawatt plan")
+    if scenario.phases:
+        from gigawatt.project_finance.campus import PHASED
+
+        raise ScenarioError(PHASED)  # before the plan is solved
     plan_check(scenario)
 
 
