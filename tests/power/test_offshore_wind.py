@@ -178,7 +178,7 @@ def test_a_siting_run_can_use_offshore_wind():
 PLAN_YAML = """name: coastal campus
 start: 2026-01
 cluster: {{accelerator: GB200 NVL72, power_mw: 100}}
-site: {{latitude: 39.4, longitude: -74.4, year: 2025, wind_mean_cf: 0.12}}
+site: {{latitude: 39.4, longitude: -74.4, year: 2025, wind_mean_cf: 0.12, screening_segments: 365}}
 grid: {{import_mw: 0}}
 supply:
   technologies: [{tech}, onshore_wind, battery_li_ion, gas_recip]
