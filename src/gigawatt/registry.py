@@ -14,10 +14,10 @@ from gigawatt.build_out.job import SPEC as BUILDOUT
 from gigawatt.compute.job import SPEC as SIZE
 from gigawatt.core.errors import ScenarioError
 from gigawatt.core.spec import JobSpec
-from gigawatt.project_finance.job import SPEC as FINANCE
 from gigawatt.grid.job import SPEC as HEADROOM
 from gigawatt.operations.job import SPEC as SCHEDULE
 from gigawatt.power.job import SPEC as PLAN
+from gigawatt.project_finance.job import SPEC as FINANCE
 from gigawatt.siting.job import SPEC as SITE
 from gigawatt.sweep.job import SPEC as SWEEP
 

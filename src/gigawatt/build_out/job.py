@@ -9,11 +9,11 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from gigawatt.build_out.scenario import BuildoutScenario
 from gigawatt.core.jsonschema import NUMBER, RECORDS
 from gigawatt.core.present import Chart, chart_layout, plain_list, pyplot, save_figure
 from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
-from gigawatt.build_out.scenario import BuildoutScenario
 
 # --- figures --------------------------------------------------------------------------------------
 

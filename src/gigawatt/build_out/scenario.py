@@ -6,15 +6,25 @@ import math
 from typing import Annotated, Any, ClassVar, Literal
 
 import numpy as np
-
 from pydantic import (
     Field,
     field_validator,
     model_validator,
 )
 
+from gigawatt.core.inputs import (
+    MAX_DRAWS,
+    MAX_ITEMS,
+    MAX_POINTS,
+    MONTH_PATTERN,
+    Costs,
+    Label,
+    ProgrammeMonth,
+    _floor,
+    _Job,
+    _Strict,
+)
 from gigawatt.core.units import month_start
-from gigawatt.core.inputs import Costs, Label, MAX_DRAWS, MAX_ITEMS, MAX_POINTS, MONTH_PATTERN, ProgrammeMonth, _Job, _Strict, _floor
 from gigawatt.security.scenario import Security
 
 MAX_BUILDOUT_YEARS = 15

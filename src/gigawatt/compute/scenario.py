@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Protocol, Literal
+from typing import Literal, Protocol
 
 from pydantic import (
     Field,
@@ -10,6 +10,7 @@ from pydantic import (
 )
 
 from gigawatt.core.inputs import Costs, _Strict
+
 
 class Training(_Strict):
     """Size the cluster to finish a training run of a given compute in a given time."""

@@ -1,4 +1,7 @@
-"""Scenario files: strict, frozen pydantic models of every input, loaded from YAML.
+"""What every job's scenario model is built on, and how scenario files are read: the strict, frozen base model
+(``_Strict``, ``_Job`` with ``accept_implausible``), the types several jobs share (``Costs``, ``Solver``, ``Label``,
+months), YAML reading with line numbers, dotted overrides, and one-line errors. Each job's own models live in its
+package's ``scenario.py`` (``power.scenario.Scenario``, ``build_out.scenario.BuildoutScenario``, ...).
 
 A scenario says what to plan. Every field carries its unit in its name or description, and a default; a
 default of ``None`` means "take the figure from the bundled catalog" (``gigawatt catalog assumptions``),

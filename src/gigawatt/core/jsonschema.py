@@ -8,7 +8,6 @@ import types
 import typing
 from typing import Any
 
-
 NUMBER = {"type": ["number", "null"]}  # NaN and infinities are written as null
 
 

@@ -10,8 +10,16 @@ from pydantic import (
     model_validator,
 )
 
+from gigawatt.core.inputs import (
+    MAX_CANDIDATES,
+    MAX_FILES,
+    MAX_ITEMS,
+    Label,
+    _floor,
+    _Job,
+    _Strict,
+)
 from gigawatt.core.units import shorten
-from gigawatt.core.inputs import Label, MAX_CANDIDATES, MAX_FILES, MAX_ITEMS, _Job, _Strict, _floor
 
 MIN_LIMIT_PCT = 0.01
 # EIA-930 and the other demand files give whole MW: a campus below 1 MW is under the data's resolution.

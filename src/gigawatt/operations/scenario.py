@@ -11,7 +11,15 @@ from pydantic import (
     model_validator,
 )
 
-from gigawatt.core.inputs import FIRST_MONTH, LAST_MONTH, Label, MAX_ITEMS, Solver, _Job, _Strict
+from gigawatt.core.inputs import (
+    FIRST_MONTH,
+    LAST_MONTH,
+    MAX_ITEMS,
+    Label,
+    Solver,
+    _Job,
+    _Strict,
+)
 
 WORKLOADS = ("pre_training", "fine_tuning", "batch_inference", "online_inference")
 MAX_JOBS = 1_000

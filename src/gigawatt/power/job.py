@@ -11,7 +11,15 @@ from rich.table import Table
 
 from gigawatt import catalog
 from gigawatt.core.jsonschema import dataclass_schema
-from gigawatt.core.present import MS_PER_DAY, Chart, chart_layout, fmt, plain_list, pyplot, save_figure
+from gigawatt.core.present import (
+    MS_PER_DAY,
+    Chart,
+    chart_layout,
+    fmt,
+    plain_list,
+    pyplot,
+    save_figure,
+)
 from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
 from gigawatt.power.results import in_use

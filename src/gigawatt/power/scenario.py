@@ -12,9 +12,19 @@ from pydantic import (
 
 from gigawatt import catalog
 from gigawatt.compute.scenario import Cluster
-from gigawatt.core.inputs import Costs, Label, MAX_ITEMS, MONTH_PATTERN, ProgrammeMonth, Solver, _Job, _Strict
+from gigawatt.core.inputs import (
+    MAX_ITEMS,
+    MONTH_PATTERN,
+    Costs,
+    Label,
+    ProgrammeMonth,
+    Solver,
+    _Job,
+    _Strict,
+)
 from gigawatt.project_finance.scenario import Finance
 from gigawatt.security.scenario import Security
+
 
 class Site(_Strict):
     """Where the campus is, and the weather and load series to plan on."""

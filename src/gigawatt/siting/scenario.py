@@ -12,7 +12,19 @@ from pydantic import (
 )
 
 from gigawatt import catalog
-from gigawatt.core.inputs import Costs, Label, MAX_CANDIDATES, MAX_ITEMS, MIN_BLOCK_MW, MONTH_PATTERN, ProgrammeMonth, Solver, _Job, _Strict, _floor
+from gigawatt.core.inputs import (
+    MAX_CANDIDATES,
+    MAX_ITEMS,
+    MIN_BLOCK_MW,
+    MONTH_PATTERN,
+    Costs,
+    Label,
+    ProgrammeMonth,
+    Solver,
+    _floor,
+    _Job,
+    _Strict,
+)
 from gigawatt.security.scenario import Security, SecurityLevel, Tenancy
 
 MAX_BLOCKS = 100_000  # campus blocks in a siting programme: more is a typo in block_mw

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from gigawatt.core.errors import ScenarioError
 
-
 DESIGNS = ("grid", "oat", "sample", "sobol")
 
 

@@ -10,7 +10,14 @@ from rich.console import Console
 from rich.table import Table
 
 from gigawatt.core.jsonschema import NUMBER, RECORDS
-from gigawatt.core.present import Chart, chart_layout, fmt, plain_list, pyplot, save_figure
+from gigawatt.core.present import (
+    Chart,
+    chart_layout,
+    fmt,
+    plain_list,
+    pyplot,
+    save_figure,
+)
 from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec
 from gigawatt.sweep.scenario import SweepInputs

@@ -30,10 +30,30 @@ from typing import Any
 
 import numpy as np
 
-from gigawatt.sweep.scenario import SweepInputs
 from gigawatt.core.errors import GigawattError, ScenarioError
-from gigawatt.sweep.analysis import FAN_STEP, SweepOutput, SweepResult, TRAJECTORY, WEATHER_YEAR, fan, ranking, sobol_indices, tornado
-from gigawatt.sweep.design import Axis, DESIGNS, MAX_POINTS, SweepDefinition, _too_many, count_points, echo, points, shorten_quoted
+from gigawatt.sweep.analysis import (
+    FAN_STEP,
+    TRAJECTORY,
+    WEATHER_YEAR,
+    SweepOutput,
+    SweepResult,
+    fan,
+    ranking,
+    sobol_indices,
+    tornado,
+)
+from gigawatt.sweep.design import (
+    DESIGNS,
+    MAX_POINTS,
+    Axis,
+    SweepDefinition,
+    _too_many,
+    count_points,
+    echo,
+    points,
+    shorten_quoted,
+)
+from gigawatt.sweep.scenario import SweepInputs
 from gigawatt.sweep.weather import weather_series
 
 MAX_WORKERS_PER_CORE = 4  # local workers are single-threaded processes: more than this a core only queues for the cores

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-
 from gigawatt import catalog
 from gigawatt.core.errors import ScenarioError
 
@@ -23,8 +22,12 @@ def weather_series(era5: Path | str, years: tuple[int, ...], scenario: dict[str,
     overrides that make a point of that year (``site.solar_csv``, ``site.wind_csv``)."""
     import pandas as pd
 
+    from gigawatt.power.weather_years import (
+        align_to_index,
+        read_era5_cf,
+        standard_offset_hours,
+    )
     from gigawatt.weather.synthetic import hourly_index
-    from gigawatt.power.weather_years import align_to_index, read_era5_cf, standard_offset_hours
 
     site = scenario.get("site") or {}
     if "latitude" not in site or "longitude" not in site:

@@ -17,7 +17,14 @@ import pandas as pd
 from gigawatt.core.errors import ScenarioError, check_file_size
 from gigawatt.core.inputs import MESSAGE_CHARS
 from gigawatt.core.units import shorten
-from gigawatt.weather.synthetic import MAX_UTC_OFFSET_HOURS, ONE_HOUR, _check_index, _number, _series, max_series_magnitude
+from gigawatt.weather.synthetic import (
+    MAX_UTC_OFFSET_HOURS,
+    ONE_HOUR,
+    _check_index,
+    _number,
+    _series,
+    max_series_magnitude,
+)
 
 IRRADIANCE_COLUMNS = ("ghi", "dni", "dhi", "temp_air")  # W/m2, W/m2, W/m2, °C; ghi required
 IRRADIANCE_BOUNDS = {"ghi": (0.0, 2000.0), "dni": (0.0, 2000.0), "dhi": (0.0, 2000.0), "temp_air": (-90.0, 70.0)}
