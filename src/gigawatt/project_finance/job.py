@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gigawatt.core.errors import ScenarioError
+from gigawatt.core.jsonschema import NUMBER, RECORDS
 from gigawatt.core.present import Chart, chart_layout, fmt, plain_list, pyplot, save_figure
 from gigawatt.core.results import Result, json_safe
 from gigawatt.core.spec import JobSpec, RunSettings
@@ -186,16 +187,15 @@ def charts(r: Result) -> dict[str, Chart]:
 
 def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
     """The JSON Schema of a finance result's ``result`` part, and the definitions it references."""
-    number = {"type": ["number", "null"]}
     irr = {"type": "object", "required": ["rate_per_year", "reason"]}
     pro_forma = {"type": "object", "required": ["cash_flows", "sources_and_uses", "equity_npv_usd", "equity_irr", "lcoe_nominal_usd_per_mwh",
                                                 "lcoe_real_usd_per_mwh", "min_dscr", "break_even_usd_per_unit"],
-                 "properties": {"cash_flows": {"type": "array", "items": {"type": "object"}}, "equity_npv_usd": number, "equity_irr": irr,
-                                "lcoe_nominal_usd_per_mwh": number, "lcoe_real_usd_per_mwh": number, "min_dscr": number,
-                                "break_even_usd_per_unit": number}}
+                 "properties": {"cash_flows": RECORDS, "equity_npv_usd": NUMBER, "equity_irr": irr,
+                                "lcoe_nominal_usd_per_mwh": NUMBER, "lcoe_real_usd_per_mwh": NUMBER, "min_dscr": NUMBER,
+                                "break_even_usd_per_unit": NUMBER}}
     props = {"scenario": {"type": "string"}, "finance": {"type": "object"}, "accelerators": {"type": "integer"},
-             "accelerator_hours_per_year": number, "energy_mwh_per_year": number,
-             "capital_usd": {"type": "object", "additionalProperties": number}, "campus": {"$ref": "#/$defs/pro_forma"},
+             "accelerator_hours_per_year": NUMBER, "energy_mwh_per_year": NUMBER,
+             "capital_usd": {"type": "object", "additionalProperties": NUMBER}, "campus": {"$ref": "#/$defs/pro_forma"},
              "supply": {"$ref": "#/$defs/pro_forma"}}
     return {"type": "object", "properties": props, "required": sorted(props)}, {"pro_forma": pro_forma}
 
