@@ -19,6 +19,7 @@ from conftest import EXAMPLES
 GIGAWATT = Path(sys.executable).with_name("gigawatt")
 CAMPUS = EXAMPLES / "finance" / "west-texas-campus.yaml"
 OFFGRID = EXAMPLES / "west-texas-offgrid.yaml"
+PHASED = EXAMPLES / "phased-campus.yaml"
 QUICK = ["site.screening_segments=48"]  # 48 time segments: the plan in about a second
 CLOSED_FORM_RTOL = 1e-6
 
@@ -95,7 +96,10 @@ def test_the_command_prints_the_pro_forma_and_writes_its_plot(tmp_path):
     (["finance", str(CAMPUS), "--set", "finance.accelerator_life_years=0"], "accelerator_life_years"),
     (["finance", str(EXAMPLES / "buildout" / "10gw.yaml")], "looks like a buildout scenario"),
     (["finance", str(CAMPUS), "--set", QUICK[0], "--set", "finance.ppa={price_usd_per_mwh: 5}"], "finance.ppa.price_usd_per_mwh 5 is below"),
-    (["finance", str(EXAMPLES / "phased-campus.yaml"), "--set", "finance={analysis_years: 20}"], "phases: the pro forma of a phased plan is not built yet"),
+    (["finance", str(PHASED), "--set", "finance={analysis_years: 2}", "--set", "site.screening_segments=24"],
+     "finance.analysis_years 2 ends before phases[2].date 2029-01"),
+    (["finance", str(PHASED), "--set", "finance={}", "--set", "site.screening_segments=24", "--set", "phases[2].power_mw=1000"],
+     "phases[2]: the campus's IT power falls"),
 ])
 def test_bad_input_is_one_line_naming_the_field(args, says):
     done = subprocess.run([str(GIGAWATT), *args], capture_output=True, text=True, timeout=300)
@@ -157,3 +161,40 @@ def test_the_default_credit_follows_the_catalog_s_dates(start, expected):
 def test_no_credit_when_the_scenario_says_none():
     result = finance_run(OFFGRID, *OFFGRID_PV[:2], "finance={analysis_years: 20, credits: {}}")
     assert result.data["finance"]["credits"] == {} and not any("48E" in m for m in result.messages)
+
+
+@pytest.fixture(scope="module")
+def phased():
+    """The phased campus (300 MW 2026-07, 1.2 GW 2027-07, 2 GW of a newer accelerator 2029-01) over 20 years."""
+    return api.run("finance", PHASED, set=["site.screening_segments=48", "finance={analysis_years: 20, credits: {}}"], store=None)
+
+
+def test_a_phased_plan_s_years_mix_its_periods_by_the_time_each_covers(phased):
+    """Year t of operation covers [t-1, t) years after 2026-07: year 1 is phase 0 alone, year 2 phase 1 alone,
+    year 3 half phase 1 and half phase 2 (from 2029-01), then phase 2; energy and hours follow that mix."""
+    plan = api.run("plan", PHASED, set=["site.screening_segments=48"], store=None).data
+    served = [row["load_mwh"] - row["unserved_energy_mwh"] for row in plan["phases"]]
+    flows = phased.to_frames()["cash_flows"].set_index("year")
+    assert flows.at[1, "energy_delivered_mwh"] == pytest.approx(served[0], rel=1e-9)
+    assert flows.at[2, "energy_delivered_mwh"] == pytest.approx(served[1], rel=1e-9)
+    assert flows.at[3, "energy_delivered_mwh"] == pytest.approx(0.5 * served[1] + 0.5 * served[2], rel=1e-9)
+    assert flows.at[20, "energy_delivered_mwh"] == pytest.approx(served[2], rel=1e-9)
+    hours = flows["accelerator_hours"]
+    assert hours[1] < hours[2] < hours[3] < hours[4] == hours[20]  # the fleet grows phase by phase, then stands
+
+
+def test_a_phased_plan_s_capital_is_spent_in_the_year_each_phase_begins(phased):
+    """The supply's capital by year is the plan's builds by phase (the plan's own capital_usd per period), and the
+    cluster's adds each phase's new IT power at its accelerator's cost: nothing is bought twice at a phase."""
+    plan = api.run("plan", PHASED, set=["site.screening_segments=48"], store=None).data
+    supply = phased.to_frames()["supply_cash_flows"].set_index("year")["capital_usd"]
+    assert [supply[0], supply[2], supply[3]] == pytest.approx([row["capital_usd"] for row in plan["phases"]], rel=1e-9)
+    assert supply.sum() == pytest.approx(plan["phased"]["capital_usd"], rel=1e-9)
+    sizes = [api.run("size", PHASED, set=[f"cluster.power_mw={mw}", *([f"cluster.accelerator={acc}"] if acc else []), "phases=null"],
+                     store=None).data for mw, acc in ((300, None), (1200, None), (2000, "Vera Rubin"))]
+    cluster_usd = sum(sum(s["capex_breakdown_usd"].values()) * (s["it_power_mw"] - before) / s["it_power_mw"]
+                      for s, before in zip(sizes, [0.0, sizes[0]["it_power_mw"], sizes[1]["it_power_mw"]]))
+    campus = phased.to_frames()["cash_flows"]
+    assert campus["capital_usd"].sum() == pytest.approx(cluster_usd + supply.sum(), rel=1e-9)
+    assert sum(phased.data["capital_usd"].values()) == pytest.approx(campus["capital_usd"].sum(), rel=1e-9)
+    assert any("3 periods from 2026-07" in m for m in phased.messages)

@@ -59,7 +59,7 @@ from gigawatt.core.units import MONTHS_PER_YEAR, months_between
 LAST_PERIOD_YEARS = 10.0  # the last phase's period: ten years of the full campus (then the plan's horizon ends)
 DEFAULT_SEGMENTS = 365  # typical time segments a period when site.screening_segments is not given (24 h on average)
 
-__all__ = ["DEFAULT_SEGMENTS", "LAST_PERIOD_YEARS", "Period", "discount_weight", "plan_phases", "stitch"]
+__all__ = ["DEFAULT_SEGMENTS", "LAST_PERIOD_YEARS", "Period", "discount_weight", "phase_scenario", "plan_phases", "stitch"]
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ def discount_weight(start_years: float, end_years: float, rate: float) -> float:
     return weight
 
 
-def _phase_scenario(scenario: Scenario, i: int) -> tuple[Scenario, ClusterSizing]:
+def phase_scenario(scenario: Scenario, i: int) -> tuple[Scenario, ClusterSizing]:
     """The scenario of phase i: the cluster resized to its load (and accelerator), without phases."""
     phase = scenario.phases[i]
     data = scenario.cluster.model_dump()
@@ -133,7 +133,7 @@ def _periods(scenario: Scenario, segments: int) -> tuple[list[Period], float, di
     sources: dict[str, dict[str, str]] = {}
     rate = 0.0
     for i, phase in enumerate(phases):
-        single, sizing = _phase_scenario(scenario, i)
+        single, sizing = phase_scenario(scenario, i)
         rate = float(sizing.assumptions["discount_rate"].value)
         end = phases[i + 1].date if i + 1 < len(phases) else _end(phase.date, LAST_PERIOD_YEARS)
         first = months_between(scenario.start, phase.date) / MONTHS_PER_YEAR
@@ -331,6 +331,8 @@ def plan_phases(scenario: Scenario, segments: int | None = None, baseline: bool 
             "power_cost_usd_per_accelerator_hour": plan.power_cost_usd_per_accelerator_hour,
             "cost_usd_per_delivered_accelerator_hour": plan.cost_usd_per_delivered_accelerator_hour,
             "energy_mwh": dict(plan.energy_mwh), "load_mwh": plan.load_mwh, "co2_t_per_year": plan.co2_t_per_year,
+            "cost_usd_per_year": dict(plan.cost_usd_per_year), "unserved_energy_mwh": plan.unserved_energy_mwh,
+            "curtailed_compute_share": plan.curtailed_compute_share,
             "myopic": {
                 "capacity_mw": _mw({name: myopic[period.index]["capacity"][f"p_nom({name})"] for name in options}),
                 "built_mw": _mw({name: myopic[period.index]["built"][f"p_nom({name})"] for name in options}),

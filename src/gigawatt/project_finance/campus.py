@@ -14,16 +14,18 @@ Reads the plan's JSON form (``Result.data``) and the sizing's, so a stored plan 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from gigawatt import catalog
 from gigawatt.core.errors import ScenarioError
 from gigawatt.core.results import json_safe
-from gigawatt.core.units import HOURS_PER_YEAR, KW_PER_MW
+from gigawatt.core.units import HOURS_PER_YEAR, KW_PER_MW, MONTHS_PER_YEAR, months_between
 from gigawatt.project_finance.proforma import AssetClass, ProForma, ProFormaInputs, Revenue, pro_forma
 from gigawatt.project_finance.scenario import Credit, Depreciation, Finance
 
@@ -42,7 +44,6 @@ CREDIT_CARRIERS_CUT_SHORT = ("solar", "wind")  # P.L. 119-21 ends §48E/§45Y fo
 PHASE_OUT_YEARS = (2034, 2035, 2036)  # construction-start years of the catalog's credit_phaseout_share_construction_YYYY rows
 COMBINED_CYCLE = "gas_cc"  # combined-cycle plant is asset class 49.13, not 49.15 (combustion turbines)
 GRID = "grid_import"
-PHASED = "phases: the pro forma of a phased plan is not built yet; price one period (drop phases, or give each phase its own scenario)"
 
 
 @dataclass
@@ -175,12 +176,76 @@ def _limit(scenario: Any, tech: str, name: str, row: pd.Series) -> float:
     return 0.0 if value is None or pd.isna(value) else float(value)
 
 
-def campus_finance(scenario: Any, sizing: dict[str, Any], plan: dict[str, Any]) -> CampusFinance:
-    """The pro formas of a plan scenario with a ``finance:`` section, from its sizing's and plan's JSON forms."""
+@dataclass(frozen=True)
+class _Period:
+    """One period of the plan as the pro forma reads it: when it starts (years after the first), the cluster's
+    sizing, and the supply's capacity, builds, yearly costs and energy (the plan's JSON form)."""
+
+    start_years: float
+    sizing: dict[str, Any]
+    plan: dict[str, Any]  # capacity_mw, built_mw, built_mwh, cost_usd_per_year, energy_mwh, load_mwh, ...
+
+
+def _periods(plan: dict[str, Any], sizings: list[dict[str, Any]]) -> list[_Period]:
+    """The plan's periods: its ``phases`` (each with its phase's sizing), or the plan itself as one period whose
+    builds are its capacity."""
+    rows = plan.get("phases") or []
+    if not rows:
+        single = {**plan, "built_mw": plan["capacity_mw"], "built_mwh": {tech: plan["storage_mwh"] for tech in plan["capacity_mw"]}}
+        return [_Period(0.0, sizings[0], single)]
+    if len(sizings) != len(rows):
+        raise ScenarioError(f"phases: the plan has {len(rows)} periods and the scenario {len(sizings)} phases; plan the scenario again")
+    first = rows[0]["date"]
+    return [_Period(months_between(first, row["date"]) / MONTHS_PER_YEAR, sizing, row) for row, sizing in zip(rows, sizings)]
+
+
+def _shares(periods: list[_Period], years: int) -> np.ndarray:
+    """Share of each year of operation 1..N (row t-1 covers [t-1, t) years after the first period starts) that
+    each period covers, ratio (years x periods): the weights that turn a period's yearly figures into a year's."""
+    starts = [p.start_years for p in periods]
+    ends = starts[1:] + [np.inf]
+    lower = np.arange(years)[:, None]
+    return np.clip(np.minimum(lower + 1.0, np.array(ends)[None, :]) - np.maximum(lower, np.array(starts)[None, :]), 0.0, 1.0)
+
+
+def _capital_year(period: _Period, index: int, years: int) -> int:
+    """The pro forma year a period's capital is spent and placed in service: close (0) for the first, else the year
+    of operation in which the period begins."""
+    if index == 0:
+        return 0
+    year = math.floor(period.start_years) + 1
+    if year > years:
+        raise ScenarioError(f"finance.analysis_years {years} ends before phases[{index}].date {period.plan['date']} begins; "
+                            f"give at least {year} years, or drop the phase")
+    return year
+
+
+def _added_shares(periods: list[_Period]) -> list[float]:
+    """Share of each period's cluster that is new, ratio: the IT power it adds over the period before, over its own
+    (each phase buys its added MW at its own accelerator's cost; what stands keeps running)."""
+    shares, before = [], 0.0
+    for i, period in enumerate(periods):
+        it_mw = float(period.sizing["it_power_mw"])
+        if it_mw < before * (1.0 - 1e-9):
+            raise ScenarioError(f"phases[{i}]: the campus's IT power falls from {before:,.0f} to {it_mw:,.0f} MW; the pro forma "
+                                "prices a campus that grows (hardware is not sold mid-life): give each phase at least the load before it")
+        shares.append((it_mw - before) / it_mw if it_mw > 0 else 0.0)
+        before = it_mw
+    return shares
+
+
+def campus_finance(scenario: Any, sizings: list[dict[str, Any]], plan: dict[str, Any]) -> CampusFinance:
+    """The pro formas of a plan scenario with a ``finance:`` section, from the JSON forms of its plan and of its
+    cluster's sizing (one a phase for a phased plan, in phase order).
+
+    A phased plan's periods follow each other on the pro forma's years: year t of operation covers
+    [t-1, t) years after the first phase's date and takes each period's running costs, energy and
+    accelerator-hours in the share of the year it covers. Each phase's new capital (the supply it builds, and
+    the IT power it adds at its own accelerator's cost per MW) is spent and placed in service in the year it
+    begins; debt is drawn at close against the first phase's, later phases are paid from equity and cash flow.
+    """
     if scenario.finance is None:
         raise ScenarioError("finance: the scenario has no finance section; add one, e.g. finance: {analysis_years: 30}")
-    if plan.get("phases"):
-        raise ScenarioError(PHASED)
     finance = resolve(scenario.finance)
     built = [tech for tech, mw in plan["capacity_mw"].items() if mw > 0]
     if finance.ppa is not None:
@@ -188,70 +253,91 @@ def campus_finance(scenario: Any, sizing: dict[str, Any], plan: dict[str, Any]) 
     credits, credit_notes = default_credits(scenario, finance, built)
     finance = finance.model_copy(update={"credits": credits})
     years = finance.analysis_years
-    close = [1.0] + [0.0] * years  # all capital at financial close (year 0)
+    periods = _periods(plan, sizings)
+    shares = _shares(periods, years)  # years x periods
+    spent_in = [_capital_year(period, i, years) for i, period in enumerate(periods)]
     table = catalog.technologies().set_index("technology")
     assets: list[AssetClass] = []
     capital: dict[str, float] = {}
 
-    def asset(name: str, usd: float, depreciation: Depreciation, **extra: Any) -> None:
+    def by_year(values: list[float]) -> list[float]:
+        """A figure per period as one per year of operation 1..N, each year the mix of the periods it covers."""
+        return list(shares @ np.asarray(values, dtype=float))
+
+    def spending(values: list[float]) -> list[float]:
+        """Capital per period as USD spent per pro forma year 0..N."""
+        out = [0.0] * (years + 1)
+        for year, usd in zip(spent_in, values):
+            out[year] += usd
+        return out
+
+    def asset(name: str, usd_by_period: list[float], depreciation: Depreciation | None, **extra: Any) -> None:
+        usd = sum(usd_by_period)
         if usd <= 0 and not any(any(extra.get(k) or ()) for k in ("om_fixed_usd_by_year", "fuel_usd_by_year")):
             return  # an option the plan did not build
         capital[name] = usd
-        assets.append(AssetClass(name=name, capital_usd_by_year=[usd * share for share in close],
+        assets.append(AssetClass(name=name, capital_usd_by_year=spending(usd_by_period),
                                  depreciation=_depreciation(finance, name, depreciation if usd > 0 else Depreciation(method="none")),
                                  credit=finance.credits.get(name), **extra))
 
-    breakdown = sizing["capex_breakdown_usd"]
+    added = _added_shares(periods)
     it = _macrs("recovery_years_it_equipment")
     building = Depreciation(method="straight_line", straight_line_years=int(catalog.finance_default("recovery_years_nonresidential_real_property")))
-    staff = [sizing["opex_breakdown_usd_per_year"].get("maintenance_and_staff_usd", 0.0)] * years  # years of operation 1..N
+    staff = by_year([p.sizing["opex_breakdown_usd_per_year"].get("maintenance_and_staff_usd", 0.0) for p in periods])
+
+    def cluster(key: str) -> list[float]:
+        return [p.sizing["capex_breakdown_usd"].get(key, 0.0) * share for p, share in zip(periods, added)]
+
     for key, name in IT_CLASSES.items():
-        asset(name, breakdown.get(key, 0.0), it, replacement="accelerator")
+        asset(name, cluster(key), it, replacement="accelerator")
     for i, (key, name) in enumerate(BUILDING_CLASSES.items()):
-        asset(name, breakdown.get(key, 0.0), building, **({"om_fixed_usd_by_year": staff} if i == 0 else {}))
-    unknown = sorted(set(breakdown) - set(IT_CLASSES) - set(BUILDING_CLASSES))
+        asset(name, cluster(key), building, **({"om_fixed_usd_by_year": staff} if i == 0 else {}))
+    unknown = sorted({k for p in periods for k in p.sizing["capex_breakdown_usd"]} - set(IT_CLASSES) - set(BUILDING_CLASSES))
     if unknown:
         raise ScenarioError(f"finance: the sizing's capital has classes the pro forma does not know ({', '.join(unknown)}); report it")
 
-    running = [1.0] * years  # running costs and deliveries: one value per year of operation 1..N
     electricity = [0.0] * years
-    for tech, mw in plan["capacity_mw"].items():
+    for tech in plan["capacity_mw"]:
         row = table.loc[tech]
-        energy_usd = float(plan["cost_usd_per_year"].get(f"{tech}_energy", 0.0))
+        cost = [float(p.plan["cost_usd_per_year"].get(f"{tech}_energy", 0.0)) for p in periods]
         if tech == GRID:
-            electricity = [energy_usd * r for r in running]
-        capex_usd = mw * KW_PER_MW * _limit(scenario, tech, "capex_usd_per_kw", row)
+            electricity = by_year(cost)
+        capex_usd = [float(p.plan["built_mw"].get(tech, 0.0)) * KW_PER_MW * _limit(scenario, tech, "capex_usd_per_kw", row) for p in periods]
         if row["kind"] == "storage":
-            capex_usd += plan["storage_mwh"] * KW_PER_MW * _limit(scenario, tech, "capex_usd_per_kwh", row)
-        fom_usd = mw * KW_PER_MW * _limit(scenario, tech, "fom_usd_per_kw_year", row)
+            capex_usd = [usd + float(p.plan["built_mwh"].get(tech, 0.0)) * KW_PER_MW * _limit(scenario, tech, "capex_usd_per_kwh", row)
+                         for usd, p in zip(capex_usd, periods)]
+        fom_usd = [float(p.plan["capacity_mw"].get(tech, 0.0)) * KW_PER_MW * _limit(scenario, tech, "fom_usd_per_kw_year", row) for p in periods]
         if row["kind"] == "contract":  # take-or-pay: the plan's yearly payment for the block, no plant owned
-            capex_usd, fom_usd = 0.0, float(plan["cost_usd_per_year"].get(f"{tech}_capital", 0.0))
+            capex_usd = [0.0] * len(periods)
+            fom_usd = [float(p.plan["cost_usd_per_year"].get(f"{tech}_capital", 0.0)) for p in periods]
         asset(GRID + "_connection" if tech == GRID else tech, capex_usd, _supply_class(tech, row), supply=True,
               replacement="battery" if row["kind"] == "storage" else "none",
-              om_fixed_usd_by_year=[fom_usd * r for r in running],
-              fuel_usd_by_year=None if tech == GRID else [energy_usd * r for r in running],
-              generation_mwh_by_year=[float(plan["energy_mwh"].get(tech, 0.0)) * r for r in running])
-    accelerators = int(sizing["accelerator_count"])
-    delivered_share = 1.0 - float(plan.get("curtailed_compute_share") or 0.0)
-    hours = accelerators * HOURS_PER_YEAR * delivered_share
-    energy = float(plan["load_mwh"]) - float(plan.get("unserved_energy_mwh") or 0.0)
-    common = dict(finance=finance, energy_delivered_mwh_by_year=[energy * r for r in running], electricity_usd_by_year=electricity,
-                  self_supply_mwh_by_year=[energy * r for r in running])
-    campus = pro_forma(ProFormaInputs(assets=assets, accelerator_hours_by_year=[hours * r for r in running],
-                                      accelerators_in_service_by_year=[accelerators * r for r in running],
-                                      revenue=Revenue(unit="accelerator_hour", units_by_year=[hours * r for r in running]), **common))
-    supply = pro_forma(ProFormaInputs(assets=[a for a in assets if a.supply],
-                                      revenue=Revenue(unit="mwh", units_by_year=[energy * r for r in running]), **common))
+              om_fixed_usd_by_year=by_year(fom_usd),
+              fuel_usd_by_year=None if tech == GRID else by_year(cost),
+              generation_mwh_by_year=by_year([float(p.plan["energy_mwh"].get(tech, 0.0)) for p in periods]))
+    fleet = np.cumsum([float(p.sizing["accelerator_count"]) * share for p, share in zip(periods, added)])  # in service each period
+    delivered = [1.0 - float(p.plan.get("curtailed_compute_share") or 0.0) for p in periods]
+    hours = by_year(list(fleet * HOURS_PER_YEAR * np.array(delivered)))
+    in_service = by_year(list(fleet))
+    energy = by_year([float(p.plan["load_mwh"]) - float(p.plan.get("unserved_energy_mwh") or 0.0) for p in periods])
+    common = dict(finance=finance, energy_delivered_mwh_by_year=energy, electricity_usd_by_year=electricity, self_supply_mwh_by_year=energy)
+    campus = pro_forma(ProFormaInputs(assets=assets, accelerator_hours_by_year=hours, accelerators_in_service_by_year=in_service,
+                                      revenue=Revenue(unit="accelerator_hour", units_by_year=hours), **common))
+    supply = pro_forma(ProFormaInputs(assets=[a for a in assets if a.supply], revenue=Revenue(unit="mwh", units_by_year=energy), **common))
     messages = [*credit_notes, *campus.messages, *(m for m in supply.messages if m not in campus.messages)]
+    if len(periods) > 1:
+        messages.append(f"phases: {len(periods)} periods from {plan['phases'][0]['date']}; each phase's new capital is spent in the year it "
+                        "begins (years " + ", ".join(map(str, spent_in)) + "); debt is drawn at close, later phases are paid from equity and cash flow")
     for label, result in (("campus", campus), ("supply", supply)):
         if result.min_dscr is not None and result.min_dscr < 1:
             short = [int(y) for y, d in zip(result.cash_flows["year"], result.cash_flows["dscr"]) if d == d and d < 1]
             messages.append(f"{label}: cash flow does not cover debt service in year{'s' if len(short) > 1 else ''} {', '.join(map(str, short[:8]))}"
                             f"{' ...' if len(short) > 8 else ''} (minimum DSCR {result.min_dscr:.2f}); equity pays the rest: lower "
                             "finance.debt.debt_fraction, or size debt by finance.debt.target_dscr")
+    accelerators = int(round(fleet[-1]))
     return CampusFinance(scenario=scenario.name, finance=finance.model_dump(mode="json"), accelerators=accelerators,
-                         accelerator_hours_per_year=hours, energy_mwh_per_year=energy, capital_usd=capital, campus=campus,
-                         supply=supply, messages=messages)
+                         accelerator_hours_per_year=float(hours[-1]), energy_mwh_per_year=float(energy[-1]), capital_usd=capital,
+                         campus=campus, supply=supply, messages=messages)
 
 
 __all__ = ["CampusFinance", "campus_finance", "resolve"]

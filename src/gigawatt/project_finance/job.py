@@ -55,10 +55,6 @@ def check(scenario: Scenario) -> None:
 
     if scenario.finance is None:
         raise ScenarioError("finance: the scenario has no finance section; add one (e.g. finance: {analysis_years: 30}) or run gigawatt plan")
-    if scenario.phases:
-        from gigawatt.project_finance.campus import PHASED
-
-        raise ScenarioError(PHASED)  # before the plan is solved
     plan_check(scenario)
 
 
@@ -70,7 +66,13 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict
 
     check(scenario)
     plan, messages, solver = plan_run(scenario, settings)
-    result = campus_finance(scenario, json_safe(size(scenario).to_dict()), json_safe(plan.to_dict()))
+    if scenario.phases:
+        from gigawatt.power.phases import phase_scenario
+
+        sizings = [phase_scenario(scenario, i)[1] for i in range(len(scenario.phases))]
+    else:
+        sizings = [size(scenario)]
+    result = campus_finance(scenario, [json_safe(s.to_dict()) for s in sizings], json_safe(plan.to_dict()))
     return result, [*messages, *result.messages], solver
 
 

@@ -282,10 +282,11 @@ def _build(inputs: ProFormaInputs) -> _Built:
             raise ScenarioError("finance.lease_usd_per_accelerator_year needs the accelerators in service each year; plan a cluster, or drop the lease")
         lease = (finance.lease_usd_per_accelerator_year * _growth(inflation, years)
                  * _series(inputs.accelerators_in_service_by_year, years, "accelerators_in_service_by_year"))
-    insurance = finance.insurance_share_per_year * initial * _growth(inflation, years)
-    property_tax = finance.property_tax_share_per_year * initial * (rows >= 1)
+    placed = np.cumsum(capital)  # capital placed in service by each year (phases, not replacements): what is insured and assessed
+    insurance = finance.insurance_share_per_year * placed * _growth(inflation, years)
+    property_tax = finance.property_tax_share_per_year * placed * (rows >= 1)
     last = rows == years
-    salvage = finance.salvage_share * initial * last
+    salvage = finance.salvage_share * placed[-1] * last
     decommissioning = finance.decommissioning_usd * (1.0 + inflation) ** (years - 1) * last
     table = pd.DataFrame({
         "year": rows,
