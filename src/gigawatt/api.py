@@ -126,16 +126,56 @@ def run(
     started = time.perf_counter()
     settings = RunSettings(progress=progress, show_solver_log=verbose, save_lp=Path(save_lp) if save_lp is not None else None)
     output, messages, solver = JOBS[kind].run(model, settings)
-    result = Result(
-        kind=kind, inputs=model, data=json_safe(output.to_dict()), messages=messages, output=output,
-        run=RunInfo(
-            id=ident, created=datetime.now(timezone.utc).isoformat(timespec="seconds"), gigawatt_version=__version__,
-            catalog_hash=catalog_hash(), seconds=time.perf_counter() - started, solver=json_safe(solver),
-        ),
-    )
+    return _kept(kept, Result(kind=kind, inputs=model, data=json_safe(output.to_dict()), messages=messages, output=output,
+                              run=_run_info(ident, started, solver)), replace=unreadable)
+
+
+def _run_info(ident: str, started: float, solver: Any) -> RunInfo:
+    return RunInfo(id=ident, created=datetime.now(timezone.utc).isoformat(timespec="seconds"), gigawatt_version=__version__,
+                   catalog_hash=catalog_hash(), seconds=time.perf_counter() - started, solver=json_safe(solver))
+
+
+def _kept(kept: Any, result: Result, replace: bool = False) -> Result:
     if kept is not None:
-        kept.save(result, replace=unreadable)  # a store that cannot take it keeps it in a file it names
+        kept.save(result, replace=replace)  # a store that cannot take it keeps it in a file it names
     return result
+
+
+def finance_of_run(run: str, *, set: Overrides = None, store: Any = "default", fresh: bool = False) -> Result:  # noqa: A002
+    """The pro formas of a stored plan run (its id or first characters), priced as it was planned: the plan is not
+    solved again. ``set`` may change only the ``finance`` section (anything else would change the plan); a plan
+    stored without one is priced on the catalog's defaults (``finance: {}``). The result is a finance run whose id
+    is that of ``gigawatt finance`` on the same scenario, saved in the same store."""
+    from gigawatt.project_finance.job import price
+
+    kept = open_store(store)
+    if kept is None:
+        raise ScenarioError("run: a stored plan is read from a run store; give one (store=...), or price the plan's scenario file")
+    stored = kept.load(run)
+    if stored.kind != "plan":
+        raise ScenarioError(f"run {stored.run.id[:12]} is a {stored.kind} run, not a plan; give a plan's run id (`gigawatt runs list --kind plan`)")
+    overrides = _override_list(set)
+    for override in overrides:
+        key = override.split("=", 1)[0].strip()
+        if key != "finance" and not key.startswith("finance."):
+            raise ScenarioError(f"{key}: a stored plan is priced as it was planned, so only finance.* may change; "
+                                "price the plan's scenario file to plan it again with other inputs")
+    data = stored.inputs.model_dump(mode="json", exclude_none=True)
+    notes = [f"run {stored.run.id[:12]}: the stored plan priced as it was planned (not solved again)"]
+    if "finance" not in data:
+        data["finance"] = {}
+        notes.append("finance: the stored plan has no finance section; priced on the catalog's defaults")
+    model = load_inputs("finance", data, overrides)
+    ident = run_id("finance", model)
+    if not fresh:
+        found = kept.get(ident)
+        if found is not None:
+            return found
+    started = time.perf_counter()
+    output = price(model, stored.data)
+    return _kept(kept, Result(kind="finance", inputs=model, data=json_safe(output.to_dict()), output=output,
+                              messages=[*notes, *stored.messages, *output.messages],
+                              run=_run_info(ident, started, stored.run.solver)))
 
 
 def size(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  # noqa: A002

@@ -12,6 +12,7 @@ import jsonschema
 import pytest
 
 from gigawatt import api, catalog
+from gigawatt.core.errors import ScenarioError
 from gigawatt.schemas import output_schema
 
 from conftest import EXAMPLES
@@ -198,3 +199,32 @@ def test_a_phased_plan_s_capital_is_spent_in_the_year_each_phase_begins(phased):
     assert campus["capital_usd"].sum() == pytest.approx(cluster_usd + supply.sum(), rel=1e-9)
     assert sum(phased.data["capital_usd"].values()) == pytest.approx(campus["capital_usd"].sum(), rel=1e-9)
     assert any("3 periods from 2026-07" in m for m in phased.messages)
+
+
+def test_a_stored_plan_is_priced_as_planned_and_as_its_scenario_would_be(tmp_path):
+    """`gigawatt finance RUN_ID`: the stored plan's pro forma, without solving it again, is the one `gigawatt finance`
+    computes from the same scenario (same run id, same break-even), and only finance.* may change."""
+    store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
+    plan = api.run("plan", OFFGRID, set=QUICK, store=store)
+    section = "finance={analysis_years: 20, debt: {debt_fraction: 0.5}}"
+    priced = api.finance_of_run(plan.run.id[:8], set=[section], store=store)
+    assert any("priced as it was planned" in m for m in priced.messages)
+    direct = api.run("finance", OFFGRID, set=[*QUICK, section], store=None)
+    assert priced.run.id == direct.run.id
+    assert priced.data["campus"]["break_even_usd_per_accelerator_hour"] == pytest.approx(
+        direct.data["campus"]["break_even_usd_per_accelerator_hour"], rel=1e-9)
+    assert priced.data["supply"]["lcoe_real_usd_per_mwh"] == pytest.approx(direct.data["supply"]["lcoe_real_usd_per_mwh"], rel=1e-9)
+
+    done = subprocess.run([str(GIGAWATT), "finance", plan.run.id[:12], "--store", store, "--json"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout)
+    assert out["kind"] == "finance" and out["result"]["finance"]["analysis_years"] == 30  # the plan has no finance: the defaults
+    assert any("no finance section" in m for m in out["messages"])
+    for args, says in ((["--set", "site.year=2024"], "site.year: a stored plan is priced as it was planned"),
+                       (["--no-store"], "--no-store:")):
+        bad = subprocess.run([str(GIGAWATT), "finance", plan.run.id[:12], "--store", store, *args], capture_output=True, text=True, timeout=300)
+        lines = bad.stderr.strip().splitlines()
+        assert bad.returncode == 2 and len(lines) == 1 and says in lines[0], bad.stderr
+    sized = api.run("size", OFFGRID, store=store)
+    with pytest.raises(ScenarioError, match="is a size run, not a plan"):
+        api.finance_of_run(sized.run.id, store=store)

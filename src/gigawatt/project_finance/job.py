@@ -58,21 +58,24 @@ def check(scenario: Scenario) -> None:
     plan_check(scenario)
 
 
+def price(scenario: Scenario, plan: dict[str, Any]) -> Any:
+    """The campus and supply pro formas (:class:`~gigawatt.project_finance.campus.CampusFinance`) of a plan's JSON
+    form, solved now or stored, for its scenario: the cluster sized again (one sizing a phase) from the catalog."""
+    from gigawatt.compute.sizing import size
+    from gigawatt.power.phases import phase_scenario
+    from gigawatt.project_finance.campus import campus_finance
+
+    sizings = [phase_scenario(scenario, i)[1] for i in range(len(scenario.phases))] if scenario.phases else [size(scenario)]
+    return campus_finance(scenario, [json_safe(s.to_dict()) for s in sizings], plan)
+
+
 def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict[str, Any] | None]:
     """The job run on a validated scenario: (its output, messages for the user, solver facts or None)."""
-    from gigawatt.compute.sizing import size
-    from gigawatt.project_finance.campus import campus_finance
     from gigawatt.power.job import run as plan_run
 
     check(scenario)
     plan, messages, solver = plan_run(scenario, settings)
-    if scenario.phases:
-        from gigawatt.power.phases import phase_scenario
-
-        sizings = [phase_scenario(scenario, i)[1] for i in range(len(scenario.phases))]
-    else:
-        sizings = [size(scenario)]
-    result = campus_finance(scenario, [json_safe(s.to_dict()) for s in sizings], json_safe(plan.to_dict()))
+    result = price(scenario, json_safe(plan.to_dict()))
     return result, [*messages, *result.messages], solver
 
 
