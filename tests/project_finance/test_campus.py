@@ -41,7 +41,7 @@ def test_the_supply_lcoe_is_the_plan_s_cost_when_money_is_as_the_plan_annualises
     discount = catalog.assumption("discount_rate")
     result = finance_run(OFFGRID, "supply.technologies=[utility_pv, battery_li_ion, gas_ct_aero]", "supply.limits={}",
                          f"finance={{analysis_years: 30, inflation_rate_per_year: 0, income_tax_rate: 0, target_equity_return_per_year: {discount},"
-                         " battery_life_years: 15, credits: {}}")
+                         " battery_life_years: 15, credits: {}, degradation_per_year: {}}")
     plan = api.run("plan", OFFGRID, set=[*QUICK, "supply.technologies=[utility_pv, battery_li_ion, gas_ct_aero]", "supply.limits={}"], store=None)
     served_mwh = plan.data["load_mwh"] - plan.data["unserved_energy_mwh"]
     expected = sum(plan.data["cost_usd_per_year"].values()) / served_mwh
@@ -95,6 +95,9 @@ def test_the_command_prints_the_pro_forma_and_writes_its_plot(tmp_path):
     (["finance", str(OFFGRID)], "finance: the scenario has no finance section"),
     (["finance", str(CAMPUS), "--set", "finance.debt.debt_fraction=1.5"], "debt_fraction 1.5"),
     (["finance", str(CAMPUS), "--set", "finance.accelerator_life_years=0"], "accelerator_life_years"),
+    (["finance", str(CAMPUS), "--set", "finance.degradation_per_year={gas_recip: 0.5}"], "gas_recip 0.5 is outside 0..0.2"),
+    (["finance", str(CAMPUS), "--set", QUICK[0], "--set", "finance.degradation_per_year={wind_onshore: 0.01}"],
+     "finance.degradation_per_year.wind_onshore: not a supply technology of this plan"),
     (["finance", str(EXAMPLES / "buildout" / "10gw.yaml")], "looks like a buildout scenario"),
     (["finance", str(CAMPUS), "--set", QUICK[0], "--set", "finance.ppa={price_usd_per_mwh: 5}"], "finance.ppa.price_usd_per_mwh 5 is below"),
     (["finance", str(PHASED), "--set", "finance={analysis_years: 2}", "--set", "site.screening_segments=24"],
@@ -139,8 +142,7 @@ def test_the_pro_forma_exports_to_a_workbook(tmp_path):
     assert {"cash_flows", "sources_and_uses", "supply_cash_flows"} <= set(sheets)
 
 
-OFFGRID_PV = ["supply.technologies=[utility_pv, battery_li_ion, gas_ct_aero]", "supply.limits={}",
-              "finance={analysis_years: 20}"]
+OFFGRID_PV = ["finance={analysis_years: 20}"]  # the example's own supply: it builds solar beside its gas engines
 
 
 @pytest.mark.parametrize(("start", "expected"), [
@@ -151,7 +153,8 @@ OFFGRID_PV = ["supply.technologies=[utility_pv, battery_li_ion, gas_ct_aero]", "
 def test_the_default_credit_follows_the_catalog_s_dates(start, expected):
     result = finance_run(OFFGRID, *OFFGRID_PV, f"start={start}")
     credits = result.data["finance"]["credits"]
-    built = {tech for tech, mw in api.run("plan", OFFGRID, set=[*QUICK, *OFFGRID_PV[:2], f"start={start}"], store=None).data["capacity_mw"].items() if mw > 0}
+    built = {tech for tech, mw in api.run("plan", OFFGRID, set=[*QUICK, f"start={start}"], store=None).data["capacity_mw"].items() if mw > 0}
+    assert "utility_pv" in built  # else the check says nothing of solar's dates
     wanted = {tech: share for tech, share in expected.items() if tech in built}
     assert {tech: c["investment_share"] for tech, c in credits.items()} == pytest.approx(wanted)
     assert any("48E" in m for m in result.messages) == bool(wanted)
@@ -160,7 +163,7 @@ def test_the_default_credit_follows_the_catalog_s_dates(start, expected):
 
 
 def test_no_credit_when_the_scenario_says_none():
-    result = finance_run(OFFGRID, *OFFGRID_PV[:2], "finance={analysis_years: 20, credits: {}}")
+    result = finance_run(OFFGRID, "finance={analysis_years: 20, credits: {}}")
     assert result.data["finance"]["credits"] == {} and not any("48E" in m for m in result.messages)
 
 
@@ -228,3 +231,42 @@ def test_a_stored_plan_is_priced_as_planned_and_as_its_scenario_would_be(tmp_pat
     sized = api.run("size", OFFGRID, store=store)
     with pytest.raises(ScenarioError, match="is a size run, not a plan"):
         api.finance_of_run(sized.run.id, store=store)
+
+
+DEGRADING = "finance={analysis_years: 12, inflation_rate_per_year: 0, credits: {}, degradation_per_year: {utility_pv: 0.01}}"
+
+
+def test_degraded_solar_output_is_made_up_by_the_plan_s_fuel_at_its_average_cost():
+    """1%/yr off the PV's output: in year t the gas plant burns (1 - 0.99^(t-1)) x the PV's first-year MWh more, at
+    the plan's average fuel cost per MWh of gas, and the campus still gets all its energy (no inflation: flat costs)."""
+    plan = api.run("plan", OFFGRID, set=QUICK, store=None).data
+    pv_mwh, gas_mwh = plan["energy_mwh"]["utility_pv"], plan["energy_mwh"]["gas_recip"]
+    assert pv_mwh > 0 and gas_mwh > 0  # the check needs both
+    fuel_usd_per_mwh = plan["cost_usd_per_year"]["gas_recip_energy"] / gas_mwh
+    flows = finance_run(OFFGRID, DEGRADING).to_frames()["cash_flows"].set_index("year")
+    for year in (1, 5, 12):
+        lost_mwh = pv_mwh * (1 - 0.99 ** (year - 1))
+        assert flows.at[year, "fuel_usd"] == pytest.approx(plan["cost_usd_per_year"]["gas_recip_energy"] + lost_mwh * fuel_usd_per_mwh, rel=1e-9)
+    assert flows.at[12, "energy_delivered_mwh"] == pytest.approx(flows.at[1, "energy_delivered_mwh"], rel=1e-12)
+    undegraded = finance_run(OFFGRID, DEGRADING.replace("{utility_pv: 0.01}", "{}")).to_frames()["cash_flows"]
+    assert undegraded["fuel_usd"].iloc[1:].nunique() == 1  # no degradation: the same fuel bill every year
+
+
+def test_solar_degrades_by_the_catalog_s_rate_unless_the_scenario_says_otherwise():
+    result = finance_run(OFFGRID, "finance={analysis_years: 12}")
+    assert result.data["finance"]["degradation_per_year"] == {"utility_pv": catalog.finance_default("pv_degradation_per_year")}
+    assert any(m.startswith("degradation: utility_pv loses 0.5%") for m in result.messages)
+
+
+def test_degraded_output_with_nothing_to_make_it_up_goes_unserved_with_its_compute():
+    """PV and a battery alone (with unserved energy allowed): the energy degradation takes is lost, and the
+    accelerator-hours it would have run with it."""
+    alone = ["supply.technologies=[utility_pv, battery_li_ion]", "supply.limits={}", "constraints.reserve_margin=null",
+             "constraints.value_of_lost_load_usd_per_mwh=2000"]
+    result = finance_run(OFFGRID, *alone, DEGRADING)
+    pv_mwh = api.run("plan", OFFGRID, set=[*QUICK, *alone], store=None).data["energy_mwh"]["utility_pv"]
+    flows = result.to_frames()["cash_flows"].set_index("year")
+    energy = flows["energy_delivered_mwh"]
+    assert energy[1] - energy[12] == pytest.approx(pv_mwh * (1 - 0.99 ** 11), rel=1e-9)
+    assert flows.at[12, "accelerator_hours"] / flows.at[1, "accelerator_hours"] == pytest.approx(energy[12] / energy[1], rel=1e-9)
+    assert any("unserved in the last year" in m for m in result.messages)

@@ -259,7 +259,7 @@ COUNTRIES_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
-FINANCE_CATEGORIES = ("macrs", "recovery_class", "tax", "credit", "accounting_life", "financing")
+FINANCE_CATEGORIES = ("macrs", "recovery_class", "tax", "credit", "accounting_life", "financing", "performance")
 
 FINANCE_SCHEMA: dict[str, Column] = {
     "key": Column(str),

@@ -90,7 +90,7 @@ def resolve(finance: Finance) -> Finance:
         changes["accelerator_life_years"] = catalog.assumption("it_lifetime_years")
     if finance.battery_life_years is None:
         changes["battery_life_years"] = float(catalog.technologies().set_index("technology").at["battery_li_ion", "lifetime_years"])
-    return Finance.model_validate({**finance.model_dump(), **{k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in changes.items()}})
+    return finance.model_copy(update=changes)  # fields the scenario left out stay unset: credits and degradation default on the plan
 
 
 def _check_ppa(price_usd_per_mwh: float, plan: dict[str, Any]) -> None:
@@ -234,6 +234,34 @@ def _added_shares(periods: list[_Period]) -> list[float]:
     return shares
 
 
+def _degradation(scenario: Any, finance: Finance, plan: dict[str, Any]) -> tuple[dict[str, float], list[str]]:
+    """The output decline of each supply technology the plan built, share per year: the scenario's
+    ``finance.degradation_per_year`` where given, else the catalog's PV figure on each solar technology."""
+    built = {tech for tech, mw in plan["capacity_mw"].items() if mw > 0}
+    if "degradation_per_year" in finance.model_fields_set:
+        for tech in finance.degradation_per_year:
+            if tech not in plan["capacity_mw"]:
+                raise ScenarioError(f"finance.degradation_per_year.{tech}: not a supply technology of this plan "
+                                    f"({', '.join(plan['capacity_mw'])}); give one of those")
+        return {t: r for t, r in finance.degradation_per_year.items() if t in built and r > 0}, []
+    table = catalog.technologies().set_index("technology")
+    solar = sorted(tech for tech in built if table.at[tech, "carrier"] == "solar")
+    rate = catalog.finance_default("pv_degradation_per_year")
+    notes = [f"degradation: {', '.join(solar)} lose{'s' if len(solar) == 1 else ''} {rate:.1%} of output a year (catalog "
+             "pv_degradation_per_year: Jordan and Kurtz 2013); give finance.degradation_per_year to change it ({} for none)"] if solar else []
+    return dict.fromkeys(solar, rate), notes
+
+
+def _made_up(makers: list[str], lost: np.ndarray, unserved: np.ndarray, shares: np.ndarray) -> str:
+    """One line saying who makes up the energy degradation loses by the last year, or what goes unserved."""
+    last_lost = float((shares * lost)[-1].sum())
+    if makers:
+        return (f"degradation: {last_lost:,.0f} MWh lost in the last year, made up by {', '.join(makers)} in proportion to what each "
+                "supplies, at its average energy cost (the pro forma does not dispatch the plan again)")
+    return (f"degradation: {float((shares * unserved)[-1].sum()):,.0f} MWh unserved in the last year (no supply with an energy cost "
+            "to make it up), with the compute it would have run")
+
+
 def campus_finance(scenario: Any, sizings: list[dict[str, Any]], plan: dict[str, Any]) -> CampusFinance:
     """The pro formas of a plan scenario with a ``finance:`` section, from the JSON forms of its plan and of its
     cluster's sizing (one a phase for a phased plan, in phase order).
@@ -260,9 +288,10 @@ def campus_finance(scenario: Any, sizings: list[dict[str, Any]], plan: dict[str,
     assets: list[AssetClass] = []
     capital: dict[str, float] = {}
 
-    def by_year(values: list[float]) -> list[float]:
-        """A figure per period as one per year of operation 1..N, each year the mix of the periods it covers."""
-        return list(shares @ np.asarray(values, dtype=float))
+    def by_year(values: list[float], scale: np.ndarray | None = None) -> list[float]:
+        """A figure per period as one per year of operation 1..N, each year the mix of the periods it covers (each
+        period's figure times ``scale``, years x periods, where given)."""
+        return list((shares if scale is None else shares * scale) @ np.asarray(values, dtype=float))
 
     def spending(values: list[float]) -> list[float]:
         """Capital per period as USD spent per pro forma year 0..N."""
@@ -296,12 +325,27 @@ def campus_finance(scenario: Any, sizings: list[dict[str, Any]], plan: dict[str,
     if unknown:
         raise ScenarioError(f"finance: the sizing's capital has classes the pro forma does not know ({', '.join(unknown)}); report it")
 
+    degradation, degradation_notes = _degradation(scenario, finance, plan)
+    finance = finance.model_copy(update={"degradation_per_year": degradation})
+    energy_mwh = {tech: np.array([float(p.plan["energy_mwh"].get(tech, 0.0)) for p in periods]) for tech in plan["capacity_mw"]}
+    energy_usd = {tech: np.array([float(p.plan["cost_usd_per_year"].get(f"{tech}_energy", 0.0)) for p in periods]) for tech in plan["capacity_mw"]}
+    kept = {tech: (1.0 - rate) ** np.arange(years) for tech, rate in degradation.items()}  # share of the first year's output, a year
+    lost = sum((np.outer(1.0 - kept[tech], energy_mwh[tech]) for tech in degradation), np.zeros((years, len(periods))))
+    # the lost energy is made up by the sources that bought or burned their energy, in proportion to what each gave
+    makers = [tech for tech in plan["capacity_mw"] if tech not in degradation and energy_usd[tech].sum() > 0 and energy_mwh[tech].sum() > 0]
+    made = sum((energy_mwh[tech] for tech in makers), np.zeros(len(periods)))
+    more = np.divide(lost, made, out=np.zeros_like(lost), where=made > 0) + 1.0  # years x periods: the makers' energy, scaled
+    unserved = np.where(made > 0, 0.0, lost)
+    scale = {**{tech: np.outer(kept[tech], np.ones(len(periods))) for tech in degradation}, **dict.fromkeys(makers, more)}
+    if degradation:
+        degradation_notes.append(_made_up(makers, lost, unserved, shares))
+
     electricity = [0.0] * years
     for tech in plan["capacity_mw"]:
         row = table.loc[tech]
-        cost = [float(p.plan["cost_usd_per_year"].get(f"{tech}_energy", 0.0)) for p in periods]
+        cost = list(energy_usd[tech])
         if tech == GRID:
-            electricity = by_year(cost)
+            electricity = by_year(cost, scale.get(tech))
         capex_usd = [float(p.plan["built_mw"].get(tech, 0.0)) * KW_PER_MW * _limit(scenario, tech, "capex_usd_per_kw", row) for p in periods]
         if row["kind"] == "storage":
             capex_usd = [usd + float(p.plan["built_mwh"].get(tech, 0.0)) * KW_PER_MW * _limit(scenario, tech, "capex_usd_per_kwh", row)
@@ -313,18 +357,20 @@ def campus_finance(scenario: Any, sizings: list[dict[str, Any]], plan: dict[str,
         asset(GRID + "_connection" if tech == GRID else tech, capex_usd, _supply_class(tech, row), supply=True,
               replacement="battery" if row["kind"] == "storage" else "none",
               om_fixed_usd_by_year=by_year(fom_usd),
-              fuel_usd_by_year=None if tech == GRID else by_year(cost),
-              generation_mwh_by_year=by_year([float(p.plan["energy_mwh"].get(tech, 0.0)) for p in periods]))
+              fuel_usd_by_year=None if tech == GRID else by_year(cost, scale.get(tech)),
+              generation_mwh_by_year=by_year(list(energy_mwh[tech]), scale.get(tech)))
     fleet = np.cumsum([float(p.sizing["accelerator_count"]) * share for p, share in zip(periods, added)])  # in service each period
-    delivered = [1.0 - float(p.plan.get("curtailed_compute_share") or 0.0) for p in periods]
-    hours = by_year(list(fleet * HOURS_PER_YEAR * np.array(delivered)))
+    delivered = np.array([1.0 - float(p.plan.get("curtailed_compute_share") or 0.0) for p in periods])
+    served = np.array([float(p.plan["load_mwh"]) - float(p.plan.get("unserved_energy_mwh") or 0.0) for p in periods])
+    running = 1.0 - np.divide(unserved, served, out=np.zeros_like(unserved), where=served > 0)  # compute left when energy is short
+    hours = by_year(list(fleet * HOURS_PER_YEAR * delivered), running)
     in_service = by_year(list(fleet))
-    energy = by_year([float(p.plan["load_mwh"]) - float(p.plan.get("unserved_energy_mwh") or 0.0) for p in periods])
+    energy = by_year(list(served), running)
     common = dict(finance=finance, energy_delivered_mwh_by_year=energy, electricity_usd_by_year=electricity, self_supply_mwh_by_year=energy)
     campus = pro_forma(ProFormaInputs(assets=assets, accelerator_hours_by_year=hours, accelerators_in_service_by_year=in_service,
                                       revenue=Revenue(unit="accelerator_hour", units_by_year=hours), **common))
     supply = pro_forma(ProFormaInputs(assets=[a for a in assets if a.supply], revenue=Revenue(unit="mwh", units_by_year=energy), **common))
-    messages = [*credit_notes, *campus.messages, *(m for m in supply.messages if m not in campus.messages)]
+    messages = [*credit_notes, *degradation_notes, *campus.messages, *(m for m in supply.messages if m not in campus.messages)]
     if len(periods) > 1:
         messages.append(f"phases: {len(periods)} periods from {plan['phases'][0]['date']}; each phase's new capital is spent in the year it "
                         "begins (years " + ", ".join(map(str, spent_in)) + "); debt is drawn at close, later phases are paid from equity and cash flow")

@@ -15,6 +15,7 @@ from pydantic import Field, field_validator, model_validator
 from gigawatt.core.inputs import Label, MAX_ITEMS, _Strict
 
 MAX_ANALYSIS_YEARS = 100  # SAM's Single Owner allows up to 100 years of analysis (its analysis_period input)
+MAX_DEGRADATION_PER_YEAR = 0.2  # 20%/yr: forty times the median PV rate (catalog pv_degradation_per_year); above it no plant is run
 MAX_RATE_PER_YEAR = 1.0  # 100%/yr: above any inflation, escalation, interest or return a scenario plausibly gives
 LEAST_ESCALATION_PER_YEAR = -1.0  # exclusive: a rate of -100%/yr or below makes a cost zero or negative after one year
 
@@ -129,6 +130,7 @@ class Finance(_Strict):
     electricity_escalation_per_year: float = Field(default=0.0, le=MAX_RATE_PER_YEAR, description="Escalation of purchased electricity above inflation, per year")
     insurance_share_per_year: float = Field(default=0.0, ge=0, le=0.1, description="Insurance as a share of the capital cost per year, escalated with inflation, ratio/yr")
     property_tax_share_per_year: float = Field(default=0.0, ge=0, le=0.1, description="Property tax as a share of the capital cost per year, on a flat assessed value (SAM's default: not escalated), ratio/yr")
+    degradation_per_year: dict[Label, float] = Field(default_factory=dict, max_length=MAX_ITEMS, description="Yearly decline of a supply technology's output by technology id, share per year compounding from the first year of operation (e.g. {utility_pv: 0.005}): the energy lost is made up by the plan's other supply in proportion to what each gives, at its average energy cost, or goes unserved with the compute it would have run where there is none; default: the catalog's pv_degradation_per_year on solar, none on others")
     decommissioning_usd: float = Field(default=0.0, ge=0, le=1e12, description="Cost of decommissioning in the last year, first-year USD (escalated with inflation, deductible)")
     salvage_share: float = Field(default=0.0, ge=0, le=1, description="Salvage value in the last year as a share of the initial capital, ratio (nominal, not escalated, taxed as income: SAM's convention)")
     tokens_per_accelerator_hour: float | None = Field(default=None, gt=0, le=1e12, description="Tokens served per accelerator-hour delivered, tokens: adds the break-even price per million tokens; default: none")
@@ -145,3 +147,12 @@ class Finance(_Strict):
     @classmethod
     def _escalations(cls, value: float, info) -> float:  # noqa: ANN001
         return _escalation(value, info.field_name)
+
+    @field_validator("degradation_per_year")
+    @classmethod
+    def _degradation(cls, value: dict[str, float]) -> dict[str, float]:
+        for tech, rate in value.items():
+            if not 0 <= rate <= MAX_DEGRADATION_PER_YEAR:
+                raise ValueError(f"{tech} {rate:g} is outside 0..{MAX_DEGRADATION_PER_YEAR}: give the share of output lost a year "
+                                 "(e.g. 0.005 for 0.5%/yr)")
+        return value
