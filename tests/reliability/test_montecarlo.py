@@ -87,7 +87,7 @@ def test_energy_balances_in_every_draw():
     assert result.capped_hours_per_year.mean > 0
 
 
-def test_results_do_not_depend_on_the_chunk_size_rule_being_met_once_or_many_times():
+def test_draws_run_in_chunks_when_memory_is_small():
     inputs = fleet(10)
     one = simulate(inputs, draws=6, seed=2)
     assert chunk_draws(HOURS_PER_YEAR) >= 1000  # the benchmark's 1,000 years fit in one chunk
