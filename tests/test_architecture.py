@@ -2,7 +2,7 @@
 
 The rule (docs/architecture.md): imports run one way, downward,
 
-    core ← catalog ← weather ← compute, security, finance ← power ← buildout, grid, siting, operations
+    core ← catalog ← weather ← compute, security, finance ← power ← buildout, grid, siting, operations, reliability
          ← registry ← schemas ← store ← api ← report ← web, sweep ← cli ← the package root
 
 A module may import its own package and any lower layer; never a higher layer, never a package beside it
@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("gigawatt.weather",),
     ("gigawatt.compute", "gigawatt.security", "gigawatt.project_finance"),
     ("gigawatt.power",),
-    ("gigawatt.build_out", "gigawatt.grid", "gigawatt.siting", "gigawatt.operations", "gigawatt.sweep.scenario", "gigawatt.sweep.job",
+    ("gigawatt.build_out", "gigawatt.grid", "gigawatt.siting", "gigawatt.operations", "gigawatt.reliability", "gigawatt.sweep.scenario", "gigawatt.sweep.job",
      "gigawatt.sweep.design", "gigawatt.sweep.analysis", "gigawatt.sweep.weather",
      "gigawatt.compute.job", "gigawatt.project_finance.campus", "gigawatt.project_finance.job"),  # a job's spec may name another job's scenario model (a size reads a plan's file)
     ("gigawatt.registry",),

@@ -225,6 +225,19 @@ UNIT_COMMITMENT_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+OUTAGES_SCHEMA: dict[str, Column] = {
+    "technology": Column(str),  # a technology of technologies.csv
+    # empty cells: no public figure was found (the row's notes say so); a scenario must give the figure
+    "unit_mw": Column(float, required=False, min=0.01, max=2_000),
+    "forced_outage_rate": Column(float, required=False, min=0, max=0.99),  # ratio; EFORd or FOR (IEEE Std 762), the row says which
+    "mean_time_to_repair_hours": Column(float, required=False, min=0.01, max=8760),
+    "planned_outage_weeks_per_year": Column(float, required=False, min=0, max=52),
+    "outages_per_year": Column(float, required=False, min=0, max=1000),  # a grid connection: interruptions a year (SAIFI)
+    "source": Column(str),
+    "source_year": Column(int, min=1979, max=2035),  # the year of the data or publication
+    "notes": Column(str, required=False),
+}
+
 MONTHS = tuple(f"m{m:02d}" for m in range(1, 13))  # monthly columns of gas_hubs.csv
 
 GAS_HUBS_SCHEMA: dict[str, Column] = {
@@ -290,6 +303,7 @@ _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "security_levels.csv": (SECURITY_LEVELS_SCHEMA, "level"),
     "security_controls.csv": (SECURITY_CONTROLS_SCHEMA, "id"),
     "unit_commitment.csv": (UNIT_COMMITMENT_SCHEMA, "technology"),
+    "outages.csv": (OUTAGES_SCHEMA, "technology"),
     "gas_hubs.csv": (GAS_HUBS_SCHEMA, ("hub", "year")),
     "profiles.csv": (PROFILES_SCHEMA, "profile"),
     "countries.csv": (COUNTRIES_SCHEMA, "country"),
@@ -466,6 +480,13 @@ def unit_commitment() -> pd.DataFrame:
     """Committable units of the fuelled technologies: unit size, minimum stable output, start cost, minimum
     up/down time and part-load heat rate (see UNIT_COMMITMENT_SCHEMA)."""
     return load_table("unit_commitment.csv").copy()
+
+
+def outages() -> pd.DataFrame:
+    """Forced outages of the technologies a plan can build: unit size (MW), forced-outage rate (ratio), mean time
+    to repair (hours), planned outage (weeks a year) and, for a grid connection, interruptions a year; empty where
+    no public figure was found (see OUTAGES_SCHEMA and outages.sources.md)."""
+    return load_table("outages.csv").copy()
 
 
 def assumptions() -> pd.DataFrame:
