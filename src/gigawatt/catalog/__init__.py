@@ -598,12 +598,17 @@ def assumption(name: str) -> float:
     return float(assumptions().set_index("name").at[name, "value"])
 
 
+@cache
+def _keyed(file: str, names) -> dict[str, pd.Series]:
+    """Each row of ``file`` under every name ``names(row)`` gives it, by :func:`name_key` (read once; callers copy)."""
+    return {name_key(n): row for _, row in load_table(file).iterrows() for n in names(row)}
+
+
 def _lookup(file: str, names, label: str, kind: str, name: str) -> pd.Series:
     """The row of ``file`` that one of ``names(row)`` matches (see :func:`gigawatt.core.units.name_key`), or :class:`DataError`
     suggesting the closest ``label`` values."""
-    table = load_table(file)
     wanted = name_key(name)
-    every = {name_key(n): row for _, row in table.iterrows() for n in names(row)}
+    every = _keyed(file, names)
     if wanted in every:
         return every[wanted].copy()
     close = difflib.get_close_matches(wanted, list(every), n=3, cutoff=0.4)

@@ -218,6 +218,7 @@ class _Built:
 
     years: int
     table: pd.DataFrame  # costs, capital, depreciation, credits by year (no revenue, tax or debt yet)
+    columns: dict[str, np.ndarray]  # the table's columns as arrays: the break-even search reads them many times
     initial_capital_usd: float
     fee_share: float
     messages: tuple[str, ...]
@@ -308,7 +309,7 @@ def _build(inputs: ProFormaInputs) -> _Built:
         "accelerator_hours": _series(inputs.accelerator_hours_by_year, years, "accelerator_hours_by_year"),
     })
     fee = finance.debt.upfront_fee_share if finance.debt is not None else 0.0
-    return _Built(years, table, float(initial), fee, tuple(messages))
+    return _Built(years, table, {c: table[c].to_numpy() for c in table.columns}, float(initial), fee, tuple(messages))
 
 
 OPERATING_COSTS = ("om_usd", "fuel_usd", "electricity_usd", "ppa_usd", "accelerator_lease_usd", "insurance_usd",
@@ -320,7 +321,7 @@ def _flows(built: _Built, inputs: ProFormaInputs, price: float) -> tuple[dict[st
     and the debt and equity at close: the break-even search calls this many times, so no DataFrame is built here."""
     finance = inputs.finance
     years = built.years
-    t = {column: built.table[column].to_numpy(copy=True) for column in built.table.columns}
+    t = {column: values.copy() for column, values in built.columns.items()}
     rows = t["year"]
     revenue = inputs.revenue
     units = _series(revenue.units_by_year, years, "revenue units_by_year") if revenue else np.zeros(years + 1)
