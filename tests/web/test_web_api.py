@@ -215,7 +215,7 @@ def test_the_editor_form_is_generated_from_the_schema_and_its_values_are_overrid
 
 
 def test_every_kind_draws_its_charts_from_a_stored_run(tmp_path):
-    """size has none; buildout, site and headroom (with a campus) draw theirs from the stored run's tables."""
+    """size has none; buildout, site, finance and headroom (with a campus) draw theirs from the stored run's tables."""
     from conftest import SHARED
 
     from gigawatt.web.charts import figures
@@ -225,12 +225,14 @@ def test_every_kind_draws_its_charts_from_a_stored_run(tmp_path):
         "size": gigawatt.size(EXAMPLES / "h100-100k.yaml", store=store),
         "buildout": gigawatt.buildout(EXAMPLES / "buildout" / "10gw.yaml", set={"draws": 20}, store=store),
         "site": gigawatt.site(EXAMPLES / "site" / "clean-5gw.yaml", store=store),
+        "finance": gigawatt.finance(EXAMPLES / "finance" / "west-texas-campus.yaml", set={"site.screening_segments": 48}, store=store),
     }
     demand = SHARED / "data" / "eia930-cleaned" / "cleaned_demand_2020_2024_by_ba_subregion.csv"
     if demand.exists():
         made["headroom"] = gigawatt.headroom({"files": [str(demand)], "systems": ["ERCO"], "limits_pct": [0.25, 0.5],
                                               "campus": {"mw": 1200, "limit_pct": 0.5, "availability_year": 2023}}, store=store)
-    expected = {"size": set(), "buildout": {"online"}, "site": {"map", "cost_date"}, "headroom": {"headroom", "heatmap"}}
+    expected = {"size": set(), "buildout": {"online"}, "site": {"map", "cost_date"}, "headroom": {"headroom", "heatmap"},
+                "finance": {"cash_flows", "waterfall"}}
     kept = gigawatt.store.open_store(store)
     with TestClient(create_app(store=store, uploads=tmp_path)) as client:
         for kind, fresh in made.items():
@@ -239,4 +241,7 @@ def test_every_kind_draws_its_charts_from_a_stored_run(tmp_path):
             assert set(charts) >= expected[kind], kind
             assert json.dumps(charts) == json.dumps(figures(fresh))  # a stored run draws as the fresh one
             assert all(trace.get("x") or trace.get("z") or trace.get("lat") for fig in charts.values() for trace in fig["data"])
-            assert client.get(f"/runs/{fresh.run.id}").status_code == 200
+            page = client.get(f"/runs/{fresh.run.id}")
+            assert page.status_code == 200
+            if kind == "finance":  # the headline figures a planner looks for, with their units
+                assert "break-even" in page.text and "USD/accelerator-hour" in page.text
