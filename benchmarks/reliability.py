@@ -17,8 +17,8 @@ import time
 
 import numpy as np
 
-from gigawatt.reliability import Battery, ReliabilityInputs, UnitGroup, simulate
-from gigawatt.reliability.outages import HOURS_PER_YEAR
+from gigawatt.adequacy import Battery, ReliabilityInputs, UnitGroup, simulate
+from gigawatt.adequacy.outages import HOURS_PER_YEAR
 
 CAMPUS_MW = 1000.0
 UNITS, UNIT_MW = 50, 22.0

@@ -24,9 +24,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("gigawatt.core",),
     ("gigawatt.catalog",),
     ("gigawatt.weather",),
-    ("gigawatt.compute", "gigawatt.security", "gigawatt.project_finance"),
+    ("gigawatt.compute", "gigawatt.security", "gigawatt.project_finance", "gigawatt.adequacy"),
     ("gigawatt.power",),
-    ("gigawatt.build_out", "gigawatt.grid", "gigawatt.siting", "gigawatt.operations", "gigawatt.reliability", "gigawatt.sweep.scenario", "gigawatt.sweep.job",
+    ("gigawatt.build_out", "gigawatt.grid", "gigawatt.siting", "gigawatt.operations", "gigawatt.adequacy.job", "gigawatt.adequacy.campus", "gigawatt.sweep.scenario", "gigawatt.sweep.job",
      "gigawatt.sweep.design", "gigawatt.sweep.analysis", "gigawatt.sweep.weather",
      "gigawatt.compute.job", "gigawatt.project_finance.campus", "gigawatt.project_finance.job"),  # a job's spec may name another job's scenario model (a size reads a plan's file)
     ("gigawatt.registry",),

@@ -17,7 +17,7 @@ from gigawatt.core.errors import DataError, GigawattError, InfeasibleError, Scen
 # the rest loads on first use (PEP 562), so `import gigawatt.cli` and `gigawatt --help` stay quick
 _LAZY = {
     "buildout": "gigawatt.api", "finance": "gigawatt.api", "headroom": "gigawatt.api", "load_inputs": "gigawatt.api", "plan": "gigawatt.api",
-    "run": "gigawatt.api", "schedule": "gigawatt.api", "site": "gigawatt.api", "size": "gigawatt.api", "Result": "gigawatt.core.results",
+    "reliability": "gigawatt.api", "run": "gigawatt.api", "schedule": "gigawatt.api", "site": "gigawatt.api", "size": "gigawatt.api", "Result": "gigawatt.core.results",
     "Scenario": "gigawatt.power.scenario", "capital_recovery_factor": "gigawatt.core.finance", "ClusterSizing": "gigawatt.compute.sizing", "load_scenario": "gigawatt.api", "parse_scenario": "gigawatt.api",
 }
 
@@ -44,6 +44,7 @@ __all__ = [
     "load_scenario",
     "parse_scenario",
     "plan",
+    "reliability",
     "schedule",
     "run",
     "site",

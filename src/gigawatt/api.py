@@ -141,39 +141,41 @@ def _kept(kept: Any, result: Result, replace: bool = False) -> Result:
     return result
 
 
-def finance_of_run(run: str, *, set: Overrides = None, store: Any = "default", fresh: bool = False) -> Result:  # noqa: A002
-    """The pro formas of a stored plan run (its id or first characters), priced as it was planned: the plan is not
-    solved again. ``set`` may change only the ``finance`` section (anything else would change the plan); a plan
-    stored without one is priced on the catalog's defaults (``finance: {}``). The result is a finance run whose id
-    is that of ``gigawatt finance`` on the same scenario, saved in the same store."""
-    from gigawatt.project_finance.job import price
-
+def from_stored_plan(kind: str, run: str, *, set: Overrides = None, store: Any = "default", fresh: bool = False) -> Result:  # noqa: A002
+    """A job that reads a solved plan (finance, reliability) on a stored plan run (its id or first characters), as it
+    was planned: the plan is not solved again. ``set`` may change only the job's own section (``finance.*``,
+    ``reliability.*``: anything else would change the plan); a plan stored without one takes its defaults. The result
+    is a run of ``kind`` whose id is that of the job on the same scenario file, saved in the same store."""
+    job = spec(kind)
+    if job.from_plan is None:
+        readers = ", ".join(k for k, s in JOBS.items() if s.from_plan is not None)
+        raise ScenarioError(f"{kind}: runs on a scenario file, not on a stored plan (those that do: {readers})")
     kept = open_store(store)
     if kept is None:
-        raise ScenarioError("run: a stored plan is read from a run store; give one (store=...), or price the plan's scenario file")
+        raise ScenarioError("run: a stored plan is read from a run store; give one (store=...), or run the plan's scenario file")
     stored = kept.load(run)
     if stored.kind != "plan":
         raise ScenarioError(f"run {stored.run.id[:12]} is a {stored.kind} run, not a plan; give a plan's run id (`gigawatt runs list --kind plan`)")
     overrides = _override_list(set)
     for override in overrides:
         key = override.split("=", 1)[0].strip()
-        if key != "finance" and not key.startswith("finance."):
-            raise ScenarioError(f"{key}: a stored plan is priced as it was planned, so only finance.* may change; "
-                                "price the plan's scenario file to plan it again with other inputs")
+        if key != kind and not key.startswith(f"{kind}."):
+            raise ScenarioError(f"{key}: a stored plan is read as it was planned, so only {kind}.* may change; "
+                                "run the plan's scenario file to plan it again with other inputs")
     data = stored.inputs.model_dump(mode="json", exclude_none=True)
-    notes = [f"run {stored.run.id[:12]}: the stored plan priced as it was planned (not solved again)"]
-    if "finance" not in data:
-        data["finance"] = {}
-        notes.append("finance: the stored plan has no finance section; priced on the catalog's defaults")
-    model = load_inputs("finance", data, overrides)
-    ident = run_id("finance", model)
+    notes = [f"run {stored.run.id[:12]}: the stored plan read as it was planned (not solved again)"]
+    if kind not in data:
+        data[kind] = {}
+        notes.append(f"{kind}: the stored plan has no {kind} section; read with the defaults")
+    model = load_inputs(kind, data, overrides)
+    ident = run_id(kind, model)
     if not fresh:
         found = kept.get(ident)
         if found is not None:
             return found
     started = time.perf_counter()
-    output = price(model, stored.data)
-    return _kept(kept, Result(kind="finance", inputs=model, data=json_safe(output.to_dict()), output=output,
+    output = job.from_plan(model, stored.data)
+    return _kept(kept, Result(kind=kind, inputs=model, data=json_safe(output.to_dict()), output=output,
                               messages=[*notes, *stored.messages, *output.messages],
                               run=_run_info(ident, started, stored.run.solver)))
 
@@ -206,6 +208,11 @@ def site(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  #
 def finance(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  # noqa: A002
     """A campus's money over time: plan it, then its pro forma, financing and break-even price (``CampusFinance`` figures)."""
     return run("finance", inputs, set=set, **options)
+
+
+def reliability(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  # noqa: A002
+    """Will the lights stay on: plan it, then draw its supply as failing units over many years (``CampusReliability`` figures)."""
+    return run("reliability", inputs, set=set, **options)
 
 
 def schedule(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  # noqa: A002

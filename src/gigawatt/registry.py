@@ -18,10 +18,11 @@ from gigawatt.grid.job import SPEC as HEADROOM
 from gigawatt.operations.job import SPEC as SCHEDULE
 from gigawatt.power.job import SPEC as PLAN
 from gigawatt.project_finance.job import SPEC as FINANCE
+from gigawatt.adequacy.job import SPEC as RELIABILITY
 from gigawatt.siting.job import SPEC as SITE
 from gigawatt.sweep.job import SPEC as SWEEP
 
-JOBS: dict[str, JobSpec] = {spec.kind: spec for spec in (SIZE, PLAN, BUILDOUT, HEADROOM, SITE, SCHEDULE, FINANCE)}  # what api.run runs
+JOBS: dict[str, JobSpec] = {spec.kind: spec for spec in (SIZE, PLAN, BUILDOUT, HEADROOM, SITE, SCHEDULE, FINANCE, RELIABILITY)}  # what api.run runs
 KINDS = tuple(JOBS)
 
 

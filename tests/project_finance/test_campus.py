@@ -210,8 +210,8 @@ def test_a_stored_plan_is_priced_as_planned_and_as_its_scenario_would_be(tmp_pat
     store = f"sqlite:///{tmp_path / 'runs.sqlite'}"
     plan = api.run("plan", OFFGRID, set=QUICK, store=store)
     section = "finance={analysis_years: 20, debt: {debt_fraction: 0.5}}"
-    priced = api.finance_of_run(plan.run.id[:8], set=[section], store=store)
-    assert any("priced as it was planned" in m for m in priced.messages)
+    priced = api.from_stored_plan("finance", plan.run.id[:8], set=[section], store=store)
+    assert any("read as it was planned" in m for m in priced.messages)
     direct = api.run("finance", OFFGRID, set=[*QUICK, section], store=None)
     assert priced.run.id == direct.run.id
     assert priced.data["campus"]["break_even_usd_per_accelerator_hour"] == pytest.approx(
@@ -223,14 +223,14 @@ def test_a_stored_plan_is_priced_as_planned_and_as_its_scenario_would_be(tmp_pat
     out = json.loads(done.stdout)
     assert out["kind"] == "finance" and out["result"]["finance"]["analysis_years"] == 30  # the plan has no finance: the defaults
     assert any("no finance section" in m for m in out["messages"])
-    for args, says in ((["--set", "site.year=2024"], "site.year: a stored plan is priced as it was planned"),
+    for args, says in ((["--set", "site.year=2024"], "site.year: a stored plan is read as it was planned"),
                        (["--no-store"], "--no-store:")):
         bad = subprocess.run([str(GIGAWATT), "finance", plan.run.id[:12], "--store", store, *args], capture_output=True, text=True, timeout=300)
         lines = bad.stderr.strip().splitlines()
         assert bad.returncode == 2 and len(lines) == 1 and says in lines[0], bad.stderr
     sized = api.run("size", OFFGRID, store=store)
     with pytest.raises(ScenarioError, match="is a size run, not a plan"):
-        api.finance_of_run(sized.run.id, store=store)
+        api.from_stored_plan("finance", sized.run.id, store=store)
 
 
 DEGRADING = "finance={analysis_years: 12, inflation_rate_per_year: 0, credits: {}, degradation_per_year: {utility_pv: 0.01}}"

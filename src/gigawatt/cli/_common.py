@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -11,6 +12,7 @@ from typing import Annotated, Any, Optional
 import typer
 
 from gigawatt.core import __version__
+from gigawatt.core.errors import ScenarioError
 
 app = typer.Typer(
     name="gigawatt",
@@ -119,6 +121,27 @@ def run_command(
     with progress_display(label, quiet or verbose, steps) as progress:
         return api.run(kind, inputs, set=overrides, store=None if no_store else store or "default", fresh=fresh, progress=progress, verbose=verbose,
                        save_lp=save_lp)
+
+
+RUN_ID = re.compile(r"[0-9a-f]{4,64}")  # a stored run's id or its first characters (`gigawatt runs list`)
+
+
+def run_on_plan(kind: str, file: str, overrides: list[str], *, store: str | None, no_store: bool, fresh: bool, verbose: bool,
+                quiet: bool, outputs: dict[str, Path | None], label: str):
+    """A job that reads a solved plan (finance, reliability) on a scenario file, or on a stored plan's run id (a
+    name that is no file and looks like one): the stored plan is read as planned, not solved again."""
+    if Path(file).exists() or not RUN_ID.fullmatch(file):
+        return run_command(kind, Path(file), overrides, store=store, no_store=no_store, fresh=fresh, verbose=verbose, quiet=quiet,
+                           outputs=outputs, label=label)
+    from gigawatt import api
+    from gigawatt.core.files import FIGURE_SUFFIXES, check_output
+
+    if no_store:
+        raise ScenarioError(f"--no-store: {file} is a stored plan's run id, read from the run store; drop --no-store")
+    for what, path in outputs.items():
+        check_output(path, what, FIGURE_SUFFIXES if what in FIGURE_OPTIONS else ())
+    with progress_display(label.split(" and ")[-1], quiet or verbose):
+        return api.from_stored_plan(kind, file, set=overrides, store=store or "default", fresh=fresh)
 
 
 def show(result: Any, as_json: bool, quiet: bool = False) -> None:

@@ -330,7 +330,7 @@ FIGURE_LABELS = ("storage MWh", "annual cost USD", "LCOE USD/MWh", "CO2 t/yr", "
 FIGURE_PATTERNS = (("TECHNOLOGY MW", r"^\S+ MW$"), ("usable for frontier weights from (LEVEL)", r"^usable for frontier weights from \(.+\)$"))
 
 SPEC = JobSpec(
-    kind="plan", summary="Power a site: the cheapest supply hour by hour beside a grid-only baseline", inputs=Scenario, mark="site", accepts=("size", "finance"),
+    kind="plan", summary="Power a site: the cheapest supply hour by hour beside a grid-only baseline", inputs=Scenario, mark="site", accepts=("size", "finance", "reliability"),
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("LCOE USD/MWh", "annual cost USD", "online"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

@@ -23,6 +23,7 @@ from gigawatt.core.inputs import (
     _Strict,
 )
 from gigawatt.project_finance.scenario import Finance
+from gigawatt.adequacy.scenario import Reliability
 from gigawatt.security.scenario import Security
 
 
@@ -194,6 +195,7 @@ class Scenario(_Job):
     security: Security | None = Field(default=None, description="The weight-security level the site must reach, and the facts its checks read")
     solver: Solver = Field(default_factory=Solver, description="Solver and its settings")
     finance: Finance | None = Field(default=None, description="How the campus and its power are paid for over time: read by `gigawatt finance` (the pro forma), not by the plan")
+    reliability: Reliability | None = Field(default=None, description="Forced outages of the plan's supply drawn over many years: read by `gigawatt reliability` (availability, loss of load, redundancy to a target), not by the plan")
     phases: list[Phase] | None = Field(
         default=None, min_length=1, max_length=MAX_ITEMS,
         description="A campus that grows: dated loads, planned as one multi-period investment problem by `gigawatt plan` "

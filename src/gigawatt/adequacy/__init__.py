@@ -5,7 +5,7 @@ Pure computation on numpy arrays: it reads ``gigawatt.core`` (errors) and ``giga
 figures) and nothing above them.
 """
 
-from gigawatt.reliability.montecarlo import (
+from gigawatt.adequacy.montecarlo import (
     Battery,
     Estimate,
     GridConnection,
@@ -14,7 +14,7 @@ from gigawatt.reliability.montecarlo import (
     UnitGroup,
     simulate,
 )
-from gigawatt.reliability.outages import (
+from gigawatt.adequacy.outages import (
     grid_available_share,
     mean_time_to_failure_hours,
     units_down,

@@ -8,15 +8,15 @@ import pytest
 from scipy import stats
 
 from gigawatt.core.errors import ScenarioError
-from gigawatt.reliability import (
+from gigawatt.adequacy import (
     Battery,
     GridConnection,
     ReliabilityInputs,
     UnitGroup,
     simulate,
 )
-from gigawatt.reliability.montecarlo import chunk_draws
-from gigawatt.reliability.outages import (
+from gigawatt.adequacy.montecarlo import chunk_draws
+from gigawatt.adequacy.outages import (
     HOURS_PER_YEAR,
     grid_available_share,
     mean_time_to_failure_hours,

@@ -42,7 +42,7 @@ import pandas as pd
 
 from gigawatt import catalog
 from gigawatt.core.errors import ScenarioError
-from gigawatt.reliability.outages import check_outage, grid_available_share, units_down
+from gigawatt.adequacy.outages import check_outage, grid_available_share, units_down
 
 Z_95 = 1.96  # two-sided 95% normal quantile: CI = mean +/- Z_95 sd / sqrt(draws)
 TARGET_RELATIVE_HALF_WIDTH = 0.10  # draws needed for a CI half-width of 10% of mean EUE
@@ -98,6 +98,7 @@ class GridConnection:
     import_mw: float
     outages_per_year: float = 0.0
     mean_outage_hours: float = 0.0
+    available_share: np.ndarray | None = None  # hourly share of import_mw it may deliver (a flexible connection's schedule), ratio
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,10 @@ class ReliabilityInputs:
             _non_negative("reliability.grid.mean_outage_hours", self.grid.mean_outage_hours)
             if self.grid.outages_per_year > 0 and self.grid.mean_outage_hours <= 0:
                 raise ScenarioError("reliability.grid.mean_outage_hours: must be positive when outages_per_year is")
+            if self.grid.available_share is not None:
+                share = np.asarray(self.grid.available_share, dtype=float)
+                if share.shape != load.shape or not np.all((share >= 0) & (share <= 1)):
+                    raise ScenarioError(f"grid.availability_csv: give {load.size} hourly shares in [0, 1], one per hour of the load")
         if not 0 <= self.flexible_share <= 1:
             raise ScenarioError(f"reliability.flexible_share: {self.flexible_share!r} must be a share of load in [0, 1]")
         _non_negative("reliability.flexible_max_hours", self.flexible_max_hours)
@@ -250,7 +255,7 @@ def _simulate_chunk(inputs: ReliabilityInputs, load: np.ndarray, draws: int, see
     if inputs.grid is not None and inputs.grid.import_mw > 0:
         grid = inputs.grid
         up = grid_available_share(np.random.default_rng([seed, SEED_GRID, chunk]), draws, hours, grid.outages_per_year, grid.mean_outage_hours)
-        firm_mw += grid.import_mw * up
+        firm_mw += grid.import_mw * up * (1.0 if grid.available_share is None else np.asarray(grid.available_share, dtype=float)[None, :])
         del up
     if inputs.variable_mw is not None:
         firm_mw += np.asarray(inputs.variable_mw, dtype=float)[None, :]
