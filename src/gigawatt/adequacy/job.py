@@ -143,8 +143,7 @@ def plot(result: Result, path: Path) -> Path:
     right.set_ylabel("years drawn")
     right.set_title("Unserved energy by year")
     right.legend()
-    fig.suptitle(f"{result.data['scenario']}: availability {result.data['availability']['mean']:.5%}")
-    return save_figure(fig, path)
+    return save_figure(fig, path, f"{result.data['scenario']}: availability {result.data['availability']['mean']:.5%}")
 
 
 def charts(r: Result) -> dict[str, Chart]:
