@@ -24,8 +24,9 @@ does not. A controller without foresight does this anyway.
 
 Energy bookkeeping per draw (MWh): ``served + capped + unserved = load``, and the supply dispatched (variable,
 grid, units) equals ``served + charged - discharged``; the battery's stored energy changes by
-``efficiency * charged - discharged``. Capped energy is load the cluster chose not to draw, not lost load:
-availability here is ``1 - unserved / load``.
+``efficiency * charged - discharged``. Capped energy is load the cluster chose not to draw (it slows down instead
+of losing power): not lost load, so LOLE and EUE leave it out, but not served either, so availability is
+``served / load = 1 - (capped + unserved) / load``: the share of the load's energy the supply delivered.
 
 Memory: draws run in chunks of ``chunk_draws`` years (``chunk_draws(hours, cycles)``): the hourly arrays of a
 chunk take about ``HOURLY_ARRAYS * 8`` bytes per hour per draw, so a chunk stays under ``MEMORY_BUDGET_BYTES``
@@ -188,8 +189,8 @@ class ReliabilityResult:
     """What a Monte Carlo of ``draws`` years found; per year figures are means over draws with 95% intervals.
 
     - ``lole_hours_per_year``: hours with lost load; ``eue_mwh_per_year``: unserved energy;
-    - ``availability``: share of the load's energy not lost (capped energy counts as met), ``nines`` = -log10(1 -
-      availability) of the mean (inf where no draw lost load);
+    - ``availability``: share of the load's energy served (capped and unserved energy are not), ``nines`` = -log10(1 -
+      availability) of the mean (inf where no draw fell short);
     - ``events_per_year``: outage events (runs of consecutive hours with lost load, cut at the year's end);
     - ``capped_hours_per_year``, ``capped_mwh_per_year``: hours and energy the cluster was capped;
     - ``draws_for_eue_target``: draws needed for a CI half-width of 10% of mean EUE (None where EUE is 0);
@@ -334,7 +335,7 @@ def _events(unserved: np.ndarray) -> pd.DataFrame:
 
 def _summarise(per_draw: pd.DataFrame, events: pd.DataFrame, hours: int) -> ReliabilityResult:
     draws = len(per_draw)
-    availability = 1.0 - per_draw["unserved_mwh"] / per_draw["load_mwh"].where(per_draw["load_mwh"] > 0, 1.0)
+    availability = 1.0 - (per_draw["unserved_mwh"] + per_draw["capped_mwh"]) / per_draw["load_mwh"].where(per_draw["load_mwh"] > 0, 1.0)
     eue = Estimate.of(per_draw["unserved_mwh"].to_numpy())
     mean_availability = float(availability.mean())
     nines = math.inf if mean_availability >= 1.0 else -math.log10(1.0 - mean_availability)

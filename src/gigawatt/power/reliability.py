@@ -58,7 +58,7 @@ def flexibility(section: Reliability, workload: str) -> Flexibility:
     else:
         deepest = rows.loc[rows["power_share"].idxmin()]
     saved = 1.0 - float(deepest["power_share"])
-    per_energy = (1.0 - float(deepest["throughput_share"])) / saved if saved > 0 else 1.0
+    per_energy = min(1.0, (1.0 - float(deepest["throughput_share"])) / saved) if saved > 0 else 1.0  # pausing loses its share: no more
     share = saved if section.flexible_share is None else section.flexible_share
     source = (f"catalog power_capping {deepest['id']}: power to {float(deepest['power_share']):.0%}, throughput {float(deepest['throughput_share']):.0%}"
               if section.flexible_share is None else "reliability.flexible_share")
