@@ -177,11 +177,13 @@ class Estimate:
     high: float
 
     @classmethod
-    def of(cls, per_draw: np.ndarray) -> Estimate:
+    def of(cls, per_draw: np.ndarray, least: float = 0.0, most: float = math.inf) -> Estimate:
+        """The mean of ``per_draw`` and its interval, kept within the quantity's range [``least``, ``most``] (the normal
+        approximation would put a rare event's low end below zero)."""
         values = np.asarray(per_draw, dtype=float)
         mean = float(values.mean())
         half = Z_95 * float(values.std(ddof=1)) / math.sqrt(values.size) if values.size > 1 else math.inf
-        return cls(mean, mean - half, mean + half)
+        return cls(mean, max(least, mean - half), min(most, mean + half))
 
 
 @dataclass(frozen=True)
@@ -345,7 +347,7 @@ def _summarise(per_draw: pd.DataFrame, events: pd.DataFrame, hours: int) -> Reli
         draws=draws,
         lole_hours_per_year=Estimate.of(per_draw["lole_hours"].to_numpy()),
         eue_mwh_per_year=eue,
-        availability=Estimate.of(availability.to_numpy()),
+        availability=Estimate.of(availability.to_numpy(), most=1.0),
         nines=nines,
         events_per_year=Estimate.of(per_draw["events"].to_numpy()),
         capped_hours_per_year=Estimate.of(per_draw["capped_hours"].to_numpy()),
