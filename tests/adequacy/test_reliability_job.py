@@ -130,3 +130,19 @@ def test_bad_input_is_one_line_naming_the_field_before_any_plan_is_solved(settin
 def test_a_phased_plan_is_refused_in_one_line():
     with pytest.raises(ScenarioError, match="phases: the reliability of a phased plan is not drawn yet"):
         api.run("reliability", EXAMPLES / "phased-campus.yaml", store=None)
+
+
+def test_a_fuel_interruption_strikes_the_gas_units_in_the_years_it_happens():
+    """A cold snap taking all the gensets' gas for 48 hours: in every year (probability 1) the load the solar does
+    not carry in those hours is lost, on top of the year's forced outages (same seed); with probability 0 nothing
+    changes at all."""
+    rigid = f"draws: {DRAWS}, units: {GENSETS}, flexible_share: 0"
+    snap = "{name: cold snap, start: 02-15, hours: 48, share: 1.0, probability_per_year: PROBABILITY}"
+    never = reliability(section=f"{{{rigid}, fuel_interruptions: [{snap.replace('PROBABILITY', '0')}]}}")
+    always = reliability(section=f"{{{rigid}, fuel_interruptions: [{snap.replace('PROBABILITY', '1')}]}}")
+    base = reliability(section=f"{{{rigid}}}")
+    assert never.data["eue_mwh_per_year"] == base.data["eue_mwh_per_year"]
+    lost = always.to_frames()["per_draw"]["unserved_mwh"] - base.to_frames()["per_draw"]["unserved_mwh"]
+    load_mw = base.to_frames()["per_draw"]["load_mwh"][0] / HOURS_PER_YEAR
+    assert (lost > 0.3 * 48 * load_mw).all()  # most of two days' load at least: the solar covers daytime hours only
+    assert (lost <= 48 * 1.03 * load_mw).all()  # and never more than the load of those hours (the peak is 2.5% above the mean)

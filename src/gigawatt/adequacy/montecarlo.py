@@ -50,7 +50,7 @@ TARGET_RELATIVE_HALF_WIDTH = 0.10  # draws needed for a CI half-width of 10% of 
 SHORT_TOLERANCE_MW = 1e-6  # a shortfall below this is floating-point noise, not lost load
 MEMORY_BUDGET_BYTES = 1_000_000_000  # peak memory of one chunk's arrays (the issue asks for < 2 GB in all)
 HOURLY_ARRAYS = 12  # float64/int64 arrays of (draws, hours) alive at once in a chunk (states, supply, unserved, copies)
-SEED_UNITS, SEED_GRID = 1, 2  # stream labels: each unit and the grid draw from their own seeded stream
+SEED_UNITS, SEED_GRID, SEED_FUEL = 1, 2, 3  # stream labels: each unit, the grid and each fuel event draw from their own seeded stream
 
 
 @dataclass(frozen=True)
@@ -103,6 +103,20 @@ class GridConnection:
 
 
 @dataclass(frozen=True)
+class FuelEvent:
+    """A fuel-supply curtailment (a cold snap on the gas system): in each drawn year it happens with
+    ``probability_per_year``, from hour ``start_hour`` of the year for ``hours``, and takes ``share`` of the output of
+    the unit groups named in ``technologies`` (the units still up)."""
+
+    name: str
+    start_hour: int
+    hours: int
+    share: float
+    probability_per_year: float
+    technologies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ReliabilityInputs:
     """A fixed supply against a year of hourly load.
 
@@ -120,6 +134,7 @@ class ReliabilityInputs:
     grid: GridConnection | None = None
     flexible_share: float = 0.0
     flexible_max_hours: float = 0.0
+    fuel_events: tuple[FuelEvent, ...] = ()
 
     def check(self) -> None:
         """Refuse bad input in one line naming the field, before any draw runs."""
@@ -161,6 +176,12 @@ class ReliabilityInputs:
         if not 0 <= self.flexible_share <= 1:
             raise ScenarioError(f"reliability.flexible_share: {self.flexible_share!r} must be a share of load in [0, 1]")
         _non_negative("reliability.flexible_max_hours", self.flexible_max_hours)
+        for i, event in enumerate(self.fuel_events):
+            where = f"reliability.fuel_interruptions[{i}]"
+            if not (0 <= event.start_hour < load.size and event.hours >= 1):
+                raise ScenarioError(f"{where}.start: hour {event.start_hour} is outside the year's {load.size} hours; give a date inside it")
+            if not (0 < event.share <= 1 and 0 <= event.probability_per_year <= 1):
+                raise ScenarioError(f"{where}: share must be in (0, 1] and probability_per_year in [0, 1]")
 
 
 def _non_negative(field_name: str, value: float) -> None:
@@ -250,11 +271,18 @@ def simulate(inputs: ReliabilityInputs, draws: int, seed: int = 0, memory_bytes:
 def _simulate_chunk(inputs: ReliabilityInputs, load: np.ndarray, draws: int, seed: int, chunk: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     hours = load.size
     firm_mw = np.zeros((draws, hours))
+    struck = [np.random.default_rng([seed, SEED_FUEL, e, chunk]).random(draws) < event.probability_per_year
+              for e, event in enumerate(inputs.fuel_events)]  # does each event happen in each drawn year
     for g, group in enumerate(inputs.units):
         rngs = [np.random.default_rng([seed, SEED_UNITS, g, k, chunk]) for k in range(group.count)]
         down = units_down(rngs, draws, hours, group.forced_outage_rate, group.mean_time_to_repair_hours)
-        firm_mw += group.unit_mw * (group.count - down)
+        up_mw = group.unit_mw * (group.count - down)
         del down
+        for event, happens in zip(inputs.fuel_events, struck):
+            if group.technology in event.technologies:
+                window = slice(event.start_hour, min(hours, event.start_hour + event.hours))
+                up_mw[happens, window] *= 1.0 - event.share
+        firm_mw += up_mw
     if inputs.grid is not None and inputs.grid.import_mw > 0:
         grid = inputs.grid
         up = grid_available_share(np.random.default_rng([seed, SEED_GRID, chunk]), draws, hours, grid.outages_per_year, grid.mean_outage_hours)
