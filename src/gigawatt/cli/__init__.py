@@ -14,7 +14,7 @@ import sys
 from gigawatt.cli._common import app, state
 
 # isort: off
-from gigawatt.cli import catalog, size, plan, finance, reliability, buildout, headroom, site, schedule, security, runs, sweep, serve  # noqa: F401  (registers the commands, in this order)
+from gigawatt.cli import catalog, size, plan, plan_readers, buildout, headroom, site, schedule, security, runs, sweep, serve  # noqa: F401  (registers the commands, in this order)
 # isort: on
 from gigawatt.core.errors import GigawattError
 
