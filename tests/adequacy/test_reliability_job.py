@@ -120,6 +120,10 @@ def test_the_command_prints_the_figures_and_writes_its_plot(tmp_path):
     (f"reliability={{units: {GENSETS}, target_availability: 1.0}}", "target_availability"),
     (f"reliability={{units: {GENSETS}, draws: 1}}", "draws"),
     (f"reliability={{units: {GENSETS}, draws: 100000000}}", "draws"),
+    (f"reliability={{units: {GENSETS}, fuel_interruptions: [{{name: x, start: 02-30, hours: 5, share: 0.5, probability_per_year: 0.1}}]}}",
+     "02-30 is no day of the year"),
+    (f"reliability={{units: {GENSETS}, fuel_interruptions: [{{name: x, start: 02-10, hours: 5, share: 0.5, probability_per_year: 0.1, "
+     "carrier: steam}]}", "reliability.fuel_interruptions[0].carrier: 'steam' is no catalog carrier"),
 ])
 def test_bad_input_is_one_line_naming_the_field_before_any_plan_is_solved(setting, says):
     done = subprocess.run([str(GIGAWATT), "reliability", str(OFFGRID), "--no-store", "--set", setting], capture_output=True, text=True, timeout=120)

@@ -43,12 +43,12 @@ def check(scenario: Scenario) -> None:
     """The plan's references (cluster, technologies, site); a phased plan is refused before it is solved."""
     from gigawatt.power.job import check as plan_check
 
-    from gigawatt.power.reliability import check_figures
+    from gigawatt.power.reliability import check_section
 
     if scenario.phases:
         raise ScenarioError(PHASED)
     plan_check(scenario)
-    check_figures(scenario)
+    check_section(scenario)
 
 
 def draw(scenario: Scenario, plan: dict[str, Any]) -> Any:

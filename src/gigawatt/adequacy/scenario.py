@@ -7,11 +7,14 @@ says so naming the field. The model only describes; the draws are in ``montecarl
 
 from __future__ import annotations
 
-from pydantic import Field
+from datetime import date
+
+from pydantic import Field, field_validator
 
 from gigawatt.core.inputs import MAX_ITEMS, Label, _Strict
 
 MAX_DRAWS = 100_000  # years drawn: ~10 minutes on 2 cores for a campus of 50 units (benchmarks/reliability.py: 1,000 in ~6 s)
+LEAP_YEAR = 2024  # a year with every MM-DD, 02-29 too
 MAX_REPAIR_HOURS = 8760.0  # a repair longer than a year is not a forced outage the year-by-year draws can hold
 
 
@@ -41,6 +44,16 @@ class FuelInterruption(_Strict):
     share: float = Field(gt=0, le=1, description="Share of the output of the carrier's units lost while it lasts, ratio")
     probability_per_year: float = Field(ge=0, le=1, description="Chance it happens in a year, ratio (e.g. 0.1: once a decade)")
     carrier: Label = Field(default="gas", description="Fuel whose units it strikes (the catalog technologies' carrier column)")
+
+    @field_validator("start")
+    @classmethod
+    def _a_day(cls, value: str) -> str:
+        month, day = map(int, value.split("-"))
+        try:
+            date(LEAP_YEAR, month, day)
+        except ValueError:
+            raise ValueError(f"{value} is no day of the year; give MM-DD (e.g. 02-15)") from None
+        return value
 
 
 class Reliability(_Strict):

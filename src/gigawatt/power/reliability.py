@@ -82,10 +82,7 @@ def fuel_events(section: Reliability, inputs: PlanInputs) -> tuple[FuelEvent, ..
     technologies = catalog.technologies().set_index("technology")
     index = inputs.load_mw.index
     events = []
-    for i, event in enumerate(section.fuel_interruptions):
-        carriers = set(technologies["carrier"].dropna())
-        if event.carrier not in carriers:
-            raise ScenarioError(f"reliability.fuel_interruptions[{i}].carrier: '{event.carrier}' is no catalog carrier ({', '.join(sorted(carriers))})")
+    for event in section.fuel_interruptions:
         try:
             begins = pd.Timestamp(f"{index[0].year}-{event.start}", tz=index.tz)
         except ValueError:
@@ -97,12 +94,17 @@ def fuel_events(section: Reliability, inputs: PlanInputs) -> tuple[FuelEvent, ..
     return tuple(events)
 
 
-def check_figures(scenario: Any) -> None:
+def check_section(scenario: Any) -> None:
     """Every dispatchable option the scenario offers has the outage figures a draw needs (the section's or the
-    catalog's), else a one-line error naming the field: before any plan is solved."""
+    catalog's) and every fuel interruption names a catalog carrier, else a one-line error naming the field: before
+    any plan is solved."""
     section = scenario.reliability or Reliability()
     outages = catalog.outages().set_index("technology")
     technologies = catalog.technologies().set_index("technology")
+    carriers = set(technologies["carrier"].dropna())
+    for i, event in enumerate(section.fuel_interruptions):
+        if event.carrier not in carriers:
+            raise ScenarioError(f"reliability.fuel_interruptions[{i}].carrier: '{event.carrier}' is no catalog carrier ({', '.join(sorted(carriers))})")
     variable = set(catalog.variable_technologies())
     for tech in scenario.supply.technologies:
         if tech in variable or tech not in technologies.index or technologies.at[tech, "kind"] in ("storage", "grid"):
@@ -161,4 +163,4 @@ def monte_carlo_inputs(scenario: Any, inputs: PlanInputs, capacity_mw: dict[str,
     return mc, pd.DataFrame(rows, columns=["technology", "units", "unit_mw", "forced_outage_rate", "mean_time_to_repair_hours", "figures"]), flex
 
 
-__all__ = ["Flexibility", "check_figures", "flexibility", "fuel_events", "monte_carlo_inputs", "unit_split"]
+__all__ = ["Flexibility", "check_section", "flexibility", "fuel_events", "monte_carlo_inputs", "unit_split"]
