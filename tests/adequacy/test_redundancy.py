@@ -44,6 +44,16 @@ def test_the_sizing_reaches_the_target_and_no_step_lowers_availability():
     assert [n["nines"] for n in sized.cost_of_nines] == [2, 3]  # starts near 0.95: a unit of ten is out in ~40% of hours
 
 
+def test_a_search_on_fewer_draws_is_checked_on_all():
+    """Searched on 10 years, checked on 40: the fleet kept reaches the target on the 40 (searching on, or dropping a
+    last step that was not needed), and the path ends with that check."""
+    target = 0.999
+    sized = size_redundancy(fleet(), [more_units()], target, draws=DRAWS, seed=9, search_draws=10)
+    assert sized.search_draws == 10 and sized.path[0]["draws"] == 10
+    assert sized.after["availability"]["mean"] >= target and sized.path[-1]["draws"] == DRAWS
+    assert sized.path[-1]["availability"] == pytest.approx(sized.after["availability"]["mean"])
+
+
 def test_an_added_unit_never_lowers_availability_draw_by_draw():
     """At one seed the planned units keep their outages, so an extra unit can only add MW in every hour of every draw."""
     base = simulate(fleet(), DRAWS, seed=2).per_draw["unserved_mwh"].to_numpy()

@@ -19,7 +19,9 @@ Half the depth keeps a block from overshooting: it covers at most half of a typi
 
 Draws: the search compares candidates on ``min(draws, SEARCH_DRAWS)`` years; with common random numbers the
 difference between two fleets is far less noisy than either figure. The fleet found is then drawn on the full
-``draws``; if it falls short there, the search goes on at the full draws until it reaches the target. A target no
+``draws`` (a last row of the path, same step and cost): if it falls short there, the search goes on at the full
+draws until it reaches the target; if it reaches it, the fleet without the last step is drawn too and the step
+dropped where it was not needed (the search's noise can overshoot by one step; it is never checked further back). A target no
 addition reaches within ``MAX_STEPS`` steps, or where no candidate lowers unserved energy, is a one-line
 :class:`ScenarioError` naming ``reliability.target_availability``.
 
@@ -173,9 +175,10 @@ def _unreachable(target: float, reached: float, steps: list[Step], additions: li
 
 def _search(inputs: ReliabilityInputs, additions: list[Addition], target: float, draws: int, seed: int,
             start: ReliabilityResult, steps: list[Step], path: list[dict[str, Any]], max_steps: int,
-            ) -> tuple[ReliabilityInputs, ReliabilityResult]:
-    """Greedy steps on ``draws`` years from ``inputs`` (drawn as ``start``) until the target; appends to ``steps`` and ``path``."""
-    current, last = inputs, start
+            ) -> tuple[ReliabilityInputs, ReliabilityResult, ReliabilityInputs | None]:
+    """Greedy steps on ``draws`` years from ``inputs`` (drawn as ``start``) until the target; appends to ``steps`` and
+    ``path``. Returns the fleet, its result, and the fleet before the last step (None where no step was taken)."""
+    current, last, previous = inputs, start, None
     while last.availability.mean < target:
         if len(steps) >= max_steps:
             raise _unreachable(target, last.availability.mean, steps, additions, f"{max_steps} steps were not enough")
@@ -195,12 +198,12 @@ def _search(inputs: ReliabilityInputs, additions: list[Addition], target: float,
         _, fleet, step, result, reduction = best
         if reduction <= EUE_TOLERANCE_MWH:
             raise _unreachable(target, last.availability.mean, steps, additions, "no addition lowers the unserved energy")
-        current, last = fleet, result
+        previous, current, last = current, fleet, result
         steps.append(step)
         path.append({"step": len(steps), "technology": step.technology, "kind": step.kind, "units": step.units, "mw": step.mw, "mwh": step.mwh,
                      "cumulative_usd_per_year": path[-1]["cumulative_usd_per_year"] + step.usd_per_year,
                      "availability": result.availability.mean, "eue_mwh_per_year": result.eue_mwh_per_year.mean, "draws": draws})
-    return current, last
+    return current, last, previous
 
 
 def _summary(steps: list[Step]) -> list[dict[str, Any]]:
@@ -285,16 +288,22 @@ def size_redundancy(inputs: ReliabilityInputs, additions: list[Addition], target
     steps: list[Step] = []
     path = [{"step": 0, "technology": None, "kind": None, "units": 0, "mw": 0.0, "mwh": 0.0, "cumulative_usd_per_year": 0.0,
              "availability": start.availability.mean, "eue_mwh_per_year": start.eue_mwh_per_year.mean, "draws": search}]
-    fleet, last = _search(inputs, additions, target_availability, search, seed, start, steps, path, max_steps)
+    fleet, after, previous = _search(inputs, additions, target_availability, search, seed, start, steps, path, max_steps)
     messages = []
-    if search < draws:
+    if search < draws:  # the fleet found, checked on the full draws: search on if short, drop the last step if not needed
         after = simulate(fleet, draws, seed) if steps else before
         if after.availability.mean < target_availability:
             messages.append(f"reliability: the fleet found on {search} years fell short on {draws}; the search went on at {draws}")
-            path.append({**path[-1], "availability": after.availability.mean, "eue_mwh_per_year": after.eue_mwh_per_year.mean, "draws": draws})
-            fleet, after = _search(fleet, additions, target_availability, draws, seed, after, steps, path, max_steps)
-    else:
-        after = last
+        elif previous is not None:
+            without = simulate(previous, draws, seed)
+            if without.availability.mean >= target_availability:
+                messages.append(f"reliability: the last addition found on {search} years ({steps[-1].technology}) is not needed on {draws}: dropped")
+                steps.pop()
+                path.pop()
+                fleet, after = previous, without
+        path.append({**path[-1], "availability": after.availability.mean, "eue_mwh_per_year": after.eue_mwh_per_year.mean, "draws": draws})
+        if after.availability.mean < target_availability:
+            fleet, after, _ = _search(fleet, additions, target_availability, draws, seed, after, steps, path, max_steps)
     firm_before, largest_before = firm_mw(inputs)
     firm_after, largest_after = firm_mw(fleet)
     peak_mw = float(np.max(inputs.load_mw))
