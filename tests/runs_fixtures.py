@@ -34,6 +34,7 @@ def inputs_of_every_kind(folder) -> dict[str, tuple]:
                  None),
         "schedule": (EXAMPLES / "schedule" / "phoenix-srp-event.yaml", None),
         "finance": (EXAMPLES / "finance" / "west-texas-campus.yaml", {"site.screening_segments": 240}),
+        "reliability": (EXAMPLES / "reliability" / "west-texas-offgrid.yaml", {"site.screening_segments": 48, "reliability.draws": 50}),
     }
 
 

@@ -21,7 +21,7 @@ FRAMES = {
     "size": {"summary", "assumptions"}, "plan": {"capacity", "costs", "dispatch", "baseline_dispatch"},
     "buildout": {"periods", "generations", "binding_by_year", "national"}, "headroom": {"headroom", "campus", "availability"},
     "site": {"candidates", "allocations"}, "schedule": {"trace", "jobs", "job_power", "job_throughput"},
-    "finance": {"cash_flows", "sources_and_uses", "supply_cash_flows"},
+    "finance": {"cash_flows", "sources_and_uses", "supply_cash_flows"}, "reliability": {"units", "per_draw", "events"},
 }
 
 

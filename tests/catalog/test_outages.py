@@ -6,7 +6,7 @@ import math
 import pandas as pd
 
 from gigawatt import catalog
-from gigawatt.reliability.outages import HOURS_PER_YEAR
+from gigawatt.adequacy.outages import HOURS_PER_YEAR
 
 MINUTES_PER_HOUR = 60
 ROUNDING = 0.05  # the catalog rounds derived figures to two significant digits or so

@@ -215,7 +215,7 @@ def test_the_editor_form_is_generated_from_the_schema_and_its_values_are_overrid
 
 
 def test_every_kind_draws_its_charts_from_a_stored_run(tmp_path):
-    """size has none; buildout, site, finance and headroom (with a campus) draw theirs from the stored run's tables."""
+    """size has none; buildout, site, finance, reliability and headroom (with a campus) draw theirs from the stored run's tables."""
     from conftest import SHARED
 
     from gigawatt.web.charts import figures
@@ -226,13 +226,15 @@ def test_every_kind_draws_its_charts_from_a_stored_run(tmp_path):
         "buildout": gigawatt.buildout(EXAMPLES / "buildout" / "10gw.yaml", set={"draws": 20}, store=store),
         "site": gigawatt.site(EXAMPLES / "site" / "clean-5gw.yaml", store=store),
         "finance": gigawatt.finance(EXAMPLES / "finance" / "west-texas-campus.yaml", set={"site.screening_segments": 48}, store=store),
+        "reliability": gigawatt.reliability(EXAMPLES / "reliability" / "west-texas-offgrid.yaml",
+                                            set={"site.screening_segments": 48, "reliability.draws": 50}, store=store),
     }
     demand = SHARED / "data" / "eia930-cleaned" / "cleaned_demand_2020_2024_by_ba_subregion.csv"
     if demand.exists():
         made["headroom"] = gigawatt.headroom({"files": [str(demand)], "systems": ["ERCO"], "limits_pct": [0.25, 0.5],
                                               "campus": {"mw": 1200, "limit_pct": 0.5, "availability_year": 2023}}, store=store)
     expected = {"size": set(), "buildout": {"online"}, "site": {"map", "cost_date"}, "headroom": {"headroom", "heatmap"},
-                "finance": {"cash_flows", "waterfall"}}
+                "finance": {"cash_flows", "waterfall"}, "reliability": {"duration_curve", "unserved"}}
     kept = gigawatt.store.open_store(store)
     with TestClient(create_app(store=store, uploads=tmp_path)) as client:
         for kind, fresh in made.items():
@@ -245,3 +247,5 @@ def test_every_kind_draws_its_charts_from_a_stored_run(tmp_path):
             assert page.status_code == 200
             if kind == "finance":  # the headline figures a planner looks for, with their units
                 assert "break-even" in page.text and "USD/accelerator-hour" in page.text
+            if kind == "reliability":
+                assert "LOLE h/yr" in page.text and "EUE MWh/yr" in page.text

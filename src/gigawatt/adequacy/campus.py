@@ -4,8 +4,9 @@ draws the years), read as what a planner asks: how available, how many hours and
 its value, and whether the plan meets the N+1 rule it would be judged by.
 
 Compute lost: an unserved MWh stops its share of the cluster's accelerator-hours (the load is the cluster's);
-a capped MWh slows it along the catalog's power-capping curve (``compute_per_energy`` of the deepest cap: at
-the training curve's 27% power, 19% throughput, so a capped MWh costs 1.10 times its share of compute).
+a capped MWh costs its share too at most, since pausing that share of the accelerators sheds it exactly, and less
+where capping power is the cheaper way (``compute_per_energy``: the catalog curve's compute lost per energy shed at
+its deepest cap, no more than 1; at the training curve's 27% power throughput is 19%, so there pausing is cheaper).
 
 Redundancy (where the section gives ``target_availability``): the plan's options as additions
 (:func:`additions`: its dispatchable groups, the dispatchable options it offered but did not build, its battery),

@@ -91,7 +91,7 @@ def table(r: Result, console: Console) -> None:
     head.add_column("value", justify="right")
     availability = d["availability"]
     head.add_row("availability (energy served)", f"{availability['mean']:.5%} ({availability['low']:.5%} to {availability['high']:.5%})")
-    head.add_row("nines", fmt(d["nines"]))
+    head.add_row("nines", fmt(d["nines"]) if d["nines"] is not None else f"no drawn year fell short (in {d['draws']:,})")
     head.add_row("loss of load, hours/yr (LOLE)", _interval(d["lole_hours_per_year"], ",.2f"))
     head.add_row("unserved energy, MWh/yr (EUE)", _interval(d["eue_mwh_per_year"]))
     head.add_row("outage events/yr", _interval(d["events_per_year"], ",.2f"))

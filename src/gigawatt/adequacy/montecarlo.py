@@ -24,8 +24,9 @@ does not. A controller without foresight does this anyway.
 
 Energy bookkeeping per draw (MWh): ``served + capped + unserved = load``, and the supply dispatched (variable,
 grid, units) equals ``served + charged - discharged``; the battery's stored energy changes by
-``efficiency * charged - discharged``. Capped energy is load the cluster chose not to draw, not lost load:
-availability here is ``1 - unserved / load``.
+``efficiency * charged - discharged``. Capped energy is load the cluster chose not to draw (it slows down instead
+of losing power): not lost load, so LOLE and EUE leave it out, but not served either, so availability is
+``served / load = 1 - (capped + unserved) / load``: the share of the load's energy the supply delivered.
 
 Memory: draws run in chunks of ``chunk_draws`` years (``chunk_draws(hours, cycles)``): the hourly arrays of a
 chunk take about ``HOURLY_ARRAYS * 8`` bytes per hour per draw, so a chunk stays under ``MEMORY_BUDGET_BYTES``
@@ -49,7 +50,7 @@ TARGET_RELATIVE_HALF_WIDTH = 0.10  # draws needed for a CI half-width of 10% of 
 SHORT_TOLERANCE_MW = 1e-6  # a shortfall below this is floating-point noise, not lost load
 MEMORY_BUDGET_BYTES = 1_000_000_000  # peak memory of one chunk's arrays (the issue asks for < 2 GB in all)
 HOURLY_ARRAYS = 12  # float64/int64 arrays of (draws, hours) alive at once in a chunk (states, supply, unserved, copies)
-SEED_UNITS, SEED_GRID = 1, 2  # stream labels: each unit and the grid draw from their own seeded stream
+SEED_UNITS, SEED_GRID, SEED_FUEL = 1, 2, 3  # stream labels: each unit, the grid and each fuel event draw from their own seeded stream
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,20 @@ class GridConnection:
 
 
 @dataclass(frozen=True)
+class FuelEvent:
+    """A fuel-supply curtailment (a cold snap on the gas system): in each drawn year it happens with
+    ``probability_per_year``, from hour ``start_hour`` of the year for ``hours``, and takes ``share`` of the output of
+    the unit groups named in ``technologies`` (the units still up)."""
+
+    name: str
+    start_hour: int
+    hours: int
+    share: float
+    probability_per_year: float
+    technologies: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class ReliabilityInputs:
     """A fixed supply against a year of hourly load.
 
@@ -119,6 +134,7 @@ class ReliabilityInputs:
     grid: GridConnection | None = None
     flexible_share: float = 0.0
     flexible_max_hours: float = 0.0
+    fuel_events: tuple[FuelEvent, ...] = ()
 
     def check(self) -> None:
         """Refuse bad input in one line naming the field, before any draw runs."""
@@ -160,6 +176,12 @@ class ReliabilityInputs:
         if not 0 <= self.flexible_share <= 1:
             raise ScenarioError(f"reliability.flexible_share: {self.flexible_share!r} must be a share of load in [0, 1]")
         _non_negative("reliability.flexible_max_hours", self.flexible_max_hours)
+        for i, event in enumerate(self.fuel_events):
+            where = f"reliability.fuel_interruptions[{i}]"
+            if not (0 <= event.start_hour < load.size and event.hours >= 1):
+                raise ScenarioError(f"{where}.start: hour {event.start_hour} is outside the year's {load.size} hours; give a date inside it")
+            if not (0 < event.share <= 1 and 0 <= event.probability_per_year <= 1):
+                raise ScenarioError(f"{where}: share must be in (0, 1] and probability_per_year in [0, 1]")
 
 
 def _non_negative(field_name: str, value: float) -> None:
@@ -176,11 +198,13 @@ class Estimate:
     high: float
 
     @classmethod
-    def of(cls, per_draw: np.ndarray) -> Estimate:
+    def of(cls, per_draw: np.ndarray, least: float = 0.0, most: float = math.inf) -> Estimate:
+        """The mean of ``per_draw`` and its interval, kept within the quantity's range [``least``, ``most``] (the normal
+        approximation would put a rare event's low end below zero)."""
         values = np.asarray(per_draw, dtype=float)
         mean = float(values.mean())
         half = Z_95 * float(values.std(ddof=1)) / math.sqrt(values.size) if values.size > 1 else math.inf
-        return cls(mean, mean - half, mean + half)
+        return cls(mean, max(least, mean - half), min(most, mean + half))
 
 
 @dataclass(frozen=True)
@@ -188,8 +212,8 @@ class ReliabilityResult:
     """What a Monte Carlo of ``draws`` years found; per year figures are means over draws with 95% intervals.
 
     - ``lole_hours_per_year``: hours with lost load; ``eue_mwh_per_year``: unserved energy;
-    - ``availability``: share of the load's energy not lost (capped energy counts as met), ``nines`` = -log10(1 -
-      availability) of the mean (inf where no draw lost load);
+    - ``availability``: share of the load's energy served (capped and unserved energy are not), ``nines`` = -log10(1 -
+      availability) of the mean (inf where no draw fell short);
     - ``events_per_year``: outage events (runs of consecutive hours with lost load, cut at the year's end);
     - ``capped_hours_per_year``, ``capped_mwh_per_year``: hours and energy the cluster was capped;
     - ``draws_for_eue_target``: draws needed for a CI half-width of 10% of mean EUE (None where EUE is 0);
@@ -247,11 +271,18 @@ def simulate(inputs: ReliabilityInputs, draws: int, seed: int = 0, memory_bytes:
 def _simulate_chunk(inputs: ReliabilityInputs, load: np.ndarray, draws: int, seed: int, chunk: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     hours = load.size
     firm_mw = np.zeros((draws, hours))
+    struck = [np.random.default_rng([seed, SEED_FUEL, e, chunk]).random(draws) < event.probability_per_year
+              for e, event in enumerate(inputs.fuel_events)]  # does each event happen in each drawn year
     for g, group in enumerate(inputs.units):
         rngs = [np.random.default_rng([seed, SEED_UNITS, g, k, chunk]) for k in range(group.count)]
         down = units_down(rngs, draws, hours, group.forced_outage_rate, group.mean_time_to_repair_hours)
-        firm_mw += group.unit_mw * (group.count - down)
+        up_mw = group.unit_mw * (group.count - down)
         del down
+        for event, happens in zip(inputs.fuel_events, struck):
+            if group.technology in event.technologies:
+                window = slice(event.start_hour, min(hours, event.start_hour + event.hours))
+                up_mw[happens, window] *= 1.0 - event.share
+        firm_mw += up_mw
     if inputs.grid is not None and inputs.grid.import_mw > 0:
         grid = inputs.grid
         up = grid_available_share(np.random.default_rng([seed, SEED_GRID, chunk]), draws, hours, grid.outages_per_year, grid.mean_outage_hours)
@@ -334,7 +365,7 @@ def _events(unserved: np.ndarray) -> pd.DataFrame:
 
 def _summarise(per_draw: pd.DataFrame, events: pd.DataFrame, hours: int) -> ReliabilityResult:
     draws = len(per_draw)
-    availability = 1.0 - per_draw["unserved_mwh"] / per_draw["load_mwh"].where(per_draw["load_mwh"] > 0, 1.0)
+    availability = 1.0 - (per_draw["unserved_mwh"] + per_draw["capped_mwh"]) / per_draw["load_mwh"].where(per_draw["load_mwh"] > 0, 1.0)
     eue = Estimate.of(per_draw["unserved_mwh"].to_numpy())
     mean_availability = float(availability.mean())
     nines = math.inf if mean_availability >= 1.0 else -math.log10(1.0 - mean_availability)
@@ -344,7 +375,7 @@ def _summarise(per_draw: pd.DataFrame, events: pd.DataFrame, hours: int) -> Reli
         draws=draws,
         lole_hours_per_year=Estimate.of(per_draw["lole_hours"].to_numpy()),
         eue_mwh_per_year=eue,
-        availability=Estimate.of(availability.to_numpy()),
+        availability=Estimate.of(availability.to_numpy(), most=1.0),
         nines=nines,
         events_per_year=Estimate.of(per_draw["events"].to_numpy()),
         capped_hours_per_year=Estimate.of(per_draw["capped_hours"].to_numpy()),

@@ -8,12 +8,13 @@ Method (a greedy search by value, as capacity-expansion heuristics for reliabili
    technology (one more unit of a group the fleet has, same unit size; or a first unit of one it lacks), and one
    more hour of battery at the battery's power (or, where the fleet has none, a one-hour battery of ``unit_mw``).
 3. Draw every candidate fleet at the same seed (common random numbers: the units already there keep their
-   outages, ``montecarlo.simulate``), and take the one with the largest reduction of expected unserved energy
-   (MWh/yr) per annualised USD/yr. Equal reductions therefore go to the cheaper candidate.
+   outages, ``montecarlo.simulate``), and take the one with the largest reduction of the energy not served
+   (MWh/yr: unserved or capped, ``(1 - availability) x the load's energy``, the gap the target is set on) per
+   annualised USD/yr. Equal reductions therefore go to the cheaper candidate.
 4. Repeat until the mean availability reaches the target.
 
 Block of units: a unit candidate adds ``max(1, floor(BLOCK_SHARE * depth / unit_mw))`` units at once, where
-``depth`` = EUE / LOLE is the mean MW short in an hour with lost load. Far from the target, where many identical
+``depth`` = energy not served / (LOLE + capped hours) is about the mean MW short in an hour short. Far from the target, where many identical
 steps would follow one another, this takes several at once; near it (depth about one unit or less) it adds one.
 Half the depth keeps a block from overshooting: it covers at most half of a typical short hour.
 
@@ -22,7 +23,7 @@ difference between two fleets is far less noisy than either figure. The fleet fo
 ``draws`` (a last row of the path, same step and cost): if it falls short there, the search goes on at the full
 draws until it reaches the target; if it reaches it, the fleet without the last step is drawn too and the step
 dropped where it was not needed (the search's noise can overshoot by one step; it is never checked further back). A target no
-addition reaches within ``MAX_STEPS`` steps, or where no candidate lowers unserved energy, is a one-line
+addition reaches within ``MAX_STEPS`` steps, or where no candidate lowers the energy not served, is a one-line
 :class:`ScenarioError` naming ``reliability.target_availability``.
 
 Beside it, the rules a plan is judged by today: N-1 (the cheapest whole units added until the firm MW without the
@@ -53,7 +54,8 @@ SEARCH_DRAWS = 100  # years drawn per candidate while searching: ~0.3-0.6 s a ca
 MAX_STEPS = 60  # steps before the target is called unreachable: bounds the run (a step draws every candidate)
 BLOCK_SHARE = 0.5  # a block of units covers at most this share of the mean MW short in a short hour
 BATTERY_STEP_HOURS = 1.0  # a battery candidate adds this many hours of storage at the battery's power
-EUE_TOLERANCE_MWH = 1e-6  # a reduction of unserved energy below this is no reduction (floating-point noise)
+SHORTFALL_TOLERANCE_MWH = 1e-6  # a reduction of energy not served below this is no reduction (floating-point noise)
+FIRM_TOLERANCE_MW = 1e-6  # firm MW this close to the peak covers it (rounding of unit sizes)
 MAX_NINES = 9  # cost of each nine reported up to 0.999999999 (beyond it a year's draws cannot tell)
 
 
@@ -125,6 +127,11 @@ def _figures(result: ReliabilityResult) -> dict[str, Any]:
             "lole_hours_per_year": _estimate(result.lole_hours_per_year), "eue_mwh_per_year": _estimate(result.eue_mwh_per_year)}
 
 
+def _not_served_mwh(inputs: ReliabilityInputs, result: ReliabilityResult) -> float:
+    """Energy the supply did not deliver, MWh/yr (unserved or capped): ``(1 - mean availability) x the load's energy``."""
+    return (1.0 - result.availability.mean) * float(np.sum(inputs.load_mw))
+
+
 def _technology_mw(inputs: ReliabilityInputs, technology: str) -> float:
     return sum(g.unit_mw * g.count for g in inputs.units if g.technology == technology)
 
@@ -146,8 +153,8 @@ def _candidate(inputs: ReliabilityInputs, addition: Addition, last: ReliabilityR
     if addition.kind == UNITS:
         group = next((g for g in inputs.units if g.technology == addition.technology), None)
         unit_mw = group.unit_mw if group is not None else addition.unit_mw
-        lole = last.lole_hours_per_year.mean
-        depth_mw = last.eue_mwh_per_year.mean / lole if lole > 0 else 0.0
+        hours_short = last.lole_hours_per_year.mean + last.capped_hours_per_year.mean
+        depth_mw = _not_served_mwh(inputs, last) / hours_short if hours_short > 0 else 0.0
         count = max(1, math.floor(BLOCK_SHARE * depth_mw / unit_mw))
         room_mw = addition.max_mw - _technology_mw(inputs, addition.technology)
         if room_mw < math.inf:
@@ -189,15 +196,15 @@ def _search(inputs: ReliabilityInputs, additions: list[Addition], target: float,
                 continue
             fleet, step = found
             result = simulate(fleet, draws, seed)
-            reduction = last.eue_mwh_per_year.mean - result.eue_mwh_per_year.mean
+            reduction = _not_served_mwh(current, last) - _not_served_mwh(fleet, result)
             value = reduction / step.usd_per_year if step.usd_per_year > 0 else (math.inf if reduction > 0 else 0.0)
             if best is None or (value, -step.usd_per_year) > (best[0], -best[2].usd_per_year):
                 best = (value, fleet, step, result, reduction)
         if best is None:
             raise _unreachable(target, last.availability.mean, steps, additions, "every option is at its limit (supply.limits)")
         _, fleet, step, result, reduction = best
-        if reduction <= EUE_TOLERANCE_MWH:
-            raise _unreachable(target, last.availability.mean, steps, additions, "no addition lowers the unserved energy")
+        if reduction <= SHORTFALL_TOLERANCE_MWH:
+            raise _unreachable(target, last.availability.mean, steps, additions, "no addition lowers the energy not served")
         previous, current, last = current, fleet, result
         steps.append(step)
         path.append({"step": len(steps), "technology": step.technology, "kind": step.kind, "units": step.units, "mw": step.mw, "mwh": step.mwh,
@@ -252,7 +259,7 @@ def n_minus_1(inputs: ReliabilityInputs, additions: list[Addition], draws: int, 
     largest unit cover the peak load, their cost (USD/yr) and the availability the fleet then has on ``draws`` years."""
     peak_mw = float(np.max(inputs.load_mw))
     firm, largest = firm_mw(inputs)
-    if firm - largest >= peak_mw - EUE_TOLERANCE_MWH:
+    if firm - largest >= peak_mw - FIRM_TOLERANCE_MW:
         return {"technology": None, "units": 0, "mw": 0.0, "usd_per_year": 0.0, "availability": None, "note": "the fleet already meets N-1"}
     best = None
     for addition in additions:
@@ -310,9 +317,9 @@ def size_redundancy(inputs: ReliabilityInputs, additions: list[Addition], target
     margin = (lambda firm: firm / peak_mw - 1.0 if peak_mw > 0 else None)
     rules = {"peak_mw": peak_mw, "firm_mw_before": firm_before, "firm_mw_after": firm_after,
              "firm_margin_before": margin(firm_before), "firm_margin_after": margin(firm_after),
-             "meets_n_minus_1_before": firm_before - largest_before >= peak_mw - EUE_TOLERANCE_MWH,
-             "meets_n_minus_1_after": firm_after - largest_after >= peak_mw - EUE_TOLERANCE_MWH,
-             "meets_2n_after": firm_after >= 2.0 * peak_mw - EUE_TOLERANCE_MWH,
+             "meets_n_minus_1_before": firm_before - largest_before >= peak_mw - FIRM_TOLERANCE_MW,
+             "meets_n_minus_1_after": firm_after - largest_after >= peak_mw - FIRM_TOLERANCE_MW,
+             "meets_2n_after": firm_after >= 2.0 * peak_mw - FIRM_TOLERANCE_MW,
              "note": "Uptime Tier III (concurrently maintainable) is about N+1 and Tier IV (fault tolerant) about 2N; "
                      "the Tiers set no availability figure"}
     return Redundancy(

@@ -30,6 +30,19 @@ class GridOutages(_Strict):
     mean_outage_hours: float | None = Field(default=None, gt=0, le=MAX_REPAIR_HOURS, description="Mean duration of an outage, hours (SAIDI / SAIFI); default: catalog")
 
 
+class FuelInterruption(_Strict):
+    """A fuel-supply curtailment the draws may meet, as the user states it (e.g. a cold snap like February 2021's,
+    when ERCOT averaged 34,000 MW of generation unavailable for 54 hours and fuel issues caused 31.4% of the unplanned
+    unit outages: FERC-NERC, *The February 2021 Cold Weather Outages in Texas and the South Central United States*, 2021)."""
+
+    name: Label = Field(description="A label for tables and messages")
+    start: str = Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", description="Day of the year it begins, MM-DD (at midnight)")
+    hours: float = Field(gt=0, le=MAX_REPAIR_HOURS, description="How long it lasts, hours")
+    share: float = Field(gt=0, le=1, description="Share of the output of the carrier's units lost while it lasts, ratio")
+    probability_per_year: float = Field(ge=0, le=1, description="Chance it happens in a year, ratio (e.g. 0.1: once a decade)")
+    carrier: Label = Field(default="gas", description="Fuel whose units it strikes (the catalog technologies' carrier column)")
+
+
 class Reliability(_Strict):
     """A sequential Monte Carlo of the plan's supply (``gigawatt reliability``): its dispatchable MW as individual
     units that fail and are repaired, the grid connection's outages, the battery's charge, and the cluster's power
@@ -41,5 +54,6 @@ class Reliability(_Strict):
     grid: GridOutages = Field(default_factory=GridOutages, description="Outages of the grid connection, overriding the catalog's")
     flexible_share: float | None = Field(default=None, ge=0, le=1, description="Share of the load the cluster can shed by capping accelerator power before load is lost, ratio; default: the deepest cap of the catalog's power-capping curve for site.workload; 0 for none")
     flexible_max_hours: float | None = Field(default=None, gt=0, le=8760, description="Longest the cluster holds a cap in one event, hours; default: as long as the event lasts")
+    fuel_interruptions: list[FuelInterruption] = Field(default_factory=list, max_length=MAX_ITEMS, description="Fuel-supply curtailments each drawn year may meet; default: none")
     target_availability: float | None = Field(default=None, gt=0, lt=1, description="Share of the load's energy to serve, ratio below 1 (e.g. 0.9999): the job adds the cheapest redundancy that reaches it")
 

@@ -70,12 +70,16 @@ _CATALOG_COLUMNS = {
     "finance": [
         ("key", "key"), ("value", "value"), ("date", "date"), ("unit", "unit"), ("category", "category"), ("source_year", "source year"),
     ],
+    "outages": [
+        ("technology", "technology"), ("unit_mw", "unit MW"), ("forced_outage_rate", "forced-outage rate"),
+        ("mean_time_to_repair_hours", "repair h"), ("outages_per_year", "outages/yr"), ("source_year", "source year"),
+    ],
 }
 
 
 @app.command("catalog")
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels, security_controls, unit_commitment, gas_hubs, profiles, countries or finance")],
+    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels, security_controls, unit_commitment, gas_hubs, profiles, countries, finance or outages")],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
@@ -91,7 +95,7 @@ def catalog_command(
         "balancing_authorities": catalog.balancing_authorities, "duke_headroom": catalog.duke_headroom, "regions": catalog.regions,
         "security_levels": catalog.security_levels, "security_controls": catalog.security_controls, "unit_commitment": catalog.unit_commitment,
         "gas_hubs": catalog.gas_hubs, "profiles": catalog.profiles, "countries": catalog.countries,
-        "finance": catalog.finance_defaults,
+        "finance": catalog.finance_defaults, "outages": catalog.outages,
     }
     if table not in loaders:
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")

@@ -23,7 +23,7 @@ from gigawatt.core.errors import ScenarioError
 from gigawatt.core.units import HOURS_PER_YEAR
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.results import BUILT_MW
-from gigawatt.adequacy.montecarlo import Battery, GridConnection, ReliabilityInputs, UnitGroup
+from gigawatt.adequacy.montecarlo import Battery, FuelEvent, GridConnection, ReliabilityInputs, UnitGroup
 from gigawatt.adequacy.scenario import Reliability
 
 GRID_ROW = "grid_import"  # the catalog's outage row for a grid connection (EIA-861 SAIFI and SAIDI)
@@ -58,7 +58,7 @@ def flexibility(section: Reliability, workload: str) -> Flexibility:
     else:
         deepest = rows.loc[rows["power_share"].idxmin()]
     saved = 1.0 - float(deepest["power_share"])
-    per_energy = (1.0 - float(deepest["throughput_share"])) / saved if saved > 0 else 1.0
+    per_energy = min(1.0, (1.0 - float(deepest["throughput_share"])) / saved) if saved > 0 else 1.0  # pausing loses its share: no more
     share = saved if section.flexible_share is None else section.flexible_share
     source = (f"catalog power_capping {deepest['id']}: power to {float(deepest['power_share']):.0%}, throughput {float(deepest['throughput_share']):.0%}"
               if section.flexible_share is None else "reliability.flexible_share")
@@ -75,6 +75,26 @@ def _figure(section: Reliability, tech: str, name: str, row: pd.Series | None) -
         raise ScenarioError(f"reliability.units.{tech}.{name}: the catalog has no public figure for {tech}; give one "
                             f"(e.g. reliability.units.{tech}: {{forced_outage_rate: 0.05, mean_time_to_repair_hours: 48}})")
     return float(value)
+
+
+def fuel_events(section: Reliability, inputs: PlanInputs) -> tuple[FuelEvent, ...]:
+    """The section's fuel interruptions as hours of the load's year, striking the options burning their carrier."""
+    technologies = catalog.technologies().set_index("technology")
+    index = inputs.load_mw.index
+    events = []
+    for i, event in enumerate(section.fuel_interruptions):
+        carriers = set(technologies["carrier"].dropna())
+        if event.carrier not in carriers:
+            raise ScenarioError(f"reliability.fuel_interruptions[{i}].carrier: '{event.carrier}' is no catalog carrier ({', '.join(sorted(carriers))})")
+        try:
+            begins = pd.Timestamp(f"{index[0].year}-{event.start}", tz=index.tz)
+        except ValueError:
+            raise ScenarioError(f"reliability.fuel_interruptions[{i}].start: {event.start} is no day of {index[0].year}") from None
+        struck = tuple(name for name, option in inputs.options.items()
+                       if option.technology in technologies.index and technologies.at[option.technology, "carrier"] == event.carrier)
+        events.append(FuelEvent(event.name, int(np.searchsorted(index, begins)), math.ceil(event.hours), event.share,
+                                event.probability_per_year, struck))
+    return tuple(events)
 
 
 def check_figures(scenario: Any) -> None:
@@ -136,8 +156,9 @@ def monte_carlo_inputs(scenario: Any, inputs: PlanInputs, capacity_mw: dict[str,
                          "figures": "reliability.units" if option.technology in section.units else "catalog"})
     flex = flexibility(section, scenario.site.workload if scenario.site is not None else "training")
     mc = ReliabilityInputs(load_mw=load, units=tuple(units), variable_mw=variable, battery=battery, grid=grid,
-                           flexible_share=flex.share, flexible_max_hours=min(flex.max_hours, float(load.size)))
+                           flexible_share=flex.share, flexible_max_hours=min(flex.max_hours, float(load.size)),
+                           fuel_events=fuel_events(section, inputs))
     return mc, pd.DataFrame(rows, columns=["technology", "units", "unit_mw", "forced_outage_rate", "mean_time_to_repair_hours", "figures"]), flex
 
 
-__all__ = ["Flexibility", "check_figures", "flexibility", "monte_carlo_inputs", "unit_split"]
+__all__ = ["Flexibility", "check_figures", "flexibility", "fuel_events", "monte_carlo_inputs", "unit_split"]
