@@ -98,6 +98,8 @@ def test_too_few_steps_or_a_target_of_one_is_refused():
 def test_cost_of_each_nine_is_the_first_step_reaching_it():
     path = [{"step": i, "availability": a, "cumulative_usd_per_year": 10.0 * i} for i, a in enumerate((0.95, 0.985, 0.995, 0.9992))]
     assert [(n["nines"], n["step"], n["increment_usd_per_year"]) for n in cost_of_nines(path)] == [(2, 2, 20.0), (3, 3, 10.0)]
+    checked = [*path, {"step": 3, "availability": 0.9985, "cumulative_usd_per_year": 30.0}, {"step": 4, "availability": 0.9991, "cumulative_usd_per_year": 45.0}]
+    assert [(n["nines"], n["cumulative_usd_per_year"]) for n in cost_of_nines(checked)] == [(2, 20.0), (3, 45.0)]  # step 3 fell short when checked
 
 
 def test_n_minus_1_counts_the_cheapest_units_and_draws_them():

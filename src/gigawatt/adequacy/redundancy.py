@@ -226,8 +226,10 @@ def _summary(steps: list[Step]) -> list[dict[str, Any]]:
 
 
 def cost_of_nines(path: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """For each level 0.9, 0.99, ... that the path crosses (above its start, at or below its end): the first step
-    whose mean availability reaches it, the cumulative cost there (USD/yr) and the cost since the previous level."""
+    """For each level 0.9, 0.99, ... that the path crosses (above its start, at or below its end): the first row from
+    which the path's mean availability stays at or above it (a row on the search's draws that reached it but whose
+    check on the full draws fell short does not count), the cumulative cost there (USD/yr) and the cost since the
+    previous level."""
     start = path[0]["availability"]
     out: list[dict[str, Any]] = []
     previous_usd = path[0]["cumulative_usd_per_year"]
@@ -235,9 +237,10 @@ def cost_of_nines(path: list[dict[str, Any]]) -> list[dict[str, Any]]:
         level = 1.0 - 10.0 ** -nines
         if start >= level:
             continue
-        row = next((p for p in path if p["availability"] >= level), None)
-        if row is None:
+        if path[-1]["availability"] < level:
             break
+        below = max(i for i, p in enumerate(path) if p["availability"] < level)
+        row = path[below + 1]
         out.append({"nines": nines, "availability": level, "step": row["step"], "cumulative_usd_per_year": row["cumulative_usd_per_year"],
                     "increment_usd_per_year": row["cumulative_usd_per_year"] - previous_usd})
         previous_usd = row["cumulative_usd_per_year"]
