@@ -20,9 +20,10 @@ Half the depth keeps a block from overshooting: it covers at most half of a typi
 
 Draws: the search compares candidates on ``min(draws, SEARCH_DRAWS)`` years; with common random numbers the
 difference between two fleets is far less noisy than either figure. The fleet found is then drawn on the full
-``draws`` (a last row of the path, same step and cost): if it falls short there, the search goes on at the full
-draws until it reaches the target; if it reaches it, the fleet without the last step is drawn too and the step
-dropped where it was not needed (the search's noise can overshoot by one step; it is never checked further back). A target no
+``draws`` (a row of the path, same step and cost): if it falls short there, the search goes on at the full draws
+until it reaches the target. Then the last step is cut, on the full draws, to the fewest of its units that still
+reach the target (none: dropped; a battery step is kept or dropped): the search's noise and a block of units can
+overshoot. Earlier steps are never revisited, so the answer is greedy, not proven cheapest. A target no
 addition reaches within ``MAX_STEPS`` steps, or where no candidate lowers the energy not served, is a one-line
 :class:`ScenarioError` naming ``reliability.target_availability``.
 
@@ -213,6 +214,50 @@ def _search(inputs: ReliabilityInputs, additions: list[Addition], target: float,
     return current, last, previous
 
 
+def _trim_last(previous: ReliabilityInputs, fleet: ReliabilityInputs, after: ReliabilityResult, steps: list[Step], path: list[dict[str, Any]],
+               target: float, draws: int, seed: int, messages: list[str]) -> tuple[ReliabilityInputs, ReliabilityResult]:
+    """The last step cut to the fewest of its units (none, for a battery step: kept or dropped) that still reach the
+    target on the full ``draws``: a bisection, since at one seed more units never lower availability. The search's
+    noise and a block of units can overshoot; earlier steps are not revisited. Rewrites the step's rows of ``path``."""
+    last = steps[-1]
+    added = last.units if last.kind == UNITS else 1
+    group = next(g for g in fleet.units if g.technology == last.technology) if last.kind == UNITS else None
+    reaching, best = added, (fleet, after)  # the step as taken reaches the target
+    failing = -1  # counts below this one are not known to fall short until drawn
+    while reaching - failing > 1:
+        count = (reaching + failing) // 2
+        if count == 0:
+            trial = previous
+        else:
+            trial = _add_units(previous, Addition(last.technology, UNITS, group.unit_mw, 0.0, forced_outage_rate=group.forced_outage_rate,
+                                                  mean_time_to_repair_hours=group.mean_time_to_repair_hours), count)
+        result = simulate(trial, draws, seed)
+        if result.availability.mean >= target:
+            reaching, best = count, (trial, result)
+        else:
+            failing = count
+    fleet, after = best
+    if reaching == added and path[-1]["draws"] == draws:
+        return fleet, after
+    number = len(steps)
+    while path[-1]["step"] == number:
+        path.pop()
+    if reaching == 0:
+        steps.pop()
+        messages.append(f"reliability: the last addition ({last.technology}) is not needed on {draws} years: dropped")
+        path.append({**path[-1], "availability": after.availability.mean, "eue_mwh_per_year": after.eue_mwh_per_year.mean, "draws": draws})
+        return fleet, after
+    if reaching < added:
+        share = reaching / added
+        steps[-1] = Step(last.technology, last.kind, reaching, last.mw * share, last.mwh, last.usd_per_year * share)
+        messages.append(f"reliability: the last addition cut from {added} to {reaching} units of {last.technology} on {draws} years")
+    step = steps[-1]
+    path.append({"step": number, "technology": step.technology, "kind": step.kind, "units": step.units, "mw": step.mw, "mwh": step.mwh,
+                 "cumulative_usd_per_year": path[-1]["cumulative_usd_per_year"] + step.usd_per_year,
+                 "availability": after.availability.mean, "eue_mwh_per_year": after.eue_mwh_per_year.mean, "draws": draws})
+    return fleet, after
+
+
 def _summary(steps: list[Step]) -> list[dict[str, Any]]:
     """Steps of one technology and kind summed: units or MWh, MW and USD/yr."""
     totals: dict[tuple[str, str], dict[str, Any]] = {}
@@ -299,21 +344,15 @@ def size_redundancy(inputs: ReliabilityInputs, additions: list[Addition], target
     path = [{"step": 0, "technology": None, "kind": None, "units": 0, "mw": 0.0, "mwh": 0.0, "cumulative_usd_per_year": 0.0,
              "availability": start.availability.mean, "eue_mwh_per_year": start.eue_mwh_per_year.mean, "draws": search}]
     fleet, after, previous = _search(inputs, additions, target_availability, search, seed, start, steps, path, max_steps)
-    messages = []
-    if search < draws:  # the fleet found, checked on the full draws: search on if short, drop the last step if not needed
+    messages: list[str] = []
+    if search < draws:  # the fleet found, checked on the full draws (a row of the path); searched on there if short
         after = simulate(fleet, draws, seed) if steps else before
-        if after.availability.mean < target_availability:
-            messages.append(f"reliability: the fleet found on {search} years fell short on {draws}; the search went on at {draws}")
-        elif previous is not None:
-            without = simulate(previous, draws, seed)
-            if without.availability.mean >= target_availability:
-                messages.append(f"reliability: the last addition found on {search} years ({steps[-1].technology}) is not needed on {draws}: dropped")
-                steps.pop()
-                path.pop()
-                fleet, after = previous, without
         path.append({**path[-1], "availability": after.availability.mean, "eue_mwh_per_year": after.eue_mwh_per_year.mean, "draws": draws})
         if after.availability.mean < target_availability:
-            fleet, after, _ = _search(fleet, additions, target_availability, draws, seed, after, steps, path, max_steps)
+            messages.append(f"reliability: the fleet found on {search} years fell short on {draws}; the search went on at {draws}")
+            fleet, after, previous = _search(fleet, additions, target_availability, draws, seed, after, steps, path, max_steps)
+    if previous is not None:
+        fleet, after = _trim_last(previous, fleet, after, steps, path, target_availability, draws, seed, messages)
     firm_before, largest_before = firm_mw(inputs)
     firm_after, largest_after = firm_mw(fleet)
     peak_mw = float(np.max(inputs.load_mw))
