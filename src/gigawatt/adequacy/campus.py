@@ -7,6 +7,10 @@ Compute lost: an unserved MWh stops its share of the cluster's accelerator-hours
 a capped MWh costs its share too at most, since pausing that share of the accelerators sheds it exactly, and less
 where capping power is the cheaper way (``compute_per_energy``: the catalog curve's compute lost per energy shed at
 its deepest cap, no more than 1; at the training curve's 27% power throughput is 19%, so there pausing is cheaper).
+
+Redundancy (where the section gives ``target_availability``): the plan's options as additions
+(:func:`additions`: its dispatchable groups, the dispatchable options it offered but did not build, its battery),
+costed at the plan's annualised USD/MW-yr and USD/MWh-yr, sized by :mod:`gigawatt.adequacy.redundancy`.
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from gigawatt import catalog
 from gigawatt.core.results import json_safe
 from gigawatt.core.units import HOURS_PER_YEAR
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.reliability import Flexibility, monte_carlo_inputs
-from gigawatt.adequacy.montecarlo import Estimate, ReliabilityResult, simulate
+from gigawatt.adequacy.montecarlo import Estimate, ReliabilityInputs, ReliabilityResult, simulate
+from gigawatt.adequacy.redundancy import BATTERY, UNITS, Addition, size_redundancy
 from gigawatt.adequacy.scenario import Reliability
+from gigawatt.power.results import BUILT_MW
 
 EVENT_QUANTILES = (0.5, 0.9, 0.99)  # of outage events' duration and depth
 
@@ -52,6 +59,7 @@ class CampusReliability:
     events: dict[str, Any]  # count drawn, duration and depth quantiles
     flexibility: dict[str, Any]
     n_plus_1: dict[str, Any]  # the rule a plan is judged by today: firm MW without its largest unit against the peak
+    redundancy: dict[str, Any] | None  # the cheapest additions to reliability.target_availability (None without a target)
     units: pd.DataFrame = field(repr=False)
     per_draw: pd.DataFrame = field(repr=False)
     event_table: pd.DataFrame = field(repr=False)
@@ -75,6 +83,52 @@ def _n_plus_1(units: pd.DataFrame, peak_mw: float) -> dict[str, Any]:
     largest = float(units["unit_mw"].max()) if len(units) else 0.0
     return {"firm_mw": total, "largest_unit_mw": largest, "peak_mw": peak_mw, "firm_without_largest_mw": total - largest,
             "meets": bool(total - largest >= peak_mw - 1e-6)}
+
+
+def _outage_figure(section: Reliability, technology: str, name: str, row: pd.Series | None) -> float | None:
+    """A unit figure from the section, else the catalog; None where neither has one."""
+    given = section.units.get(technology)
+    value = getattr(given, name, None) if given is not None else None
+    if value is None and row is not None:
+        value = row.get(name)
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
+
+
+def additions(section: Reliability, inputs: PlanInputs, capacity_mw: dict[str, float], mc: ReliabilityInputs) -> tuple[list[Addition], list[str]]:
+    """What the redundancy search may add to the plan's fleet ``mc``, at the plan's annualised costs: one more unit of
+    each dispatchable group built (its unit size); a unit of each dispatchable option offered but not built (the
+    section's or the catalog's outage figures and unit size; skipped, said in the messages, where there are none);
+    and battery hours at the plan's battery power, or a one-hour battery of the largest unit's MW where the scenario
+    offers a battery the plan did not build. The scenario's MW limits hold."""
+    outages = catalog.outages().set_index("technology")
+    groups = {g.technology: g for g in mc.units}
+    largest_mw = max((g.unit_mw for g in mc.units), default=0.0)
+    found: list[Addition] = []
+    messages: list[str] = []
+    for name, option in inputs.options.items():
+        if option.kind == "grid" or name in inputs.capacity_factor:
+            continue
+        if option.kind == "storage":
+            built = float(capacity_mw.get(name, 0.0)) > BUILT_MW
+            if any(a.kind == BATTERY for a in found) or (not built and largest_mw <= 0):
+                continue
+            found.append(Addition(name, BATTERY, largest_mw, option.capital_usd_per_mw_year, option.energy_capital_usd_per_mwh_year,
+                                  round_trip_efficiency=option.efficiency, max_mw=option.max_mw))
+            continue
+        if name in groups:
+            g = groups[name]
+            found.append(Addition(name, UNITS, g.unit_mw, option.capital_usd_per_mw_year, forced_outage_rate=g.forced_outage_rate,
+                                  mean_time_to_repair_hours=g.mean_time_to_repair_hours, max_mw=option.max_mw))
+            continue
+        row = outages.loc[option.technology] if option.technology in outages.index else None
+        figures = {k: _outage_figure(section, option.technology, k, row) for k in ("unit_mw", "forced_outage_rate", "mean_time_to_repair_hours")}
+        missing = [k for k, v in figures.items() if v is None]
+        if missing:
+            messages.append(f"reliability: {name} is not tried as redundancy: no {', '.join(missing)} (give reliability.units.{option.technology})")
+            continue
+        found.append(Addition(name, UNITS, figures["unit_mw"], option.capital_usd_per_mw_year, forced_outage_rate=figures["forced_outage_rate"],
+                              mean_time_to_repair_hours=figures["mean_time_to_repair_hours"], max_mw=option.max_mw))
+    return found, messages
 
 
 def _lost_compute(result: ReliabilityResult, flex: Flexibility, accelerators: float) -> Estimate:
@@ -107,6 +161,12 @@ def campus_reliability(scenario: Any, inputs: PlanInputs, plan: dict[str, Any], 
     if result.draws_for_eue_target is not None and result.draws_for_eue_target > result.draws:
         messages.append(f"reliability: {result.draws:,} draws give EUE within ±{(result.eue_mwh_per_year.high - result.eue_mwh_per_year.mean) / max(result.eue_mwh_per_year.mean, 1e-12):.0%}; "
                         f"about {result.draws_for_eue_target:,} would give ±10% (reliability.draws)")
+    redundancy = None
+    if section.target_availability is not None:
+        offered, notes = additions(section, inputs, plan["capacity_mw"], mc)
+        sized = size_redundancy(mc, offered, section.target_availability, section.draws, section.seed, before=result)
+        redundancy = json_safe(sized.to_dict())
+        messages += [*notes, *sized.messages]
     return CampusReliability(
         scenario=scenario.name, section={**section.model_dump(mode="json"), "flexible_share": flex.share},
         draws=result.draws, availability=_estimate(result.availability), nines=result.nines,
@@ -117,8 +177,8 @@ def campus_reliability(scenario: Any, inputs: PlanInputs, plan: dict[str, Any], 
         value_usd_per_accelerator_hour=value, draws_for_eue_target=result.draws_for_eue_target, events=summary,
         flexibility={"share": flex.share, "max_hours": None if flex.max_hours == float("inf") else flex.max_hours,
                      "compute_per_energy": flex.compute_per_energy, "source": flex.source},
-        n_plus_1=_n_plus_1(units, float(mc.load_mw.max())), units=units, per_draw=result.per_draw, event_table=events, messages=messages,
+        n_plus_1=_n_plus_1(units, float(mc.load_mw.max())), redundancy=redundancy, units=units, per_draw=result.per_draw, event_table=events, messages=messages,
     )
 
 
-__all__ = ["CampusReliability", "campus_reliability"]
+__all__ = ["CampusReliability", "additions", "campus_reliability"]

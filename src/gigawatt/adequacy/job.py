@@ -17,6 +17,7 @@ from gigawatt.core.results import Result, json_safe
 from gigawatt.core.spec import JobSpec, RunSettings
 from gigawatt.power.scenario import Scenario
 
+USD_PER_MILLION = 1e6  # the redundancy panel's cost axis is in million USD/yr
 PHASED = "phases: the reliability of a phased plan is not drawn yet; give the period to study its own scenario (drop phases)"
 
 # --- figures --------------------------------------------------------------------------------------
@@ -30,11 +31,12 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
         "outage events/yr": data["events_per_year"]["mean"], "capped h/yr": data["capped_hours_per_year"]["mean"],
         "lost accelerator-hours/yr": data["lost_accelerator_hours_per_year"]["mean"],
         "lost compute USD/yr": data["lost_compute_usd_per_year"]["mean"], "meets N-1": data["n_plus_1"]["meets"],
+        "redundancy USD/yr": (data.get("redundancy") or {}).get("cost_usd_per_year"),
     }
 
 
 FIGURE_LABELS = ("availability", "nines", "LOLE h/yr", "EUE MWh/yr", "outage events/yr", "capped h/yr", "lost accelerator-hours/yr",
-                 "lost compute USD/yr", "meets N-1")
+                 "lost compute USD/yr", "meets N-1", "redundancy USD/yr")
 
 # --- running ------------------------------------------------------------------------------------------
 
@@ -117,18 +119,59 @@ def table(r: Result, console: Console) -> None:
                   f"{'meets' if n1['meets'] else 'does not meet'} the rule", highlight=False)
     flex = d["flexibility"]
     console.print(f"cluster caps: up to {flex['share']:.0%} of the load ({flex['source']})", highlight=False)
+    if d.get("redundancy"):
+        _redundancy_table(d["redundancy"], console)
+
+
+def _redundancy_table(red: dict[str, Any], console: Console) -> None:
+    """The additions that reach the target, their cost, before and after, the cost of each nine and N-1 beside them."""
+    added = Table(title=f"redundancy to {red['target_availability']:.4%} of energy served: {red['cost_usd_per_year']:,.0f} USD/yr "
+                        f"(searched on {red['search_draws']:,} years, checked on {red['draws']:,})")
+    for column in ("added", "units", "MW", "MWh", "USD/yr"):
+        added.add_column(column, justify="left" if column == "added" else "right")
+    for row in red["additions"]:
+        added.add_row(f"{row['technology']} ({row['kind']})", str(row["units"]) if row["kind"] == "units" else "-", fmt(row["mw"]),
+                      fmt(row["mwh"]) if row["mwh"] else "-", f"{row['usd_per_year']:,.0f}")
+    if not red["additions"]:
+        added.add_row("nothing: the plan already reaches the target", "-", "-", "-", "0")
+    console.print(added)
+    compare = Table(title="before and after the additions (mean, 95% interval)")
+    for column in ("figure", "before", "after"):
+        compare.add_column(column, justify="left" if column == "figure" else "right")
+    before, after = red["before"], red["after"]
+    compare.add_row("availability", f"{before['availability']['mean']:.5%}", f"{after['availability']['mean']:.5%}")
+    compare.add_row("loss of load, hours/yr (LOLE)", _interval(before["lole_hours_per_year"], ",.2f"), _interval(after["lole_hours_per_year"], ",.2f"))
+    compare.add_row("unserved energy, MWh/yr (EUE)", _interval(before["eue_mwh_per_year"]), _interval(after["eue_mwh_per_year"]))
+    console.print(compare)
+    for nine in red["cost_of_nines"]:
+        console.print(f"  {nine['availability']:.{max(0, nine['nines'] - 2)}%}: reached at {nine['cumulative_usd_per_year']:,.0f} USD/yr "
+                      f"(+{nine['increment_usd_per_year']:,.0f} for this nine, step {nine['step']})", highlight=False)
+    n1, rules = red["n_minus_1"], red["rules"]
+    if n1["technology"]:
+        availability = n1["availability"]["mean"]
+        console.print(f"N-1 rule instead: {n1['units']} x {n1['technology']} ({n1['mw']:,.0f} MW) for {n1['usd_per_year']:,.0f} USD/yr "
+                      f"gives {availability:.5%}", highlight=False)
+    else:
+        console.print(f"N-1 rule: {n1['note']}", highlight=False)
+    console.print(f"firm margin over the peak: {rules['firm_margin_before']:.1%} before, {rules['firm_margin_after']:.1%} after; after sizing "
+                  f"{'meets' if rules['meets_n_minus_1_after'] else 'does not meet'} N-1 (~Uptime Tier III), "
+                  f"{'meets' if rules['meets_2n_after'] else 'does not meet'} 2N (~Tier IV); the Tiers set no availability figure",
+                  highlight=False)
 
 
 # --- figures (plot) -------------------------------------------------------------------------------------
 
 
 def plot(result: Result, path: Path) -> Path:
-    """The figure of ``gigawatt reliability --plot``: the outage-duration curve and the unserved energy of each drawn year."""
+    """The figure of ``gigawatt reliability --plot``: the outage-duration curve and the unserved energy of each drawn year,
+    and, with a target, availability against the cost of redundancy along the search's path."""
     plt = pyplot()
     frames = result.to_frames()
     events, per_draw = frames["events"], frames["per_draw"]
     draws = result.data["draws"]
-    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    redundancy = result.data.get("redundancy")
+    fig, axes = plt.subplots(1, 3 if redundancy else 2, figsize=(18 if redundancy else 12, 4.5))
+    left, right = axes[0], axes[1]
     durations = np.sort(events["duration_hours"].to_numpy())[::-1]
     if durations.size:
         left.step(durations, np.arange(1, durations.size + 1) / draws, where="post", color="tab:red")
@@ -143,18 +186,53 @@ def plot(result: Result, path: Path) -> Path:
     right.set_ylabel("years drawn")
     right.set_title("Unserved energy by year")
     right.legend()
+    if redundancy:
+        _plot_redundancy(axes[2], redundancy)
     return save_figure(fig, path, f"{result.data['scenario']}: availability {result.data['availability']['mean']:.5%}")
 
 
+def _unavailability(path: list[dict[str, Any]]) -> tuple[list[float], list[float]]:
+    """(cumulative USD/yr, 1 - availability) along the path: unavailability on a log axis shows the nines."""
+    return ([p["cumulative_usd_per_year"] for p in path], [max(1.0 - p["availability"], 0.0) for p in path])
+
+
+def _plot_redundancy(ax: Any, redundancy: dict[str, Any]) -> None:
+    cost, unavailable = _unavailability(redundancy["path"])
+    ax.plot(np.array(cost) / USD_PER_MILLION, unavailable, marker="o", color="tab:green")
+    ax.axhline(1.0 - redundancy["target_availability"], color="black", linestyle="--", label="target")
+    if redundancy["n_minus_1"].get("availability"):
+        n1 = redundancy["n_minus_1"]
+        ax.plot([n1["usd_per_year"] / USD_PER_MILLION], [1.0 - n1["availability"]["mean"]], marker="s", color="tab:orange", linestyle="none", label="N-1 rule")
+    if min(unavailable, default=0.0) > 0:
+        ax.set_yscale("log")
+    ax.set_xlabel("cost of redundancy, million USD/yr")
+    ax.set_ylabel("unavailability (1 - share of energy served)")
+    ax.set_title("Availability vs cost of redundancy")
+    ax.legend()
+
+
 def charts(r: Result) -> dict[str, Chart]:
-    """The workbench's charts: the outage-duration curve, and unserved energy by drawn year."""
+    """The workbench's charts: the outage-duration curve, unserved energy by drawn year and, with a target,
+    availability against the cost of redundancy (``redundancy``)."""
     frames = r.to_frames()
     durations = np.sort(frames["events"]["duration_hours"].to_numpy())[::-1]
     curve = {"type": "scatter", "mode": "lines", "line": {"shape": "hv"}, "name": "events a year at least this long",
              "x": plain_list(durations), "y": plain_list(np.arange(1, durations.size + 1) / r.data["draws"])}
     years = {"type": "histogram", "name": "unserved MWh", "x": plain_list(frames["per_draw"]["unserved_mwh"])}
-    return {"duration_curve": {"data": [curve], "layout": chart_layout("Outage duration curve", "hours", "events a year")},
-            "unserved": {"data": [years], "layout": chart_layout("Unserved energy by drawn year", "MWh", "years drawn")}}
+    out = {"duration_curve": {"data": [curve], "layout": chart_layout("Outage duration curve", "hours", "events a year")},
+           "unserved": {"data": [years], "layout": chart_layout("Unserved energy by drawn year", "MWh", "years drawn")}}
+    redundancy = r.data.get("redundancy")
+    if redundancy:
+        cost, unavailable = _unavailability(redundancy["path"])
+        path = {"type": "scatter", "mode": "lines+markers", "name": "greedy additions", "x": cost, "y": unavailable,
+                "text": [f"step {p['step']}: {p['technology'] or 'as planned'}" for p in redundancy["path"]]}
+        target = {"type": "scatter", "mode": "lines", "name": "target", "line": {"dash": "dash"},
+                  "x": [0.0, max(cost)], "y": [1.0 - redundancy["target_availability"]] * 2}
+        layout = chart_layout("Availability vs cost of redundancy", "USD/yr", "unavailability (1 - share served)")
+        if min(unavailable, default=0.0) > 0:
+            layout["yaxis"]["type"] = "log"
+        out["redundancy"] = {"data": [path, target], "layout": layout}
+    return out
 
 
 # --- schema --------------------------------------------------------------------------------------------
@@ -169,8 +247,18 @@ def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
                                                                "capped_mwh_per_year", "lost_accelerator_hours_per_year", "lost_compute_usd_per_year")},
              "value_usd_per_accelerator_hour": NUMBER, "draws_for_eue_target": {"type": ["integer", "null"]},
              "events": {"type": "object"}, "flexibility": {"type": "object"}, "n_plus_1": {"type": "object"},
+             "redundancy": {"oneOf": [{"type": "null"}, {"$ref": "#/$defs/redundancy"}]},
              "units": {"type": "array", "items": {"type": "object"}}}
-    return {"type": "object", "properties": props, "required": sorted(props)}, {"estimate": estimate}
+    figures = {"type": "object", "required": ["availability", "lole_hours_per_year", "eue_mwh_per_year"],
+               "properties": {"availability": {"$ref": "#/$defs/estimate"}, "nines": NUMBER,
+                              "lole_hours_per_year": {"$ref": "#/$defs/estimate"}, "eue_mwh_per_year": {"$ref": "#/$defs/estimate"}}}
+    records = {"type": "array", "items": {"type": "object"}}
+    red_props = {"target_availability": NUMBER, "draws": {"type": "integer"}, "search_draws": {"type": "integer"}, "seed": {"type": "integer"},
+                 "additions": records, "cost_usd_per_year": NUMBER, "before": figures, "after": figures, "path": records,
+                 "cost_of_nines": records, "n_minus_1": {"type": "object"}, "rules": {"type": "object"},
+                 "messages": {"type": "array", "items": {"type": "string"}}}
+    redundancy = {"type": "object", "properties": red_props, "required": sorted(red_props)}
+    return {"type": "object", "properties": props, "required": sorted(props)}, {"estimate": estimate, "redundancy": redundancy}
 
 
 SPEC = JobSpec(
