@@ -153,7 +153,8 @@ def _redundancy_table(red: dict[str, Any], console: Console) -> None:
                       f"gives {availability:.5%}", highlight=False)
     else:
         console.print(f"N-1 rule: {n1['note']}", highlight=False)
-    console.print(f"firm margin over the peak: {rules['firm_margin_before']:.1%} before, {rules['firm_margin_after']:.1%} after; after sizing "
+    before, after = (round(rules[k], 3) + 0.0 for k in ("firm_margin_before", "firm_margin_after"))  # + 0.0: no "-0.0%"
+    console.print(f"firm margin over the peak: {before:.1%} before, {after:.1%} after; after sizing "
                   f"{'meets' if rules['meets_n_minus_1_after'] else 'does not meet'} N-1 (~Uptime Tier III), "
                   f"{'meets' if rules['meets_2n_after'] else 'does not meet'} 2N (~Tier IV); the Tiers set no availability figure",
                   highlight=False)
