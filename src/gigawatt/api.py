@@ -143,41 +143,46 @@ def _kept(kept: Any, result: Result, replace: bool = False) -> Result:
 
 def from_stored_plan(kind: str, run: str, *, set: Overrides = None, store: Any = "default", fresh: bool = False) -> Result:  # noqa: A002
     """A job that reads a solved plan (finance, reliability) on a stored plan run (its id or first characters), as it
-    was planned: the plan is not solved again. ``set`` may change only the job's own section (``finance.*``,
-    ``reliability.*``: anything else would change the plan); a plan stored without one takes its defaults. The result
-    is a run of ``kind`` whose id is that of the job on the same scenario file, saved in the same store."""
-    job = spec(kind)
-    if job.from_plan is None:
-        readers = ", ".join(k for k, s in JOBS.items() if s.from_plan is not None)
-        raise ScenarioError(f"{kind}: runs on a scenario file, not on a stored plan (those that do: {readers})")
+    was planned: the plan is not solved again (see :func:`read_plan`), and the result is saved in the same store."""
     kept = open_store(store)
     if kept is None:
         raise ScenarioError("run: a stored plan is read from a run store; give one (store=...), or run the plan's scenario file")
-    stored = kept.load(run)
-    if stored.kind != "plan":
-        raise ScenarioError(f"run {stored.run.id[:12]} is a {stored.kind} run, not a plan; give a plan's run id (`gigawatt runs list --kind plan`)")
+    return read_plan(kind, kept.load(run), set=set, store=kept, fresh=fresh)
+
+
+def read_plan(kind: str, plan: Result, *, set: Overrides = None, store: Any = "default", fresh: bool = False) -> Result:  # noqa: A002
+    """A job that reads a solved plan (finance, reliability) on a plan's result, fresh or stored, as it was planned:
+    the plan is not solved again. ``set`` may change only the job's own section (``finance.*``, ``reliability.*``:
+    anything else would change the plan); a plan without one takes its defaults. The result is a run of ``kind``
+    whose id is that of the job on the same scenario file."""
+    job = spec(kind)
+    if job.from_plan is None:
+        readers = ", ".join(k for k, s in JOBS.items() if s.from_plan is not None)
+        raise ScenarioError(f"{kind}: runs on a scenario file, not on a plan (those that do: {readers})")
+    if plan.kind != "plan":
+        raise ScenarioError(f"run {plan.run.id[:12]} is a {plan.kind} run, not a plan; give a plan's run id (`gigawatt runs list --kind plan`)")
     overrides = _override_list(set)
     for override in overrides:
         key = override.split("=", 1)[0].strip()
         if key != kind and not key.startswith(f"{kind}."):
             raise ScenarioError(f"{key}: a stored plan is read as it was planned, so only {kind}.* may change; "
                                 "run the plan's scenario file to plan it again with other inputs")
-    data = stored.inputs.model_dump(mode="json", exclude_none=True)
-    notes = [f"run {stored.run.id[:12]}: the stored plan read as it was planned (not solved again)"]
+    data = plan.inputs.model_dump(mode="json", exclude_none=True)
+    notes = [f"run {plan.run.id[:12]}: the plan read as it was planned (not solved again)"]
     if kind not in data:
         data[kind] = {}
-        notes.append(f"{kind}: the stored plan has no {kind} section; read with the defaults")
+        notes.append(f"{kind}: the plan has no {kind} section; read with the defaults")
     model = load_inputs(kind, data, overrides)
     ident = run_id(kind, model)
-    if not fresh:
+    kept = open_store(store)
+    if kept is not None and not fresh:
         found = kept.get(ident)
         if found is not None:
             return found
     started = time.perf_counter()
-    output = job.from_plan(model, stored.data)
+    output = job.from_plan(model, plan.data)
     return _kept(kept, Result(kind=kind, inputs=model, data=json_safe(output.to_dict()), output=output,
-                              messages=[*notes, *stored.messages, *output.messages],
-                              run=_run_info(ident, started, stored.run.solver)))
+                              messages=[*notes, *plan.messages, *output.messages], run=_run_info(ident, started, plan.run.solver)))
 
 
 def size(inputs: Inputs, *, set: Overrides = None, **options: Any) -> Result:  # noqa: A002

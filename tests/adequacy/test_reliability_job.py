@@ -150,3 +150,17 @@ def test_a_fuel_interruption_strikes_the_gas_units_in_the_years_it_happens():
     load_mw = base.to_frames()["per_draw"]["load_mwh"][0] / HOURS_PER_YEAR
     assert (lost > 0.3 * 48 * load_mw).all()  # most of two days' load at least: the solar covers daytime hours only
     assert (lost <= 48 * 1.03 * load_mw).all()  # and never more than the load of those hours (the peak is 2.5% above the mean)
+
+
+def test_a_plan_with_a_reliability_section_prints_its_draws_after_the_plan():
+    """`gigawatt plan` does not read reliability: itself; it has the reliability job read the plan it just solved
+    (not solved again) and prints that after it; with --json stdout stays the plan's one document."""
+    example = EXAMPLES / "reliability" / "west-texas-offgrid.yaml"
+    args = [str(GIGAWATT), "plan", str(example), "--no-store", "--set", QUICK, "--set", "reliability.draws=20",
+            "--set", "reliability.target_availability=null"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.index("supply plan vs grid-only baseline") < done.stdout.index("availability (energy served)")
+    assert "the plan read as it was planned (not solved again)" in done.stdout
+    as_json = subprocess.run([*args, "--json"], capture_output=True, text=True, timeout=300)
+    assert as_json.returncode == 0 and json.loads(as_json.stdout)["kind"] == "plan"

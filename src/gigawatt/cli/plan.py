@@ -24,6 +24,7 @@ from gigawatt.cli._common import (
     app,
     fields,
     out_console,
+    progress_display,
     run_command,
     show,
     solver_fields,
@@ -80,6 +81,21 @@ def plan_command(
         write_atomically(network, lambda tmp: _export_network(result.network, tmp))
     write_outputs(result, plot=plot)
     show(result, as_json, quiet)
+    if not as_json:  # one JSON document on stdout: `gigawatt finance|reliability RUN_ID --json` gives theirs
+        _read_sections(result, store=None if no_store else store or "default", quiet=quiet, verbose=verbose)
+
+
+def _read_sections(plan, *, store, quiet: bool, verbose: bool) -> None:
+    """The sections of the scenario the plan itself does not read (``finance:``, ``reliability:``), read on this plan
+    by their jobs without solving it again, and printed after it."""
+    from gigawatt import api
+    from gigawatt.registry import JOBS
+
+    for kind, job in JOBS.items():
+        if job.from_plan is not None and getattr(plan.inputs, kind, None) is not None:
+            with progress_display(f"reading the plan: {kind}", quiet or verbose):
+                read = api.read_plan(kind, plan, store=store)
+            show(read, False, quiet)
 
 
 def _save_lp(file: Path, overrides: list[str], path: Path) -> None:
