@@ -252,14 +252,28 @@ def _degradation(scenario: Any, finance: Finance, plan: dict[str, Any]) -> tuple
     return dict.fromkeys(solar, rate), notes
 
 
-def _made_up(makers: list[str], lost: np.ndarray, unserved: np.ndarray, shares: np.ndarray) -> str:
-    """One line saying who makes up the energy degradation loses by the last year, or what goes unserved."""
-    last_lost = float((shares * lost)[-1].sum())
+def _degraded(degradation: dict[str, float], energy_mwh: dict[str, np.ndarray], energy_usd: dict[str, np.ndarray], years: int,
+              shares: np.ndarray) -> tuple[dict[str, np.ndarray], np.ndarray, list[str]]:
+    """What degradation does to each period's energy, year by year (years x periods): a factor on each supply's MWh and
+    energy cost (the degrading ones' output falls; the sources that bought or burned their energy make the loss up
+    in proportion to what each gave), the MWh left unserved where nothing can, and a line saying which."""
+    periods = shares.shape[1]
+    kept = {tech: (1.0 - rate) ** np.arange(years) for tech, rate in degradation.items()}  # share of the first year's output
+    lost = sum((np.outer(1.0 - kept[tech], energy_mwh[tech]) for tech in degradation), np.zeros((years, periods)))
+    makers = [tech for tech in energy_mwh if tech not in degradation and energy_usd[tech].sum() > 0 and energy_mwh[tech].sum() > 0]
+    made = sum((energy_mwh[tech] for tech in makers), np.zeros(periods))
+    more = np.divide(lost, made, out=np.zeros_like(lost), where=made > 0) + 1.0
+    unserved = np.where(made > 0, 0.0, lost)
+    scale = {**{tech: np.outer(kept[tech], np.ones(periods)) for tech in degradation}, **dict.fromkeys(makers, more)}
+    if not degradation:
+        return scale, unserved, []
     if makers:
-        return (f"degradation: {last_lost:,.0f} MWh lost in the last year, made up by {', '.join(makers)} in proportion to what each "
-                "supplies, at its average energy cost (the pro forma does not dispatch the plan again)")
-    return (f"degradation: {float((shares * unserved)[-1].sum()):,.0f} MWh unserved in the last year (no supply with an energy cost "
-            "to make it up), with the compute it would have run")
+        note = (f"degradation: {float((shares * lost)[-1].sum()):,.0f} MWh lost in the last year, made up by {', '.join(makers)} in "
+                "proportion to what each supplies, at its average energy cost (the pro forma does not dispatch the plan again)")
+    else:
+        note = (f"degradation: {float((shares * unserved)[-1].sum()):,.0f} MWh unserved in the last year (no supply with an energy cost "
+                "to make it up), with the compute it would have run")
+    return scale, unserved, [note]
 
 
 def campus_finance(scenario: Any, sizings: list[dict[str, Any]], plan: dict[str, Any]) -> CampusFinance:
@@ -329,16 +343,8 @@ def campus_finance(scenario: Any, sizings: list[dict[str, Any]], plan: dict[str,
     finance = finance.model_copy(update={"degradation_per_year": degradation})
     energy_mwh = {tech: np.array([float(p.plan["energy_mwh"].get(tech, 0.0)) for p in periods]) for tech in plan["capacity_mw"]}
     energy_usd = {tech: np.array([float(p.plan["cost_usd_per_year"].get(f"{tech}_energy", 0.0)) for p in periods]) for tech in plan["capacity_mw"]}
-    kept = {tech: (1.0 - rate) ** np.arange(years) for tech, rate in degradation.items()}  # share of the first year's output, a year
-    lost = sum((np.outer(1.0 - kept[tech], energy_mwh[tech]) for tech in degradation), np.zeros((years, len(periods))))
-    # the lost energy is made up by the sources that bought or burned their energy, in proportion to what each gave
-    makers = [tech for tech in plan["capacity_mw"] if tech not in degradation and energy_usd[tech].sum() > 0 and energy_mwh[tech].sum() > 0]
-    made = sum((energy_mwh[tech] for tech in makers), np.zeros(len(periods)))
-    more = np.divide(lost, made, out=np.zeros_like(lost), where=made > 0) + 1.0  # years x periods: the makers' energy, scaled
-    unserved = np.where(made > 0, 0.0, lost)
-    scale = {**{tech: np.outer(kept[tech], np.ones(len(periods))) for tech in degradation}, **dict.fromkeys(makers, more)}
-    if degradation:
-        degradation_notes.append(_made_up(makers, lost, unserved, shares))
+    scale, unserved, made_up = _degraded(degradation, energy_mwh, energy_usd, years, shares)
+    degradation_notes.extend(made_up)
 
     electricity = [0.0] * years
     for tech in plan["capacity_mw"]:
