@@ -119,6 +119,7 @@ def test_the_command_prints_the_figures_and_writes_its_plot(tmp_path):
     (f"reliability={{units: {{gas_recip: {{forced_outage_rate: 0.03, mean_time_to_repair_hours: 0}}}}}}", "mean_time_to_repair_hours"),
     (f"reliability={{units: {GENSETS}, target_availability: 1.0}}", "target_availability"),
     (f"reliability={{units: {GENSETS}, draws: 1}}", "draws"),
+    ("reliability={units: {gas_ct: {forced_outage_rate: 0.1}}}", "reliability.units.gas_ct: not a supply option of this scenario"),
     (f"reliability={{units: {GENSETS}, draws: 100000000}}", "draws"),
     (f"reliability={{units: {GENSETS}, fuel_interruptions: [{{name: x, start: 02-30, hours: 5, share: 0.5, probability_per_year: 0.1}}]}}",
      "02-30 is no day of the year"),

@@ -82,7 +82,7 @@ def fuel_events(section: Reliability, inputs: PlanInputs) -> tuple[FuelEvent, ..
     technologies = catalog.technologies().set_index("technology")
     index = inputs.load_mw.index
     events = []
-    for event in section.fuel_interruptions:
+    for i, event in enumerate(section.fuel_interruptions):
         try:
             begins = pd.Timestamp(f"{index[0].year}-{event.start}", tz=index.tz)
         except ValueError:
@@ -105,6 +105,10 @@ def check_section(scenario: Any) -> None:
     for i, event in enumerate(section.fuel_interruptions):
         if event.carrier not in carriers:
             raise ScenarioError(f"reliability.fuel_interruptions[{i}].carrier: '{event.carrier}' is no catalog carrier ({', '.join(sorted(carriers))})")
+    unknown = sorted(set(section.units) - set(scenario.supply.technologies))
+    if unknown:
+        raise ScenarioError(f"reliability.units.{unknown[0]}: not a supply option of this scenario ({', '.join(scenario.supply.technologies)}); "
+                            "give one of supply.technologies")
     variable = set(catalog.variable_technologies())
     for tech in scenario.supply.technologies:
         if tech in variable or tech not in technologies.index or technologies.at[tech, "kind"] in ("storage", "grid"):
