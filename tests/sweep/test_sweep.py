@@ -202,6 +202,13 @@ def test_a_grid_sweep_is_a_stored_run_listed_with_its_points_and_drawn(tmp_path)
     # run again: the same sweep, one record (replaced), its points found in the store
     again = subprocess.run(args + ["--json"], capture_output=True, text=True, timeout=300)
     assert json.loads(again.stdout)["run"]["id"] == out["run"]["id"] and len(kept.list(kind="sweep")) == 1
+    assert json.loads(again.stdout)["run"]["seconds"] == 0  # every point from the store: no worker started, nothing run
+    # a fifth point: the four stored are found by their run ids, so only the new one would start a worker
+    from gigawatt.sweep.runner import stored_rows
+
+    points = [{"grid.import_mw": mw, "grid.available": when} for mw in (400, 800) for when in ("2028-01", "2030-01")]
+    found = stored_rows("plan", validate("plan", GAS, [*points, {"grid.import_mw": 600}], ["site.screening_segments=24"]), kept)
+    assert sorted(found) == [0, 1, 2, 3] and {row["run_id"] for row in found.values()} == {p["run_id"] for p in out["result"]["points"]}
     not_a_sweep = subprocess.run([str(GIGAWATT), "runs", "list", "--sweep", out["result"]["points"][0]["run_id"][:12], "--store", str(store)],
                                  capture_output=True, text=True, timeout=60)
     assert not_a_sweep.returncode == 2 and "is a plan run, not a sweep" in not_a_sweep.stderr

@@ -108,26 +108,57 @@ def _warm(kind: str, store: str | None) -> None:
         kept.list(limit=1)
 
 
-def _run_point(kind: str, inputs: dict[str, Any], store: str | None, solver_threads: int) -> dict[str, Any]:
-    """In a worker: run one point through the API (the store returns an identical earlier run); its id,
-    seconds and figures (as ``gigawatt runs show`` lists them), or its one-line reason. A plan's solver
-    gets ``solver_threads`` so that the workers do not oversubscribe the cores."""
-    from gigawatt import api
+POINT_SOLVER_THREADS = 1  # a plan point's solver threads: one a worker, so the workers do not oversubscribe the cores
+
+
+def _point_inputs(kind: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """A point's inputs as its worker runs them (a plan's solver on POINT_SOLVER_THREADS): what its run id is made of."""
+    if kind == "plan":
+        return {**inputs, "solver": {**inputs.get("solver", {}), "threads": POINT_SOLVER_THREADS}}
+    return inputs
+
+
+def _row(kind: str, result: Any) -> dict[str, Any]:
+    """A point's row from its result: its id, seconds and figures (as ``gigawatt runs show`` lists them)."""
     from gigawatt.registry import figures
 
-    if kind == "plan" and solver_threads:
-        inputs = {**inputs, "solver": {**inputs.get("solver", {}), "threads": solver_threads}}
-    try:
-        result = api.run(kind, inputs, store=store)
-    except GigawattError as exc:
-        return {"status": "failed", "error": str(exc).splitlines()[0]}
-    except Exception as exc:  # noqa: BLE001 - a crash of one point is recorded, the sweep goes on
-        return {"status": "failed", "error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
     row = {"status": "done", "run_id": result.run.id, "seconds": result.run.seconds, **figures(kind, result.data)}
     if kind == "buildout":  # its path, for the fan chart: capacity online every FAN_STEP-th period
         periods = result.data["periods"][::FAN_STEP] + result.data["periods"][-1:]
         row[TRAJECTORY] = [[p["date"], p["online_gw"]] for p in periods]
     return row
+
+
+def _run_point(kind: str, inputs: dict[str, Any], store: str | None) -> dict[str, Any]:
+    """In a worker: run one point through the API (the store returns an identical earlier run); its row, or its
+    one-line reason."""
+    from gigawatt import api
+
+    try:
+        return _row(kind, api.run(kind, _point_inputs(kind, inputs), store=store))
+    except GigawattError as exc:
+        return {"status": "failed", "error": str(exc).splitlines()[0]}
+    except Exception as exc:  # noqa: BLE001 - a crash of one point is recorded, the sweep goes on
+        return {"status": "failed", "error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
+
+
+def stored_rows(kind: str, inputs: list[dict[str, Any]], kept: Any) -> dict[int, dict[str, Any]]:
+    """The rows of the points already in the store ``kept``, by point number (from 0): looked up by run id, so that
+    only the others start workers. A stored record that cannot be read is left to be run again."""
+    from gigawatt import api
+    from gigawatt.store import UnreadableRun, run_id
+
+    if kept is None:
+        return {}
+    found = {}
+    for number, point_inputs in enumerate(inputs):
+        try:
+            result = kept.get(run_id(kind, api.load_inputs(kind, _point_inputs(kind, point_inputs))))
+        except UnreadableRun:
+            continue
+        if result is not None:
+            found[number] = _row(kind, result)
+    return found
 
 
 def cores() -> int:
@@ -258,7 +289,7 @@ def _run_on_dask(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str,
                                 f"and memory enough (--memory-limit, now {memory_limit or 'auto'})") from None
         result.startup_s = time.perf_counter() - started
         started = time.perf_counter()
-        futures = {client.submit(_run_point, kind, point_inputs, store, 1, pure=False): number
+        futures = {client.submit(_run_point, kind, point_inputs, store, pure=False): number
                    for number, point_inputs in enumerate(inputs)}
         outcome: dict[int, dict[str, Any]] = {}
         for done, future in enumerate(as_completed(futures), start=1):
@@ -466,8 +497,18 @@ def _run(kind: str, base: Any, chosen: list[dict[str, Any]], overrides: list[str
     inputs = validate(kind, base, chosen, overrides, weather)
     base_inputs = api.load_inputs(kind, base, overrides)
     kept = open_store(store)
-    done = run_sweep(kind, chosen, inputs, store=kept.url if kept else None, workers=workers, scheduler=scheduler,
-                     memory_limit=memory_limit, progress=progress)
+    stored = stored_rows(kind, inputs, kept)  # only the points not yet in the store start workers
+    missing = [n for n in range(len(inputs)) if n not in stored]
+    done = SweepResult(kind=kind, varied=list(dict.fromkeys(k for p in chosen for k in p)))
+    if missing:
+        ran = run_sweep(kind, [chosen[n] for n in missing], [inputs[n] for n in missing], store=kept.url if kept else None, workers=workers,
+                        scheduler=scheduler, memory_limit=memory_limit,
+                        progress=(lambda d, total: progress(len(stored) + d, len(inputs))) if progress else None)
+        done.startup_s, done.points_s = ran.startup_s, ran.points_s
+        stored.update({n: {k: v for k, v in row.items() if k != "point" and k not in chosen[n]} for n, row in zip(missing, ran.rows)})
+    elif progress:
+        progress(len(inputs), len(inputs))
+    done.rows = [{"point": n + 1, **chosen[n], **stored[n]} for n in range(len(chosen))]
     record = SweepInputs(name=str(getattr(base_inputs, "name", kind)), kind=kind, design=design,
                          figure=figure or default_figure(kind, done.rows), base=base_inputs.model_dump(mode="json", exclude_none=True),
                          points=chosen, sampled=sampled, seed=seed, weather=weather)
