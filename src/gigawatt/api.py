@@ -103,6 +103,7 @@ def run(
     progress: Progress | None = None,
     verbose: bool = False,
     save_lp: str | Path | None = None,
+    map: Any = None,  # noqa: A002
 ) -> Result:
     """Run a job of ``kind`` (size, plan, buildout, headroom, site, schedule) on ``inputs`` and return its result.
 
@@ -111,6 +112,8 @@ def run(
     is called by jobs that advance in steps (build-out draws). ``verbose`` shows the solver's log on stderr.
     ``save_lp`` (a plan): write every LP solved beside this path as ``STEM.ROLE.lp`` (plan, bridge,
     ``-with-slack`` when load cannot all be served); the run is then computed, not read from the store.
+    ``map(function, pieces) -> results`` runs a job's independent pieces elsewhere, e.g. on a Dask cluster (the
+    reliability draws; the same figures as without it); never part of the run's id.
     """
     model = load_inputs(kind, inputs, set)
     ident = run_id(kind, model)
@@ -124,7 +127,8 @@ def run(
         if found is not None:
             return found
     started = time.perf_counter()
-    settings = RunSettings(progress=progress, show_solver_log=verbose, save_lp=Path(save_lp) if save_lp is not None else None)
+    settings = RunSettings(progress=progress, show_solver_log=verbose, save_lp=Path(save_lp) if save_lp is not None else None,
+                           map=map)
     output, messages, solver = JOBS[kind].run(model, settings)
     return _kept(kept, Result(kind=kind, inputs=model, data=json_safe(output.to_dict()), messages=messages, output=output,
                               run=_run_info(ident, started, solver)), replace=unreadable)

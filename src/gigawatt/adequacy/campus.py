@@ -26,7 +26,7 @@ from gigawatt.core.results import json_safe
 from gigawatt.core.units import HOURS_PER_YEAR
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.reliability import Flexibility, monte_carlo_inputs
-from gigawatt.adequacy.montecarlo import Estimate, ReliabilityInputs, ReliabilityResult, simulate
+from gigawatt.adequacy.montecarlo import Estimate, Mapper, ReliabilityInputs, ReliabilityResult, simulate
 from gigawatt.adequacy.redundancy import BATTERY, UNITS, Addition, size_redundancy
 from gigawatt.adequacy.scenario import Reliability
 from gigawatt.power.results import BUILT_MW
@@ -138,12 +138,13 @@ def _lost_compute(result: ReliabilityResult, flex: Flexibility, accelerators: fl
     return Estimate.of((share * accelerators * HOURS_PER_YEAR).to_numpy())
 
 
-def campus_reliability(scenario: Any, inputs: PlanInputs, plan: dict[str, Any], accelerators: float) -> CampusReliability:
+def campus_reliability(scenario: Any, inputs: PlanInputs, plan: dict[str, Any], accelerators: float, map: Mapper | None = None) -> CampusReliability:
     """The Monte Carlo of ``plan`` (its JSON form: ``capacity_mw``, ``storage_mwh``, costs) on every hour of ``inputs``
-    for ``scenario``'s ``reliability`` section (the defaults where it has none)."""
+    for ``scenario``'s ``reliability`` section (the defaults where it has none); ``map`` runs the draws' pieces
+    (``montecarlo.simulate``), here and in the redundancy search."""
     section = scenario.reliability or Reliability()
     mc, units, flex = monte_carlo_inputs(scenario, inputs, plan["capacity_mw"], float(plan.get("storage_mwh") or 0.0))
-    result = simulate(mc, section.draws, section.seed)
+    result = simulate(mc, section.draws, section.seed, map=map)
     value = plan.get("cost_usd_per_delivered_accelerator_hour")
     lost = _lost_compute(result, flex, accelerators)
     events = result.events
@@ -164,7 +165,7 @@ def campus_reliability(scenario: Any, inputs: PlanInputs, plan: dict[str, Any], 
     redundancy = None
     if section.target_availability is not None:
         offered, notes = additions(section, inputs, plan["capacity_mw"], mc)
-        sized = size_redundancy(mc, offered, section.target_availability, section.draws, section.seed, before=result)
+        sized = size_redundancy(mc, offered, section.target_availability, section.draws, section.seed, before=result, map=map)
         redundancy = json_safe(sized.to_dict())
         messages += [*notes, *sized.messages]
     return CampusReliability(

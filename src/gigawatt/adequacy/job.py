@@ -53,9 +53,10 @@ def check(scenario: Scenario) -> None:
     check_section(scenario)
 
 
-def draw(scenario: Scenario, plan: dict[str, Any]) -> Any:
+def draw(scenario: Scenario, plan: dict[str, Any], map: Any = None) -> Any:
     """The Monte Carlo of a plan's JSON form (solved now, or stored) for its scenario: the hourly inputs read again
-    on every hour (weather, load), the cluster sized again from the catalog."""
+    on every hour (weather, load), the cluster sized again from the catalog; ``map``: where the draws run
+    (:class:`RunSettings`)."""
     from gigawatt.compute.sizing import size
     from gigawatt.power.plan import plan_inputs
     from gigawatt.adequacy.campus import campus_reliability
@@ -63,7 +64,7 @@ def draw(scenario: Scenario, plan: dict[str, Any]) -> Any:
     if scenario.phases:
         raise ScenarioError(PHASED)
     sizing = size(scenario)
-    return campus_reliability(scenario, plan_inputs(scenario, sizing), plan, float(sizing.accelerator_count))
+    return campus_reliability(scenario, plan_inputs(scenario, sizing), plan, float(sizing.accelerator_count), map=map)
 
 
 def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict[str, Any] | None]:
@@ -72,7 +73,7 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict
 
     check(scenario)
     plan, messages, solver = plan_run(scenario, settings)
-    result = draw(scenario, json_safe(plan.to_dict()))
+    result = draw(scenario, json_safe(plan.to_dict()), map=settings.map)
     return result, [*messages, *result.messages], solver
 
 

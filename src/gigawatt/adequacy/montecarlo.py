@@ -28,15 +28,23 @@ grid, units) equals ``served + charged - discharged``; the battery's stored ener
 of losing power): not lost load, so LOLE and EUE leave it out, but not served either, so availability is
 ``served / load = 1 - (capped + unserved) / load``: the share of the load's energy the supply delivered.
 
-Memory: draws run in chunks of ``chunk_draws`` years (``chunk_draws(hours, cycles)``): the hourly arrays of a
-chunk take about ``HOURLY_ARRAYS * 8`` bytes per hour per draw, so a chunk stays under ``MEMORY_BUDGET_BYTES``
-(about 1 GB: about 1,400 years of 8760 hours per chunk) whatever the number of years asked for.
+Memory: draws run in chunks of ``chunk_draws(hours, memory_bytes)`` years: the hourly arrays of a chunk take about
+``HOURLY_ARRAYS * 8`` bytes per hour per draw, so a chunk stays under ``MEMORY_BUDGET_BYTES`` (about 1 GB: about
+1,350 years of 8760 hours per chunk) whatever the number of years asked for; a chunk is whole blocks of
+``BLOCK_DRAWS`` years (at least one block).
+
+Random streams: each unit, the grid and each fuel event draw every block of ``BLOCK_DRAWS`` years from their own
+stream, seeded by (seed, what, which, block). A draw's outages therefore depend on its block, never on how blocks
+are grouped into chunks or into the pieces ``simulate(..., map=...)`` hands to other processes (a Dask cluster):
+the same seed gives the same figures per draw however the work is split.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,6 +59,15 @@ SHORT_TOLERANCE_MW = 1e-6  # a shortfall below this is floating-point noise, not
 MEMORY_BUDGET_BYTES = 1_000_000_000  # peak memory of one chunk's arrays (the issue asks for < 2 GB in all)
 HOURLY_ARRAYS = 12  # float64/int64 arrays of (draws, hours) alive at once in a chunk (states, supply, unserved, copies)
 SEED_UNITS, SEED_GRID, SEED_FUEL = 1, 2, 3  # stream labels: each unit, the grid and each fuel event draw from their own seeded stream
+# years drawn from one seeded stream (per unit, grid, fuel event): streams follow blocks, not chunks, so any grouping
+# of whole blocks gives the same draws. Small enough that a chunk or a worker's piece is a fine grain of work (a
+# block's arrays take ~40 MB at 8760 h), large enough that the per-block cost (a generator per unit, a call per
+# unit) stays small beside the block's own draws
+BLOCK_DRAWS = 50
+# with a map, the draws are split into at most this many pieces of whole blocks (fewer where there are fewer blocks,
+# more where a piece would exceed the memory chunk): enough to keep a cluster of as many workers busy; every piece
+# runs the year's hour loop once, a fixed cost, so many more pieces than workers only add that cost
+MAP_PIECES = 32
 
 
 @dataclass(frozen=True)
@@ -239,43 +256,72 @@ class ReliabilityResult:
 
 
 def chunk_draws(hours: int, memory_bytes: int = MEMORY_BUDGET_BYTES) -> int:
-    """Years drawn together: as many as keep ``HOURLY_ARRAYS`` arrays of (draws, hours) of 8 bytes under
-    ``memory_bytes`` (at least one)."""
-    return max(1, memory_bytes // (HOURLY_ARRAYS * 8 * max(1, hours)))
+    """Years drawn together: as many whole blocks of ``BLOCK_DRAWS`` years as keep ``HOURLY_ARRAYS`` arrays of
+    (draws, hours) of 8 bytes under ``memory_bytes`` (at least one block)."""
+    fit_draws = memory_bytes // (HOURLY_ARRAYS * 8 * max(1, hours))
+    return max(1, fit_draws // BLOCK_DRAWS) * BLOCK_DRAWS
 
 
-def simulate(inputs: ReliabilityInputs, draws: int, seed: int = 0, memory_bytes: int = MEMORY_BUDGET_BYTES) -> ReliabilityResult:
+def pieces(draws: int, hours: int, memory_bytes: int = MEMORY_BUDGET_BYTES, spread: bool = False) -> list[tuple[int, int]]:
+    """(first draw, draws) of each piece of work: whole blocks of ``BLOCK_DRAWS`` (the last may be cut at ``draws``),
+    each at most ``chunk_draws(hours, memory_bytes)``. ``spread``: also split into at least ``min(blocks,
+    MAP_PIECES)`` pieces of equal whole blocks, for a map over workers."""
+    chunk = chunk_draws(hours, memory_bytes)
+    if spread:
+        blocks = math.ceil(draws / BLOCK_DRAWS)
+        chunk = min(chunk, math.ceil(blocks / min(blocks, MAP_PIECES)) * BLOCK_DRAWS)
+    return [(first, min(chunk, draws - first)) for first in range(0, draws, chunk)]
+
+
+Mapper = Callable[[Callable[[Any], Any], list[Any]], list[Any]]
+
+
+def simulate(inputs: ReliabilityInputs, draws: int, seed: int = 0, memory_bytes: int = MEMORY_BUDGET_BYTES,
+             map: Mapper | None = None) -> ReliabilityResult:
     """Run ``draws`` independent years of hourly outages and dispatch (see the module docstring) from ``seed``.
 
     The same ``seed`` gives the same outages to each unit (by its group and rank) and to the grid, whatever else
-    changes, so two fleets compared at one seed differ only by what was changed."""
+    changes, so two fleets compared at one seed differ only by what was changed. ``map(function, pieces) -> results``
+    runs the pieces of work elsewhere (e.g. a Dask client's map and gather: ``pieces(..., spread=True)``); None: here,
+    one memory chunk after another. Either way the figures per draw are the same."""
     inputs.check()
     if not isinstance(draws, (int, np.integer)) or draws < 2:
         raise ScenarioError(f"reliability.draws: {draws!r} must be a whole number >= 2 (a confidence interval needs two)")
-    load = np.asarray(inputs.load_mw, dtype=float)
-    hours = load.size
-    size = chunk_draws(hours, memory_bytes)
-    rows, events = [], []
-    for chunk, first in enumerate(range(0, draws, size)):
-        n = min(size, draws - first)
-        table, found = _simulate_chunk(inputs, load, n, seed, chunk)
-        table.insert(0, "draw", np.arange(first, first + n))
-        found["draw"] += first
-        rows.append(table)
-        events.append(found)
-    per_draw = pd.concat(rows, ignore_index=True)
-    event_table = pd.concat(events, ignore_index=True)
+    hours = np.asarray(inputs.load_mw).size
+    work = [(inputs, seed, first, n) for first, n in pieces(int(draws), hours, memory_bytes, spread=map is not None)]
+    done = [_simulate_piece(w) for w in work] if map is None else list(map(_simulate_piece, work))
+    per_draw = pd.concat([table for table, _ in done], ignore_index=True)
+    event_table = pd.concat([found for _, found in done], ignore_index=True)
     return _summarise(per_draw, event_table, hours)
 
 
-def _simulate_chunk(inputs: ReliabilityInputs, load: np.ndarray, draws: int, seed: int, chunk: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _simulate_piece(work: tuple[ReliabilityInputs, int, int, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One piece of ``simulate``: ``(inputs, seed, first draw, draws)`` -> (per draw, events), numbered from the
+    first draw. Module-level so a map can send it to another process."""
+    inputs, seed, first, draws = work
+    table, found = _simulate_chunk(inputs, np.asarray(inputs.load_mw, dtype=float), first, draws, seed)
+    table.insert(0, "draw", np.arange(first, first + draws))
+    found["draw"] += first
+    return table, found
+
+
+def _blocks(first: int, draws: int) -> list[tuple[int, slice]]:
+    """(block number, its rows in the chunk) of the blocks of ``draws`` years from draw ``first`` (a block's start)."""
+    return [(first // BLOCK_DRAWS + offset // BLOCK_DRAWS, slice(offset, min(draws, offset + BLOCK_DRAWS)))
+            for offset in range(0, draws, BLOCK_DRAWS)]
+
+
+def _simulate_chunk(inputs: ReliabilityInputs, load: np.ndarray, first: int, draws: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     hours = load.size
+    blocks = _blocks(first, draws)
     firm_mw = np.zeros((draws, hours))
-    struck = [np.random.default_rng([seed, SEED_FUEL, e, chunk]).random(draws) < event.probability_per_year
-              for e, event in enumerate(inputs.fuel_events)]  # does each event happen in each drawn year
+    struck = [np.concatenate([np.random.default_rng([seed, SEED_FUEL, e, b]).random(rows.stop - rows.start) for b, rows in blocks])
+              < event.probability_per_year for e, event in enumerate(inputs.fuel_events)]  # does each event happen in each drawn year
     for g, group in enumerate(inputs.units):
-        rngs = [np.random.default_rng([seed, SEED_UNITS, g, k, chunk]) for k in range(group.count)]
-        down = units_down(rngs, draws, hours, group.forced_outage_rate, group.mean_time_to_repair_hours)
+        down = np.empty((draws, hours), dtype=np.int32)
+        for b, rows in blocks:
+            rngs = [np.random.default_rng([seed, SEED_UNITS, g, k, b]) for k in range(group.count)]
+            down[rows] = units_down(rngs, rows.stop - rows.start, hours, group.forced_outage_rate, group.mean_time_to_repair_hours)
         up_mw = group.unit_mw * (group.count - down)
         del down
         for event, happens in zip(inputs.fuel_events, struck):
@@ -285,7 +331,10 @@ def _simulate_chunk(inputs: ReliabilityInputs, load: np.ndarray, draws: int, see
         firm_mw += up_mw
     if inputs.grid is not None and inputs.grid.import_mw > 0:
         grid = inputs.grid
-        up = grid_available_share(np.random.default_rng([seed, SEED_GRID, chunk]), draws, hours, grid.outages_per_year, grid.mean_outage_hours)
+        up = np.empty((draws, hours))
+        for b, rows in blocks:
+            up[rows] = grid_available_share(np.random.default_rng([seed, SEED_GRID, b]), rows.stop - rows.start, hours,
+                                            grid.outages_per_year, grid.mean_outage_hours)
         firm_mw += grid.import_mw * up * (1.0 if grid.available_share is None else np.asarray(grid.available_share, dtype=float)[None, :])
         del up
     if inputs.variable_mw is not None:

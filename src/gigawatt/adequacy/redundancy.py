@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from gigawatt.core.errors import ScenarioError
-from gigawatt.adequacy.montecarlo import Battery, ReliabilityInputs, ReliabilityResult, UnitGroup, simulate
+from gigawatt.adequacy.montecarlo import Battery, Mapper, ReliabilityInputs, ReliabilityResult, UnitGroup, simulate
 
 FIELD = "reliability.target_availability"
 UNITS, BATTERY = "units", "battery"  # the kinds of addition
@@ -182,7 +182,7 @@ def _unreachable(target: float, reached: float, steps: list[Step], additions: li
 
 
 def _search(inputs: ReliabilityInputs, additions: list[Addition], target: float, draws: int, seed: int,
-            start: ReliabilityResult, steps: list[Step], path: list[dict[str, Any]], max_steps: int,
+            start: ReliabilityResult, steps: list[Step], path: list[dict[str, Any]], max_steps: int, map: Mapper | None = None,
             ) -> tuple[ReliabilityInputs, ReliabilityResult, ReliabilityInputs | None]:
     """Greedy steps on ``draws`` years from ``inputs`` (drawn as ``start``) until the target; appends to ``steps`` and
     ``path``. Returns the fleet, its result, and the fleet before the last step (None where no step was taken)."""
@@ -196,7 +196,7 @@ def _search(inputs: ReliabilityInputs, additions: list[Addition], target: float,
             if found is None:
                 continue
             fleet, step = found
-            result = simulate(fleet, draws, seed)
+            result = simulate(fleet, draws, seed, map=map)
             reduction = _not_served_mwh(current, last) - _not_served_mwh(fleet, result)
             value = reduction / step.usd_per_year if step.usd_per_year > 0 else (math.inf if reduction > 0 else 0.0)
             if best is None or (value, -step.usd_per_year) > (best[0], -best[2].usd_per_year):
@@ -215,7 +215,7 @@ def _search(inputs: ReliabilityInputs, additions: list[Addition], target: float,
 
 
 def _trim_last(previous: ReliabilityInputs, fleet: ReliabilityInputs, after: ReliabilityResult, steps: list[Step], path: list[dict[str, Any]],
-               target: float, draws: int, seed: int, messages: list[str]) -> tuple[ReliabilityInputs, ReliabilityResult]:
+               target: float, draws: int, seed: int, messages: list[str], map: Mapper | None = None) -> tuple[ReliabilityInputs, ReliabilityResult]:
     """The last step cut to the fewest of its units (none, for a battery step: kept or dropped) that still reach the
     target on the full ``draws``: a bisection, since at one seed more units never lower availability. The search's
     noise and a block of units can overshoot; earlier steps are not revisited. Rewrites the step's rows of ``path``."""
@@ -231,7 +231,7 @@ def _trim_last(previous: ReliabilityInputs, fleet: ReliabilityInputs, after: Rel
         else:
             trial = _add_units(previous, Addition(last.technology, UNITS, group.unit_mw, 0.0, forced_outage_rate=group.forced_outage_rate,
                                                   mean_time_to_repair_hours=group.mean_time_to_repair_hours), count)
-        result = simulate(trial, draws, seed)
+        result = simulate(trial, draws, seed, map=map)
         if result.availability.mean >= target:
             reaching, best = count, (trial, result)
         else:
@@ -302,7 +302,7 @@ def firm_mw(inputs: ReliabilityInputs) -> tuple[float, float]:
     return total, max(sizes, default=0.0)
 
 
-def n_minus_1(inputs: ReliabilityInputs, additions: list[Addition], draws: int, seed: int) -> dict[str, Any]:
+def n_minus_1(inputs: ReliabilityInputs, additions: list[Addition], draws: int, seed: int, map: Mapper | None = None) -> dict[str, Any]:
     """The N-1 rule's answer: the cheapest whole units of one offered technology that make the firm MW without the
     largest unit cover the peak load, their cost (USD/yr) and the availability the fleet then has on ``draws`` years."""
     peak_mw = float(np.max(inputs.load_mw))
@@ -324,35 +324,37 @@ def n_minus_1(inputs: ReliabilityInputs, additions: list[Addition], draws: int, 
     if best is None:
         return {"technology": None, "units": 0, "mw": 0.0, "usd_per_year": None, "availability": None, "note": "no unit technology can be added"}
     addition, count, usd, unit_mw = best
-    result = simulate(_add_units(inputs, replace(addition, unit_mw=unit_mw), count), draws, seed)
+    result = simulate(_add_units(inputs, replace(addition, unit_mw=unit_mw), count), draws, seed, map=map)
     return {"technology": addition.technology, "units": count, "mw": count * unit_mw, "usd_per_year": usd,
             "availability": _estimate(result.availability), "note": "cheapest whole units until firm MW less the largest unit covers the peak"}
 
 
 def size_redundancy(inputs: ReliabilityInputs, additions: list[Addition], target_availability: float, draws: int, seed: int = 0,
-                    before: ReliabilityResult | None = None, search_draws: int = SEARCH_DRAWS, max_steps: int = MAX_STEPS) -> Redundancy:
+                    before: ReliabilityResult | None = None, search_draws: int = SEARCH_DRAWS, max_steps: int = MAX_STEPS,
+                    map: Mapper | None = None) -> Redundancy:
     """The cheapest additions (the module docstring's greedy method) that bring ``inputs``'s mean availability
     (share of the load's energy served, ratio) to ``target_availability`` on ``draws`` years at ``seed``.
-    ``before`` is the fleet's own result on ``draws`` years where the caller has it (saves one draw)."""
+    ``before`` is the fleet's own result on ``draws`` years where the caller has it (saves one draw). ``map``: every
+    draw runs its pieces through it (``montecarlo.simulate``)."""
     if not (isinstance(target_availability, (int, float)) and 0 < target_availability < 1):
         raise ScenarioError(f"{FIELD}: {target_availability!r} must be a share of energy in (0, 1), e.g. 0.9999 (100% is never reached)")
     inputs.check()
-    before = before if before is not None else simulate(inputs, draws, seed)
+    before = before if before is not None else simulate(inputs, draws, seed, map=map)
     search = min(draws, search_draws)
-    start = before if search == draws else simulate(inputs, search, seed)
+    start = before if search == draws else simulate(inputs, search, seed, map=map)
     steps: list[Step] = []
     path = [{"step": 0, "technology": None, "kind": None, "units": 0, "mw": 0.0, "mwh": 0.0, "cumulative_usd_per_year": 0.0,
              "availability": start.availability.mean, "eue_mwh_per_year": start.eue_mwh_per_year.mean, "draws": search}]
-    fleet, after, previous = _search(inputs, additions, target_availability, search, seed, start, steps, path, max_steps)
+    fleet, after, previous = _search(inputs, additions, target_availability, search, seed, start, steps, path, max_steps, map)
     messages: list[str] = []
     if search < draws:  # the fleet found, checked on the full draws (a row of the path); searched on there if short
-        after = simulate(fleet, draws, seed) if steps else before
+        after = simulate(fleet, draws, seed, map=map) if steps else before
         path.append({**path[-1], "availability": after.availability.mean, "eue_mwh_per_year": after.eue_mwh_per_year.mean, "draws": draws})
         if after.availability.mean < target_availability:
             messages.append(f"reliability: the fleet found on {search} years fell short on {draws}; the search went on at {draws}")
-            fleet, after, previous = _search(fleet, additions, target_availability, draws, seed, after, steps, path, max_steps)
+            fleet, after, previous = _search(fleet, additions, target_availability, draws, seed, after, steps, path, max_steps, map)
     if previous is not None:
-        fleet, after = _trim_last(previous, fleet, after, steps, path, target_availability, draws, seed, messages)
+        fleet, after = _trim_last(previous, fleet, after, steps, path, target_availability, draws, seed, messages, map)
     firm_before, largest_before = firm_mw(inputs)
     firm_after, largest_after = firm_mw(fleet)
     peak_mw = float(np.max(inputs.load_mw))
@@ -367,7 +369,7 @@ def size_redundancy(inputs: ReliabilityInputs, additions: list[Addition], target
     return Redundancy(
         target_availability=float(target_availability), draws=draws, search_draws=search, seed=seed, additions=_summary(steps),
         cost_usd_per_year=sum(s.usd_per_year for s in steps), before=_figures(before), after=_figures(after), path=path,
-        cost_of_nines=cost_of_nines(path), n_minus_1=n_minus_1(inputs, additions, draws, seed), rules=rules, messages=messages,
+        cost_of_nines=cost_of_nines(path), n_minus_1=n_minus_1(inputs, additions, draws, seed, map), rules=rules, messages=messages,
     )
 
 

@@ -109,10 +109,11 @@ def run_command(
     label: str = "running",
     steps: bool = False,
     save_lp: Path | None = None,
+    map: Any = None,  # noqa: A002
 ):
     """Check output paths, run the job through the API (with the store and a progress display), print it.
 
-    Returns the result for the command to write its own files and print."""
+    ``map``: where a job's independent pieces run (``api.run``). Returns the result for the command to write its own files and print."""
     from gigawatt import api
     from gigawatt.core.files import FIGURE_SUFFIXES, check_output
 
@@ -120,19 +121,19 @@ def run_command(
         check_output(path, what, FIGURE_SUFFIXES if what in FIGURE_OPTIONS else ())
     with progress_display(label, quiet or verbose, steps) as progress:
         return api.run(kind, inputs, set=overrides, store=None if no_store else store or "default", fresh=fresh, progress=progress, verbose=verbose,
-                       save_lp=save_lp)
+                       save_lp=save_lp, map=map)
 
 
 RUN_ID = re.compile(r"[0-9a-f]{4,64}")  # a stored run's id or its first characters (`gigawatt runs list`)
 
 
 def run_on_plan(kind: str, file: str, overrides: list[str], *, store: str | None, no_store: bool, fresh: bool, verbose: bool,
-                quiet: bool, outputs: dict[str, Path | None], label: str):
+                quiet: bool, outputs: dict[str, Path | None], label: str, map: Any = None):  # noqa: A002
     """A job that reads a solved plan (finance, reliability) on a scenario file, or on a stored plan's run id (a
     name that is no file and looks like one): the stored plan is read as planned, not solved again."""
     if Path(file).exists() or not RUN_ID.fullmatch(file):
         return run_command(kind, Path(file), overrides, store=store, no_store=no_store, fresh=fresh, verbose=verbose, quiet=quiet,
-                           outputs=outputs, label=label)
+                           outputs=outputs, label=label, map=map)
     from gigawatt import api
     from gigawatt.core.files import FIGURE_SUFFIXES, check_output
 

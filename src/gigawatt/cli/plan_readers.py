@@ -3,10 +3,12 @@ definition, not postponed: each command's help text is a value of the factory th
 `gigawatt finance` (a campus's money over time) and `gigawatt reliability` (will the lights stay on)."""
 
 
-from typing import Annotated, Any
+import inspect
+from typing import Annotated, Any, Optional
 
 import typer
 
+from gigawatt.core.errors import ScenarioError
 from gigawatt.cli._common import (
     CsvOption,
     FreshOption,
@@ -24,8 +26,29 @@ from gigawatt.cli._common import (
 )
 
 
-def _command(kind: str, summary: str, file_help: str, label: str, csv_frame: str) -> Any:
-    """A command ``gigawatt KIND FILE|RUN_ID`` with the options every job has; ``--csv`` writes ``csv_frame``."""
+WorkersOption = Annotated[Optional[int], typer.Option("--workers", help="Draw the years on a local Dask cluster of this many process workers (at most 4 a core; the same figures as without)")]
+SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Draw the years on the Dask cluster at this address (e.g. tcp://host:8786) instead; connecting waits at most 10 s")]
+
+
+def _run(kind: str, file: str, overrides: list[str], workers: int | None, scheduler: str | None, **options: Any) -> Any:
+    """The job on ``file``; with ``workers`` or ``scheduler``, its independent pieces run on Dask (a local cluster
+    started and closed here, or the cluster at ``scheduler``), as ``gigawatt sweep`` runs its points."""
+    if workers is None and scheduler is None:
+        return run_on_plan(kind, file, overrides, **options)
+    from gigawatt.sweep.runner import check_cluster, dask_map
+
+    check_cluster(workers, scheduler)  # before anything runs, in one line, as gigawatt sweep's
+    try:
+        import dask.distributed  # noqa: F401
+    except ImportError:
+        raise ScenarioError("--workers and --scheduler need Dask's distributed scheduler; pip install \"gigawatt[sweep]\"") from None
+    with dask_map(workers, scheduler) as mapper:
+        return run_on_plan(kind, file, overrides, map=mapper, **options)
+
+
+def _command(kind: str, summary: str, file_help: str, label: str, csv_frame: str, on_dask: bool = False) -> Any:
+    """A command ``gigawatt KIND FILE|RUN_ID`` with the options every job has; ``--csv`` writes ``csv_frame``;
+    ``on_dask``: also ``--workers`` and ``--scheduler`` (where its pieces run)."""
 
     def command(
         file: Annotated[str, typer.Argument(help=file_help)],
@@ -38,15 +61,27 @@ def _command(kind: str, summary: str, file_help: str, label: str, csv_frame: str
         fresh: FreshOption = False,
         verbose: VerboseOption = False,
         quiet: QuietOption = False,
+        workers: WorkersOption = None,
+        scheduler: SchedulerOption = None,
     ) -> None:
-        result = run_on_plan(kind, file, list(overrides or []), store=store, no_store=no_store, fresh=fresh, verbose=verbose, quiet=quiet,
-                             outputs={"--plot": plot, "--csv": csv}, label=label)
+        result = _run(kind, file, list(overrides or []), workers, scheduler, store=store, no_store=no_store, fresh=fresh, verbose=verbose,
+                      quiet=quiet, outputs={"--plot": plot, "--csv": csv}, label=label)
         write_outputs(result, plot=plot, csv=csv, csv_frame=csv_frame)
         show(result, as_json, quiet)
 
-    command.__doc__ = summary
-    command.__name__ = f"{kind}_command"
-    return app.command(kind)(command)
+    if not on_dask:  # the options a job without pieces to spread does not have
+        def plain(file, overrides=None, plot=None, csv=None, as_json=False, store=None, no_store=False, fresh=False,  # noqa: ANN001
+                  verbose=False, quiet=False) -> None:
+            command(file, overrides, plot, csv, as_json, store, no_store, fresh, verbose, quiet, None, None)
+
+        plain.__signature__ = inspect.signature(command).replace(parameters=list(inspect.signature(command).parameters.values())[:-2])
+        plain.__annotations__ = {k: v for k, v in command.__annotations__.items() if k not in ("workers", "scheduler")}
+        handler = plain
+    else:
+        handler = command
+    handler.__doc__ = summary
+    handler.__name__ = f"{kind}_command"
+    return app.command(kind)(handler)
 
 
 finance_command = _command(
@@ -55,4 +90,4 @@ finance_command = _command(
 reliability_command = _command(
     "reliability", "Will the lights stay on: availability, loss of load (hours and MWh a year) and lost compute with 95% intervals.",
     "Plan scenario YAML file (its reliability: section, or the defaults), or a stored plan's run id (drawn as planned)",
-    "planning and drawing", "per_draw")
+    "planning and drawing", "per_draw", on_dask=True)

@@ -25,12 +25,15 @@ Progress = Callable[[int, int], None]
 class RunSettings:
     """How a run is carried out, apart from what it computes (never part of its id): a progress callback
     ``(done, total)`` for jobs that advance in steps, the solver's log on stderr, and where every LP solved
-    is written (``save_lp``: ``STEM.ROLE.lp`` beside it; ``lp_files`` lists those written, in order)."""
+    is written (``save_lp``: ``STEM.ROLE.lp`` beside it; ``lp_files`` lists those written, in order). ``map(function,
+    pieces) -> results`` maps a function over independent pieces of work, e.g. on a Dask cluster (the reliability
+    draws); None: in this process. Never part of the run's id."""
 
     progress: Progress | None = None
     show_solver_log: bool = False
     save_lp: Path | None = None
     lp_files: list[Path] = field(default_factory=list)
+    map: Callable[[Callable[[Any], Any], list[Any]], list[Any]] | None = None
 
 
 @dataclass(frozen=True)

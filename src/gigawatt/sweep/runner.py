@@ -24,7 +24,8 @@ from __future__ import annotations
 import math
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -239,6 +240,41 @@ def connect(scheduler: str, timeout_s: float | None = None) -> Any:
                             "check the address and its port") from None
 
 
+def local_cluster(workers: int | None = None, memory_limit: str | None = None, most: int | None = None) -> Any:
+    """A Dask LocalCluster of ``workers`` single-threaded process workers (default: the cores; never more than
+    ``most`` pieces of work), ``memory_limit`` each; its scheduler's HTTP routes on a free local port, so two at
+    once do not fight over Dask's 8787 (a warning)."""
+    from dask.distributed import LocalCluster
+
+    count = workers or cores()
+    return LocalCluster(n_workers=max(1, min(count, most) if most is not None else count), threads_per_worker=1, processes=True,
+                        memory_limit=memory_limit or "auto", dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+
+
+@contextmanager
+def dask_map(workers: int | None = None, scheduler: str | None = None) -> Iterator[Callable[[Callable[[Any], Any], list[Any]], list[Any]]]:
+    """``map(function, pieces) -> results`` on Dask, for a job that splits its own work (the reliability draws): a
+    LocalCluster of ``workers`` (:func:`local_cluster`) or the cluster at ``scheduler`` (:func:`connect`), checked
+    as a sweep's (:func:`check_cluster`); closes the client, and the cluster where it started one."""
+    from dask.distributed import Client
+
+    check_cluster(workers, scheduler)
+    cluster = None if scheduler else local_cluster(workers)
+    client = connect(scheduler) if scheduler else Client(cluster)
+    try:
+        if scheduler:
+            try:
+                client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
+            except TimeoutError:
+                raise ScenarioError(f"--scheduler {echo(scheduler)}: no worker joined it within {WORKERS_TIMEOUT_S} s; start workers "
+                                    f"(dask worker {echo(scheduler)}) and run again") from None
+        yield lambda function, pieces: client.gather(client.map(function, pieces, pure=False))
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def run_sweep(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str, Any]], *, store: str | None, workers: int | None = None,
               scheduler: str | None = None, memory_limit: str | None = None,
               progress: Callable[[int, int], None] | None = None) -> SweepResult:
@@ -258,7 +294,7 @@ def run_sweep(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str, An
 
 def _run_on_dask(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str, Any]], *, store: str | None, workers: int | None,
                  scheduler: str | None, memory_limit: str | None, progress: Callable[[int, int], None] | None) -> SweepResult:
-    from dask.distributed import Client, LocalCluster, as_completed
+    from dask.distributed import Client, as_completed
 
     started = time.perf_counter()
     cluster = None
@@ -266,9 +302,7 @@ def _run_on_dask(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str,
         client = connect(scheduler)
     else:
         # the scheduler's HTTP routes on a free local port: two sweeps at once do not fight over Dask's 8787 (a warning)
-        cluster = LocalCluster(n_workers=max(1, min(workers or cores(), len(inputs))), threads_per_worker=1, processes=True,
-                               memory_limit=memory_limit or "auto", dashboard_address=None,
-                               scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
+        cluster = local_cluster(workers, memory_limit, most=len(inputs))
         client = Client(cluster)
     result = SweepResult(kind=kind, varied=list(dict.fromkeys(k for p in chosen for k in p)))
     try:
