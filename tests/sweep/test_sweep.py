@@ -251,3 +251,17 @@ def test_a_build_out_sweep_draws_the_fan_of_capacity_online(tmp_path):
     assert (bands[:, -1] - bands[:, 0]).max() > 0.5  # the construction limit spreads the paths by more than 0.5 GW somewhere
     assert "trajectory" not in result.data["points"][0]  # the paths live in the fan, not in the table
     assert plot(result, tmp_path / "fan.png").stat().st_size > 10_000
+
+
+def test_the_ranking_s_rank_correlation_is_spearman_s_with_ties():
+    """ranking() computes Spearman's rho itself (ranks, ties averaged, then Pearson): it equals scipy's."""
+    from scipy.stats import spearmanr
+
+    from gigawatt.sweep.analysis import SweepResult, ranking
+
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 4, 30).astype(float)  # many ties
+    y = x + rng.normal(size=30)
+    rows = [{"status": "done", "a": float(a), "f": float(b)} for a, b in zip(x, y)]
+    ranked = ranking(SweepResult(kind="size", rows=rows, varied=["a"]), "f")
+    assert ranked[0]["spearman"] == pytest.approx(spearmanr(x, y).statistic, rel=1e-12)
