@@ -145,16 +145,18 @@ def _kept(kept: Any, result: Result, replace: bool = False) -> Result:
     return result
 
 
-def from_stored_plan(kind: str, run: str, *, set: Overrides = None, store: Any = "default", fresh: bool = False) -> Result:  # noqa: A002
+def from_stored_plan(kind: str, run: str, *, set: Overrides = None, store: Any = "default", fresh: bool = False,  # noqa: A002
+                     map: Callable[..., Any] | None = None) -> Result:  # noqa: A002
     """A job that reads a solved plan (finance, reliability) on a stored plan run (its id or first characters), as it
     was planned: the plan is not solved again (see :func:`read_plan`), and the result is saved in the same store."""
     kept = open_store(store)
     if kept is None:
         raise ScenarioError("run: a stored plan is read from a run store; give one (store=...), or run the plan's scenario file")
-    return read_plan(kind, kept.load(run), set=set, store=kept, fresh=fresh)
+    return read_plan(kind, kept.load(run), set=set, store=kept, fresh=fresh, map=map)
 
 
-def read_plan(kind: str, plan: Result, *, set: Overrides = None, store: Any = "default", fresh: bool = False) -> Result:  # noqa: A002
+def read_plan(kind: str, plan: Result, *, set: Overrides = None, store: Any = "default", fresh: bool = False,  # noqa: A002
+              map: Callable[..., Any] | None = None) -> Result:  # noqa: A002
     """A job that reads a solved plan (finance, reliability) on a plan's result, fresh or stored, as it was planned:
     the plan is not solved again. ``set`` may change only the job's own section (``finance.*``, ``reliability.*``:
     anything else would change the plan); a plan without one takes its defaults. The result is a run of ``kind``
@@ -184,7 +186,7 @@ def read_plan(kind: str, plan: Result, *, set: Overrides = None, store: Any = "d
         if found is not None:
             return found
     started = time.perf_counter()
-    output = job.from_plan(model, plan.data)
+    output = job.from_plan(model, plan.data, RunSettings(map=map))
     return _kept(kept, Result(kind=kind, inputs=model, data=json_safe(output.to_dict()), output=output,
                               messages=[*notes, *plan.messages, *output.messages], run=_run_info(ident, started, plan.run.solver)))
 

@@ -53,10 +53,10 @@ def check(scenario: Scenario) -> None:
     check_section(scenario)
 
 
-def draw(scenario: Scenario, plan: dict[str, Any], map: Any = None) -> Any:
+def draw(scenario: Scenario, plan: dict[str, Any], settings: RunSettings | None = None) -> Any:
     """The Monte Carlo of a plan's JSON form (solved now, or stored) for its scenario: the hourly inputs read again
-    on every hour (weather, load), the cluster sized again from the catalog; ``map``: where the draws run
-    (:class:`RunSettings`)."""
+    on every hour (weather, load), the cluster sized again from the catalog; the draws run where ``settings.map``
+    sends them (in this process without one)."""
     from gigawatt.compute.sizing import size
     from gigawatt.power.plan import plan_inputs
     from gigawatt.adequacy.campus import campus_reliability
@@ -64,7 +64,8 @@ def draw(scenario: Scenario, plan: dict[str, Any], map: Any = None) -> Any:
     if scenario.phases:
         raise ScenarioError(PHASED)
     sizing = size(scenario)
-    return campus_reliability(scenario, plan_inputs(scenario, sizing), plan, float(sizing.accelerator_count), map=map)
+    return campus_reliability(scenario, plan_inputs(scenario, sizing), plan, float(sizing.accelerator_count),
+                              map=settings.map if settings is not None else None)
 
 
 def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict[str, Any] | None]:
@@ -73,7 +74,7 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict
 
     check(scenario)
     plan, messages, solver = plan_run(scenario, settings)
-    result = draw(scenario, json_safe(plan.to_dict()), map=settings.map)
+    result = draw(scenario, json_safe(plan.to_dict()), settings)
     return result, [*messages, *result.messages], solver
 
 

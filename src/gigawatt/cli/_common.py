@@ -142,7 +142,7 @@ def run_on_plan(kind: str, file: str, overrides: list[str], *, store: str | None
     for what, path in outputs.items():
         check_output(path, what, FIGURE_SUFFIXES if what in FIGURE_OPTIONS else ())
     with progress_display(label.split(" and ")[-1], quiet or verbose):
-        return api.from_stored_plan(kind, file, set=overrides, store=store or "default", fresh=fresh)
+        return api.from_stored_plan(kind, file, set=overrides, store=store or "default", fresh=fresh, map=map)
 
 
 def show(result: Any, as_json: bool, quiet: bool = False) -> None:

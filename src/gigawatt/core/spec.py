@@ -55,7 +55,7 @@ class JobSpec:
       Plotly specifications by name): renderers of the JSON form and frames only, so a stored run shows as a
       fresh one;
     - ``result_schema() -> (schema of "result", definitions)``: the JSON Schema of its output's result part;
-    - ``from_plan(model, plan data) -> output``: for a job that reads a solved plan, its output from a stored plan.
+    - ``from_plan(model, plan data, settings) -> output``: for a job that reads a solved plan, its output from a stored plan.
     """
 
     kind: str
@@ -75,7 +75,7 @@ class JobSpec:
     accepts: tuple[str, ...] = ()
     # a job that reads a solved plan: its output from a stored plan's JSON form and the scenario, whose section named
     # as the kind (``finance:``, ``reliability:``) is the only part that may differ (``gigawatt KIND RUN_ID``)
-    from_plan: Callable[[Any, dict[str, Any]], Any] | None = None
+    from_plan: Callable[[Any, dict[str, Any], RunSettings], Any] | None = None
 
     def headline_figures(self, data: dict[str, Any]) -> dict[str, Any]:
         """The few figures that sum a run up in a list (``gigawatt runs list``, the workbench's home page)."""

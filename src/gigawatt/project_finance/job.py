@@ -58,7 +58,7 @@ def check(scenario: Scenario) -> None:
     plan_check(scenario)
 
 
-def price(scenario: Scenario, plan: dict[str, Any]) -> Any:
+def price(scenario: Scenario, plan: dict[str, Any], settings: RunSettings | None = None) -> Any:  # noqa: ARG001 - JobSpec.from_plan's signature
     """The campus and supply pro formas (:class:`~gigawatt.project_finance.campus.CampusFinance`) of a plan's JSON
     form, solved now or stored, for its scenario: the cluster sized again (one sizing a phase) from the catalog."""
     from gigawatt.compute.sizing import size
