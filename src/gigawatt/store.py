@@ -513,7 +513,7 @@ class Store:
         if older_than_days is None and kind is None and sweep is None:
             raise ScenarioError("runs prune: give at least one of --older-than, --kind or --sweep (nothing is removed without a filter)")
         if older_than_days is not None and not (older_than_days >= 0 and older_than_days < 1e6):  # NaN fails both
-            raise ScenarioError(f"--older-than {older_than_days}: give a number of days from 0 to 1000000")
+            raise ScenarioError(f"--older-than {older_than_days:g}: give a number of days from 0 to 1000000")
         if kind is not None and kind not in STORED_KINDS:
             raise ScenarioError(f"--kind '{kind[:40]}': choose one of {', '.join(STORED_KINDS)}")
         within: set[str] | None = None
