@@ -366,6 +366,7 @@ class Store:
             "gigawatt_version": result.run.gigawatt_version, "catalog_hash": result.run.catalog_hash,
             "seconds": result.run.seconds, "headline": json.dumps(headline(result.kind, result.data)), "record": json.dumps(record),
         }
+        codec = store_compression()  # a bad setting is refused before anything is written
         try:
             with self.engine.begin() as db:
                 if result.kind == "sweep" or replace:
@@ -373,9 +374,8 @@ class Store:
                     db.execute(self.runs.delete().where(self.runs.c.id == result.run.id))
                 inserted = db.execute(self._insert(self.runs).values(**row).on_conflict_do_nothing()).rowcount
                 if inserted:
-                    codec = store_compression()
                     for name, frame in frames.items():
-                        blob = _parquet(frame, codec)
+                        blob = _parquet(frame)  # with store_compression(), the codec recorded beside it
                         db.execute(self._insert(self.frames_table).values(run_id=result.run.id, name=name, parquet=blob, compression=codec)
                                    .on_conflict_do_nothing())
         except (GigawattError, sa.exc.DBAPIError, OSError) as exc:
@@ -791,8 +791,10 @@ def store_compression() -> str:
     return chosen
 
 
-def _parquet(frame: pd.DataFrame, compression: str = "snappy") -> bytes:
-    """A table as Parquet bytes with the codec ``compression`` (``none``: uncompressed)."""
+def _parquet(frame: pd.DataFrame, compression: str | None = None) -> bytes:
+    """A table as Parquet bytes with the codec ``compression`` (``none``: uncompressed; by default
+    :func:`store_compression`)."""
+    compression = compression or store_compression()
     buffer = io.BytesIO()
     frame = frame.copy(deep=False)
     frame.attrs = {}  # figures kept in attrs are in the run's JSON form already
