@@ -4,10 +4,12 @@ size of a 10,000-point plan sweep (issue 28 target: under 1 GB). Prints figures;
     python benchmarks/store_size.py [SCENARIO]
 
 The plan is solved once (every hour of the year: no screening); its result is then saved into a fresh
-SQLite store for each codec of ``GIGAWATT_STORE_COMPRESSION`` (none, snappy: what store version 1 wrote,
-zstd: the default now), and ``Store.size`` reads the bytes back: the JSON record and the Parquet tables.
+SQLite store for each codec of ``GIGAWATT_STORE_COMPRESSION`` (none, snappy, zstd: the default now), and ``Store.size`` reads the bytes back: the JSON record and the Parquet tables.
 A sweep's points are plans like this one, so 10,000 points take 10,000 times a plan (the sweep's own
-record, a row per point, is small beside them and reported apart).
+record, a row per point, is small beside them).
+
+Measured (2 cores, pyarrow 26): zstd 0.072 MB a plan (0.72 GB for 10,000), snappy 0.083, none 0.100; the
+store-version-1 writer (pandas' snappy with a dictionary of the hourly timestamps) took 0.233 MB (2.3 GB).
 """
 
 from __future__ import annotations
