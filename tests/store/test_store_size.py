@@ -199,3 +199,19 @@ def test_the_commands_through_the_installed_entry_point(store_url):
         assert refused.returncode == 2 and refused.stdout == "", bad
         assert len(refused.stderr.strip().splitlines()) == 1 and named in refused.stderr, refused.stderr
     assert len(Store(store_url).list()) == 1
+
+
+def test_prune_a_sweep_keeps_the_points_another_sweep_lists(tmp_path, swept):
+    import dataclasses
+
+    url = str(tmp_path / "runs.sqlite")
+    store = Store(url)
+    for result in swept:
+        store.save(result)
+    first = next(r for r in swept if r.kind == "sweep")
+    twin = dataclasses.replace(first, run=dataclasses.replace(first.run, id="f" * 64))  # another sweep of the same points
+    store.save(twin)
+    points = {p["run_id"] for p in first.data["points"]}
+    report = store.prune(sweep=first.run.id[:10])
+    assert [row["id"] for row in report["runs"]] == [first.run.id] and set(report["kept_shared"]) == points
+    assert {row["id"] for row in store.list()} == {twin.run.id, *points}
