@@ -4,12 +4,19 @@ A run's id is the SHA-256 of its kind, its canonical inputs (JSON, keys sorted),
 those inputs name (``*_csv`` fields, headroom ``files``), the hash of the bundled catalog and the gigawatt
 version: the same id means the same answer, so an identical run returns from the store at once.
 
-Three tables (SQLAlchemy Core, the same code on SQLite and PostgreSQL):
+Four tables (SQLAlchemy Core, the same code on SQLite and PostgreSQL):
 
 - ``gigawatt_store``: ``store_version``; a store of another version is migrated or refused, never misread;
 - ``runs``: one row a run: id, kind, name, created (UTC ISO), version, catalog hash, seconds, the headline
   figures and the whole JSON form (``Result.to_dict()``);
-- ``run_frames``: the run's named tables (hourly dispatch, weekly periods...) as Parquet bytes.
+- ``run_frames``: the run's named tables (hourly dispatch, weekly periods...) as Parquet bytes, with the
+  codec each was written with (``compression``: zstd, snappy, none...; NULL in rows of store version 1, which
+  pandas wrote with its default, snappy). Parquet names its codec in its own footer, so every row reads
+  whatever ``GIGAWATT_STORE_COMPRESSION`` says now;
+- ``run_tags``: names a user gave runs (``gigawatt runs tag``); :meth:`Store.prune` keeps tagged runs.
+
+:meth:`Store.size` says how big the store is per kind of run, :meth:`Store.prune` removes runs by age,
+kind or sweep (and on SQLite gives the space back with VACUUM).
 
 A run and its tables are written in one transaction: a process killed mid-write leaves no half record,
 and two processes saving the same run both succeed (the second insert is skipped). A store locked by
@@ -32,6 +39,7 @@ import re
 import sqlite3
 import tempfile
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,9 +55,12 @@ if TYPE_CHECKING:
     import pandas as pd
     from pydantic import BaseModel
 
-STORE_VERSION = 1  # of the tables' layout; raise it (with a migration in MIGRATIONS) when they change
-MIGRATIONS: dict[int, Any] = {}  # from version N to N + 1: a function of a connection
+STORE_VERSION = 2  # of the tables' layout; raise it (with a migration in MIGRATIONS) when they change
 ENV = "GIGAWATT_STORE"
+COMPRESSION_ENV = "GIGAWATT_STORE_COMPRESSION"  # the Parquet codec of the tables saved from now on
+COMPRESSIONS = ("zstd", "snappy", "gzip", "brotli", "lz4", "none")  # what the setting accepts (where pyarrow has it)
+TAG_MAX_CHARS = 64
+SECONDS_PER_DAY = 86_400
 CATALOG_DIR = Path(__file__).parent / "catalog"
 FILE_FIELDS = ("files",)  # besides every field whose name ends in _csv
 # How long a reader or writer waits for another process's lock on the store before reporting it locked:
@@ -236,7 +247,11 @@ class Store:
         self.frames_table = sa.Table(
             "run_frames", meta,
             sa.Column("run_id", sa.String(64), primary_key=True), sa.Column("name", sa.String(64), primary_key=True),
-            sa.Column("parquet", sa.LargeBinary),
+            sa.Column("parquet", sa.LargeBinary), sa.Column("compression", sa.String(16)),
+        )
+        self.tags_table = sa.Table(
+            "run_tags", meta,
+            sa.Column("run_id", sa.String(64), primary_key=True), sa.Column("tag", sa.String(TAG_MAX_CHARS), primary_key=True),
         )
         self._meta = meta
         self._ready()
@@ -351,6 +366,7 @@ class Store:
             "gigawatt_version": result.run.gigawatt_version, "catalog_hash": result.run.catalog_hash,
             "seconds": result.run.seconds, "headline": json.dumps(headline(result.kind, result.data)), "record": json.dumps(record),
         }
+        codec = store_compression()  # a bad setting is refused before anything is written
         try:
             with self.engine.begin() as db:
                 if result.kind == "sweep" or replace:
@@ -359,8 +375,9 @@ class Store:
                 inserted = db.execute(self._insert(self.runs).values(**row).on_conflict_do_nothing()).rowcount
                 if inserted:
                     for name, frame in frames.items():
-                        blob = _parquet(frame)
-                        db.execute(self._insert(self.frames_table).values(run_id=result.run.id, name=name, parquet=blob).on_conflict_do_nothing())
+                        blob = _parquet(frame)  # with store_compression(), the codec recorded beside it
+                        db.execute(self._insert(self.frames_table).values(run_id=result.run.id, name=name, parquet=blob, compression=codec)
+                                   .on_conflict_do_nothing())
         except (GigawattError, sa.exc.DBAPIError, OSError) as exc:
             if isinstance(exc, GigawattError):
                 why = str(exc)
@@ -388,9 +405,185 @@ class Store:
         full = [self.resolve(i) for i in ids]
         with self._reading(), self.engine.begin() as db:
             for ident in full:
-                db.execute(self.frames_table.delete().where(self.frames_table.c.run_id == ident))
-                db.execute(self.runs.delete().where(self.runs.c.id == ident))
+                self._delete(db, ident)
         return full
+
+    def _delete(self, db: Any, ident: str) -> None:
+        """Delete one run with its tables and tags, in the caller's transaction."""
+        db.execute(self.frames_table.delete().where(self.frames_table.c.run_id == ident))
+        db.execute(self.tags_table.delete().where(self.tags_table.c.run_id == ident))
+        db.execute(self.runs.delete().where(self.runs.c.id == ident))
+
+    # --- tags, size and pruning ---
+
+    def tag(self, prefix: str, tag: str, remove: bool = False) -> str:
+        """Give the run whose id starts with ``prefix`` the tag ``tag`` (or take it away with ``remove``);
+        a tagged run is kept by :meth:`prune`. Returns the full id."""
+        import sqlalchemy as sa
+
+        tag = tag.strip()
+        if not tag or len(tag) > TAG_MAX_CHARS or not tag.isprintable():
+            shown = tag[:70].encode("unicode_escape").decode("ascii")
+            raise ScenarioError(f"tag '{shown}': give a name of 1 to {TAG_MAX_CHARS} printable characters")
+        ident = self.resolve(prefix)
+        t = self.tags_table
+        with self._reading(), self.engine.begin() as db:
+            if remove:
+                db.execute(t.delete().where(sa.and_(t.c.run_id == ident, t.c.tag == tag)))
+            else:
+                db.execute(self._insert(t).values(run_id=ident, tag=tag).on_conflict_do_nothing())
+        return ident
+
+    def tags(self, ident: str | None = None) -> dict[str, list[str]]:
+        """The tags of every tagged run (or of the run of full id ``ident``): full id -> sorted tags."""
+        import sqlalchemy as sa
+
+        self.engine  # noqa: B018  (connects: the tables are defined then)
+        t = self.tags_table
+        query = sa.select(t.c.run_id, t.c.tag).order_by(t.c.run_id, t.c.tag)
+        if ident is not None:
+            query = query.where(t.c.run_id == ident)
+        found: dict[str, list[str]] = {}
+        with self._reading(), self.engine.connect() as db:
+            for run, tag in db.execute(query):
+                found.setdefault(run, []).append(tag)
+        return found
+
+    def _bytes(self, column: Any) -> Any:
+        """SQL for a column's size in bytes (JSON text is ASCII, so characters are bytes on SQLite)."""
+        import sqlalchemy as sa
+
+        return sa.func.octet_length(column) if self.engine.dialect.name == "postgresql" else sa.func.length(column)
+
+    def _run_sizes(self) -> list[dict[str, Any]]:
+        """Per run: id, kind, created, name, record_bytes (its JSON record and headline), table_bytes (its
+        Parquet tables)."""
+        import sqlalchemy as sa
+
+        self.engine  # noqa: B018
+        r, f = self.runs, self.frames_table
+        tables = (sa.select(f.c.run_id, sa.func.sum(self._bytes(f.c.parquet)).label("table_bytes"))
+                  .group_by(f.c.run_id).subquery())
+        query = (sa.select(r.c.id, r.c.kind, r.c.created, r.c.name,
+                           (sa.func.coalesce(self._bytes(r.c.record), 0) + sa.func.coalesce(self._bytes(r.c.headline), 0)).label("record_bytes"),
+                           sa.func.coalesce(tables.c.table_bytes, 0).label("table_bytes"))
+                 .select_from(r.outerjoin(tables, tables.c.run_id == r.c.id)).order_by(r.c.created, r.c.id))
+        with self._reading(), self.engine.connect() as db:
+            return [{**row, "record_bytes": int(row["record_bytes"]), "table_bytes": int(row["table_bytes"])}
+                    for row in db.execute(query).mappings()]
+
+    def file_bytes(self) -> int | None:
+        """The SQLite store's size on disk in bytes (the file and its write-ahead log), else None."""
+        if self.path is None or not self.path.exists():
+            return None
+        wal = self.path.with_name(self.path.name + "-wal")
+        return self.path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+    def size(self) -> dict[str, Any]:
+        """The store's size: per kind of run (runs, total_bytes, mean and max bytes_per_run, record_bytes
+        in JSON records, table_bytes in Parquet tables, table_share of the total), the same over all runs
+        (``total``), and ``file_bytes`` on disk (SQLite; None on PostgreSQL). The kinds' sums are the total."""
+        per_kind: dict[str, dict[str, Any]] = {}
+        every = {"runs": 0, "total_bytes": 0, "record_bytes": 0, "table_bytes": 0, "max_bytes_per_run": 0}
+        for row in self._run_sizes():
+            run_bytes = row["record_bytes"] + row["table_bytes"]
+            for into in (per_kind.setdefault(str(row["kind"]), dict.fromkeys(every, 0)), every):
+                into["runs"] += 1
+                into["total_bytes"] += run_bytes
+                into["record_bytes"] += row["record_bytes"]
+                into["table_bytes"] += row["table_bytes"]
+                into["max_bytes_per_run"] = max(into["max_bytes_per_run"], run_bytes)
+        for into in (*per_kind.values(), every):
+            into["mean_bytes_per_run"] = into["total_bytes"] / into["runs"] if into["runs"] else 0.0
+            into["table_share"] = into["table_bytes"] / into["total_bytes"] if into["total_bytes"] else 0.0
+        return {"kinds": dict(sorted(per_kind.items())), "total": every, "file_bytes": self.file_bytes(), "store": self.shown}
+
+    def prune(self, older_than_days: float | None = None, kind: str | None = None, sweep: str | None = None,
+              keep_tagged: bool = True, dry_run: bool = False) -> dict[str, Any]:
+        """Remove the runs that match every filter given: created more than ``older_than_days`` days ago,
+        of ``kind``, and the sweep ``sweep`` (an id or its first characters) with its points (a point another
+        sweep also lists is kept). Tagged runs are kept unless ``keep_tagged`` is False. At least one filter
+        is needed; a bad one raises :class:`ScenarioError` naming it. With ``dry_run`` nothing is removed.
+
+        Returns ``runs`` (id, kind, created, name, bytes of each run removed or that would be), ``kinds``
+        (kind -> runs, bytes), ``kept_tagged`` and ``kept_shared`` (ids kept), and on SQLite after a real
+        prune ``file_bytes_before`` and ``file_bytes_after`` (VACUUM gives the freed pages back to the disk)."""
+        import sqlalchemy as sa
+
+        if older_than_days is None and kind is None and sweep is None:
+            raise ScenarioError("runs prune: give at least one of --older-than, --kind or --sweep (nothing is removed without a filter)")
+        if older_than_days is not None and not (older_than_days >= 0 and older_than_days < 1e6):  # NaN fails both
+            raise ScenarioError(f"--older-than {older_than_days:g}: give a number of days from 0 to 1000000")
+        if kind is not None and kind not in STORED_KINDS:
+            raise ScenarioError(f"--kind '{kind[:40]}': choose one of {', '.join(STORED_KINDS)}")
+        within: set[str] | None = None
+        shared: set[str] = set()
+        if sweep is not None:
+            ident = self.resolve(sweep)
+            records = self._sweep_points()
+            if ident not in records:
+                found = next((row["kind"] for row in self._run_sizes() if row["id"] == ident), "other")
+                raise ScenarioError(f"--sweep {sweep[:40]}: run {ident[:12]} is a {found} run, not a sweep; see `gigawatt runs list --kind sweep`")
+            others = set().union(*(points for other, points in records.items() if other != ident))
+            within = {ident, *records[ident]}
+            shared = within & others
+            within -= shared
+        cutoff = None
+        if older_than_days is not None:
+            cutoff = (datetime.now(timezone.utc) - timedelta(days=older_than_days)).isoformat(timespec="seconds")
+        tagged = set(self.tags()) if keep_tagged else set()
+        chosen, kept_tagged = [], []
+        for row in self._run_sizes():
+            if (within is not None and row["id"] not in within) or (kind is not None and row["kind"] != kind) \
+                    or (cutoff is not None and not (str(row["created"] or "") < cutoff)):
+                continue
+            if row["id"] in tagged:
+                kept_tagged.append(row["id"])
+                continue
+            chosen.append({k: row[k] for k in ("id", "kind", "created", "name")} | {"bytes": row["record_bytes"] + row["table_bytes"]})
+        kinds: dict[str, dict[str, int]] = {}
+        for row in chosen:
+            into = kinds.setdefault(str(row["kind"]), {"runs": 0, "bytes": 0})
+            into["runs"] += 1
+            into["bytes"] += row["bytes"]
+        report: dict[str, Any] = {"runs": chosen, "kinds": dict(sorted(kinds.items())), "kept_tagged": kept_tagged,
+                                  "kept_shared": sorted(shared), "dry_run": dry_run, "store": self.shown}
+        if dry_run or not chosen:
+            return report
+        before = self._checkpointed_bytes()
+        with self._reading(), self.engine.begin() as db:
+            for row in chosen:
+                self._delete(db, row["id"])
+        if self.path is not None:
+            with self._reading(), self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+                db.execute(sa.text("VACUUM"))
+            report["file_bytes_before"], report["file_bytes_after"] = before, self._checkpointed_bytes()
+        return report
+
+    def _checkpointed_bytes(self) -> int | None:
+        """The SQLite file's size once its write-ahead log is folded in (so the figure is the data's)."""
+        import sqlalchemy as sa
+
+        if self.path is None:
+            return None
+        with self._reading(), self.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+            db.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
+        return self.file_bytes()
+
+    def _sweep_points(self) -> dict[str, set[str]]:
+        """Every stored sweep's id -> the run ids of its points (from its record)."""
+        import sqlalchemy as sa
+
+        with self._reading(), self.engine.connect() as db:
+            rows = db.execute(sa.select(self.runs.c.id, self.runs.c.record).where(self.runs.c.kind == "sweep")).all()
+        found = {}
+        for ident, text in rows:
+            try:
+                points = json.loads(text)["result"]["points"]
+                found[ident] = {p["run_id"] for p in points if isinstance(p, dict) and p.get("run_id")}
+            except (TypeError, ValueError, KeyError):
+                found[ident] = set()  # a damaged sweep record: the sweep alone goes
+        return found
 
     # --- reading ---
 
@@ -583,12 +776,57 @@ def keep_unsaved(result: Result, folders: list[Path]) -> Path | None:
     return None
 
 
-def _parquet(frame: pd.DataFrame) -> bytes:
+def store_compression() -> str:
+    """The Parquet codec for tables saved now: ``GIGAWATT_STORE_COMPRESSION`` (zstd, snappy, gzip, brotli,
+    lz4 or none), else zstd where pyarrow has it, else snappy."""
+    import pyarrow as pa
+
+    chosen = os.environ.get(COMPRESSION_ENV, "").strip().lower()
+    if not chosen:
+        return "zstd" if pa.Codec.is_available("zstd") else "snappy"
+    if chosen not in COMPRESSIONS:
+        raise ScenarioError(f"{COMPRESSION_ENV}='{chosen[:40]}': choose one of {', '.join(COMPRESSIONS)}")
+    if chosen != "none" and not pa.Codec.is_available(chosen):
+        raise ScenarioError(f"{COMPRESSION_ENV}='{chosen}': this pyarrow lacks that codec; choose zstd, snappy or none")
+    return chosen
+
+
+def _parquet(frame: pd.DataFrame, compression: str | None = None) -> bytes:
+    """A table as Parquet bytes with the codec ``compression`` (``none``: uncompressed; by default
+    :func:`store_compression`)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    compression = compression or store_compression()
     buffer = io.BytesIO()
     frame = frame.copy(deep=False)
     frame.attrs = {}  # figures kept in attrs are in the run's JSON form already
-    frame.to_parquet(buffer)
+    table = pa.Table.from_pandas(frame)  # what DataFrame.to_parquet writes, the index and pandas metadata included
+    # an hourly timestamp (the index of every hourly table) is unique in every row, so a dictionary of it is
+    # as big as the column and no codec shrinks it (69 of a full-year dispatch table's 102 kB); as deltas
+    # of a regular step it takes a few hundred bytes. Any Parquet reader reads it the same.
+    deltas = [f.name for f in table.schema if pa.types.is_timestamp(f.type) or pa.types.is_integer(f.type)]
+    pq.write_table(table, buffer, compression="NONE" if compression == "none" else compression,
+                   use_dictionary=[f.name for f in table.schema if f.name not in deltas],
+                   column_encoding=dict.fromkeys(deltas, "DELTA_BINARY_PACKED") or None)
     return buffer.getvalue()
+
+
+def _to_version_2(db: Any) -> None:
+    """Store version 1 -> 2: ``run_frames`` gains ``compression`` (NULL in the rows already there, which read
+    as before), and ``run_tags`` is made (by ``create_all`` before this runs; made here too if not). Nothing is
+    rewritten or removed. Safe when another process has just done the same."""
+    import sqlalchemy as sa
+
+    columns = {c["name"] for c in sa.inspect(db).get_columns("run_frames")}
+    if "compression" not in columns:
+        exists = " IF NOT EXISTS" if db.dialect.name == "postgresql" else ""  # another process may have just added it
+        db.execute(sa.text(f"ALTER TABLE run_frames ADD COLUMN{exists} compression VARCHAR(16)"))
+    db.execute(sa.text("CREATE TABLE IF NOT EXISTS run_tags (run_id VARCHAR(64) NOT NULL, tag VARCHAR(64) NOT NULL, "
+                       "PRIMARY KEY (run_id, tag))"))
+
+
+MIGRATIONS: dict[int, Any] = {1: _to_version_2}  # from version N to N + 1: a function of a connection
 
 
 def _sqlite_pragmas(connection: Any, _record: Any) -> None:

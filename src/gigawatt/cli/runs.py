@@ -1,4 +1,4 @@
-"""`gigawatt runs`: list, show, compare, export and remove the runs in the store."""
+"""`gigawatt runs`: list, show, compare, export, remove, tag, size and prune the runs in the store."""
 
 from __future__ import annotations
 
@@ -157,3 +157,73 @@ def rm_command(run_ids: Annotated[list[str], typer.Argument(help="Run ids (or th
     """Remove runs (with their tables) from the store."""
     removed = _store(store).remove(run_ids)
     out_console().print(f"removed {len(removed)} run{'s' if len(removed) != 1 else ''}: {', '.join(r[:12] for r in removed)}", highlight=False, markup=False)
+
+
+def _mb(n_bytes: float | None) -> str:
+    """Bytes as MB (10^6 bytes) with 3 decimals, or 'n/a'."""
+    return "n/a" if n_bytes is None else f"{n_bytes / 1e6:.3f} MB"
+
+
+@runs_app.command("size")
+def size_command(as_json: JsonOption = False, store: StoreOption = None) -> None:
+    """How big the store is, per kind of run: runs, MB in all, per run (mean and max), the share in tables
+    (Parquet) against records (JSON), and the SQLite file's size on disk."""
+    sizes = _store(store).size()
+    if as_json:
+        sys.stdout.write(json.dumps(sizes, indent=2) + "\n")
+        return
+    lines = [f"{'kind':<12} {'runs':>6} {'total':>14} {'mean/run':>14} {'max/run':>14} {'tables':>7} {'records':>7}"]
+    for kind, row in [*sizes["kinds"].items(), ("all", sizes["total"])]:
+        lines.append(f"{kind:<12} {row['runs']:>6} {_mb(row['total_bytes']):>14} {_mb(row['mean_bytes_per_run']):>14} "
+                     f"{_mb(row['max_bytes_per_run']):>14} {row['table_share']:>7.0%} {1 - row['table_share'] if row['total_bytes'] else 0:>7.0%}")
+    on_disk = sizes["file_bytes"]
+    lines.append(f"store {sizes['store']}: " + (f"{_mb(on_disk)} on disk" if on_disk is not None else "a database server (its size on disk is the server's)"))
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+@runs_app.command("tag")
+def tag_command(
+    run_id: IdArgument,
+    tag: Annotated[str, typer.Argument(help="A name for the run (1 to 64 characters); tagged runs are kept by `gigawatt runs prune`")],
+    remove: Annotated[bool, typer.Option("--remove", help="Take the tag away instead")] = False,
+    store: StoreOption = None,
+) -> None:
+    """Tag a run, so that `gigawatt runs prune` keeps it."""
+    kept = _store(store)
+    ident = kept.tag(run_id, tag, remove=remove)
+    now = kept.tags(ident).get(ident, [])
+    out_console().print(f"run {ident[:12]}: tags {', '.join(now) if now else '(none)'}", highlight=False, markup=False)
+
+
+@runs_app.command("prune")
+def prune_command(
+    older_than: Annotated[Optional[float], typer.Option("--older-than", help="Only runs created more than this many days ago")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", help="Only runs of this kind: size, plan, buildout, headroom, site, sweep...")] = None,
+    sweep: Annotated[Optional[str], typer.Option("--sweep", help="Only this sweep (its run id or first characters) and its points")] = None,
+    keep_tagged: Annotated[bool, typer.Option("--keep-tagged/--include-tagged", help="Keep tagged runs (default), or remove them too")] = True,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be removed; remove nothing")] = False,
+    as_json: JsonOption = False,
+    store: StoreOption = None,
+) -> None:
+    """Remove the runs matching every filter given (at least one), without asking: one line per kind removed;
+    on SQLite the space is given back to the disk (VACUUM)."""
+    report = _store(store).prune(older_than_days=older_than, kind=kind, sweep=sweep, keep_tagged=keep_tagged, dry_run=dry_run)
+    if as_json:
+        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        return
+    lines = []
+    if dry_run:
+        lines += [f"{row['id'][:12]}  {row['kind']:<11} {str(row['created'] or ''):<25} {_mb(row['bytes']):>12}  {row['name'] or ''}" for row in report["runs"]]
+    verb = "would remove" if dry_run else "removed"
+    for kind_name, row in report["kinds"].items():
+        lines.append(f"{verb} {row['runs']} {kind_name} run{'s' if row['runs'] != 1 else ''} ({_mb(row['bytes'])})")
+    if not report["runs"]:
+        lines.append("no run matches: nothing removed")
+    if report["kept_tagged"]:
+        lines.append(f"kept {len(report['kept_tagged'])} tagged run{'s' if len(report['kept_tagged']) != 1 else ''}")
+    if report["kept_shared"]:
+        lines.append(f"kept {len(report['kept_shared'])} point{'s' if len(report['kept_shared']) != 1 else ''} another sweep also lists")
+    if "file_bytes_before" in report:
+        before, after = report["file_bytes_before"], report["file_bytes_after"]
+        lines.append(f"store file {_mb(before)} -> {_mb(after)} (VACUUM reclaimed {_mb(before - after)})")
+    sys.stdout.write("\n".join(lines) + "\n")
