@@ -259,11 +259,20 @@ def test_a_scheduler_runs_the_points_on_its_workers_and_one_without_workers_is_a
                     assert f"dask worker {address}" in str(exc)
                     break
                 assert "no Dask scheduler answered" in str(exc) and time.monotonic() < deadline, str(exc)
-        worker = subprocess.Popen([dask_cli, "worker", address, "--nthreads", "1", "--nworkers", "1"],
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        done = gigawatt("sweep", str(SIZE), "--vary", "cluster.count=1000,2000", "--scheduler", address, "--json", store=tmp_path / "s.sqlite")
-        assert done.returncode == 0, done.stderr[-2000:]
-        assert [p["status"] for p in json.loads(done.stdout)["result"]["points"]] == ["done", "done"]
+        # workers started apart, in another folder with another HOME: nothing of the driver's paths reaches them
+        elsewhere = tmp_path / "elsewhere"
+        elsewhere.mkdir()
+        worker = subprocess.Popen([dask_cli, "worker", address, "--nthreads", "1", "--nworkers", "2"], cwd=elsewhere,
+                                  env={**os.environ, "HOME": str(elsewhere)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # ten sweeps in a row, each with a new SQLite store: the driver is the store's only writer, so none is locked
+        for n in range(10):
+            store = tmp_path / f"s{n}.sqlite"
+            done = gigawatt("sweep", str(SIZE), "--vary", f"cluster.count=1000,2000,{3000 + n}", "--scheduler", address, "--json", store=store)
+            assert done.returncode == 0, done.stderr[-2000:]
+            points = json.loads(done.stdout)["result"]["points"]
+            assert [p["status"] for p in points] == ["done"] * 3
+            kept = open_store(str(store))
+            assert all(kept.get(p["run_id"]) is not None for p in points)
     finally:
         for process in (worker, scheduler):
             if process is not None:

@@ -93,10 +93,9 @@ def validate(kind: str, base: Any, chosen: list[dict[str, Any]], overrides: list
     return out
 
 
-def _warm(kind: str, store: str | None) -> None:
-    """In each worker, once: import what a point of ``kind`` needs and open the store."""
+def _warm(kind: str) -> None:
+    """In each worker, once: import what a point of ``kind`` needs."""
     import gigawatt.api  # noqa: F401
-    from gigawatt.store import open_store
 
     if kind == "plan":
         import highspy  # noqa: F401
@@ -104,9 +103,6 @@ def _warm(kind: str, store: str | None) -> None:
         import gigawatt.power.plan  # noqa: F401
         import gigawatt.power.solve  # noqa: F401
         import gigawatt.weather  # noqa: F401
-    kept = open_store(store)
-    if kept is not None:
-        kept.list(limit=1)
 
 
 POINT_SOLVER_THREADS = 1  # a plan point's solver threads: one a worker, so the workers do not oversubscribe the cores
@@ -130,17 +126,34 @@ def _row(kind: str, result: Any) -> dict[str, Any]:
     return row
 
 
-def _run_point(kind: str, inputs: dict[str, Any], store: str | None) -> dict[str, Any]:
-    """In a worker: run one point through the API (the store returns an identical earlier run); its row, or its
-    one-line reason."""
+def _run_point(kind: str, inputs: dict[str, Any]) -> dict[str, Any]:
+    """In a worker: run one point through the API, storing nothing: its ``row``, and its ``result`` as plain data
+    (:func:`_portable`) for the driver to keep (the driver is the store's only writer), or its one-line reason."""
     from gigawatt import api
 
     try:
-        return _row(kind, api.run(kind, _point_inputs(kind, inputs), store=store))
+        result = api.run(kind, _point_inputs(kind, inputs), store=None)
     except GigawattError as exc:
-        return {"status": "failed", "error": str(exc).splitlines()[0]}
+        return {"row": {"status": "failed", "error": str(exc).splitlines()[0]}}
     except Exception as exc:  # noqa: BLE001 - a crash of one point is recorded, the sweep goes on
-        return {"status": "failed", "error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}
+        return {"row": {"status": "failed", "error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}}
+    return {"row": _row(kind, result), "result": _portable(result)}
+
+
+def _portable(result: Any) -> dict[str, Any]:
+    """A result as plain data that travels from a worker to the driver: inputs, figures, messages, run facts, tables."""
+    return {"kind": result.kind, "inputs": result.inputs.model_dump(mode="json"), "data": result.data, "messages": list(result.messages),
+            "run": result.run.to_dict(), "frames": dict(result.to_frames())}
+
+
+def _keep(kept: Any, portable: dict[str, Any]) -> None:
+    """Save a worker's result in the driver's store."""
+    from gigawatt.core.results import Result, RunInfo
+    from gigawatt.registry import STORED
+
+    frames = portable["frames"]
+    kept.save(Result(kind=portable["kind"], inputs=STORED[portable["kind"]].inputs.model_validate(portable["inputs"]), data=portable["data"],
+                     messages=portable["messages"], run=RunInfo(**portable["run"]), frames_loader=lambda: frames))
 
 
 def stored_rows(kind: str, inputs: list[dict[str, Any]], kept: Any) -> dict[int, dict[str, Any]]:
@@ -314,21 +327,29 @@ def _run_on_dask(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str,
                 raise ScenarioError(f"--scheduler {echo(scheduler)}: no worker joined it within {WORKERS_TIMEOUT_S} s; start workers "
                                     f"(dask worker {echo(scheduler)}) and run the sweep again") from None
         try:
-            client.run(_warm, kind, store)  # every worker imports the model and opens the store once, before the points
+            client.run(_warm, kind)  # every worker imports the model once, before the points
         except GigawattError:
             raise
-        except Exception as exc:  # noqa: BLE001 - a worker that cannot import gigawatt, open the store, or start at all
+        except Exception as exc:  # noqa: BLE001 - a worker that cannot import gigawatt or start at all
             reason = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:200]
-            raise ScenarioError(f"{where} could not start: {reason}; they need gigawatt[sweep] installed, the store reachable "
+            raise ScenarioError(f"{where} could not start: {reason}; they need gigawatt[sweep] installed "
                                 f"and memory enough (--memory-limit, now {memory_limit or 'auto'})") from None
         result.startup_s = time.perf_counter() - started
         started = time.perf_counter()
-        futures = {client.submit(_run_point, kind, point_inputs, store, pure=False): number
+        from gigawatt.store import open_store
+
+        kept = open_store(store)  # the driver keeps every point: workers never open the store (a local SQLite file included)
+        futures = {client.submit(_run_point, kind, point_inputs, pure=False): number
                    for number, point_inputs in enumerate(inputs)}
         outcome: dict[int, dict[str, Any]] = {}
         for done, future in enumerate(as_completed(futures), start=1):
             try:
-                outcome[futures[future]] = future.result()
+                returned = future.result()
+                outcome[futures[future]] = returned["row"]
+                if kept is not None and "result" in returned:
+                    _keep(kept, returned["result"])
+            except GigawattError as exc:  # the store could not take it: the point's result is kept in the file the error names
+                outcome[futures[future]] = {"status": "failed", "error": str(exc).splitlines()[0]}
             except Exception as exc:  # noqa: BLE001 - its worker died (out of memory, killed): the point failed, the sweep goes on
                 reason = f"{type(exc).__name__}: {' '.join(str(exc).split())}"[:400]
                 if type(exc).__name__ == "KilledWorker":
