@@ -26,6 +26,7 @@ OPTIONS = [
 ]
 YEARS = (2011, 2015, 2018)  # the windiest and sunniest, the calmest and darkest, and a middling year
 RESERVE_YEAR, RESERVE_MARGIN, RESERVE_SEGMENTS = 2020, 0.1, 365
+YEAR_SEGMENTS = 2920  # 3-hour segments: the weather's swing survives, a day's shape too
 
 
 def utc_year(year: int, values) -> pd.Series:
@@ -148,7 +149,10 @@ def scenario():
 def plans(era5, scenario):
     inputs = plan_inputs(scenario)
     offset = standard_offset_hours(scenario.site.longitude)
-    return weather_year_plans(inputs, {y: era5[y] for y in YEARS}, utc_offset_hours=offset), inputs
+    # on YEAR_SEGMENTS time segments of 3 hours: ~9 s instead of ~100 s for the three years; measured against every
+    # hour, LCOE moves 85.1..91.7 USD/MWh (hourly 85.5..92.2), spread 7.7% (7.8%), firm gas spread 7.2% (7.9%), the
+    # dearest year 2015 either way: what the checks below ask of the weather holds at 3-hour resolution
+    return weather_year_plans(inputs, {y: era5[y] for y in YEARS}, utc_offset_hours=offset, segments=YEAR_SEGMENTS), inputs
 
 
 @pytest.mark.slow
@@ -161,7 +165,8 @@ def test_every_weather_year_serves_its_load(plans):
 
 @pytest.mark.slow
 def test_cost_and_firm_capacity_move_with_the_weather(plans):
-    # measured: LCOE 85.5 (2011) .. 92.2 USD/MWh (2015), spread 7.8%; firm gas 838 .. 904 MW, spread 7.9%
+    # measured every hour: LCOE 85.5 (2011) .. 92.2 USD/MWh (2015), spread 7.8%; firm gas 838 .. 904 MW, spread 7.9%; on the
+    # fixture's 3-hour segments: LCOE 85.1 .. 91.7, spread 7.7%; firm gas spread 7.2%
     frame, inputs = plans
     spread = summary(frame)
     assert 0.02 < spread.at["lcoe_usd_per_mwh", "spread"] < 0.30
