@@ -165,3 +165,6 @@ def test_a_plan_with_a_reliability_section_prints_its_draws_after_the_plan():
     assert "the plan read as it was planned (not solved again)" in done.stdout
     as_json = subprocess.run([*args, "--json"], capture_output=True, text=True, timeout=300)
     assert as_json.returncode == 0 and json.loads(as_json.stdout)["kind"] == "plan"
+    unreadable = subprocess.run([*args, "--set", "reliability.units={}"], capture_output=True, text=True, timeout=300)
+    assert unreadable.returncode == 2 and unreadable.stdout == ""  # refused before the plan is solved, nothing printed
+    assert "reliability.units.gas_recip.forced_outage_rate" in unreadable.stderr and len(unreadable.stderr.strip().splitlines()) == 1

@@ -69,6 +69,8 @@ def plan_command(
     if network:  # PyPSA is an extra: found missing before a solve, not after
         require("pypsa", "pypsa", "writing a PyPSA network (--network)")
     outputs = {"--dispatch": dispatch, "--plot": plot, "--network": network, "--save-lp": save_lp}
+    if not as_json:
+        _check_sections(file, overrides)  # a reliability: section a draw cannot read fails here, not after the solve
     # the network and the LPs live in memory only: a run from the store is solved again to write them
     result = run_command("plan", file, overrides, store=store, no_store=no_store, fresh=fresh or network is not None,
                          verbose=verbose, quiet=quiet, outputs=outputs, label="solving the plan and its baseline", save_lp=save_lp)
@@ -83,6 +85,17 @@ def plan_command(
     show(result, as_json, quiet)
     if not as_json:  # one JSON document on stdout: `gigawatt finance|reliability RUN_ID --json` gives theirs
         _read_sections(result, store=None if no_store else store or "default", quiet=quiet, verbose=verbose)
+
+
+def _check_sections(file: Path, overrides: list[str]) -> None:
+    """What the jobs reading the plan's other sections (``finance:``, ``reliability:``) check before any run."""
+    from gigawatt import api
+    from gigawatt.registry import JOBS
+
+    model = api.load_inputs("plan", file, overrides)
+    for kind, job in JOBS.items():
+        if job.from_plan is not None and getattr(model, kind, None) is not None:
+            api.check_references(kind, model)
 
 
 def _read_sections(plan, *, store, quiet: bool, verbose: bool) -> None:
