@@ -8,7 +8,7 @@ directly, without an LP file.
 Columns (MW unless named): ``p_nom(g)`` and ``p(g)`` for each generator option g (capacity and hourly
 output); ``p_nom(s)`` (one inverter, MW), ``e_nom(s)`` (MWh), ``charge(s)``, ``discharge(s)`` and
 ``soc(s)`` (MWh) for each storage option s; ``p(f)`` for the flexible cluster's capping segments and
-pause; ``p(unserved)`` when unserved load is allowed at a penalty; ``cfe_matched`` for a 24/7 share.
+pause; ``p(unserved)`` when unserved load is allowed at a penalty.
 
 Objective: Σ annual capital × share of the year modelled × capacity + Σ_t w_t × marginal cost × output,
 with w_t the hours snapshot t stands for (1 unless time-segmented). Rows are the site balance each hour,
@@ -318,25 +318,28 @@ def define_carbon_free_share(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray
 
 
 def define_hourly_carbon_free_share(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np.ndarray) -> None:
-    """24/7 carbon-free energy: Σ_t w_t matched_t ≥ share × energy drawn, where each hour's matched energy is at
-    most the load drawn and at most clean generation plus battery discharge less battery charging (so
-    stored energy counts as clean only if clean energy charged it)."""
+    """24/7 carbon-free energy: Σ_t w_t matched_t ≥ share × energy drawn, where each hour's matched energy is the
+    least of the load drawn and the clean supply net of storage, clean_t + η discharge_t - charge_t (stored
+    energy counts as clean only if clean energy charged it).
+
+    Written without a matched column: the site bus balances every hour and nothing is exported, so the net
+    clean supply never exceeds the load drawn (the rest of the load is met by fuel, imports or unserved
+    energy, all ≥ 0) and the least of the two is the net clean supply itself. What remains is one row an
+    hour, net clean supply ≥ 0 (no hour charges storage from fossil supply), needed only where storage is
+    offered, and the annual row on the net clean supply (exact; one column an hour fewer)."""
     share = inputs.carbon_free_share_hourly
     if share is None:
         return
     clean = _clean(inputs, "carbon_free_share_hourly", share)
     t = np.arange(len(hours))
-    given_up = _columns(b, "p", flexible_names(inputs))
-    # matched energy is at most the load drawn: a bound unless a flexible cluster may draw less
-    matched = b.variables("cfe_matched", len(t), upper=INF if given_up else load)
-    supply = [(t, cols, -1.0) for cols in _columns(b, "p", clean)]
+    net = [(cols, 1.0) for cols in _columns(b, "p", clean)]
     for name, option in inputs.options.items():
         if option.kind == "storage":
-            supply += [(t, b.block(f"discharge({name})"), -float(np.sqrt(option.efficiency))), (t, b.block(f"charge({name})"), 1.0)]
-    b.constraints("cfe_matched_by_clean", len(t), [(t, matched, 1.0), *supply], upper=0.0)
-    if given_up:
-        b.constraints("cfe_matched_by_load", len(t), [(t, matched, 1.0), *[(t, cols, 1.0) for cols in given_up]], upper=load)
-    terms = [(matched, hours)] + [(cols, share * hours) for cols in given_up]
+            net += [(b.block(f"discharge({name})"), float(np.sqrt(option.efficiency))), (b.block(f"charge({name})"), -1.0)]
+    if any(option.kind == "storage" for option in inputs.options.values()):
+        b.constraints("cfe_clean_net", len(t), [(t, cols, coefficient) for cols, coefficient in net], lower=0.0)
+    given_up = _columns(b, "p", flexible_names(inputs))
+    terms = [(cols, coefficient * hours) for cols, coefficient in net] + [(cols, share * hours) for cols in given_up]
     b.row("carbon_free_share_hourly", terms, lower=share * float(hours @ load))
 
 

@@ -12,6 +12,7 @@ import os
 import sys
 import threading
 import time
+from dataclasses import replace
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import ModuleType
@@ -161,8 +162,9 @@ def write_lp(lp: SiteLP, path: Path | str) -> Path:
     return path
 
 
-def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str):
-    """HiGHS on the arrays, with one method or the race; returns (x, row duals, status, condition, objective, method)."""
+def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str, start: np.ndarray | None = None):
+    """HiGHS on the arrays, with one method or the race, from the point ``start`` where given (HiGHS makes a
+    basis of it by crossover); returns (x, row duals, status, condition, objective, method)."""
     import highspy
 
     mip = len(lp.integer) > 0
@@ -172,6 +174,11 @@ def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str):
         highspy.Highs.resetGlobalScheduler(True)  # different count is refused unless the pool is made anew
         _pool_threads = options["threads"]
     solvers = [highs_model(lp, {**options, **METHODS.get(m, {})}) for m in racers]
+    if start is not None:
+        point = highspy.HighsSolution()
+        point.col_value, point.value_valid = start, True
+        for h in solvers:
+            h.setSolution(point)
     if len(solvers) == 1:
         solvers[0].run()
         winner = 0
@@ -208,6 +215,81 @@ def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str):
     solution = h.getSolution()
     dual = np.asarray(solution.row_dual) if solution.dual_valid and not mip else None
     return np.asarray(solution.col_value), dual, "ok", "optimal", h.getInfo().objective_function_value, racers[winner]
+
+
+# rows that tie every hour together: with storage offered but not built, HiGHS's simplex spends most of its
+# time on such an LP (a 24/7 plan: 31 s in all, 11 s without the battery, benchmarks/plan_suite.py)
+DENSE_ROWS = ("carbon_free_share", "carbon_free_share_hourly", "co2_cap")
+STORAGE_BLOCKS = ("p_nom", "e_nom", "charge", "discharge", "soc")  # a storage option's column blocks (lp._storage)
+
+
+def _storage_last(lp: SiteLP, inputs: PlanInputs, options: dict[str, Any], method: str):
+    """Solve an LP with storage and a row over all hours in two steps, or return None where that does not apply.
+
+    First the LP with the storage columns held at zero. Then the storage is priced at that optimum's row
+    duals: the least reduced cost of any storage build and operation within the rows only storage fills
+    (the rows it shares with other supply enter through their duals). If that is not negative, no storage
+    lowers the cost and the optimum without storage is the whole LP's (a Lagrangian bound equal to a
+    feasible point's cost); its duals, zero on the storage-only rows, stay optimal. Otherwise the whole LP
+    is solved from that optimum (crossover to a basis, then the simplex), faster than from nothing.
+    Returns what :func:`_solve_highs` does and which way it went."""
+    names = [name for name, option in inputs.options.items() if option.kind == "storage"]
+    blocks = [lp.columns[block] for name in names for block in (f"{p}({name})" for p in STORAGE_BLOCKS) if block in lp.columns]
+    if len(lp.integer) or not blocks or not any(row in lp.rows for row in DENSE_ROWS):
+        return None
+    own = np.zeros(lp.shape[1], dtype=bool)
+    for cols in blocks:
+        own[cols] = True
+    col_of = np.repeat(np.arange(lp.shape[1]), np.diff(lp.a_start))
+    shared = np.zeros(lp.shape[0], dtype=bool)
+    shared[lp.a_index[~own[col_of]]] = True  # rows with other supply in them
+    alone = np.unique(lp.a_index[own[col_of]])
+    alone = alone[~shared[alone]]  # the rows only storage fills
+    if (lp.col_lower[own] != 0.0).any() or (lp.row_lower[alone] > 0.0).any() or (lp.row_upper[alone] < 0.0).any():
+        return None  # storage that must be built (a floor): zero is not a point of the whole LP
+    started = time.perf_counter()
+    x, dual, status, condition, objective, won = _solve_highs(replace(lp, col_upper=np.where(own, 0.0, lp.col_upper)), options, method)
+    if condition == "time_limit":
+        return x, None, status, condition, None, won
+    if status != "ok" or dual is None:  # e.g. a share that only storage can reach: the whole LP decides
+        return None
+    dual = np.where(shared, dual, 0.0)
+    if _storage_pays(lp, dual, own, col_of, shared, objective):
+        limit_s = options.get("time_limit")
+        rest = {**options, "time_limit": max(limit_s - (time.perf_counter() - started), 1.0)} if limit_s else options
+        return (*_solve_highs(lp, rest, method, start=x), "storage after")
+    return x, dual, status, condition, objective, won, "storage priced out"
+
+
+def _storage_pays(lp: SiteLP, dual: np.ndarray, own: np.ndarray, col_of: np.ndarray, shared: np.ndarray, objective: float) -> bool:
+    """Whether some storage build and operation has a negative reduced cost at the row duals ``dual``: the
+    least of Σ (cost - Aᵀ dual) × x over the storage columns ``own``, within the rows not ``shared``."""
+    import highspy
+
+    reduced = lp.cost - np.bincount(col_of, weights=lp.a_value * dual[lp.a_index], minlength=lp.shape[1])
+    keep = own[col_of] & ~shared[lp.a_index]
+    cols = np.flatnonzero(own)
+    rows = np.flatnonzero(np.isin(np.arange(lp.shape[0]), lp.a_index[keep]))
+    row_map = np.full(lp.shape[0], -1)
+    row_map[rows] = np.arange(len(rows))
+    col_map = np.cumsum(own) - 1
+    model = highspy.HighsLp()
+    model.num_col_, model.num_row_ = len(cols), len(rows)
+    model.col_cost_, model.col_lower_, model.col_upper_ = reduced[cols], lp.col_lower[cols], lp.col_upper[cols]
+    model.row_lower_, model.row_upper_ = lp.row_lower[rows], lp.row_upper[rows]
+    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    model.a_matrix_.start_ = np.searchsorted(col_map[col_of[keep]], np.arange(len(cols) + 1))
+    model.a_matrix_.index_, model.a_matrix_.value_ = row_map[lp.a_index[keep]], lp.a_value[keep]
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.passModel(model)
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # unbounded: storage pays without limit
+        return True
+    return h.getInfo().objective_function_value < -PRICED_OUT_TOLERANCE * max(1.0, abs(objective))
+
+
+PRICED_OUT_TOLERANCE = 1e-9  # a storage saving below this share of the plan's cost is solver noise
 
 
 def solve_linopy(lp: SiteLP, name: str, options: dict[str, Any]):
@@ -267,16 +349,20 @@ def solve(lp: SiteLP, inputs: PlanInputs, settings: Solver | None = None, role: 
         run.lp_files.append(path)
     options = solver_options(settings, run.show_solver_log)
     started = time.perf_counter()
+    staged = None
     try:
         with stdout_elsewhere(run.show_solver_log):
             if name == "highs":
-                x, dual, status, condition, objective, method = _solve_highs(lp, options, settings.method)
+                staged = _storage_last(lp, inputs, options, settings.method)
+                x, dual, status, condition, objective, method = staged[:6] if staged else _solve_highs(lp, options, settings.method)
             else:
                 (x, dual, status, condition, objective), method = solve_linopy(lp, name, options), None
     except MemoryError:
         raise SolverFailed(_failure(name, "out_of_memory", lp, settings)) from None
     facts = {"name": name, "version": solver_version(name), "method": method, "status": status, "condition": condition,
              "seconds": time.perf_counter() - started, "objective": objective}
+    if staged:
+        facts["storage_last"] = staged[6]
     if status != "ok" or condition == "time_limit":
         if condition.lower() in INFEASIBLE:
             raise InfeasibleError(f"the supply model has no solution (solver: {status}, {condition}) under {_active_limits(inputs)}")
