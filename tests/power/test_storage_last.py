@@ -1,5 +1,4 @@
-"""Storage last (gigawatt.power.solve._storage_last): an LP with storage and a row over all hours is solved
-without the storage first, the storage priced at that optimum's duals, and the whole LP solved only where
+"""Storage last (gigawatt.power.solve._storage_last): an LP with storage is solved without the storage first, the storage priced at that optimum's duals, and the whole LP solved only where
 storage pays. Whichever way it goes, the optimum is the one of the whole LP solved at once."""
 
 from __future__ import annotations
@@ -51,10 +50,18 @@ def test_storage_that_pays_is_solved_from_the_optimum_without_it():
     assert lp.values(solution.x, "e_nom(battery_li_ion)")[0] > 100.0
 
 
-def test_storage_that_must_be_built_or_a_plan_without_a_row_over_all_hours_is_solved_at_once():
-    for plan in (inputs("carbon_free_share_hourly", 0.3, min_mw=10.0), inputs("carbon_free_share_hourly", 0.8)):  # 80%: only with storage
+def test_storage_that_must_be_built_is_solved_at_once():
+    sun_only = inputs("carbon_free_share", 0.3)
+    sun_only = replace(sun_only, options={k: o for k, o in sun_only.options.items() if k != "gas_recip"})  # sun and storage alone
+    # a floor on storage; a share only storage reaches (80%: the nights); nothing but sun to carry the nights
+    for plan in (inputs("carbon_free_share_hourly", 0.3, min_mw=10.0), inputs("carbon_free_share_hourly", 0.8), sun_only):
         _, solution, *_, objective = both_ways(plan)
         assert "storage_last" not in solution.facts
         assert solution.facts["objective"] == pytest.approx(objective, rel=1e-9)
+
+
+def test_a_plan_without_a_share_prices_its_storage_too():
     plan = replace(inputs("carbon_free_share", 0.3), carbon_free_share=None)
-    assert "storage_last" not in solve(build_lp(plan), plan).facts
+    _, solution, *_, objective = both_ways(plan)
+    assert solution.facts["storage_last"] == "storage priced out"
+    assert solution.facts["objective"] == pytest.approx(objective, rel=1e-9)

@@ -217,14 +217,15 @@ def _solve_highs(lp: SiteLP, options: dict[str, Any], method: str, start: np.nda
     return np.asarray(solution.col_value), dual, "ok", "optimal", h.getInfo().objective_function_value, racers[winner]
 
 
-# rows that tie every hour together: with storage offered but not built, HiGHS's simplex spends most of its
-# time on such an LP (a 24/7 plan: 31 s in all, 11 s without the battery, benchmarks/plan_suite.py)
-DENSE_ROWS = ("carbon_free_share", "carbon_free_share_hourly", "co2_cap")
 STORAGE_BLOCKS = ("p_nom", "e_nom", "charge", "discharge", "soc")  # a storage option's column blocks (lp._storage)
 
 
 def _storage_last(lp: SiteLP, inputs: PlanInputs, options: dict[str, Any], method: str):
-    """Solve an LP with storage and a row over all hours in two steps, or return None where that does not apply.
+    """Solve an LP with storage in two steps, or return None where that does not apply.
+
+    Offered and not built, storage makes the LP hard: its columns sit at zero in every hour, a degenerate
+    vertex the simplex pivots through at length (a 24/7 plan: 31 s, 11 s without the battery; an off-grid
+    plan that builds none: 3.5 s, 1.2 s in two steps; benchmarks/plan_suite.py).
 
     First the LP with the storage columns held at zero. Then the storage is priced at that optimum's row
     duals: the least reduced cost of any storage build and operation within the rows only storage fills
@@ -235,7 +236,7 @@ def _storage_last(lp: SiteLP, inputs: PlanInputs, options: dict[str, Any], metho
     Returns what :func:`_solve_highs` does and which way it went."""
     names = [name for name, option in inputs.options.items() if option.kind == "storage"]
     blocks = [lp.columns[block] for name in names for block in (f"{p}({name})" for p in STORAGE_BLOCKS) if block in lp.columns]
-    if len(lp.integer) or not blocks or not any(row in lp.rows for row in DENSE_ROWS):
+    if len(lp.integer) or not blocks or not _storage_optional(inputs):
         return None
     own = np.zeros(lp.shape[1], dtype=bool)
     for cols in blocks:
@@ -259,6 +260,13 @@ def _storage_last(lp: SiteLP, inputs: PlanInputs, options: dict[str, Any], metho
         rest = {**options, "time_limit": max(limit_s - (time.perf_counter() - started), 1.0)} if limit_s else options
         return (*_solve_highs(lp, rest, method, start=x), "storage after")
     return x, dual, status, condition, objective, won, "storage priced out"
+
+
+def _storage_optional(inputs: PlanInputs) -> bool:
+    """Whether some supply can serve the load in any hour without storage (fuel, a contract, the grid):
+    where only sun and wind are offered, storage is built anyway and the first step would be time lost."""
+    return any(o.kind in ("grid", "contract") or (o.kind != "storage" and name not in inputs.capacity_factor)
+               for name, o in inputs.options.items())
 
 
 def _storage_pays(lp: SiteLP, dual: np.ndarray, own: np.ndarray, col_of: np.ndarray, shared: np.ndarray, objective: float) -> bool:
