@@ -160,9 +160,9 @@ def test_a_writer_killed_mid_write_leaves_no_half_record(store_url, tmp_path):
     flag = tmp_path / "inside"
     proc = _python("-c", KILLED, store_url, str(flag))
     deadline = time.monotonic() + 60
-    while not flag.exists() and proc.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert flag.exists(), proc.communicate()[1]
+    while not (flag.exists() and flag.read_text()) and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)  # until the id is written, not only the file created
+    assert flag.exists() and flag.read_text(), proc.communicate()[1]
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     ident = flag.read_text()
