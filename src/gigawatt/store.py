@@ -90,16 +90,23 @@ def catalog_hash() -> str:
     return digest.hexdigest()[:16]
 
 
-def referenced_files(data: Any, key: str = "") -> Iterator[str]:
-    """Every file path the inputs name: values of fields ending in ``_csv`` and of ``files``."""
+def referenced_fields(data: Any, key: str = "", where: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
+    """Every file path the inputs name, with where it lies (its keys and list positions from the top, e.g.
+    ``("site", "capacity_factor_csv", TECHNOLOGY)``): values of fields ending in ``_csv``, the values of a
+    mapping under such a field (a file by technology), and ``files``."""
     if isinstance(data, dict):
-        for k, v in data.items():
-            yield from referenced_files(v, k)
+        for k, v in data.items():  # under a *_csv field, a mapping's keys name what each file is for, not a field
+            yield from referenced_fields(v, key if key.endswith("_csv") else str(k), (*where, str(k)))
     elif isinstance(data, list):
-        for item in data:
-            yield from referenced_files(item, key)
+        for number, item in enumerate(data):
+            yield from referenced_fields(item, key, (*where, str(number)))
     elif isinstance(data, str) and (key.endswith("_csv") or key in FILE_FIELDS):
-        yield data
+        yield where, data
+
+
+def referenced_files(data: Any) -> Iterator[str]:
+    """Every file path the inputs name (see :func:`referenced_fields`)."""
+    return (path for _, path in referenced_fields(data))
 
 
 def run_id(kind: str, inputs: BaseModel) -> str:

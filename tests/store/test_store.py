@@ -92,6 +92,22 @@ def test_the_id_changes_with_the_bytes_of_a_file_the_inputs_name(tmp_path):
     assert second.data["total"]["limits"][0]["headroom_mw"] != first.data["total"]["limits"][0]["headroom_mw"]
 
 
+def test_the_id_changes_with_the_bytes_of_a_file_named_by_technology(tmp_path):
+    """``site.capacity_factor_csv`` maps technologies to files: each file's bytes are in the id like any *_csv field's."""
+    from gigawatt.api import load_inputs
+    from gigawatt.store import referenced_files, run_id
+
+    path = tmp_path / "offshore.csv"
+    path.write_text("timestamp,value\n2025-01-01 00:00,0.5\n")
+    scenario = {"name": "x", "cluster": {"accelerator": "H100", "count": 1000},
+                "site": {"latitude": 40, "longitude": -74, "capacity_factor_csv": {"offshore_wind": str(path)}}}
+    model = load_inputs("plan", scenario)
+    assert list(referenced_files(model.model_dump(mode="json"))) == [str(path)]
+    first = run_id("plan", model)
+    path.write_text("timestamp,value\n2025-01-01 00:00,0.6\n")
+    assert run_id("plan", model) != first
+
+
 def test_diff_names_the_inputs_that_differ_and_the_deltas(tmp_path):
     url = str(tmp_path / "runs.sqlite")
     a = gigawatt.size({"cluster": {"accelerator": "H100", "count": 1000}}, store=url)

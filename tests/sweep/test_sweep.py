@@ -102,6 +102,44 @@ def test_a_sweep_runs_on_two_workers_stores_every_point_and_records_failures(sto
     assert [kept.get(r["run_id"]).run.created for r in again.rows[:3]] == [kept.get(r["run_id"]).run.created for r in result.rows[:3]]
 
 
+HOURS_2025 = 8760  # the hours of the example's year, 2025
+
+
+def flat_load_csv(path: Path, mw: float) -> Path:
+    """An hourly load of ``mw`` MW every hour of 2025 (timestamp,value CSV)."""
+    from datetime import datetime, timedelta
+
+    start = datetime(2025, 1, 1)
+    path.write_text("timestamp,value\n" + "".join(f"{start + timedelta(hours=h):%Y-%m-%d %H:%M},{mw}\n" for h in range(HOURS_2025)))
+    return path
+
+
+def test_a_point_reads_the_files_sent_with_it_and_is_kept_under_the_drivers_id(tmp_path):
+    """A worker that cannot see the driver's disk: the point's load file is gone from its path, its bytes came
+    with the task; the point runs on a local copy, and the driver keeps it under the id and inputs it has there."""
+    from gigawatt import api
+    from gigawatt.store import run_id
+    from gigawatt.sweep.runner import SHIPPED_FOLDER, _as_on_driver, _point_inputs, _run_point
+
+    load = flat_load_csv(tmp_path / "load.csv", 900)
+    [inputs] = validate("plan", GAS, [{}], ["site.screening_segments=24", f"site.load_csv={load}"])
+    on_driver = run_id("plan", api.load_inputs("plan", _point_inputs("plan", inputs)))
+    data = load.read_bytes()
+    load.unlink()  # as on another machine: the path names nothing there
+    returned = _run_point("plan", inputs, {str(load): data})
+    assert returned["row"]["status"] == "done", returned["row"]
+    used = returned["result"]["inputs"]["site"]["load_csv"]
+    assert SHIPPED_FOLDER in used and Path(used).name == "load.csv" and Path(used).read_bytes() == data
+    load.write_bytes(data)  # back on the driver
+    kept = _as_on_driver("plan", inputs, returned)
+    assert kept["row"]["run_id"] == kept["result"]["run"]["id"] == on_driver
+    assert kept["result"]["inputs"]["site"]["load_csv"] == str(load)
+    assert SHIPPED_FOLDER not in json.dumps([kept["result"]["data"], kept["result"]["messages"]])  # a series' source: the driver's path
+    assert str(load) in kept["result"]["data"]["series"]["load"]
+    assert on_driver == api.plan(GAS, set=["site.screening_segments=24", f"site.load_csv={load}", "solver.threads=1"], store=None).run.id
+    assert _run_point("plan", inputs)["row"]["status"] == "done"  # the same point where the driver's file is there
+
+
 def test_the_cli_sweep_draws_a_tornado_and_a_killed_sweep_resumes(tmp_path):
     store = tmp_path / "runs.sqlite"
     args = [str(GIGAWATT), "sweep", str(GAS), "--vary", f"{FUEL}=2:8:4", "--vary", "grid.available=2028-01,2030-01",

@@ -12,13 +12,15 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from conftest import EXAMPLES
 
+from gigawatt.api import load_inputs
 from gigawatt.core.errors import ScenarioError
-from gigawatt.store import open_store
+from gigawatt.store import open_store, run_id
 from gigawatt.sweep.design import MAX_POINTS, Axis, count_points, parse_sample, parse_vary, points
-from gigawatt.sweep.runner import MAX_WORKERS_PER_CORE
+from gigawatt.sweep.runner import MAX_WORKERS_PER_CORE, SHIPPED_FOLDER
 from gigawatt.power.weather_years import parse_years
 
 pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")
@@ -26,6 +28,7 @@ pytest.importorskip("dask.distributed", reason="the sweep extra is not installed
 GIGAWATT = Path(sys.executable).with_name("gigawatt")  # the installed entry point, as a user runs it
 SIZE = EXAMPLES / "h100-100k.yaml"  # the quickest kind of point
 PLAN = EXAMPLES / "west-texas-grid-gas.yaml"
+HOURS_2025 = 8760  # the hours of the example plan's year
 
 
 def gigawatt(*args: str, store: Path, timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -263,7 +266,8 @@ def test_a_scheduler_runs_the_points_on_its_workers_and_one_without_workers_is_a
         elsewhere = tmp_path / "elsewhere"
         elsewhere.mkdir()
         worker = subprocess.Popen([dask_cli, "worker", address, "--nthreads", "1", "--nworkers", "2"], cwd=elsewhere,
-                                  env={**os.environ, "HOME": str(elsewhere)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                  env={**os.environ, "HOME": str(elsewhere), "TMPDIR": str(elsewhere)},
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         # ten sweeps in a row, each with a new SQLite store: the driver is the store's only writer, so none is locked
         for n in range(10):
             store = tmp_path / f"s{n}.sqlite"
@@ -273,6 +277,26 @@ def test_a_scheduler_runs_the_points_on_its_workers_and_one_without_workers_is_a
             assert [p["status"] for p in points] == ["done"] * 3
             kept = open_store(str(store))
             assert all(kept.get(p["run_id"]) is not None for p in points)
+        # a plan that reads a CSV: its bytes go with the tasks, the workers run on their own copies, and the points are
+        # kept under the ids and with the paths they have on the driver (as `gigawatt plan` of each would keep them)
+        load = tmp_path / "load.csv"
+        load.write_text("timestamp,value\n" + "".join(f"{t:%Y-%m-%d %H:%M},900\n" for t in pd.date_range("2025-01-01", periods=HOURS_2025, freq="h")))
+        store = tmp_path / "plan.sqlite"
+        settings = ["site.screening_segments=24", f"site.load_csv={load}"]
+        done = gigawatt("sweep", str(PLAN), *(arg for setting in settings for arg in ("--set", setting)), "--vary", "grid.import_mw=500,600",
+                        "--scheduler", address, "--json", store=store)
+        assert done.returncode == 0, done.stderr[-2000:]
+        points = json.loads(done.stdout)["result"]["points"]
+        assert [p["status"] for p in points] == ["done"] * 2, points
+        expected = [run_id("plan", load_inputs("plan", PLAN, [*settings, f"grid.import_mw={mw}", "solver.threads=1"])) for mw in (500, 600)]
+        assert [p["run_id"] for p in points] == expected
+        kept = open_store(str(store))
+        assert [kept.get(ident).inputs.site.load_csv for ident in expected] == [str(load)] * 2
+        assert [p.name for p in (elsewhere / SHIPPED_FOLDER).glob("*/*")] == ["load.csv"]  # sent once, copied once
+        # a file the driver cannot read: one line naming the field, before anything is sent
+        refused(gigawatt("sweep", str(PLAN), "--set", f"site.load_csv={tmp_path / 'gone.csv'}", "--vary", "grid.import_mw=500,600",
+                         "--scheduler", address, store=tmp_path / "gone.sqlite"),
+                "site.load_csv file", "gone.csv: no such file", store=tmp_path / "gone.sqlite")
     finally:
         for process in (worker, scheduler):
             if process is not None:

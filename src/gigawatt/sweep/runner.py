@@ -126,18 +126,109 @@ def _row(kind: str, result: Any) -> dict[str, Any]:
     return row
 
 
-def _run_point(kind: str, inputs: dict[str, Any]) -> dict[str, Any]:
+SHIPPED_FOLDER = "gigawatt-inputs"  # in a worker's temp dir: the files a driver sent, one folder per file's SHA-256
+PATH_ECHO_CHARS = 300  # of a path in a one-line message: a deep folder's whole path, cut past that
+
+
+def _read_files(kind: str, inputs: list[dict[str, Any]]) -> dict[str, bytes]:
+    """On the driver: the bytes of every distinct file the points name (as their workers run them), by its path as
+    named, to send with the tasks to a cluster that may not share this machine's disk. A file this machine cannot
+    read is a one-line :class:`ScenarioError` naming the field and the path."""
+    from gigawatt.store import referenced_fields
+
+    files: dict[str, bytes] = {}
+    for point_inputs in inputs:
+        for where, path in referenced_fields(_point_inputs(kind, point_inputs)):
+            if path in files:
+                continue
+            try:
+                files[path] = Path(path).read_bytes()
+            except FileNotFoundError:
+                raise ScenarioError(f"{'.'.join(where)} file {echo(path, PATH_ECHO_CHARS)}: no such file; check the path") from None
+            except OSError as exc:
+                raise ScenarioError(f"{'.'.join(where)} file {echo(path, PATH_ECHO_CHARS)}: cannot be read ({exc.strerror or type(exc).__name__}); "
+                                    "check the path") from None
+    return files
+
+
+def _local_copy(path: str, data: bytes) -> str:
+    """In a worker: the driver's file ``path`` (its bytes ``data``) as a local file, written once in the temp dir under
+    :data:`SHIPPED_FOLDER`/<SHA-256 of its bytes>/<its name> (atomically: a reader never sees half a file), then reused."""
+    import hashlib
+    import tempfile
+
+    from gigawatt.core.files import write_atomically
+
+    local = Path(tempfile.gettempdir()) / SHIPPED_FOLDER / hashlib.sha256(data).hexdigest() / (Path(path).name or "file")
+    if not local.is_file():
+        local.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(local, lambda tmp: tmp.write_bytes(data), f"the copy of {path} at")
+    return str(local)
+
+
+def _with_local_files(inputs: dict[str, Any], local: dict[str, str]) -> dict[str, Any]:
+    """A point's inputs with each driver path that ``local`` maps (driver path -> local copy) replaced by its copy."""
+    import copy
+
+    from gigawatt.store import referenced_fields
+
+    out = copy.deepcopy(inputs)
+    for where, path in list(referenced_fields(out)):
+        if path in local:
+            node: Any = out
+            for part in where[:-1]:
+                node = node[int(part)] if isinstance(node, list) else node[part]
+            node[int(where[-1]) if isinstance(node, list) else where[-1]] = local[path]
+    return out
+
+
+def _named_as_sent(value: Any, local: dict[str, str]) -> Any:
+    """``value`` (a result's figures or messages) with each local copy's path that it quotes (a series' source)
+    written as the driver's path it is a copy of (``local``: driver path -> local copy)."""
+    if isinstance(value, str):
+        for path, copied in local.items():
+            value = value.replace(copied, path)
+        return value
+    if isinstance(value, dict):
+        return {k: _named_as_sent(v, local) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_named_as_sent(v, local) for v in value]
+    return value
+
+
+def _run_point(kind: str, inputs: dict[str, Any], files: dict[str, bytes] | None = None) -> dict[str, Any]:
     """In a worker: run one point through the API, storing nothing: its ``row``, and its ``result`` as plain data
-    (:func:`_portable`) for the driver to keep (the driver is the store's only writer), or its one-line reason."""
+    (:func:`_portable`) for the driver to keep (the driver is the store's only writer), or its one-line reason.
+    ``files`` (the driver's path -> the file's bytes) are the files the driver sent: the point reads local copies."""
     from gigawatt import api
 
+    local: dict[str, str] = {}
     try:
-        result = api.run(kind, _point_inputs(kind, inputs), store=None)
+        local = {path: _local_copy(path, data) for path, data in (files or {}).items()}
+        result = api.run(kind, _point_inputs(kind, _with_local_files(inputs, local) if local else inputs), store=None)
     except GigawattError as exc:
-        return {"row": {"status": "failed", "error": str(exc).splitlines()[0]}}
+        return {"row": {"status": "failed", "error": _named_as_sent(str(exc).splitlines()[0], local)}}
     except Exception as exc:  # noqa: BLE001 - a crash of one point is recorded, the sweep goes on
-        return {"row": {"status": "failed", "error": f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"}}
-    return {"row": _row(kind, result), "result": _portable(result)}
+        reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+        return {"row": {"status": "failed", "error": _named_as_sent(reason, local)}}
+    portable = _portable(result)
+    if local:
+        portable.update(data=_named_as_sent(portable["data"], local), messages=_named_as_sent(portable["messages"], local))
+    return {"row": _named_as_sent(_row(kind, result), local), "result": portable}
+
+
+def _as_on_driver(kind: str, inputs: dict[str, Any], returned: dict[str, Any]) -> dict[str, Any]:
+    """A point run on files sent to its worker, as it would have been run on the driver: the driver's inputs (its
+    paths) and run id (which hashes the paths as well as the files' bytes) in its result and row."""
+    from gigawatt import api
+    from gigawatt.store import run_id
+
+    if "result" not in returned:
+        return returned
+    model = api.load_inputs(kind, _point_inputs(kind, inputs))
+    ident = run_id(kind, model)
+    result = {**returned["result"], "inputs": model.model_dump(mode="json"), "run": {**returned["result"]["run"], "id": ident}}
+    return {**returned, "row": {**returned["row"], "run_id": ident}, "result": result}
 
 
 def _portable(result: Any) -> dict[str, Any]:
@@ -293,8 +384,9 @@ def run_sweep(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str, An
               progress: Callable[[int, int], None] | None = None) -> SweepResult:
     """Run validated points on Dask: a LocalCluster of ``workers`` single-threaded process workers (default:
     the cores; never more than the points), or the cluster at ``scheduler``. Each point's inputs (a small
-    dict) travel to its worker, which builds and solves its model there. A point whose worker dies is
-    recorded as failed with the reason."""
+    dict) travel to its worker, which builds and solves its model there; to a ``scheduler``'s workers, which
+    may not share this disk, the files they name travel too (each file once), and each point is kept under
+    the id and inputs it has here. A point whose worker dies is recorded as failed with the reason."""
     import dask.config
 
     check_cluster(workers, scheduler, memory_limit)
@@ -311,6 +403,8 @@ def _run_on_dask(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str,
 
     started = time.perf_counter()
     cluster = None
+    # a cluster given by address may not share this disk: the driver reads the points' files and sends them with the tasks
+    files = _read_files(kind, inputs) if scheduler else {}
     if scheduler:
         client = connect(scheduler)
     else:
@@ -336,15 +430,21 @@ def _run_on_dask(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str,
                                 f"and memory enough (--memory-limit, now {memory_limit or 'auto'})") from None
         result.startup_s = time.perf_counter() - started
         started = time.perf_counter()
-        from gigawatt.store import open_store
+        from gigawatt.store import open_store, referenced_files
 
         kept = open_store(store)  # the driver keeps every point: workers never open the store (a local SQLite file included)
-        futures = {client.submit(_run_point, kind, point_inputs, pure=False): number
+        # each distinct file once to every worker (named by its bytes' hash), then a task carries only the futures of its files
+        sent = dict(zip(files, client.scatter(list(files.values()), broadcast=True))) if files else {}
+        futures = {client.submit(_run_point, kind, point_inputs,
+                                 {path: sent[path] for path in referenced_files(_point_inputs(kind, point_inputs))} if sent else None,
+                                 pure=False): number
                    for number, point_inputs in enumerate(inputs)}
         outcome: dict[int, dict[str, Any]] = {}
         for done, future in enumerate(as_completed(futures), start=1):
             try:
                 returned = future.result()
+                if files:
+                    returned = _as_on_driver(kind, inputs[futures[future]], returned)
                 outcome[futures[future]] = returned["row"]
                 if kept is not None and "result" in returned:
                     _keep(kept, returned["result"])
