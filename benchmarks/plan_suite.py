@@ -99,8 +99,9 @@ PEER = textwrap.dedent("""
 
     def extra(n, snapshots):
         m = n.model
-        p, link, link_nom, p_nom = m["Generator-p"], m["Link-p"], m["Link-p_nom"], m["Generator-p_nom"]
+        p, p_nom = m["Generator-p"], m["Generator-p_nom"]
         for name in model["storage"]:
+            link, link_nom = m["Link-p"], m["Link-p_nom"]
             m.add_constraints(link.sel(name=f"{name} charge") + link.sel(name=f"{name} discharge") - link_nom.sel(name=f"{name} charge") <= 0,
                               name=f"inverter {name}")
         if model["firm"]:
@@ -108,7 +109,8 @@ PEER = textwrap.dedent("""
         if model["clean"]:
             m.add_constraints(p.sel(name=model["clean"]).sum() >= model["clean_mwh"], name="carbon free share")
 
-    status, condition = n.optimize(solver_name="highs", extra_functionality=extra, progress=False, output_flag=False, log_to_console=False)
+    status, condition = n.optimize(solver_name="highs", extra_functionality=extra, include_objective_constant=False, progress=False,
+                                   output_flag=False, log_to_console=False)
     print(json.dumps({"seconds": time.perf_counter() - start, "objective": float(n.objective), "status": status,
                       "peak_mib": peak_mib()}))
 """)
@@ -195,9 +197,10 @@ def peer_model(path: Path, overrides: dict, folder: Path, name: str) -> tuple[Pa
     or the reason PyPSA's components cannot express it without more than a few extra constraints."""
     from gigawatt import load_scenario
     from gigawatt.core.units import HOURS_PER_YEAR
-    from gigawatt.power.plan import plan_inputs
+    from gigawatt.power.plan import first_model
 
-    inputs = plan_inputs(load_scenario(path, [f"{key}={json.dumps(value)}" for key, value in overrides.items()]))
+    # the LP the plan solves: every hour served (no unserved-energy slack), as gigawatt's first solve
+    inputs = first_model(load_scenario(path, [f"{key}={json.dumps(value)}" for key, value in overrides.items()]))
     beyond = {"unit commitment": any(o.commitment for o in inputs.options.values()), "a flexible cluster": inputs.flexibility is not None,
               "hourly carbon-free matching": inputs.carbon_free_share_hourly is not None, "time segments": inputs.snapshot_weightings_h is not None,
               "a CO2 cap, capital budget, land or hours cap": any(v is not None for v in (inputs.co2_cap_t_per_year, inputs.capex_budget_usd, inputs.land_m2))
