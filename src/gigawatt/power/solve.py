@@ -251,7 +251,7 @@ def _storage_last(lp: SiteLP, inputs: PlanInputs, options: dict[str, Any], metho
     started = time.perf_counter()
     x, dual, status, condition, objective, won = _solve_highs(replace(lp, col_upper=np.where(own, 0.0, lp.col_upper)), options, method)
     if condition == "time_limit":
-        return x, None, status, condition, None, won
+        return x, None, status, condition, None, won, "stopped without storage"
     if status != "ok" or dual is None:  # e.g. a share that only storage can reach: the whole LP decides
         return None
     dual = np.where(shared, dual, 0.0)
