@@ -238,16 +238,32 @@ def test_a_stored_sweeps_inputs_run_again_as_the_same_sweep(tmp_path):
     refused(gigawatt("sweep", str(again_yaml), "--figure", "nope", store=refused_store), "--figure 'nope'", store=refused_store)
 
 
-def test_a_scheduler_runs_the_points_on_its_workers_and_one_without_workers_is_an_error(tmp_path, monkeypatch):
-    from gigawatt.sweep import runner as sweeps
+DASK = str(Path(sys.executable).with_name("dask"))
 
+
+def start_scheduler() -> tuple[subprocess.Popen, str]:
+    """`dask scheduler` started as a process of its own on a free loopback port, and its address."""
     with socket.socket() as free:
         free.bind(("127.0.0.1", 0))
         port = free.getsockname()[1]
-    address = f"tcp://127.0.0.1:{port}"
-    dask_cli = str(Path(sys.executable).with_name("dask"))
-    scheduler = subprocess.Popen([dask_cli, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", "127.0.0.1:0"],
+    scheduler = subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--dashboard-address", "127.0.0.1:0"],
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return scheduler, f"tcp://127.0.0.1:{port}"
+
+
+def start_workers(address: str, elsewhere: Path) -> subprocess.Popen:
+    """Two `dask worker` processes started apart, in another folder with it as HOME and TMPDIR: nothing of the
+    driver's paths reaches them."""
+    elsewhere.mkdir()
+    return subprocess.Popen([DASK, "worker", address, "--nthreads", "1", "--nworkers", "2"], cwd=elsewhere,
+                            env={**os.environ, "HOME": str(elsewhere), "TMPDIR": str(elsewhere)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_a_scheduler_runs_the_points_on_its_workers_and_one_without_workers_is_an_error(tmp_path, monkeypatch):
+    from gigawatt.sweep import runner as sweeps
+
+    scheduler, address = start_scheduler()
     worker = None
     try:
         chosen = [{"cluster.count": 1000}]
@@ -262,12 +278,8 @@ def test_a_scheduler_runs_the_points_on_its_workers_and_one_without_workers_is_a
                     assert f"dask worker {address}" in str(exc)
                     break
                 assert "no Dask scheduler answered" in str(exc) and time.monotonic() < deadline, str(exc)
-        # workers started apart, in another folder with another HOME: nothing of the driver's paths reaches them
         elsewhere = tmp_path / "elsewhere"
-        elsewhere.mkdir()
-        worker = subprocess.Popen([dask_cli, "worker", address, "--nthreads", "1", "--nworkers", "2"], cwd=elsewhere,
-                                  env={**os.environ, "HOME": str(elsewhere), "TMPDIR": str(elsewhere)},
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        worker = start_workers(address, elsewhere)
         # ten sweeps in a row, each with a new SQLite store: the driver is the store's only writer, so none is locked
         for n in range(10):
             store = tmp_path / f"s{n}.sqlite"
@@ -302,6 +314,26 @@ def test_a_scheduler_runs_the_points_on_its_workers_and_one_without_workers_is_a
             if process is not None:
                 process.terminate()
                 process.wait(timeout=30)
+
+
+def test_sweeps_on_a_cluster_started_apart_keep_their_points_in_postgresql(tmp_path, postgres_db_url):
+    scheduler, address = start_scheduler()
+    worker = start_workers(address, tmp_path / "elsewhere")
+    try:
+        for n in range(3):  # sweeps in a row into one PostgreSQL store, a team's, which only the driver opens
+            done = gigawatt("sweep", str(SIZE), "--vary", f"cluster.count=1000,{2000 + n}", "--scheduler", address, "--json",
+                            store=postgres_db_url)
+            assert done.returncode == 0, done.stderr[-2000:]
+            points = json.loads(done.stdout)["result"]["points"]
+            assert [p["status"] for p in points] == ["done"] * 2
+            kept = open_store(postgres_db_url)
+            assert all(kept.get(p["run_id"]) is not None for p in points)
+        assert len(open_store(postgres_db_url).list(kind="sweep")) == 3
+        assert len(open_store(postgres_db_url).list(kind="size")) == 4  # 1000 is one point of all three
+    finally:
+        for process in (worker, scheduler):
+            process.terminate()
+            process.wait(timeout=30)
 
 
 def test_a_damaged_stored_sweep_is_refused_before_anything_runs(tmp_path):
