@@ -255,7 +255,7 @@ def _storage_last(lp: SiteLP, inputs: PlanInputs, options: dict[str, Any], metho
     if status != "ok" or dual is None:  # e.g. a share that only storage can reach: the whole LP decides
         return None
     dual = np.where(shared, dual, 0.0)
-    if _storage_pays(lp, dual, own, col_of, shared, objective):
+    if _storage_pays(lp, dual, own, col_of, alone, objective):
         limit_s = options.get("time_limit")
         rest = {**options, "time_limit": max(limit_s - (time.perf_counter() - started), 1.0)} if limit_s else options
         return (*_solve_highs(lp, rest, method, start=x), "storage after")
@@ -269,28 +269,21 @@ def _storage_optional(inputs: PlanInputs) -> bool:
                for name, o in inputs.options.items())
 
 
-def _storage_pays(lp: SiteLP, dual: np.ndarray, own: np.ndarray, col_of: np.ndarray, shared: np.ndarray, objective: float) -> bool:
+def _storage_pays(lp: SiteLP, dual: np.ndarray, own: np.ndarray, col_of: np.ndarray, alone: np.ndarray, objective: float) -> bool:
     """Whether some storage build and operation has a negative reduced cost at the row duals ``dual``: the
-    least of Σ (cost - Aᵀ dual) × x over the storage columns ``own``, within the rows not ``shared``."""
+    least of Σ (cost - Aᵀ dual) × x over the storage columns ``own``, within the rows ``alone`` only they fill."""
     import highspy
 
     reduced = lp.cost - np.bincount(col_of, weights=lp.a_value * dual[lp.a_index], minlength=lp.shape[1])
-    keep = own[col_of] & ~shared[lp.a_index]
-    cols = np.flatnonzero(own)
-    rows = np.flatnonzero(np.isin(np.arange(lp.shape[0]), lp.a_index[keep]))
     row_map = np.full(lp.shape[0], -1)
-    row_map[rows] = np.arange(len(rows))
-    col_map = np.cumsum(own) - 1
-    model = highspy.HighsLp()
-    model.num_col_, model.num_row_ = len(cols), len(rows)
-    model.col_cost_, model.col_lower_, model.col_upper_ = reduced[cols], lp.col_lower[cols], lp.col_upper[cols]
-    model.row_lower_, model.row_upper_ = lp.row_lower[rows], lp.row_upper[rows]
-    model.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-    model.a_matrix_.start_ = np.searchsorted(col_map[col_of[keep]], np.arange(len(cols) + 1))
-    model.a_matrix_.index_, model.a_matrix_.value_ = row_map[lp.a_index[keep]], lp.a_value[keep]
-    h = highspy.Highs()
-    h.setOptionValue("output_flag", False)
-    h.passModel(model)
+    row_map[alone] = np.arange(len(alone))
+    keep = own[col_of] & (row_map[lp.a_index] >= 0)
+    cols = np.flatnonzero(own)
+    pricing = SiteLP(cost=reduced[cols], col_lower=lp.col_lower[cols], col_upper=lp.col_upper[cols],
+                     row_lower=lp.row_lower[alone], row_upper=lp.row_upper[alone],
+                     a_start=np.searchsorted((np.cumsum(own) - 1)[col_of[keep]], np.arange(len(cols) + 1)),
+                     a_index=row_map[lp.a_index[keep]], a_value=lp.a_value[keep], columns={}, rows={})
+    h = highs_model(pricing, {})
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # unbounded: storage pays without limit
         return True
