@@ -332,7 +332,7 @@ def test_an_infinite_price_is_refused_before_the_solver():
     ("time_limit", "a time limit of its own"),
 ])
 def test_a_solver_failure_names_what_failed_not_a_time_limit_never_set(monkeypatch, condition, fragment):
-    monkeypatch.setattr(solve_module, "_solve_highs", lambda lp, options, method: (None, None, "warning", condition, None, "simplex"))
+    monkeypatch.setattr(solve_module, "_solve_highs", lambda lp, options, method, **_: (None, None, "warning", condition, None, "simplex"))
     with pytest.raises(SolverFailed) as err:
         optimise(_inputs())
     assert fragment in str(err.value) and "raise solver.time_limit_s" not in str(err.value)
@@ -342,7 +342,7 @@ def test_a_solver_failure_names_what_failed_not_a_time_limit_never_set(monkeypat
 def test_a_plan_whose_solver_fails_is_not_solved_again_with_slack(cli, tmp_path, monkeypatch):
     calls = []
 
-    def out_of_memory(lp, options, method):
+    def out_of_memory(lp, options, method, **_):
         calls.append(method)
         return None, None, "warning", "memory_limit_reached", None, method
 
