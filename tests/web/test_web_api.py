@@ -249,3 +249,80 @@ def test_every_kind_draws_its_charts_from_a_stored_run(tmp_path):
                 assert "break-even" in page.text and "USD/accelerator-hour" in page.text
             if kind == "reliability":
                 assert "LOLE h/yr" in page.text and "EUE MWh/yr" in page.text
+
+
+def test_a_loopback_server_answers_only_to_loopback_host_names(store, tmp_path):
+    """Against DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1 is refused."""
+    with TestClient(create_app(store=store, uploads=tmp_path, host="127.0.0.1"), base_url="http://127.0.0.1:8000") as local:
+        refused = local.get("/api/v1/examples", headers={"Host": "evil.example"})
+        assert refused.status_code == 421 and "\n" not in refused.json()["error"]
+        assert "evil.example" in refused.json()["error"] and "http://127.0.0.1:" in refused.json()["error"] and "--host" in refused.json()["error"]
+        assert local.get("/", headers={"Host": "evil.example:8000"}).status_code == 421
+        assert local.get("/api/v1/examples", headers={"Host": "127.0.0.1.evil.example"}).status_code == 421
+        for name in ("127.0.0.1:8000", "localhost", "LOCALHOST:8765", "[::1]:8765", "[::1]"):
+            assert local.get("/api/v1/examples", headers={"Host": name}).status_code == 200, name
+    # beyond loopback a token is required, and the Host is free (the machine has names of its own)
+    with TestClient(create_app(store=store, token=TOKEN, uploads=tmp_path, host="0.0.0.0")) as shared:
+        answer = shared.get("/api/v1/examples", headers={"Host": "planner.example:8765", "Authorization": f"Bearer {TOKEN}"})
+        assert answer.status_code == 200
+
+
+def test_what_needs_the_token_is_not_stored_by_caches(store, tmp_path, plan_run):
+    with TestClient(create_app(store=store, token=TOKEN, uploads=tmp_path)) as guarded:
+        bearer = {"Authorization": f"Bearer {TOKEN}"}
+        for path in ("/", f"/runs/{plan_run}", "/api/v1/runs", f"/api/v1/runs/{plan_run}/export?format=json", "/vendor/plotly.min.js"):
+            answer = guarded.get(path, headers=bearer)
+            assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store", path
+        assert guarded.get("/api/v1/runs").headers["cache-control"] == "no-store"  # the refusal too
+        assert guarded.get(f"/?token={TOKEN}", follow_redirects=False).headers["cache-control"] == "no-store"
+        assert "no-store" not in guarded.get("/static/app.css").headers.get("cache-control", "")  # public assets stay cacheable
+
+
+def test_serve_prints_an_address_a_browser_can_open():
+    import socket
+
+    from gigawatt.cli.serve import startup_line
+
+    for bound in ("0.0.0.0", "::"):
+        line = startup_line(bound, 8765, "abc")
+        assert "http://0.0.0.0" not in line and "http://[::]" not in line and "all addresses" in line
+        assert f"http://{socket.gethostname()}:8765/?token=abc" in line and "http://127.0.0.1:8765/?token=abc" in line
+    assert startup_line("127.0.0.1", 8765, None).startswith("gigawatt workbench at http://127.0.0.1:8765/ ")
+    assert "http://[::1]:9000/?token=t" in startup_line("::1", 9000, "t")
+
+
+def test_solver_settings_from_the_browser_are_capped(client):
+    import os
+
+    from gigawatt.web.app import MAX_TIME_LIMIT_S
+
+    cores = os.cpu_count()
+    many = client.post("/api/v1/runs", json={"kind": "plan", "yaml": OFFGRID, "set": [f"solver.threads={cores + 1}"]})
+    assert many.status_code == 422 and many.json()["error"].startswith("solver.threads:")
+    assert str(cores + 1) in many.json()["error"] and f"{cores} cores" in many.json()["error"] and "\n" not in many.json()["error"]
+    long = client.post("/api/v1/runs", json={"kind": "plan", "yaml": OFFGRID, "set": [f"solver.time_limit_s={2 * MAX_TIME_LIMIT_S:g}"]})
+    assert long.status_code == 422 and long.json()["error"].startswith("solver.time_limit_s:")
+    assert f"{2 * MAX_TIME_LIMIT_S:g}" in long.json()["error"] and f"{MAX_TIME_LIMIT_S:g}" in long.json()["error"]
+    shown = client.post("/api/v1/validate", json={"kind": "plan", "yaml": OFFGRID, "set": [f"solver.threads={cores + 1}"]}).json()
+    assert not shown["ok"] and shown["field"] == "solver.threads"  # the editor shows it as it is typed
+    within = client.post("/api/v1/validate", json={"kind": "plan", "yaml": OFFGRID, "set": [f"solver.threads={cores}", "solver.time_limit_s=60"]})
+    assert within.json()["ok"]
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, monkeypatch):
+    from gigawatt.web import app as web
+
+    # a declared length over the limit: refused at once, the few bytes sent are never parsed
+    declared = client.post("/api/v1/uploads", content=b"--b\r\n", headers={"Content-Type": "multipart/form-data; boundary=b",
+                                                                             "Content-Length": str(10 * MAX_UPLOAD_BYTES)})
+    assert declared.status_code == 413 and "MB" in declared.json()["error"]
+    # a chunked body (no Content-Length) is read up to the limit and no further
+    monkeypatch.setattr(web, "MAX_UPLOAD_BYTES", 1000)
+    chunks = (b"x" * 8192 for _ in range(20))  # 160 kB, over 1000 bytes and the multipart slack
+    chunked = client.post("/api/v1/uploads", content=chunks, headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert chunked.status_code == 413
+    series = b"timestamp,load_mw\n2025-01-01 00:00,100\n"
+    part = (b'--b\r\nContent-Disposition: form-data; name="file"; filename="s.csv"\r\nContent-Type: text/csv\r\n\r\n'
+            + series + b"\r\n--b--\r\n")
+    small = client.post("/api/v1/uploads", content=iter([part[:40], part[40:]]), headers={"Content-Type": "multipart/form-data; boundary=b"})
+    assert small.status_code == 200 and small.json()["bytes"] == len(series)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import socket
 from typing import Annotated, Optional
 
 import typer
@@ -11,6 +12,22 @@ from gigawatt.cli._common import StoreOption, app
 from gigawatt.core.errors import ScenarioError
 
 TOKEN_ENV = "GIGAWATT_TOKEN"
+ALL_ADDRESSES = {"0.0.0.0", "::", ""}  # binding to these listens on every address of the machine
+
+
+def _url(host: str, port: int) -> str:
+    return f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+
+
+def startup_line(host: str, port: int, token: str | None) -> str:
+    """The line ``serve`` prints on start: the address to open (with the token), for a server bound to ``host``
+    at ``port``. Bound to all addresses (0.0.0.0, ::), it names this machine's host name and 127.0.0.1, never
+    0.0.0.0, which no browser can open."""
+    query = f"?token={token}" if token else ""
+    if host in ALL_ADDRESSES:
+        return (f"gigawatt workbench listening on all addresses ({host or '0.0.0.0'}) at {_url(socket.gethostname(), port)}{query}"
+                f"  (on this machine: {_url('127.0.0.1', port)}{query}; Ctrl+C stops it)")
+    return f"gigawatt workbench at {_url(host, port)}{query}  (Ctrl+C stops it)"
 
 
 @app.command()
@@ -19,16 +36,17 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on")] = 8765,
     store: StoreOption = None,
     token: Annotated[Optional[str], typer.Option("--token", envvar=TOKEN_ENV, help="Require this token of every request (generated when binding beyond loopback)")] = None,
+    max_time_limit: Annotated[Optional[float], typer.Option("--max-time-limit", min=1, help="The longest solver.time_limit_s a run started from the browser may set, seconds (default 3600)")] = None,
 ) -> None:
     """Start the web workbench: runs, scenarios, charts and comparisons in a browser."""
     try:
         import uvicorn
 
-        from gigawatt.web.app import create_app, needs_token
+        from gigawatt.web.app import MAX_TIME_LIMIT_S, create_app, needs_token
     except ImportError as exc:
         raise ScenarioError(f"gigawatt serve needs the web extra ({exc.name} is missing); pip install \"gigawatt[web]\"") from None
     if token is None and needs_token(host):
         token = secrets.token_urlsafe(24)
-    address = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
-    typer.echo(f"gigawatt workbench at {address}{'?token=' + token if token else ''}  (Ctrl+C stops it)", err=False)
-    uvicorn.run(create_app(store=store, token=token), host=host, port=port, log_level="warning")
+    typer.echo(startup_line(host, port, token), err=False)
+    workbench = create_app(store=store, token=token, host=host, max_time_limit_s=max_time_limit or MAX_TIME_LIMIT_S)
+    uvicorn.run(workbench, host=host, port=port, log_level="warning")

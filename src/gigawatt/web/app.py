@@ -6,9 +6,13 @@ and renders the same :class:`~gigawatt.core.results.Result`: the numbers on a pa
 Security: the server binds to loopback unless told otherwise; on any other address a token is required
 (``--token``, ``GIGAWATT_TOKEN`` or generated and printed once). With a token, the API and every page need
 it (an ``Authorization: Bearer`` header, or the cookie set by opening ``/?token=...``), except read-only
-share links, which are signed. Scenarios are validated on the server; a scenario sent from the browser
-cannot name a server path (its CSV series are uploads, stored by content hash and size-limited); every
-response carries a content security policy without inline script.
+share links, which are signed, and every response that needs it carries ``Cache-Control: no-store``. A
+server bound to loopback answers only requests addressed to a loopback name (the ``Host`` header), so a web
+page cannot reach it through a DNS name rebound to 127.0.0.1. Scenarios are validated on the server; a
+scenario sent from the browser cannot name a server path (its CSV series are uploads, stored by content hash
+and size-limited: a request body over the limit is refused before it is read whole) nor ask for more solver
+threads than the server has cores or a longer solver time limit than the server allows; every response
+carries a content security policy without inline script.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import hashlib
 import hmac
 import io
 import json
+import os
 import re
 import secrets
 import tempfile
@@ -49,6 +54,9 @@ STATIC = Path(str(PACKAGE / "web" / "static"))
 EXAMPLES = Path(str(PACKAGE / "examples"))
 PLOTLY_JS = Path(str(files("plotly") / "package_data" / "plotly.min.js"))  # Plotly.js as the plotly wheel ships it
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an hourly year of a few columns is < 1 MB; a 20 MB cap leaves room for 5-minute data
+MULTIPART_SLACK_BYTES = 64 * 1024  # a multipart body is its file plus boundaries and part headers: a few hundred bytes
+MAX_TIME_LIMIT_S = 3600.0  # the longest solver.time_limit_s a run from the browser may ask for, seconds: an hour keeps
+# one request from holding a worker (and its cores) for days; the CLI, run by the machine's owner, has no such cap
 UPLOAD_PREFIX = "upload:"
 UPLOAD_NAME = re.compile(r"^upload:([0-9a-f]{64})\.csv$")
 RECENT_RUNS = 50
@@ -56,6 +64,7 @@ RUNS_CACHED = 32  # results (with their tables) kept in memory for their pages
 EVENT_POLL_S = 0.25
 TOKEN_COOKIE = "gigawatt_token"
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
+LOOPBACK_HOSTS = {"127.0.0.1", "[::1]", "localhost"}  # loopback names as a Host header writes them (IPv6 in brackets)
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 EXPORT_TYPES = {"json": "application/json", "csv": "application/zip", "parquet": "application/zip",
@@ -81,6 +90,80 @@ class ValidateRequest(BaseModel):
 def needs_token(host: str) -> bool:
     """Whether a server bound to ``host`` must require a token (any address but loopback)."""
     return host not in LOOPBACK
+
+
+def loopback_host(header: str) -> bool:
+    """Whether a ``Host`` header (``name`` or ``name:port``) names this machine's loopback address."""
+    name = header.strip().lower()
+    if name.startswith("["):
+        name = name[: name.find("]") + 1]
+    elif ":" in name:
+        name = name.rsplit(":", 1)[0]
+    return name in LOOPBACK_HOSTS
+
+
+def _solver_caps(inputs: dict[str, Any], max_threads: int, max_time_limit_s: float, key: str = "") -> None:
+    """Refuse a scenario from the browser whose solver settings (``solver``, at any depth of the JSON-form
+    ``inputs``) ask for more than ``max_threads`` threads or a ``time_limit_s`` over ``max_time_limit_s`` seconds."""
+    for name, value in inputs.items():
+        path = f"{key}.{name}" if key else str(name)
+        if not isinstance(value, dict):
+            continue
+        if name == "solver":
+            threads, limit = value.get("threads"), value.get("time_limit_s")
+            if threads is not None and threads > max_threads:
+                raise ScenarioError(f"{path}.threads: {threads} is more than this server's {max_threads} cores; set at most {max_threads} or leave it unset")
+            if limit is not None and limit > max_time_limit_s:
+                raise ScenarioError(f"{path}.time_limit_s: {limit:g} s is more than this server allows ({max_time_limit_s:g} s); "
+                                    f"set at most {max_time_limit_s:g}, or run it with the CLI")
+        _solver_caps(value, max_threads, max_time_limit_s, path)
+
+
+class _BoundedBody:
+    """ASGI middleware: a request body over ``MAX_UPLOAD_BYTES`` plus multipart slack gets a 413 before it is read
+    whole: at once when its ``Content-Length`` says so, else (chunked) as soon as the chunks read pass the limit."""
+
+    def __init__(self, app: Any):
+        self.app = app
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = MAX_UPLOAD_BYTES + MULTIPART_SLACK_BYTES
+        headers = dict(scope["headers"])
+        declared = headers.get(b"content-length")
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > limit:
+                return await self._refuse(scope, receive, send)
+            return await self.app(scope, receive, send)
+        if b"chunked" not in headers.get(b"transfer-encoding", b"").lower():
+            return await self.app(scope, receive, send)
+        chunks, size, more = [], 0, True
+        while more:  # read the chunks, at most the limit, before the application sees any
+            message = await receive()
+            if message["type"] != "http.request":
+                return
+            size += len(message.get("body", b""))
+            if size > limit:
+                return await self._refuse(scope, receive, send)
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        sent = False
+
+        async def replay() -> dict[str, Any]:
+            nonlocal sent
+            if sent:
+                return await receive()
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        return await self.app(scope, replay, send)
+
+    @staticmethod
+    async def _refuse(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        message = f"the request body is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB; upload hourly series only"
+        await JSONResponse({"error": message}, status_code=413, headers={"Connection": "close"})(scope, receive, send)
 
 
 def _inputs(kind: str, text: str, overrides: list[str], uploads: Path) -> Any:
@@ -154,14 +237,23 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
     return out
 
 
-def create_app(store: str | None = None, token: str | None = None, uploads: Path | None = None) -> FastAPI:
+def create_app(store: str | None = None, token: str | None = None, uploads: Path | None = None, host: str | None = None,
+               max_threads: int | None = None, max_time_limit_s: float = MAX_TIME_LIMIT_S) -> FastAPI:
     """The workbench application over the run store at ``store`` (a URL; None: the default store).
-    ``token``: required of every request when set. ``uploads``: where uploaded CSV series are kept."""
+    ``token``: required of every request when set. ``uploads``: where uploaded CSV series are kept.
+    ``host``: the address the server is bound to; on a loopback one (127.0.0.1, ::1, localhost) a request
+    whose ``Host`` header is not a loopback name is refused (421), against DNS rebinding; None: not bound
+    (in-process use), Host is not checked. ``max_threads`` (a count; None: this machine's cores) and
+    ``max_time_limit_s`` (seconds): the most ``solver.threads`` and ``solver.time_limit_s`` a run started
+    through the API may ask for."""
     kept: Store = open_store(store or "default")
     uploads = Path(uploads or tempfile.mkdtemp(prefix="gigawatt-uploads-"))
     uploads.mkdir(parents=True, exist_ok=True)
     secret = (token or secrets.token_hex(32)).encode()
     jobs = Jobs(kept.url)
+    max_threads = max_threads or os.cpu_count() or 1
+    check_host = host is not None and host in LOOPBACK
+
     @contextlib.asynccontextmanager
     async def lifespan(_: FastAPI):
         import pyarrow.parquet  # noqa: F401 - loaded now, so the first run page is as quick as the next
@@ -188,21 +280,33 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def share_signature(run_id: str) -> str:
         return hmac.new(secret, f"share:{run_id}".encode(), hashlib.sha256).hexdigest()[:32]
 
+    app.add_middleware(_BoundedBody)  # added before guard, so it runs inside it: after the Host and token checks
+
     @app.middleware("http")
     async def guard(request: Request, call_next):
         path = request.url.path
         public = path.startswith(("/static/", "/share/")) or path == "/favicon.ico"
+        if check_host and not loopback_host(request.headers.get("host", "")):
+            port = (request.scope.get("server") or ("", 8765))[1]
+            given = request.headers.get("host", "")[:100]
+            return _secure(JSONResponse({"error": f"Host '{given}' is not this server's name: it listens on loopback only; open "
+                                                  f"http://127.0.0.1:{port}/, or serve with --host ADDRESS and a token to be reached by other names"},
+                                        status_code=421))
         if token and not public:
             given = request.headers.get("authorization", "").removeprefix("Bearer ").strip() or request.cookies.get(TOKEN_COOKIE, "")
             query = request.query_params.get("token")
             if query and hmac.compare_digest(query, token) and request.method == "GET" and not path.startswith("/api/"):
                 response = RedirectResponse(path, status_code=303)
                 response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+                response.headers["Cache-Control"] = "no-store"
                 return _secure(response)
             if not (given and hmac.compare_digest(given, token)):
                 return _secure(JSONResponse({"error": "a token is required: open the address the server printed, or send Authorization: Bearer TOKEN"},
-                                            status_code=401))
-        return _secure(await call_next(request))
+                                            status_code=401, headers={"Cache-Control": "no-store"}))
+        response = _secure(await call_next(request))
+        if token and not public:
+            response.headers["Cache-Control"] = "no-store"  # what needs the token is kept by no cache
+        return response
 
     def _secure(response: Response) -> Response:
         response.headers["Content-Security-Policy"] = CSP
@@ -304,7 +408,9 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def create_run(request: RunRequest) -> dict[str, Any]:
         """Validate a scenario and start its run in a worker; returns the job (follow it at /api/v1/jobs/ID)."""
         model = _inputs(request.kind, request.yaml, request.set, uploads)
-        job = jobs.start(request.kind, str(getattr(model, "name", request.kind)), model.model_dump(mode="json", exclude_none=True))
+        inputs = model.model_dump(mode="json", exclude_none=True)
+        _solver_caps(inputs, max_threads, max_time_limit_s)
+        job = jobs.start(request.kind, str(getattr(model, "name", request.kind)), inputs)
         return job.public()
 
     @app.get("/api/v1/runs/{run_id}", tags=["runs"])
@@ -404,7 +510,9 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def validate(request: ValidateRequest) -> dict[str, Any]:
         """Check a scenario as the CLI would: ``ok``, or the one-line error with its line and field."""
         try:
-            api.check_references(request.kind, _inputs(request.kind, request.yaml, request.set, uploads))
+            model = _inputs(request.kind, request.yaml, request.set, uploads)
+            _solver_caps(model.model_dump(mode="json", exclude_none=True), max_threads, max_time_limit_s)
+            api.check_references(request.kind, model)
         except GigawattError as exc:
             message = str(exc).splitlines()[0]
             line = re.search(r"\bline (\d+)", message)
