@@ -93,6 +93,12 @@ def test_tables_and_every_download_format(client, plan_run):
     assert report.headers["content-disposition"].endswith('.html"')
     assert "Plotly" in report.text and 'id="fig-dispatch"' in report.text and "<script src=" not in report.text  # self-contained
     assert client.get(f"/api/v1/runs/{plan_run}/export", params={"format": "docx"}).status_code == 422
+    # every download is named with its extension, so that it opens in the program it is for
+    for fmt, ending in {"json": ".json", "xlsx": ".xlsx", "csv": "-csv.zip", "parquet": "-parquet.zip", "html": ".html"}.items():
+        named = client.get(f"/api/v1/runs/{plan_run}/export", params={"format": fmt}).headers["content-disposition"]
+        assert named.startswith(f'attachment; filename="gigawatt-plan-{plan_run[:12]}') and named.endswith(f'{ending}"'), named
+    named = client.get(f"/api/v1/runs/{plan_run}/tables/capacity", params={"format": "csv"}).headers["content-disposition"]
+    assert named == f'attachment; filename="gigawatt-plan-{plan_run[:12]}-capacity.csv"'
 
 
 def test_compare_shows_the_inputs_that_differ(client, plan_run):

@@ -432,13 +432,15 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
 
     @app.get("/api/v1/runs/{run_id}/tables/{name}", tags=["runs"])
     def table(run_id: str, name: str, format: str = "json"):  # noqa: A002
-        """One of a run's tables as JSON records or CSV."""
-        frames = load(run_id).to_frames()
+        """One of a run's tables as JSON records or CSV (a download named for the run and the table)."""
+        r = load(run_id)
+        frames = r.to_frames()
         if name not in frames:
             raise HTTPException(404, f"no table '{name}'; this run has {', '.join(frames)}")
         frame = frames[name].reset_index() if frames[name].index.name else frames[name]  # a named index (timestamp) is a column
         if format == "csv":
-            return Response(frame.to_csv(index=False), media_type="text/csv")
+            named = f'attachment; filename="gigawatt-{r.kind}-{r.run.id[:12]}-{name}.csv"'
+            return Response(frame.to_csv(index=False), media_type="text/csv", headers={"Content-Disposition": named})
         return Response(frame.to_json(orient="records", date_format="iso"), media_type="application/json")
 
     @app.get("/api/v1/runs/{run_id}/export", tags=["runs"])
@@ -465,8 +467,8 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
                     for item in sorted(written.iterdir()):
                         archive.write(item, item.name)
                 body, name = buffer.getvalue(), f"{stem}-{format}.zip"
-            else:
-                body, name = written.read_bytes(), written.name
+            else:  # named with its extension (the exporter may write the stem alone), so that it opens in its program
+                body, name = written.read_bytes(), f"{stem}.{format}"
         return Response(body, media_type=EXPORT_TYPES[format], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @app.get("/api/v1/jobs/{job_id}", tags=["jobs"])
