@@ -332,3 +332,26 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(client, monkeypat
             + series + b"\r\n--b--\r\n")
     small = client.post("/api/v1/uploads", content=iter([part[:40], part[40:]]), headers={"Content-Type": "multipart/form-data; boundary=b"})
     assert small.status_code == 200 and small.json()["bytes"] == len(series)
+
+
+def test_runs_beyond_the_concurrency_wait_their_turn_and_a_full_queue_is_refused(store, tmp_path, monkeypatch):
+    from gigawatt.web import jobs as jobs_module
+
+    monkeypatch.setattr(jobs_module, "MAX_QUEUED", 2)
+    size = {"kind": "size", "yaml": "cluster: {accelerator: H100 SXM, count: 1000}\n", "set": []}
+    with TestClient(create_app(store=store, uploads=tmp_path / "uploads", concurrency=1)) as c:
+        posted = [c.post("/api/v1/runs", json={**size, "set": [f"cluster.count={1000 + n}"]}) for n in range(4)]
+        assert [p.status_code for p in posted] == [202, 202, 202, 503]  # one running, two waiting, the fourth refused
+        assert [p.json()["state"] for p in posted[:3]] == ["running", "queued", "queued"]
+        assert "job queue is full (2 runs wait for 1 slots)" in posted[3].json()["detail"] and "--jobs" in posted[3].json()["detail"]
+        ids = [p.json()["id"] for p in posted[:3]]
+        assert c.delete(f"/api/v1/jobs/{ids[2]}").json()["state"] == "cancelled"  # a waiting run leaves the queue
+        deadline = time.monotonic() + 120
+        while True:  # never more than one at once, and the waiting one starts when the first ends
+            states = [c.get(f"/api/v1/jobs/{i}").json()["state"] for i in ids]
+            assert states.count("running") <= 1, states
+            if states[:2] == ["done", "done"]:
+                break
+            assert time.monotonic() < deadline, states
+            time.sleep(0.2)
+        assert states[2] == "cancelled"

@@ -37,6 +37,7 @@ def serve(
     store: StoreOption = None,
     token: Annotated[Optional[str], typer.Option("--token", envvar=TOKEN_ENV, help="Require this token of every request (generated when binding beyond loopback)")] = None,
     max_time_limit: Annotated[Optional[float], typer.Option("--max-time-limit", min=1, help="The longest solver.time_limit_s a run started from the browser may set, seconds (default 3600)")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, max=1024, help="Runs started from the browser that run at once; more wait their turn (default: the cores)")] = None,
 ) -> None:
     """Start the web workbench: runs, scenarios, charts and comparisons in a browser."""
     try:
@@ -48,5 +49,6 @@ def serve(
     if token is None and needs_token(host):
         token = secrets.token_urlsafe(24)
     typer.echo(startup_line(host, port, token), err=False)
-    workbench = create_app(store=store, token=token, host=host, max_time_limit_s=max_time_limit or MAX_TIME_LIMIT_S)
+    workbench = create_app(store=store, token=token, host=host, max_time_limit_s=max_time_limit or MAX_TIME_LIMIT_S,
+                           concurrency=jobs)
     uvicorn.run(workbench, host=host, port=port, log_level="warning")

@@ -46,7 +46,7 @@ from gigawatt.registry import KINDS, spec
 from gigawatt.registry import figures as result_figures
 from gigawatt.store import Store, open_store
 from gigawatt.web.charts import figures as chart_figures
-from gigawatt.web.jobs import Jobs
+from gigawatt.web.jobs import Jobs, QueueFull
 
 PACKAGE = files("gigawatt")
 TEMPLATES = Path(str(PACKAGE / "web" / "templates"))
@@ -238,19 +238,19 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
 
 
 def create_app(store: str | None = None, token: str | None = None, uploads: Path | None = None, host: str | None = None,
-               max_threads: int | None = None, max_time_limit_s: float = MAX_TIME_LIMIT_S) -> FastAPI:
+               max_threads: int | None = None, max_time_limit_s: float = MAX_TIME_LIMIT_S, concurrency: int | None = None) -> FastAPI:
     """The workbench application over the run store at ``store`` (a URL; None: the default store).
     ``token``: required of every request when set. ``uploads``: where uploaded CSV series are kept.
     ``host``: the address the server is bound to; on a loopback one (127.0.0.1, ::1, localhost) a request
     whose ``Host`` header is not a loopback name is refused (421), against DNS rebinding; None: not bound
     (in-process use), Host is not checked. ``max_threads`` (a count; None: this machine's cores) and
     ``max_time_limit_s`` (seconds): the most ``solver.threads`` and ``solver.time_limit_s`` a run started
-    through the API may ask for."""
+    through the API may ask for. ``concurrency``: runs at once (None: the cores); more wait their turn."""
     kept: Store = open_store(store or "default")
     uploads = Path(uploads or tempfile.mkdtemp(prefix="gigawatt-uploads-"))
     uploads.mkdir(parents=True, exist_ok=True)
     secret = (token or secrets.token_hex(32)).encode()
-    jobs = Jobs(kept.url)
+    jobs = Jobs(kept.url, concurrency)
     max_threads = max_threads or os.cpu_count() or 1
     check_host = host is not None and host in LOOPBACK
 
@@ -410,7 +410,10 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         model = _inputs(request.kind, request.yaml, request.set, uploads)
         inputs = model.model_dump(mode="json", exclude_none=True)
         _solver_caps(inputs, max_threads, max_time_limit_s)
-        job = jobs.start(request.kind, str(getattr(model, "name", request.kind)), inputs)
+        try:
+            job = jobs.start(request.kind, str(getattr(model, "name", request.kind)), inputs)
+        except QueueFull as exc:
+            raise HTTPException(503, str(exc)) from None
         return job.public()
 
     @app.get("/api/v1/runs/{run_id}", tags=["runs"])

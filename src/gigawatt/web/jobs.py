@@ -3,21 +3,31 @@ crash cannot take the server down), reporting progress and its outcome through a
 
 The worker calls the one API (:func:`gigawatt.api.run`) with the server's store, so a finished job is a
 stored run like any other; the server keeps only the job's state: queued, running, done (with the run
-id), failed (with the one-line reason) or cancelled.
+id), failed (with the one-line reason) or cancelled. At most ``concurrency`` jobs run at once (``gigawatt
+serve --jobs``, default the cores): the others wait, first come first served, and start as running ones
+end; a queue already :data:`MAX_QUEUED` long refuses more.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 import uuid
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
 from gigawatt.core.errors import GigawattError
 
 MAX_JOBS_KEPT = 200  # finished jobs remembered for their pages; older ones are forgotten first
+MAX_QUEUED = 100  # jobs waiting for a free slot; beyond this a start is refused (a server flooded with runs)
+PROMOTE_EVERY_S = 0.5  # how often waiting jobs are started as running ones end, seconds
+
+
+class QueueFull(GigawattError):
+    """The job queue holds :data:`MAX_QUEUED` waiting jobs already."""
 
 
 @dataclass
@@ -57,25 +67,51 @@ def _work(kind: str, inputs: dict[str, Any], store_url: str | None, events: Any)
 class Jobs:
     """The server's jobs: start, follow, cancel. Thread-safe (the server answers requests on threads)."""
 
-    def __init__(self, store_url: str | None):
+    def __init__(self, store_url: str | None, concurrency: int | None = None):
         self.store_url = store_url
+        self.concurrency = concurrency or os.cpu_count() or 1
         self.jobs: dict[str, Job] = {}
-        self.lock = threading.Lock()
+        self.waiting: deque[tuple[Job, dict[str, Any]]] = deque()
+        self.lock = threading.RLock()
         self.context = multiprocessing.get_context("spawn")  # a fork of a threaded server can hang its child
+        self.stopped = threading.Event()
+        # running jobs end whether or not anyone asks: a thread of its own starts the waiting ones
+        threading.Thread(target=self._keep_promoting, daemon=True, name="gigawatt-jobs").start()
 
     def start(self, kind: str, name: str, inputs: dict[str, Any]) -> Job:
-        """Start a worker on validated ``inputs`` (a JSON-safe dict) and return its job."""
+        """Queue a run of validated ``inputs`` (a JSON-safe dict) and return its job: running at once where a
+        slot is free, else queued. Raises :class:`QueueFull` when :data:`MAX_QUEUED` jobs wait already."""
         job = Job(id=uuid.uuid4().hex[:12], kind=kind, name=name)
-        job.events = self.context.Queue()
-        job.process = self.context.Process(target=_work, args=(kind, inputs, self.store_url, job.events), daemon=True)
         with self.lock:
+            if len(self.waiting) >= MAX_QUEUED:
+                raise QueueFull(f"the server's job queue is full ({MAX_QUEUED} runs wait for {self.concurrency} slots); "
+                                "try again when some have finished, or serve with more --jobs")
             self.jobs[job.id] = job
             finished = [j for j in self.jobs.values() if j.state in ("done", "failed", "cancelled")]
             for old in finished[: max(0, len(self.jobs) - MAX_JOBS_KEPT)]:
                 self.jobs.pop(old.id, None)
-        job.process.start()
-        job.state = "running"
+            self.waiting.append((job, inputs))
+            self._promote()
         return job
+
+    def _promote(self) -> None:
+        """Start waiting jobs while fewer than ``concurrency`` run (under the lock)."""
+        for job in self.jobs.values():
+            self._drain(job)
+        running = sum(j.state == "running" for j in self.jobs.values())
+        while self.waiting and running < self.concurrency:
+            job, inputs = self.waiting.popleft()
+            job.events = self.context.Queue()
+            job.process = self.context.Process(target=_work, args=(job.kind, inputs, self.store_url, job.events), daemon=True)
+            job.process.start()
+            job.state = "running"
+            running += 1
+
+    def _keep_promoting(self) -> None:
+        while not self.stopped.wait(PROMOTE_EVERY_S):
+            with self.lock:
+                if self.waiting:
+                    self._promote()
 
     def get(self, ident: str) -> Job | None:
         """The job, its state brought up to date from its worker's messages."""
@@ -83,6 +119,8 @@ class Jobs:
         if job is not None:
             with self.lock:  # pages and the event stream ask at once, from several threads
                 self._drain(job)
+                if self.waiting and job.state != "running":
+                    self._promote()
         return job
 
     def _drain(self, job: Job) -> None:
@@ -130,17 +168,26 @@ class Jobs:
             job.state, job.error = "failed", f"the worker stopped without a result (exit code {job.process.exitcode})"
 
     def cancel(self, ident: str) -> Job | None:
-        """Stop a running job's worker at once."""
+        """Stop a running job's worker at once, or take a queued job off the queue."""
         job = self.get(ident)
         with self.lock:
-            if job is not None and job.state == "running":
+            if job is not None and job.state == "queued":
+                self.waiting = deque(item for item in self.waiting if item[0] is not job)
+                job.state, job.error = "cancelled", "cancelled by the user"
+            elif job is not None and job.state == "running":
                 job.process.terminate()
                 job.state, job.error = "cancelled", "cancelled by the user"
                 self._release(job)
+                self._promote()
         return job
 
     def shutdown(self) -> None:
-        """Stop every worker still running (the server is stopping)."""
+        """Stop every worker still running and drop the queue (the server is stopping)."""
+        self.stopped.set()
+        with self.lock:
+            for job, _ in self.waiting:
+                job.state, job.error = "cancelled", "the server stopped"
+            self.waiting.clear()
         for job in list(self.jobs.values()):
             if job.state == "running":
                 job.process.terminate()
