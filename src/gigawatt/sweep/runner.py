@@ -355,6 +355,16 @@ def local_cluster(workers: int | None = None, memory_limit: str | None = None, m
                         memory_limit=memory_limit or "auto", dashboard_address=None, scheduler_kwargs={"dashboard_address": "127.0.0.1:0"})
 
 
+def wait_for_workers(client: Any, scheduler: str, again: str) -> None:
+    """Wait up to :data:`WORKERS_TIMEOUT_S` for a worker of the cluster at ``scheduler`` to join; else one line
+    naming ``--scheduler`` and how to start one (``again``: what to do then)."""
+    try:
+        client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
+    except TimeoutError:
+        raise ScenarioError(f"--scheduler {echo(scheduler)}: no worker joined it within {WORKERS_TIMEOUT_S} s; start workers "
+                            f"(dask worker {echo(scheduler)}) and {again}") from None
+
+
 @contextmanager
 def dask_map(workers: int | None = None, scheduler: str | None = None) -> Iterator[Callable[[Callable[[Any], Any], list[Any]], list[Any]]]:
     """``map(function, pieces) -> results`` on Dask, for a job that splits its own work (the reliability draws): a
@@ -367,11 +377,7 @@ def dask_map(workers: int | None = None, scheduler: str | None = None) -> Iterat
     client = connect(scheduler) if scheduler else Client(cluster)
     try:
         if scheduler:
-            try:
-                client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
-            except TimeoutError:
-                raise ScenarioError(f"--scheduler {echo(scheduler)}: no worker joined it within {WORKERS_TIMEOUT_S} s; start workers "
-                                    f"(dask worker {echo(scheduler)}) and run again") from None
+            wait_for_workers(client, scheduler, "run again")
         yield lambda function, pieces: client.gather(client.map(function, pieces, pure=False))
     finally:
         client.close()
@@ -415,11 +421,7 @@ def _run_on_dask(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str,
     try:
         where = f"the workers of --scheduler {echo(scheduler)}" if scheduler else "the local workers"
         if scheduler:
-            try:
-                client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
-            except TimeoutError:
-                raise ScenarioError(f"--scheduler {echo(scheduler)}: no worker joined it within {WORKERS_TIMEOUT_S} s; start workers "
-                                    f"(dask worker {echo(scheduler)}) and run the sweep again") from None
+            wait_for_workers(client, scheduler, "run the sweep again")
         try:
             client.run(_warm, kind)  # every worker imports the model once, before the points
         except GigawattError:
