@@ -64,7 +64,7 @@ RUNS_CACHED = 32  # results (with their tables) kept in memory for their pages
 EVENT_POLL_S = 0.25
 TOKEN_COOKIE = "gigawatt_token"
 LOOPBACK = {"127.0.0.1", "::1", "localhost"}
-LOOPBACK_HOSTS = {"127.0.0.1", "[::1]", "localhost"}  # loopback names as a Host header writes them (IPv6 in brackets)
+LOOPBACK_HOSTS = {f"[{name}]" if ":" in name else name for name in LOOPBACK}  # as a Host header writes them (IPv6 in brackets)
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 EXPORT_TYPES = {"json": "application/json", "csv": "application/zip", "parquet": "application/zip",

@@ -72,7 +72,7 @@ class Jobs:
         self.concurrency = concurrency or os.cpu_count() or 1
         self.jobs: dict[str, Job] = {}
         self.waiting: deque[tuple[Job, dict[str, Any]]] = deque()
-        self.lock = threading.RLock()
+        self.lock = threading.Lock()
         self.context = multiprocessing.get_context("spawn")  # a fork of a threaded server can hang its child
         self.stopped = threading.Event()
         # running jobs end whether or not anyone asks: a thread of its own starts the waiting ones
