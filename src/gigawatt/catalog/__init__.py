@@ -286,6 +286,13 @@ FINANCE_SCHEMA: dict[str, Column] = {
     "source_year": Column(int, min=1900, max=2035),  # the year of the publication or law the figure comes from
 }
 
+STYLES_SCHEMA: dict[str, Column] = {
+    "name": Column(str),  # a technology of technologies.csv, or a series every plan has (load, unserved, ...)
+    "display_name": Column(str),  # as a person reads it in tables, legends and pages
+    "colour": Column(str),  # #RRGGBB, the same in every chart, page and PNG
+    "source": Column(str),
+}
+
 MACRS_CLASSES = (3, 5, 7, 10, 15, 20)  # half-year convention tables in finance.csv (IRS Publication 946, Table A-1)
 MACRS_SUM_TOLERANCE = 1e-4  # the published percentages are rounded to 0.01 (0.001 for 20-year): they sum to 100% within this
 
@@ -308,6 +315,7 @@ _SCHEMAS: dict[str, tuple[dict[str, Column], str | tuple[str, ...]]] = {
     "profiles.csv": (PROFILES_SCHEMA, "profile"),
     "countries.csv": (COUNTRIES_SCHEMA, "country"),
     "finance.csv": (FINANCE_SCHEMA, "key"),
+    "styles.csv": (STYLES_SCHEMA, "name"),
 }
 
 
@@ -413,6 +421,43 @@ def accelerators() -> pd.DataFrame:
 def technologies() -> pd.DataFrame:
     """The supply-technology catalog (see TECHNOLOGIES_SCHEMA); costs in the row's ``dollar_year`` USD."""
     return load_table("technologies.csv").copy()
+
+
+SERIES_SUFFIXES = {"_discharge": "discharge", "_charge": "charging", "_capital": "capital", "_energy": "energy",
+                   "_fixed": "fixed O&M", "_fuel": "fuel", "_variable": "variable O&M", "_start": "starts"}
+
+
+def style(name: str) -> tuple[str, str]:
+    """(display name, colour ``#RRGGBB``) of a technology, a series (``utility_pv_mw``, ``battery_li_ion_charge_mw``)
+    or a cost item (``gas_recip_capital``) from ``styles.csv``: one name and one colour for it in every chart, page
+    and PNG. A name the table lacks is shown with underscores as spaces, in a colour fixed by the name."""
+    styles = _styles()
+    base = name.removesuffix("_mw").removesuffix("_usd")
+    part = ""
+    if base not in styles:
+        for suffix, words in SERIES_SUFFIXES.items():
+            if base.endswith(suffix) and base.removesuffix(suffix) in styles:
+                base, part = base.removesuffix(suffix), words
+                break
+    if base not in styles:
+        spare = FALLBACK_COLOURS[sum(map(ord, base)) % len(FALLBACK_COLOURS)]  # stable across runs (hash() is salted)
+        return base.replace("_", " "), spare
+    shown, colour = styles[base]
+    return (f"{shown} {part}" if part else shown), colour
+
+
+def display_name(name: str) -> str:
+    """A technology's, series' or cost item's name as a person reads it (:func:`style`)."""
+    return style(name)[0]
+
+
+FALLBACK_COLOURS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf")  # Plotly's default cycle
+
+
+@cache
+def _styles() -> dict[str, tuple[str, str]]:
+    table = load_table("styles.csv")
+    return {row.name: (row.display_name, row.colour) for row in table.itertuples()}
 
 
 @dataclass(frozen=True)
