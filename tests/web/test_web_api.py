@@ -66,14 +66,14 @@ def test_a_run_started_from_the_web_is_the_cli_s_run(client, plan_run, store):
 
 
 def test_a_run_page_shows_the_figures_as_the_cli_formats_them(client, plan_run):
-    from gigawatt.report.tables import fmt
+    from gigawatt.core.present import figure_text
     from gigawatt.registry import figures
 
     page = client.get(f"/runs/{plan_run}")
     assert page.status_code == 200
     data = client.get(f"/api/v1/runs/{plan_run}").json()
     for label, value in list(figures("plan", data["result"]).items())[:6]:
-        assert f"<th scope=\"row\">{label}</th><td>{fmt(value)}</td>" in page.text
+        assert f"<th scope=\"row\">{label}</th><td>{figure_text(label, value)}</td>" in page.text
     for chart in ("capacity", "costs", "dispatch"):
         assert f'id="chart-{chart}"' in page.text and f'id="fig-{chart}"' in page.text
 

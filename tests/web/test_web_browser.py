@@ -101,7 +101,13 @@ def tab(browser):
 def figures_of(page) -> dict[str, str]:
     """The run page's figures table (#figures) as label → shown value."""
     rows = page.locator("#figures tr")
-    return {rows.nth(k).locator("th").inner_text().strip(): rows.nth(k).locator("td").inner_text().strip() for k in range(rows.count())}
+    return {rows.nth(k).locator("th").text_content().strip(): rows.nth(k).locator("td").text_content().strip() for k in range(rows.count())}
+
+
+def number(shown: str) -> float:
+    """The number a shown figure starts with (``54.05 USD/MWh`` → 54.05, ``578.8 M USD`` → 5.788e8)."""
+    value, *unit = shown.replace(",", "").split()
+    return float(value) * {"M": 1e6, "B": 1e9}.get(unit[0] if unit else "", 1.0)
 
 
 def cli_error(server, *args: str) -> str:
@@ -190,13 +196,13 @@ def test_plan_runs_from_the_editor_and_draws_its_charts(tab, browser, web_server
 
     shown = figures_of(page)
     assert set(shown) >= {"LCOE USD/MWh", "annual cost USD", "CO2 t/yr", "carbon-free share"}
-    assert float(shown["LCOE USD/MWh"].replace(",", "")) > 0
-    assert float(shown["annual cost USD"].replace(",", "")) > 1e8
+    assert number(shown["LCOE USD/MWh"]) > 0 and shown["LCOE USD/MWh"].endswith(" USD/MWh")
+    assert number(shown["annual cost USD"]) > 1e8 and shown["annual cost USD"].endswith(" M USD")
 
     # the same scenario planned by the CLI is the same stored run, with the same numbers
     assert web_server.plan(EXAMPLE, *SCREENED) == run_id
     cli = json.loads(web_server.cli("runs", "show", run_id, "--json").stdout)["result"]
-    assert float(shown["LCOE USD/MWh"].replace(",", "")) == pytest.approx(cli["lcoe_usd_per_mwh"], abs=0.01)
+    assert number(shown["LCOE USD/MWh"]) == pytest.approx(cli["lcoe_usd_per_mwh"], abs=0.01)
     tab.shot("plan-result-1280x800")
 
     phone = Tab(browser, PHONE, is_mobile=True, has_touch=True)

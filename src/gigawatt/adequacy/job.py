@@ -268,5 +268,6 @@ SPEC = JobSpec(
     kind="reliability", summary="Will the lights stay on: the plan's supply drawn as failing units over many years, loss of load and lost compute",
     inputs=Scenario, mark=("site", "reliability"), accepts=("plan", "size", "finance"),  # a plan scenario with a reliability section
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, headline=("availability", "LOLE h/yr", "EUE MWh/yr"),
+    decision=("availability", "LOLE h/yr", "EUE MWh/yr", "lost compute USD/yr", "meets N-1", "redundancy USD/yr"),
     table=table, plot=plot, charts=charts, result_schema=result_schema, from_plan=draw,
 )

@@ -329,5 +329,6 @@ FIGURE_PATTERNS = (("usable for frontier weights from (LEVEL)", r"^usable for fr
 SPEC = JobSpec(
     kind="buildout", summary="Simulate a build-out programme week by week", inputs=BuildoutScenario, mark="programme", accepts=(),
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("online GW at end", "end"),
+    decision=("online GW at end", "target GW at end", "end", "P(target reached)", "capex USD", "energy TWh/yr at end"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

@@ -108,5 +108,6 @@ FIGURE_PATTERNS = ()
 SPEC = JobSpec(
     kind="size", summary="Size a cluster: power at the meter, energy, capital and operating cost", inputs=Scenario, mark="cluster", accepts=("plan", "finance", "reliability"),
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("facility power MW", "USD per accelerator-hour"),
+    decision=("facility power MW", "accelerators", "annual energy MWh", "capital USD", "total cost USD/yr", "USD per accelerator-hour"),
     table=table, plot=None, charts=None, result_schema=result_schema,
 )

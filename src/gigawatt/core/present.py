@@ -25,6 +25,66 @@ def fmt(value: Any) -> str:
     return str(value)
 
 
+import re
+
+SHARE_WORDS = ("share", "availability", "P(", "IRR", "probability")  # figures that are ratios of 1, shown as percentages
+UNIT = re.compile(r"(?<![\w/])(USD(?:/[\w.-]+| per [\w.-]+)?|[kMGT]Wh?(?:/yr)?|t/yr|t|g/kWh|h/yr|[\w-]+-hours/yr)(?![\w/])")
+TEN, THOUSAND, MILLION, BILLION = 10.0, 1e3, 1e6, 1e9
+SCALED_UNITS = {"t": ((MILLION, "Mt"), (THOUSAND, "kt")), "MWh": ((MILLION, "TWh"), (THOUSAND, "GWh"))}
+
+
+def split_label(label: str) -> tuple[str, str]:
+    """A figure's label as (name, unit): ``'annual cost USD'`` → ``('annual cost', 'USD')``, ``'P10 online GW at end'``
+    → ``('P10 online at end', 'GW')``; a label without a unit → ``(label, '')``; a label that is only a unit keeps it as its name."""
+    match = UNIT.search(label)
+    if match is None:
+        return label, ""
+    name = " ".join((label[: match.start()] + label[match.end():]).split())
+    return (name or label), match.group(1)
+
+
+def figure_text(label: str, value: Any) -> str:
+    """A figure as a person reads it, from its label's unit (:func:`split_label`): money in M or B USD
+    (``578.8 M USD``), ratios as percentages (``35.4%``, ``99.95%``), other numbers by :func:`fmt` with their unit.
+    The one formatter of headline figures for the CLI (``runs list``, ``runs diff``) and the workbench."""
+    name, unit = split_label(label)
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float) or (isinstance(value, float) and math.isnan(value)):
+        return fmt(value)
+    if not unit and any(word in name for word in SHARE_WORDS):
+        percent = 100.0 * value
+        return f"{percent:.4g}%" if abs(100.0 - percent) < 1 else f"{percent:.3g}%"  # near 100%: the nines matter
+    if unit.startswith("USD") and not unit.startswith(("USD/MWh", "USD/kWh", "USD per", "USD/accelerator", "USD/GPU", "USD/million")):
+        rest = unit.removeprefix("USD")
+        for scale, letter in ((BILLION, "B"), (MILLION, "M")):
+            if abs(value) >= scale:
+                return f"{value / scale:,.1f} {letter} USD{rest}"
+        return f"{value:,.0f} USD{rest}"
+    for small, scales in SCALED_UNITS.items():  # tonnes in kt or Mt, MWh in GWh or TWh: as the tables print them
+        if unit.split("/")[0] == small:
+            rest = unit.removeprefix(small)
+            for scale, bigger in scales:
+                if abs(value) >= TEN * scale:
+                    return f"{value / scale:,.{0 if abs(value) >= THOUSAND * scale else 1}f} {bigger}{rest}"
+    if abs(value) >= THOUSAND:
+        return f"{value:,.0f} {unit}".rstrip()
+    return f"{fmt(value)} {unit}".rstrip()
+
+
+def headline_parts(figures: dict[str, Any]) -> list[tuple[str, str]]:
+    """Headline figures as (name, value with unit) pairs (:func:`split_label`, :func:`figure_text`); the name is
+    empty where the label is only its unit (``USD per accelerator-hour``)."""
+    parts = []
+    for label, value in figures.items():
+        name, unit = split_label(label)
+        parts.append(("" if name == unit else name, figure_text(label, value)))
+    return parts
+
+
+def headline_text(figures: dict[str, Any]) -> str:
+    """Headline figures on one line, ``name value unit`` each: a run list's summary of a run (the CLI's and the workbench's)."""
+    return ", ".join(f"{name} {text}".strip() for name, text in headline_parts(figures))
+
+
 def pyplot():
     """matplotlib's pyplot on the file-only Agg backend (no display needed)."""
     import matplotlib

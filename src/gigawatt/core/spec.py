@@ -76,12 +76,22 @@ class JobSpec:
     # a job that reads a solved plan: its output from a stored plan's JSON form and the scenario, whose section named
     # as the kind (``finance:``, ``reliability:``) is the only part that may differ (``gigawatt KIND RUN_ID``)
     from_plan: Callable[[Any, dict[str, Any], RunSettings], Any] | None = None
+    # the figures a decision rests on, first on a run's page (labels of ``figures``, ``*`` at the end a prefix); () the headline
+    decision: tuple[str, ...] = ()
 
     def headline_figures(self, data: dict[str, Any]) -> dict[str, Any]:
         """The few figures that sum a run up in a list (``gigawatt runs list``, the workbench's home page)."""
+        return self._picked(data, self.headline)
+
+    def decision_figures(self, data: dict[str, Any]) -> dict[str, Any]:
+        """The figures a decision rests on (cost, LCOE, CO2, online date, saving against the baseline, ...): the
+        first screen of a run's page. Figures the run lacks are left out."""
+        return {label: value for label, value in self._picked(data, self.decision or self.headline).items() if value is not None}
+
+    def _picked(self, data: dict[str, Any], labels: tuple[str, ...]) -> dict[str, Any]:
         every = self.figures(data)
         out: dict[str, Any] = {}
-        for wanted in self.headline:
+        for wanted in labels:
             if wanted.endswith("*"):
                 out |= {label: value for label, value in every.items() if label.startswith(wanted[:-1])}
             else:

@@ -188,5 +188,6 @@ FIGURE_PATTERNS = (("headroom MW at LIMIT%", r"^headroom MW at [0-9.eE+-]+%$"),)
 SPEC = JobSpec(
     kind="headroom", summary="Flexible-load headroom of grids on hourly demand", inputs=HeadroomStudy, mark="files", accepts=(),
     run=run, check=None, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("headroom MW at*",),
+    decision=("headroom MW at*", "systems"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

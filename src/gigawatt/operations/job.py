@@ -186,5 +186,6 @@ FIGURE_PATTERNS = ()
 SPEC = JobSpec(
     kind="schedule", summary="Schedule a campus's jobs against prices, carbon and curtailment events", inputs=ScheduleScenario, mark="jobs", accepts=(),
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("weighted performance", "energy cost USD", "events met"),
+    decision=("energy cost USD", "weighted performance", "events met", "lost work USD", "CO2 t", "largest swing MW"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

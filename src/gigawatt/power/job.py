@@ -35,6 +35,7 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
             "CO2 t/yr": data["co2_t_per_year"], "carbon-free share": data["carbon_free_share"], "online": data["online_date"]}
     if data.get("baseline"):
         out["baseline annual cost USD"] = data["baseline"]["annual_cost_usd"]
+        out["saving against baseline USD/yr"] = data["baseline"]["annual_cost_usd"] - data["annual_cost_usd"]
     if data.get("security"):
         out[f"usable for frontier weights from ({data['security']['level']})"] = data["security"]["usable_from"]
     return out
@@ -114,16 +115,20 @@ def table(r: Result, console: Console) -> None:
     def co2(x: dict[str, Any]) -> str:
         return f"{x['co2_t_per_year'] / 1e3:,.0f} kt/yr ({x['co2_g_per_kwh']:,.0f} g/kWh)"
 
+    def shown(name: str | None) -> str:
+        return catalog.display_name(name) if name in catalog.technologies()["technology"].values else str(name)
+
     def both(plan_cell: str, baseline_cell: str = "") -> list[str]:
         return [plan_cell, baseline_cell] if b else [plan_cell]
 
     rows = [
         ("cost of power (LCOE)", *both(f"{fmt(p['lcoe_usd_per_mwh'])} USD/MWh", f"{fmt(b['lcoe_usd_per_mwh'])} USD/MWh" if b else "")),
         ("annual cost", *both(money(p["annual_cost_usd"]), money(b["annual_cost_usd"]) if b else "")),
+        *([("saving against the baseline", *both(money(b["annual_cost_usd"] - p["annual_cost_usd"])))] if b else []),
         ("CO2", *both(co2(p), co2(b) if b else "")),
         ("carbon-free share", *both(f"{p['carbon_free_share']:.0%} (hourly {p['carbon_free_share_hourly']:.0%})", f"{b['carbon_free_share']:.0%}" if b else "")),
         ("unserved energy", *both(f"{p['unserved_energy_mwh']:,.0f} MWh", f"{b['unserved_energy_mwh']:,.0f} MWh" if b else "")),
-        ("online", *both(f"{p['online_date']} (set by {p['online_date_set_by']})", f"{b['online_date']} (set by {b['online_date_set_by']})" if b else "")),
+        ("online", *both(f"{p['online_date']} (set by {shown(p['online_date_set_by'])})", f"{b['online_date']} (set by {shown(b['online_date_set_by'])})" if b else "")),
     ]
     if p["power_cost_usd_per_accelerator_hour"] is not None:
         rows.append(("power cost per accelerator-hour", *both(f"{p['power_cost_usd_per_accelerator_hour']:,.3f} USD")))
@@ -132,13 +137,13 @@ def table(r: Result, console: Console) -> None:
             f"{fmt(b['cost_usd_per_delivered_accelerator_hour'])} USD" if b else "")))
     if p["bridge"]:
         bridge = p["bridge"]
-        built = ", ".join(f"{t} {mw:,.0f} MW" for t, mw in bridge["capacity_mw"].items() if mw > 0)
-        rows.append((f"bridge until {p['bridge_until']} ({p['bridge_until_set_by']})", *both(f"{built}; {fmt(bridge['lcoe_usd_per_mwh'])} USD/MWh")))
+        built = ", ".join(f"{catalog.display_name(t)} {mw:,.0f} MW" for t, mw in bridge["capacity_mw"].items() if mw > 0)
+        rows.append((f"bridge until {p['bridge_until']} ({shown(p['bridge_until_set_by'])})", *both(f"{built}; {fmt(bridge['lcoe_usd_per_mwh'])} USD/MWh")))
     if p["curtailed_energy_mwh"] > 0:
         rows.append(("compute given up (capping, pausing)", *both(f"{p['curtailed_compute_share']:.2%} ({p['curtailed_energy_mwh'] / 1e3:,.0f} GWh)")))
     for tech, mw in p["capacity_mw"].items():
         if mw > 0:
-            rows.append((f"  {tech}", *both(f"{mw:,.0f} MW, {p['energy_mwh'][tech] / 1e3:,.0f} GWh")))
+            rows.append((f"  {catalog.display_name(tech)}", *both(f"{mw:,.0f} MW, {p['energy_mwh'][tech] / 1e3:,.0f} GWh")))
     if p["storage_mwh"] > 0:
         rows.append(("  storage energy", *both(f"{p['storage_mwh']:,.0f} MWh")))
     if p.get("security"):
@@ -326,11 +331,13 @@ def plot(result: Result, path: Path) -> Path:
 
 
 # every label figures() can give (a sweep refuses any other --figure before it runs), and those named by the scenario
-FIGURE_LABELS = ("storage MWh", "annual cost USD", "LCOE USD/MWh", "CO2 t/yr", "carbon-free share", "online", "baseline annual cost USD")
+FIGURE_LABELS = ("storage MWh", "annual cost USD", "LCOE USD/MWh", "CO2 t/yr", "carbon-free share", "online", "baseline annual cost USD",
+                 "saving against baseline USD/yr")
 FIGURE_PATTERNS = (("TECHNOLOGY MW", r"^\S+ MW$"), ("usable for frontier weights from (LEVEL)", r"^usable for frontier weights from \(.+\)$"))
 
 SPEC = JobSpec(
     kind="plan", summary="Power a site: the cheapest supply hour by hour beside a grid-only baseline", inputs=Scenario, mark="site", accepts=("size", "finance", "reliability"),
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("LCOE USD/MWh", "annual cost USD", "online"),
+    decision=("LCOE USD/MWh", "annual cost USD", "saving against baseline USD/yr", "CO2 t/yr", "carbon-free share", "online"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

@@ -209,5 +209,6 @@ SPEC = JobSpec(
     kind="finance", summary="A campus's money over time: cash flows, financing, tax and the break-even price per accelerator-hour",
     inputs=Scenario, mark=("site", "finance"), accepts=("plan", "size", "reliability"),  # a plan scenario with a finance section (a build-out may have one too)
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, headline=("break-even USD/accelerator-hour", "supply LCOE real USD/MWh", "capital USD"),
+    decision=("break-even USD/accelerator-hour", "supply LCOE real USD/MWh", "capital USD", "supply equity IRR", "minimum DSCR", "payback year"),
     table=table, plot=plot, charts=charts, result_schema=result_schema, from_plan=price,
 )

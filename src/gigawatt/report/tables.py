@@ -8,9 +8,11 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
+from rich.errors import MarkupError
 from rich.table import Table
+from rich.text import Text
 
-from gigawatt.core.present import fmt
+from gigawatt.core.present import figure_text, fmt, headline_text
 from gigawatt.core.results import Result
 from gigawatt.registry import figures, spec
 
@@ -28,6 +30,59 @@ def render(result: Result, console: Console, notes: bool = True) -> None:
 
 
 
+class Recorder:
+    """A stand-in for rich's :class:`~rich.console.Console` that a job's ``table`` renderer prints to: it keeps
+    the tables and lines printed, in order, so a page shows exactly what the command prints (:func:`blocks`)."""
+
+    def __init__(self) -> None:
+        self.printed: list[tuple[Any, str | None]] = []
+
+    def print(self, *objects: Any, style: str | None = None, **_: Any) -> None:
+        self.printed.extend((item, style) for item in objects)
+
+
+def _plain(item: Any) -> str:
+    """A printed string or rich Text as the terminal shows it (console markup such as ``[bold]`` applied)."""
+    if isinstance(item, Text):
+        return item.plain
+    text = "" if item is None else str(item)
+    try:
+        return Text.from_markup(text).plain
+    except MarkupError:
+        return text
+
+
+def blocks(result: Result) -> list[dict[str, Any]]:
+    """What ``gigawatt runs show`` prints for ``result``, as data: ``{"table": {title, columns: [{header,
+    justify}], rows: [[cell text]]}}`` for each table and ``{"line": text, "dim": bool}`` for each line, in order.
+    The workbench renders these, so its tables are the CLI's cell for cell (one formatter)."""
+    recorder = Recorder()
+    spec(result.kind, stored=True).table(result, recorder)  # type: ignore[arg-type] - prints what a Console would
+    out: list[dict[str, Any]] = []
+    for item, style in recorder.printed:
+        if isinstance(item, Table):
+            columns = [{"header": _plain(c.header), "justify": c.justify} for c in item.columns]
+            rows = [[_plain(cell) for cell in cells] for cells in zip(*(list(c.cells) for c in item.columns), strict=True)]
+            out.append({"table": {"title": _plain(item.title), "columns": columns, "rows": rows}})
+        elif _plain(item).strip():
+            out.append({"line": _plain(item).strip(), "dim": style == "dim"})
+    return out
+
+
+def sources(result: Result) -> dict[str, str]:
+    """Where a run's figures come from, for a report: each series' source as the run records it, and the catalog's
+    source of each technology it names (``capacity_mw``), by display name."""
+    from gigawatt import catalog
+
+    out = {f"series: {name}": str(source) for name, source in (result.data.get("series") or {}).items()}
+    table = catalog.technologies().set_index("technology")
+    for tech in result.data.get("capacity_mw") or {}:
+        if tech in table.index:
+            row = table.loc[tech]
+            out[f"{catalog.display_name(tech)} ({tech}) costs, {row['dollar_year']} USD"] = str(row["source"])
+    return out
+
+
 # --- the run store ----------------------------------------------------------------------------------
 
 
@@ -37,7 +92,7 @@ def run_list(rows: list[dict[str, Any]], console: Console) -> None:
     for column in ("id", "kind", "name", "created (UTC)", "s", "headline"):
         table.add_column(column, justify="right" if column == "s" else "left", overflow="fold")
     for row in rows:
-        figures_text = ", ".join(f"{k} {fmt(v)}" for k, v in row["headline"].items())
+        figures_text = headline_text(row["headline"])
         table.add_row(row["id"][:12], row["kind"], row["name"], row["created"].replace("T", " ")[:19], f"{row['seconds']:,.1f}", figures_text)
     console.print(table)
 
@@ -86,5 +141,5 @@ def diff(a: Result, b: Result, console: Console) -> None:
     for column in ("figure", "A", "B", "B - A"):
         table.add_column(column, justify="left" if column == "figure" else "right")
     for key, (x, y, delta) in d["results"].items():
-        table.add_row(key, fmt(x), fmt(y), "" if delta is None else f"{'+' if delta > 0 else ''}{fmt(delta)}")
+        table.add_row(key, figure_text(key, x), figure_text(key, y), "" if delta is None else f"{'+' if delta > 0 else ''}{figure_text(key, delta)}")
     console.print(table)

@@ -177,5 +177,6 @@ FIGURE_PATTERNS = (("SITE MW", r"^.+ MW$"),)
 SPEC = JobSpec(
     kind="site", summary="Place a programme's gigawatts across candidate sites", inputs=SitingProgramme, mark="candidates", accepts=(),
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("annual cost USD", "CO2 g/kWh"),
+    decision=("annual cost USD", "power cost USD/yr", "CO2 g/kWh", "carbon-free share"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

@@ -40,7 +40,8 @@ from pydantic import BaseModel, Field
 from gigawatt import api
 from gigawatt.core import __version__
 from gigawatt.core.errors import GigawattError, ScenarioError
-from gigawatt.report.tables import flatten, fmt
+from gigawatt.core.present import figure_text, headline_parts, split_label
+from gigawatt.report.tables import blocks, flatten, fmt, sources
 from gigawatt.core.results import Result
 from gigawatt.registry import KINDS, spec
 from gigawatt.registry import figures as result_figures
@@ -276,6 +277,9 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
     pages = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
     pages.filters["fmt"] = fmt
+    pages.filters["figure"] = lambda value, label: figure_text(label, value)  # as `gigawatt runs list` and `runs diff` print it
+    pages.filters["figure_name"] = lambda label: split_label(label)[0]
+    pages.filters["headline"] = headline_parts
 
     def share_signature(run_id: str) -> str:
         return hmac.new(secret, f"share:{run_id}".encode(), hashlib.sha256).hexdigest()[:32]
@@ -345,7 +349,9 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         return api.looks_like(yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())) or "size"
 
     def run_context(r: Result) -> dict[str, Any]:
-        return {"r": r, "figures": result_figures(r.kind, r.data), "charts": chart_figures(r),
+        job = spec(r.kind, stored=True)
+        return {"r": r, "figures": result_figures(r.kind, r.data), "charts": chart_figures(r), "blocks": blocks(r),
+                "decision": job.decision_figures(r.data), "summary": job.summary,
                 "share": f"/share/{r.run.id}?sig={share_signature(r.run.id)}", "exports": list(EXPORT_TYPES)}
 
     # --- pages -----------------------------------------------------------------------------------------
@@ -458,7 +464,8 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         if format == "html":
             geo = (STATIC / "topojson" / "world_110m.json").read_text() if r.kind == "site" else None
             body = pages.get_template("report.html").render(version=__version__, plotly=PLOTLY_JS.read_text(), geo=geo,
-                                                            draw=(STATIC / "charts.js").read_text(), **run_context(r))
+                                                            draw=(STATIC / "charts.js").read_text(), inputs=flatten(r.to_dict()["inputs"]),
+                                                            sources=sources(r), **run_context(r))
             return Response(body, media_type="text/html", headers={"Content-Disposition": f'attachment; filename="{stem}.html"'})
         with tempfile.TemporaryDirectory() as folder:
             written = export(r, format, Path(folder) / stem)

@@ -1,0 +1,121 @@
+"""A run's page opens on its decision and shows what ``gigawatt runs show`` prints, cell for cell: one formatter
+(:func:`gigawatt.report.tables.blocks` over each job's ``table``) for the CLI and the workbench, checked here
+for every kind against the installed CLI in a subprocess."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+
+import pytest
+from runs_fixtures import runs  # noqa: F401  (fixture)
+from web_server import gigawatt_command
+
+from gigawatt.core.present import figure_text, headline_text, split_label
+from gigawatt.registry import spec
+from gigawatt.report.tables import blocks
+from gigawatt.store import open_store
+
+fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed (pip install -e '.[web]')")
+from fastapi.testclient import TestClient  # noqa: E402
+
+from gigawatt.web.app import create_app  # noqa: E402
+
+WIDE = "1000"  # columns: rich folds no cell, so each prints on one line
+
+
+@pytest.fixture(scope="module")
+def kept(runs, tmp_path_factory):  # noqa: F811
+    """Every kind's run in one store, and a client of a workbench over it."""
+    path = str(tmp_path_factory.mktemp("results") / "runs.sqlite")
+    store = open_store(path)
+    for result in runs.values():
+        store.save(result)
+    with TestClient(create_app(store=path, uploads=tmp_path_factory.mktemp("uploads"))) as client:
+        yield path, store, client
+
+
+def printed(store_path: str, *args: str) -> str:
+    env = {**os.environ, "GIGAWATT_STORE": store_path, "COLUMNS": WIDE, "NO_COLOR": "1"}
+    done = subprocess.run([gigawatt_command(), *args], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def page_text(page: str) -> str:
+    """A page's visible text, tags dropped and entities read, whitespace collapsed."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+
+
+def test_every_kind_s_page_shows_the_cli_s_tables_cell_for_cell(kept, runs):  # noqa: F811
+    path, store, client = kept
+    for kind, fresh in runs.items():
+        shown = blocks(store.load(fresh.run.id))
+        assert any("table" in b for b in shown), f"{kind}: the command prints no table"
+        cli = set(re.sub(r"[\u2500-\u257f]", " ", printed(path, "runs", "show", fresh.run.id[:12])).split())  # its words, box drawing dropped
+        page = client.get(f"/runs/{fresh.run.id}")
+        assert page.status_code == 200
+        text = page_text(page.text)
+        for block in shown:
+            cells = [block["table"]["title"], *(c for row in block["table"]["rows"] for c in row)] if "table" in block else [block["line"]]
+            for cell in filter(None, (" ".join(c.split()) for c in cells)):
+                assert set(cell.split()) <= cli, f"{kind}: '{cell}' is not what the CLI prints"  # words: the CLI folds long cells
+                assert cell in text, f"{kind}: '{cell}' is printed by the CLI but not on the page"
+
+
+def test_the_page_opens_on_the_decision_formatted_as_the_cli_formats_figures(kept, runs):  # noqa: F811
+    _, _, client = kept
+    plan = runs["plan"]
+    page = client.get(f"/runs/{plan.run.id}").text
+    decision = page[page.index('id="decision"'): page.index("</dl>")]
+    assert page.index('id="decision"') < page.index('class="cli-table"') < page.index('id="charts-heading"')  # the decision first
+    wanted = spec("plan").decision_figures(plan.data)
+    assert {"LCOE USD/MWh", "annual cost USD", "CO2 t/yr", "carbon-free share", "online"} <= set(wanted)
+    for label, value in wanted.items():
+        assert f"<dt>{html.escape(split_label(label)[0])}</dt><dd>{html.escape(figure_text(label, value))}</dd>" in decision
+    assert re.search(r"<dd>[\d.,]+ M USD</dd>", decision), "the annual cost is shown in M USD, not in dollars"
+    assert not re.search(r"\d{1,3}(,\d{3}){3,}", decision), "no twelve-digit figures on the first screen"
+    tables = page_text(page[page.index('id="tables"'): page.index('id="charts-heading"')])
+    assert "battery_li_ion" not in tables and "utility_pv " not in tables, "the tables use display names, not technology ids"
+
+
+def test_the_run_list_headline_is_the_cli_s(kept, runs):  # noqa: F811
+    path, store, client = kept
+    cli = set(re.sub(r"[\u2500-\u257f]", " ", printed(path, "runs", "list")).split())
+    home = page_text(client.get("/").text)
+    for row in store.list(limit=50):
+        line = headline_text(row["headline"])
+        assert set(line.split()) <= cli, f"{row['kind']}: '{line}' not in `gigawatt runs list`"  # words: the CLI folds the column
+        assert " ".join(line.replace(", ", " ").split()) in home, f"{row['kind']}: the home page's headline differs from the CLI's"
+
+
+@pytest.mark.parametrize(("label", "value", "text"), [
+    ("annual cost USD", 578_772_120.0, "578.8 M USD"),
+    ("capex USD", 445_523_923_445.0, "445.5 B USD"),
+    ("carbon-free share", 0.3539, "35.4%"),
+    ("availability", 0.99953, "99.95%"),
+    ("P(target reached)", 0.01, "1%"),
+    ("LCOE USD/MWh", 54.0512, "54.05 USD/MWh"),
+    ("CO2 t/yr", 3_645_497.0, "3,645 kt/yr"),
+    ("P10 online GW at end", 9.871, "9.871 GW"),
+    ("required revenue USD/yr in 2030", 2e11, "200.0 B USD/yr"),
+    ("online", "2031-01", "2031-01"),
+    ("meets N-1", True, "true"),
+])
+def test_figures_read_as_a_person_reads_them(label, value, text):
+    assert figure_text(label, value) == text
+
+
+def test_the_html_report_carries_the_decision_the_tables_the_inputs_and_their_sources(kept, runs):  # noqa: F811
+    _, _, client = kept
+    plan = runs["plan"]
+    report = client.get(f"/api/v1/runs/{plan.run.id}/export", params={"format": "html"}).text
+    assert 'id="decision"' in report and 'class="cli-table"' in report
+    inputs = report[report.index('id="inputs"'): report.index("</table>", report.index('id="inputs"'))]
+    assert f"<th scope=\"row\">cluster.accelerator</th><td>{html.escape(plan.inputs.cluster.accelerator)}</td>" in inputs
+    listed = report[report.index('id="sources"'):]
+    for tech, mw in plan.data["capacity_mw"].items():
+        assert f"({tech}) costs" in listed, f"{tech}: its catalog source is not in the report"
+    assert "NREL ATB" in listed and "series: load" in listed
