@@ -43,6 +43,18 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def decision_notes(data: dict[str, Any]) -> dict[str, str]:
+    """What the build-out's decision figures mean: the probability is over the draws at the check's date, while the
+    online and target GW are the median-input path at the end, so 10 of 10 GW online can sit beside P = 1%."""
+    notes = {"online GW at end": "the median-input path (the table), at the end of the run"}
+    if data.get("check"):
+        c = data["check"]
+        draws = f"{data['draws']:,} draws" if data.get("draws") else "the median inputs"
+        notes["P(target reached)"] = (f"share of {draws} with {c['online_gw']:g} GW online by {c['by']} (check.online_gw, check.by); "
+                                      f"the best draw has {c['best_online_gw_by_then']:,.2f} GW then")
+    return notes
+
+
 # --- running ------------------------------------------------------------------------------------------
 
 
@@ -329,6 +341,7 @@ FIGURE_PATTERNS = (("usable for frontier weights from (LEVEL)", r"^usable for fr
 SPEC = JobSpec(
     kind="buildout", summary="Simulate a build-out programme week by week", inputs=BuildoutScenario, mark="programme", accepts=(),
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("online GW at end", "end"),
+    decision_notes=decision_notes,
     decision=("online GW at end", "target GW at end", "end", "P(target reached)", "capex USD", "energy TWh/yr at end"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

@@ -78,6 +78,8 @@ class JobSpec:
     from_plan: Callable[[Any, dict[str, Any], RunSettings], Any] | None = None
     # the figures a decision rests on, first on a run's page (labels of ``figures``, ``*`` at the end a prefix); () the headline
     decision: tuple[str, ...] = ()
+    # what a decision figure means where its label alone may mislead: ``(data) -> {label: one line}``
+    decision_notes: Callable[[dict[str, Any]], dict[str, str]] | None = None
 
     def headline_figures(self, data: dict[str, Any]) -> dict[str, Any]:
         """The few figures that sum a run up in a list (``gigawatt runs list``, the workbench's home page)."""

@@ -338,6 +338,7 @@ FIGURE_PATTERNS = (("TECHNOLOGY MW", r"^\S+ MW$"), ("usable for frontier weights
 SPEC = JobSpec(
     kind="plan", summary="Power a site: the cheapest supply hour by hour beside a grid-only baseline", inputs=Scenario, mark="site", accepts=("size", "finance", "reliability"),
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("LCOE USD/MWh", "annual cost USD", "online"),
+    decision_notes=lambda data: {"saving against baseline USD/yr": "against the same load on the grid alone (the baseline), a year"},
     decision=("LCOE USD/MWh", "annual cost USD", "saving against baseline USD/yr", "CO2 t/yr", "carbon-free share", "online"),
     table=table, plot=plot, charts=charts, result_schema=result_schema,
 )

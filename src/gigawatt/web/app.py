@@ -351,7 +351,8 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def run_context(r: Result) -> dict[str, Any]:
         job = spec(r.kind, stored=True)
         return {"r": r, "figures": result_figures(r.kind, r.data), "charts": chart_figures(r), "blocks": blocks(r),
-                "decision": job.decision_figures(r.data), "summary": job.summary,
+                "decision": job.decision_figures(r.data), "decision_notes": job.decision_notes(r.data) if job.decision_notes else {},
+                "summary": job.summary,
                 "share": f"/share/{r.run.id}?sig={share_signature(r.run.id)}", "exports": list(EXPORT_TYPES)}
 
     # --- pages -----------------------------------------------------------------------------------------
