@@ -111,18 +111,18 @@ def install(app: FastAPI, store: Any, render: Callable[..., str], load: Callable
         shares.check(run_id, sig)
         return run_page(load(run_id), True)
 
-    @app.post("/api/v1/runs/{run_id}/share", status_code=201)
+    @app.post("/api/v1/runs/{run_id}/share", status_code=201, tags=["runs"])
     def make_share(run_id: str) -> dict[str, Any]:
         """Make a new read-only share link to a run (``url``: a path on this server; ``sig`` revokes it)."""
         return shares.make(load(run_id).run.id)
 
-    @app.get("/api/v1/runs/{run_id}/shares")
+    @app.get("/api/v1/runs/{run_id}/shares", tags=["runs"])
     def list_shares(run_id: str) -> list[dict[str, Any]]:
         """The share links made to a run, revoked ones included, oldest first."""
         ident = load(run_id).run.id
         return [{**s, "url": f"/share/{ident}?sig={s['sig']}"} for s in store.shares(run_id=ident)]
 
-    @app.delete("/api/v1/shares/{sig}")
+    @app.delete("/api/v1/shares/{sig}", tags=["runs"])
     def revoke_share(sig: str) -> dict[str, Any]:
         """Revoke a share link: it answers 403 from now on."""
         if not store.revoke_share(sig):
