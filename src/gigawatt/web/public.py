@@ -139,17 +139,17 @@ def install(app: FastAPI, store: Any, render: Callable[..., str], load: Callable
             raise HTTPException(404, f"no asset '{name[:80]}'")
         return FileResponse(SWAGGER_UI / name, media_type=SWAGGER_FILES[name], headers={"Cache-Control": f"max-age={ASSET_MAX_AGE_S}"})
 
-    def error(request: Request, status: int, message: str, headers: dict[str, str] | None = None) -> Response:
+    def error(request: Request, status: int, message: str, headers: dict[str, str] | None = None, **extra: Any) -> Response:
         if wants_html(request.url.path, request.headers.get("accept", "")):
             html = render("error.html", status=status, reason=REASONS.get(status, "Error"), message=message,
                           shared=request.url.path.startswith("/share/"))  # a shared page's reader has no token: no links that need it
             return HTMLResponse(html, status_code=status, headers=headers)
-        return JSONResponse({"error": message}, status_code=status, headers=headers)
+        return JSONResponse({"error": message, **extra}, status_code=status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return error(request, exc.status_code, str(exc.detail).splitlines()[0] if exc.detail else REASONS.get(exc.status_code, "error"),
-                     getattr(exc, "headers", None))
+        message = str(exc.detail).splitlines()[0] if exc.detail else REASONS.get(exc.status_code, "error")
+        return error(request, exc.status_code, message, getattr(exc, "headers", None), detail=exc.detail)  # detail: FastAPI's key, kept for clients that read it
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError):
