@@ -42,6 +42,22 @@ def stored(tmp_path_factory) -> tuple[str, str]:
     return store, result.run.id
 
 
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_the_store_keeps_the_signing_key_and_the_share_records(backend, tmp_path, request):
+    from gigawatt.store import Store
+
+    url = str(tmp_path / "keys.sqlite") if backend == "sqlite" else request.getfixturevalue("postgres_db_url")
+    first = Store(url)
+    key = first.secret("share-links")
+    assert len(key) == 64 and first.secret("share-links") == key and first.secret("other") != key
+    first.add_share("ab" * 16, "r" * 64)
+    again = Store(url)  # another process, or the server restarted
+    assert again.secret("share-links") == key
+    assert [(s["sig"], s["revoked"]) for s in again.shares(run_id="r" * 64)] == [("ab" * 16, False)]
+    assert again.revoke_share("ab" * 16) and not again.revoke_share("cd" * 16)
+    assert first.shares(sig="ab" * 16)[0]["revoked"] is True
+
+
 def test_a_share_link_survives_a_restart_and_a_revoked_one_is_refused(stored, tmp_path):
     store, run_id = stored
     with TestClient(create_app(store=store, token=TOKEN, uploads=tmp_path)) as first:
