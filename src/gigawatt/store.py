@@ -260,6 +260,11 @@ class Store:
             "run_tags", meta,
             sa.Column("run_id", sa.String(64), primary_key=True), sa.Column("tag", sa.String(TAG_MAX_CHARS), primary_key=True),
         )
+        self.shares_table = sa.Table(  # the web workbench's read-only share links (gigawatt.web.public)
+            "run_shares", meta,
+            sa.Column("sig", sa.String(64), primary_key=True), sa.Column("run_id", sa.String(64), index=True),
+            sa.Column("created", sa.String(32)), sa.Column("revoked", sa.Boolean, nullable=False, default=False),
+        )
         self._meta = meta
         self._ready()
 
@@ -455,6 +460,48 @@ class Store:
             for run, tag in db.execute(query):
                 found.setdefault(run, []).append(tag)
         return found
+
+    # --- share links (the web workbench's; see gigawatt.web.public) ---
+
+    def secret(self, name: str) -> str:
+        """A random key kept in the store under ``name`` (made on first use, the same for every process and
+        after a restart): what signs share links, so a link outlives the server that made it."""
+        import secrets as random
+        import sqlalchemy as sa
+
+        self.engine  # noqa: B018  (connects: the tables are defined then)
+        key = f"secret:{name}"
+        with self._reading(), self.engine.begin() as db:
+            db.execute(self._insert(self.info).values(key=key, value=random.token_hex(32)).on_conflict_do_nothing())
+            return db.execute(sa.select(self.info.c.value).where(self.info.c.key == key)).scalar_one()
+
+    def add_share(self, sig: str, run_id: str) -> dict[str, Any]:
+        """Record the share link of signature ``sig`` to the run of full id ``run_id``; the record."""
+        created = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        with self._reading(), self.engine.begin() as db:
+            db.execute(self._insert(self.shares_table).values(sig=sig, run_id=run_id, created=created, revoked=False).on_conflict_do_nothing())
+        return {"sig": sig, "run_id": run_id, "created": created, "revoked": False}
+
+    def shares(self, run_id: str | None = None, sig: str | None = None) -> list[dict[str, Any]]:
+        """The share records of a run (full id), or the one of signature ``sig``, oldest first."""
+        import sqlalchemy as sa
+
+        self.engine  # noqa: B018
+        t = self.shares_table
+        query = sa.select(t.c.sig, t.c.run_id, t.c.created, t.c.revoked).order_by(t.c.created, t.c.sig)
+        if run_id is not None:
+            query = query.where(t.c.run_id == run_id)
+        if sig is not None:
+            query = query.where(t.c.sig == sig)
+        with self._reading(), self.engine.connect() as db:
+            return [{"sig": s, "run_id": r, "created": c, "revoked": bool(v)} for s, r, c, v in db.execute(query)]
+
+    def revoke_share(self, sig: str) -> bool:
+        """Revoke the share link of signature ``sig``; whether there was one."""
+        self.engine  # noqa: B018
+        t = self.shares_table
+        with self._reading(), self.engine.begin() as db:
+            return db.execute(t.update().where(t.c.sig == sig).values(revoked=True)).rowcount > 0
 
     def _bytes(self, column: Any) -> Any:
         """SQL for a column's size in bytes (JSON text is ASCII, so characters are bytes on SQLite)."""

@@ -276,12 +276,13 @@ def test_a_loopback_server_answers_only_to_loopback_host_names(store, tmp_path):
 def test_what_needs_the_token_is_not_stored_by_caches(store, tmp_path, plan_run):
     with TestClient(create_app(store=store, token=TOKEN, uploads=tmp_path)) as guarded:
         bearer = {"Authorization": f"Bearer {TOKEN}"}
-        for path in ("/", f"/runs/{plan_run}", "/api/v1/runs", f"/api/v1/runs/{plan_run}/export?format=json", "/vendor/plotly.min.js"):
+        for path in ("/", f"/runs/{plan_run}", "/api/v1/runs", f"/api/v1/runs/{plan_run}/export?format=json"):
             answer = guarded.get(path, headers=bearer)
             assert answer.status_code == 200 and answer.headers["cache-control"] == "no-store", path
         assert guarded.get("/api/v1/runs").headers["cache-control"] == "no-store"  # the refusal too
         assert guarded.get(f"/?token={TOKEN}", follow_redirects=False).headers["cache-control"] == "no-store"
-        assert "no-store" not in guarded.get("/static/app.css").headers.get("cache-control", "")  # public assets stay cacheable
+        for asset in ("/static/app.css", "/vendor/plotly.min.js"):  # public (a share page loads them without the token): cacheable
+            assert "no-store" not in guarded.get(asset).headers.get("cache-control", ""), asset
 
 
 def test_serve_prints_an_address_a_browser_can_open():

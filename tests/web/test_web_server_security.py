@@ -40,3 +40,20 @@ def test_the_served_workbench_refuses_a_large_upload_before_reading_it(web_serve
     status, body = request(web_server.url, "POST", "/api/v1/uploads", {"Host": f"127.0.0.1:{port}", "Content-Type": "multipart/form-data; boundary=b",
                                                                        "Content-Length": str(10 * MAX_UPLOAD_BYTES)}, b"--b\r\n")
     assert status == 413 and "MB" in body["error"]
+
+
+def test_the_served_workbench_gzips_assets_and_shows_browsers_an_html_refusal(web_server):
+    port = urlsplit(web_server.url).port
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", "/vendor/plotly.min.js", headers={"Host": f"127.0.0.1:{port}", "Accept-Encoding": "gzip"})
+        answer = connection.getresponse()
+        wire = answer.read()
+        assert answer.status == 200 and answer.getheader("Content-Encoding") == "gzip" and len(wire) < 2_000_000  # 4.8 MB as sent plain
+        connection.request("GET", "/", headers={"Host": f"evil.example:{port}", "Accept": "text/html"})
+        refused = connection.getresponse()
+        page = refused.read().decode()
+        assert refused.status == 421 and refused.getheader("Content-Type").startswith("text/html") and "evil.example" in page
+        assert 'href="/"' in page and "Traceback" not in page
+    finally:
+        connection.close()

@@ -25,7 +25,6 @@ import io
 import json
 import os
 import re
-import secrets
 import tempfile
 from importlib.resources import files
 from pathlib import Path
@@ -48,6 +47,7 @@ from gigawatt.registry import figures as result_figures
 from gigawatt.store import Store, open_store
 from gigawatt.web.charts import figures as chart_figures
 from gigawatt.web.jobs import Jobs, QueueFull
+from gigawatt.web.public import install as install_public, public_path
 
 PACKAGE = files("gigawatt")
 TEMPLATES = Path(str(PACKAGE / "web" / "templates"))
@@ -250,7 +250,6 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     kept: Store = open_store(store or "default")
     uploads = Path(uploads or tempfile.mkdtemp(prefix="gigawatt-uploads-"))
     uploads.mkdir(parents=True, exist_ok=True)
-    secret = (token or secrets.token_hex(32)).encode()
     jobs = Jobs(kept.url, concurrency)
     max_threads = max_threads or os.cpu_count() or 1
     check_host = host is not None and host in LOOPBACK
@@ -263,7 +262,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         yield
         jobs.shutdown()  # the server is stopping: so are the runs it started
 
-    app = FastAPI(title="gigawatt workbench", version=__version__, openapi_url="/api/v1/openapi.json", docs_url="/docs",
+    app = FastAPI(title="gigawatt workbench", version=__version__, openapi_url="/api/v1/openapi.json", docs_url=None,
                   redoc_url=None, lifespan=lifespan)
     app.state.jobs, app.state.store, app.state.uploads = jobs, kept, uploads
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -281,15 +280,12 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     pages.filters["figure_name"] = lambda label: split_label(label)[0]
     pages.filters["headline"] = headline_parts
 
-    def share_signature(run_id: str) -> str:
-        return hmac.new(secret, f"share:{run_id}".encode(), hashlib.sha256).hexdigest()[:32]
-
     app.add_middleware(_BoundedBody)  # added before guard, so it runs inside it: after the Host and token checks
 
     @app.middleware("http")
     async def guard(request: Request, call_next):
         path = request.url.path
-        public = path.startswith(("/static/", "/share/")) or path == "/favicon.ico"
+        public = public_path(path)
         if check_host and not loopback_host(request.headers.get("host", "")):
             port = (request.scope.get("server") or ("", 8765))[1]
             given = request.headers.get("host", "")[:100]
@@ -353,7 +349,10 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         return {"r": r, "figures": result_figures(r.kind, r.data), "charts": chart_figures(r), "blocks": blocks(r),
                 "decision": job.decision_figures(r.data), "decision_notes": job.decision_notes(r.data) if job.decision_notes else {},
                 "summary": job.summary,
-                "share": f"/share/{r.run.id}?sig={share_signature(r.run.id)}", "exports": list(EXPORT_TYPES)}
+                "share": shares.live(r.run.id), "exports": list(EXPORT_TYPES)}
+
+    shares = install_public(app, kept, lambda name, **context: pages.get_template(name).render(version=__version__, **context), load,
+                            lambda r, shared: page("run.html", shared=shared, **run_context(r)), _secure)  # share links, /docs, error pages, gzip
 
     # --- pages -----------------------------------------------------------------------------------------
 
@@ -383,12 +382,6 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
     def run_page(run_id: str):
         return page("run.html", shared=False, **run_context(load(run_id)))
-
-    @app.get("/share/{run_id}", response_class=HTMLResponse, include_in_schema=False)
-    def shared_page(run_id: str, sig: str = ""):
-        if not hmac.compare_digest(sig, share_signature(run_id)):
-            raise HTTPException(403, "this share link is not valid; ask for a new one")
-        return page("run.html", shared=True, **run_context(load(run_id)))
 
     @app.get("/compare", response_class=HTMLResponse, include_in_schema=False)
     def compare(ids: str):
