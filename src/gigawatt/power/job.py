@@ -313,7 +313,7 @@ def charts(r: Result) -> dict[str, Chart]:
     out: dict[str, Chart] = {
         "capacity": {"data": [
             {"type": "bar", "name": "plan", "x": [catalog.display_name(o) for o in options], "y": capacity["capacity_mw"].tolist(),
-             "marker": {"color": [catalog.style(o)[1] for o in options]}},
+             "marker": {"color": [catalog.style(o)[1] for o in options]}, "showlegend": False},  # coloured by source: the title says so
             {"type": "bar", "name": catalog.display_name("baseline"), "x": [catalog.display_name(o) for o in options],
              "y": capacity["baseline_capacity_mw"].tolist(), "marker": {"color": catalog.style("baseline")[1]}},
         ], "layout": chart_layout("Capacity: plan (coloured by source) against the grid-only baseline (grey)", "", "MW", barmode="group")},
@@ -400,7 +400,7 @@ def _heatmap_chart(hourly: pd.DataFrame, averaged: str) -> Chart:
     grid = residual.groupby([days, residual.index.hour]).mean().unstack()
     z = [[None if pd.isna(v) else round(float(v), 1) for v in grid[h]] if h in grid else [None] * len(grid) for h in range(HOURS_PER_DAY)]
     return {"data": [{"type": "heatmap", "x": [d.strftime("%Y-%m-%d") for d in grid.index], "y": list(range(HOURS_PER_DAY)), "z": z,
-                      "colorscale": "RdBu", "reversescale": True, "zmid": 0, "colorbar": {"title": {"text": "MW"}},
+                      "colorscale": "RdBu", "zmid": 0, "colorbar": {"title": {"text": "MW"}},
                       "hovertemplate": "%{x|%d %b} %{y}:00: %{z:,.0f} MW<extra></extra>"}],
             "layout": chart_layout(f"Residual load (load less solar and wind) by day and hour{averaged}", "", "hour of day",
                                    xaxis={"type": "date"}, yaxis={"title": {"text": "hour of day"}, "dtick": 6, "automargin": True})}

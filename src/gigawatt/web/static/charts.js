@@ -8,6 +8,7 @@
   var DARK_BG = "#16181d", DARK_TEXT = "#e6e6e6", LIGHT_LINE = "#d0d0d0";
   var DARK_COLOURS = {"black": true, "#000": true, "#000000": true, "#111111": true, "rgb(0, 0, 0)": true, "rgb(0,0,0)": true};
   var DEFAULT_HEIGHT_PX = 450, PLOT_HEIGHT_PX = 320, LEGEND_ROW_PX = 22;  /* Plotly's default height; a phone's plot area and legend row */
+  var TITLE_CHAR_PX = 7.5, TITLE_LINE_PX = 17;  /* a 13 px title's average character width and line height */
   var IMAGE_SCALE = 2;  /* downloaded PNGs at twice the screen's pixels, sharp on slides */
 
   function isDarkColour(c) { return typeof c === "string" && DARK_COLOURS[c.toLowerCase().replace(/\s+/g, " ")] === true; }
@@ -31,6 +32,16 @@
     });
     (layout.shapes || []).forEach(function (s) { if (s.line && isDarkColour(s.line.color)) { s.line.color = LIGHT_LINE; } });
     (layout.annotations || []).forEach(function (a) { if (a.font && isDarkColour(a.font.color)) { a.font.color = DARK_TEXT; } });
+  }
+
+  /* a long title in lines of at most ``width`` characters (Plotly does not wrap titles), split at spaces */
+  function wrap(text, width) {
+    var lines = [], line = "";
+    text.split(" ").forEach(function (word) {
+      if (line && (line + " " + word).length > width) { lines.push(line); line = word; } else { line = line ? line + " " + word : word; }
+    });
+    if (line) { lines.push(line); }
+    return lines.join("<br>");
   }
 
   function fail(el, error) {
@@ -74,18 +85,21 @@
     if (dark) { darkLayout(layout); data = data.map(lighten); }
     var narrow = el.clientWidth > 0 && el.clientWidth < 600;
     if (narrow) {  /* a phone: a smaller title on the left, and no tool bar over it (touch screens show it always) */
-      layout.title = Object.assign({}, layout.title, {font: {size: 13}, x: 0.02, xanchor: "left"});
-      layout.margin = Object.assign({}, layout.margin, {l: 50, r: 10});
+      var text = wrap((layout.title && layout.title.text) || "", Math.floor(el.clientWidth / TITLE_CHAR_PX));
+      layout.title = Object.assign({}, layout.title, {text: text, font: {size: 13}, x: 0.02, xanchor: "left", yref: "container", y: 1, yanchor: "top", pad: {t: 12}});
+      layout.margin = Object.assign({}, layout.margin, {l: 50, r: 10, t: 40 + TITLE_LINE_PX * text.split("<br>").length});
       layout.xaxis = Object.assign({automargin: true}, layout.xaxis);
-      layout.legend = Object.assign({}, layout.legend, {font: {size: 10}});
+      /* the legend at the bottom of the box, below the turned tick labels (not over them), the plot pushed up */
+      layout.legend = Object.assign({}, layout.legend, {font: {size: 10}, yref: "container", y: 0, yanchor: "bottom"});
       /* a legend of many entries below a short plot squeezes the plot to nothing (Plotly's "axis scaling"
          error): the chart grows by a row a legend entry instead */
       var entries = data.filter(function (t) { return t.showlegend !== false; }).length;
+      entries += 2 * new Set(data.map(function (t) { return t.legendgroup; }).filter(Boolean)).size;  /* a group's title and gap */
       if (layout.showlegend !== false && entries > 2) {
         layout.height = Math.max(layout.height || DEFAULT_HEIGHT_PX, PLOT_HEIGHT_PX + LEGEND_ROW_PX * entries);
       }
     }
-    var title = layout.title && layout.title.text;
+    var title = spec.layout.title && spec.layout.title.text;
     return Plotly.newPlot(el, data, layout, {responsive: true, displaylogo: false, displayModeBar: narrow ? false : "hover",
                                              topojsonURL: "/static/topojson/", toImageButtonOptions: {format: "png", filename: el.id.replace(/^chart-/, "")}})
       .then(function () { el.dataset.drawn = "true"; downloadButtons(el, title); });
