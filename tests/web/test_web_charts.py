@@ -5,6 +5,7 @@ hiding another run's). Real runs (screened, so quick), fresh and as read back fr
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -102,9 +103,7 @@ def test_the_new_plan_charts_hold_the_energy_and_the_hours_of_the_year(screened)
 
 def test_a_stored_run_draws_the_same_charts_as_the_fresh_one(screened, stored_charts):
     fresh = figures(screened)
-    assert set(stored_charts) == set(fresh)
-    assert stored_charts["dispatch"]["layout"]["title"] == fresh["dispatch"]["layout"]["title"]
-    assert [t["name"] for t in stored_charts["monthly_energy"]["data"]] == [t["name"] for t in fresh["monthly_energy"]["data"]]
+    assert json.dumps(stored_charts) == json.dumps(fresh)
 
 
 def test_compare_overlays_keep_one_colour_per_item_and_draw_no_area_over_another_run(screened, grid_gas):

@@ -203,6 +203,9 @@ def hardest_and_typical_weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     return pick(hardest_end), pick(typical_end)
 
 
+HATCHES = {"capital": "", "fixed": "//", "fuel": "xx", "variable": "..", "energy": "\\\\", "start": "++"}  # a cost item's part in the PNG (its colour is its technology's)
+
+
 def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     """Write a PNG: hardest week and typical week stacked by source against the load, and the annual
     cost by item of the plan beside the grid-only baseline; with phases, capacity by period against load."""
@@ -225,7 +228,8 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
             ax.fill_between(hours, -week[c].to_numpy(), 0.0, alpha=0.6, label=catalog.display_name(c), color=catalog.style(c)[1], hatch="..")
         ax.plot(hours, week["load_mw"].to_numpy(), color=catalog.style("load")[1], linewidth=1.5, label=catalog.display_name("load"))
         ax.axhline(0.0, color="grey", linewidth=0.5)
-        ax.set_title(f"{label} from {week.index[0]:%d %b}")
+        segments = getattr(plan, "screening_segments", None)
+        ax.set_title(f"{label} from {week.index[0]:%d %b}" + (f" (averages of {segments:,} time segments)" if segments else ""))
         ax.set_xlabel("hour of week")
         ax.set_ylabel("MW")
     axes[0].legend(loc="lower left", fontsize=8)
@@ -233,7 +237,8 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     baseline = plan.baseline["annual_cost_usd"] / 1e6 if plan.baseline else float("nan")
     bottom = 0.0
     for item, value in costs.items():
-        axes[2].bar(["plan"], [value], bottom=bottom, label=catalog.display_name(item), color=catalog.style(item)[1])
+        axes[2].bar(["plan"], [value], bottom=bottom, label=catalog.display_name(item), color=catalog.style(item)[1],
+                    hatch=HATCHES.get(item.rsplit("_", 1)[-1], ""), edgecolor="white")  # a technology's parts: one colour, hatched apart
         bottom += value
     axes[2].bar(["grid-only baseline"], [baseline], color=catalog.style("baseline")[1])
     axes[2].set_ylabel("M USD per year")
