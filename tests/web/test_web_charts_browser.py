@@ -77,3 +77,20 @@ def test_download_buttons_save_the_chart_as_png_and_svg(browser, web_server, two
         assert b"<svg" in saved["svg"][:500] and b"Annual cost by item" in saved["svg"]
     finally:
         tab.close()
+
+
+def test_the_build_out_page_draws_its_national_share_chart(browser, web_server):  # noqa: F811
+    import json
+
+    done = web_server.cli("buildout", "examples/buildout/trend.yaml", "--json")
+    run_id = json.loads(done.stdout)["run"]["id"]
+    tab = Tab(browser, PHONE, color_scheme="dark")
+    try:
+        tab.page.goto(f"{web_server.url}/runs/{run_id}")
+        every_chart_drawn(tab)
+        share = tab.page.locator("#chart-share")
+        expect(share).to_have_attribute("data-drawn", "true")
+        assert share.locator(".scatterlayer .trace").count() >= 1
+        tab.shot("charts-buildout-phone-dark")
+    finally:
+        tab.close()

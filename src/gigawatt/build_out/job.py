@@ -254,7 +254,7 @@ def charts(r: Result) -> dict[str, Chart]:
         country = (r.data.get("national") or {}).get("country", "")
         out["share"] = {"data": [{"type": "scatter", "mode": "lines+markers", "name": names[c], "x": years, "y": plain_list(national[c] * 100)}
                                  for c in share],
-                        "layout": chart_layout(f"The programme's share of national electricity {country}".strip(), "", "%",
+                        "layout": chart_layout("The programme's share of national electricity" + (f" ({country})" if country else ""), "", "%",
                                                xaxis={"type": "date", "dtick": "M12", "tickformat": "%Y"})}
     return out
 
