@@ -94,3 +94,29 @@ def test_the_build_out_page_draws_its_national_share_chart(browser, web_server):
         tab.shot("charts-buildout-phone-dark")
     finally:
         tab.close()
+
+
+def test_a_chart_that_cannot_be_drawn_says_so_and_the_others_still_draw(browser, web_server, two_plans):  # noqa: F811
+    """The page as the server sends it, with one figure's JSON block broken on the way (Playwright's route):
+    that chart's box shows a one-line message, every other chart draws."""
+    import re
+
+    page_url = f"{web_server.url}/runs/{two_plans[0]}"
+
+    def break_costs(route):
+        response = route.fetch()
+        html = re.sub(r'(<script type="application/json" id="fig-costs">).*?(</script>)', r"\1{not a figure\2", response.text(), flags=re.S)
+        route.fulfill(response=response, body=html)
+
+    tab = Tab(browser, PHONE)
+    try:
+        tab.page.route(page_url, break_costs)
+        tab.page.goto(page_url)
+        expect(tab.page.locator("#chart-costs")).to_have_attribute("data-drawn", "error", timeout=30_000)
+        expect(tab.page.locator("#chart-costs .chart-error")).to_contain_text("could not be drawn")
+        others = tab.page.locator(".chart[data-figure]:not(#chart-costs)")
+        for k in range(others.count()):
+            expect(others.nth(k)).to_have_attribute("data-drawn", "true", timeout=30_000)
+        tab.shot("charts-one-broken-phone")
+    finally:
+        tab.close()
