@@ -258,10 +258,16 @@ def charts(r: Result) -> dict[str, Chart]:
     money = r.to_frames().get("finance")
     if money is not None:
         out["finance"] = _finance_chart(money, r.data["finance"])
-    share = [c for c in frame.columns if "share" in c and frame[c].notna().any()]
-    if share:
-        out["share"] = {"data": [{"type": "scatter", "mode": "lines", "name": c.replace("_", " "), "x": when, "y": plain_list(frame[c] * 100)} for c in share],
-                        "layout": chart_layout("National electricity share", "", "%")}
+    national = r.to_frames().get("national")  # the share columns are the national frame's, by year (not the weekly periods')
+    if national is not None and len(national):
+        years = [f"{int(y)}-07-01" for y in national["year"]]  # mid-year: each share is a year's
+        names = {"share_of_generation": "of the year's national generation", "share_of_base_year": "of the base year's generation"}
+        share = [c for c in names if c in national and national[c].notna().any()]
+        country = (r.data.get("national") or {}).get("country", "")
+        out["share"] = {"data": [{"type": "scatter", "mode": "lines+markers", "name": names[c], "x": years, "y": plain_list(national[c] * 100)}
+                                 for c in share],
+                        "layout": chart_layout("The programme's share of national electricity" + (f" ({country})" if country else ""), "", "%",
+                                               xaxis={"type": "date", "dtick": "M12", "tickformat": "%Y"})}
     return out
 
 

@@ -208,6 +208,9 @@ def hardest_and_typical_weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     return pick(hardest_end), pick(typical_end)
 
 
+HATCHES = {"capital": "", "fixed": "//", "fuel": "xx", "variable": "..", "energy": "\\\\", "start": "++"}  # a cost item's part in the PNG (its colour is its technology's)
+
+
 def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     """Write a PNG: hardest week and typical week stacked by source against the load, and the annual
     cost by item of the plan beside the grid-only baseline; with phases, capacity by period against load."""
@@ -224,12 +227,14 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
         fig, axes = plt.subplots(1, 3, figsize=(18, 5), gridspec_kw={"width_ratios": [2, 2, 1]})
     for ax, week, label in ((axes[0], hardest, "hardest week"), (axes[1], typical, "typical week")):
         hours = range(len(week))
-        ax.stackplot(hours, *(week[c].to_numpy() for c in sources), labels=[c.removesuffix("_mw") for c in sources], alpha=0.85)
+        ax.stackplot(hours, *(week[c].to_numpy() for c in sources), labels=[catalog.display_name(c) for c in sources],
+                     colors=[catalog.style(c)[1] for c in sources], alpha=0.85)
         for c in charges:  # charging is a use: drawn below zero, so the stack above matches load + charging
-            ax.fill_between(hours, -week[c].to_numpy(), 0.0, alpha=0.6, label=c.removesuffix("_mw"))
-        ax.plot(hours, week["load_mw"].to_numpy(), color="black", linewidth=1.5, label="load")
+            ax.fill_between(hours, -week[c].to_numpy(), 0.0, alpha=0.6, label=catalog.display_name(c), color=catalog.style(c)[1], hatch="..")
+        ax.plot(hours, week["load_mw"].to_numpy(), color=catalog.style("load")[1], linewidth=1.5, label=catalog.display_name("load"))
         ax.axhline(0.0, color="grey", linewidth=0.5)
-        ax.set_title(f"{label} from {week.index[0]:%d %b}")
+        segments = getattr(plan, "screening_segments", None)
+        ax.set_title(f"{label} from {week.index[0]:%d %b}" + (f" (averages of {segments:,} time segments)" if segments else ""))
         ax.set_xlabel("hour of week")
         ax.set_ylabel("MW")
     axes[0].legend(loc="lower left", fontsize=8)
@@ -237,9 +242,10 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     baseline = plan.baseline["annual_cost_usd"] / 1e6 if plan.baseline else float("nan")
     bottom = 0.0
     for item, value in costs.items():
-        axes[2].bar(["plan"], [value], bottom=bottom, label=item.replace("_", " "))
+        axes[2].bar(["plan"], [value], bottom=bottom, label=catalog.display_name(item), color=catalog.style(item)[1],
+                    hatch=HATCHES.get(item.rsplit("_", 1)[-1], ""), edgecolor="white")  # a technology's parts: one colour, hatched apart
         bottom += value
-    axes[2].bar(["grid-only baseline"], [baseline], color="grey")
+    axes[2].bar(["grid-only baseline"], [baseline], color=catalog.style("baseline")[1])
     axes[2].set_ylabel("M USD per year")
     axes[2].set_title("annual cost")
     axes[2].legend(fontsize=7)
@@ -257,7 +263,7 @@ def _phases_panel(ax, plan) -> None:
     bottom = [0.0] * len(phases)
     for name in names:
         values = [row["capacity_mw"].get(name, 0.0) for row in phases]
-        ax.bar(labels, values, bottom=bottom, label=name)
+        ax.bar(labels, values, bottom=bottom, label=catalog.display_name(name), color=catalog.style(name)[1])
         bottom = [b + v for b, v in zip(bottom, values)]
     ax.plot(labels, [row["load_mw_peak"] for row in phases], color="black", marker="o", linewidth=2, label="peak load")
     ax.set_ylabel("MW")
@@ -269,43 +275,85 @@ def _phases_panel(ax, plan) -> None:
 # --- charts ---------------------------------------------------------------------------------------
 
 
+def _styled(name: str) -> dict[str, Any]:
+    """A trace's display name and colour from the catalog (:func:`gigawatt.catalog.style`)."""
+    shown, colour = catalog.style(name)
+    return {"name": shown, "line": {"color": colour}, "marker": {"color": colour}}
+
+
+COST_PATTERNS = {"capital": "", "fixed": "/", "fuel": "x", "variable": ".", "energy": "\\", "start": "+"}  # a cost item's part as a bar pattern (its technology's colour stays)
+HOURS_PER_DAY = 24
+MWH_PER_GWH = 1e3
+
+
+def _shown(what: str | None) -> str:
+    """A technology id as its display name; a phrase (no underscore) as it is."""
+    return catalog.display_name(what) if what and "_" in what and " " not in what else str(what)
+
+
+def _hourly(dispatch: pd.DataFrame) -> pd.DataFrame:
+    """The dispatch frame (MW, one row an hour, screened segments repeated over their hours) on a datetime index,
+    whether fresh (indexed by timestamp) or stored (a ``timestamp`` column)."""
+    if "timestamp" in dispatch.columns:
+        return dispatch.set_index(pd.to_datetime(dispatch["timestamp"])).drop(columns="timestamp")
+    return dispatch.set_axis(pd.to_datetime(dispatch.index), axis=0)
+
+
+def _sources(frame: pd.DataFrame) -> list[str]:
+    """The supply columns in use (MW): every ``*_mw`` but the load and storage charging."""
+    return [c for c in frame.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw") and in_use(frame[c])]
+
+
+def _residual_mw(frame: pd.DataFrame) -> pd.Series:
+    """The load less the weather-driven supply (MW): what firm sources, storage and the grid must serve."""
+    variable = [c for c in frame.columns if c.startswith(tuple(catalog.variable_technologies())) and c.endswith("_mw")]
+    return frame["load_mw"] - frame[variable].sum(axis=1) if variable else frame["load_mw"]
+
+
 def charts(r: Result) -> dict[str, Chart]:
+    """Capacity, annual cost by item, the hardest week's dispatch, monthly energy by source, a heat map of the
+    residual load (day of year by hour of day), load-duration curves and the time to power. Technologies carry
+    their catalog display name and colour. A screened run (``site.screening_segments``) is drawn as what it is:
+    each time segment's average over the hours it stands for (a step), titled so, never as hourly values."""
     frames = r.to_frames()
     capacity = frames["capacity"]
+    segments = r.data.get("screening_segments")
+    averaged = f" (averages of {segments:,} time segments, screening)" if segments else ""
+    options = capacity["option"].tolist()
     out: dict[str, Chart] = {
         "capacity": {"data": [
-            {"type": "bar", "name": "plan", "x": capacity["option"].tolist(), "y": capacity["capacity_mw"].tolist()},
-            {"type": "bar", "name": "grid-only baseline", "x": capacity["option"].tolist(), "y": capacity["baseline_capacity_mw"].tolist()},
-        ], "layout": chart_layout("Capacity: plan against the grid-only baseline", "option", "MW", barmode="group")},
+            {"type": "bar", "name": "plan", "x": [catalog.display_name(o) for o in options], "y": capacity["capacity_mw"].tolist(),
+             "marker": {"color": [catalog.style(o)[1] for o in options]}, "showlegend": False},  # coloured by source: the title says so
+            {"type": "bar", "name": catalog.display_name("baseline"), "x": [catalog.display_name(o) for o in options],
+             "y": capacity["baseline_capacity_mw"].tolist(), "marker": {"color": catalog.style("baseline")[1]}},
+        ], "layout": chart_layout("Capacity: plan (coloured by source) against the grid-only baseline (grey)", "", "MW", barmode="group")},
     }
     costs = dict(r.data.get("cost_usd_per_year") or {})
     if r.data.get("lost_compute_usd_per_year"):
-        costs["lost compute"] = r.data["lost_compute_usd_per_year"]
+        costs["lost_compute"] = r.data["lost_compute_usd_per_year"]
     base = (r.data.get("baseline") or {}).get("cost_usd_per_year") or {}
-    out["costs"] = {"data": [
-        {"type": "bar", "name": item.replace("_", " "), "x": ["plan", "baseline"], "y": [costs.get(item, 0.0) / 1e6, base.get(item, 0.0) / 1e6]}
-        for item in sorted(set(costs) | set(base))
-    ], "layout": chart_layout("Annual cost by item", "", "M USD/yr", barmode="stack")}
-    dispatch = frames["dispatch"]
-    if len(dispatch) >= 24 * 7:
-        week, _ = hardest_and_typical_weeks(dispatch.set_index(pd.to_datetime(dispatch["timestamp"])) if "timestamp" in dispatch else dispatch)
-        when = [str(t) for t in week.index]
-        sources = [c for c in week.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw") and c != "timestamp"]
-        traces = [{"type": "scatter", "mode": "lines", "stackgroup": "supply", "name": c.removesuffix("_mw").replace("_", " "),
-                   "x": when, "y": plain_list(week[c])} for c in sources if in_use(week[c])]
-        traces += [{"type": "scatter", "mode": "lines", "name": c.removesuffix("_mw").replace("_", " "), "x": when,
-                    "y": plain_list(-week[c]), "line": {"dash": "dot"}} for c in week.columns if c.endswith("_charge_mw") and in_use(week[c])]
-        traces.append({"type": "scatter", "mode": "lines", "name": "load", "x": when, "y": plain_list(week["load_mw"]), "line": {"color": "black", "width": 2}})
-        out["dispatch"] = {"data": traces, "layout": chart_layout("The hardest week, hour by hour (charging below zero)", "", "MW")}
+    cost_traces = []
+    for item in sorted(set(costs) | set(base)):
+        shown, colour = catalog.style(item)
+        part = item.rsplit("_", 1)[-1]
+        cost_traces.append({"type": "bar", "name": shown, "x": ["plan", "baseline"], "y": [costs.get(item, 0.0) / 1e6, base.get(item, 0.0) / 1e6],
+                            "marker": {"color": colour, "pattern": {"shape": COST_PATTERNS.get(part, "")}}})
+    out["costs"] = {"data": cost_traces, "layout": chart_layout("Annual cost by item", "", "M USD/yr", barmode="stack")}
+    hourly = _hourly(frames["dispatch"])
+    if len(hourly) >= HOURS_PER_WEEK:
+        out["dispatch"] = _dispatch_chart(hourly, averaged)
+        out["monthly_energy"] = _monthly_energy_chart(hourly, averaged)
+        out["heatmap"] = _heatmap_chart(hourly, averaged)
+        out["load_duration"] = _load_duration_chart(hourly, averaged)
     timeline = []
     online_by = r.inputs.constraints.online_by  # a plan's inputs are a Scenario
     if r.data.get("bridge_until") and online_by:
-        timeline.append({"type": "bar", "orientation": "h", "name": f"bridge until {r.data['bridge_until']} (waiting for {r.data.get('bridge_until_set_by')})",
+        timeline.append({"type": "bar", "orientation": "h", "name": f"bridge until {r.data['bridge_until']} (waiting for {_shown(r.data.get('bridge_until_set_by'))})",
                          "y": ["bridge"], "base": [online_by + "-01"],
                          "x": [(pd.Timestamp(r.data["bridge_until"]) - pd.Timestamp(online_by)).days * MS_PER_DAY]})
     if r.data.get("online_date"):
         begin = r.inputs.start
-        timeline.append({"type": "bar", "orientation": "h", "name": f"long-run supply (set by {r.data.get('online_date_set_by')})",
+        timeline.append({"type": "bar", "orientation": "h", "name": f"long-run supply (set by {_shown(r.data.get('online_date_set_by'))})",
                          "y": ["long run"], "base": [begin + "-01"],
                          "x": [max((pd.Timestamp(r.data["online_date"]) - pd.Timestamp(begin)).days, 1) * MS_PER_DAY]})
         for bar in timeline:
@@ -313,6 +361,72 @@ def charts(r: Result) -> dict[str, Chart]:
         out["time_to_power"] = {"data": timeline, "layout": chart_layout("Time to power: from the project start to energised", "", "",
                                                                      xaxis={"type": "date"}, barmode="overlay", height=260, showlegend=False)}
     return out
+
+
+def _dispatch_chart(hourly: pd.DataFrame, averaged: str) -> Chart:
+    """The hardest week stacked by source against the load (MW), charging below zero. Screened: each segment's
+    average drawn as a step over its hours."""
+    week, _ = hardest_and_typical_weeks(hourly)
+    when = [t.isoformat() for t in week.index]
+    shape = "hv" if averaged else "linear"
+    what = "segment average" if averaged else "hourly"
+    hover = "%{x|%d %b %H:%M}: %{y:,.0f} MW " + ("(segment average)" if averaged else "") + "<extra>%{fullData.name}</extra>"
+    traces = []
+    for c in _sources(week):
+        style = _styled(c)
+        traces.append({"type": "scatter", "mode": "lines", "stackgroup": "supply", **style, "fillcolor": style["line"]["color"],
+                       "line": {**style["line"], "width": 0.5, "shape": shape}, "x": when, "y": plain_list(week[c]), "hovertemplate": hover})
+    for c in week.columns:
+        if c.endswith("_charge_mw") and in_use(week[c]):
+            style = _styled(c)
+            traces.append({"type": "scatter", "mode": "lines", **style, "line": {**style["line"], "dash": "dot", "shape": shape}, "x": when,
+                           "y": plain_list(-week[c]), "hovertemplate": hover})
+    traces.append({"type": "scatter", "mode": "lines", "name": catalog.display_name("load"), "x": when, "y": plain_list(week["load_mw"]),
+                   "line": {"color": catalog.style("load")[1], "width": 2, "shape": shape}, "hovertemplate": hover})
+    title = (f"The hardest week from {week.index[0]:%d %b}{averaged}, each drawn over its hours (charging below zero)" if averaged
+             else f"The hardest week from {week.index[0]:%d %b}, hour by hour (charging below zero)")
+    layout = chart_layout(title, "", f"MW ({what})", xaxis={"type": "date"})
+    return {"data": traces, "layout": layout}
+
+
+def _monthly_energy_chart(hourly: pd.DataFrame, averaged: str) -> Chart:
+    """Energy by source and month (GWh; each row of the hourly frame is one hour), stacked, with the load's as a line."""
+    months = hourly.resample("MS").sum()
+    when = [t.strftime("%Y-%m-%d") for t in months.index]
+    traces = [{"type": "bar", **_styled(c), "x": when, "y": plain_list(months[c] / MWH_PER_GWH)} for c in _sources(hourly)]
+    for t in traces:
+        t.pop("line")
+    traces.append({"type": "scatter", "mode": "lines+markers", "name": catalog.display_name("load"), "x": when,
+                   "y": plain_list(months["load_mw"] / MWH_PER_GWH), "line": {"color": catalog.style("load")[1], "width": 2},
+                   "marker": {"color": catalog.style("load")[1]}})
+    return {"data": traces, "layout": chart_layout(f"Energy by source and month{averaged}", "", "GWh", barmode="stack",
+                                                   xaxis={"type": "date", "dtick": "M1", "tickformat": "%b"})}
+
+
+def _heatmap_chart(hourly: pd.DataFrame, averaged: str) -> Chart:
+    """The residual load (load less solar and wind, MW) by day of year (x, dates) and hour of day (y)."""
+    residual = _residual_mw(hourly)
+    days = residual.index.normalize()
+    grid = residual.groupby([days, residual.index.hour]).mean().unstack()
+    z = [[None if pd.isna(v) else round(float(v), 1) for v in grid[h]] if h in grid else [None] * len(grid) for h in range(HOURS_PER_DAY)]
+    return {"data": [{"type": "heatmap", "x": [d.strftime("%Y-%m-%d") for d in grid.index], "y": list(range(HOURS_PER_DAY)), "z": z,
+                      "colorscale": "RdBu", "zmid": 0, "colorbar": {"title": {"text": "MW"}},
+                      "hovertemplate": "%{x|%d %b} %{y}:00: %{z:,.0f} MW<extra></extra>"}],
+            "layout": chart_layout(f"Residual load (load less solar and wind) by day and hour{averaged}", "", "hour of day",
+                                   xaxis={"type": "date"}, yaxis={"title": {"text": "hour of day"}, "dtick": 6, "automargin": True})}
+
+
+def _load_duration_chart(hourly: pd.DataFrame, averaged: str) -> Chart:
+    """The load and the residual load (MW) sorted from the highest hour down: how many hours exceed each level."""
+    hours = list(range(1, len(hourly) + 1))
+    load = hourly["load_mw"].sort_values(ascending=False)
+    residual = _residual_mw(hourly).sort_values(ascending=False)
+    return {"data": [
+        {"type": "scatter", "mode": "lines", "name": catalog.display_name("load"), "x": hours, "y": plain_list(load),
+         "line": {"color": catalog.style("load")[1], "width": 2}},
+        {"type": "scatter", "mode": "lines", "name": "Residual load (less solar and wind)", "x": hours, "y": plain_list(residual),
+         "line": {"color": catalog.style("unserved")[1], "width": 2}},
+    ], "layout": chart_layout(f"Load-duration curves{averaged}", "hours of the year at or above", "MW")}
 
 
 # --- schema ---------------------------------------------------------------------------------------

@@ -394,7 +394,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         inputs = {k: [f.get(k) for f in flat] for k in dict.fromkeys(k for f in flat for k in f) if len({json.dumps(f.get(k), default=str) for f in flat}) > 1}
         figs = [result_figures(r.kind, r.data) for r in chosen]
         rows = {k: [f.get(k) for f in figs] for k in dict.fromkeys(k for f in figs for k in f)}
-        overlays = _overlays([chart_figures(r) for r in chosen], [r.name + " " + r.run.id[:6] for r in chosen])
+        overlays = _overlays([chart_figures(r) for r in chosen], [r.name + " " + r.run.id[:6] for r in chosen], [r.run.id[:6] for r in chosen])
         return page("compare.html", runs=chosen, inputs=inputs, rows=rows, charts=overlays)
 
     # --- API -------------------------------------------------------------------------------------------
@@ -568,28 +568,46 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     return app
 
 
-def _overlays(per_run: list[dict[str, dict[str, Any]]], names: list[str]) -> dict[str, dict[str, Any]]:
-    """The charts every run has, each run's traces beside the others' (the map is left out): a stacked area
-    per run with its hours counted from the start of its own hardest week, stacked bars and horizontal bars
-    per run on their own categories."""
-    common = [k for k in per_run[0] if all(k in charts for charts in per_run) and k != "map"]
+OVERLAY_DASHES = ("solid", "dash", "dot", "dashdot")  # the line style of each compared run (2 to 4), its colours the catalog's
+OVERLAY_PATTERNS = ("", "/", ".", "x")  # the bar pattern of each compared run's grouped bars (colours stay the catalog's)
+OVERLAY_LEFT_OUT = ("map", "heatmap", "monthly_energy")  # charts that cannot be laid over one another (one grid, one stack a run)
+
+
+def _overlays(per_run: list[dict[str, dict[str, Any]]], names: list[str], tags: list[str] | None = None) -> dict[str, dict[str, Any]]:
+    """The charts every run has, each run's traces beside the others' (not those of OVERLAY_LEFT_OUT).
+    An item keeps its one catalog colour in every run; runs differ by line style (a stacked area becomes lines,
+    so no run's area hides another's) and are labelled by name in the legend's groups; bars stand on each
+    run's own categories, labelled by its short tag (``tags``, e.g. the id's first characters; the names by default)
+    so that long names neither overlap the legend nor turn. Each run's hardest week is drawn on hours counted
+    from its own start."""
+    tags = tags or names
+    common = [k for k in per_run[0] if all(k in charts for charts in per_run) and k not in OVERLAY_LEFT_OUT]
     out = {}
     for key in common:
         layout = dict(per_run[0][key]["layout"])
         data = []
-        for k, (charts, name) in enumerate(zip(per_run, names)):
+        for k, (charts, name, tag) in enumerate(zip(per_run, names, tags)):
+            dash = OVERLAY_DASHES[k % len(OVERLAY_DASHES)]
             for trace in charts[key]["data"]:
-                trace = {**trace, "name": f"{name}: {trace.get('name', '')}", "legendgroup": name}
-                if "stackgroup" in trace or key == "dispatch":
+                trace = {**trace, "name": trace.get("name", ""), "legendgroup": name, "legendgrouptitle": {"text": name}}
+                if "stackgroup" in trace:  # an area per run would hide the run drawn before it: a line each instead
+                    trace.pop("stackgroup")
+                    trace.pop("fillcolor", None)
+                if trace.get("type", "scatter") == "scatter" and "line" in trace or key == "dispatch":
+                    trace["line"] = {**trace.get("line", {}), "dash": dash, "width": max(trace.get("line", {}).get("width", 2), 1.5)}
+                if key == "dispatch":
                     trace["x"] = list(range(len(trace["x"])))  # hours of the week: each run's hardest week differs
-                    if "stackgroup" in trace:
-                        trace["stackgroup"] = f"{trace['stackgroup']}-{k}"
                 elif trace.get("orientation") == "h":
-                    trace["y"] = [f"{name}: {y}" for y in trace["y"]]
-                elif layout.get("barmode") == "stack":
-                    trace["x"] = [f"{name}: {x}" for x in trace["x"]]
+                    trace["y"] = [f"{tag} {y}" for y in trace["y"]]
+                elif trace.get("type") == "bar" and layout.get("barmode") == "stack":
+                    trace["x"] = [f"{tag} {x}" for x in trace["x"]]
+                elif trace.get("type") == "bar":
+                    trace["offsetgroup"] = f"{name}: {trace.get('offsetgroup', trace['name'])}"
+                    trace["marker"] = {**trace.get("marker", {}), "pattern": {"shape": OVERLAY_PATTERNS[k % len(OVERLAY_PATTERNS)]}}
+                    trace["showlegend"] = True  # the legend's group tells the runs' bars apart (by pattern)
                 data.append(trace)
         if key == "dispatch":
             layout["xaxis"] = {"title": {"text": "hour of each run's hardest week"}}
+        layout["legend"] = {**layout.get("legend", {}), "groupclick": "toggleitem"}
         out[key] = {"data": data, "layout": layout}
     return out
