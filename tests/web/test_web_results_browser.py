@@ -41,7 +41,7 @@ def test_every_kind_opens_on_its_decision(browser, served, runs, viewport):  # n
             expect(cards.first).to_be_visible()
             assert cards.count() >= 2, f"{kind}: fewer than two decision figures"
             top = cards.first.bounding_box()
-            assert top is not None and top["y"] < viewport["height"] / 2, f"{kind}: the decision is not on the first screen"
+            assert top is not None and top["y"] + top["height"] <= viewport["height"], f"{kind}: the decision is not on the first screen"
             assert page.locator("table.cli-table").count() >= 1, f"{kind}: the command's tables are missing"
             tab.charts_drawn()
             width = page.evaluate("document.documentElement.scrollWidth")

@@ -13,7 +13,7 @@ document.addEventListener("DOMContentLoaded", function () {
   function show(link) {
     var a = document.getElementById("share-link");
     a.href = link ? link.url : "";
-    a.textContent = link ? new URL(link.url, window.location.href).href : "";
+    a.title = link ? new URL(link.url, window.location.href).href : "";  /* the link's text stays short: copy it from the link */
     a.hidden = !link;
     document.getElementById("share-revoke").hidden = !link;
     document.getElementById("share-make").hidden = !!link;
