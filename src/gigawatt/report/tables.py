@@ -31,13 +31,18 @@ def render(result: Result, console: Console, notes: bool = True) -> None:
 # --- the run store ----------------------------------------------------------------------------------
 
 
+def headline_text(headline: dict[str, Any]) -> str:
+    """A run's headline figures in one line, as ``gigawatt runs list`` and the workbench's run list print them."""
+    return ", ".join(f"{k} {fmt(v)}" for k, v in headline.items())
+
+
 def run_list(rows: list[dict[str, Any]], console: Console) -> None:
     """The runs of ``Store.list``: id, kind, name, when, and their headline figures."""
     table = Table(title=f"{len(rows)} run{'' if len(rows) == 1 else 's'} (newest first; `gigawatt runs show ID`)")
     for column in ("id", "kind", "name", "created (UTC)", "s", "headline"):
         table.add_column(column, justify="right" if column == "s" else "left", overflow="fold")
     for row in rows:
-        figures_text = ", ".join(f"{k} {fmt(v)}" for k, v in row["headline"].items())
+        figures_text = headline_text(row["headline"])
         table.add_row(row["id"][:12], row["kind"], row["name"], row["created"].replace("T", " ")[:19], f"{row['seconds']:,.1f}", figures_text)
     console.print(table)
 

@@ -46,6 +46,7 @@ from gigawatt.registry import KINDS, spec
 from gigawatt.registry import figures as result_figures
 from gigawatt.store import Store, open_store
 from gigawatt.web.charts import figures as chart_figures
+from gigawatt.web import projects
 from gigawatt.web.jobs import Jobs, QueueFull
 
 PACKAGE = files("gigawatt")
@@ -351,8 +352,8 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     # --- pages -----------------------------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home():
-        return page("home.html", runs=kept.list(limit=RECENT_RUNS), examples=examples())
+    def home(q: str | None = None, kind: str | None = None, since: str | None = None, until: str | None = None, offset: int = 0):
+        return projects.home_page(page, kept, examples(), q, kind, since, until, offset)
 
     @app.get("/edit", response_class=HTMLResponse, include_in_schema=False)
     def edit(example: str | None = None, run: str | None = None, kind: str | None = None):
@@ -397,12 +398,14 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         overlays = _overlays([chart_figures(r) for r in chosen], [r.name + " " + r.run.id[:6] for r in chosen])
         return page("compare.html", runs=chosen, inputs=inputs, rows=rows, charts=overlays)
 
+    projects.register(app, kept, jobs, page, EXAMPLES)  # the run list's API and sweeps from the page
+
     # --- API -------------------------------------------------------------------------------------------
 
     @app.get("/api/v1/runs", tags=["runs"])
-    def list_runs(kind: str | None = None, name: str | None = None, limit: int = RECENT_RUNS) -> list[dict[str, Any]]:
+    def list_runs(kind: str | None = None, name: str | None = None, limit: int = RECENT_RUNS, offset: int = 0) -> list[dict[str, Any]]:
         """Stored runs, newest first: id, kind, name, created, version, seconds, headline figures."""
-        return json.loads(json.dumps(kept.list(kind=kind, name=name, limit=limit), default=str))
+        return json.loads(json.dumps(kept.list(kind=kind, name=name, limit=limit, offset=max(0, offset)), default=str))
 
     @app.post("/api/v1/runs", tags=["runs"], status_code=202)
     def create_run(request: RunRequest) -> dict[str, Any]:
@@ -426,6 +429,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         """Remove a run and its tables from the store."""
         ident = load(run_id).run.id
         loaded.pop(ident, None)
+        kept.unlabel([ident])  # its display name and note go with it
         return {"removed": kept.remove([ident])}
 
     @app.get("/api/v1/runs/{run_id}/tables", tags=["runs"])
