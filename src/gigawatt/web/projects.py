@@ -146,6 +146,13 @@ def _plain(row: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in row.items() if isinstance(v, str | int | float | bool) or v is None}
 
 
+def short_label(label: str) -> str:
+    """A point's overrides for a chart axis: each key by its last part (``fuel_price_usd_per_mmbtu=8``), so a
+    phone's narrow chart keeps room for its bars; the whole label is in the bar's hover text."""
+    return ", ".join(part.split("=", 1)[0].rsplit(".", 1)[-1] + ("=" + part.split("=", 1)[1] if "=" in part else "")
+                     for part in label.split(", "))
+
+
 def sweep_chart(points: list[dict[str, Any]], figure: str | None, total: int) -> dict[str, Any] | None:
     """A Plotly horizontal bar chart of ``figure`` (default: the first numeric figure) at each finished point,
     sorted by value, titled with how many of ``total`` are done; None before a point has finished."""
@@ -157,8 +164,9 @@ def sweep_chart(points: list[dict[str, Any]], figure: str | None, total: int) ->
     if figure is None:
         return None
     shown = sorted((p for p in done if isinstance(p.get(figure), int | float)), key=lambda p: p[figure])
-    return {"data": [{"type": "bar", "orientation": "h", "x": [p[figure] for p in shown], "y": [f"{p['point']}: {p['label']}" for p in shown],
-                      "marker": {"color": "#0072B2"}, "hovertemplate": "%{y}<br>%{x:,.4g}<extra></extra>"}],
+    return {"data": [{"type": "bar", "orientation": "h", "x": [p[figure] for p in shown], "y": [f"{p['point']}: {short_label(p['label'])}" for p in shown],
+                      "customdata": [p["label"] for p in shown], "marker": {"color": "#0072B2"},
+                      "hovertemplate": "%{customdata}<br>%{x:,.4g}<extra></extra>"}],
             "layout": {"title": {"text": f"{figure}: {len(done)} of {total} points done"}, "xaxis": {"title": {"text": figure}},
                        "yaxis": {"automargin": True}, "margin": {"l": 10, "r": 10, "t": 40, "b": 40}, "height": 120 + 28 * len(shown)}}
 

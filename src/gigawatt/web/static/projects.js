@@ -92,6 +92,7 @@
           chart.dataset.points = String(points.length);
         } catch (err) { $("sweep-error").textContent = "the chart could not be drawn: " + err.message; }
       }
+      $("sweep-cancel").hidden = job.state !== "running" && job.state !== "queued";
       if (job.state === "done") {
         var link = $("sweep-result");
         link.href = "/runs/" + job.run_id; link.hidden = false;
