@@ -24,6 +24,11 @@ from gigawatt.report.tables import headline_text  # noqa: E402
 from gigawatt.web.app import create_app  # noqa: E402
 from gigawatt.web.projects import MAX_NAME_CHARS, PAGE_SIZE  # noqa: E402
 
+try:
+    from gigawatt.sweep import served
+except ImportError:  # no Dask: the sweep tests skip
+    served = None
+
 SWEEP_EXAMPLE = ROOT / "src" / "gigawatt" / "examples" / "sweep" / "gas-and-grid.yaml"
 QUICK_SEGMENTS = "site.screening_segments=24"  # a point solves in about a second on 24 segments
 WIDE_TERMINAL = "400"  # columns for rich, so that `gigawatt runs list` folds no headline
@@ -64,7 +69,7 @@ def test_a_rename_and_a_note_are_kept_beside_the_run_whose_id_and_record_do_not_
 @pytest.fixture(scope="module")
 def client(tmp_path_factory):
     store = str(tmp_path_factory.mktemp("projects") / "runs.sqlite")
-    with TestClient(create_app(store=store, uploads=tmp_path_factory.mktemp("uploads"), concurrency=1)) as c:
+    with TestClient(create_app(store=store, uploads=tmp_path_factory.mktemp("uploads"), concurrency=1, sweeps=served)) as c:
         c.store = store
         yield c
 
@@ -120,6 +125,28 @@ def test_a_bad_sweep_is_refused_in_one_line_naming_the_field(client):
         assert refused.status_code == 422, refused.text
         error = refused.json()["error"]
         assert error.startswith(start) and "\n" not in error and "Traceback" not in error, error
+
+
+def test_a_sweep_runs_on_the_cluster_the_server_is_given(tmp_path):
+    """``gigawatt serve --scheduler ADDRESS``: a sweep started through the API runs on that cluster's workers, its
+    points reported as they finish, and ends as a stored sweep whose points are grouped under it in the list."""
+    pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")
+    import time
+
+    from gigawatt.sweep.runner import local_cluster
+
+    text = SWEEP_EXAMPLE.read_text().replace("site.screening_segments=365", QUICK_SEGMENTS)
+    with local_cluster(1) as cluster, TestClient(create_app(store=str(tmp_path / "runs.sqlite"), scheduler=cluster.scheduler_address, sweeps=served)) as c:
+        job = c.post("/api/v1/sweeps", json={"yaml": text})
+        assert job.status_code == 202, job.text
+        deadline = time.monotonic() + 240
+        while (state := c.get(f"/api/v1/sweeps/{job.json()['id']}").json())["state"] in ("queued", "running"):
+            assert time.monotonic() < deadline, state
+            time.sleep(0.5)
+        assert state["state"] == "done", state
+        assert len(state["points"]) == 7 and state["chart"]["data"][0]["type"] == "bar" and len(state["chart"]["data"][0]["x"]) == 7
+        listed = c.get("/api/v1/projects").json()
+        assert listed["total"] == 1 and listed["runs"][0]["id"] == state["run_id"] and len(listed["runs"][0]["points"]) == 7
 
 
 # --- in the browser -------------------------------------------------------------------------------------

@@ -239,14 +239,17 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
 
 
 def create_app(store: str | None = None, token: str | None = None, uploads: Path | None = None, host: str | None = None,
-               max_threads: int | None = None, max_time_limit_s: float = MAX_TIME_LIMIT_S, concurrency: int | None = None) -> FastAPI:
+               max_threads: int | None = None, max_time_limit_s: float = MAX_TIME_LIMIT_S, concurrency: int | None = None,
+               scheduler: str | None = None, sweeps: Any = None) -> FastAPI:
     """The workbench application over the run store at ``store`` (a URL; None: the default store).
     ``token``: required of every request when set. ``uploads``: where uploaded CSV series are kept.
     ``host``: the address the server is bound to; on a loopback one (127.0.0.1, ::1, localhost) a request
     whose ``Host`` header is not a loopback name is refused (421), against DNS rebinding; None: not bound
     (in-process use), Host is not checked. ``max_threads`` (a count; None: this machine's cores) and
     ``max_time_limit_s`` (seconds): the most ``solver.threads`` and ``solver.time_limit_s`` a run started
-    through the API may ask for. ``concurrency``: runs at once (None: the cores); more wait their turn."""
+    through the API may ask for. ``concurrency``: runs at once (None: the cores); more wait their turn.
+    ``scheduler``: a Dask scheduler's address for sweeps started from the page (None: a local cluster);
+    ``sweeps``: what runs them (:mod:`gigawatt.sweep.served`, handed down by ``gigawatt serve``; None: no sweeps)."""
     kept: Store = open_store(store or "default")
     uploads = Path(uploads or tempfile.mkdtemp(prefix="gigawatt-uploads-"))
     uploads.mkdir(parents=True, exist_ok=True)
@@ -398,7 +401,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         overlays = _overlays([chart_figures(r) for r in chosen], [r.name + " " + r.run.id[:6] for r in chosen])
         return page("compare.html", runs=chosen, inputs=inputs, rows=rows, charts=overlays)
 
-    projects.register(app, kept, jobs, page, EXAMPLES)  # the run list's API and sweeps from the page
+    projects.register(app, kept, jobs, page, EXAMPLES, scheduler, sweeps)  # the run list's API and sweeps from the page
 
     # --- API -------------------------------------------------------------------------------------------
 

@@ -5,15 +5,16 @@ and sweeps started from the page, run as jobs of the server's queue with their c
 A rename is a display name kept beside the run (``Store.label``): the run's id, content-addressed, never
 changes. Headline figures are printed by :func:`gigawatt.report.tables.headline_text`, as ``gigawatt runs
 list`` prints them. A sweep from the page is checked as ``gigawatt sweep`` checks it (its definition, figure
-and every point) before it is queued; its job runs :func:`gigawatt.sweep.runner.sweep` on a local Dask
-cluster of ``--jobs`` workers (at most one a point) and reports, at each of the runner's progress calls, the
-points finished so far with their figures; the stored sweep run is the job's result.
+and every point) before it is queued, and run, by :mod:`gigawatt.sweep.served`, which ``gigawatt serve`` hands
+to the application (the web layer does not import the sweep package beside it): on a local Dask cluster of
+``--jobs`` workers the server starts at its first sweep (or ``gigawatt serve --scheduler``'s), reporting at each
+of the runner's progress calls the points finished so far with their figures; the stored sweep run is the
+job's result.
 """
 
 from __future__ import annotations
 
 import atexit
-import json
 import re
 import threading
 from datetime import date
@@ -30,7 +31,7 @@ from gigawatt.web.jobs import Jobs, QueueFull
 
 PAGE_SIZE = 25  # runs a page of the list: a screen or two at 1280 px, quick to render
 MAX_PAGE_SIZE = 200  # the most an API caller may ask in one page
-MAX_WEB_POINTS = 200  # points of a sweep started from the page: more belong on the CLI (or a --scheduler cluster)
+NO_SWEEPS = "sweeps from the page need the server started by gigawatt serve with Dask installed; pip install \"gigawatt[sweep]\""
 MAX_NAME_CHARS = 200  # a display name, characters
 MAX_NOTE_CHARS = 5000  # a note, characters: a paragraph or two
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -74,78 +75,6 @@ def listing(kept: Store, q: str | None, kind: str | None, since: str | None, unt
             "previous": max(0, offset - limit) if offset > 0 else None, "next": offset + limit if offset + limit < total else None}
 
 
-def prepare_sweep(text: str, examples: Path) -> dict[str, Any]:
-    """A sweep's YAML checked as ``gigawatt sweep`` checks it, every point validated; returns what its job needs.
-    ``sweep.base`` may name only a shipped example (relative to ``examples/sweep``), never another server path;
-    a scenario may name no file (no CSV series); weather-year sweeps read an ERA5 file and stay on the CLI."""
-    from gigawatt.core.inputs import read_yaml, read_yaml_text
-    from gigawatt.store import referenced_files
-    from gigawatt.sweep import design as sweep_design
-    from gigawatt.sweep import runner
-
-    data, _ = read_yaml_text(text, "sweep")
-    if not isinstance(data, dict):
-        raise ScenarioError("sweep: the YAML is not a mapping; paste a scenario with a sweep: section, or pick an example")
-    definition = sweep_design.read_definition(data, "sweep")
-    if definition is None:
-        raise ScenarioError("sweep: no sweep: section; add one with sweep.vary or sweep.sample (see the examples)")
-    if definition.weather_years or definition.era5:
-        raise ScenarioError("sweep.weather_years: a weather-year sweep reads an ERA5 file on the server; run it with gigawatt sweep --weather-years")
-    base: dict[str, Any] = data
-    if definition.base:
-        folder = (examples / "sweep").resolve()
-        path = (folder / definition.base).resolve()
-        if not path.is_relative_to(examples.resolve()) or path.suffix != ".yaml" or not path.is_file():
-            raise ScenarioError(f"sweep.base: '{definition.base[:80]}' is not a shipped example; name one relative to the sweep "
-                                "examples (e.g. ../west-texas-grid-gas.yaml), or paste the scenario with its sweep: section")
-        base = read_yaml(path)[0]
-    if any(True for _ in referenced_files(base)):
-        raise ScenarioError("sweep: the scenario names a file (a CSV series), which a sweep from the page cannot read; run it with gigawatt sweep")
-    kind = runner.job_kind(base)
-    runner.check_figure(kind, definition.figure)
-    sampled = definition.sampled()
-    design = definition.design or ("sample" if sampled else "grid")
-    axes = definition.axes()
-    count = sweep_design.count_points(design, axes, sampled, definition.draws) if design in sweep_design.DESIGNS else 0
-    if count > MAX_WEB_POINTS:
-        raise ScenarioError(f"sweep: {count:,} points is more than a sweep from the page runs ({MAX_WEB_POINTS}); "
-                            "vary fewer values, or run it with gigawatt sweep")
-    chosen = sweep_design.points(design, axes, sampled, definition.draws, definition.seed)
-    inputs = runner.validate(kind, base, chosen, list(definition.set))
-    name = str(base.get("name") or kind)
-    return {"kind": kind, "name": name, "base": base, "definition": definition.model_dump(mode="json"), "chosen": chosen,
-            "inputs": inputs, "figure": definition.figure}
-
-
-def sweep_work(_: str, spec: dict[str, Any], store_url: str | None, events: Any) -> None:
-    """In the job's worker process: run the sweep of :func:`prepare_sweep`, sending ("progress", done, total)
-    and ("points", rows of the points finished so far, each with its figures) at each progress call of the
-    runner, then ("done", the sweep's run id) or ("failed", reason)."""
-    try:
-        from gigawatt.store import open_store
-        from gigawatt.sweep import runner
-
-        kind, kept = spec["kind"], open_store(store_url)
-
-        def progress(done: int, total: int) -> None:
-            found = runner.stored_rows(kind, spec["inputs"], kept)  # the points kept so far (the driver saves each as it ends)
-            events.put(("points", [{"point": n + 1, "label": runner.describe(spec["chosen"][n]), **_plain(row)} for n, row in sorted(found.items())]))
-            events.put(("progress", done, total))
-
-        events.put(("progress", 0, len(spec["chosen"])))
-        result = runner.sweep(spec["base"], spec["definition"], kind=kind, store=store_url, scheduler=spec["scheduler"], progress=progress)
-        events.put(("done", result.run.id))
-    except GigawattError as exc:
-        events.put(("failed", str(exc).splitlines()[0]))
-    except Exception as exc:  # noqa: BLE001 - a crash is reported in one line, never as a traceback
-        events.put(("failed", f"the sweep failed: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}".rstrip(": ")))
-
-
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    """A point's row with only numbers and text (what travels to the page)."""
-    return {k: v for k, v in row.items() if isinstance(v, str | int | float | bool) or v is None}
-
-
 def short_label(label: str) -> str:
     """A point's overrides for a chart axis: each key by its last part (``fuel_price_usd_per_mmbtu=8``), so a
     phone's narrow chart keeps room for its bars; the whole label is in the bar's hover text."""
@@ -186,8 +115,12 @@ def home_page(page: Callable[..., Any], kept: Store, examples: dict[str, str], q
                 examples=examples, filtered=any(query.values()))
 
 
-def register(app: FastAPI, kept: Store, jobs: Jobs, page: Callable[..., Any], examples: Path) -> None:
-    """The run list's API and the sweep pages and API, on ``app``."""
+def register(app: FastAPI, kept: Store, jobs: Jobs, page: Callable[..., Any], examples: Path, scheduler: str | None = None,
+             sweeps: Any = None) -> None:
+    """The run list's API and the sweep pages and API, on ``app``. ``sweeps``: what runs a sweep (the module
+    :mod:`gigawatt.sweep.served`, handed down by ``gigawatt serve``: the web layer does not import the sweep package
+    beside it); None: the sweep pages say how to get them. Sweeps run on the Dask cluster at ``scheduler``
+    (``gigawatt serve --scheduler``), else on a LocalCluster the server starts at the first sweep."""
     sweep_examples = {p.stem: p.read_text() for p in sorted((examples / "sweep").glob("*.yaml"))}
     cluster: list[Any] = []  # the server's Dask cluster, started at the first sweep
     starting = threading.Lock()
@@ -195,14 +128,11 @@ def register(app: FastAPI, kept: Store, jobs: Jobs, page: Callable[..., Any], ex
     def scheduler_address() -> str:
         """The server's LocalCluster (``--jobs`` single-threaded process workers), started on first use and closed
         when the server exits; sweep jobs connect to it (a job's worker process, a daemon, cannot start one)."""
-        from gigawatt.sweep import runner
-
+        if scheduler:
+            return scheduler
         with starting:
             if not cluster:
-                try:
-                    cluster.append(runner.local_cluster(jobs.concurrency))
-                except ImportError:
-                    raise ScenarioError("sweeps need Dask's distributed scheduler; pip install \"gigawatt[sweep]\"") from None
+                cluster.append(sweeps.local_cluster(jobs.concurrency))
                 atexit.register(cluster[0].close)
             return cluster[0].scheduler_address
 
@@ -241,9 +171,11 @@ def register(app: FastAPI, kept: Store, jobs: Jobs, page: Callable[..., Any], ex
     @app.post("/api/v1/sweeps", tags=["sweeps"], status_code=202)
     def start_sweep(request: SweepRequest) -> dict[str, Any]:
         """Check a sweep as ``gigawatt sweep`` does and queue it; follow it at /api/v1/sweeps/JOB (or /sweeps/JOB)."""
-        spec = checked(lambda: prepare_sweep(request.yaml, examples))
+        if sweeps is None:
+            raise ScenarioError(NO_SWEEPS)
+        spec = checked(lambda: sweeps.prepare(request.yaml, examples))
         spec["scheduler"] = checked(scheduler_address)
-        job = checked(lambda: jobs.start("sweep", spec["name"], spec, target=sweep_work, figure=spec["figure"]))
+        job = checked(lambda: jobs.start("sweep", spec["name"], spec, target=sweeps.work, figure=spec["figure"]))
         return job.public()
 
     @app.get("/api/v1/sweeps/{job_id}", tags=["sweeps"])
