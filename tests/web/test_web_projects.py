@@ -238,4 +238,7 @@ def test_a_sweep_started_from_the_page_fills_its_chart_and_ends_on_the_stored_sw
     row = page.locator(f"tr[data-id='{swept.run.id}']")
     expect(row.locator("details.sweep-points summary")).to_have_text("7 points")
     expect(page.locator("#runs tr.run-row")).to_have_count(1 if viewport == "desktop" else 2)  # points under their sweep, not as rows
+    row.locator("details.sweep-points summary").click()
+    expect(row.locator("details.sweep-points li a")).to_have_count(7)
+    tab.shot(f"projects-sweep-row-{viewport}")
     tab.close()
