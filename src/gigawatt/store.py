@@ -785,6 +785,14 @@ class Store:
         with self.engine.begin() as db:
             db.execute(t.delete().where(t.c.run_id.in_(ids)))
 
+    def _point_order(self, ident: str) -> dict[str, int]:
+        """A stored sweep's point run ids -> their point number (from 0), as its record lists them."""
+        try:
+            points = json.loads(self._via_engine(ident) or "{}")["result"]["points"]
+            return {p["run_id"]: n for n, p in enumerate(points) if isinstance(p, dict) and p.get("run_id")}
+        except (TypeError, ValueError, KeyError):
+            return {}
+
     def projects(self, *, search: str | None = None, kind: str | None = None, since: str | None = None, until: str | None = None,
                  offset: int = 0, limit: int = 25) -> tuple[list[dict[str, Any]], int]:
         """A page of the run list for people: the runs that are not a stored sweep's points, newest first, each
@@ -807,7 +815,8 @@ class Store:
         for r in page:
             if r["kind"] == "sweep":
                 points = sorted(grouped.get(r["id"], set()))
-                r["points"] = self.list(ids=points) if points else []
+                order = self._point_order(r["id"])
+                r["points"] = sorted(self.list(ids=points), key=lambda p: order.get(p["id"], len(order))) if points else []
         return page, len(rows)
 
 

@@ -147,6 +147,8 @@ def test_a_sweep_runs_on_the_cluster_the_server_is_given(tmp_path):
         assert len(state["points"]) == 7 and state["chart"]["data"][0]["type"] == "bar" and len(state["chart"]["data"][0]["x"]) == 7
         listed = c.get("/api/v1/projects").json()
         assert listed["total"] == 1 and listed["runs"][0]["id"] == state["run_id"] and len(listed["runs"][0]["points"]) == 7
+        in_order = [p["run_id"] for p in c.get(f"/api/v1/runs/{state['run_id']}").json()["result"]["points"]]
+        assert [p["id"] for p in listed["runs"][0]["points"]] == in_order  # in point order, as the sweep lists them
 
 
 # --- in the browser -------------------------------------------------------------------------------------
