@@ -751,7 +751,7 @@ class Store:
         return frames
 
     def list(self, kind: str | None = None, since: str | None = None, name: str | None = None, limit: int | None = None,
-             ids: list[str] | None = None) -> list[dict[str, Any]]:
+             ids: list[str] | None = None, offset: int = 0) -> list[dict[str, Any]]:
         """Runs, newest first: id, kind, name, created, version, seconds, headline figures and ``unreadable``
         (why ``load`` would refuse the run, else None: its record cut short, a kind or a version this gigawatt
         does not know), so one damaged run never hides the others. Only those of ``ids``, full ids, when
@@ -773,9 +773,98 @@ class Store:
             query = query.where(r.c.id.in_(ids))
         if limit:
             query = query.limit(limit)
+        if offset:  # the runs after the first ``offset`` (a page of the list)
+            query = query.offset(offset)
         with self._reading(), self.engine.connect() as db:
             rows = db.execute(query).mappings().all()
         return [_listed(row) for row in rows]
+
+
+    # --- display names and notes (the workbench's run list; issue 29) ---
+
+    def _labels(self) -> Any:
+        """The ``run_labels`` table (a run's display name and free-text note), created on first use: a run's id
+        is content-addressed, so a rename is kept beside the run, never in it."""
+        import sqlalchemy as sa
+
+        self.engine  # noqa: B018  (connects: the metadata is defined then)
+        if getattr(self, "_labels_table", None) is None:
+            table = sa.Table("run_labels", self._meta, sa.Column("run_id", sa.String(64), primary_key=True),
+                             sa.Column("display_name", sa.Text), sa.Column("note", sa.Text), extend_existing=True)
+            try:
+                table.create(self.engine, checkfirst=True)
+            except sa.exc.OperationalError as exc:
+                if not _is_lock(exc):
+                    raise
+                raise StoreError(self._locked()) from None
+            self._labels_table = table
+        return self._labels_table
+
+    def label(self, prefix: str, name: str | None = None, note: str | None = None) -> dict[str, str | None]:
+        """Set a run's display name and/or note (None: left as it is; "": cleared); returns both as now kept.
+        The run's id and record do not change."""
+        ident = self.resolve(prefix)
+        t = self._labels()
+        with self.engine.begin() as db:
+            now = db.execute(t.select().where(t.c.run_id == ident)).mappings().first()
+            kept = {"display_name": now["display_name"] if now else None, "note": now["note"] if now else None}
+            if name is not None:
+                kept["display_name"] = name.strip() or None
+            if note is not None:
+                kept["note"] = note.strip() or None
+            db.execute(t.delete().where(t.c.run_id == ident))
+            if kept["display_name"] or kept["note"]:
+                db.execute(t.insert().values(run_id=ident, **kept))
+        return kept
+
+    def labels(self, ids: list[str]) -> dict[str, dict[str, str | None]]:
+        """The display names and notes of the runs ``ids`` (full ids) that have one."""
+        t = self._labels()
+        if not ids:
+            return {}
+        with self._reading(), self.engine.connect() as db:
+            rows = db.execute(t.select().where(t.c.run_id.in_(ids))).mappings().all()
+        return {row["run_id"]: {"display_name": row["display_name"], "note": row["note"]} for row in rows}
+
+    def unlabel(self, ids: list[str]) -> None:
+        """Forget the display names and notes of removed runs."""
+        t = self._labels()
+        with self.engine.begin() as db:
+            db.execute(t.delete().where(t.c.run_id.in_(ids)))
+
+    def _point_order(self, ident: str) -> dict[str, int]:
+        """A stored sweep's point run ids -> their point number (from 0), as its record lists them."""
+        try:
+            points = json.loads(self._via_engine(ident) or "{}")["result"]["points"]
+            return {p["run_id"]: n for n, p in enumerate(points) if isinstance(p, dict) and p.get("run_id")}
+        except (TypeError, ValueError, KeyError):
+            return {}
+
+    def projects(self, *, search: str | None = None, kind: str | None = None, since: str | None = None, until: str | None = None,
+                 offset: int = 0, limit: int = 25) -> tuple[list[dict[str, Any]], int]:
+        """A page of the run list for people: the runs that are not a stored sweep's points, newest first, each
+        as :meth:`list` gives it with its ``display_name`` and ``note``, a sweep with its points (``points``);
+        ``search`` matches the name or the display name (any case), ``since``/``until`` bound the creation date
+        (ISO dates, UTC, both included). Returns the page and how many runs match in all."""
+        rows = self.list(kind=kind, since=since)
+        if until:
+            rows = [r for r in rows if str(r["created"])[:len(until)] <= until]
+        grouped = self._sweep_points()
+        inside = set().union(*grouped.values()) if grouped else set()
+        rows = [r for r in rows if r["id"] not in inside]
+        found = self.labels([r["id"] for r in rows])
+        for r in rows:
+            r.update(found.get(r["id"], {"display_name": None, "note": None}))
+        if search:
+            needle = search.lower()
+            rows = [r for r in rows if needle in str(r["name"]).lower() or needle in str(r["display_name"] or "").lower()]
+        page = rows[offset: offset + limit]
+        for r in page:
+            if r["kind"] == "sweep":
+                points = sorted(grouped.get(r["id"], set()))
+                order = self._point_order(r["id"])
+                r["points"] = sorted(self.list(ids=points), key=lambda p: order.get(p["id"], len(order))) if points else []
+        return page, len(rows)
 
 
 def _listed(row: Any) -> dict[str, Any]:

@@ -38,6 +38,7 @@ def serve(
     token: Annotated[Optional[str], typer.Option("--token", envvar=TOKEN_ENV, help="Require this token of every request (generated when binding beyond loopback)")] = None,
     max_time_limit: Annotated[Optional[float], typer.Option("--max-time-limit", min=1, help="The longest solver.time_limit_s a run started from the browser may set, seconds (default 3600)")] = None,
     jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, max=1024, help="Runs started from the browser that run at once; more wait their turn (default: the cores)")] = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Address of a Dask scheduler (e.g. tcp://host:8786) for sweeps started from the page; default: a local cluster of --jobs workers, started at the first sweep")] = None,
 ) -> None:
     """Start the web workbench: runs, scenarios, charts and comparisons in a browser."""
     try:
@@ -46,9 +47,15 @@ def serve(
         from gigawatt.web.app import MAX_TIME_LIMIT_S, create_app, needs_token
     except ImportError as exc:
         raise ScenarioError(f"gigawatt serve needs the web extra ({exc.name} is missing); pip install \"gigawatt[web]\"") from None
+    try:  # sweeps from the page: the web layer is handed what runs them (it does not import the sweep package)
+        import dask.distributed  # noqa: F401
+
+        from gigawatt.sweep import served
+    except ImportError:
+        served = None
     if token is None and needs_token(host):
         token = secrets.token_urlsafe(24)
     typer.echo(startup_line(host, port, token), err=False)
     workbench = create_app(store=store, token=token, host=host, max_time_limit_s=max_time_limit or MAX_TIME_LIMIT_S,
-                           concurrency=jobs)
+                           concurrency=jobs, scheduler=scheduler, sweeps=served)
     uvicorn.run(workbench, host=host, port=port, log_level="warning")

@@ -39,13 +39,14 @@ from pydantic import BaseModel, Field
 from gigawatt import api
 from gigawatt.core import __version__
 from gigawatt.core.errors import GigawattError, ScenarioError
-from gigawatt.core.present import figure_text, headline_parts, split_label
+from gigawatt.core.present import figure_text, split_label
 from gigawatt.report.tables import blocks, flatten, fmt, sources
 from gigawatt.core.results import Result
 from gigawatt.registry import KINDS, spec
 from gigawatt.registry import figures as result_figures
 from gigawatt.store import Store, open_store
 from gigawatt.web.charts import figures as chart_figures
+from gigawatt.web import projects
 from gigawatt.web.jobs import Jobs, QueueFull
 from gigawatt.web.public import install as install_public, public_path
 
@@ -239,14 +240,17 @@ def form_fields(kind: str) -> list[dict[str, Any]]:
 
 
 def create_app(store: str | None = None, token: str | None = None, uploads: Path | None = None, host: str | None = None,
-               max_threads: int | None = None, max_time_limit_s: float = MAX_TIME_LIMIT_S, concurrency: int | None = None) -> FastAPI:
+               max_threads: int | None = None, max_time_limit_s: float = MAX_TIME_LIMIT_S, concurrency: int | None = None,
+               scheduler: str | None = None, sweeps: Any = None) -> FastAPI:
     """The workbench application over the run store at ``store`` (a URL; None: the default store).
     ``token``: required of every request when set. ``uploads``: where uploaded CSV series are kept.
     ``host``: the address the server is bound to; on a loopback one (127.0.0.1, ::1, localhost) a request
     whose ``Host`` header is not a loopback name is refused (421), against DNS rebinding; None: not bound
     (in-process use), Host is not checked. ``max_threads`` (a count; None: this machine's cores) and
     ``max_time_limit_s`` (seconds): the most ``solver.threads`` and ``solver.time_limit_s`` a run started
-    through the API may ask for. ``concurrency``: runs at once (None: the cores); more wait their turn."""
+    through the API may ask for. ``concurrency``: runs at once (None: the cores); more wait their turn.
+    ``scheduler``: a Dask scheduler's address for sweeps started from the page (None: a local cluster);
+    ``sweeps``: what runs them (:mod:`gigawatt.sweep.served`, handed down by ``gigawatt serve``; None: no sweeps)."""
     kept: Store = open_store(store or "default")
     uploads = Path(uploads or tempfile.mkdtemp(prefix="gigawatt-uploads-"))
     uploads.mkdir(parents=True, exist_ok=True)
@@ -278,7 +282,6 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     pages.filters["fmt"] = fmt
     pages.filters["figure"] = lambda value, label: figure_text(label, value)  # as `gigawatt runs list` and `runs diff` print it
     pages.filters["figure_name"] = lambda label: split_label(label)[0]
-    pages.filters["headline"] = headline_parts
 
     app.add_middleware(_BoundedBody)  # added before guard, so it runs inside it: after the Host and token checks
 
@@ -357,8 +360,8 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     # --- pages -----------------------------------------------------------------------------------------
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home():
-        return page("home.html", runs=kept.list(limit=RECENT_RUNS), examples=examples())
+    def home(q: str | None = None, kind: str | None = None, since: str | None = None, until: str | None = None, offset: int = 0):
+        return projects.home_page(page, kept, examples(), q, kind, since, until, offset)
 
     @app.get("/edit", response_class=HTMLResponse, include_in_schema=False)
     def edit(example: str | None = None, run: str | None = None, kind: str | None = None):
@@ -397,12 +400,14 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         overlays = _overlays([chart_figures(r) for r in chosen], [r.name + " " + r.run.id[:6] for r in chosen], [r.run.id[:6] for r in chosen])
         return page("compare.html", runs=chosen, inputs=inputs, rows=rows, charts=overlays)
 
+    projects.register(app, kept, jobs, page, EXAMPLES, scheduler, sweeps)  # the run list's API and sweeps from the page
+
     # --- API -------------------------------------------------------------------------------------------
 
     @app.get("/api/v1/runs", tags=["runs"])
-    def list_runs(kind: str | None = None, name: str | None = None, limit: int = RECENT_RUNS) -> list[dict[str, Any]]:
+    def list_runs(kind: str | None = None, name: str | None = None, limit: int = RECENT_RUNS, offset: int = 0) -> list[dict[str, Any]]:
         """Stored runs, newest first: id, kind, name, created, version, seconds, headline figures."""
-        return json.loads(json.dumps(kept.list(kind=kind, name=name, limit=limit), default=str))
+        return json.loads(json.dumps(kept.list(kind=kind, name=name, limit=limit, offset=max(0, offset)), default=str))
 
     @app.post("/api/v1/runs", tags=["runs"], status_code=202)
     def create_run(request: RunRequest) -> dict[str, Any]:
@@ -426,6 +431,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         """Remove a run and its tables from the store."""
         ident = load(run_id).run.id
         loaded.pop(ident, None)
+        kept.unlabel([ident])  # its display name and note go with it
         return {"removed": kept.remove([ident])}
 
     @app.get("/api/v1/runs/{run_id}/tables", tags=["runs"])

@@ -44,11 +44,15 @@ class Job:
     error: str | None = None
     process: Any = field(default=None, repr=False)
     events: Any = field(default=None, repr=False)
+    target: Any = field(default=None, repr=False)  # what the worker runs (None: _work, one run)
+    points: list[dict[str, Any]] | None = None  # a sweep's points finished so far, with their figures
+    figure: str | None = None  # the figure a sweep's chart shows
 
     def public(self) -> dict[str, Any]:
-        """The job as the API shows it."""
-        return {"id": self.id, "kind": self.kind, "name": self.name, "state": self.state, "done": self.done,
-                "total": self.total, "run_id": self.run_id, "error": self.error}
+        """The job as the API shows it (a sweep's with its ``points`` finished so far)."""
+        shown = {"id": self.id, "kind": self.kind, "name": self.name, "state": self.state, "done": self.done,
+                 "total": self.total, "run_id": self.run_id, "error": self.error}
+        return shown if self.points is None else {**shown, "points": self.points}
 
 
 def _work(kind: str, inputs: dict[str, Any], store_url: str | None, events: Any) -> None:
@@ -78,10 +82,12 @@ class Jobs:
         # running jobs end whether or not anyone asks: a thread of its own starts the waiting ones
         threading.Thread(target=self._keep_promoting, daemon=True, name="gigawatt-jobs").start()
 
-    def start(self, kind: str, name: str, inputs: dict[str, Any]) -> Job:
+    def start(self, kind: str, name: str, inputs: dict[str, Any], target: Any = None, figure: str | None = None) -> Job:
         """Queue a run of validated ``inputs`` (a JSON-safe dict) and return its job: running at once where a
-        slot is free, else queued. Raises :class:`QueueFull` when :data:`MAX_QUEUED` jobs wait already."""
-        job = Job(id=uuid.uuid4().hex[:12], kind=kind, name=name)
+        slot is free, else queued. Raises :class:`QueueFull` when :data:`MAX_QUEUED` jobs wait already.
+        ``target``: what the worker process runs, called as ``_work`` is (a sweep's worker); None: ``_work``."""
+        job = Job(id=uuid.uuid4().hex[:12], kind=kind, name=name, target=target, figure=figure,
+                  points=[] if target is not None else None)
         with self.lock:
             if len(self.waiting) >= MAX_QUEUED:
                 raise QueueFull(f"the server's job queue is full ({MAX_QUEUED} runs wait for {self.concurrency} slots); "
@@ -102,7 +108,7 @@ class Jobs:
         while self.waiting and running < self.concurrency:
             job, inputs = self.waiting.popleft()
             job.events = self.context.Queue()
-            job.process = self.context.Process(target=_work, args=(job.kind, inputs, self.store_url, job.events), daemon=True)
+            job.process = self.context.Process(target=job.target or _work, args=(job.kind, inputs, self.store_url, job.events), daemon=True)
             job.process.start()
             job.state = "running"
             running += 1
@@ -149,6 +155,8 @@ class Jobs:
                 break
             if message[0] == "progress":
                 job.done, job.total = message[1], message[2]
+            elif message[0] == "points":
+                job.points = message[1]
             elif message[0] == "done":
                 job.state, job.run_id = "done", message[1]
             elif message[0] == "failed":
