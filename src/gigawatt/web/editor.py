@@ -177,7 +177,8 @@ class Kept:
             db.execute(sa.delete(uploads).where(uploads.c.sha256 == digest))
             db.execute(sa.insert(uploads).values(sha256=digest, name=stem, created=created, body=body))
         (self.folder / f"{digest}.csv").write_bytes(body)
-        return {"name": f"upload:{stem}.csv", "hash_name": f"upload:{digest}.csv", "bytes": len(body), "original": f"{stem}.csv"}
+        return {"name": f"upload:{digest}.csv", "named": f"upload:{stem}.csv", "bytes": len(body),
+                "original": Path(name or "upload.csv").name[:MAX_NAME_CHARS]}
 
     def digest_of(self, name: str) -> str | None:
         """The sha256 an upload reference's stem names: itself, or the latest upload of that name."""
@@ -272,8 +273,8 @@ def register(app: FastAPI, render: Any) -> None:
         for _, value in _file_fields(yaml.safe_load(text) or {}):
             for place in (web.EXAMPLES.parent / value, path.parent / value, web.EXAMPLES / value):
                 if place.is_file():
-                    ref = kept.add_upload(place.read_bytes(), place.name)["name"]
-                    text = text.replace(value, ref)
+                    ref = kept.add_upload(place.read_bytes(), place.name)["named"]
+                    text = re.sub(rf"(:[ \t]*['\"]?){re.escape(value)}(?=['\"]?[ \t]*(#|$))", rf"\g<1>{ref}", text, flags=re.M)
                     break
         return text
 
@@ -332,8 +333,9 @@ def register(app: FastAPI, render: Any) -> None:
 
     @app.post("/api/v1/uploads", tags=["scenarios"])
     async def upload(file: UploadFile) -> dict[str, Any]:
-        """Keep an hourly CSV series in the run store; returns the names to put in the scenario: ``upload:<name>.csv``
-        (its file name: the latest upload of that name) or ``upload:<sha256>.csv`` (these very bytes)."""
+        """Keep an hourly CSV series in the run store; returns the names to put in the scenario: ``name``,
+        ``upload:<sha256>.csv`` (these very bytes), or ``named``, ``upload:<file name>`` (the latest upload of that name,
+        which the editor's check and run resolve). The client's file name is never used as a path."""
         body = await file.read(web.MAX_UPLOAD_BYTES + 1)
         if len(body) > web.MAX_UPLOAD_BYTES:
             raise HTTPException(413, f"the file is larger than {web.MAX_UPLOAD_BYTES // 1024 // 1024} MB; upload hourly series only")

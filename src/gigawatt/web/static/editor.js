@@ -131,7 +131,7 @@
       body.append("file", file);
       var response = await fetch("/api/v1/uploads", {method: "POST", body: body});
       var data = await response.json().catch(function () { return {}; });
-      $("upload-name").textContent = response.ok ? data.name + " (or, these very bytes, " + data.hash_name + ")" : message(data);
+      $("upload-name").textContent = response.ok ? data.named + " (or, these very bytes, " + data.name + ")" : message(data);
     });
     form.addEventListener("submit", async function (event) {
       event.preventDefault();
