@@ -195,7 +195,7 @@ def tab(browser, request):
 
 
 def test_edit_a_field_confirm_a_kind_change_place_the_site_run_and_reopen(tab, web_server):
-    from test_web_browser import RUN_TIMEOUT_MS, expect
+    from test_web_browser import RUN_TIMEOUT_MS, expect, sync_api
 
     page, asked = tab.page, []
     page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
@@ -233,11 +233,20 @@ def test_edit_a_field_confirm_a_kind_change_place_the_site_run_and_reopen(tab, w
     assert COMMENT in text.input_value()
     expect(page.locator("#status")).to_have_text("valid")
     tab.shot(f"editor-edited-{tab.width}")
+    for key, value in (("site.latitude", "31.8"), ("site.longitude", "-106.4")):  # back to West Texas, where its sky is reachable
+        field = page.locator(f"[data-key='{key}']")
+        field.fill(value)
+        field.dispatch_event("change")
+        expect(text).to_have_value(re.compile(rf"{key.split('.')[1]}: {value}\n"))
     tab.fits_the_width()
     submitted = text.input_value()
 
     page.locator("#run").click()
-    page.wait_for_url(re.compile(r"/runs/[0-9a-f]+$"), timeout=RUN_TIMEOUT_MS)
+    page.wait_for_url(re.compile(r"/(runs|jobs)/[0-9a-f]+$"))
+    try:
+        page.wait_for_url(re.compile(r"/runs/[0-9a-f]+$"), timeout=RUN_TIMEOUT_MS)
+    except sync_api.TimeoutError:
+        raise AssertionError(f"the run did not finish: {page.locator('#job-state').inner_text()}: {page.locator('#error').inner_text()}") from None
     page.get_by_role("link", name="Edit and run again").click()
     page.wait_for_url("**/edit?run=*")
     assert page.locator("#scenario").input_value() == submitted  # the author's text, comments and all

@@ -47,8 +47,11 @@
       site(values["site.latitude"], values["site.longitude"]);
     }
 
+    var touched = 0;  /* counts the person's edits: a check's answer fills the form only if none came since it was asked */
     async function check() {
-      var result = await postJSON("/api/v1/editor/check", {kind: kind.value, yaml: text.value, set: overrides(), keys: keys});
+      var sent = text.value, asked = touched;
+      var result = await postJSON("/api/v1/editor/check", {kind: kind.value, yaml: sent, set: overrides(), keys: keys});
+      if (text.value !== sent || touched !== asked) { return; }  /* edited meanwhile: a newer check answers for it */
       var d = result.data;
       status.textContent = d.ok ? "valid" : (d.error || message(d));
       status.className = d.ok ? "ok" : "error";
@@ -60,13 +63,19 @@
     function later() { clearTimeout(timer); timer = setTimeout(check, CHECK_DELAY_MS); }
 
     /* write one key into the YAML text (the server keeps the rest, comments included) */
-    async function write(key, value) {
-      var result = await postJSON("/api/v1/editor/set", {yaml: text.value, key: key, value: value});
-      if (!result.ok) { status.textContent = message(result.data); status.className = "error"; return false; }
-      text.value = result.data.yaml;
-      return true;
+    var writing = Promise.resolve(true);  /* writes go one after another, each on the text the previous one left */
+    function write(key, value) {
+      writing = writing.then(async function () {
+        var result = await postJSON("/api/v1/editor/set", {yaml: text.value, key: key, value: value});
+        if (!result.ok) { status.textContent = message(result.data); status.className = "error"; return false; }
+        text.value = result.data.yaml;
+        return true;
+      });
+      return writing;
     }
 
+    form.addEventListener("input", function () { touched += 1; });
+    form.addEventListener("change", function () { touched += 1; });
     text.addEventListener("input", later);
     extra.addEventListener("input", later);
     kind.addEventListener("change", function () {
