@@ -280,3 +280,15 @@ def test_the_schedule_examples_open_valid_in_the_browser(tab, web_server, exampl
     assert "upload:" in tab.page.locator("#scenario").input_value()
     if tab.width == "phone":
         tab.shot(f"editor-schedule-{example.split('/')[-1]}-phone")
+
+
+def test_uploads_and_texts_are_kept_in_a_postgresql_store_too(postgres_db_url, tmp_path):
+    """The editor's tables live in the run store's database, PostgreSQL as well as SQLite."""
+    body = b"timestamp,value\n2025-01-01 00:00,1\n"
+    with TestClient(create_app(store=postgres_db_url, uploads=tmp_path / "a")) as c:
+        sent = c.post("/api/v1/uploads", files={"file": ("prices.csv", body, "text/csv")}).json()
+        c.app.state.editor.keep_text("0" * 64, "plan", OFFGRID)
+    with TestClient(create_app(store=postgres_db_url, uploads=tmp_path / "b")) as restarted:
+        kept = restarted.app.state.editor
+        assert kept.resolve_text("price_csv: upload:prices.csv") == f"price_csv: {sent['name']}"
+        assert kept.text("0" * 64) == OFFGRID
