@@ -30,7 +30,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
-from fastapi import FastAPI, HTTPException, Request, UploadFile
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -45,6 +45,7 @@ from gigawatt.core.results import Result
 from gigawatt.registry import KINDS, spec
 from gigawatt.registry import figures as result_figures
 from gigawatt.store import Store, open_store
+from gigawatt.web import editor
 from gigawatt.web.charts import figures as chart_figures
 from gigawatt.web import projects
 from gigawatt.web.jobs import Jobs, QueueFull
@@ -363,24 +364,14 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def home(q: str | None = None, kind: str | None = None, since: str | None = None, until: str | None = None, offset: int = 0):
         return projects.home_page(page, kept, examples(), q, kind, since, until, offset)
 
-    @app.get("/edit", response_class=HTMLResponse, include_in_schema=False)
-    def edit(example: str | None = None, run: str | None = None, kind: str | None = None):
-        text, chosen = "", kind or "plan"
-        if example:
-            if example not in examples():
-                raise HTTPException(404, f"no example '{example}'")
-            text, chosen = (EXAMPLES / f"{example}.yaml").read_text(), example_kind(example)
-        elif run:
-            r = load(run)
-            text, chosen = r.inputs_yaml(), r.kind
-        return page("edit.html", text=text, kind=chosen, kinds=KINDS, example=example, fields=form_fields(chosen))
-
     @app.get("/jobs/{job_id}", response_class=HTMLResponse, include_in_schema=False)
     def job_page(job_id: str):
         job = jobs.get(job_id)
         if job is None:
             raise HTTPException(404, "no such job")
         return page("job.html", job=job.public())
+
+    editor.register(app, page)  # the editor page, uploads kept in the store, scenario texts kept by run (web/editor.py)
 
     @app.get("/runs/{run_id}", response_class=HTMLResponse, include_in_schema=False)
     def run_page(run_id: str):
@@ -532,21 +523,6 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
             field = re.match(r"^'?([\w.\[\]]+)'?:", body) or re.search(r"\bkey '([\w.\[\]]+)'", body)
             return {"ok": False, "error": message, "line": int(line.group(1)) if line else None, "field": field.group(1) if field else None}
         return {"ok": True, "error": None, "line": None, "field": None}
-
-    @app.post("/api/v1/uploads", tags=["scenarios"])
-    async def upload(file: UploadFile) -> dict[str, Any]:
-        """Store an hourly CSV series; returns the name to put in the scenario (``upload:<sha256>.csv``).
-        The client's file name is never used as a path; files over the size limit are refused."""
-        body = await file.read(MAX_UPLOAD_BYTES + 1)
-        if len(body) > MAX_UPLOAD_BYTES:
-            raise HTTPException(413, f"the file is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB; upload hourly series only")
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise HTTPException(422, "the file is not UTF-8 text; upload a CSV") from None
-        digest = hashlib.sha256(body).hexdigest()
-        (uploads / f"{digest}.csv").write_bytes(body)
-        return {"name": f"{UPLOAD_PREFIX}{digest}.csv", "bytes": len(body), "original": Path(file.filename or "upload.csv").name[:100]}
 
     @app.get("/api/v1/examples", tags=["scenarios"])
     def list_examples() -> dict[str, str]:
