@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import collections
 import contextlib
-import hashlib
 import hmac
 import io
 import json
@@ -31,37 +30,47 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import (
+    FileResponse,
+    HTMLResponse,
+    JSONResponse,
+    RedirectResponse,
+    Response,
+    StreamingResponse,
+)
 from fastapi.staticfiles import StaticFiles
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from pydantic import BaseModel, Field
 
 from gigawatt import api
 from gigawatt.core import __version__
 from gigawatt.core.errors import GigawattError, ScenarioError
 from gigawatt.core.present import figure_text, split_label
-from gigawatt.report.tables import blocks, flatten, fmt, sources
 from gigawatt.core.results import Result
 from gigawatt.registry import KINDS, spec
 from gigawatt.registry import figures as result_figures
+from gigawatt.report.tables import blocks, flatten, fmt, sources
 from gigawatt.store import Store, open_store
-from gigawatt.web import editor
+from gigawatt.web import editor, projects
 from gigawatt.web.charts import figures as chart_figures
-from gigawatt.web import projects
 from gigawatt.web.jobs import Jobs, QueueFull
-from gigawatt.web.public import install as install_public, public_path
+from gigawatt.web.public import install as install_public
+from gigawatt.web.public import public_path
+from gigawatt.web.scenarios import (  # noqa: F401 - form_fields: API
+    EXAMPLES,
+    MAX_UPLOAD_BYTES,
+    RunRequest,
+    ValidateRequest,
+    form_fields,
+    scenario_inputs,
+)
 
 PACKAGE = files("gigawatt")
 TEMPLATES = Path(str(PACKAGE / "web" / "templates"))
 STATIC = Path(str(PACKAGE / "web" / "static"))
-EXAMPLES = Path(str(PACKAGE / "examples"))
 PLOTLY_JS = Path(str(files("plotly") / "package_data" / "plotly.min.js"))  # Plotly.js as the plotly wheel ships it
-MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an hourly year of a few columns is < 1 MB; a 20 MB cap leaves room for 5-minute data
 MULTIPART_SLACK_BYTES = 64 * 1024  # a multipart body is its file plus boundaries and part headers: a few hundred bytes
 MAX_TIME_LIMIT_S = 3600.0  # the longest solver.time_limit_s a run from the browser may ask for, seconds: an hour keeps
 # one request from holding a worker (and its cores) for days; the CLI, run by the machine's owner, has no such cap
-UPLOAD_PREFIX = "upload:"
-UPLOAD_NAME = re.compile(r"^upload:([0-9a-f]{64})\.csv$")
 RECENT_RUNS = 50
 RUNS_CACHED = 32  # results (with their tables) kept in memory for their pages
 EVENT_POLL_S = 0.25
@@ -72,22 +81,6 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 EXPORT_TYPES = {"json": "application/json", "csv": "application/zip", "parquet": "application/zip",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "html": "text/html"}
-
-
-class RunRequest(BaseModel):
-    """A run to start: its kind and its scenario as YAML text, with optional dotted overrides."""
-
-    kind: str = Field(description="size, plan, buildout, headroom or site")
-    yaml: str = Field(description="The scenario, as a YAML document")
-    set: list[str] = Field(default_factory=list, description="Overrides, dotted.key=value")
-
-
-class ValidateRequest(BaseModel):
-    """A scenario to check without running it, with optional dotted overrides."""
-
-    kind: str
-    yaml: str
-    set: list[str] = Field(default_factory=list)
 
 
 def needs_token(host: str) -> bool:
@@ -167,77 +160,6 @@ class _BoundedBody:
     async def _refuse(scope: dict[str, Any], receive: Any, send: Any) -> None:
         message = f"the request body is larger than {MAX_UPLOAD_BYTES // 1024 // 1024} MB; upload hourly series only"
         await JSONResponse({"error": message}, status_code=413, headers={"Connection": "close"})(scope, receive, send)
-
-
-def _inputs(kind: str, text: str, overrides: list[str], uploads: Path) -> Any:
-    """Validate a scenario sent from the browser: YAML text → the kind's model. Its CSV series must be uploads
-    (``upload:<sha256>.csv``), which become the server's own stored files; any other path is refused."""
-    from gigawatt.core.inputs import apply_overrides, parse_scenario, read_yaml_text
-
-    if kind not in KINDS:
-        raise ScenarioError(f"kind '{kind}': choose one of {', '.join(KINDS)}")
-    data, lines = read_yaml_text(text, "scenario")
-    seen = api.looks_like(data)
-    if seen is not None and seen != kind and seen not in spec(kind).accepts:
-        raise ScenarioError(f"scenario looks like a {seen} scenario, not a {kind} one; choose {seen} as the kind")
-    if overrides:
-        data = apply_overrides(data if isinstance(data, dict) else {}, overrides)
-    data = _resolve_uploads(data, uploads)  # after the overrides: they may name files too
-    return parse_scenario(data, origin="scenario", lines=lines, model=api.MODELS[kind])
-
-
-def _resolve_uploads(data: Any, uploads: Path, key: str = "") -> Any:
-    """Replace every ``upload:<sha256>.csv`` by the stored file's path; refuse any other file name."""
-    if isinstance(data, dict):
-        return {k: _resolve_uploads(v, uploads, f"{key}.{k}" if key else str(k)) for k, v in data.items()}
-    if isinstance(data, list):
-        return [_resolve_uploads(v, uploads, f"{key}[{i}]") for i, v in enumerate(data)]
-    if isinstance(data, str) and (key.endswith("_csv") or key.startswith("files[") or key == "files"):
-        match = UPLOAD_NAME.match(data)
-        if not match:
-            raise ScenarioError(f"{key}: '{data[:60]}' is not an uploaded file; upload the CSV on the editor page and use the name it gives (upload:...csv)")
-        path = uploads / f"{match.group(1)}.csv"
-        if not path.exists():
-            raise ScenarioError(f"{key}: {data[:60]} has not been uploaded to this server; upload it again")
-        return str(path)
-    return data
-
-
-SCALARS = {"number", "integer", "string", "boolean"}
-
-
-def form_fields(kind: str) -> list[dict[str, Any]]:
-    """The scalar fields of a kind's scenario, two levels deep, from its JSON Schema: dotted key, section,
-    type, choices, default and description (which carries the unit), for the editor's form."""
-    schema = api.MODELS[kind].model_json_schema()
-    defs = schema.get("$defs", {})
-
-    def resolve(node: dict[str, Any]) -> dict[str, Any]:
-        ref = node.get("$ref") or next((o.get("$ref") for o in node.get("anyOf", []) if "$ref" in o), None)
-        return {**defs[ref.split("/")[-1]], "description": node.get("description")} if ref else node
-
-    def scalar(node: dict[str, Any]) -> dict[str, Any] | None:
-        options = [node, *node.get("anyOf", [])]
-        typed = next((o for o in options if o.get("type") in SCALARS or "enum" in o), None)
-        if typed is None:
-            return None
-        return {"type": typed.get("type", "string"), "choices": typed.get("enum"), "default": node.get("default"),
-                "description": node.get("description") or ""}
-
-    out = []
-    for name, node in schema.get("properties", {}).items():
-        node = resolve(node)
-        children = node.get("properties")
-        if children:
-            for child, sub in children.items():
-                field = scalar(sub)
-                if field:
-                    out.append({"key": f"{name}.{child}", "section": name, **field})
-        else:
-            field = scalar(node)
-            if field:
-                out.append({"key": name, "section": "scenario", **field})
-    return out
 
 
 def create_app(store: str | None = None, token: str | None = None, uploads: Path | None = None, host: str | None = None,
@@ -403,7 +325,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     @app.post("/api/v1/runs", tags=["runs"], status_code=202)
     def create_run(request: RunRequest) -> dict[str, Any]:
         """Validate a scenario and start its run in a worker; returns the job (follow it at /api/v1/jobs/ID)."""
-        model = _inputs(request.kind, request.yaml, request.set, uploads)
+        model = scenario_inputs(request.kind, request.yaml, request.set, uploads)
         inputs = model.model_dump(mode="json", exclude_none=True)
         _solver_caps(inputs, max_threads, max_time_limit_s)
         try:
@@ -513,7 +435,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def validate(request: ValidateRequest) -> dict[str, Any]:
         """Check a scenario as the CLI would: ``ok``, or the one-line error with its line and field."""
         try:
-            model = _inputs(request.kind, request.yaml, request.set, uploads)
+            model = scenario_inputs(request.kind, request.yaml, request.set, uploads)
             _solver_caps(model.model_dump(mode="json", exclude_none=True), max_threads, max_time_limit_s)
             api.check_references(request.kind, model)
         except GigawattError as exc:

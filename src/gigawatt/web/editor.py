@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -172,7 +172,7 @@ class Kept:
         uploads, _ = self.tables()
         digest = hashlib.sha256(body).hexdigest()
         stem = NAME_CHARS.sub("-", Path(name or "upload.csv").stem).strip("-.")[:MAX_NAME_CHARS - 4] or "upload"
-        created = datetime.now(timezone.utc).isoformat(timespec="microseconds")
+        created = datetime.now(UTC).isoformat(timespec="microseconds")
         with self.store.engine.begin() as db:
             db.execute(sa.delete(uploads).where(uploads.c.sha256 == digest))
             db.execute(sa.insert(uploads).values(sha256=digest, name=stem, created=created, body=body))
@@ -258,7 +258,7 @@ def _endpoint(app: FastAPI, path: str, method: str) -> Any:
 def register(app: FastAPI, render: Any) -> None:
     """Add the editor's page and API to ``app``; ``render(template, **context)`` makes a page."""
     from gigawatt import api
-    from gigawatt.web import app as web
+    from gigawatt.web import scenarios as web
 
     kept = Kept(app.state.store, app.state.uploads)
     app.state.editor = kept
@@ -274,7 +274,7 @@ def register(app: FastAPI, render: Any) -> None:
             for place in (web.EXAMPLES.parent / value, path.parent / value, web.EXAMPLES / value):
                 if place.is_file():
                     ref = kept.add_upload(place.read_bytes(), place.name)["named"]
-                    text = re.sub(rf"(:[ \t]*['\"]?){re.escape(value)}(?=['\"]?[ \t]*(#|$))", rf"\g<1>{ref}", text, flags=re.M)
+                    text = re.sub(rf"(:[ \t]*['\"]?){re.escape(value)}(?=['\"]?[ \t]*(#|$))", rf"\g<1>{ref}", text, flags=re.MULTILINE)
                     break
         return text
 
@@ -366,6 +366,6 @@ def register(app: FastAPI, render: Any) -> None:
         job = _endpoint(app, "/api/v1/runs", "POST")(resolved)
         job_texts[job["id"]] = (request.kind, request.yaml)
         if not request.set:  # with overrides the text is not the whole scenario: the run reopens as its inputs
-            model = web._inputs(resolved.kind, resolved.yaml, [], app.state.uploads)
+            model = web.scenario_inputs(resolved.kind, resolved.yaml, [], app.state.uploads)
             kept.keep_text(run_id(request.kind, api.load_inputs(request.kind, model.model_dump(mode="json", exclude_none=True))), request.kind, request.yaml)
         return job

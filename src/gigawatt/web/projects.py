@@ -17,9 +17,10 @@ from __future__ import annotations
 import atexit
 import re
 import threading
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from fastapi import FastAPI, HTTPException
 from pydantic import BaseModel, Field
