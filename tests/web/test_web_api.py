@@ -189,7 +189,9 @@ def test_a_token_guards_everything_but_signed_share_links(store, tmp_path, plan_
         assert guarded.get("/").status_code == 200
         guarded.cookies.clear()
         page = guarded.get(f"/runs/{plan_run}", headers={"Authorization": f"Bearer {TOKEN}"}).text
-        share = page.split('href="/share/')[1].split('"')[0]
+        assert 'href="/share/' not in page  # showing a page makes no link: its owner asks for one
+        made = guarded.post(f"/api/v1/runs/{plan_run}/share", headers={"Authorization": f"Bearer {TOKEN}"}).json()
+        share = made["url"].removeprefix("/share/")
         assert guarded.get(f"/share/{share}").status_code == 200  # no token needed
         run_id, signature = share.split("?sig=")
         forged = signature[:-1] + ("0" if signature[-1] != "0" else "1")

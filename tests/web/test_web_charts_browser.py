@@ -33,8 +33,7 @@ def every_chart_drawn(tab: Tab) -> int:
     return count
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("size", ["desktop", "phone"])
+@pytest.mark.parametrize(("size", "scheme"), [("desktop", "light"), ("phone", "dark")])  # each size and each scheme once
 def test_plan_and_compare_pages_draw_every_chart(browser, web_server, two_plans, size, scheme):  # noqa: F811
     tab = Tab(browser, DESKTOP if size == "desktop" else PHONE, color_scheme=scheme)
     try:

@@ -192,24 +192,32 @@ def test_docs_show_the_operations_with_nothing_from_off_the_server(browser, web_
     assert away == [], away
 
 
-@pytest.fixture(scope="module")
-def token_server():
-    """``gigawatt serve --token`` (bound to 127.0.0.1, so it is reached as a browser reaches it) with one run."""
-    folder = Path(tempfile.mkdtemp(prefix="gigawatt-share-"))
-    store, log, port = folder / "runs.sqlite", folder / "server.log", free_port()
-    run_id = gigawatt.plan(EXAMPLES / "west-texas-offgrid.yaml", set=SCREENING, store=str(store)).run.id
-    with log.open("wb") as out:
-        process = subprocess.Popen([gigawatt_command(), "serve", "--host", HOST, "--port", str(port), "--store", str(store), "--token", TOKEN],
-                                   cwd=folder, env=server_env(store), stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    server = WebServer(url=f"http://{HOST}:{port}", store=store, folder=folder, process=process, log=log)
+def serve_with_token(server: WebServer) -> None:
+    """Start ``gigawatt serve --token`` on the server's port and store (again, after a stop: a restart) and wait
+    until it answers."""
+    port = int(server.url.rsplit(":", 1)[1])
+    with server.log.open("ab") as out:
+        server.process = subprocess.Popen([gigawatt_command(), "serve", "--host", HOST, "--port", str(port), "--store", str(server.store),
+                                           "--token", TOKEN], cwd=server.folder, env=server_env(server.store), stdout=out,
+                                          stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.monotonic() + START_TIMEOUT_S
     while True:
         try:
             with urllib.request.urlopen(server.url + "/static/app.css", timeout=2):
                 break
         except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, server.output()[-2000:]
+            assert server.process.poll() is None and time.monotonic() < deadline, server.output()[-2000:]
             time.sleep(0.2)
+
+
+@pytest.fixture(scope="module")
+def token_server():
+    """``gigawatt serve --token`` (bound to 127.0.0.1, so it is reached as a browser reaches it) with one run."""
+    folder = Path(tempfile.mkdtemp(prefix="gigawatt-share-"))
+    store, log, port = folder / "runs.sqlite", folder / "server.log", free_port()
+    run_id = gigawatt.plan(EXAMPLES / "west-texas-offgrid.yaml", set=SCREENING, store=str(store)).run.id
+    server = WebServer(url=f"http://{HOST}:{port}", store=store, folder=folder, process=None, log=log)  # type: ignore[arg-type]
+    serve_with_token(server)
     try:
         yield server, run_id
     finally:
@@ -242,6 +250,8 @@ def test_the_run_page_makes_and_revokes_a_share_link(browser, token_server):
     page = tab.page
     page.goto(f"{server.url}/runs/{run_id}?token={TOKEN}")
     link = page.locator("#share-link")
+    if not link.is_visible():  # no link yet (a page shown makes none): make one
+        page.locator("#share-make").click()
     expect(link).to_be_visible()
     shared = link.get_attribute("href")
     page.locator("#share-revoke").click()
@@ -259,3 +269,22 @@ def test_the_run_page_makes_and_revokes_a_share_link(browser, token_server):
     expect(link).to_be_visible()
     assert link.get_attribute("href") != shared
     tab.close()
+
+
+def test_a_share_link_made_before_a_restart_of_the_server_still_draws(browser, token_server):
+    """Checked from outside: a link made on a running ``gigawatt serve --token`` opens, charts drawn, with no
+    token, after that server process is stopped and started again on the same store."""
+    server, run_id = token_server
+    request = urllib.request.Request(f"{server.url}/api/v1/runs/{run_id}/share", method="POST", headers=BEARER)
+    with urllib.request.urlopen(request, timeout=30) as answer:
+        link = json.loads(answer.read())
+    stop_server(server)
+    serve_with_token(server)  # the same port and store, a new process: a restart
+    tab = Tab(browser, DESKTOP)
+    try:
+        answer = tab.page.goto(server.url + link["url"])
+        assert answer is not None and answer.status == 200
+        assert tab.charts_drawn() >= 3
+        assert tab.context.cookies() == []  # no token was needed, none was set
+    finally:
+        tab.close()

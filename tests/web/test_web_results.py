@@ -1,6 +1,8 @@
 """A run's page opens on its decision and shows what ``gigawatt runs show`` prints, cell for cell: one formatter
 (:func:`gigawatt.report.tables.blocks` over each job's ``table``) for the CLI and the workbench, checked here
-for every kind against the installed CLI in a subprocess."""
+for every kind against the installed CLI in a subprocess; and each kind's page in Debian's chromium at 1280 and
+390 px, the decision on the first screen, every chart drawn, no console error, a screenshot of each first
+screen in ``tests/artifacts/results-KIND-WIDTH.png``."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import html
 import os
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from runs_fixtures import runs  # noqa: F401  (fixture)
@@ -22,6 +25,14 @@ fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed 
 from fastapi.testclient import TestClient  # noqa: E402
 
 from gigawatt.web.app import create_app  # noqa: E402
+
+try:  # the browser test below needs Debian's chromium and Playwright; the others do not
+    from test_web_browser import ARTIFACTS, DESKTOP, PHONE, Tab, browser, expect  # noqa: F401  (browser: fixture)
+    from web_server import start_server, stop_server
+    NO_BROWSER = ""
+except pytest.skip.Exception as exc:
+    NO_BROWSER = str(exc)
+    DESKTOP, PHONE = {"width": 1280, "height": 800}, {"width": 390, "height": 844}
 
 WIDE = "1000"  # columns: rich folds no cell, so each prints on one line
 
@@ -119,3 +130,35 @@ def test_the_html_report_carries_the_decision_the_tables_the_inputs_and_their_so
     for tech, mw in plan.data["capacity_mw"].items():
         assert f"({tech}) costs" in listed, f"{tech}: its catalog source is not in the report"
     assert "NREL ATB" in listed and "series: load" in listed
+
+
+@pytest.fixture(scope="module")
+def served(kept):
+    """``gigawatt serve`` over the store holding a run of every kind."""
+    server = start_server(Path(kept[0]).parent)
+    try:
+        yield server
+    finally:
+        stop_server(server)
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1280", "390"])
+def test_every_kind_opens_on_its_decision(request, runs, viewport):  # noqa: F811
+    if NO_BROWSER:
+        pytest.skip(NO_BROWSER)
+    tab, server = Tab(request.getfixturevalue("browser"), viewport), request.getfixturevalue("served")
+    try:
+        for kind, result in runs.items():
+            page = tab.page
+            page.goto(f"{server.url}/runs/{result.run.id}")
+            cards = page.locator("#decision .card")
+            expect(cards.first).to_be_visible()
+            assert cards.count() >= 2, f"{kind}: fewer than two decision figures"
+            top = cards.first.bounding_box()
+            assert top is not None and top["y"] + top["height"] <= viewport["height"], f"{kind}: the decision is not on the first screen"
+            assert page.locator("table.cli-table").count() >= 1, f"{kind}: the command's tables are missing"
+            tab.charts_drawn()
+            tab.fits_the_width()
+            page.screenshot(path=str(ARTIFACTS / f"results-{kind}-{viewport['width']}.png"))
+    finally:
+        tab.close()

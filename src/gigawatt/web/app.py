@@ -83,6 +83,15 @@ EXPORT_TYPES = {"json": "application/json", "csv": "application/zip", "parquet":
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "html": "text/html"}
 
 
+def shown_label(label: str) -> str:
+    """A figure's label with a technology id at its start read by its display name (``battery_li_ion MW`` →
+    ``Li-ion battery MW``): the label itself stays the key of sweeps and ``runs diff``."""
+    from gigawatt import catalog
+
+    first, _, rest = label.partition(" ")
+    return f"{catalog.display_name(first)} {rest}".strip() if first in set(catalog.technologies()["technology"]) else label
+
+
 def needs_token(host: str) -> bool:
     """Whether a server bound to ``host`` must require a token (any address but loopback)."""
     return host not in LOOPBACK
@@ -205,6 +214,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     pages.filters["fmt"] = fmt
     pages.filters["figure"] = lambda value, label: figure_text(label, value)  # as `gigawatt runs list` and `runs diff` print it
     pages.filters["figure_name"] = lambda label: split_label(label)[0]
+    pages.filters["shown_label"] = shown_label
 
     app.add_middleware(_BoundedBody)  # added before guard, so it runs inside it: after the Host and token checks
 

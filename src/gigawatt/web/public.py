@@ -4,8 +4,8 @@ Share links: a link ``/share/RUN?sig=SIG`` opens a run's page read-only, without
 is an HMAC (``SHARE_SIG_CHARS`` hex characters) of the run id and a random nonce under a key kept in the run
 store (:meth:`gigawatt.store.Store.secret`), and each link is recorded in the store (``run_shares``: run id,
 created, revoked), so a link outlives a restart of the server and can be revoked (``DELETE
-/api/v1/shares/SIG``); a revoked or forged link gets 403. A run's page shows its live link (one is made the
-first time the page is shown) with a Revoke button, or a button that makes a new one. A shared page loads
+/api/v1/shares/SIG``); a revoked or forged link gets 403. A run's page shows its live link with a Revoke button, or a
+button that makes one (a link exists only once its owner asked for it). A shared page loads
 only public assets (``/static/``, ``/vendor/``) and shows no link that needs the token.
 
 ``/docs``: Swagger UI 5 (it reads the OpenAPI 3.1 that FastAPI writes), from the ``fastapi-offline`` package
@@ -80,11 +80,8 @@ class ShareLinks:
         return {**record, "url": f"/share/{run_id}?sig={record['sig']}"}
 
     def live(self, run_id: str) -> dict[str, Any] | None:
-        """The run's newest unrevoked link; a new one if the run never had any; None if all were revoked."""
-        made = self.store.shares(run_id=run_id)
-        if not made:
-            return self.make(run_id)
-        alive = [s for s in made if not s["revoked"]]
+        """The run's newest unrevoked link, or None (its page then offers to make one: showing a page makes nothing)."""
+        alive = [s for s in self.store.shares(run_id=run_id) if not s["revoked"]]
         return {**alive[-1], "url": f"/share/{run_id}?sig={alive[-1]['sig']}"} if alive else None
 
     def check(self, run_id: str, sig: str) -> None:
