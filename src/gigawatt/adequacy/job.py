@@ -10,6 +10,7 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
+from gigawatt import catalog
 from gigawatt.core.errors import ScenarioError
 from gigawatt.core.jsonschema import NUMBER
 from gigawatt.core.present import Chart, chart_layout, fmt, plain_list, pyplot, save_figure
@@ -112,7 +113,7 @@ def table(r: Result, console: Console) -> None:
     for column in ("technology", "units", "MW each", "forced-outage rate", "repair, hours", "figures"):
         units.add_column(column, justify="left" if column in ("technology", "figures") else "right")
     for row in d["units"]:
-        units.add_row(row["technology"], str(row["units"]), fmt(row["unit_mw"]), f"{row['forced_outage_rate']:.2%}",
+        units.add_row(catalog.display_name(row["technology"]), str(row["units"]), fmt(row["unit_mw"]), f"{row['forced_outage_rate']:.2%}",
                       fmt(row["mean_time_to_repair_hours"]), row["figures"])
     console.print(units)
     n1 = d["n_plus_1"]
@@ -132,7 +133,7 @@ def _redundancy_table(red: dict[str, Any], console: Console) -> None:
     for column in ("added", "units", "MW", "MWh", "USD/yr"):
         added.add_column(column, justify="left" if column == "added" else "right")
     for row in red["additions"]:
-        added.add_row(f"{row['technology']} ({row['kind']})", str(row["units"]) if row["kind"] == "units" else "-", fmt(row["mw"]),
+        added.add_row(f"{catalog.display_name(row['technology'])} ({row['kind']})", str(row["units"]) if row["kind"] == "units" else "-", fmt(row["mw"]),
                       fmt(row["mwh"]) if row["mwh"] else "-", f"{row['usd_per_year']:,.0f}")
     if not red["additions"]:
         added.add_row("nothing: the plan already reaches the target", "-", "-", "-", "0")
@@ -151,7 +152,7 @@ def _redundancy_table(red: dict[str, Any], console: Console) -> None:
     n1, rules = red["n_minus_1"], red["rules"]
     if n1["technology"]:
         availability = n1["availability"]["mean"]
-        console.print(f"N-1 rule instead: {n1['units']} x {n1['technology']} ({n1['mw']:,.0f} MW) for {n1['usd_per_year']:,.0f} USD/yr "
+        console.print(f"N-1 rule instead: {n1['units']} x {catalog.display_name(n1['technology'])} ({n1['mw']:,.0f} MW) for {n1['usd_per_year']:,.0f} USD/yr "
                       f"gives {availability:.5%}", highlight=False)
     else:
         console.print(f"N-1 rule: {n1['note']}", highlight=False)

@@ -9,6 +9,7 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from gigawatt import catalog
 from gigawatt.core.jsonschema import dataclass_schema
 from gigawatt.core.present import (
     Chart,
@@ -66,9 +67,9 @@ def table(r: Result, console: Console) -> None:
     for column in ("site", "region", "jurisdiction", "MW", "USD/MWh", "g/kWh", "online", "set by", "supply per MW"):
         table.add_column(column, justify="right" if column in ("MW", "USD/MWh", "g/kWh") else "left")
     for a in d["allocations"]:
-        mix = ", ".join(f"{t} {mw / a['capacity_mw']:.2f}" for t, mw in a["supply_mw"].items())
+        mix = ", ".join(f"{catalog.display_name(t)} {mw / a['capacity_mw']:.2f}" for t, mw in a["supply_mw"].items())
         table.add_row(a["site"], a["region"], a["jurisdiction"], f"{a['capacity_mw']:,.0f}", fmt(a["lcoe_usd_per_mwh"]),
-                      f"{a['co2_g_per_kwh']:,.0f}", a["online_date"], a["online_date_set_by"], mix)
+                      f"{a['co2_g_per_kwh']:,.0f}", a["online_date"], catalog.display_name(a["online_date_set_by"]), mix)
     console.print(table)
     console.print(
         f"fleet: {d['annual_cost_usd'] / 1e9:,.2f} B USD/yr (power {d['annual_power_cost_usd'] / 1e9:,.2f}, delay {d['annualised_delay_cost_usd'] / 1e9:,.2f}), "
