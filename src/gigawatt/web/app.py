@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import functools
 import hmac
 import io
 import json
@@ -81,6 +82,14 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline';
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 EXPORT_TYPES = {"json": "application/json", "csv": "application/zip", "parquet": "application/zip",
                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "html": "text/html"}
+
+
+@functools.cache
+def example_kind(name: str) -> str:
+    """The kind of the shipped example ``name`` (read once: the package's files do not change while it runs)."""
+    import yaml
+
+    return api.looks_like(yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())) or "size"
 
 
 def shown_label(label: str) -> str:
@@ -275,10 +284,6 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def examples() -> dict[str, str]:
         return {str(p.relative_to(EXAMPLES).with_suffix("")): p.name for p in sorted(EXAMPLES.rglob("*.yaml")) if p.parent.name != "sweep"}
 
-    def example_kind(name: str) -> str:
-        import yaml
-
-        return api.looks_like(yaml.safe_load((EXAMPLES / f"{name}.yaml").read_text())) or "size"
 
     def run_context(r: Result) -> dict[str, Any]:
         job = spec(r.kind, stored=True)
