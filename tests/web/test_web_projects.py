@@ -151,6 +151,24 @@ def test_a_sweep_runs_on_the_cluster_the_server_is_given(tmp_path):
         assert [p["id"] for p in listed["runs"][0]["points"]] == in_order  # in point order, as the sweep lists them
 
 
+def test_the_servers_own_cluster_is_closed_when_the_app_shuts_down(tmp_path):
+    """Without ``--scheduler`` the first sweep starts the server's LocalCluster; the app's shutdown (its lifespan,
+    as uvicorn stops) closes it, worker processes included, rather than leaving it to the interpreter's exit."""
+    pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")
+    import psutil
+
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    text = SWEEP_EXAMPLE.read_text().replace("site.screening_segments=365", QUICK_SEGMENTS)
+    with TestClient(create_app(store=str(tmp_path / "runs.sqlite"), sweeps=served)) as c:
+        job = c.post("/api/v1/sweeps", json={"yaml": text})
+        assert job.status_code == 202, job.text
+        started = {p.pid for p in me.children(recursive=True)} - before
+        assert started  # the cluster's scheduler side and its worker processes (and the sweep's job)
+    _, alive = psutil.wait_procs([psutil.Process(pid) for pid in started if psutil.pid_exists(pid)], timeout=30)
+    assert [p for p in alive if "resource_tracker" not in " ".join(p.cmdline())] == [], [p.cmdline() for p in alive]
+
+
 # --- in the browser -------------------------------------------------------------------------------------
 
 DESKTOP = {"width": 1280, "height": 800}
