@@ -51,7 +51,7 @@ def test_a_plan_carries_its_solver_baseline_and_network(runs):  # noqa: F811
     assert n.carriers.at["gas_recip", "co2_emissions"] > 0 and n.carriers.at["utility_pv", "co2_emissions"] == 0
     # energy in = energy out, hour by hour: sources + discharge = load + charge
     d = p.to_frames()["dispatch"]
-    sources = d.drop(columns=["load_mw", *[c for c in d if c.endswith("_charge_mw")]]).sum(axis=1)
+    sources = d.drop(columns=["load_mw", *[c for c in d if c.endswith("_charge_mw") or not c.endswith("_mw")]]).sum(axis=1)  # MW only: not the MWh of charge
     assert (sources - d["load_mw"] - d.filter(like="_charge_mw").sum(axis=1)).abs().max() < 1e-3
 
 

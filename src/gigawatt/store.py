@@ -60,6 +60,9 @@ ENV = "GIGAWATT_STORE"
 COMPRESSION_ENV = "GIGAWATT_STORE_COMPRESSION"  # the Parquet codec of the tables saved from now on
 COMPRESSIONS = ("zstd", "snappy", "gzip", "brotli", "lz4", "none")  # what the setting accepts (where pyarrow has it)
 TAG_MAX_CHARS = 64
+# tables keyed by run id that are made on first use (an older store may lack them), emptied of a run with it:
+# the workbench's display names and notes (Store._labels) and the author's scenario text (gigawatt.web.editor)
+RUN_SIDE_TABLES = ("run_labels", "editor_texts")
 SECONDS_PER_DAY = 86_400
 CATALOG_DIR = Path(__file__).parent / "catalog"
 FILE_FIELDS = ("files",)  # besides every field whose name ends in _csv
@@ -421,9 +424,19 @@ class Store:
         return full
 
     def _delete(self, db: Any, ident: str) -> None:
-        """Delete one run with its tables and tags, in the caller's transaction."""
+        """Delete one run with its tables, tags and share links, and the workbench's rows kept beside it
+        (:data:`RUN_SIDE_TABLES`: its display name and note, the author's scenario text), in the caller's
+        transaction, so every path (``runs rm``, ``runs prune``, the web page) leaves nothing keyed by the id."""
+        import sqlalchemy as sa
+
         db.execute(self.frames_table.delete().where(self.frames_table.c.run_id == ident))
         db.execute(self.tags_table.delete().where(self.tags_table.c.run_id == ident))
+        db.execute(self.shares_table.delete().where(self.shares_table.c.run_id == ident))
+        present = set(sa.inspect(db).get_table_names())  # made on first use: an older store may lack them
+        for name in RUN_SIDE_TABLES:
+            if name in present:
+                side = sa.table(name, sa.column("run_id"))
+                db.execute(side.delete().where(side.c.run_id == ident))
         db.execute(self.runs.delete().where(self.runs.c.id == ident))
 
     # --- tags, size and pruning ---
@@ -846,25 +859,39 @@ class Store:
         as :meth:`list` gives it with its ``display_name`` and ``note``, a sweep with its points (``points``);
         ``search`` matches the name or the display name (any case), ``since``/``until`` bound the creation date
         (ISO dates, UTC, both included). Returns the page and how many runs match in all."""
-        rows = self.list(kind=kind, since=since)
-        if until:
-            rows = [r for r in rows if str(r["created"])[:len(until)] <= until]
-        grouped = self._sweep_points()
-        inside = set().union(*grouped.values()) if grouped else set()
-        rows = [r for r in rows if r["id"] not in inside]
-        found = self.labels([r["id"] for r in rows])
-        for r in rows:
-            r.update(found.get(r["id"], {"display_name": None, "note": None}))
+        import sqlalchemy as sa
+
+        r, t = self.runs, self._labels()
+        grouped = self._sweep_points()  # only the sweeps' records are read, not every run's
+        inside = sorted(set().union(*grouped.values())) if grouped else []
+        conditions = []
+        if kind:
+            conditions.append(r.c.kind == kind)
+        if since:
+            conditions.append(r.c.created >= since)
+        if until:  # a date (or a time's first characters): every run created that day is included
+            conditions.append(sa.func.substr(r.c.created, 1, len(until)) <= until)
+        if inside:
+            conditions.append(r.c.id.notin_(inside))
         if search:
-            needle = search.lower()
-            rows = [r for r in rows if needle in str(r["name"]).lower() or needle in str(r["display_name"] or "").lower()]
-        page = rows[offset: offset + limit]
-        for r in page:
-            if r["kind"] == "sweep":
-                points = sorted(grouped.get(r["id"], set()))
-                order = self._point_order(r["id"])
-                r["points"] = sorted(self.list(ids=points), key=lambda p: order.get(p["id"], len(order))) if points else []
-        return page, len(rows)
+            pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"  # the text itself, not a LIKE pattern
+            conditions.append(sa.or_(r.c.name.ilike(pattern, escape="\\"), t.c.display_name.ilike(pattern, escape="\\")))
+        joined = r.outerjoin(t, t.c.run_id == r.c.id)
+        whole = r.c.record.like("%}").label("whole")  # as list() marks a record cut short
+        query = (sa.select(r.c.id, r.c.kind, r.c.name, r.c.created, r.c.gigawatt_version, r.c.seconds, r.c.headline, whole,
+                           t.c.display_name, t.c.note)
+                 .select_from(joined).where(*conditions).order_by(r.c.created.desc(), r.c.id).offset(offset).limit(limit))
+        counted = sa.select(sa.func.count()).select_from(joined).where(*conditions)
+        with self._reading(), self.engine.connect() as db:
+            found = db.execute(query).mappings().all()
+            total = int(db.execute(counted).scalar() or 0)
+        page = [{**_listed(row), "display_name": row["display_name"], "note": row["note"]} for row in found]
+        for row in page:
+            if row["kind"] == "sweep":
+                points = sorted(grouped.get(row["id"], set()))
+                order = self._point_order(row["id"])
+                row["points"] = sorted(self.list(ids=points), key=lambda p: order.get(p["id"], len(order))) if points else []
+        return page, total
 
 
 def _listed(row: Any) -> dict[str, Any]:

@@ -164,7 +164,7 @@ def test_energy_balances_in_every_segment_and_storage_carries_across_them():
     inputs = aggregate(solar_storage_case(carbon_free_share=0.7), 168)
     (lp, solution), plan = solved(inputs)
     d = dispatch_frame(lp, solution.x, inputs)  # one row a segment, MW
-    supply = d[[c for c in d.columns if c != "load_mw" and not c.endswith("_charge_mw")]].sum(axis=1)
+    supply = d[[c for c in d.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw")]].sum(axis=1)
     use = d["load_mw"] + d.filter(like="_charge_mw").sum(axis=1)
     assert np.allclose(supply, use, atol=1e-5)
     assert plan.storage_mwh > 0

@@ -148,7 +148,7 @@ def test_a_plan_builds_offshore_wind_when_it_is_cheapest(plan):
 
 def test_the_plans_energy_balances_every_hour(plan):
     dispatch = plan.to_frames()["dispatch"]
-    sources = dispatch[[c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw")]].sum(axis=1)
+    sources = dispatch[[c for c in dispatch.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw")]].sum(axis=1)
     uses = dispatch["load_mw"] + dispatch.filter(like="_charge_mw").sum(axis=1)
     assert np.allclose(sources, uses, atol=BALANCE_TOLERANCE_MWH)
     # offshore wind delivers no more than its capacity times its hourly capacity factor

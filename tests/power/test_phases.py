@@ -126,7 +126,7 @@ def test_every_period_balances_its_energy(changes):
     for period in periods:
         part = ph._period_solution(solution, period, col_off, row_off)
         frame = dispatch_frame(period.lp, part.x, period.inputs)
-        sources = frame.drop(columns=["load_mw", *[c for c in frame if c.endswith("_charge_mw")]]).sum(axis=1)
+        sources = frame.drop(columns=["load_mw", *[c for c in frame if c.endswith("_charge_mw") or not c.endswith("_mw")]]).sum(axis=1)
         uses = frame["load_mw"] + frame[[c for c in frame if c.endswith("_charge_mw")]].sum(axis=1)
         assert np.abs(sources - uses).max() < 1e-3, period.date
         assert frame["unserved_mw"].abs().max() < 1e-6

@@ -41,7 +41,7 @@ def test_plan_json_has_the_stable_keys_and_a_baseline(offgrid):
 def test_dispatch_csv_balances_every_hour(offgrid):
     data, dispatch = offgrid
     assert len(dispatch) in (8760, 8784)
-    sources = dispatch[[c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw")]].sum(axis=1)
+    sources = dispatch[[c for c in dispatch.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw")]].sum(axis=1)
     uses = dispatch["load_mw"] + dispatch.filter(like="_charge_mw").sum(axis=1)
     assert np.allclose(sources, uses, atol=1e-3)
     assert dispatch["load_mw"].sum() == pytest.approx(data["load_mwh"], rel=1e-6)

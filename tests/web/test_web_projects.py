@@ -151,6 +151,24 @@ def test_a_sweep_runs_on_the_cluster_the_server_is_given(tmp_path):
         assert [p["id"] for p in listed["runs"][0]["points"]] == in_order  # in point order, as the sweep lists them
 
 
+def test_the_servers_own_cluster_is_closed_when_the_app_shuts_down(tmp_path):
+    """Without ``--scheduler`` the first sweep starts the server's LocalCluster; the app's shutdown (its lifespan,
+    as uvicorn stops) closes it, worker processes included, rather than leaving it to the interpreter's exit."""
+    pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")
+    import psutil
+
+    me = psutil.Process()
+    before = {p.pid for p in me.children(recursive=True)}
+    text = SWEEP_EXAMPLE.read_text().replace("site.screening_segments=365", QUICK_SEGMENTS)
+    with TestClient(create_app(store=str(tmp_path / "runs.sqlite"), sweeps=served)) as c:
+        job = c.post("/api/v1/sweeps", json={"yaml": text})
+        assert job.status_code == 202, job.text
+        started = {p.pid for p in me.children(recursive=True)} - before
+        assert started  # the cluster's scheduler side and its worker processes (and the sweep's job)
+    _, alive = psutil.wait_procs([psutil.Process(pid) for pid in started if psutil.pid_exists(pid)], timeout=30)
+    assert [p for p in alive if "resource_tracker" not in " ".join(p.cmdline())] == [], [p.cmdline() for p in alive]
+
+
 # --- in the browser -------------------------------------------------------------------------------------
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -243,4 +261,37 @@ def test_a_sweep_started_from_the_page_fills_its_chart_and_ends_on_the_stored_sw
     row.locator("details.sweep-points summary").click()
     expect(row.locator("details.sweep-points li a")).to_have_count(7)
     tab.shot(f"projects-sweep-row-{viewport}")
+    tab.close()
+
+
+def test_a_stored_sweep_and_the_run_list_fit_a_phone(browser, web_server):
+    """At 390 px the stored sweep's page does not scroll sideways (its points table scrolls inside its own box,
+    its tornado chart fits), and the run list lays each run out as a card: name, kind and date, headline,
+    small action buttons, all inside the window."""
+    pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")
+    from playwright.sync_api import expect
+
+    done = subprocess.run([gigawatt_command(), "sweep", str(SWEEP_EXAMPLE), "--set", "site.screening_segments=23", "--workers", "1",
+                           "--json", "--store", str(web_server.store)], capture_output=True, text=True, env=server_env(Path(web_server.store)), timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    swept = next(row for row in open_store(str(web_server.store)).list(kind="sweep"))
+    tab = Tab(browser, PHONE)
+    page = tab.page
+    page.goto(web_server.url + f"/runs/{swept['id']}")
+    assert tab.charts_drawn() >= 1
+    expect(page.locator("#points tbody tr")).to_have_count(7)
+    tab.fits_the_width()
+    wrap = page.evaluate("(() => { const b = document.getElementById('points-wrap'); return [b.scrollWidth, b.clientWidth]; })()")
+    assert wrap[1] <= PHONE["width"] and wrap[0] > wrap[1]  # the wide table scrolls inside its box
+    tornado = page.locator("#chart-tornado").bounding_box()
+    assert tornado is not None and tornado["x"] >= 0 and tornado["x"] + tornado["width"] <= PHONE["width"]
+    tab.shot("sweep-stored-fits-phone")
+    page.goto(web_server.url + "/")
+    tab.fits_the_width()
+    row = page.locator(f"tr[data-id='{swept['id']}']")
+    assert row.evaluate("r => getComputedStyle(r).display") == "grid"  # a card, not a table row
+    for part in (row, row.locator("button.delete"), row.locator("td.headline")):
+        box = part.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    tab.shot("projects-list-cards-phone")
     tab.close()

@@ -23,6 +23,7 @@ from gigawatt.core.present import (
 )
 from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
+from gigawatt.power.lp import SOC_SUFFIX
 from gigawatt.power.results import in_use
 from gigawatt.power.scenario import Scenario
 
@@ -200,7 +201,7 @@ HOURS_PER_WEEK = 168
 def hardest_and_typical_weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The hardest week (most energy from the costliest hours: least variable supply, i.e. the highest
     residual load after solar and wind) and the week closest to the median residual load."""
-    variable = [c for c in dispatch.columns if c.startswith(tuple(catalog.variable_technologies()))]
+    variable = [c for c in dispatch.columns if c.startswith(tuple(catalog.variable_technologies())) and c.endswith("_mw")]
     residual = dispatch["load_mw"] - dispatch[variable].sum(axis=1) if variable else dispatch["load_mw"]
     weekly = residual.rolling(HOURS_PER_WEEK).sum().iloc[HOURS_PER_WEEK - 1 :: 24]
     hardest_end = int(dispatch.index.get_loc(weekly.idxmax()))
@@ -218,7 +219,7 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     plt = pyplot()
 
     dispatch = plan.to_frames()["dispatch"]
-    sources = [c for c in dispatch.columns if c != "load_mw" and not c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
+    sources = [c for c in dispatch.columns if c.endswith("_mw") and c != "load_mw" and not c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
     charges = [c for c in dispatch.columns if c.endswith("_charge_mw") and dispatch[c].abs().sum() > 0]
     hardest, typical = hardest_and_typical_weeks(dispatch)
     phases = getattr(plan, "phases", None)  # a phased plan adds a panel of capacity by period (its other panels show the last period)
@@ -346,6 +347,9 @@ def charts(r: Result) -> dict[str, Chart]:
         out["monthly_energy"] = _monthly_energy_chart(hourly, averaged)
         out["heatmap"] = _heatmap_chart(hourly, averaged)
         out["load_duration"] = _load_duration_chart(hourly, averaged)
+        stores = [c for c in hourly.columns if c.endswith(SOC_SUFFIX) and in_use(hourly[c])]  # none in a plan stored before it was kept
+        if stores and float(r.data.get("storage_mwh") or 0.0) > 0:
+            out["state_of_charge"] = _state_of_charge_chart(hourly, stores, float(r.data["storage_mwh"]), averaged)
     timeline = []
     online_by = r.inputs.constraints.online_by  # a plan's inputs are a Scenario
     if r.data.get("bridge_until") and online_by:
@@ -388,6 +392,25 @@ def _dispatch_chart(hourly: pd.DataFrame, averaged: str) -> Chart:
              else f"The hardest week from {week.index[0]:%d %b}, hour by hour (charging below zero)")
     layout = chart_layout(title, "", f"MW ({what})", xaxis={"type": "date"})
     return {"data": traces, "layout": layout}
+
+
+def _state_of_charge_chart(hourly: pd.DataFrame, stores: list[str], storage_mwh: float, averaged: str) -> Chart:
+    """The hardest week's state of charge of each store (MWh, at the end of each hour; screened: of each segment,
+    drawn as a step over its hours) under the energy capacity built (``storage_mwh``, all stores, dashed)."""
+    week, _ = hardest_and_typical_weeks(hourly)
+    when = [t.isoformat() for t in week.index]
+    shape = "hv" if averaged else "linear"
+    traces = []
+    for c in stores:
+        name, colour = catalog.style(c.removesuffix(SOC_SUFFIX))
+        traces.append({"type": "scatter", "mode": "lines", "name": f"{name} state of charge", "x": when, "y": plain_list(week[c]),
+                       "line": {"color": colour, "width": 2, "shape": shape},
+                       "hovertemplate": "%{x|%d %b %H:%M}: %{y:,.0f} MWh<extra>%{fullData.name}</extra>"})
+    traces.append({"type": "scatter", "mode": "lines", "name": "energy capacity built", "x": [when[0], when[-1]], "y": [storage_mwh, storage_mwh],
+                   "line": {"color": catalog.style("load")[1], "width": 1.5, "dash": "dash"}, "hoverinfo": "skip"})
+    title = (f"State of charge, hardest week from {week.index[0]:%d %b}, at the end of each time segment{averaged}" if averaged
+             else f"State of charge, the hardest week from {week.index[0]:%d %b}, hour by hour")
+    return {"data": traces, "layout": chart_layout(title, "", "MWh", xaxis={"type": "date"})}
 
 
 def _monthly_energy_chart(hourly: pd.DataFrame, averaged: str) -> Chart:

@@ -433,10 +433,15 @@ def commitment_figures(lp: SiteLP, x: np.ndarray, inputs: PlanInputs) -> dict[st
     return out
 
 
-def dispatch_frame(lp: SiteLP, x: np.ndarray, inputs: PlanInputs) -> pd.DataFrame:
-    """One row an hour, MW: the load, every source, battery charge (as a use) and discharge at the site.
+SOC_SUFFIX = "_soc_mwh"  # a storage option's state of charge column: MWh, not MW, so in no sum of the ``*_mw`` sources
 
-    Balance, hour by hour: Σ sources + discharge = load + charge.
+
+def dispatch_frame(lp: SiteLP, x: np.ndarray, inputs: PlanInputs) -> pd.DataFrame:
+    """One row an hour, MW: the load, every source, battery charge (as a use) and discharge at the site; and each
+    store's state of charge at the end of the hour (``{name}_soc_mwh``, MWh; of a time-segmented run, at the end
+    of each segment).
+
+    Balance, hour by hour: Σ sources + discharge = load + charge, over the ``*_mw`` columns only.
     """
     frame = {"load_mw": inputs.load_mw.to_numpy(dtype=float)}
     zeros = np.zeros(len(inputs.load_mw))
@@ -446,6 +451,8 @@ def dispatch_frame(lp: SiteLP, x: np.ndarray, inputs: PlanInputs) -> pd.DataFram
         if option.kind == "storage":
             frame[f"{name}_discharge_mw"] = np.sqrt(option.efficiency) * lp.values(x, f"discharge({name})")
             frame[f"{name}_charge_mw"] = lp.values(x, f"charge({name})")
+            if f"soc({name})" in lp.columns:
+                frame[f"{name}{SOC_SUFFIX}"] = lp.values(x, f"soc({name})")
     out = pd.DataFrame(frame, index=inputs.load_mw.index)
     out.index.name = "timestamp"
     return out

@@ -200,12 +200,14 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     check_host = host is not None and host in LOOPBACK
 
     @contextlib.asynccontextmanager
-    async def lifespan(_: FastAPI):
+    async def lifespan(served: FastAPI):
         import pyarrow.parquet  # noqa: F401 - loaded now, so the first run page is as quick as the next
 
         kept.list(limit=1)  # connect (and create the store's tables) before the first request
         yield
         jobs.shutdown()  # the server is stopping: so are the runs it started
+        for close in getattr(served.state, "shutdown", []):  # then what the parts registered (the sweeps' Dask cluster)
+            close()
 
     app = FastAPI(title="gigawatt workbench", version=__version__, openapi_url="/api/v1/openapi.json", docs_url=None,
                   redoc_url=None, lifespan=lifespan)

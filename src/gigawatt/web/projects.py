@@ -134,8 +134,16 @@ def register(app: FastAPI, kept: Store, jobs: Jobs, page: Callable[..., Any], ex
         with starting:
             if not cluster:
                 cluster.append(sweeps.local_cluster(jobs.concurrency))
-                atexit.register(cluster[0].close)
+                atexit.register(close_cluster)  # a server stopped without its shutdown (the app's lifespan) running
             return cluster[0].scheduler_address
+
+    def close_cluster() -> None:
+        """Close the server's LocalCluster, if one was started (its scheduler and worker processes); again: nothing."""
+        with starting:
+            while cluster:
+                cluster.pop().close()
+
+    app.state.shutdown = [*getattr(app.state, "shutdown", []), close_cluster]  # run by the app's lifespan as the server stops
 
     def checked(call: Callable[[], Any]) -> Any:
         try:
