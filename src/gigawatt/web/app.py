@@ -361,7 +361,6 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         """Remove a run and its tables from the store."""
         ident = load(run_id).run.id
         loaded.pop(ident, None)
-        kept.unlabel([ident])  # its display name and note go with it
         return {"removed": kept.remove([ident])}
 
     @app.get("/api/v1/runs/{run_id}/tables", tags=["runs"])
