@@ -16,7 +16,7 @@ from gigawatt import catalog
 from gigawatt.core.results import Result
 
 pytest.importorskip("fastapi", reason="the web extra is not installed (pip install -e '.[web]')")
-from gigawatt.web.app import _overlays, create_app  # noqa: E402
+from gigawatt.web.app import _overlays  # noqa: E402
 from gigawatt.web.charts import figures  # noqa: E402
 
 SEGMENTS = 96
