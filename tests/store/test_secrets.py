@@ -235,6 +235,8 @@ def test_the_workbench_token_is_in_no_stored_run_page_or_export(tmp_path, monkey
             job = client.get(f"/api/v1/jobs/{job['id']}", headers=auth).json()
         assert job["state"] == "done", job
         run_id = job["run_id"]
+        made = client.post(f"/api/v1/runs/{run_id}/share", headers=auth)  # a link, as the run page's button makes one
+        assert made.status_code == 201, made.text
         texts["GET /api/v1/runs/ID"] = client.get(f"/api/v1/runs/{run_id}", headers=auth).text
         page = client.get(f"/runs/{run_id}", headers=auth)
         assert page.status_code == 200

@@ -5,14 +5,6 @@
 
   function $(id) { return document.getElementById(id); }
 
-  async function postJSON(url, body) {
-    var response = await fetch(url, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)});
-    var data = await response.json().catch(function () { return {}; });
-    return {ok: response.ok, status: response.status, data: data};
-  }
-
-  function message(data) { return data.error || (data.detail && (typeof data.detail === "string" ? data.detail : data.detail[0].msg)) || "the request failed"; }
-
   function job() {
     var box = $("job");
     if (!box) { return; }
