@@ -342,7 +342,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     @app.post("/api/v1/runs", tags=["runs"], status_code=202)
     def create_run(request: RunRequest) -> dict[str, Any]:
         """Validate a scenario and start its run in a worker; returns the job (follow it at /api/v1/jobs/ID)."""
-        model = scenario_inputs(request.kind, request.yaml, request.set, uploads)
+        model = scenario_inputs(request.kind, app.state.editor.resolve_text(request.yaml), request.set, uploads)  # upload:<name>.csv too
         inputs = model.model_dump(mode="json", exclude_none=True)
         _solver_caps(inputs, max_threads, max_time_limit_s)
         try:
@@ -451,7 +451,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     def validate(request: ValidateRequest) -> dict[str, Any]:
         """Check a scenario as the CLI would: ``ok``, or the one-line error with its line and field."""
         try:
-            model = scenario_inputs(request.kind, request.yaml, request.set, uploads)
+            model = scenario_inputs(request.kind, app.state.editor.resolve_text(request.yaml), request.set, uploads)
             _solver_caps(model.model_dump(mode="json", exclude_none=True), max_threads, max_time_limit_s)
             api.check_references(request.kind, model)
         except GigawattError as exc:
