@@ -4,6 +4,7 @@ matplotlib on a file-only backend, and Plotly layout dicts. Each job's own rende
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 
@@ -24,8 +25,6 @@ def fmt(value: Any) -> str:
         return f"{value:,}"
     return str(value)
 
-
-import re
 
 SHARE_WORDS = ("share", "availability", "P(", "IRR", "probability")  # figures that are ratios of 1, shown as percentages
 UNIT = re.compile(r"(?<![\w/])(USD(?:/[\w.-]+| per [\w.-]+)?|[kMGT]Wh?(?:/yr)?|t/yr|t|g/kWh|h/yr|[\w-]+-hours/yr)(?![\w/])")
@@ -70,19 +69,14 @@ def figure_text(label: str, value: Any) -> str:
     return f"{fmt(value)} {unit}".rstrip()
 
 
-def headline_parts(figures: dict[str, Any]) -> list[tuple[str, str]]:
-    """Headline figures as (name, value with unit) pairs (:func:`split_label`, :func:`figure_text`); the name is
-    empty where the label is only its unit (``USD per accelerator-hour``)."""
+def headline_text(figures: dict[str, Any]) -> str:
+    """Headline figures on one line, ``name value unit`` each (the name left out where the label is only its unit,
+    ``USD per accelerator-hour``): a run list's summary of a run, the CLI's and the workbench's."""
     parts = []
     for label, value in figures.items():
         name, unit = split_label(label)
-        parts.append(("" if name == unit else name, figure_text(label, value)))
-    return parts
-
-
-def headline_text(figures: dict[str, Any]) -> str:
-    """Headline figures on one line, ``name value unit`` each: a run list's summary of a run (the CLI's and the workbench's)."""
-    return ", ".join(f"{name} {text}".strip() for name, text in headline_parts(figures))
+        parts.append(f"{'' if name == unit else name} {figure_text(label, value)}".strip())
+    return ", ".join(parts)
 
 
 def pyplot():
