@@ -11,7 +11,6 @@ from __future__ import annotations
 import html
 import re
 import subprocess
-import time
 
 import pytest
 import yaml
@@ -20,8 +19,19 @@ from conftest import EXAMPLES
 fastapi = pytest.importorskip("fastapi", reason="the web extra is not installed (pip install -e '.[web]')")
 from fastapi.testclient import TestClient  # noqa: E402
 
+from test_web_api import client, store, wait  # noqa: E402, F401  (client, store: fixtures, as the API tests make them)
+
 from gigawatt.web.app import create_app  # noqa: E402
 from gigawatt.web.editor import label, set_key  # noqa: E402
+
+try:  # the browser tests below need Debian's chromium and Playwright; the API tests do not
+    from test_web_browser import browser  # noqa: F401  (fixture)
+except pytest.skip.Exception as no_browser:
+    NO_BROWSER = str(no_browser)
+
+    @pytest.fixture(scope="module")
+    def browser():
+        pytest.skip(NO_BROWSER)
 
 OFFGRID = (EXAMPLES / "west-texas-offgrid.yaml").read_text()
 COMMENT = "# off-grid: firm gas covers the peak"
@@ -30,27 +40,6 @@ SCHEDULE_EXAMPLES = ["schedule/ercot-training-campus", "schedule/carbon-aware-we
 HOURS_2025 = 8760  # the site's year (2025) hour by hour
 LOAD_MW = 1000.0  # a flat facility load for the CLI run's load_csv, MW
 FAILING = ["constraints.carbon_free_share=1.0", 'supply.technologies=["gas_recip"]']  # valid, but no plan can meet it
-
-
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    return str(tmp_path_factory.mktemp("editor") / "runs.sqlite")
-
-
-@pytest.fixture(scope="module")
-def client(store, tmp_path_factory):
-    with TestClient(create_app(store=store, uploads=tmp_path_factory.mktemp("uploads"))) as c:
-        yield c
-
-
-def wait(client, job: dict, timeout_s: float = 120.0) -> dict:
-    deadline = time.monotonic() + timeout_s
-    while time.monotonic() < deadline:
-        state = client.get(f"/api/v1/jobs/{job['id']}").json()
-        if state["state"] not in ("queued", "running"):
-            return state
-        time.sleep(0.2)
-    raise AssertionError(f"job {job['id']} did not end in {timeout_s} s")
 
 
 def editor_text(page_html: str) -> str:
@@ -72,7 +61,7 @@ def cli_validate(path) -> str:
 # --- API -----------------------------------------------------------------------------------------------
 
 
-def test_a_field_is_written_into_the_yaml_keeping_its_comments(client):
+def test_a_field_is_written_into_the_yaml_keeping_its_comments(client):  # noqa: F811
     edited = client.post("/api/v1/editor/set", json={"yaml": OFFGRID, "key": "cluster.power_mw", "value": "900"}).json()["yaml"]
     assert "  power_mw: 900\n" in edited and "power_mw: 1200" not in edited
     assert edited.replace("power_mw: 900", "power_mw: 1200") == OFFGRID  # nothing else changed: comments, order, flow lists
@@ -84,7 +73,7 @@ def test_a_field_is_written_into_the_yaml_keeping_its_comments(client):
     assert bad.status_code == 422 and "does not parse" in bad.json()["error"]
 
 
-def test_the_form_is_filled_from_the_yaml_with_readable_labels(client):
+def test_the_form_is_filled_from_the_yaml_with_readable_labels(client):  # noqa: F811
     keys = ["cluster.power_mw", "site.latitude", "supply.technologies", "solver.threads"]
     found = client.post("/api/v1/editor/check", json={"kind": "plan", "yaml": OFFGRID, "keys": keys}).json()
     assert found["ok"]
@@ -97,7 +86,7 @@ def test_the_form_is_filled_from_the_yaml_with_readable_labels(client):
 
 @pytest.mark.parametrize("change", [("  mean_clearness: 0.72", "  profile: ercot_top25_merra2_2O18"),
                                     ("  technologies: [utility_pv, battery_li_ion, gas_recip, gas_ct_aero]", "  technologies: []")])
-def test_the_editor_checks_exactly_as_gigawatt_validate(client, tmp_path, change):
+def test_the_editor_checks_exactly_as_gigawatt_validate(client, tmp_path, change):  # noqa: F811
     text = OFFGRID.replace(*change)
     path = tmp_path / "scenario.yaml"
     path.write_text(text)
@@ -107,7 +96,7 @@ def test_the_editor_checks_exactly_as_gigawatt_validate(client, tmp_path, change
         assert not found["ok"] and found["error"] == expected
 
 
-def test_uploads_are_kept_in_the_store_by_hash_and_by_name(store, tmp_path):
+def test_uploads_are_kept_in_the_store_by_hash_and_by_name(store, tmp_path):  # noqa: F811
     first, second = b"timestamp,value\n2025-01-01 00:00,100\n", b"timestamp,value\n2025-01-01 00:00,200\n"
     with TestClient(create_app(store=store, uploads=tmp_path / "a")) as c:
         one = c.post("/api/v1/uploads", files={"file": ("../../my load.csv", first, "text/csv")}).json()
@@ -122,7 +111,7 @@ def test_uploads_are_kept_in_the_store_by_hash_and_by_name(store, tmp_path):
 
 
 @pytest.mark.parametrize("example", SCHEDULE_EXAMPLES)
-def test_the_schedule_examples_open_valid_with_their_csvs_as_uploads(client, example):
+def test_the_schedule_examples_open_valid_with_their_csvs_as_uploads(client, example):  # noqa: F811
     text = editor_text(client.get(f"/edit?example={example}").text)
     assert re.search(r"_csv: upload:[\w-]+\.csv", text) and not re.search(r"_csv: \S*examples/", text)
     for url in ("/api/v1/editor/check", "/api/v1/validate"):  # the plain API reads upload:<name>.csv as the editor does
@@ -130,7 +119,7 @@ def test_the_schedule_examples_open_valid_with_their_csvs_as_uploads(client, exa
         assert found["ok"], (url, found["error"])
 
 
-def test_a_run_reopens_with_the_authors_text_and_a_failed_job_with_what_was_sent(client):
+def test_a_run_reopens_with_the_authors_text_and_a_failed_job_with_what_was_sent(client):  # noqa: F811
     job = client.post("/api/v1/editor/runs", json={"kind": "plan", "yaml": SCREENED}).json()
     done = wait(client, job)
     assert done["state"] == "done", done
@@ -143,7 +132,7 @@ def test_a_run_reopens_with_the_authors_text_and_a_failed_job_with_what_was_sent
     assert client.get("/edit?job=nosuchjob").status_code == 404
 
 
-def test_a_cli_run_reopens_compact_with_its_csvs_named(client, store, tmp_path):
+def test_a_cli_run_reopens_compact_with_its_csvs_named(client, store, tmp_path):  # noqa: F811
     from gigawatt import api
 
     series = tmp_path / "load.csv"
@@ -165,23 +154,6 @@ def test_a_cli_run_reopens_compact_with_its_csvs_named(client, store, tmp_path):
 # --- in a browser ----------------------------------------------------------------------------------------
 
 BROWSER_WIDTHS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from test_web_browser import CHROMIUM, LAUNCH_ARGS, sync_api  # skips where chromium or playwright is missing
-
-    driver = sync_api.sync_playwright().start()
-    try:
-        chromium = driver.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-    except Exception as exc:  # noqa: BLE001 - any launch failure means no browser tests here
-        driver.stop()
-        pytest.skip(f"playwright cannot launch {CHROMIUM}: {str(exc).strip().splitlines()[0]}")
-    try:
-        yield chromium
-    finally:
-        chromium.close()
-        driver.stop()
 
 
 @pytest.fixture(params=list(BROWSER_WIDTHS))
