@@ -178,3 +178,19 @@ def test_plan_says_which_series_are_synthetic(offgrid):
 def test_a_plan_with_nothing_to_build_is_refused(cli):
     result = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--set", "supply.technologies=[]")
     assert result.code == 2 and "nothing can serve the load" in result.err and result.err.count("\n") == 1
+
+
+def test_json_with_saved_lp_files_is_only_json_on_stdout(tmp_path):
+    """Issue 30: with --save-lp, HiGHS's banner (printed when its first instance is made) went to stdout, so
+    ``--json`` output was not JSON. Through the installed command, as a pipe reads it."""
+    import json
+    import subprocess
+
+    from web_server import gigawatt_command
+
+    done = subprocess.run([gigawatt_command(), "plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--screening", "48", "--save-lp",
+                           str(tmp_path / "model.lp"), "--json", "--store", str(tmp_path / "runs.sqlite")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["kind"] == "plan"  # the whole of stdout is the document
+    assert list(tmp_path.glob("model*.lp"))

@@ -156,8 +156,8 @@ def highs_model(lp: SiteLP, options: dict[str, Any], names: bool = False):
 def write_lp(lp: SiteLP, path: Path | str) -> Path:
     """Write the LP as a CPLEX LP file with named columns and rows; returns the path."""
     path = Path(path)
-    h = highs_model(lp, {}, names=True)
-    with stdout_elsewhere(False):
+    with stdout_elsewhere(False):  # HiGHS prints its banner when the first instance is made, and writeModel a line
+        h = highs_model(lp, {}, names=True)
         h.writeModel(str(path))
     return path
 
