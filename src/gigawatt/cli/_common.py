@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 import sys
+import time
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -77,6 +79,23 @@ def out_console():
     from rich.console import Console
 
     return Console(width=None if sys.stdout.isatty() else 160, markup=False, emoji=False)  # pipes and CI get wide tables
+
+
+def counted_progress(what: str, stream: Any, clock: Callable[[], float] = time.monotonic) -> Callable[[int, int], None]:
+    """``progress(done, total)`` that writes ``done/total WHAT, elapsed s, about N s left`` to ``stream``: over
+    itself on a terminal, a line each where the stream is a file or a pipe (so a log reads ``1/8 points`` and
+    ``2/8 points`` on lines of their own). The time left is the mean time a step so far, times the steps left."""
+    tty = stream.isatty()
+    start = clock()
+
+    def progress(done: int, total: int) -> None:
+        elapsed = clock() - start
+        left = f", about {elapsed / done * (total - done):,.0f} s left" if 0 < done < total else ""
+        text = f"{done}/{total} {what}, {elapsed:,.0f} s{left}"
+        stream.write(f"\r{text}\033[K{chr(10) if done == total else ''}" if tty else f"{text}\n")
+        stream.flush()
+
+    return progress
 
 
 @contextmanager

@@ -43,7 +43,7 @@ def sweep(
         raise ScenarioError("gigawatt sweep needs Dask's distributed scheduler; pip install \"gigawatt[sweep]\"") from None
     from gigawatt.sweep import design as sweep_design
     from gigawatt.sweep import runner as sweeps
-    from gigawatt.cli._common import show, write_outputs
+    from gigawatt.cli._common import counted_progress, show, write_outputs
     from gigawatt.core.files import FIGURE_SUFFIXES, check_output
     from gigawatt.core.inputs import read_yaml
     from gigawatt.store import open_store
@@ -54,12 +54,7 @@ def sweep(
         raise ScenarioError(f"--draws {draws:,}: more than a sweep's {sweep_design.MAX_POINTS:,} points; draw fewer")
     sweeps.check_cluster(workers, scheduler, memory_limit)
     data, _ = read_yaml(file)
-    progress = None
-    if not quiet and not as_json:
-        def progress(done: int, total: int) -> None:
-            sys.stderr.write(f"\r{done}/{total} points")
-            if done == total:
-                sys.stderr.write("\n")
+    progress = None if quiet or as_json else counted_progress("points", sys.stderr)
     if sweeps.is_record(data):  # a stored sweep's inputs (`gigawatt runs inputs SWEEP`): its points again
         fixed = [flag for flag, value in (("--vary", vary), ("--sample", sample), ("--draws", draws), ("--design", design), ("--seed", seed),
                                           ("--weather-years", weather_years), ("--era5", era5)) if value]
