@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console
-from rich.errors import MarkupError
 from rich.table import Table
 from rich.text import Text
 
@@ -42,14 +41,10 @@ class Recorder:
 
 
 def _plain(item: Any) -> str:
-    """A printed string or rich Text as the terminal shows it (console markup such as ``[bold]`` applied)."""
+    """A printed string or rich Text as the terminal shows it (the CLI's console reads no markup: text as written)."""
     if isinstance(item, Text):
         return item.plain
-    text = "" if item is None else str(item)
-    try:
-        return Text.from_markup(text).plain
-    except MarkupError:
-        return text
+    return "" if item is None else str(item)
 
 
 def blocks(result: Result) -> list[dict[str, Any]]:
