@@ -839,12 +839,6 @@ class Store:
             rows = db.execute(t.select().where(t.c.run_id.in_(ids))).mappings().all()
         return {row["run_id"]: {"display_name": row["display_name"], "note": row["note"]} for row in rows}
 
-    def unlabel(self, ids: list[str]) -> None:
-        """Forget the display names and notes of removed runs."""
-        t = self._labels()
-        with self.engine.begin() as db:
-            db.execute(t.delete().where(t.c.run_id.in_(ids)))
-
     def _point_order(self, ident: str) -> dict[str, int]:
         """A stored sweep's point run ids -> their point number (from 0), as its record lists them."""
         try:

@@ -201,9 +201,7 @@ HOURS_PER_WEEK = 168
 def hardest_and_typical_weeks(dispatch: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The hardest week (most energy from the costliest hours: least variable supply, i.e. the highest
     residual load after solar and wind) and the week closest to the median residual load."""
-    variable = [c for c in dispatch.columns if c.startswith(tuple(catalog.variable_technologies())) and c.endswith("_mw")]
-    residual = dispatch["load_mw"] - dispatch[variable].sum(axis=1) if variable else dispatch["load_mw"]
-    weekly = residual.rolling(HOURS_PER_WEEK).sum().iloc[HOURS_PER_WEEK - 1 :: 24]
+    weekly = _residual_mw(dispatch).rolling(HOURS_PER_WEEK).sum().iloc[HOURS_PER_WEEK - 1 :: 24]
     hardest_end = int(dispatch.index.get_loc(weekly.idxmax()))
     typical_end = int(dispatch.index.get_loc((weekly - weekly.median()).abs().idxmin()))
     pick = lambda end: dispatch.iloc[end - HOURS_PER_WEEK + 1 : end + 1]  # noqa: E731

@@ -17,7 +17,6 @@ from gigawatt.registry import KINDS, spec
 
 EXAMPLES = Path(str(files("gigawatt") / "examples"))
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024  # an hourly year of a few columns is < 1 MB; a 20 MB cap leaves room for 5-minute data
-UPLOAD_PREFIX = "upload:"
 UPLOAD_NAME = re.compile(r"^upload:([0-9a-f]{64})\.csv$")
 
 
