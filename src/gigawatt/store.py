@@ -747,7 +747,6 @@ class Store:
 
     def frames(self, ident: str) -> dict[str, pd.DataFrame]:
         """The named tables of a run, from Parquet (:class:`UnreadableRun` names one that cannot be read)."""
-        import pandas as pd
         import sqlalchemy as sa
 
         engine = self.engine
@@ -757,7 +756,7 @@ class Store:
         frames = {}
         for name, blob in rows:
             try:
-                frames[name] = pd.read_parquet(io.BytesIO(blob))
+                frames[name] = _read_parquet(blob)
             except Exception as exc:  # noqa: BLE001  (pyarrow raises its own types for a damaged file)
                 raise UnreadableRun(f"run {ident[:12]} in {self.shown}: its stored table '{name}' is damaged ({_first_line(exc)[:80]}); "
                                     f"remove it with `gigawatt runs rm {ident[:12]}` and run it again") from None
@@ -975,6 +974,16 @@ def _parquet(frame: pd.DataFrame, compression: str | None = None) -> bytes:
                    column_encoding=dict.fromkeys(deltas, "DELTA_BINARY_PACKED") or None)
     return buffer.getvalue()
 
+
+
+def _read_parquet(blob: bytes) -> pd.DataFrame:
+    """The table in Parquet bytes, as ``pd.read_parquet`` gives it, read without Arrow's thread pools: a pool
+    still running when the process exits aborts it now and then (SIGABRT, "terminate called without an
+    active exception", apache/arrow#34314) after its answer is printed. ``pq.read_table`` starts one even
+    with ``use_threads=False``; a single file read whole starts none."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(io.BytesIO(blob), pre_buffer=False).read(use_threads=False).to_pandas(use_threads=False)
 
 def _to_version_2(db: Any) -> None:
     """Store version 1 -> 2: ``run_frames`` gains ``compression`` (NULL in the rows already there, which read

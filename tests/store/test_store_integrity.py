@@ -458,3 +458,23 @@ def test_an_id_with_control_characters_is_shown_not_obeyed(tmp_path):
         Store(str(tmp_path / "runs.sqlite")).resolve("0\r0\n\x1b[2J")
     message = str(caught.value)
     assert "\r" not in message and "\n" not in message and "\x1b" not in message and "0\\r0" in message
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="counts the process's threads in /proc (Linux)")
+def test_reading_a_runs_tables_starts_no_thread_pool(tmp_path):
+    """Arrow's thread pools, left running at exit, abort the process now and then after its answer is printed
+    (SIGABRT, "terminate called without an active exception"; apache/arrow#34314): reading a run starts none."""
+    url = str(tmp_path / "runs.sqlite")
+    ident = gigawatt.size({"cluster": {"accelerator": "H100", "count": 10}}, store=url).run.id
+    script = textwrap.dedent(f"""
+        import os
+        from gigawatt.store import Store
+        store = Store({url!r})
+        before = len(os.listdir("/proc/self/task"))
+        frames = store.frames({ident!r})
+        print(len(frames), before, len(os.listdir("/proc/self/task")))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    tables, before, after = map(int, done.stdout.split())
+    assert tables > 0
+    assert after == before, f"{after - before} threads started by reading {tables} tables"
