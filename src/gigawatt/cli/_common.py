@@ -12,36 +12,74 @@ from pathlib import Path
 from typing import Annotated, Any, Optional
 
 import typer
+import typer.core
 
 from gigawatt.core import __version__
 from gigawatt.core.errors import ScenarioError
 
+class _PlainErrorsGroup(typer.core.TyperGroup):
+    """The root command: help drawn by rich (options in panels), usage errors plain (the usage line and one
+    ``Error:`` line, no box), as before help had panels."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, windows_expand_args=True, **extra):  # noqa: ANN001
+        return typer.core._main(self, args=args, prog_name=prog_name, complete_var=complete_var, standalone_mode=standalone_mode,
+                                windows_expand_args=windows_expand_args, rich_markup_mode=None, **extra)
+
+
 app = typer.Typer(
     name="gigawatt",
     help="Plan AI compute clusters and the electricity they need.",
+    epilog="Start with: gigawatt size -a H100 -n 1000, then gigawatt plan examples/west-texas-offgrid.yaml. "
+           "Every command has examples at the end of its --help.",
     no_args_is_help=True,
     add_completion=True,
     pretty_exceptions_enable=False,
-    rich_markup_mode=None,  # plain usage errors: the usage line and one error line
+    rich_markup_mode="rich",  # help in panels; help texts escape '[' as '\\[' (markup); errors stay plain (_PlainErrorsGroup)
+    cls=_PlainErrorsGroup,
 )
 state: dict[str, Any] = {"debug": False, "flags": {}}
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON (schema: gigawatt schema --output KIND); errors stay on stderr with exit 2 and nothing on stdout.")]
-SetOption = Annotated[Optional[list[str]], typer.Option("--set", help="Override a scenario value by dotted key, e.g. --set cluster.count=200000 (repeatable).")]
-StoreOption = Annotated[Optional[str], typer.Option("--store", envvar="GIGAWATT_STORE", help="Run store: a SQLite path or a postgresql:// URL (default: a SQLite file in your data directory).")]
-NoStoreOption = Annotated[bool, typer.Option("--no-store", help="Neither look the run up in the store nor save it.")]
-FreshOption = Annotated[bool, typer.Option("--fresh", help="Recompute even if an identical run is in the store (and save the new one).")]
-VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Show the solver's log (on stderr).")]
-QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display and no notes; results only.")]
+# the panels of every command's --help, in the order shown (typer's rich_help_panel); options of a command's own
+# go to one of these too, so each --help reads the same way
+INPUTS, OUTPUTS, SOLVER, STORE, DISPLAY = "Inputs", "Outputs", "Solver", "Store", "Display"
+
+
+def examples(*lines: str) -> str:
+    """A command's help epilog: examples that run from the repository root (tests/cli/test_help.py runs or parses
+    each), one a line, ``# what it does`` after a command."""
+    return "Examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def FieldChoice(choices: tuple[str, ...], field: str) -> dict[str, Any]:  # noqa: N802  (reads as a type where it is used)
+    """The keyword arguments of an option taking one of ``choices``: help shows them as ``[a|b|c]`` and a usage error
+    lists them and names what the option sets, e.g. ``Invalid value for '--method': 'barrier' is not one of
+    'simplex', ... (it sets solver.method)``. Spread into ``typer.Option(**FieldChoice(...))``."""
+
+    def parse(value: str) -> str:
+        if value not in choices:
+            raise typer.BadParameter(f"{value[:40]!r} is not one of {', '.join(repr(c) for c in choices)} (it sets {field})")
+        return value
+
+    return {"parser": parse, "metavar": f"[{'|'.join(choices)}]"}
+
+
+JsonOption = Annotated[bool, typer.Option("--json", rich_help_panel=OUTPUTS, help="Print the result as JSON (schema: gigawatt schema --output KIND); errors stay on stderr with exit 2 and nothing on stdout.")]
+SetOption = Annotated[Optional[list[str]], typer.Option("--set", metavar="KEY=VALUE", rich_help_panel=INPUTS, help="Override a scenario value by dotted key, e.g. --set cluster.count=200000 (repeatable).")]
+StoreOption = Annotated[Optional[str], typer.Option("--store", metavar="PATH|URL", envvar="GIGAWATT_STORE", show_default="a SQLite file in your data directory", rich_help_panel=STORE, help="Run store: a SQLite path or a postgresql:// URL.")]
+NoStoreOption = Annotated[bool, typer.Option("--no-store", rich_help_panel=STORE, help="Neither look the run up in the store nor save it.")]
+FreshOption = Annotated[bool, typer.Option("--fresh", rich_help_panel=STORE, help="Recompute even if an identical run is in the store (and save the new one).")]
+VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", rich_help_panel=DISPLAY, help="Show the solver's log (on stderr).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", rich_help_panel=DISPLAY, help="No progress display and no notes; results only.")]
 FIGURE_OPTIONS = ("--plot", "--heatmap")  # the outputs that are figures: their suffix names a format
-PlotOption = Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG figure of the result.")]
-CsvOption = Annotated[Optional[Path], typer.Option("--csv", help="Write the result's main table to this CSV.")]
+PlotOption = Annotated[Optional[Path], typer.Option("--plot", metavar="FILE.png", rich_help_panel=OUTPUTS, help="Write a figure of the result (PNG, or SVG/PDF by its suffix).")]
+CsvOption = Annotated[Optional[Path], typer.Option("--csv", metavar="FILE.csv", rich_help_panel=OUTPUTS, help="Write the result's main table to this CSV.")]
 # solver settings: the options of commands that optimise, as scenario fields
-SolverOption = Annotated[Optional[str], typer.Option("--solver", help="Solver (default highs); gurobi, cplex, xpress, cbc, glpk through linopy where installed.")]
-ThreadsOption = Annotated[Optional[int], typer.Option("--threads", help="Solver threads.")]
-TimeLimitOption = Annotated[Optional[float], typer.Option("--time-limit", help="Solver time limit, seconds.")]
-MipGapOption = Annotated[Optional[float], typer.Option("--mip-gap", help="Relative MIP gap at which a mixed-integer solve stops.")]
-MethodOption = Annotated[Optional[str], typer.Option("--method", help="How HiGHS solves a plan: simplex (default), dual-devex, ipm, or race (two simplex pricings at once, the first optimum kept).")]
+SolverOption = Annotated[Optional[str], typer.Option("--solver", metavar="NAME", show_default="highs", rich_help_panel=SOLVER, help="Solver: highs (bundled); gurobi, cplex, xpress, cbc, glpk through linopy where installed.")]
+ThreadsOption = Annotated[Optional[int], typer.Option("--threads", metavar="N", show_default="the solver's choice", rich_help_panel=SOLVER, help="Solver threads.")]
+TimeLimitOption = Annotated[Optional[float], typer.Option("--time-limit", metavar="SECONDS", show_default="none", rich_help_panel=SOLVER, help="Solver time limit, seconds.")]
+MipGapOption = Annotated[Optional[float], typer.Option("--mip-gap", metavar="SHARE", show_default="the solver's", rich_help_panel=SOLVER, help="Relative MIP gap at which a mixed-integer solve stops, e.g. 0.01.")]
+METHODS = ("simplex", "dual-devex", "ipm", "race")  # solver.method (core.inputs.SolverSettings): a test keeps them equal
+MethodOption = Annotated[Optional[str], typer.Option("--method", **FieldChoice(METHODS, "solver.method"), show_default="simplex", rich_help_panel=SOLVER, help="How HiGHS solves a plan; race: two simplex pricings at once, the first optimum kept.")]
 SOLVER_FLAGS = {"solver.name": "--solver", "solver.threads": "--threads", "solver.time_limit_s": "--time-limit", "solver.mip_gap": "--mip-gap",
                 "solver.method": "--method"}
 
@@ -78,7 +116,10 @@ def out_console():
     styles are given as ``style=`` or :class:`rich.text.Text`, never as markup in a string."""
     from rich.console import Console
 
-    return Console(width=None if sys.stdout.isatty() else 160, markup=False, emoji=False)  # pipes and CI get wide tables
+    import os
+
+    # a terminal, or a width given in COLUMNS, is kept; other pipes and CI get wide tables
+    return Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit() else 160, markup=False, emoji=False)
 
 
 def counted_progress(what: str, stream: Any, clock: Callable[[], float] = time.monotonic) -> Callable[[int, int], None]:

@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from gigawatt.cli._common import (
+    INPUTS,
     CsvOption,
     FreshOption,
     JsonOption,
@@ -17,6 +18,7 @@ from gigawatt.cli._common import (
     SetOption,
     StoreOption,
     app,
+    examples,
     fields,
     run_command,
     show,
@@ -24,12 +26,15 @@ from gigawatt.cli._common import (
 )
 
 
-@app.command("buildout")
+@app.command("buildout", epilog=examples(
+    "gigawatt buildout examples/buildout/10gw.yaml --no-store",
+    "gigawatt buildout examples/buildout/10gw.yaml --draws 200 --seed 1 --plot buildout.png --csv periods.csv",
+))
 def buildout_command(
-    file: Annotated[Path, typer.Argument(help="Build-out programme YAML file")],
+    file: Annotated[Path, typer.Argument(metavar="FILE.yaml", show_default=False, help="Build-out programme YAML file")],
     overrides: SetOption = None,
-    draws: Annotated[Optional[int], typer.Option("--draws", help="Monte Carlo draws of the uncertain rates (default: the file's draws, else 0)")] = None,
-    seed: Annotated[Optional[int], typer.Option("--seed", help="Random seed of the draws (same seed, same result)")] = None,
+    draws: Annotated[Optional[int], typer.Option("--draws", metavar="N", show_default="the file's draws, else 0", rich_help_panel=INPUTS, help="Monte Carlo draws of the uncertain rates")] = None,
+    seed: Annotated[Optional[int], typer.Option("--seed", metavar="N", show_default="the file's seed", rich_help_panel=INPUTS, help="Random seed of the draws (same seed, same result)")] = None,
     plot: PlotOption = None,
     csv: CsvOption = None,
     as_json: JsonOption = False,

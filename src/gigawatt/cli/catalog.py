@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gigawatt.cli._common import JsonOption, SetOption, app, out_console
+from gigawatt.cli._common import OUTPUTS, FieldChoice, JsonOption, SetOption, app, examples, out_console
 from gigawatt.core.errors import ScenarioError
 
 
@@ -77,9 +77,12 @@ _CATALOG_COLUMNS = {
 }
 
 
-@app.command("catalog")
+@app.command("catalog", epilog=examples(
+    "gigawatt catalog accelerators",
+    "gigawatt catalog technologies --json   # every column, with sources",
+))
 def catalog_command(
-    table: Annotated[str, typer.Argument(help="accelerators, technologies, assumptions, power_capping, roadmap, national_generation, national_growth, balancing_authorities, duke_headroom, regions, security_levels, security_controls, unit_commitment, gas_hubs, profiles, countries, finance or outages")],
+    table: Annotated[str, typer.Argument(parser=FieldChoice(tuple(_CATALOG_COLUMNS), "the catalog table")["parser"], metavar="TABLE", show_default=False, help="The table: " + ", ".join(_CATALOG_COLUMNS))],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
@@ -113,9 +116,12 @@ def catalog_command(
     out_console().print(view)
 
 
-@app.command("validate")
+@app.command("validate", epilog=examples(
+    "gigawatt validate examples/west-texas-grid-gas.yaml",
+    "gigawatt validate examples/h100-100k.yaml --set cluster.count=200000 --json",
+))
 def validate_command(
-    file: Annotated[Path, typer.Argument(help="Scenario YAML file")],
+    file: Annotated[Path, typer.Argument(metavar="FILE.yaml", show_default=False, help="Scenario YAML file")],
     overrides: SetOption = None,
     as_json: JsonOption = False,
 ) -> None:
@@ -135,11 +141,18 @@ def validate_command(
         out_console().print(Text.assemble(("OK", "green"), f" {file}: valid {kind} scenario '{model.name}'"))
 
 
-@app.command("schema")
+SCHEMA_KINDS = ("plan", "size", "buildout", "headroom", "site")  # api.MODELS, and the outputs of gigawatt.schemas: a test keeps them equal
+OUTPUT_KINDS = ("size", "plan", "buildout", "headroom", "site", "sweep")
+
+
+@app.command("schema", epilog=examples(
+    "gigawatt schema plan   # every key of a plan scenario, its type, default and unit",
+    "gigawatt schema --output plan > plan.schema.json",
+))
 def schema_command(
-    kind: Annotated[Optional[str], typer.Argument(help="Whose keys: plan (default; size uses the same), buildout, headroom or site")] = None,
+    kind: Annotated[Optional[str], typer.Argument(**FieldChoice(SCHEMA_KINDS, "the kind of scenario"), show_default="plan", help="Whose keys (size uses the plan's)")] = None,
     buildout: Annotated[bool, typer.Option("--buildout", help="Keys of a build-out programme (same as: gigawatt schema buildout)")] = False,
-    output: Annotated[Optional[str], typer.Option("--output", help="Print the JSON Schema of a command's --json output instead: size, plan, buildout, headroom, site or sweep")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", **FieldChoice(OUTPUT_KINDS, "the command whose --json output"), rich_help_panel=OUTPUTS, help="Print the JSON Schema of this command's --json output instead")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List every scenario key with its type, default and description (units included), or an output's JSON Schema."""

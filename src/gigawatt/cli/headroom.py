@@ -8,6 +8,8 @@ from typing import Annotated, Any, Optional
 import typer
 
 from gigawatt.cli._common import (
+    INPUTS,
+    OUTPUTS,
     CsvOption,
     FreshOption,
     JsonOption,
@@ -17,6 +19,7 @@ from gigawatt.cli._common import (
     SetOption,
     StoreOption,
     app,
+    examples,
     fields,
     run_command,
     show,
@@ -61,23 +64,26 @@ def _years(text: str | None) -> list[int] | None:
     return years
 
 
-@app.command("headroom")
+@app.command("headroom", epilog=examples(
+    "gigawatt headroom EIA930_BALANCE_2023_*.csv --duke22 --years 2016-2024 --plot headroom.png   # EIA-930 balance files you downloaded",
+    "gigawatt headroom demand.csv --systems ERCO --campus-mw 1000 --limit 0.5 --schedule campus.csv",
+))
 def headroom_command(
-    files: Annotated[list[Path], typer.Argument(help="Hourly demand CSV files (EIA-930 or timestamp + MW columns), or one study YAML")],
-    systems: Annotated[Optional[str], typer.Option("--systems", help="Systems to study, comma-separated (a column, or the prefix of sub-zone columns: PJM sums PJM-*)")] = None,
-    duke22: Annotated[bool, typer.Option("--duke22", help="The 22 balancing authorities of the Duke study")] = False,
-    all_systems: Annotated[bool, typer.Option("--all", help="Every system in the files")] = False,
-    limits: Annotated[Optional[str], typer.Option("--limits", help="Curtailment limits, % of the new load's energy, comma-separated (default 0.25,0.5,1,5)")] = None,
-    years: Annotated[Optional[str], typer.Option("--years", help="Years to use, e.g. 2016-2024 (default: every whole year in the files)")] = None,
-    threshold: Annotated[Optional[str], typer.Option("--threshold", help="seasonal (Duke, default), a flat MW figure, or a CSV of MW by hour")] = None,
+    files: Annotated[list[Path], typer.Argument(metavar="FILES...", show_default=False, help="Hourly demand CSV files (EIA-930 or timestamp + MW columns), or one study YAML")],
+    systems: Annotated[Optional[str], typer.Option("--systems", metavar="A,B,...", rich_help_panel=INPUTS, help="Systems to study, comma-separated (a column, or the prefix of sub-zone columns: PJM sums PJM-*)")] = None,
+    duke22: Annotated[bool, typer.Option("--duke22", rich_help_panel=INPUTS, help="The 22 balancing authorities of the Duke study")] = False,
+    all_systems: Annotated[bool, typer.Option("--all", rich_help_panel=INPUTS, help="Every system in the files")] = False,
+    limits: Annotated[Optional[str], typer.Option("--limits", metavar="PCT,PCT,...", show_default="0.25,0.5,1,5", rich_help_panel=INPUTS, help="Curtailment limits, % of the new load's energy, comma-separated")] = None,
+    years: Annotated[Optional[str], typer.Option("--years", metavar="YYYY-YYYY|YYYY,YYYY", show_default="every whole year in the files", rich_help_panel=INPUTS, help="Years to use, e.g. 2016-2024 or 2018,2020")] = None,
+    threshold: Annotated[Optional[str], typer.Option("--threshold", metavar="seasonal|MW|FILE.csv", show_default="seasonal", rich_help_panel=INPUTS, help="The load above which the new load is curtailed: seasonal (Duke), a flat MW figure, or a CSV of MW by hour")] = None,
     plot: PlotOption = None,
     csv: CsvOption = None,
-    campus_mw: Annotated[Optional[float], typer.Option("--campus-mw", help="With one system: a campus of this size, MW, for --schedule")] = None,
-    limit: Annotated[Optional[float], typer.Option("--limit", help="With --campus-mw: the system's curtailment limit, % (default 1)")] = None,
-    schedule: Annotated[Optional[Path], typer.Option("--schedule", help="With --campus-mw: write the campus's hourly curtailment and grid availability (CSV)")] = None,
-    heatmap: Annotated[Optional[Path], typer.Option("--heatmap", help="With --campus-mw: write a month x hour heat map of the campus's curtailment (PNG)")] = None,
-    availability: Annotated[Optional[Path], typer.Option("--availability", help="With --campus-mw: write one year's grid availability share for gigawatt plan's grid.availability_csv")] = None,
-    availability_year: Annotated[Optional[int], typer.Option("--availability-year", help="The year --availability writes (default: the last whole year)")] = None,
+    campus_mw: Annotated[Optional[float], typer.Option("--campus-mw", metavar="MW", rich_help_panel="Campus", help="With one system: a campus of this size, MW, for --schedule")] = None,
+    limit: Annotated[Optional[float], typer.Option("--limit", metavar="PCT", show_default="1", rich_help_panel="Campus", help="With --campus-mw: the system's curtailment limit, %")] = None,
+    schedule: Annotated[Optional[Path], typer.Option("--schedule", metavar="FILE.csv", rich_help_panel="Campus", help="With --campus-mw: write the campus's hourly curtailment and grid availability (CSV)")] = None,
+    heatmap: Annotated[Optional[Path], typer.Option("--heatmap", metavar="FILE.png", rich_help_panel="Campus", help="With --campus-mw: write a month x hour heat map of the campus's curtailment (PNG)")] = None,
+    availability: Annotated[Optional[Path], typer.Option("--availability", metavar="FILE.csv", rich_help_panel="Campus", help="With --campus-mw: write one year's grid availability share for gigawatt plan's grid.availability_csv")] = None,
+    availability_year: Annotated[Optional[int], typer.Option("--availability-year", metavar="YYYY", show_default="the last whole year", rich_help_panel="Campus", help="The year --availability writes")] = None,
     overrides: SetOption = None,
     as_json: JsonOption = False,
     store: StoreOption = None,

@@ -8,6 +8,8 @@ from typing import Annotated, Optional
 import typer
 
 from gigawatt.cli._common import (
+    INPUTS,
+    OUTPUTS,
     FreshOption,
     JsonOption,
     MethodOption,
@@ -22,6 +24,7 @@ from gigawatt.cli._common import (
     TimeLimitOption,
     VerboseOption,
     app,
+    examples,
     fields,
     out_console,
     progress_display,
@@ -33,17 +36,21 @@ from gigawatt.cli._common import (
 from gigawatt.core.errors import ScenarioError, require
 
 
-@app.command("plan")
+@app.command("plan", epilog=examples(
+    "gigawatt plan examples/west-texas-offgrid.yaml --screening 120 --no-store   # a quick look: 120 time segments",
+    "gigawatt plan examples/west-texas-grid-gas.yaml --plot plan.png --dispatch dispatch.csv",
+    "gigawatt plan examples/west-texas-offgrid.yaml --build-only --save-lp plan.lp   # the LP, not solved",
+))
 def plan_command(
-    file: Annotated[Path, typer.Argument(help="Scenario YAML file with a site")],
+    file: Annotated[Path, typer.Argument(metavar="FILE.yaml", show_default=False, help="Scenario YAML file with a site")],
     overrides: SetOption = None,
-    dispatch: Annotated[Optional[Path], typer.Option("--dispatch", help="Write the hourly dispatch (MW, one row an hour) to this CSV, or Parquet if it ends in .parquet")] = None,
-    network: Annotated[Optional[Path], typer.Option("--network", help="Write the solved PyPSA network (netCDF, .nc): pypsa.Network(FILE).statistics() works on it")] = None,
-    build_only: Annotated[bool, typer.Option("--build-only", help="Build the model without solving (use with --save-lp)")] = False,
-    save_lp: Annotated[Optional[Path], typer.Option("--save-lp", help="Write the LPs as solved: with --build-only the plan's LP to this file; else every LP solved beside it as STEM.plan.lp, STEM.bridge.lp, ...")] = None,
-    online_by: Annotated[Optional[str], typer.Option("--online-by", help="Serve the load from this month, YYYY-MM: supply available by then bridges until later options (the grid) arrive")] = None,
+    dispatch: Annotated[Optional[Path], typer.Option("--dispatch", metavar="FILE.csv", rich_help_panel=OUTPUTS, help="Write the hourly dispatch (MW, one row an hour) to this CSV, or Parquet if it ends in .parquet")] = None,
+    network: Annotated[Optional[Path], typer.Option("--network", metavar="FILE.nc", rich_help_panel=OUTPUTS, help="Write the solved PyPSA network (netCDF, .nc): pypsa.Network(FILE).statistics() works on it")] = None,
+    build_only: Annotated[bool, typer.Option("--build-only", rich_help_panel=OUTPUTS, help="Build the model without solving (use with --save-lp)")] = False,
+    save_lp: Annotated[Optional[Path], typer.Option("--save-lp", metavar="FILE.lp", rich_help_panel=OUTPUTS, help="Write the LPs as solved: with --build-only the plan's LP to this file; else every LP solved beside it as STEM.plan.lp, STEM.bridge.lp, ...")] = None,
+    online_by: Annotated[Optional[str], typer.Option("--online-by", metavar="YYYY-MM", show_default="the scenario's constraints.online_by", rich_help_panel=INPUTS, help="Serve the load from this month, YYYY-MM: supply available by then bridges until later options (the grid) arrive")] = None,
     plot: PlotOption = None,
-    screening: Annotated[Optional[int], typer.Option("--screening", metavar="SEGMENTS", help="Fast screening: solve on this many chronological time segments (e.g. 2190) instead of every hour")] = None,
+    screening: Annotated[Optional[int], typer.Option("--screening", metavar="SEGMENTS", show_default="every hour", rich_help_panel=INPUTS, help="Fast screening: solve on this many chronological time segments (e.g. 2190) instead of every hour")] = None,
     as_json: JsonOption = False,
     solver: SolverOption = None,
     threads: ThreadsOption = None,

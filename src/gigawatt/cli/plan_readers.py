@@ -20,14 +20,15 @@ from gigawatt.cli._common import (
     StoreOption,
     VerboseOption,
     app,
+    examples,
     run_on_plan,
     show,
     write_outputs,
 )
 
 
-WorkersOption = Annotated[Optional[int], typer.Option("--workers", help="Draw the years on a local Dask cluster of this many process workers (at most 4 a core; the same figures as without)")]
-SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", help="Draw the years on the Dask cluster at this address (e.g. tcp://host:8786) instead; connecting waits at most 10 s")]
+WorkersOption = Annotated[Optional[int], typer.Option("--workers", metavar="N", show_default="no cluster: in this process", rich_help_panel="Cluster", help="Draw the years on a local Dask cluster of this many process workers (at most 4 a core; the same figures as without)")]
+SchedulerOption = Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", rich_help_panel="Cluster", help="Draw the years on the Dask cluster at this address (e.g. tcp://host:8786) instead; connecting waits at most 10 s")]
 
 
 def _run(kind: str, file: str, overrides: list[str], workers: int | None, scheduler: str | None, **options: Any) -> Any:
@@ -46,12 +47,12 @@ def _run(kind: str, file: str, overrides: list[str], workers: int | None, schedu
         return run_on_plan(kind, file, overrides, map=mapper, **options)
 
 
-def _command(kind: str, summary: str, file_help: str, label: str, csv_frame: str, on_dask: bool = False) -> Any:
+def _command(kind: str, summary: str, file_help: str, label: str, csv_frame: str, on_dask: bool = False, epilog: str | None = None) -> Any:
     """A command ``gigawatt KIND FILE|RUN_ID`` with the options every job has; ``--csv`` writes ``csv_frame``;
     ``on_dask``: also ``--workers`` and ``--scheduler`` (where its pieces run)."""
 
     def command(
-        file: Annotated[str, typer.Argument(help=file_help)],
+        file: Annotated[str, typer.Argument(metavar="FILE.yaml|RUN_ID", show_default=False, help=file_help)],
         overrides: SetOption = None,
         plot: PlotOption = None,
         csv: CsvOption = None,
@@ -81,13 +82,17 @@ def _command(kind: str, summary: str, file_help: str, label: str, csv_frame: str
         handler = command
     handler.__doc__ = summary
     handler.__name__ = f"{kind}_command"
-    return app.command(kind)(handler)
+    return app.command(kind, epilog=epilog)(handler)
 
 
 finance_command = _command(
     "finance", "A campus's money over time: cash flows by year, debt, tax and credits, and the break-even price per accelerator-hour.",
-    "Plan scenario YAML file with a finance: section, or a stored plan's run id (priced as planned)", "planning and pricing", "cash_flows")
+    "Plan scenario YAML file with a finance: section, or a stored plan's run id (priced as planned)", "planning and pricing", "cash_flows",
+    epilog=examples("gigawatt finance examples/finance/west-texas-campus.yaml --no-store",
+                    "gigawatt finance RUN_ID --csv cash_flows.csv   # a stored plan (gigawatt runs list --kind plan), priced as planned"))
 reliability_command = _command(
     "reliability", "Will the lights stay on: availability, loss of load (hours and MWh a year) and lost compute with 95% intervals.",
     "Plan scenario YAML file (its reliability: section, or the defaults), or a stored plan's run id (drawn as planned)",
-    "planning and drawing", "per_draw", on_dask=True)
+    "planning and drawing", "per_draw", on_dask=True,
+    epilog=examples("gigawatt reliability examples/reliability/west-texas-offgrid.yaml --no-store",
+                    "gigawatt reliability RUN_ID --workers 4 --plot reliability.png   # a stored plan, its years drawn on 4 workers"))

@@ -11,12 +11,12 @@ from typing import Annotated, Optional
 
 import typer
 
-from gigawatt.cli._common import JsonOption, StoreOption, app, out_console, show
+from gigawatt.cli._common import OUTPUTS, FieldChoice, JsonOption, StoreOption, app, examples, out_console, show
 from gigawatt.core.errors import ScenarioError
 
-runs_app = typer.Typer(help="The run store: every run kept, to list, show, compare and export.", no_args_is_help=True, rich_markup_mode=None)
+runs_app = typer.Typer(help="The run store: every run kept, to list, show, compare and export.", no_args_is_help=True, rich_markup_mode="rich")
 app.add_typer(runs_app, name="runs")
-IdArgument = Annotated[str, typer.Argument(help="Run id (or its first characters, as `gigawatt runs list` shows)")]
+IdArgument = Annotated[str, typer.Argument(metavar="RUN_ID", show_default=False, help="Run id (or its first characters, as `gigawatt runs list` shows)")]
 
 
 def _store(url: str | None):
@@ -25,13 +25,19 @@ def _store(url: str | None):
     return open_store(url or "default")
 
 
-@runs_app.command("list")
+FILTERS = "Filters"
+
+
+@runs_app.command("list", epilog=examples(
+    "gigawatt runs list --kind plan --limit 5",
+    "gigawatt runs list --since 2026-01-01 --name texas --json",
+))
 def list_command(
-    kind: Annotated[Optional[str], typer.Option("--kind", help="Only runs of this kind: size, plan, buildout, headroom, site, sweep")] = None,
-    since: Annotated[Optional[str], typer.Option("--since", help="Only runs created on or after this date, YYYY-MM-DD (UTC)")] = None,
-    name: Annotated[Optional[str], typer.Option("--name", help="Only runs whose name contains this text")] = None,
-    limit: Annotated[Optional[int], typer.Option("--limit", min=1, help="At most this many, newest first")] = None,
-    sweep: Annotated[Optional[str], typer.Option("--sweep", help="Only the points of this sweep (its run id or first characters)")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", metavar="KIND", rich_help_panel=FILTERS, help="Only runs of this kind: size, plan, buildout, headroom, site, schedule, finance, reliability or sweep")] = None,
+    since: Annotated[Optional[str], typer.Option("--since", metavar="YYYY-MM-DD", rich_help_panel=FILTERS, help="Only runs created on or after this date, YYYY-MM-DD (UTC)")] = None,
+    name: Annotated[Optional[str], typer.Option("--name", metavar="TEXT", rich_help_panel=FILTERS, help="Only runs whose name contains this text")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=1, metavar="N", show_default="every run", rich_help_panel=FILTERS, help="At most this many, newest first")] = None,
+    sweep: Annotated[Optional[str], typer.Option("--sweep", metavar="RUN_ID", rich_help_panel=FILTERS, help="Only the points of this sweep (its run id or first characters)")] = None,
     as_json: JsonOption = False,
     store: StoreOption = None,
 ) -> None:
@@ -77,7 +83,7 @@ def _shown(row: dict) -> dict:
             "seconds": row["seconds"] if isinstance(row["seconds"], int | float) else float("nan")}
 
 
-@runs_app.command("show")
+@runs_app.command("show", epilog=examples("gigawatt runs show 3f2a91   # the first characters of an id from gigawatt runs list"))
 def show_command(run_id: IdArgument, as_json: JsonOption = False, store: StoreOption = None) -> None:
     """Print a stored run exactly as the command that made it printed it."""
     kept = _store(store)
@@ -108,13 +114,13 @@ def _readable(kept, *results) -> Iterator[None]:
                             f"{ids[0] if len(ids) == 1 else 'ID'}` and run it again") from exc
 
 
-@runs_app.command("inputs")
+@runs_app.command("inputs", epilog=examples("gigawatt runs inputs 3f2a91 > again.yaml && gigawatt plan again.yaml --fresh"))
 def inputs_command(run_id: IdArgument, store: StoreOption = None) -> None:
     """Print a stored run's inputs as YAML: save it and run it again to reproduce the run."""
     sys.stdout.write(_store(store).load(run_id).inputs_yaml())
 
 
-@runs_app.command("diff")
+@runs_app.command("diff", epilog=examples("gigawatt runs diff 3f2a91 8c07d4", "gigawatt runs diff 3f2a91 8c07d4 --json"))
 def diff_command(a: IdArgument, b: IdArgument, as_json: JsonOption = False, store: StoreOption = None) -> None:
     """Compare two runs of one kind: the inputs that differ, and the results side by side with deltas."""
     from gigawatt.report.tables import diff, differences
@@ -136,11 +142,14 @@ def diff_command(a: IdArgument, b: IdArgument, as_json: JsonOption = False, stor
     sys.stdout.write(printed.get())
 
 
-@runs_app.command("export")
+EXPORT_FORMATS = ("json", "csv", "parquet", "xlsx")  # report.export.FORMATS: a test keeps them equal
+
+
+@runs_app.command("export", epilog=examples("gigawatt runs export 3f2a91 --format xlsx --out plan.xlsx", "gigawatt runs export 3f2a91 --format csv --out tables/"))
 def export_command(
     run_id: IdArgument,
-    fmt: Annotated[str, typer.Option("--format", help="json, csv (a folder of tables), parquet (a folder) or xlsx (needs gigawatt[xlsx])")] = "json",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Where to write (default: KIND-ID.json / .xlsx, or a folder KIND-ID)")] = None,
+    fmt: Annotated[str, typer.Option("--format", **FieldChoice(EXPORT_FORMATS, "the export format"), rich_help_panel=OUTPUTS, help="csv and parquet write a folder of tables; xlsx needs gigawatt\\[xlsx]")] = "json",
+    out: Annotated[Optional[Path], typer.Option("--out", metavar="PATH", show_default="KIND-ID.json / .xlsx, or a folder KIND-ID", rich_help_panel=OUTPUTS, help="Where to write")] = None,
     store: StoreOption = None,
 ) -> None:
     """Write a stored run's result and tables to files."""
@@ -152,8 +161,8 @@ def export_command(
     out_console().print(f"wrote {written}", highlight=False, markup=False)  # a path is text, whatever brackets it holds
 
 
-@runs_app.command("rm")
-def rm_command(run_ids: Annotated[list[str], typer.Argument(help="Run ids (or their first characters)")], store: StoreOption = None) -> None:
+@runs_app.command("rm", epilog=examples("gigawatt runs rm 3f2a91 8c07d4"))
+def rm_command(run_ids: Annotated[list[str], typer.Argument(metavar="RUN_ID...", show_default=False, help="Run ids (or their first characters)")], store: StoreOption = None) -> None:
     """Remove runs (with their tables) from the store."""
     removed = _store(store).remove(run_ids)
     out_console().print(f"removed {len(removed)} run{'s' if len(removed) != 1 else ''}: {', '.join(r[:12] for r in removed)}", highlight=False, markup=False)
@@ -164,7 +173,7 @@ def _mb(n_bytes: float | None) -> str:
     return "n/a" if n_bytes is None else f"{n_bytes / 1e6:.3f} MB"
 
 
-@runs_app.command("size")
+@runs_app.command("size", epilog=examples("gigawatt runs size", "gigawatt runs size --json"))
 def size_command(as_json: JsonOption = False, store: StoreOption = None) -> None:
     """How big the store is, per kind of run: runs, MB in all, per run (mean and max), the share in tables
     (Parquet) against records (JSON), and the SQLite file's size on disk."""
@@ -181,10 +190,10 @@ def size_command(as_json: JsonOption = False, store: StoreOption = None) -> None
     sys.stdout.write("\n".join(lines) + "\n")
 
 
-@runs_app.command("tag")
+@runs_app.command("tag", epilog=examples("gigawatt runs tag 3f2a91 board-2026", "gigawatt runs tag 3f2a91 board-2026 --remove"))
 def tag_command(
     run_id: IdArgument,
-    tag: Annotated[str, typer.Argument(help="A name for the run (1 to 64 characters); tagged runs are kept by `gigawatt runs prune`")],
+    tag: Annotated[str, typer.Argument(metavar="TAG", show_default=False, help="A name for the run (1 to 64 characters); tagged runs are kept by `gigawatt runs prune`")],
     remove: Annotated[bool, typer.Option("--remove", help="Take the tag away instead")] = False,
     store: StoreOption = None,
 ) -> None:
@@ -195,12 +204,12 @@ def tag_command(
     out_console().print(f"run {ident[:12]}: tags {', '.join(now) if now else '(none)'}", highlight=False, markup=False)
 
 
-@runs_app.command("prune")
+@runs_app.command("prune", epilog=examples("gigawatt runs prune --older-than 30 --dry-run", "gigawatt runs prune --kind sweep --include-tagged"))
 def prune_command(
-    older_than: Annotated[Optional[float], typer.Option("--older-than", help="Only runs created more than this many days ago")] = None,
-    kind: Annotated[Optional[str], typer.Option("--kind", help="Only runs of this kind: size, plan, buildout, headroom, site, sweep...")] = None,
-    sweep: Annotated[Optional[str], typer.Option("--sweep", help="Only this sweep (its run id or first characters) and its points")] = None,
-    keep_tagged: Annotated[bool, typer.Option("--keep-tagged/--include-tagged", help="Keep tagged runs (default), or remove them too")] = True,
+    older_than: Annotated[Optional[float], typer.Option("--older-than", metavar="DAYS", rich_help_panel=FILTERS, help="Only runs created more than this many days ago")] = None,
+    kind: Annotated[Optional[str], typer.Option("--kind", metavar="KIND", rich_help_panel=FILTERS, help="Only runs of this kind: size, plan, buildout, headroom, site, schedule, finance, reliability or sweep")] = None,
+    sweep: Annotated[Optional[str], typer.Option("--sweep", metavar="RUN_ID", rich_help_panel=FILTERS, help="Only this sweep (its run id or first characters) and its points")] = None,
+    keep_tagged: Annotated[bool, typer.Option("--keep-tagged/--include-tagged", rich_help_panel=FILTERS, help="Keep tagged runs, or remove them too")] = True,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="List what would be removed; remove nothing")] = False,
     as_json: JsonOption = False,
     store: StoreOption = None,

@@ -21,6 +21,7 @@ from gigawatt.cli._common import (
     TimeLimitOption,
     VerboseOption,
     app,
+    examples,
     run_command,
     show,
     solver_fields,
@@ -28,9 +29,12 @@ from gigawatt.cli._common import (
 )
 
 
-@app.command("schedule")
+@app.command("schedule", epilog=examples(
+    "gigawatt schedule examples/schedule/carbon-aware-week.yaml --no-store",
+    "gigawatt schedule examples/schedule/phoenix-srp-event.yaml --plot schedule.png --csv trace.csv",
+))
 def schedule_command(
-    file: Annotated[Path, typer.Argument(help="Schedule YAML file: jobs and signals (prices, carbon, curtailment events, site caps)")],
+    file: Annotated[Path, typer.Argument(metavar="FILE.yaml", show_default=False, help="Schedule YAML file: jobs and signals (prices, carbon, curtailment events, site caps)")],
     overrides: SetOption = None,
     plot: PlotOption = None,
     csv: CsvOption = None,

@@ -9,15 +9,18 @@ from typing import Annotated
 
 import typer
 
-from gigawatt.cli._common import JsonOption, SetOption, app, out_console
+from gigawatt.cli._common import JsonOption, SetOption, app, examples, out_console
 
-security_app = typer.Typer(help="Weight security: what a site can reach, requirement by requirement.", no_args_is_help=True, rich_markup_mode=None)
+security_app = typer.Typer(help="Weight security: what a site can reach, requirement by requirement.", no_args_is_help=True, rich_markup_mode="rich")
 app.add_typer(security_app, name="security")
 
 
-@security_app.command("check")
+@security_app.command("check", epilog=examples(
+    "gigawatt security check examples/security/sl3-inference-campus.yaml",
+    "gigawatt security check examples/security/sl4-siting.yaml --json",
+))
 def check_command(
-    file: Annotated[Path, typer.Argument(help="A plan, site or buildout scenario with a security section (or constraints.security_level)")],
+    file: Annotated[Path, typer.Argument(metavar="FILE.yaml", show_default=False, help="A plan, site or buildout scenario with a security section (or constraints.security_level)")],
     overrides: SetOption = None,
     as_json: JsonOption = False,
 ) -> None:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from gigawatt.cli._common import StoreOption, app
+from gigawatt.cli._common import StoreOption, app, examples
 from gigawatt.core.errors import ScenarioError
 
 TOKEN_ENV = "GIGAWATT_TOKEN"
@@ -30,15 +30,18 @@ def startup_line(host: str, port: int, token: str | None) -> str:
     return f"gigawatt workbench at {_url(host, port)}{query}  (Ctrl+C stops it)"
 
 
-@app.command()
+@app.command(epilog=examples(
+    "gigawatt serve   # then open the address it prints",
+    "gigawatt serve --host 0.0.0.0 --port 8080 --jobs 4   # for a team: it prints the token to share",
+))
 def serve(
-    host: Annotated[str, typer.Option("--host", help="Address to listen on; anything but loopback requires a token")] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on")] = 8765,
+    host: Annotated[str, typer.Option("--host", metavar="ADDRESS", help="Address to listen on; anything but loopback requires a token")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, metavar="PORT", help="Port to listen on")] = 8765,
     store: StoreOption = None,
-    token: Annotated[Optional[str], typer.Option("--token", envvar=TOKEN_ENV, help="Require this token of every request (generated when binding beyond loopback)")] = None,
-    max_time_limit: Annotated[Optional[float], typer.Option("--max-time-limit", min=1, help="The longest solver.time_limit_s a run started from the browser may set, seconds (default 3600)")] = None,
-    jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, max=1024, help="Runs started from the browser that run at once; more wait their turn (default: the cores)")] = None,
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Address of a Dask scheduler (e.g. tcp://host:8786) for sweeps started from the page; default: a local cluster of --jobs workers, started at the first sweep")] = None,
+    token: Annotated[Optional[str], typer.Option("--token", envvar=TOKEN_ENV, metavar="TEXT", help="Require this token of every request (generated when binding beyond loopback)")] = None,
+    max_time_limit: Annotated[Optional[float], typer.Option("--max-time-limit", min=1, metavar="SECONDS", show_default="3600", help="The longest solver.time_limit_s a run started from the browser may set, seconds")] = None,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", min=1, max=1024, metavar="N", show_default="the cores", help="Runs started from the browser that run at once; more wait their turn")] = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", help="Address of a Dask scheduler (e.g. tcp://host:8786) for sweeps started from the page; default: a local cluster of --jobs workers, started at the first sweep")] = None,
 ) -> None:
     """Start the web workbench: runs, scenarios, charts and comparisons in a browser."""
     try:

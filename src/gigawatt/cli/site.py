@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from gigawatt.cli._common import (
+    INPUTS,
     CsvOption,
     FreshOption,
     JsonOption,
@@ -22,6 +23,7 @@ from gigawatt.cli._common import (
     TimeLimitOption,
     VerboseOption,
     app,
+    examples,
     fields,
     run_command,
     show,
@@ -30,11 +32,14 @@ from gigawatt.cli._common import (
 )
 
 
-@app.command("site")
+@app.command("site", epilog=examples(
+    "gigawatt site examples/site/clean-5gw.yaml --no-store",
+    "gigawatt site examples/site/us-10gw-2029.yaml --plot sites.png --csv candidates.csv",
+))
 def site_command(
-    file: Annotated[Path, typer.Argument(help="Siting programme YAML file")],
+    file: Annotated[Path, typer.Argument(metavar="FILE.yaml", show_default=False, help="Siting programme YAML file")],
     overrides: SetOption = None,
-    full_year: Annotated[bool, typer.Option("--full-year", help="Screen every candidate on all 8,760 hours instead of typical periods")] = False,
+    full_year: Annotated[bool, typer.Option("--full-year", rich_help_panel=INPUTS, help="Screen every candidate on all 8,760 hours instead of typical periods")] = False,
     plot: PlotOption = None,
     csv: CsvOption = None,
     as_json: JsonOption = False,

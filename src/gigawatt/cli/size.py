@@ -8,6 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from gigawatt.cli._common import (
+    INPUTS,
     FreshOption,
     JsonOption,
     NoStoreOption,
@@ -15,6 +16,7 @@ from gigawatt.cli._common import (
     SetOption,
     StoreOption,
     app,
+    examples,
     fields,
     run_command,
     show,
@@ -22,14 +24,18 @@ from gigawatt.cli._common import (
 from gigawatt.core.errors import ScenarioError
 
 
-@app.command("size")
+@app.command("size", epilog=examples(
+    "gigawatt size -a H100 -n 100000",
+    "gigawatt size -a GB200 --power-mw 300   # how many fit in 300 MW",
+    "gigawatt size examples/h100-100k.yaml --json",
+))
 def size_command(
-    file: Annotated[Optional[Path], typer.Argument(help="Scenario YAML file (or give --accelerator and one sizing option)")] = None,
-    accelerator: Annotated[Optional[str], typer.Option("--accelerator", "-a", help="Accelerator name or alias, e.g. H100")] = None,
-    count: Annotated[Optional[int], typer.Option("--count", "-n", help="Number of catalog units")] = None,
-    power_mw: Annotated[Optional[float], typer.Option("--power-mw", help="Power budget at the meter, MW: how many fit")] = None,
-    training_flop: Annotated[Optional[float], typer.Option("--training-flop", help="Training compute target, FLOP (with --days)")] = None,
-    days: Annotated[Optional[float], typer.Option("--days", help="Training duration, days (with --training-flop)")] = None,
+    file: Annotated[Optional[Path], typer.Argument(metavar="[FILE.yaml]", show_default=False, help="Scenario YAML file (or give --accelerator and one sizing option)")] = None,
+    accelerator: Annotated[Optional[str], typer.Option("--accelerator", "-a", metavar="NAME", rich_help_panel=INPUTS, help="Accelerator name or alias, e.g. H100 (gigawatt catalog accelerators lists them)")] = None,
+    count: Annotated[Optional[int], typer.Option("--count", "-n", metavar="N", rich_help_panel=INPUTS, help="Number of catalog units")] = None,
+    power_mw: Annotated[Optional[float], typer.Option("--power-mw", metavar="MW", rich_help_panel=INPUTS, help="Power budget at the meter, MW: how many fit")] = None,
+    training_flop: Annotated[Optional[float], typer.Option("--training-flop", metavar="FLOP", rich_help_panel=INPUTS, help="Training compute target, FLOP (with --days)")] = None,
+    days: Annotated[Optional[float], typer.Option("--days", metavar="DAYS", rich_help_panel=INPUTS, help="Training duration, days (with --training-flop)")] = None,
     overrides: SetOption = None,
     as_json: JsonOption = False,
     store: StoreOption = None,

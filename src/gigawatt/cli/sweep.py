@@ -8,28 +8,36 @@ from typing import Annotated, Optional
 
 import typer
 
-from gigawatt.cli._common import NoStoreOption, QuietOption, SetOption, StoreOption, app
+from gigawatt.cli._common import INPUTS, OUTPUTS, FieldChoice, NoStoreOption, QuietOption, SetOption, StoreOption, app, examples
 from gigawatt.core.errors import ScenarioError
 
 
-@app.command()
+DESIGN, CLUSTER = "Design", "Cluster"
+DESIGNS = ("grid", "oat", "sample", "sobol")  # sweep.design (gigawatt.sweep.design): a test keeps them equal
+
+
+@app.command(epilog=examples(
+    "gigawatt sweep examples/sweep/gas-and-grid.yaml --screening 48 --no-store",
+    "gigawatt sweep examples/h100-100k.yaml --vary cluster.count=50000,100000,200000 --csv points.csv",
+    "gigawatt sweep examples/west-texas-offgrid.yaml --sample cluster.pue=uniform(1.1,1.4) --draws 16 --screening 48 --plot pue.png",
+))
 def sweep(
-    file: Annotated[Path, typer.Argument(help="The base scenario (any kind), with an optional sweep: section; or a sweep file naming it in sweep.base; or a stored sweep's inputs (gigawatt runs inputs SWEEP), run again")],
-    vary: Annotated[Optional[list[str]], typer.Option("--vary", help="KEY=a,b,c or KEY=start:stop:n or KEY=log:start:stop:n or KEY=a:b (every integer from a to b); each key once (repeatable)")] = None,
-    sample: Annotated[Optional[list[str]], typer.Option("--sample", help="KEY=uniform(a,b) | triangular(low,mode,high) | normal(mean,sd) | lognormal(mean,sd) (repeatable)")] = None,
-    draws: Annotated[int, typer.Option("--draws", min=0, help="Points drawn by Latin hypercube for --sample (a sweep has at most 100,000 points)")] = 0,
-    design: Annotated[Optional[str], typer.Option("--design", help="grid (every combination), oat (one at a time around the base), sample (Latin hypercube) or sobol (Saltelli's design, for Sobol' indices; --draws a power of 2); default: sample with --sample, else grid")] = None,
-    seed: Annotated[int, typer.Option("--seed", min=0, help="Seed of the Latin hypercube")] = 0,
-    screening: Annotated[Optional[int], typer.Option("--screening", metavar="SEGMENTS", help="Plans: solve each point on this many time segments")] = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Process workers of the local Dask cluster (default: the cores; at most 4 a core)")] = None,
-    scheduler: Annotated[Optional[str], typer.Option("--scheduler", help="Address of an existing Dask scheduler (e.g. tcp://host:8786) instead of a local cluster; connecting waits at most 10 s")] = None,
-    memory_limit: Annotated[Optional[str], typer.Option("--memory-limit", help="Memory per local worker, e.g. 2GB (at least 512 MiB; or auto, a share of the memory such as 0.25, or 0 for no limit)")] = None,
-    weather_years: Annotated[Optional[str], typer.Option("--weather-years", help="Plans: one point per weather year, e.g. 2010-2020, from --era5")] = None,
-    era5: Annotated[Optional[Path], typer.Option("--era5", help="Hourly ERA5 solar and wind capacity factors (columns year, hour_of_year_utc, solar_cf, wind_cf)")] = None,
-    figure: Annotated[Optional[str], typer.Option("--figure", help="The figure a tornado chart swings (default: the kind's first headline figure); one of the figures of the kind's runs")] = None,
-    plot: Annotated[Optional[Path], typer.Option("--plot", help="Write a PNG: the tornado of --figure (oat: one at a time; grid: main effects), the fan of capacity online (build-outs) or the distribution of --figure (sampled)")] = None,
-    csv: Annotated[Optional[Path], typer.Option("--csv", help="Write the sweep table (one row a point) as CSV, or Parquet if it ends in .parquet")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the sweep (its points, ranking, tornado, Sobol' indices, fan) as JSON")] = False,
+    file: Annotated[Path, typer.Argument(metavar="FILE.yaml", show_default=False, help="The base scenario (any kind), with an optional sweep: section; or a sweep file naming it in sweep.base; or a stored sweep's inputs (gigawatt runs inputs SWEEP), run again")],
+    vary: Annotated[Optional[list[str]], typer.Option("--vary", metavar="KEY=VALUES", rich_help_panel=DESIGN, help="KEY=a,b,c or KEY=start:stop:n or KEY=log:start:stop:n or KEY=a:b (every integer from a to b); each key once (repeatable)")] = None,
+    sample: Annotated[Optional[list[str]], typer.Option("--sample", metavar="KEY=DIST(...)", rich_help_panel=DESIGN, help="KEY=uniform(a,b) | triangular(low,mode,high) | normal(mean,sd) | lognormal(mean,sd) (repeatable)")] = None,
+    draws: Annotated[int, typer.Option("--draws", min=0, metavar="N", rich_help_panel=DESIGN, help="Points drawn by Latin hypercube for --sample (a sweep has at most 100,000 points)")] = 0,
+    design: Annotated[Optional[str], typer.Option("--design", **FieldChoice(DESIGNS, "sweep.design"), show_default="sample with --sample, else grid", rich_help_panel=DESIGN, help="grid (every combination), oat (one at a time around the base), sample (Latin hypercube) or sobol (Saltelli's design, for Sobol' indices; --draws a power of 2)")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, metavar="N", rich_help_panel=DESIGN, help="Seed of the Latin hypercube")] = 0,
+    screening: Annotated[Optional[int], typer.Option("--screening", metavar="SEGMENTS", show_default="every hour", rich_help_panel=INPUTS, help="Plans: solve each point on this many time segments")] = None,
+    workers: Annotated[Optional[int], typer.Option("--workers", min=1, metavar="N", show_default="the cores", rich_help_panel=CLUSTER, help="Process workers of the local Dask cluster (at most 4 a core)")] = None,
+    scheduler: Annotated[Optional[str], typer.Option("--scheduler", metavar="ADDRESS", rich_help_panel=CLUSTER, help="Address of an existing Dask scheduler (e.g. tcp://host:8786) instead of a local cluster; connecting waits at most 10 s")] = None,
+    memory_limit: Annotated[Optional[str], typer.Option("--memory-limit", metavar="SIZE", show_default="auto", rich_help_panel=CLUSTER, help="Memory per local worker, e.g. 2GB (at least 512 MiB; or auto, a share of the memory such as 0.25, or 0 for no limit)")] = None,
+    weather_years: Annotated[Optional[str], typer.Option("--weather-years", metavar="YYYY-YYYY", rich_help_panel=INPUTS, help="Plans: one point per weather year, e.g. 2010-2020, from --era5")] = None,
+    era5: Annotated[Optional[Path], typer.Option("--era5", metavar="FILE.csv", rich_help_panel=INPUTS, help="Hourly ERA5 solar and wind capacity factors (columns year, hour_of_year_utc, solar_cf, wind_cf)")] = None,
+    figure: Annotated[Optional[str], typer.Option("--figure", metavar="FIGURE", show_default="the kind's first headline figure", rich_help_panel=OUTPUTS, help="The figure a tornado chart swings: one of the kind's figures, as gigawatt runs diff names them, e.g. 'LCOE USD/MWh' (plan), 'facility power MW' (size); a figure the kind has not is refused with the list")] = None,
+    plot: Annotated[Optional[Path], typer.Option("--plot", metavar="FILE.png", rich_help_panel=OUTPUTS, help="Write a PNG: the tornado of --figure (oat: one at a time; grid: main effects), the fan of capacity online (build-outs) or the distribution of --figure (sampled)")] = None,
+    csv: Annotated[Optional[Path], typer.Option("--csv", metavar="FILE.csv", rich_help_panel=OUTPUTS, help="Write the sweep table (one row a point) as CSV, or Parquet if it ends in .parquet")] = None,
+    as_json: Annotated[bool, typer.Option("--json", rich_help_panel=OUTPUTS, help="Print the sweep (its points, ranking, tornado, Sobol' indices, fan) as JSON")] = False,
     overrides: SetOption = None,
     store: StoreOption = None,
     no_store: NoStoreOption = False,
