@@ -78,7 +78,7 @@ def load_inputs(kind: str, inputs: Inputs, set: Overrides = None) -> BaseModel: 
         raise ScenarioError(f"{origin} looks like a {seen} scenario, not a {kind} one; run it with gigawatt.{seen}() or `gigawatt {seen}`")
     if overrides:
         data = apply_overrides(data if isinstance(data, dict) else {}, overrides)
-    return scenario_files.parse_scenario(data, origin=origin, lines=lines, model=model)
+    return scenario_files.parse_scenario(data, origin=origin, lines=lines, model=model, overrides=overrides)
 
 
 def load_scenario(path: str | Path, overrides: list[str] | None = None, model: type[BaseModel] = Scenario) -> Any:

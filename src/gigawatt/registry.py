@@ -13,6 +13,7 @@ from typing import Any
 from gigawatt.build_out.job import SPEC as BUILDOUT
 from gigawatt.compute.job import SPEC as SIZE
 from gigawatt.core.errors import ScenarioError
+from gigawatt.core.results import know_kinds
 from gigawatt.core.spec import JobSpec
 from gigawatt.grid.job import SPEC as HEADROOM
 from gigawatt.operations.job import SPEC as SCHEDULE
@@ -34,6 +35,7 @@ def _sweep_result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
 
 STORED: dict[str, JobSpec] = {**JOBS, "sweep": replace(SWEEP, result_schema=_sweep_result_schema)}  # what the run store keeps
 STORED_KINDS = tuple(STORED)
+know_kinds(STORED)  # a Result reads its kind's spec for its notebook display and a stored plan's network
 
 
 def spec(kind: str, stored: bool = False) -> JobSpec:

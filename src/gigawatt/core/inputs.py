@@ -247,8 +247,23 @@ def _nested_models(annotation: Any) -> list[type[BaseModel]]:
     return [m for a in getattr(annotation, "__args__", ()) for m in _nested_models(a)]
 
 
-def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: str, root: type[BaseModel]) -> ScenarioError:
-    """Turn pydantic's first error into one line naming the key, its line and the fix (user values shortened)."""
+def _override_path(item: str) -> tuple[str, ...]:
+    """The key path an override ``dotted.key=value`` sets (``candidates[0].x`` as ``candidates.0.x``)."""
+    key = re.sub(r"\[(\d+)\]", r".\1", item.partition("=")[0].strip())
+    return tuple(key.split("."))
+
+
+def _blamed_override(loc: tuple[Any, ...], overrides: list[str]) -> str | None:
+    """The last override whose key is ``loc`` or a section holding it: what set the value an error is about."""
+    where = tuple(str(part) for part in loc)
+    found = [item for item in overrides if where[: len(_override_path(item))] == _override_path(item)]
+    return found[-1] if found else None
+
+
+def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: str, root: type[BaseModel],
+             overrides: list[str] | None = None) -> ScenarioError:
+    """Turn pydantic's first error into one line naming the key, its line and the fix (user values shortened).
+    An error in a value an override set (``set=``, ``--set``) names that override, not the file's line."""
     first = error.errors()[0]
     loc = tuple(first["loc"])
     key = " ".join((".".join(str(p) for p in loc) or "(top level)").split())
@@ -259,6 +274,9 @@ def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: 
         if line is not None:
             break
     where = f"{origin} line {line}" if line else origin
+    blamed = _blamed_override(loc, overrides or []) if loc else None
+    if blamed is not None:
+        where = f"set {shorten(blamed)}"
     if first["type"] == "extra_forbidden":
         model = _model_at(loc, root)
         known = list(model.model_fields) if model else []
@@ -279,9 +297,11 @@ def _explain(error: ValidationError, lines: dict[tuple[str, ...], int], origin: 
 
 
 def parse_scenario(
-    data: Any, *, origin: str = "scenario", lines: dict[tuple[str, ...], int] | None = None, model: type[BaseModel]
+    data: Any, *, origin: str = "scenario", lines: dict[tuple[str, ...], int] | None = None, model: type[BaseModel],
+    overrides: list[str] | None = None,
 ) -> Any:
-    """Validate a mapping (as read from YAML) into ``model`` (a job's scenario model), or raise :class:`ScenarioError`."""
+    """Validate a mapping (as read from YAML) into ``model`` (a job's scenario model), or raise :class:`ScenarioError`.
+    ``overrides``: the ``dotted.key=value`` items applied to ``data``; an error in a value one of them set names it."""
     if not isinstance(data, dict):
         kind = "empty" if data is None else type(data).__name__
         keys = ", ".join(f"{k}:" for k in list(model.model_fields)[:3])
@@ -289,7 +309,7 @@ def parse_scenario(
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise _explain(exc, lines or {}, origin, model) from None
+        raise _explain(exc, lines or {}, origin, model, overrides) from None
 
 
 def _parse_override(item: str) -> tuple[list[str], Any]:
@@ -481,4 +501,4 @@ def load_scenario(path: Path | str, overrides: list[str] | None = None, *, model
         if not isinstance(data, dict):
             data = {}
         data = apply_overrides(data, overrides)
-    return parse_scenario(data, origin=str(path), lines=lines, model=model)
+    return parse_scenario(data, origin=str(path), lines=lines, model=model, overrides=overrides)

@@ -30,6 +30,15 @@ if TYPE_CHECKING:
 
 SCHEMA_VERSION = 1  # of the JSON form; raise it when a field changes meaning or is removed
 
+# every kind's spec (:class:`~gigawatt.core.spec.JobSpec`) by name, as the registry lists them: what a result reads
+# for its notebook display and a stored plan's network (the registry hands them down: this layer imports no job)
+KINDS: dict[str, Any] = {}
+
+
+def know_kinds(specs: dict[str, Any]) -> None:
+    """Take the registry's specs (:data:`gigawatt.registry.STORED`): called once by the registry as it loads."""
+    KINDS.update(specs)
+
 
 def json_safe(value: Any) -> Any:
     """``value`` as plain JSON types: NaN and infinities become None, numpy scalars Python numbers, tuples
@@ -103,8 +112,47 @@ class Result:
 
     @property
     def network(self) -> Any:
-        """The solved PyPSA network of a fresh plan (None for other kinds and for stored runs)."""
-        return getattr(self.output, "network", None)
+        """The plan as a solved PyPSA network: a fresh plan's from its LP, a stored plan's rebuilt from its inputs and
+        results (not solved again). A kind with no network, or a stored run whose network cannot be rebuilt, raises
+        a ScenarioError saying why and how to get one."""
+        from gigawatt.core.errors import ScenarioError
+
+        job = KINDS.get(self.kind)
+        rebuild = getattr(job, "network", None)
+        if rebuild is None:
+            having = ", ".join(kind for kind, spec in KINDS.items() if getattr(spec, "network", None) is not None) or "plan"
+            raise ScenarioError(f"result.network: a {self.kind} result has no PyPSA network (results that have one: {having})")
+        if self.output is not None:
+            network = getattr(self.output, "network", None)
+            if network is None:
+                raise ScenarioError(f"result.network: run {self.run.id[:12]} was solved in closed form, not as an LP, so it has no network")
+            return network
+        return rebuild(self)
+
+    def _spec(self) -> Any:
+        return KINDS.get(self.kind)
+
+    def __repr__(self) -> str:
+        from gigawatt.core.notebook import text
+
+        job = self._spec()
+        try:
+            figures = job.headline_figures(self.data) if job is not None else {}
+        except (KeyError, TypeError, ValueError):  # a repr never fails: data of an unexpected shape shows no figures
+            figures = {}
+        return text(self.kind, self.name, self.run.id, self.run.stored, figures, len(self.messages))
+
+    def _repr_html_(self) -> str:
+        """Jupyter's rich display: the figures a decision rests on, the messages and the kind's chart (inline SVG)."""
+        from gigawatt.core.notebook import chart, page
+
+        job = self._spec()
+        figures = job.decision_figures(self.data) if job is not None else {}
+        notes = job.decision_notes(self.data) if job is not None and job.decision_notes is not None else {}
+        draw = getattr(job, "plot", None)
+        drawn = chart(lambda path: draw(self, path)) if draw is not None else ""
+        facts = f"gigawatt {self.run.gigawatt_version}, {self.run.created}"
+        return page(self.kind, self.name, self.run.id, self.run.stored, facts, figures, notes, self.messages, drawn)
 
     def to_frames(self) -> dict[str, pd.DataFrame]:
         """Named pandas tables of the result (read from the store's Parquet on first use for a stored run)."""

@@ -80,6 +80,8 @@ class JobSpec:
     decision: tuple[str, ...] = ()
     # what a decision figure means where its label alone may mislead: ``(data) -> {label: one line}``
     decision_notes: Callable[[dict[str, Any]], dict[str, str]] | None = None
+    # a kind whose result is a PyPSA network (a plan): ``result.network`` of a stored run, rebuilt from its inputs and results
+    network: Callable[[Result], Any] | None = None
 
     def headline_figures(self, data: dict[str, Any]) -> dict[str, Any]:
         """The few figures that sum a run up in a list (``gigawatt runs list``, the workbench's home page)."""

@@ -26,6 +26,7 @@ from gigawatt.core.spec import JobSpec, RunSettings
 from gigawatt.power.lp import SOC_SUFFIX
 from gigawatt.power.results import in_use
 from gigawatt.power.scenario import Scenario
+from gigawatt.power.stored_network import stored_network
 
 # --- figures --------------------------------------------------------------------------------------
 
@@ -482,5 +483,5 @@ SPEC = JobSpec(
     run=run, check=check, figures=figures, figure_labels=FIGURE_LABELS, figure_patterns=FIGURE_PATTERNS, headline=("LCOE USD/MWh", "annual cost USD", "online"),
     decision_notes=lambda data: {"saving against baseline USD/yr": "against the same load on the grid alone (the baseline), a year"},
     decision=("LCOE USD/MWh", "annual cost USD", "saving against baseline USD/yr", "CO2 t/yr", "carbon-free share", "online"),
-    table=table, plot=plot, charts=charts, result_schema=result_schema,
+    table=table, plot=plot, charts=charts, result_schema=result_schema, network=stored_network,
 )
