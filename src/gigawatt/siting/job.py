@@ -103,12 +103,14 @@ JURISDICTION_NAMES = {"us": "United States", "ally": "US ally", "partner": "part
 BUBBLE_MIN, BUBBLE_MAX = 80.0, 1580.0  # marker area, points², of the least and the most MW placed at one site
 
 
-def place_name(site: str, region: str | None) -> str:
+def place_name(site: str, region: str | None, country: str | None) -> str:
     """A candidate as a reader knows it: a site named by its catalog region takes the region's name (``CA`` →
-    ``Canada``, ``US-LA`` → ``Louisiana``); a site named otherwise keeps its own name."""
+    ``Canada``, ``US-LA`` → ``Louisiana``); a site named otherwise, or a candidate of the user's own that only
+    shares a region's id (its own name stands in for its region; the country tells them apart), keeps its name."""
     if region and site == region:
-        names = catalog.regions().set_index("region")["name"]
-        return str(names.get(region, site))
+        regions = catalog.regions().set_index("region")
+        if region in regions.index and regions.at[region, "country"] == country:
+            return str(regions.at[region, "name"])
     return site
 
 
@@ -128,7 +130,7 @@ def plot_siting(result, path: Path | str) -> Path:
                c=colours[placed], alpha=0.6, edgecolors="black")
     ax.scatter(when[~placed], frame["lcoe_usd_per_mwh"][~placed], s=40, facecolors="none", edgecolors=colours[~placed])
     for _, row in frame.iterrows():
-        ax.annotate(place_name(row["site"], row.get("region")), (pd.Timestamp(row["online_date"]), row["lcoe_usd_per_mwh"]),
+        ax.annotate(place_name(row["site"], row.get("region"), row.get("country")), (pd.Timestamp(row["online_date"]), row["lcoe_usd_per_mwh"]),
                     fontsize=7, xytext=(4, 4), textcoords="offset points")
     for name, colour in JURISDICTION_COLOURS.items():
         ax.scatter([], [], c=colour, label=JURISDICTION_NAMES[name])
