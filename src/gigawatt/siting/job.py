@@ -114,6 +114,35 @@ def place_name(site: str, region: str | None, country: str | None) -> str:
     return site
 
 
+LABEL_GAP_PX = 11  # the least height between two site names beside one another (7-point text at matplotlib's 100 dpi)
+NEAR_PX = 120  # sites closer than this across the axis share a column of names
+
+
+def _label_sites(ax, names: list[str], points: list[tuple]) -> None:
+    """Name each site beside its point; names that would lie on one another (sites online in the same months at
+    close costs) are pushed up in a column, each with a thin line to its point."""
+    ax.autoscale_view()
+    shown = ax.transData.transform([(mdates_num(x), y) for x, y in points])
+    placed: list[tuple[float, float]] = []  # display (x, y) of the names written so far
+    for i in sorted(range(len(names)), key=lambda i: (shown[i][1], shown[i][0])):
+        x, y = shown[i]
+        text_y = y + 4
+        for px, py in sorted(placed, key=lambda p: p[1]):
+            if abs(px - x) < NEAR_PX and abs(py - text_y) < LABEL_GAP_PX:
+                text_y = py + LABEL_GAP_PX
+        placed.append((x, text_y))
+        moved = text_y - y > LABEL_GAP_PX
+        ax.annotate(names[i], points[i], xytext=(6, text_y - y), textcoords="offset pixels", fontsize=7, va="bottom",
+                    arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2} if moved else None)
+
+
+def mdates_num(when) -> float:
+    """A timestamp as matplotlib's date number (for placing text in display coordinates)."""
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(pd.Timestamp(when).to_pydatetime()))
+
+
 def plot_siting(result, path: Path | str) -> Path:
     """Write a PNG: each candidate's cost of power against its date online, bubble area by MW placed (hollow when
     none, a key of sizes in MW or GW), colour by jurisdiction, sites by name."""
@@ -129,9 +158,8 @@ def plot_siting(result, path: Path | str) -> Path:
     ax.scatter(when[placed], frame["lcoe_usd_per_mwh"][placed], s=area(frame["allocated_mw"][placed]),
                c=colours[placed], alpha=0.6, edgecolors="black")
     ax.scatter(when[~placed], frame["lcoe_usd_per_mwh"][~placed], s=40, facecolors="none", edgecolors=colours[~placed])
-    for _, row in frame.iterrows():
-        ax.annotate(place_name(row["site"], row.get("region"), row.get("country")), (pd.Timestamp(row["online_date"]), row["lcoe_usd_per_mwh"]),
-                    fontsize=7, xytext=(4, 4), textcoords="offset points")
+    _label_sites(ax, [place_name(row["site"], row.get("region"), row.get("country")) for _, row in frame.iterrows()],
+                 list(zip(when, frame["lcoe_usd_per_mwh"])))
     for name, colour in JURISDICTION_COLOURS.items():
         ax.scatter([], [], c=colour, label=JURISDICTION_NAMES[name])
     ax.set_xlabel("online (month the site's supply is energised)")
