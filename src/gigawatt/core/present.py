@@ -90,13 +90,16 @@ def pyplot():
 
 
 def save_figure(fig, path: Path | str, title: str) -> Path:
-    """Title, lay out and write a figure as PNG, then free it."""
+    """Title, lay out and write a figure in the format its name's suffix gives (PNG at :data:`FIGURE_DPI`, SVG),
+    then free it."""
     import matplotlib.pyplot as plt
+
+    from gigawatt.core.figure_style import FIGURE_DPI
 
     fig.suptitle(title)
     fig.tight_layout()
     path = Path(path)
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=FIGURE_DPI)
     plt.close(fig)
     return path
 

@@ -9,7 +9,9 @@ import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
+from gigawatt import catalog
 from gigawatt.core.errors import ScenarioError
+from gigawatt.core.figure_style import MARKERS, distinct_colours
 from gigawatt.core.jsonschema import NUMBER, RECORDS
 from gigawatt.core.present import MONTHS, Chart, chart_layout, pyplot, save_figure
 from gigawatt.core.results import Result
@@ -95,18 +97,33 @@ def table(r: Result, console: Console) -> None:
 # --- figures --------------------------------------------------------------------------------------
 
 
-def plot_headroom(result, path: Path | str, title: str = "flexible-load headroom") -> Path:
-    """Write a PNG: headroom (GW) against the curtailment limit, one line per system and the total."""
-    plt = pyplot()
+def system_name(code: str) -> str:
+    """A balancing authority's name as a reader knows it (``ERCO`` → ``ERCOT``, ``CPLE`` → ``Duke Energy Progress East``,
+    from balancing_authorities.csv); a system the catalog lacks (a region, an interconnection) keeps its own name."""
+    names = catalog.balancing_authorities().set_index("code")["name"]
+    return str(names.get(code, code))
 
-    fig, axes = plt.subplots(1, 2, figsize=(13, 5))
+
+def plot_headroom(result, path: Path | str, title: str = "flexible-load headroom") -> Path:
+    """Write a PNG: headroom (GW) against the curtailment limit, one line per system (by name, each its own colour,
+    on a log scale) and the total."""
+    plt = pyplot()
+    from matplotlib.ticker import LogLocator
+
+    fig, axes = plt.subplots(1, 2, figsize=(14, 7.5))
     limits = result.limits_pct
-    for s in sorted(result.systems, key=lambda s: -s["limits"][-1]["headroom_mw"]):
-        axes[0].plot(limits, [lim["headroom_mw"] / 1e3 for lim in s["limits"]], marker="o", linewidth=1, label=s["name"])
+    systems = sorted(result.systems, key=lambda s: -s["limits"][-1]["headroom_mw"])
+    colours = distinct_colours(len(systems))  # no two systems share a colour; the marker tells close lines apart too
+    for i, s in enumerate(systems):
+        axes[0].plot(limits, [lim["headroom_mw"] / 1e3 for lim in s["limits"]], marker=MARKERS[i % len(MARKERS)], markersize=5,
+                     linewidth=1.2, color=colours[i], label=system_name(s["name"]))
     axes[0].set_xlabel("curtailment limit, % of the new load's energy")
-    axes[0].set_ylabel("headroom, GW")
+    axes[0].set_yscale("log")  # systems span two decades: on a linear axis the small ones lie on top of one another
+    axes[0].yaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    axes[0].yaxis.set_major_formatter(lambda value, _: f"{value:g}")
+    axes[0].set_ylabel("headroom, GW (log scale)")
     axes[0].set_title("by system")
-    axes[0].legend(fontsize=6, ncol=2)
+    axes[0].legend(fontsize=7, ncol=2, loc="upper center", bbox_to_anchor=(0.5, -0.12), frameon=False)
     axes[1].plot(limits, [lim["headroom_mw"] / 1e3 for lim in result.total["limits"]], marker="o", color="black", label="this data")
     if result.reference:
         axes[1].plot([r["limit_pct"] for r in result.reference], [r["headroom_gw"] for r in result.reference],
@@ -135,7 +152,7 @@ def plot_curtailment_heatmap(result, path: Path | str) -> Path:
     ax.set_xticks(range(0, 24, 2))
     ax.set_xlabel("hour of day (local standard time)")
     fig.colorbar(image, ax=ax, label="mean curtailment, MW")
-    title = f"{a['system']}: {a['campus_mw']:,.0f} MW campus at {a['limit_pct']:g}% ({a['years']})"
+    title = f"{system_name(a['system'])}: {a['campus_mw']:,.0f} MW campus at {a['limit_pct']:g}% ({a['years']})"
     return save_figure(fig, path, title)
 
 

@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gigawatt import catalog
+from gigawatt.core.figure_style import date_axis
 from gigawatt.core.jsonschema import dataclass_schema
 from gigawatt.core.present import (
     MS_PER_DAY,
@@ -227,7 +228,7 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
     else:
         fig, axes = plt.subplots(1, 3, figsize=(18, 5), gridspec_kw={"width_ratios": [2, 2, 1]})
     for ax, week, label in ((axes[0], hardest, "hardest week"), (axes[1], typical, "typical week")):
-        hours = range(len(week))
+        hours = pd.DatetimeIndex(pd.to_datetime(week.index))  # the scenario's own hours: dates on the axis
         ax.stackplot(hours, *(week[c].to_numpy() for c in sources), labels=[catalog.display_name(c) for c in sources],
                      colors=[catalog.style(c)[1] for c in sources], alpha=0.85)
         for c in charges:  # charging is a use: drawn below zero, so the stack above matches load + charging
@@ -236,7 +237,8 @@ def plot_plan(plan, path: Path | str, title: str = "") -> Path:
         ax.axhline(0.0, color="grey", linewidth=0.5)
         segments = getattr(plan, "screening_segments", None)
         ax.set_title(f"{label} from {week.index[0]:%d %b}" + (f" (averages of {segments:,} time segments)" if segments else ""))
-        ax.set_xlabel("hour of week")
+        date_axis(ax, tz=hours.tz)
+        ax.set_xlabel(f"{hours[0]:%Y}, {hours.tz or 'local standard time'}")
         ax.set_ylabel("MW")
     axes[0].legend(loc="lower left", fontsize=8)
     costs = pd.Series(plan.cost_usd_per_year) / 1e6
@@ -266,7 +268,8 @@ def _phases_panel(ax, plan) -> None:
         values = [row["capacity_mw"].get(name, 0.0) for row in phases]
         ax.bar(labels, values, bottom=bottom, label=catalog.display_name(name), color=catalog.style(name)[1])
         bottom = [b + v for b, v in zip(bottom, values)]
-    ax.plot(labels, [row["load_mw_peak"] for row in phases], color="black", marker="o", linewidth=2, label="peak load")
+    ax.plot(labels, [row["load_mw_peak"] for row in phases], color=catalog.style("load")[1], marker="o", linewidth=2,
+            label=f"{catalog.display_name('load')} (peak)")
     ax.set_ylabel("MW")
     ax.set_title(f"capacity by period; NPV {phased['npv_usd'] / 1e9:,.2f} B USD, myopic {phased['myopic_npv_usd'] / 1e9:,.2f} B USD "
                  f"(saves {phased['saving_share']:.1%})", fontsize=9)

@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from gigawatt import catalog
+from gigawatt.core.figure_style import date_axis, size_key
 from gigawatt.core.jsonschema import dataclass_schema
 from gigawatt.core.present import (
     Chart,
@@ -98,11 +99,53 @@ def table(r: Result, console: Console) -> None:
 
 
 JURISDICTION_COLOURS = {"us": "tab:blue", "ally": "tab:green", "partner": "tab:orange", "restricted": "tab:red"}
+JURISDICTION_NAMES = {"us": "United States", "ally": "US ally", "partner": "partner", "restricted": "restricted"}  # export-control tiers (regions.sources.md)
+BUBBLE_MIN, BUBBLE_MAX = 80.0, 1580.0  # marker area, points², of the least and the most MW placed at one site
+
+
+def place_name(site: str, region: str | None, country: str | None) -> str:
+    """A candidate as a reader knows it: a site named by its catalog region takes the region's name (``CA`` →
+    ``Canada``, ``US-LA`` → ``Louisiana``); a site named otherwise, or a candidate of the user's own that only
+    shares a region's id (its own name stands in for its region; the country tells them apart), keeps its name."""
+    if region and site == region:
+        regions = catalog.regions().set_index("region")
+        if region in regions.index and regions.at[region, "country"] == country:
+            return str(regions.at[region, "name"])
+    return site
+
+
+LABEL_GAP_PX = 11  # the least height between two site names beside one another (7-point text at matplotlib's 100 dpi)
+NEAR_PX = 120  # sites closer than this across the axis share a column of names
+
+
+def _label_sites(ax, names: list[str], points: list[tuple]) -> None:
+    """Name each site beside its point; names that would lie on one another (sites online in the same months at
+    close costs) are pushed up in a column, each with a thin line to its point."""
+    ax.autoscale_view()
+    shown = ax.transData.transform([(mdates_num(x), y) for x, y in points])
+    placed: list[tuple[float, float]] = []  # display (x, y) of the names written so far
+    for i in sorted(range(len(names)), key=lambda i: (shown[i][1], shown[i][0])):
+        x, y = shown[i]
+        text_y = y + 4
+        for px, py in sorted(placed, key=lambda p: p[1]):
+            if abs(px - x) < NEAR_PX and abs(py - text_y) < LABEL_GAP_PX:
+                text_y = py + LABEL_GAP_PX
+        placed.append((x, text_y))
+        moved = text_y - y > LABEL_GAP_PX
+        ax.annotate(names[i], points[i], xytext=(6, text_y - y), textcoords="offset pixels", fontsize=7, va="bottom",
+                    arrowprops={"arrowstyle": "-", "color": "grey", "linewidth": 0.5, "shrinkA": 0, "shrinkB": 2} if moved else None)
+
+
+def mdates_num(when) -> float:
+    """A timestamp as matplotlib's date number (for placing text in display coordinates)."""
+    import matplotlib.dates as mdates
+
+    return float(mdates.date2num(pd.Timestamp(when).to_pydatetime()))
 
 
 def plot_siting(result, path: Path | str) -> Path:
-    """Write a PNG: each candidate's cost of power against its date online, bubble size = MW placed
-    (hollow when none), colour = jurisdiction."""
+    """Write a PNG: each candidate's cost of power against its date online, bubble area by MW placed (hollow when
+    none, a key of sizes in MW or GW), colour by jurisdiction, sites by name."""
     plt = pyplot()
 
     fig, ax = plt.subplots(figsize=(11, 6.5))
@@ -111,16 +154,20 @@ def plot_siting(result, path: Path | str) -> Path:
     colours = frame["jurisdiction"].map(JURISDICTION_COLOURS).fillna("grey")
     placed = frame["allocated_mw"] > 0
     largest = max(frame["allocated_mw"].max(), 1.0)
-    ax.scatter(when[placed], frame["lcoe_usd_per_mwh"][placed], s=80 + 1500 * frame["allocated_mw"][placed] / largest,
+    area = lambda mw: BUBBLE_MIN + (BUBBLE_MAX - BUBBLE_MIN) * mw / largest  # noqa: E731
+    ax.scatter(when[placed], frame["lcoe_usd_per_mwh"][placed], s=area(frame["allocated_mw"][placed]),
                c=colours[placed], alpha=0.6, edgecolors="black")
     ax.scatter(when[~placed], frame["lcoe_usd_per_mwh"][~placed], s=40, facecolors="none", edgecolors=colours[~placed])
-    for _, row in frame.iterrows():
-        ax.annotate(row["site"], (pd.Timestamp(row["online_date"]), row["lcoe_usd_per_mwh"]), fontsize=7, xytext=(4, 4), textcoords="offset points")
+    _label_sites(ax, [place_name(row["site"], row.get("region"), row.get("country")) for _, row in frame.iterrows()],
+                 list(zip(when, frame["lcoe_usd_per_mwh"])))
     for name, colour in JURISDICTION_COLOURS.items():
-        ax.scatter([], [], c=colour, label=name)
+        ax.scatter([], [], c=colour, label=JURISDICTION_NAMES[name])
     ax.set_xlabel("online (month the site's supply is energised)")
     ax.set_ylabel("cost of power, USD/MWh")
-    ax.legend(title="jurisdiction (filled: placed, size = MW)", fontsize=8)
+    ax.legend(title="jurisdiction (filled: placed)", fontsize=8, loc="upper left")
+    if placed.any():
+        size_key(ax, largest, area, title="placed at a site", loc="upper right")
+    date_axis(ax)
     title = f"{result.programme}: {result.total_capacity_mw / 1e3:,.1f} GW, {result.annual_cost_usd / 1e9:,.2f} B USD/yr, {result.fleet_co2_g_per_kwh:,.0f} g/kWh"
     return save_figure(fig, path, title)
 
