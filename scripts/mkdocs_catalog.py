@@ -4,7 +4,7 @@ the methods' equations rendered to MathML.
 A page asks for them with HTML comments, replaced before the Markdown is rendered:
 
 - ``<!-- catalog-table: NAME -->``: ``src/gigawatt/catalog/NAME.csv`` as a Markdown table, every row and column
-  as shipped (its row count and file name above it);
+  as shipped (its row count and file name above it; the long ``notes`` and ``source`` texts numbered below it);
 - ``<!-- catalog-sources: NAME[,NAME...] -->``: the distinct ``source`` cells of those tables, one bullet each,
   with the rows (by their first column) that cite it;
 - ``<!-- catalog-all -->``: a section per table, in file-name order.
@@ -38,16 +38,30 @@ def _rows(name: str) -> tuple[list[str], list[list[str]]]:
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.split()).replace("|", "\\|").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
+    return " ".join(text.replace(";", "; ").split()).replace("|", "\\|").replace("<", "&lt;").replace("[", "\\[").replace("]", "\\]")
+
+
+LONG = ("notes", "source")  # prose columns: listed under the table by row number, so rows stay a line or two high
+LONG_CELL = 60  # and any other column with a cell longer than this many characters
 
 
 def table(name: str) -> str:
-    """The CSV ``name`` as a Markdown table."""
+    """The CSV ``name`` as a Markdown table; its notes and sources numbered below it."""
     header, rows = _rows(name)
-    lines = [f"*`catalog/{name}.csv`: {len(rows)} rows, {len(header)} columns.*", ""]
-    lines.append("| " + " | ".join(_cell(h) for h in header) + " |")
-    lines.append("|" + "---|" * len(header))
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    long_at = [i for i, h in enumerate(header) if h in LONG or any(len(row[i]) > LONG_CELL for row in rows if i < len(row))]
+    shown = [i for i in range(len(header)) if i not in long_at]
+    lines = [f"*`catalog/{name}.csv`: {len(rows)} rows, {len(header)} columns"
+             + (f"; {' and '.join(header[i] for i in long_at)} listed below the table by row number" if long_at else "")
+             + ".*", ""]
+    lines.append("| " + " | ".join(["#"] * bool(long_at) + [_cell(header[i]) for i in shown]) + " |")
+    lines.append("|" + "---|" * (len(shown) + bool(long_at)))
+    lines += ["| " + " | ".join([str(n)] * bool(long_at) + [_cell(row[i]) for i in shown]) + " |"
+              for n, row in enumerate(rows, 1)]
+    if long_at:
+        lines.append("")
+        for n, row in enumerate(rows, 1):
+            parts = [f"*{header[i]}:* {_cell(row[i])}" for i in long_at if row[i].strip()]
+            lines.append(f"{n}. **{_cell(row[0])}**: " + " ".join(parts))
     return "\n".join(lines)
 
 
