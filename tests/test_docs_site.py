@@ -32,7 +32,9 @@ _ASSIGN = re.compile(r"^([A-Z_][A-Z0-9_]*)=(.*)$")
 
 
 def pages() -> list[Path]:
-    return sorted(p for p in DOCS.rglob("*.md") if _TOKEN.search(p.read_text()))
+    """The getting-started page and the tutorials: the pages written to be run (docs/clusters.md's recipes need
+    a SLURM or Kubernetes cluster and are shown only)."""
+    return [DOCS / "index.md", *sorted((DOCS / "tutorials").glob("*.md"))]
 
 
 def prose(text: str) -> str:
