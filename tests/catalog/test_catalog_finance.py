@@ -199,7 +199,7 @@ def test_cli_prints_the_finance_table():
 
     done = _gigawatt("catalog", "finance", "--json")
     assert done.returncode == 0, done.stderr
-    rows = json.loads(done.stdout)
+    rows = json.loads(done.stdout)["rows"]
     assert len(rows) == len(catalog.finance_defaults())
     assert all(row["source"] and row["source_year"] for row in rows)
     shown = _gigawatt("catalog", "finance")

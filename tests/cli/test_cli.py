@@ -94,7 +94,9 @@ def test_validate_points_at_key_and_line(cli, tmp_path):
 def test_catalog_json_rows_carry_sources(cli, table):
     result = cli("catalog", table, "--json")
     assert result.code == 0, result.err
-    rows = result.json()
+    document = result.json()
+    assert document["kind"] == "catalog" and document["table"] == table
+    rows = document["rows"]
     assert rows and all(row["source"] for row in rows)
     assert cli("catalog", table).code == 0
 

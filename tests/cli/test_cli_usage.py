@@ -122,7 +122,7 @@ def test_runs_list_show_inputs_diff_export_rm(tmp_path):
     first = run("size", "-a", "H100", "-n", "1000", "--json", store=store)
     second = run("size", "-a", "H100", "-n", "3000", "--json", store=store)
     a, b = json.loads(first.stdout)["run"]["id"], json.loads(second.stdout)["run"]["id"]
-    listed = json.loads(run("runs", "list", "--json", store=store).stdout)
+    listed = json.loads(run("runs", "list", "--json", store=store).stdout)["runs"]
     assert {row["id"] for row in listed} == {a, b}
     shown = run("runs", "show", a[:8], store=store)
     original = run("size", "-a", "H100", "-n", "1000", store=store)
@@ -138,7 +138,7 @@ def test_runs_list_show_inputs_diff_export_rm(tmp_path):
     assert run("runs", "export", a[:8], "--format", "json", "--out", str(out), store=store).returncode == 0
     assert json.loads(out.read_text())["run"]["id"] == a
     assert run("runs", "rm", a[:8], store=store).returncode == 0
-    assert [row["id"] for row in json.loads(run("runs", "list", "--json", store=store).stdout)] == [b]
+    assert [row["id"] for row in json.loads(run("runs", "list", "--json", store=store).stdout)["runs"]] == [b]
 
 
 def test_no_store_keeps_nothing(tmp_path):

@@ -152,4 +152,4 @@ def test_a_sqlite_store_and_the_other_commands_need_no_psycopg(tmp_path):
     assert p.returncode == 0, p.stderr
     q, refused_listing = without(EVERY_EXTRA, "runs", "list", "--json", tmp_path=tmp_path)
     assert q.returncode == 0, q.stderr
-    assert len(json.loads(q.stdout)) == 1 and refused == refused_listing == []
+    assert len(json.loads(q.stdout)["runs"]) == 1 and refused == refused_listing == []

@@ -105,9 +105,9 @@ def test_the_choices_shown_are_the_ones_the_models_take():
     assert _common.METHODS == get_args(Solver.model_fields["method"].annotation)
     assert sweep.DESIGNS == DESIGNS and runs.EXPORT_FORMATS == FORMATS
     from gigawatt.api import MODELS
-    from gigawatt.registry import STORED_KINDS
+    from gigawatt.schemas import OUTPUTS
 
-    assert set(catalog.SCHEMA_KINDS) <= set(MODELS) and set(catalog.OUTPUT_KINDS) <= set(STORED_KINDS)
+    assert set(catalog.SCHEMA_KINDS) <= set(MODELS) and set(catalog.OUTPUT_KINDS) == set(OUTPUTS)
 
 
 def _parsed(example: list[str]) -> None:

@@ -125,7 +125,7 @@ def test_a_sweep_over_a_finance_input_runs_finance_points(tmp_path):
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout)["result"]
     assert out["job"] == "finance"
-    short, long = (point["break-even USD/accelerator-hour"] for point in out["points"])
+    short, long = (point["break_even_usd_per_accelerator_hour"] for point in out["points"])
     assert short > long > 0
 
 

@@ -349,7 +349,7 @@ def test_security_check_of_a_programme_names_a_mistyped_region(cli, tmp_path):
 
 def test_the_countries_catalog_lists_every_iso_code(cli):
     result = cli("catalog", "countries", "--json")
-    rows = json.loads(result.out)
+    rows = json.loads(result.out)["rows"]
     codes = {row["country"] for row in rows}
     assert len(rows) == 249 and {"US", "NO", "NA", "TW"} <= codes and "XX" not in codes
     assert all(row["source"] for row in rows)

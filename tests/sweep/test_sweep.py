@@ -179,7 +179,7 @@ def test_a_sweep_file_runs_from_yaml_and_a_sampled_sweep_ranks_its_inputs(tmp_pa
                            "--workers", "2", "--store", store, "--json"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     table = json.loads(done.stdout)["result"]
-    assert table["design"] == "oat" and table["figure"] == "LCOE USD/MWh" and len(table["points"]) == 7
+    assert table["design"] == "oat" and table["figure"] == "lcoe_usd_per_mwh" and table["figure_label"] == "LCOE USD/MWh" and len(table["points"]) == 7
     sampled = subprocess.run([str(GIGAWATT), "sweep", str(GAS), "--sample", f"{FUEL}=uniform(2,8)", "--draws", "6", "--screening", "24",
                               "--workers", "2", "--store", store, "--json", "--plot", str(tmp_path / "cdf.png")],
                              capture_output=True, text=True, timeout=300)
@@ -209,7 +209,7 @@ def test_weather_years_are_points_of_their_own_and_resume(tmp_path):
     assert first.returncode == 0, first.stderr
     points_run = json.loads(first.stdout)["result"]["points"]
     assert [p["weather_year"] for p in points_run] == [2018, 2019] and all(p["status"] == "done" for p in points_run)
-    assert points_run[0]["LCOE USD/MWh"] != points_run[1]["LCOE USD/MWh"]  # the years' weather differs, and so do the plans
+    assert points_run[0]["lcoe_usd_per_mwh"] != points_run[1]["lcoe_usd_per_mwh"]  # the years' weather differs, and so do the plans
     again = json.loads(subprocess.run(args, capture_output=True, text=True, timeout=300).stdout)["result"]["points"]
     assert [p["run_id"] for p in again] == [p["run_id"] for p in points_run]  # the same series, the same runs: found, not rerun
 
@@ -234,7 +234,7 @@ def test_a_grid_sweep_is_a_stored_run_listed_with_its_points_and_drawn(tmp_path)
     assert [s["id"] for s in sweeps] == [out["run"]["id"]] and sweeps[0]["headline"]["points"] == 4
     listed = subprocess.run([str(GIGAWATT), "runs", "list", "--sweep", out["run"]["id"][:10], "--store", str(store), "--json"],
                             capture_output=True, text=True, timeout=60)
-    assert sorted(r["id"] for r in json.loads(listed.stdout)) == sorted(p["run_id"] for p in out["result"]["points"])
+    assert sorted(r["id"] for r in json.loads(listed.stdout)["runs"]) == sorted(p["run_id"] for p in out["result"]["points"])
     shown = subprocess.run([str(GIGAWATT), "runs", "show", out["run"]["id"][:10], "--store", str(store)], capture_output=True, text=True, timeout=60)
     assert shown.returncode == 0 and "plan sweep (grid), 4 points" in shown.stdout
     # run again: the same sweep, one record (replaced), its points found in the store
@@ -284,7 +284,7 @@ def test_a_build_out_sweep_draws_the_fan_of_capacity_online(tmp_path):
     fan = result.data["fan"]
     bands = np.array([[row[f"p{q}_online_gw"] for q in (10, 25, 50, 75, 90)] for row in fan])
     assert (np.diff(bands, axis=1) >= -1e-9).all()
-    ends = [p["online GW at end"] for p in result.data["points"]]
+    ends = [p["online_gw_at_end"] for p in result.data["points"]]
     assert min(ends) - 1e-9 <= bands[-1, 0] and bands[-1, -1] <= max(ends) + 1e-9
     assert (bands[:, -1] - bands[:, 0]).max() > 0.5  # the construction limit spreads the paths by more than 0.5 GW somewhere
     assert "trajectory" not in result.data["points"][0]  # the paths live in the fan, not in the table

@@ -228,7 +228,7 @@ def test_a_stored_sweeps_inputs_run_again_as_the_same_sweep(tmp_path):
     assert again.returncode == 0, again.stderr
     out = json.loads(again.stdout)
     assert out["run"]["id"] == sweep_id  # the same inputs: the same sweep, its record replaced
-    assert out["result"]["figure"] == "USD per accelerator-hour"
+    assert out["result"]["figure"] == "usd_per_accelerator_hour" and out["result"]["figure_label"] == "USD per accelerator-hour"
     assert [p["run_id"] for p in out["result"]["points"]] == [p["run_id"] for p in json.loads(first.stdout)["result"]["points"]]
     assert len(open_store(str(store)).list(kind="sweep")) == 1
     # its points are fixed: options that would change them are refused, naming them

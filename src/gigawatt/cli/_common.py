@@ -205,10 +205,18 @@ def run_on_plan(kind: str, file: str, overrides: list[str], *, store: str | None
         return api.from_stored_plan(kind, file, set=overrides, store=store or "default", fresh=fresh, map=map)
 
 
+def print_json(document: Any) -> None:
+    """The one JSON document of a ``--json`` command on stdout (serialised in one place: values cleaned of
+    negative zeros and float noise); everything else a command says goes to stderr."""
+    from gigawatt.core.documents import dumps
+
+    sys.stdout.write(dumps(document))
+
+
 def show(result: Any, as_json: bool, quiet: bool = False) -> None:
     """Print a result: its JSON form, or tables for people."""
     if as_json:
-        sys.stdout.write(json.dumps(result.to_dict(), indent=2) + "\n")
+        print_json(result.to_dict())
         return
     from gigawatt.report.tables import render
 

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from gigawatt.cli._common import OUTPUTS, FieldChoice, JsonOption, SetOption, app, examples, out_console
+from gigawatt.cli._common import OUTPUTS, FieldChoice, JsonOption, SetOption, app, examples, out_console, print_json
+from gigawatt.core.documents import envelope
 from gigawatt.core.errors import ScenarioError
-
-
-def _print_json(data) -> None:
-    from gigawatt.core.results import json_safe
-
-    sys.stdout.write(json.dumps(json_safe(data), indent=2) + "\n")
 
 
 # (column, header) shown for people; --json gives every column
@@ -104,7 +97,7 @@ def catalog_command(
         raise ScenarioError(f"catalog: unknown table '{table}'; choose one of {', '.join(loaders)}")
     frame = loaders[table]()
     if as_json:
-        _print_json(frame.to_dict(orient="records"))
+        print_json(envelope("catalog", table=table, rows=frame.to_dict(orient="records")))
         return
     view = Table(title=f"{table} ({len(frame)} rows; --json for every column and source)")
     columns = _CATALOG_COLUMNS[table]
@@ -134,7 +127,7 @@ def validate_command(
     model = api.load_inputs(kind, file, overrides)
     api.check_references(kind, model)
     if as_json:
-        _print_json({"valid": True, "file": str(file), "kind": kind, "scenario": model.model_dump(mode="json")})
+        print_json(envelope("validate", valid=True, file=str(file), scenario_kind=kind, scenario=model.model_dump(mode="json")))
     else:
         from rich.text import Text
 
@@ -142,7 +135,8 @@ def validate_command(
 
 
 SCHEMA_KINDS = ("plan", "size", "buildout", "headroom", "site")  # api.MODELS, and the outputs of gigawatt.schemas: a test keeps them equal
-OUTPUT_KINDS = ("size", "plan", "buildout", "headroom", "site", "sweep")
+OUTPUT_KINDS = ("size", "plan", "buildout", "headroom", "site", "schedule", "finance", "reliability", "sweep",  # schemas.OUTPUTS:
+                "catalog", "runs_list", "runs_diff", "runs_size", "runs_prune", "validate", "security_check", "scenario_keys")  # a test keeps them equal
 
 
 @app.command("schema", epilog=examples(
@@ -164,14 +158,14 @@ def schema_command(
     if output is not None:
         from gigawatt.schemas import output_schema
 
-        _print_json(output_schema(output))
+        print_json(output_schema(output))
         return
     kind = "buildout" if buildout else kind or "plan"
     if kind not in MODELS:
         raise ScenarioError(f"schema: unknown kind '{kind}'; choose one of {', '.join(MODELS)}")
     rows = describe_fields(MODELS[kind])
     if as_json:
-        _print_json(rows)
+        print_json(envelope("scenario_keys", scenario_kind=kind, keys=rows))
         return
     view = Table(title=f"{kind} scenario keys (set in YAML or with --set KEY=VALUE)")
     for column in ("key", "type", "default", "description"):

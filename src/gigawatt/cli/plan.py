@@ -68,6 +68,8 @@ def plan_command(
                    {"constraints.online_by": online_by, "site.screening_segments": screening})
     overrides = [*flags, *solver_fields(solver, threads, time_limit, mip_gap, method), *(overrides or [])]
     if build_only:
+        if as_json:
+            raise ScenarioError("--json: --build-only writes the LP only and prints no result; drop --json (or --build-only to solve)")
         if not save_lp:
             raise ScenarioError("--build-only: give --save-lp FILE.lp to write the model")
         _save_lp(file, overrides, save_lp)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,7 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from gigawatt.cli._common import OUTPUTS, FieldChoice, JsonOption, StoreOption, app, examples, out_console, show
+from gigawatt.cli._common import OUTPUTS, FieldChoice, JsonOption, StoreOption, app, examples, out_console, print_json, show
+from gigawatt.core.documents import envelope, identified
 from gigawatt.core.errors import ScenarioError
 
 runs_app = typer.Typer(help="The run store: every run kept, to list, show, compare and export.", no_args_is_help=True, rich_markup_mode="rich")
@@ -62,7 +62,7 @@ def list_command(
         ids = [row["run_id"] for row in swept.data["points"] if row.get("run_id")]
     rows = kept.list(kind=kind, since=since, name=name, limit=limit, ids=ids)
     if as_json:
-        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+        print_json(envelope("runs_list", runs=[{**row, "headline": identified(row["headline"])} for row in rows]))
         return
     from gigawatt.report.tables import run_list
 
@@ -132,9 +132,9 @@ def diff_command(a: IdArgument, b: IdArgument, as_json: JsonOption = False, stor
     if as_json:
         with _readable(kept, first, second):
             d = differences(first, second)
-            d["inputs"] = {k: {"a": x, "b": y} for k, (x, y) in d["inputs"].items()}
-            d["results"] = {k: {"a": x, "b": y, "delta": delta} for k, (x, y, delta) in d["results"].items()}
-        sys.stdout.write(json.dumps(d, indent=2) + "\n")
+            inputs = {k: {"a": x, "b": y} for k, (x, y) in d["inputs"].items()}
+            results = identified({k: {"a": x, "b": y, "delta": delta} for k, (x, y, delta) in d["results"].items()})
+        print_json(envelope("runs_diff", a=d["a"], b=d["b"], run_kind=d["kind"], inputs=inputs, results=results))
         return
     console = out_console()
     with _readable(kept, first, second), console.capture() as printed:
@@ -179,7 +179,7 @@ def size_command(as_json: JsonOption = False, store: StoreOption = None) -> None
     (Parquet) against records (JSON), and the SQLite file's size on disk."""
     sizes = _store(store).size()
     if as_json:
-        sys.stdout.write(json.dumps(sizes, indent=2) + "\n")
+        print_json(envelope("runs_size", **sizes))
         return
     lines = [f"{'kind':<12} {'runs':>6} {'total':>14} {'mean/run':>14} {'max/run':>14} {'tables':>7} {'records':>7}"]
     for kind, row in [*sizes["kinds"].items(), ("all", sizes["total"])]:
@@ -218,7 +218,7 @@ def prune_command(
     on SQLite the space is given back to the disk (VACUUM)."""
     report = _store(store).prune(older_than_days=older_than, kind=kind, sweep=sweep, keep_tagged=keep_tagged, dry_run=dry_run)
     if as_json:
-        sys.stdout.write(json.dumps(report, indent=2) + "\n")
+        print_json(envelope("runs_prune", **report))
         return
     lines = []
     if dry_run:

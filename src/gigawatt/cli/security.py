@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from gigawatt.cli._common import JsonOption, SetOption, app, examples, out_console
+from gigawatt.cli._common import JsonOption, SetOption, app, examples, out_console, print_json
 
 security_app = typer.Typer(help="Weight security: what a site can reach, requirement by requirement.", no_args_is_help=True, rich_markup_mode="rich")
 app.add_typer(security_app, name="security")
@@ -38,7 +36,9 @@ def check_command(
     api.check_references(kind, model)  # a mistyped accelerator or region fails here, as in `gigawatt validate`
     found = api.security_postures(kind, model)
     if as_json:
-        sys.stdout.write(json.dumps([{"site": name, "checks": [c.to_dict() for c in checks]} for name, checks in found], indent=2) + "\n")
+        from gigawatt.core.documents import envelope
+
+        print_json(envelope("security_check", sites=[{"site": name, "checks": [c.to_dict() for c in checks]} for name, checks in found]))
         return
     console = out_console()
     for name, checks in found:

@@ -31,7 +31,7 @@ def figures(data: dict[str, Any]) -> dict[str, Any]:
     rows = data["points"]
     out = {"points": len(rows), "failed": sum(r.get("status") != "done" for r in rows), "of": f"{data['job']} ({data['design']})"}
     spread = data.get("distribution") or {}
-    out |= {f"{label} {data['figure']}": spread.get(key) for label, key in (("min", "min"), ("P50", "p50"), ("max", "max")) if key in spread}
+    out |= {f"{label} {data.get('figure_label', data['figure'])}": spread.get(key) for label, key in (("min", "min"), ("P50", "p50"), ("max", "max")) if key in spread}
     return out
 
 
@@ -44,8 +44,9 @@ SWEEP_COLUMNS = 40  # a sweep's table shows at most this many points; --csv and 
 def table(r: Result, console: Console) -> None:
     d = r.data
     figure, varied, rows = d["figure"], d["varied"], d["points"]
+    label = d.get("figure_label", figure)  # a sweep stored before figures were keyed by identifier has its label only
     table = Table(title=f"{r.name}: {d['job']} sweep ({d['design']}), {len(rows)} points")
-    for column in ("#", *varied, "status", figure, "run"):
+    for column in ("#", *varied, "status", label, "run"):
         table.add_column(column, justify="left" if column in ("status", "run") else "right", overflow="fold")
     for row in rows[:SWEEP_COLUMNS]:
         cells = [str(row["point"]), *(fmt(row.get(k)) if k in row else "(base)" for k in varied), row["status"],
@@ -56,17 +57,17 @@ def table(r: Result, console: Console) -> None:
         console.print(f"  ... {len(rows) - SWEEP_COLUMNS} more points (--csv or --json for all)", highlight=False)
     spread = d.get("distribution")
     if spread:
-        console.print(f"{figure}: min {fmt(spread['min'])}, P10 {fmt(spread['p10'])}, P50 {fmt(spread['p50'])}, P90 {fmt(spread['p90'])}, "
+        console.print(f"{label}: min {fmt(spread['min'])}, P10 {fmt(spread['p10'])}, P50 {fmt(spread['p50'])}, P90 {fmt(spread['p90'])}, "
                       f"max {fmt(spread['max'])}", highlight=False)
     for row in d["tornado"]:
         about = f"base {fmt(row['base'])}" if d["design"] == "oat" else f"mean of all points {fmt(row['base'])}; each end averages the other inputs"
-        console.print(f"{row['input']}: {figure} {fmt(row['at_low'])} at {row['low_setting']} to {fmt(row['at_high'])} at {row['high_setting']} "
+        console.print(f"{row['input']}: {label} {fmt(row['at_low'])} at {row['low_setting']} to {fmt(row['at_high'])} at {row['high_setting']} "
                       f"(swing {fmt(row['swing'])}; {about})", highlight=False)
     for row in d["sobol"]:
         console.print(f"{row['input']}: Sobol' first-order {row['first_order']:.2f} ± {row['first_order_conf']:.2f}, "
                       f"total {row['total']:.2f} ± {row['total_conf']:.2f}", highlight=False)
     for row in d["ranking"]:
-        console.print(f"{row['input']}: Spearman rank correlation with {figure} {row['spearman']:+.2f} over {row['points']} points", highlight=False)
+        console.print(f"{row['input']}: Spearman rank correlation with {label} {row['spearman']:+.2f} over {row['points']} points", highlight=False)
 
 
 # --- figures --------------------------------------------------------------------------------------
@@ -133,17 +134,18 @@ def plot_sweep(result, path: Path | str) -> Path:
     """A sweep's chart by its design: the fan of a build-out, the figure's distribution (sampled), or the
     tornado (one at a time, or the main effects of a grid)."""
     d = result.data
+    label = d.get("figure_label", d["figure"])
     values = [r[d["figure"]] for r in d["points"] if r.get("status") == "done" and isinstance(r.get(d["figure"]), int | float)]
     if not values:
         from gigawatt.core.errors import ScenarioError
 
-        raise ScenarioError(f"--plot: no point ran with the figure '{d['figure']}'; nothing to draw")
+        raise ScenarioError(f"--plot: no point ran with the figure '{label}'; nothing to draw")
     if d.get("fan"):
         return plot_fan(d["fan"], path, title=f"{result.name}: capacity online over {len(values)} points")
     if d["design"] in ("sample", "sobol"):
-        return plot_distribution(values, d["figure"], path, title=f"{result.name}: {d['figure']} over {len(values)} points")
+        return plot_distribution(values, label, path, title=f"{result.name}: {label} over {len(values)} points")
     how, centre = ("one at a time", "base") if d["design"] == "oat" else ("main effects over the grid", "mean of all points")
-    return plot_tornado(d["tornado"], d["figure"], path, title=f"{result.name}: what moves {d['figure']} ({how})", centre=centre)
+    return plot_tornado(d["tornado"], label, path, title=f"{result.name}: what moves {label} ({how})", centre=centre)
 
 
 # --- charts ---------------------------------------------------------------------------------------
@@ -152,7 +154,8 @@ def plot_sweep(result, path: Path | str) -> Path:
 def charts(r: Result) -> dict[str, Chart]:
     """A sweep's charts by its design: tornado, fan, distribution, Sobol' indices and ranking, or lines over a grid."""
     d = r.data
-    figure = d["figure"]
+    figure = d["figure"]  # the points' key
+    label = d.get("figure_label", figure)  # what a person reads
     done = [p for p in d["points"] if p.get("status") == "done" and isinstance(p.get(figure), int | float)]
     out: dict[str, Chart] = {}
     if d["tornado"]:
@@ -163,7 +166,7 @@ def charts(r: Result) -> dict[str, Chart]:
              "y": [row["input"] for row in rows], "x": [row[f"at_{side}"] - base for row in rows], "base": [base] * len(rows),
              "text": [str(row[f"{side}_setting"]) for row in rows], "textposition": "outside"}
             for side in ("low", "high")
-        ], "layout": chart_layout(f"What moves {figure} ({'base' if d['design'] == 'oat' else 'main effects about the mean'} {base:,.4g})", figure, "",
+        ], "layout": chart_layout(f"What moves {label} ({'base' if d['design'] == 'oat' else 'main effects about the mean'} {base:,.4g})", label, "",
                              barmode="overlay", height=160 + 50 * len(rows))}
     if d["fan"]:
         fan = pd.DataFrame(d["fan"])
@@ -177,28 +180,28 @@ def charts(r: Result) -> dict[str, Chart]:
             {"type": "scatter", "mode": "lines", "x": when, "y": plain_list(fan["p50_online_gw"]), "name": "median", "line": {"color": "rgb(31,119,180)", "width": 2}},
         ], "layout": chart_layout(f"Capacity online across {len(done)} points", "", "GW")}
     if d["design"] in ("sample", "sobol") and done:
-        out["distribution"] = {"data": [{"type": "histogram", "x": [p[figure] for p in done], "name": figure}],
-                               "layout": chart_layout(f"{figure} over {len(done)} points", figure, "points")}
+        out["distribution"] = {"data": [{"type": "histogram", "x": [p[figure] for p in done], "name": label}],
+                               "layout": chart_layout(f"{label} over {len(done)} points", label, "points")}
     if d["sobol"]:
         rows = d["sobol"]
         out["sobol"] = {"data": [
             {"type": "bar", "name": label, "x": [row["input"] for row in rows], "y": [row[key] for row in rows],
              "error_y": {"type": "data", "array": [row[f"{key}_conf"] for row in rows]}}
             for key, label in (("first_order", "first-order"), ("total", "total"))
-        ], "layout": chart_layout(f"Sobol' indices of {figure} (95% intervals)", "", "share of the variance", barmode="group")}
+        ], "layout": chart_layout(f"Sobol' indices of {label} (95% intervals)", "", "share of the variance", barmode="group")}
     if d["ranking"]:
         out["ranking"] = {"data": [{"type": "bar", "orientation": "h", "y": [row["input"] for row in reversed(d["ranking"])],
                                     "x": [row["spearman"] for row in reversed(d["ranking"])], "name": "Spearman"}],
-                          "layout": chart_layout(f"Rank correlation of each input with {figure}", "Spearman's rho", "", xaxis={"range": [-1, 1]})}
+                          "layout": chart_layout(f"Rank correlation of each input with {label}", "Spearman's rho", "", xaxis={"range": [-1, 1]})}
     if d["design"] == "grid" and done and d["varied"]:
         first, second = d["varied"][0], (d["varied"][1] if len(d["varied"]) > 1 else None)
         groups = sorted({str(p.get(second)) for p in done}) if second else [""]
         out["grid"] = {"data": [
-            {"type": "scatter", "mode": "lines+markers", "name": f"{second} = {g}" if second else figure,
+            {"type": "scatter", "mode": "lines+markers", "name": f"{second} = {g}" if second else label,
              "x": [p[first] for p in done if not second or str(p.get(second)) == g],
              "y": [p[figure] for p in done if not second or str(p.get(second)) == g]}
             for g in groups
-        ], "layout": chart_layout(f"{figure} over the grid", first, figure)}
+        ], "layout": chart_layout(f"{label} over the grid", first, label)}
     return out
 
 
@@ -211,12 +214,13 @@ def result_schema() -> tuple[dict[str, Any], dict[str, Any]]:
              "properties": {"point": {"type": "integer"}, "status": {"enum": ["done", "failed"]}, "run_id": {"type": "string"},
                             "seconds": NUMBER, "error": {"type": "string"}}}
     props = {
-        "job": {"type": "string"}, "design": {"type": "string"}, "figure": {"type": "string"},
+        "job": {"type": "string"}, "design": {"type": "string"}, "figure": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+        "figure_label": {"type": "string"},
         "varied": {"type": "array", "items": {"type": "string"}}, "points": {"type": "array", "items": point},
         "distribution": {"anyOf": [{"type": "object", "required": ["min", "p10", "p50", "p90", "max", "mean"]}, {"type": "null"}]},
         "ranking": RECORDS, "tornado": RECORDS, "sobol": RECORDS, "fan": RECORDS, "startup_s": NUMBER, "points_s": NUMBER,
     }
-    return {"type": "object", "properties": props, "required": sorted(props)}, {}
+    return {"type": "object", "properties": props, "required": sorted(p for p in props if p != "figure_label")}, {}  # older sweeps lack a label
 
 
 def plot(result: Result, path: Path) -> Path:

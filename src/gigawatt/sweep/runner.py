@@ -31,6 +31,7 @@ from typing import Any
 
 import numpy as np
 
+from gigawatt.core.documents import identifier
 from gigawatt.core.errors import GigawattError, ScenarioError
 from gigawatt.sweep.analysis import (
     FAN_STEP,
@@ -498,6 +499,15 @@ def default_figure(kind: str, rows: list[dict[str, Any]]) -> str:
     return next((k for k, v in done.items() if k not in ("point", "seconds") and isinstance(v, int | float)), "")
 
 
+POINT_KEYS = ("point", "status", "run_id", "seconds", "error", "label", TRAJECTORY, WEATHER_YEAR)  # a point's own keys, beside its overrides and figures
+
+
+def _keyed(row: dict[str, Any], varied: list[str]) -> dict[str, Any]:
+    """A point's row as the sweep's data keeps it: its overrides by scenario key, its figures by identifier
+    (``LCOE USD/MWh`` as ``lcoe_usd_per_mwh``; the label is the table's)."""
+    return {k if k in POINT_KEYS or k in varied else identifier(k): v for k, v in row.items()}
+
+
 def summarise(inputs: SweepInputs, result: SweepResult) -> tuple[dict[str, Any], list[str]]:
     """The sweep's ``data`` (its rows and what its design supports: ranking, tornado, Sobol' indices, fan,
     the figure's quantiles) and the messages a user should read."""
@@ -520,12 +530,12 @@ def summarise(inputs: SweepInputs, result: SweepResult) -> tuple[dict[str, Any],
     if inputs.design == "sobol" and len(values) and not sobol:
         messages.append("Sobol' indices need every point of Saltelli's design; a point failed, so only the rank correlation is given")
     data = {
-        "job": inputs.kind, "design": inputs.design, "figure": figure, "varied": result.varied,
+        "job": inputs.kind, "design": inputs.design, "figure": identifier(figure), "figure_label": figure, "varied": result.varied,
         "distribution": {"min": float(values.min()), **{f"p{round(q * 100)}": float(np.quantile(values, q)) for q in (0.1, 0.5, 0.9)},
                          "max": float(values.max()), "mean": float(values.mean())} if len(values) else None,
         "ranking": ranking(result, figure) if inputs.design != "oat" else [],
         "tornado": swing, "sobol": sobol, "fan": paths,
-        "startup_s": result.startup_s, "points_s": result.points_s, "points": result.rows,
+        "startup_s": result.startup_s, "points_s": result.points_s, "points": [_keyed(row, result.varied) for row in result.rows],
     }
     return data, messages
 
