@@ -139,8 +139,8 @@ def diff_command(a: IdArgument, b: IdArgument, as_json: JsonOption = False, stor
 @runs_app.command("export")
 def export_command(
     run_id: IdArgument,
-    fmt: Annotated[str, typer.Option("--format", help="json, csv (a folder of tables), parquet (a folder) or xlsx (needs gigawatt[xlsx])")] = "json",
-    out: Annotated[Optional[Path], typer.Option("--out", help="Where to write (default: KIND-ID.json / .xlsx, or a folder KIND-ID)")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json, csv (a folder of tables), parquet (a folder), xlsx (a workbook: summary, inputs, formatted tables; needs gigawatt[xlsx]) or pdf (the report with its figure; needs gigawatt[pdf])")] = "json",
+    out: Annotated[Optional[Path], typer.Option("--out", help="Where to write (default: KIND-ID.json / .xlsx / .pdf, or a folder KIND-ID)")] = None,
     store: StoreOption = None,
 ) -> None:
     """Write a stored run's result and tables to files."""
