@@ -126,8 +126,8 @@ def test_export_writes_every_table(runs, tmp_path, fmt):  # noqa: F811
         assert json.loads(path.read_text())["result"]["annual_cost_usd"] == pytest.approx(result.annual_cost_usd)
     elif fmt == "xlsx":
         sheets = pd.read_excel(path, sheet_name=None)
-        assert {"run", "dispatch", "capacity"} <= set(sheets)
-        assert sheets["dispatch"]["load_mw"].sum() == pytest.approx(result.load_mwh, rel=1e-6)
+        assert {"Summary", "Inputs", "dispatch", "capacity"} <= set(sheets)
+        assert sheets["dispatch"]["load (MW)"].sum() == pytest.approx(result.load_mwh, rel=1e-6)
     else:
         dispatch = pd.read_csv(path / "dispatch.csv") if fmt == "csv" else pd.read_parquet(path / "dispatch.parquet")
         assert dispatch["load_mw"].sum() == pytest.approx(result.load_mwh, rel=1e-6)

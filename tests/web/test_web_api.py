@@ -89,6 +89,11 @@ def test_tables_and_every_download_format(client, plan_run):
         archive = zipfile.ZipFile(io.BytesIO(client.get(f"/api/v1/runs/{plan_run}/export", params={"format": fmt}).content))
         assert any(name.startswith("dispatch") for name in archive.namelist())
     assert client.get(f"/api/v1/runs/{plan_run}/export", params={"format": "xlsx"}).content[:2] == b"PK"
+    pdf = client.get(f"/api/v1/runs/{plan_run}/export", params={"format": "pdf"})  # the report as a PDF, or why not here
+    if pdf.status_code == 422:
+        assert "gigawatt[pdf]" in pdf.json()["error"]
+    else:
+        assert pdf.content[:5] == b"%PDF-" and pdf.headers["content-disposition"].endswith('.pdf"')
     report = client.get(f"/api/v1/runs/{plan_run}/export", params={"format": "html"})
     assert report.headers["content-disposition"].endswith('.html"')
     assert "Plotly" in report.text and 'id="fig-dispatch"' in report.text and "<script src=" not in report.text  # self-contained

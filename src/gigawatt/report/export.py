@@ -1,4 +1,4 @@
-"""Write a result to files: its JSON form, its tables as CSV or Parquet, or one Excel workbook.
+"""Write a result to files: its JSON form, its tables as CSV or Parquet, one Excel workbook, or the PDF report.
 
 Every file is written whole or not at all (:mod:`gigawatt.core.files`): a temporary file in the target's folder
 renamed onto it, a folder of tables staged and moved into place once complete, so a failed, refused or
@@ -16,9 +16,8 @@ from gigawatt.core.errors import ScenarioError
 from gigawatt.core.files import write_atomically, write_folder
 from gigawatt.core.results import Result
 
-FORMATS = ("json", "csv", "parquet", "xlsx")
+FORMATS = ("json", "csv", "parquet", "xlsx", "pdf")
 DISPATCH_DECIMALS = 4  # 0.1 kW: far below any meaningful flow, and no solver noise like -0.0000
-EXCEL_SHEET_CHARS = 31  # Excel's limit on a sheet name
 
 
 def table_writer(frame: Any, parquet: bool = False) -> Callable[[Path], Any]:
@@ -39,38 +38,33 @@ def write_table(frame: Any, path: Path | str, what: str = "output") -> Path:
 
 def export(result: Result, fmt: str, out: Path | str | None = None, what: str = "output") -> Path:
     """Write ``result`` as ``fmt``: ``json`` (one file), ``csv``/``parquet`` (a folder: a file per table and
-    run.json) or ``xlsx`` (a workbook: a sheet per table and one for the run). Returns the path written.
+    run.json), ``xlsx`` (a workbook to hand over: Summary, Inputs and a formatted sheet per table,
+    :mod:`gigawatt.report.workbook`) or ``pdf`` (the HTML report with its figure, :mod:`gigawatt.report.page`).
+    Returns the path written.
 
     Everything is read (a stored run's tables included) before anything is written, and written whole or
     not at all; ``what`` names the path in messages (an option such as ``--out``)."""
     if fmt not in FORMATS:
         raise ScenarioError(f"format '{fmt}': choose one of {', '.join(FORMATS)}")
     stem = f"{result.kind}-{result.run.id[:12]}"
-    path = Path(out) if out else Path(f"{stem}.{fmt}" if fmt in ("json", "xlsx") else stem)
+    path = Path(out) if out else Path(f"{stem}.{fmt}" if fmt in ("json", "xlsx", "pdf") else stem)
     text = json.dumps(result.to_dict(), indent=2) + "\n"
     if fmt == "json":
         return write_atomically(path, lambda tmp: tmp.write_text(text), what)
     frames = result.to_frames()
     if fmt == "xlsx":
         try:
-            import openpyxl  # noqa: F401
+            from gigawatt.report.workbook import write_workbook
         except ImportError:
             raise ScenarioError('format xlsx needs openpyxl; pip install "gigawatt[xlsx]", or export csv') from None
-        import pandas as pd
-
-        def workbook(tmp: Path) -> None:
-            with pd.ExcelWriter(tmp, engine="openpyxl") as book:
-                run = pd.DataFrame({"field": ["id", "kind", "name", "created", "gigawatt_version", "catalog_hash"],
-                                    "value": [result.run.id, result.kind, result.name, result.run.created,
-                                              result.run.gigawatt_version, result.run.catalog_hash]})
-                run.to_excel(book, sheet_name="run", index=False)
-                for name, frame in frames.items():
-                    table = frame.reset_index() if frame.index.name else frame
-                    for column in table.select_dtypes(["datetimetz"]).columns:
-                        table[column] = table[column].dt.tz_localize(None)  # Excel has no time zones
-                    table.to_excel(book, sheet_name=name[:EXCEL_SHEET_CHARS], index=False)
-
-        return write_atomically(path, workbook, what)
+        return write_atomically(path, lambda tmp: write_workbook(result, tmp, frames), what)
+    if fmt == "pdf":
+        try:
+            from gigawatt.report.page import pdf_engine, write_pdf
+        except ImportError:
+            raise ScenarioError('format pdf needs Jinja2 and WeasyPrint; pip install "gigawatt[pdf]", or export xlsx') from None
+        pdf_engine()  # a missing WeasyPrint or Pango is told before anything is written
+        return write_atomically(path, lambda tmp: write_pdf(result, tmp), what)
     files: dict[str, Callable[[Path], Any]] = {"run.json": lambda tmp: tmp.write_text(text)}
     files |= {f"{name}.{fmt}": table_writer(frame, fmt == "parquet") for name, frame in frames.items()}
     return write_folder(path, files, what)

@@ -40,16 +40,15 @@ from fastapi.responses import (
     StreamingResponse,
 )
 from fastapi.staticfiles import StaticFiles
-from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from gigawatt import api
 from gigawatt.core import __version__
 from gigawatt.core.errors import GigawattError, ScenarioError
-from gigawatt.core.present import figure_text, split_label
 from gigawatt.core.results import Result
 from gigawatt.registry import KINDS, spec
 from gigawatt.registry import figures as result_figures
-from gigawatt.report.tables import blocks, flatten, fmt, sources
+from gigawatt.report import page as report_page
+from gigawatt.report.tables import blocks, flatten
 from gigawatt.store import Store, open_store
 from gigawatt.web import editor, projects
 from gigawatt.web.charts import figures as chart_figures
@@ -81,7 +80,7 @@ LOOPBACK_HOSTS = {f"[{name}]" if ":" in name else name for name in LOOPBACK}  # 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
        "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 EXPORT_TYPES = {"json": "application/json", "csv": "application/zip", "parquet": "application/zip",
-                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "html": "text/html"}
+                "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "html": "text/html", "pdf": "application/pdf"}
 
 
 @functools.cache
@@ -221,10 +220,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
     @app.get("/vendor/plotly.min.js", include_in_schema=False)
     def plotly_js() -> FileResponse:
         return FileResponse(PLOTLY_JS, media_type="text/javascript", headers={"Cache-Control": "max-age=86400"})
-    pages = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
-    pages.filters["fmt"] = fmt
-    pages.filters["figure"] = lambda value, label: figure_text(label, value)  # as `gigawatt runs list` and `runs diff` print it
-    pages.filters["figure_name"] = lambda label: split_label(label)[0]
+    pages = report_page.environment(TEMPLATES)  # the report's filters (fmt, figure, figure_name) and its templates
     pages.filters["shown_label"] = shown_label
 
     app.add_middleware(_BoundedBody)  # added before guard, so it runs inside it: after the Host and token checks
@@ -392,9 +388,7 @@ def create_app(store: str | None = None, token: str | None = None, uploads: Path
         stem = f"gigawatt-{r.kind}-{r.run.id[:12]}"
         if format == "html":
             geo = (STATIC / "topojson" / "world_110m.json").read_text() if r.kind == "site" else None
-            body = pages.get_template("report.html").render(version=__version__, plotly=PLOTLY_JS.read_text(), geo=geo,
-                                                            draw=(STATIC / "charts.js").read_text(), inputs=flatten(r.to_dict()["inputs"]),
-                                                            sources=sources(r), **run_context(r))
+            body = report_page.render(r, pages, charts=chart_figures(r), plotly=PLOTLY_JS.read_text(), geo=geo, draw=(STATIC / "charts.js").read_text())
             return Response(body, media_type="text/html", headers={"Content-Disposition": f'attachment; filename="{stem}.html"'})
         with tempfile.TemporaryDirectory() as folder:
             written = export(r, format, Path(folder) / stem)
