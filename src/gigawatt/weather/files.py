@@ -734,7 +734,8 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
         times, values, resampled = _to_hourly(times, values, step, energy, where, str(value_col), name)
         line = _no_line  # rows are hours now; bounds are checked on the hourly values
     if len(values) != len(index):
-        raise ScenarioError(f"{where}: {len(values)} rows but the index has {len(index)} hours "
+        rows = f"{len(values)} hours (its {resampled.split(' resampled')[0]}, resampled)" if resampled else f"{len(values)} rows"
+        raise ScenarioError(f"{where}: {rows} but the index has {len(index)} hours "
                             f"({index[0]} .. {index[-1]}); give one row per hour")
     if (values < lower).any():
         i = int(np.flatnonzero(values < lower)[0])
