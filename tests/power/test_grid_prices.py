@@ -91,12 +91,13 @@ def test_a_price_series_with_negative_hours_plans_and_stays_bounded(tmp_path):
     from gigawatt.power.planner import plan_power
 
     path = tmp_path / "price.csv"
-    price = np.where(INDEX.hour.isin(range(10, 15)), -25.0, 45.0)  # midday negative prices, as ERCOT West sees in spring
-    pd.DataFrame({"timestamp": INDEX, "price_usd_per_mwh": price}).to_csv(path, index=False)
+    index = hourly_index(2026)  # the example's plan year: its start's
+    price = np.where(index.hour.isin(range(10, 15)), -25.0, 45.0)  # midday negative prices, as ERCOT West sees in spring
+    pd.DataFrame({"timestamp": index, "price_usd_per_mwh": price}).to_csv(path, index=False)
     scenario = _grid_scenario(f"grid.price_csv={path}", "supply.technologies=[]")
     plan = plan_power(scenario)
     grid = plan.dispatch["grid_import_mw"]
     # with no storage nothing can soak up energy: imports equal the load in every hour, paid at the hour's price
     assert np.allclose(grid, plan.dispatch["load_mw"], atol=1e-3)
-    expected = (plan.dispatch["load_mw"] * pd.Series(price, index=INDEX).reindex(plan.dispatch.index).to_numpy()).sum()
+    expected = (plan.dispatch["load_mw"] * pd.Series(price, index=index).reindex(plan.dispatch.index).to_numpy()).sum()
     assert plan.cost_usd_per_year["grid_import_energy"] == pytest.approx(expected, rel=1e-3)

@@ -153,7 +153,7 @@ def test_a_measured_sky_from_csv_replaces_the_synthetic_one(tmp_path):
     from gigawatt.power.plan import plan_inputs
     from gigawatt.weather.synthetic import hourly_index, solar_cf
 
-    index = hourly_index(2025)
+    index = hourly_index(2026)  # the example's plan year: its start's
     hour = index.hour.to_numpy()
     sky = pd.DataFrame({"ghi": np.clip(900 * np.sin((hour - 6) / 12 * np.pi), 0, None), "temp_air": 25.0}, index=index)
     path = tmp_path / "sky.csv"

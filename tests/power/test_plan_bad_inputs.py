@@ -171,10 +171,10 @@ def test_a_connection_far_beyond_the_load_runs_with_a_message(cli, tmp_path):
 
 
 @pytest.mark.parametrize(("index", "fragment"), [
-    (pd.date_range("2025-01-01", periods=8760 * 12, freq="5min"), "rows but the index has 8760 hours"),  # 5-minute prices
+    (pd.date_range("2025-01-01", periods=4380 * 12, freq="5min"), "4380 hours .*52560 values at 5 min, resampled.* the index has 8760 hours"),  # half a year of 5-minute prices
     (pd.date_range("2025-01-01", periods=4380, freq="h"), "rows but the index has 8760 hours"),  # half a year
     (profiles.hourly_index(2024), "8784 rows"),  # a leap year's hours onto a common year
-    (pd.date_range("2025-01-01", periods=8760, freq="30min"), "not consecutive hours"),  # half-hours, as many rows as hours
+    (pd.date_range("2025-01-01", periods=8760, freq="30min"), "4380 hours .*8760 values at 30 min"),  # half-hours, as many rows as hours
 ])
 def test_a_series_that_does_not_cover_the_year_hour_by_hour_is_refused(tmp_path, index, fragment):
     path = series_csv(tmp_path, np.full(len(index), 40.0), index=index)

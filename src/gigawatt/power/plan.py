@@ -28,6 +28,7 @@ from gigawatt.power.solve import SolverFailed, optimise
 from gigawatt.core.inputs import MONTH_PATTERN
 from gigawatt.power.scenario import Scenario, Site
 from gigawatt.core.units import HOURS_PER_YEAR, MONTHS_PER_YEAR, add_months
+from gigawatt.weather.timezones import site_time_zone, standard_offset_hours, zone_info, zoned_index
 
 GRID = "grid_import"
 DIESEL = "diesel_backup"
@@ -212,10 +213,10 @@ def _plausible_series(scenario: Scenario, sizing: ClusterSizing, load: pd.Series
     return [note for note in notes if note]
 
 
-def _region_profile(site: Site, index: pd.DatetimeIndex, modelled: dict[str, pd.Series]) -> dict[str, pd.Series]:
+def _region_profile(site: Site, index: pd.DatetimeIndex, modelled: dict[str, pd.Series], offset: float) -> dict[str, pd.Series]:
     """The hours of the site's bundled regional profile, each series scaled to the annual energy of the
     modelled one it replaces (the site's published yield or mean wind): the region's weather, the site's level."""
-    from gigawatt.power.weather_years import align_to_index, read_era5_cf, standard_offset_hours
+    from gigawatt.power.weather_years import align_to_index, read_era5_cf
 
     row = _profile(site)
     with catalog.profile_file(row["profile"]) as path:
@@ -223,7 +224,7 @@ def _region_profile(site: Site, index: pd.DatetimeIndex, modelled: dict[str, pd.
     out = {}
     for tech, series in modelled.items():
         if tech in weather:
-            shape = align_to_index(weather[tech], index, standard_offset_hours(site.longitude))
+            shape = align_to_index(weather[tech], index, int(round(offset)))  # the zone's standard time, whole hours
             scaled = profiles.scale_to_mean(shape, float(series.mean()))
             scaled.attrs = {"source": f"{row['name']} ({row['dataset']} {row['year']}, catalog profile {row['profile']}), "
                                       f"scaled to a mean capacity factor of {series.mean():.3f}"}
@@ -239,7 +240,7 @@ def _measured_csv(site: Site, variable: catalog.VariableTechnology) -> str | Non
     return getattr(site, field)
 
 
-def _variable_series(site: Site, variable: catalog.VariableTechnology, index: pd.DatetimeIndex) -> pd.Series:
+def _variable_series(site: Site, variable: catalog.VariableTechnology, index: pd.DatetimeIndex, clock: dict[str, Any]) -> pd.Series:
     """A variable technology's hourly output per MW: the site's measured series where it gives one, else the
     catalog row's profile model (``pv``: pvlib under the site's sky, scaled to ``site.solar_yield_kwh_per_kwp``
     when given; ``wind``: synthetic winds at the mean capacity factor of the row's calibration field or mean_cf)."""
@@ -247,21 +248,25 @@ def _variable_series(site: Site, variable: catalog.VariableTechnology, index: pd
     calibration = getattr(site, variable.calibration_field) if variable.calibration_field else None
     if variable.profile_model == "pv":
         series = (
-            profiles.read_series_csv(measured, index, name=variable.measured_field, lower=0.0, upper=1.0, longitude=site.longitude, unit="ratio")
+            profiles.read_series_csv(measured, index, name=variable.measured_field, lower=0.0, upper=1.0, longitude=site.longitude, unit="ratio",
+                                    **clock)
             if measured
             else profiles.solar_cf(
                 index, site.latitude, site.longitude, tracking=site.tracking, mean_clearness=site.mean_clearness, seed=site.seed,
-                irradiance=profiles.read_irradiance_csv(site.irradiance_csv, index, name="site.irradiance_csv", longitude=site.longitude)
+                utc_offset_hours=clock["utc_offset_hours"],
+                irradiance=profiles.read_irradiance_csv(site.irradiance_csv, index, name="site.irradiance_csv", longitude=site.longitude,
+                                                        utc_offset_hours=clock["utc_offset_hours"])
                 if site.irradiance_csv else None,
             )
         )
         if calibration is not None:
             fixed = profiles.solar_cf(index, site.latitude, site.longitude, tracking="fixed", mean_clearness=site.mean_clearness,
-                                      seed=site.seed, dc_ac_ratio=1.0)  # per kWp: the basis of published yields
+                                      seed=site.seed, dc_ac_ratio=1.0, utc_offset_hours=clock["utc_offset_hours"])  # per kWp: the basis of published yields
             series = profiles.calibrate_to_yield(series, float(fixed.sum()), calibration)
         return series
     if measured:
-        return profiles.read_series_csv(measured, index, name=variable.measured_field, lower=0.0, upper=1.0, longitude=site.longitude, unit="ratio")
+        return profiles.read_series_csv(measured, index, name=variable.measured_field, lower=0.0, upper=1.0, longitude=site.longitude, unit="ratio",
+                                    **clock)
     mean_cf = calibration if calibration is not None else variable.mean_cf
     return profiles.wind_cf(index, mean_cf, seed=site.seed, stream=variable.stream)
 
@@ -299,45 +304,63 @@ def _grid_option(scenario: Scenario, discount_rate: float, table: pd.DataFrame, 
     return supply_option(table.loc[GRID], discount_rate, **override)
 
 
+def site_clock(scenario: Scenario) -> tuple[int, str, float]:
+    """The plan's year (``site.year``, else the year of ``start``), the site's IANA time zone (``site.time_zone``,
+    else found from its coordinates) and that zone's standard offset from UTC in hours: the hourly index is
+    that year in that standard time (:mod:`gigawatt.weather.timezones`)."""
+    site = scenario.site
+    if site is None:
+        raise ScenarioError("site: `gigawatt plan` needs a site; add site.latitude and site.longitude to the scenario")
+    year = site.year if site.year is not None else int(scenario.start[:4])
+    zone = site.time_zone if site.time_zone is not None else site_time_zone(site.latitude, site.longitude)
+    zone_info(zone)  # an unknown name: one line naming site.time_zone
+    return year, zone, standard_offset_hours(zone, year)
+
+
 def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> PlanInputs:
-    """The hourly load, weather and price series and supply options of a scenario."""
+    """The hourly load, weather and price series and supply options of a scenario, on the hours of the plan's
+    year in the site's local standard time (:func:`site_clock`)."""
     site = scenario.site
     if site is None:
         raise ScenarioError("site: `gigawatt plan` needs a site; add site.latitude and site.longitude to the scenario")
     sizing = sizing or size(scenario)
-    index = profiles.hourly_index(site.year)
+    year, zone, offset = site_clock(scenario)
+    index = profiles.hourly_index(year)
+    clock = {"utc_offset_hours": offset, "time_zone": zone, "clock": site.clock}  # how the CSVs' times are read
     if site.load_csv:
-        load = profiles.read_series_csv(site.load_csv, index, name="site.load_csv", lower=0.0, unit="MW")
+        load = profiles.read_series_csv(site.load_csv, index, name="site.load_csv", lower=0.0, unit="MW", **clock)
     else:
         load = profiles.load_profile(index, sizing.facility_power_mw, sizing.average_power_mw, site.workload, seed=site.seed)
         if site.pue_csv:
             # the IT load times the hour's PUE (cooling works harder in hot hours) instead of the annual PUE
-            pue = profiles.read_series_csv(site.pue_csv, index, name="site.pue_csv", lower=1.0, upper=3.0)
+            pue = profiles.read_series_csv(site.pue_csv, index, name="site.pue_csv", lower=1.0, upper=3.0, **clock)
             load = (load / sizing.pue * pue).rename(load.name)
     table = _technology_rows(scenario)
     discount_rate = float(sizing.assumptions["discount_rate"].value)
     options = _options(scenario, discount_rate, table)
     check_unit_sizes(options, float(load.max()))
     check_measured_series(scenario)
-    capacity_factor = {tech: _variable_series(site, variable, index)
+    capacity_factor = {tech: _variable_series(site, variable, index, clock)
                        for tech, variable in catalog.variable_technologies().items() if tech in options}
     if site.profile:
-        capacity_factor.update(_region_profile(site, index, capacity_factor))
+        capacity_factor.update(_region_profile(site, index, capacity_factor, offset))
     price = co2 = None
     grid = scenario.grid
     if GRID in options and grid.availability_csv:
         # a curtailable connection delivers this share of its size each hour: it is no longer firm
         capacity_factor[GRID] = profiles.read_series_csv(grid.availability_csv, index, name="grid.availability_csv", lower=0.0, upper=1.0,
-                                                         unit="ratio")
+                                                         unit="ratio", **clock)
     if GRID in options:
         if grid.price_csv:
             lower, upper = profiles.price_bounds_usd_per_mwh()  # real market series go negative
-            price = profiles.read_series_csv(grid.price_csv, index, name="grid.price_csv", lower=lower, upper=upper, unit="USD/MWh")
+            price = profiles.read_series_csv(grid.price_csv, index, name="grid.price_csv", lower=lower, upper=upper, unit="USD/MWh",
+                                             **clock)
         elif grid.time_of_use:
             periods = [{**p.model_dump(), "value": p.price_usd_per_mwh} for p in grid.time_of_use]
-            price = profiles.time_of_use(index, periods, options[GRID].marginal_usd_per_mwh, name="grid.time_of_use")
+            wall = zoned_index(index, zone, offset) if site.clock == "local" else None  # the tariff's hours on the wall clock
+            price = profiles.time_of_use(index, periods, options[GRID].marginal_usd_per_mwh, name="grid.time_of_use", clock=wall)
         if grid.co2_csv:
-            co2 = profiles.read_series_csv(grid.co2_csv, index, name="grid.co2_csv", lower=0.0, upper=2.0, unit="tCO2/MWh")
+            co2 = profiles.read_series_csv(grid.co2_csv, index, name="grid.co2_csv", lower=0.0, upper=2.0, unit="tCO2/MWh", **clock)
     return PlanInputs(
         load_mw=load,
         options=options,
@@ -353,8 +376,14 @@ def plan_inputs(scenario: Scenario, sizing: ClusterSizing | None = None) -> Plan
         land_m2=site.land_km2 * M2_PER_KM2 if site.land_km2 is not None else None,
         reserve_margin=scenario.constraints.reserve_margin,
         flexibility=_flexibility(scenario, sizing),
-        notes=(*_plausible_figures(scenario), *_plausible_series(scenario, sizing, load, price, co2)),
+        notes=(*_plausible_figures(scenario), *_plausible_series(scenario, sizing, load, price, co2),
+               *_resampled(load, price, co2, *capacity_factor.values())),
     )
+
+
+def _resampled(*series: pd.Series | None) -> list[str]:
+    """What was resampled to hourly, and from what: one message line per series read at a finer step."""
+    return [s.attrs["resampled"] for s in series if s is not None and s.attrs.get("resampled")]
 
 
 def _flexibility(scenario: Scenario, sizing: ClusterSizing) -> Flexibility | None:

@@ -24,10 +24,11 @@ from gigawatt.power.plan import (
     baseline_inputs,
     online_date,
     plan_inputs,
+    site_clock,
 )
 from gigawatt.power.results import PowerPlan, grid_only_plan
 from gigawatt.power.scenario import Scenario
-from gigawatt.power.weather_years import parse_years, read_era5_cf, standard_offset_hours, summary, weather_year_plans
+from gigawatt.power.weather_years import parse_years, read_era5_cf, summary, weather_year_plans
 
 
 def plan_power(scenario: Scenario, online_by: str | None = None, segments: int | None = None, baseline: bool = True,
@@ -46,7 +47,25 @@ def plan_power(scenario: Scenario, online_by: str | None = None, segments: int |
     A scenario with ``phases`` is planned as one multi-period investment problem instead
     (:func:`gigawatt.power.phases.plan_phases`): the plan's figures are its last period's, with every
     period in ``phases`` and the path's net present cost against the myopic sequence in ``phased``.
+
+    The plan (its baseline and bridge too) carries the site's IANA ``time_zone`` and standard
+    ``utc_offset_hours``: its hourly tables are in the site's local time with that zone (:meth:`PowerPlan.to_frames`).
     """
+    plan = _plan_power(scenario, online_by, segments, baseline, settings)
+    if scenario.site is None:
+        return plan
+    _, zone, offset = site_clock(scenario)
+    return _zoned(plan, zone, offset)
+
+
+def _zoned(plan: PowerPlan, zone: str, offset: float) -> PowerPlan:
+    """``plan`` (and its baseline and bridge) marked with the site's time zone and standard offset."""
+    inner = {name: _zoned(getattr(plan, name), zone, offset) for name in ("baseline", "bridge") if getattr(plan, name) is not None}
+    return replace(plan, time_zone=zone, utc_offset_hours=offset, **inner)
+
+
+def _plan_power(scenario: Scenario, online_by: str | None, segments: int | None, baseline: bool,
+                settings: RunSettings | None) -> PowerPlan:
     if scenario.phases:
         if online_by is not None:
             raise ScenarioError("phases and constraints.online_by: give one (each phase's date is when its load must be served)")
@@ -92,6 +111,6 @@ def _weather_years(scenario: Scenario, inputs: PlanInputs, settings: RunSettings
     missing = [y for y in years if y not in table]
     if missing:
         raise ScenarioError(f"site.weather_years: {missing[0]} is not in {site.era5_csv} (it has {min(table)}-{max(table)})")
-    frame = weather_year_plans(inputs, {y: table[y] for y in years}, utc_offset_hours=standard_offset_hours(site.longitude),
+    frame = weather_year_plans(inputs, {y: table[y] for y in years}, utc_offset_hours=int(round(site_clock(scenario)[2])),
                                segments=site.screening_segments, run=settings)
     return {"years": json_safe(frame.reset_index().to_dict(orient="records")), "summary": json_safe(summary(frame).to_dict(orient="index"))}

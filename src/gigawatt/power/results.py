@@ -11,6 +11,7 @@ import pandas as pd
 from gigawatt.power.inputs import UNSERVED, PlanInputs
 from gigawatt.power.flexibility import lost_compute_usd
 from gigawatt.core.units import HOURS_PER_YEAR
+from gigawatt.weather.timezones import zoned_index
 
 if TYPE_CHECKING:
     import pypsa
@@ -73,6 +74,10 @@ class PowerPlan:
     # what reading the inputs found for the user to see: plausibility checks the scenario waived (accept_implausible),
     # a load far from the cluster's facility power, a grid connection far above the peak (the run's messages too)
     notes: list[str] = field(default_factory=list)
+    # the site's IANA time zone and its standard offset from UTC, hours: the dispatch's naive index is local standard
+    # time at that offset; to_frames gives it in the zone (None: left naive, as a plan made before time zones)
+    time_zone: str | None = None
+    utc_offset_hours: float | None = None
     # MW, one row an hour (a time-segmented screening run repeats each segment's MW over its hours)
     dispatch: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)
     # builds the solved PyPSA network on demand (importing PyPSA only then); None for a closed-form plan
@@ -108,12 +113,12 @@ class PowerPlan:
         frames = {
             "capacity": pd.DataFrame(rows),
             "costs": pd.DataFrame({"item": list(self.cost_usd_per_year), "cost_usd_per_year": list(self.cost_usd_per_year.values())}),
-            "dispatch": self.dispatch,
+            "dispatch": self.zoned(self.dispatch),
         }
         if self.baseline is not None:
-            frames["baseline_dispatch"] = self.baseline.dispatch
+            frames["baseline_dispatch"] = self.zoned(self.baseline.dispatch)
         if self.bridge is not None:
-            frames["bridge_dispatch"] = self.bridge.dispatch
+            frames["bridge_dispatch"] = self.zoned(self.bridge.dispatch)
         if self.phases:
             frames["phases"] = pd.DataFrame([
                 {key: value for key, value in row.items() if not isinstance(value, (dict, list))}
@@ -122,6 +127,15 @@ class PowerPlan:
                 for row in self.phases
             ])
         return frames
+
+
+    def zoned(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """An hourly table on the model's naive local-standard-time index as timestamps in the site's IANA zone (the
+        same instants, on the clock of the zone, daylight saving shown); as it is without a zone or a time index."""
+        if self.time_zone is None or self.utc_offset_hours is None or not isinstance(frame.index, pd.DatetimeIndex) \
+                or frame.index.tz is not None:
+            return frame
+        return frame.set_axis(zoned_index(frame.index, self.time_zone, self.utc_offset_hours), axis=0)
 
 
 def hourly_dispatch(frame: pd.DataFrame, hours: pd.Series) -> pd.DataFrame:

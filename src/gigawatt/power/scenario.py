@@ -32,7 +32,9 @@ class Site(_Strict):
 
     latitude: float = Field(ge=-90, le=90, description="Latitude, degrees north (-90..90)")
     longitude: float = Field(ge=-180, le=180, description="Longitude, degrees east (-180..180)")
-    year: int = Field(default=2025, ge=1980, le=2100, description="Calendar year of the hourly series (8760 or 8784 hours)")
+    year: int | None = Field(default=None, ge=1980, le=2100, description="Calendar year of the hourly series (8760 or 8784 hours); default: the year of the scenario's start")
+    time_zone: str | None = Field(default=None, min_length=1, max_length=64, description="The site's IANA time zone (e.g. America/Chicago): its standard time is the plan's clock, its wall clock that of the result's timestamps; default: found from latitude and longitude (timezonefinder)")
+    clock: Literal["standard", "local"] = Field(default="standard", description="How timestamps without a UTC offset in the site's and grid's CSVs, and time_of_use hours, are read: standard (local standard time all year) or local (the wall clock of site.time_zone, daylight saving included)")
     tracking: Literal["single_axis", "fixed"] = Field(default="single_axis", description="PV mounting: single-axis tracker or fixed tilt at the latitude")
     mean_clearness: float = Field(default=0.6, ge=0.2, lt=1, description="Mean daylight clearness index of the synthetic sky, ratio (e.g. 0.7 desert, 0.5 cloudy; at least 0.2: the cloudiest climates, western Norway or the Sichuan basin, average ~0.35)")
     land_km2: float | None = Field(default=None, gt=0, le=1e5, description="Land available for on-site supply, km2 (catalog land use per kW); default: unlimited")

@@ -26,8 +26,10 @@ def table_writer(frame: Any, parquet: bool = False) -> Callable[[Path], Any]:
     if len(numeric):
         frame = frame.assign(**{c: frame[c].round(DISPATCH_DECIMALS) + 0.0 for c in numeric})  # + 0.0: no -0.0
     keep_index = frame.index.name is not None
-    if parquet:
+    if parquet:  # a zoned time index stays tz-aware (Parquet keeps the UTC instants and the zone's name)
         return lambda path: frame.to_parquet(path, index=keep_index)
+    if getattr(frame.index, "tz", None) is not None:  # ISO 8601 with the offset: 2026-07-01T13:00:00-05:00
+        frame = frame.set_axis(frame.index.map(lambda t: t.isoformat()).rename(frame.index.name), axis=0)
     return lambda path: frame.to_csv(path, index=keep_index)
 
 

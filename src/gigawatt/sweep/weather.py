@@ -25,9 +25,10 @@ def weather_series(era5: Path | str, years: tuple[int, ...], scenario: dict[str,
     from gigawatt.power.weather_years import (
         align_to_index,
         read_era5_cf,
-        standard_offset_hours,
     )
     from gigawatt.weather.synthetic import hourly_index
+    from gigawatt.power.scenario import Scenario
+    from gigawatt.weather.timezones import site_time_zone, standard_offset_hours
 
     site = scenario.get("site") or {}
     if "latitude" not in site or "longitude" not in site:
@@ -36,8 +37,10 @@ def weather_series(era5: Path | str, years: tuple[int, ...], scenario: dict[str,
     missing = [y for y in years if y not in table]
     if missing:
         raise ScenarioError(f"--weather-years: {missing[0]} is not in {era5} (it has {min(table)}-{max(table)})")
-    index = hourly_index(int(site.get("year", 2025)))
-    offset = standard_offset_hours(float(site["longitude"]))
+    year = int(site.get("year") or str(scenario.get("start") or Scenario.model_fields["start"].default)[:4])  # the plan's own year (site.year, else start's)
+    index = hourly_index(year)
+    zone = site.get("time_zone") or site_time_zone(float(site["latitude"]), float(site["longitude"]))
+    offset = int(round(standard_offset_hours(zone, year)))  # the site zone's standard time, as the plan reads it
     out: dict[int, dict[str, str]] = {}
     for year in years:
         out[year] = {}

@@ -17,6 +17,7 @@ import pandas as pd
 from gigawatt.core.errors import ScenarioError, check_file_size
 from gigawatt.core.inputs import MESSAGE_CHARS
 from gigawatt.core.units import shorten
+from gigawatt.weather.timezones import clock_to_standard, standard_offset_hours
 from gigawatt.weather.synthetic import (
     MAX_UTC_OFFSET_HOURS,
     ONE_HOUR,
@@ -53,6 +54,7 @@ HEADER_UNITS: dict[str, dict[str, float]] = {
     "tCO2/MWh": {"t/MWh": 1.0, "kg/MWh": 1e-3, "g/kWh": 1e-3, "kg/kWh": 1.0, "lb/MWh": 0.45359237e-3},
     "ratio": {"%": 0.01, "percent": 0.01},
 }
+ENERGY_UNITS = ("Wh", "kWh", "MWh", "GWh")  # a value column in these is energy per time step: summed to the hour
 CSV_HEADER_LINES = 1  # data row i (0-based) is file line i + 2
 MAX_SERIES_CSV_BYTES = 200_000_000  # 200 MB: a year of hourly rows is 8,784 lines, ~1.5 MB for a 20-column NSRDB
 # export and ~90 MB even for 1,000 value columns; a larger file is the wrong file and would take minutes to parse
@@ -624,8 +626,18 @@ def _local_standard_times(raw: pd.Series, where: str, line) -> tuple[pd.Datetime
 
 def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | None = None, name: str,
                     lower: float | None = None, upper: float | None = None, longitude: float | None = None,
-                    utc_offset_hours: float | None = None, unit: str | None = None) -> pd.Series:
+                    utc_offset_hours: float | None = None, unit: str | None = None, time_zone: str | None = None,
+                    clock: str = "standard") -> pd.Series:
     """A user's hourly series from CSV, on ``index`` exactly (it replaces the synthetic series as is).
+
+    ``clock`` says how timestamps without a UTC offset are read: ``"standard"`` (local standard time, the
+    index's own clock) or ``"local"`` (the wall clock of ``time_zone``, daylight saving included; converted
+    to standard time with :func:`gigawatt.weather.timezones.clock_to_standard`).
+
+    Sub-hourly series (a regular step that divides the hour: 5, 15, 30 minutes) are resampled to hourly
+    (:func:`_to_hourly`): the hour's mean for power, prices, ratios and intensities, the hour's sum for energy
+    (a value column whose header names Wh, kWh, MWh or GWh); ``attrs["resampled"]`` says what was done.
+    Irregular steps, gaps and hours not wholly covered are refused naming the file and the field.
 
     The time column is the one named ``timestamp``/``time``/``datetime``/``date`` (any case), else the first;
     the value column is ``column``, else the only other column. Timestamps are local standard time; ISO
@@ -690,10 +702,18 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
         return i + CSV_HEADER_LINES + 1
 
     times, note = _local_standard_times(table[time_col], where, line)
+    if clock == "local" and not note:  # naive wall-clock times: daylight saving taken out
+        if time_zone is None:
+            raise ScenarioError(f"{where}: its times are on the local clock but no time zone is known; give site.time_zone")
+        offset = utc_offset_hours if utc_offset_hours is not None else standard_offset_hours(time_zone, int(index[0].year))
+        times = clock_to_standard(times, time_zone, offset, where)
+        note = f"local clock times of {time_zone} put on local standard time"
     values = pd.to_numeric(table[value_col], errors="coerce").to_numpy(dtype=float)
     converted = ""
+    energy = False
     if unit is not None:
         factor, named = _header_factor(str(value_col), unit, where, name)
+        energy = unit == "MW" and named in ENERGY_UNITS
         if factor != 1.0:
             values = values * factor
             converted = f"{shorten(str(value_col))} in {named}, converted to {unit}"
@@ -708,8 +728,14 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
         i = int(dup[0])
         raise ScenarioError(f"{where}: line {line(i)}: timestamp {times[i]} appears twice (a daylight-saving change?); "
                             "use local standard time, UTC or ISO timestamps with their UTC offset, one row per hour")
+    resampled = ""
+    step = _sub_hourly_step(times)
+    if step is not None:
+        times, values, resampled = _to_hourly(times, values, step, energy, where, str(value_col), name)
+        line = _no_line  # rows are hours now; bounds are checked on the hourly values
     if len(values) != len(index):
-        raise ScenarioError(f"{where}: {len(values)} rows but the index has {len(index)} hours "
+        rows = f"{len(values)} hours (its {resampled.split(' resampled')[0]}, resampled)" if resampled else f"{len(values)} rows"
+        raise ScenarioError(f"{where}: {rows} but the index has {len(index)} hours "
                             f"({index[0]} .. {index[-1]}); give one row per hour")
     if (values < lower).any():
         i = int(np.flatnonzero(values < lower)[0])
@@ -736,13 +762,60 @@ def read_series_csv(path: str | Path, index: pd.DatetimeIndex, *, column: str | 
                                 f"year's calendar; give hours from {index[0]:%d %B %H:%M} of a year (the plan's own year is site.year)")
         values = values[order]
         restamped = f"{first} .. {last}"
-    source = "; ".join([str(path), *filter(None, [converted, restamped and f"restamped in order from {restamped}"])])
+    source = "; ".join([str(path), *filter(None, [converted, resampled, restamped and f"restamped in order from {restamped}"])])
     out = _series(values, index, name, synthetic=False, source=source)
     if restamped:
         out.attrs["restamped_from"] = restamped
+    if resampled:
+        out.attrs["resampled"] = f"{name} {path.name}: {resampled}"
     if note:
         out.attrs["note"] = note
     return out
+
+
+def _no_line(i: int) -> str:
+    return f"hour {i + 1} (after resampling)"
+
+
+def _sub_hourly_step(times: pd.DatetimeIndex) -> pd.Timedelta | None:
+    """The step of a series finer than an hour (its most common step, when under an hour), else ``None``."""
+    if len(times) < 2:
+        return None
+    steps = np.diff(np.sort(times.to_numpy()))
+    values, counts = np.unique(steps, return_counts=True)
+    common = pd.Timedelta(values[int(np.argmax(counts))])
+    return common if pd.Timedelta(0) < common < pd.Timedelta(ONE_HOUR) else None
+
+
+def _to_hourly(times: pd.DatetimeIndex, values: np.ndarray, step: pd.Timedelta, energy: bool, where: str, column: str,
+               name: str) -> tuple[pd.DatetimeIndex, np.ndarray, str]:
+    """A regular sub-hourly series as hourly values: the mean of each hour's values (power, price, ratio), or
+    their sum (``energy``: MWh in each step add up to the hour's MWh, which is its mean MW). Refused, naming the
+    file and the field: a step that does not divide the hour, an irregular step or a gap, an hour not wholly
+    covered."""
+    hour = pd.Timedelta(ONE_HOUR)
+    if hour % step != pd.Timedelta(0):
+        raise ScenarioError(f"{where}: a step of {_minutes(step)} does not divide the hour; give {name} at 5, 10, 15, 20, 30 or 60 minutes")
+    order = np.argsort(times.to_numpy(), kind="stable")
+    stamps, ordered = times[order], values[order]
+    gaps = np.flatnonzero(np.diff(stamps.to_numpy()) != step.to_timedelta64())
+    if gaps.size:
+        i = int(gaps[0])
+        raise ScenarioError(f"{where}: {column} is not a regular {_minutes(step)} series ({stamps[i]} then {stamps[i + 1]}); "
+                            f"give {name} at one step with no gaps")
+    per_hour = int(hour / step)
+    if stamps[0] != stamps[0].floor("h") or len(stamps) % per_hour:
+        raise ScenarioError(f"{where}: {column} at {_minutes(step)} starts at {stamps[0]} and has {len(stamps)} rows, not whole hours "
+                            f"({per_hour} rows from hh:00); give whole hours of {name}")
+    hourly = ordered.reshape(-1, per_hour)
+    out = hourly.sum(axis=1) if energy else hourly.mean(axis=1)
+    how = "summed (energy)" if energy else "averaged (power, price or ratio)"
+    return (pd.DatetimeIndex(stamps[::per_hour]), out,
+            f"{len(stamps)} values at {_minutes(step)} resampled to {len(out)} hourly values, {per_hour} a hour {how}")
+
+
+def _minutes(step: pd.Timedelta) -> str:
+    return f"{step / pd.Timedelta(minutes=1):g} min"
 
 
 def header_unit(header: str) -> tuple[str, str, float] | None:

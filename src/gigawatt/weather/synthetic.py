@@ -574,27 +574,36 @@ def wind_cf(index: pd.DatetimeIndex, mean_cf: float = 0.35, *, seed: int = 0, st
 # --- time-of-use tables ----------------------------------------------------------------------------------
 
 
-def time_of_use(index: pd.DatetimeIndex, periods: list[dict], default: float, *, name: str) -> pd.Series:
+def time_of_use(index: pd.DatetimeIndex, periods: list[dict], default: float, *, name: str,
+                clock: pd.DatetimeIndex | None = None) -> pd.Series:
     """Hourly values from a time-of-use table: each period is a dict with ``value``, and optionally
     ``months`` (1..12), ``hours`` ([start, end) local hours 0..24; start > end wraps past midnight) and
-    ``weekdays_only``. The first period that covers an hour sets it; other hours take ``default``."""
+    ``weekdays_only``. The first period that covers an hour sets it; other hours take ``default``.
+
+    Months, hours and weekdays are read on ``index`` itself (local standard time), or on ``clock``: the same
+    hours as the clock on the wall shows them (:func:`gigawatt.weather.timezones.zoned_index`, daylight saving
+    included), one per hour of ``index``."""
     index = _check_index(index)
+    when = index if clock is None else clock
+    if len(when) != len(index):
+        raise ScenarioError(f"{name}: {len(when)} clock times for {len(index)} hours; give one per hour")
     values = np.full(len(index), float(default))
     unset = np.ones(len(index), dtype=bool)
     for period in periods:
         covered = np.ones(len(index), dtype=bool)
         if period.get("months"):
-            covered &= np.isin(index.month, period["months"])
+            covered &= np.isin(when.month, period["months"])
         if period.get("hours"):
             start, end = period["hours"]
-            hour = index.hour
+            hour = when.hour
             covered &= (hour >= start) & (hour < end) if start < end else (hour >= start) | (hour < end)
         if period.get("weekdays_only"):
-            covered &= index.day_of_week < 5
+            covered &= when.day_of_week < 5
         take = covered & unset
         values[take] = float(period["value"])
         unset &= ~covered
-    return _series(values, index, name, synthetic=False, source=f"{name}: time-of-use table")
+    on = "" if clock is None else f", hours on the clock of {clock.tz}"
+    return _series(values, index, name, synthetic=False, source=f"{name}: time-of-use table{on}")
 
 
 # --- user CSV -------------------------------------------------------------------------------------------
