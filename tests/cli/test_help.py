@@ -82,7 +82,7 @@ def test_plan_help_groups_options_and_shows_choices_and_defaults(helps):
 
 def test_choices_of_other_commands_are_listed(helps):
     assert "[grid|oat|sample|sobol]" in helps["sweep"]
-    assert "[json|csv|parquet|xlsx]" in helps["runs export"] and "gigawatt[xlsx]" in helps["runs export"]
+    assert "[json|csv|parquet|xlsx|pdf]" in helps["runs export"] and "gigawatt[xlsx]" in helps["runs export"]
     assert "accelerators, technologies" in helps["catalog"]
     assert "[default: (0.25,0.5,1,5)]" in helps["headroom"] and "[default: (seasonal)]" in helps["headroom"]
     assert "╭─ Campus ─" in helps["headroom"] and "╭─ Design ─" in helps["sweep"] and "╭─ Cluster ─" in helps["reliability"]
