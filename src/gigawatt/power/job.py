@@ -23,6 +23,7 @@ from gigawatt.core.present import (
 )
 from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
+from gigawatt.power.baseline_note import baseline_not_comparable
 from gigawatt.power.lp import SOC_SUFFIX
 from gigawatt.power.results import in_use
 from gigawatt.power.scenario import Scenario
@@ -85,6 +86,11 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict
     if plan.bridge is not None:
         messages.append(f"a bridge of what is available by {scenario.constraints.online_by} serves the load until "
                         f"{plan.bridge_until} ({plan.bridge_until_set_by})")
+    if plan.baseline is not None:
+        note = baseline_not_comparable(scenario, plan.annual_cost_usd, plan.baseline.annual_cost_usd,
+                                       max(plan.baseline.capacity_mw.values(), default=0.0))
+        if note:
+            messages.append(note)
     for field, bound in plan.binding.items():
         messages.append(f"{field} binds: relaxing it saves {bound['shadow_price']:,.4g} {bound['unit']} (its shadow price)")
     if written:
