@@ -40,7 +40,7 @@ def _constraints(scenario: Scenario) -> list[str]:
 
 
 def baseline_not_comparable(scenario: Scenario, plan_cost_usd: float, baseline_cost_usd: float, baseline_peak_mw: float) -> str | None:
-    """One message line when the plan's annual cost (USD/yr) is above its baseline's, saying why the baseline
+    """One message line when the plan's all-in annual cost (supply and compute given up, USD/yr) is above its baseline's, saying why the baseline
     is not comparable: it buys everything from an unlimited, firm grid connection and is held to none of
     the scenario's constraints. ``baseline_peak_mw`` is the baseline's connection (its peak import, MW).
     None when the plan costs no more than its baseline."""
@@ -52,6 +52,6 @@ def baseline_not_comparable(scenario: Scenario, plan_cost_usd: float, baseline_c
     if held:
         reasons.append(f"the baseline is not held to {', '.join(held)}")
     why = "; ".join(reasons) if reasons else "the plan's options and constraints are the scenario's, the baseline's are not"
-    return (f"the plan costs {excess / 1e6:,.1f} M USD/yr more than its grid-only baseline, which is not a like-for-like "
+    return (f"the plan costs {excess / 1e6:,.1f} M USD/yr more all-in than its grid-only baseline, which is not a like-for-like "
             f"comparison: the baseline buys every hour from one firm grid connection of unlimited size; "
             f"{why}")

@@ -86,11 +86,6 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict
     if plan.bridge is not None:
         messages.append(f"a bridge of what is available by {scenario.constraints.online_by} serves the load until "
                         f"{plan.bridge_until} ({plan.bridge_until_set_by})")
-    if plan.baseline is not None:
-        note = baseline_not_comparable(scenario, plan.annual_cost_usd, plan.baseline.annual_cost_usd,
-                                       max(plan.baseline.capacity_mw.values(), default=0.0))
-        if note:
-            messages.append(note)
     for field, bound in plan.binding.items():
         messages.append(f"{field} binds: relaxing it saves {bound['shadow_price']:,.4g} {bound['unit']} (its shadow price)")
     if written:
@@ -104,6 +99,12 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict
     if plan.curtailed_energy_mwh > 0:
         messages.append(f"the cluster gives up {plan.curtailed_compute_share:.2%} of its compute by power capping or pausing "
                         "(constraints.flexible_share)")
+    if plan.baseline is not None:
+        # all-in: the supply's cost and the compute the plan gives up, against the baseline's supply cost
+        note = baseline_not_comparable(scenario, plan.annual_cost_usd + plan.lost_compute_usd_per_year, plan.baseline.annual_cost_usd,
+                                       max(plan.baseline.capacity_mw.values(), default=0.0))
+        if note:
+            messages.append(note)
     return plan, messages, plan.solver
 
 
