@@ -100,3 +100,36 @@ def test_python_api_section_runs(monkeypatch, tmp_path):
     dispatch, p = namespace["dispatch"], namespace["p"]
     assert len(dispatch) == 8760 and dispatch["load_mw"].sum() == pytest.approx(p.load_mwh, rel=1e-9)
     assert namespace["network"] is not None and namespace["sizing"].facility_power_mw <= 1000
+
+
+def sweep_commands() -> list[list[str]]:
+    """The `gigawatt sweep` commands of the README's "Sweeps" section, continuation lines joined."""
+    section = README.split("## Sweeps", 1)[1].split("\n## ", 1)[0]
+    out = []
+    for block in blocks("bash", section):
+        for line in block.replace("\\\n", " ").splitlines():
+            words = shlex.split(line, comments=True)
+            if words[:2] == ["gigawatt", "sweep"]:
+                out.append(words[1:])
+    return out
+
+
+def test_readme_sweep_shows_an_effect_of_every_input_it_varies(cli, monkeypatch, tmp_path):
+    """Issue 30: the flagship's sweep drew an empty tornado bar (grid.available moved no LCOE). Every input the
+    README varies must move the figure, by the amounts its prose quotes."""
+    (command,) = sweep_commands()
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    varied = [command[i + 1].split("=", 1)[0] for i, word in enumerate(command) if word == "--vary"]
+    result = cli(*command, "--workers", "1", "--no-store", "--json")
+    assert result.code == 0, result.err
+    tornado = {row["input"]: row for row in result.result()["tornado"]}
+    assert set(tornado) == set(varied)
+    for name in varied:
+        assert abs(tornado[name]["swing"]) > 1.0, f"{name} moves the LCOE by {tornado[name]['swing']} USD/MWh"
+    assert (tmp_path / "tornado.png").stat().st_size > 10_000
+    fuel, grid = tornado["supply.limits.gas_recip.fuel_price_usd_per_mmbtu"], tornado["grid.import_mw"]
+    section = README.split("## Sweeps", 1)[1].split("\n## ", 1)[0]
+    quoted = f"LCOE from {fuel['at_low']:.0f} to {fuel['at_high']:.0f} USD/MWh"
+    assert quoted in section, quoted
+    assert f"from {grid['at_low']:.0f} to\n{grid['at_high']:.0f} USD/MWh" in section or f"from {grid['at_low']:.0f} to {grid['at_high']:.0f} USD/MWh" in section
