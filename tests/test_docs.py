@@ -133,3 +133,15 @@ def test_readme_sweep_shows_an_effect_of_every_input_it_varies(cli, monkeypatch,
     quoted = f"LCOE from {fuel['at_low']:.0f} to {fuel['at_high']:.0f} USD/MWh"
     assert quoted in section, quoted
     assert f"from {grid['at_low']:.0f} to\n{grid['at_high']:.0f} USD/MWh" in section or f"from {grid['at_low']:.0f} to {grid['at_high']:.0f} USD/MWh" in section
+
+
+def test_quick_start_plan_builds_what_the_readme_says():
+    """The Quick start's plan (a full hourly year) builds the grid to its limit and the gas engines the prose quotes."""
+    import gigawatt
+
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    gas_mw = float(re.search(r"about (\d+) MW of gas engines", section).group(1))
+    p = gigawatt.plan(ROOT / "examples" / "west-texas-grid-gas.yaml", store=None)
+    assert p.capacity_mw["grid_import"] == pytest.approx(200.0, rel=1e-6) and "200 MW connection" in section
+    assert p.capacity_mw["gas_recip"] == pytest.approx(gas_mw, abs=5.0)
+    assert any("not a like-for-like comparison" in m for m in p.messages)
