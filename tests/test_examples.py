@@ -68,6 +68,9 @@ def test_offgrid_campus_builds_no_grid():
     assert offgrid.capacity_mw["gas_recip"] + offgrid.capacity_mw.get("gas_ct_aero", 0.0) > 0.0
     # N+1 on firm gas: the reserve margin binds
     assert any(m.startswith("constraints.reserve_margin binds") for m in offgrid.messages)
+    # cheaper than its grid-only baseline: nothing to explain
+    assert offgrid.annual_cost_usd < offgrid.baseline["annual_cost_usd"]
+    assert not any("grid-only baseline" in m for m in offgrid.messages)
 
 
 def test_offgrid_campus_dearer_than_its_baseline_would_say_it_is_off_grid():
