@@ -100,3 +100,48 @@ def test_python_api_section_runs(monkeypatch, tmp_path):
     dispatch, p = namespace["dispatch"], namespace["p"]
     assert len(dispatch) == 8760 and dispatch["load_mw"].sum() == pytest.approx(p.load_mwh, rel=1e-9)
     assert namespace["network"] is not None and namespace["sizing"].facility_power_mw <= 1000
+
+
+def sweep_commands() -> list[list[str]]:
+    """The `gigawatt sweep` commands of the README's "Sweeps" section, continuation lines joined."""
+    section = README.split("## Sweeps", 1)[1].split("\n## ", 1)[0]
+    out = []
+    for block in blocks("bash", section):
+        for line in block.replace("\\\n", " ").splitlines():
+            words = shlex.split(line, comments=True)
+            if words[:2] == ["gigawatt", "sweep"]:
+                out.append(words[1:])
+    return out
+
+
+def test_readme_sweep_shows_an_effect_of_every_input_it_varies(cli, monkeypatch, tmp_path):
+    """Issue 30: the flagship's sweep drew an empty tornado bar (grid.available moved no LCOE). Every input the
+    README varies must move the figure, by the amounts its prose quotes."""
+    (command,) = sweep_commands()
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    varied = [command[i + 1].split("=", 1)[0] for i, word in enumerate(command) if word == "--vary"]
+    result = cli(*command, "--workers", "1", "--no-store", "--json")
+    assert result.code == 0, result.err
+    tornado = {row["input"]: row for row in result.result()["tornado"]}
+    assert set(tornado) == set(varied)
+    for name in varied:
+        assert abs(tornado[name]["swing"]) > 1.0, f"{name} moves the LCOE by {tornado[name]['swing']} USD/MWh"
+    assert (tmp_path / "tornado.png").stat().st_size > 10_000
+    fuel, grid = tornado["supply.limits.gas_recip.fuel_price_usd_per_mmbtu"], tornado["grid.import_mw"]
+    section = README.split("## Sweeps", 1)[1].split("\n## ", 1)[0]
+    quoted = f"LCOE from {fuel['at_low']:.0f} to {fuel['at_high']:.0f} USD/MWh"
+    assert quoted in section, quoted
+    assert f"from {grid['at_low']:.0f} to\n{grid['at_high']:.0f} USD/MWh" in section or f"from {grid['at_low']:.0f} to {grid['at_high']:.0f} USD/MWh" in section
+
+
+def test_quick_start_plan_builds_what_the_readme_says():
+    """The Quick start's plan (a full hourly year) builds the grid to its limit and the gas engines the prose quotes."""
+    import gigawatt
+
+    section = README.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    gas_mw = float(re.search(r"about (\d+) MW of gas engines", section).group(1))
+    p = gigawatt.plan(ROOT / "examples" / "west-texas-grid-gas.yaml", store=None)
+    assert p.capacity_mw["grid_import"] == pytest.approx(200.0, rel=1e-6) and "200 MW connection" in section
+    assert p.capacity_mw["gas_recip"] == pytest.approx(gas_mw, abs=5.0)
+    assert any("not a like-for-like comparison" in m for m in p.messages)

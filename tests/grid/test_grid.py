@@ -290,7 +290,7 @@ def test_a_curtailed_connection_is_backed_up_on_site_in_the_curtailed_hours(tmp_
     share[curtailed] = 0.25
     path = tmp_path / "availability.csv"
     pd.DataFrame({"timestamp": index.strftime("%Y-%m-%d %H:%M"), "available_share": share}).to_csv(path, index=False)
-    base = ["grid.import_mw=3000", "grid.available=2026-01", "grid.price_usd_per_mwh=20", "supply.technologies=[gas_ct_aero]"]
+    base = ["grid.import_mw=3000", "grid.available=2026-01", "grid.price_usd_per_mwh=20", "grid.availability_csv=null", "supply.technologies=[gas_ct_aero]"]
     scenario = load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", [*base, f"grid.availability_csv={path}"])
     assert plan_inputs(scenario).capacity_factor["grid_import"].to_numpy().tolist() == share.tolist()
     plan = plan_power(scenario)

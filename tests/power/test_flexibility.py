@@ -105,7 +105,7 @@ def test_flexibility_is_limited_to_its_share_and_used_only_when_it_pays():
 def test_plan_reports_cost_per_delivered_accelerator_hour():
     from gigawatt.power.planner import plan_power
 
-    overrides = ["supply.technologies=[]", "grid.import_mw=850", "constraints.flexible_share=0.12"]
+    overrides = ["supply.technologies=[]", "grid.import_mw=850", "grid.availability_csv=null", "constraints.flexible_share=0.12"]  # a firm connection
     plan = plan_power(load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", overrides))
     assert plan.unserved_energy_mwh < 1.0 and plan.curtailed_energy_mwh > 0
     assert 0 < plan.curtailed_compute_share < 0.12

@@ -34,7 +34,7 @@ def test_time_of_use_periods_cover_months_hours_and_weekdays():
 
 
 def _grid_scenario(*overrides):
-    return load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", ["supply.technologies=[battery_li_ion]", "grid.import_mw=5000", *overrides])
+    return load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", ["supply.technologies=[battery_li_ion]", "grid.import_mw=5000", "grid.availability_csv=null", *overrides])
 
 
 def test_a_time_of_use_table_becomes_the_hourly_grid_price():

@@ -94,8 +94,9 @@ def test_on_site_gas_bridges_until_the_grid_connection_arrives():
     from gigawatt import load_scenario
     from gigawatt.power.planner import plan_power
 
-    # cheap grid power that only arrives in 2031 (the catalog's 60-month interconnection lead time)
-    scenario = load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", ["grid.price_usd_per_mwh=30"])
+    # cheap grid power that only arrives in 2031 (the catalog's 60-month interconnection lead time): worth more than
+    # running the bridge's sunk gas engines
+    scenario = load_scenario(EXAMPLES / "west-texas-grid-gas.yaml", ["grid.price_usd_per_mwh=20", "grid.available=null"])
     plan = plan_power(scenario, online_by="2027-06", segments=730)
     bridge = plan.bridge
     assert bridge is not None and plan.bridge_until == "2031-01" and plan.bridge_until_set_by == "grid_import"
@@ -113,7 +114,7 @@ def test_on_site_gas_bridges_until_the_grid_connection_arrives():
     [("2027-13", "not a month"), ("2026-02", "no supply option can be energised by then")],
 )
 def test_online_by_mistakes_exit_2(cli, month, fragment):
-    result = cli("plan", str(EXAMPLES / "west-texas-grid-gas.yaml"), "--online-by", month)
+    result = cli("plan", str(EXAMPLES / "west-texas-grid-gas.yaml"), "--set", "grid.available=null", "--online-by", month)
     assert result.code == 2 and fragment in result.err, result.err
 
 

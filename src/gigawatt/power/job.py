@@ -24,6 +24,7 @@ from gigawatt.core.present import (
 )
 from gigawatt.core.results import Result
 from gigawatt.core.spec import JobSpec, RunSettings
+from gigawatt.power.baseline_note import baseline_not_comparable
 from gigawatt.power.lp import SOC_SUFFIX
 from gigawatt.power.results import in_use
 from gigawatt.power.scenario import Scenario
@@ -100,6 +101,12 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], dict
     if plan.curtailed_energy_mwh > 0:
         messages.append(f"the cluster gives up {plan.curtailed_compute_share:.2%} of its compute by power capping or pausing "
                         "(constraints.flexible_share)")
+    if plan.baseline is not None:
+        # all-in: the supply's cost and the compute the plan gives up, against the baseline's supply cost
+        note = baseline_not_comparable(scenario, plan.annual_cost_usd + plan.lost_compute_usd_per_year, plan.baseline.annual_cost_usd,
+                                       max(plan.baseline.capacity_mw.values(), default=0.0))
+        if note:
+            messages.append(note)
     return plan, messages, plan.solver
 
 
