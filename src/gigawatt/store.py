@@ -842,7 +842,11 @@ class Store:
         """A stored sweep's point run ids -> their point number (from 0), as its record lists them."""
         try:
             points = json.loads(self._via_engine(ident) or "{}")["result"]["points"]
-            return {p["run_id"]: n for n, p in enumerate(points) if isinstance(p, dict) and p.get("run_id")}
+            order: dict[str, int] = {}
+            for n, p in enumerate(points):  # a run that is several points (the same inputs) takes its first place
+                if isinstance(p, dict) and p.get("run_id"):
+                    order.setdefault(p["run_id"], n)
+            return order
         except (TypeError, ValueError, KeyError):
             return {}
 

@@ -29,7 +29,6 @@ def prepare(text: str, examples: Path) -> dict[str, Any]:
     ``sweep.base`` may name only a shipped example (relative to ``examples/sweep``), never another server path;
     a scenario may name no file (no CSV series); weather-year sweeps read an ERA5 file and stay on the CLI."""
     from gigawatt.core.inputs import read_yaml, read_yaml_text
-    from gigawatt.store import referenced_files
     from gigawatt.sweep import design as sweep_design
 
     data, _ = read_yaml_text(text, "sweep")
@@ -41,15 +40,14 @@ def prepare(text: str, examples: Path) -> dict[str, Any]:
     if definition.weather_years or definition.era5:
         raise ScenarioError("sweep.weather_years: a weather-year sweep reads an ERA5 file on the server; run it with gigawatt sweep --weather-years")
     base: dict[str, Any] = data
+    folder = (examples / "sweep").resolve()
     if definition.base:
-        folder = (examples / "sweep").resolve()
         path = (folder / definition.base).resolve()
         if not path.is_relative_to(examples.resolve()) or path.suffix != ".yaml" or not path.is_file():
             raise ScenarioError(f"sweep.base: '{definition.base[:80]}' is not a shipped example; name one relative to the sweep "
                                 "examples (e.g. ../west-texas-grid-gas.yaml), or paste the scenario with its sweep: section")
-        base = read_yaml(path)[0]
-    if any(True for _ in referenced_files(base)):
-        raise ScenarioError("sweep: the scenario names a file (a CSV series), which a sweep from the page cannot read; run it with gigawatt sweep")
+        base, folder = read_yaml(path)[0], path.parent
+    base = _shipped_files(base, examples.resolve(), folder)
     kind = runner.job_kind(base)
     runner.check_figure(kind, definition.figure)
     sampled = definition.sampled()
@@ -64,6 +62,28 @@ def prepare(text: str, examples: Path) -> dict[str, Any]:
     name = str(base.get("name") or kind)
     return {"kind": kind, "name": name, "base": base, "definition": definition.model_dump(mode="json"), "chosen": chosen,
             "inputs": inputs, "figure": definition.figure}
+
+
+def _shipped_files(base: dict[str, Any], examples: Path, folder: Path) -> dict[str, Any]:
+    """``base`` with each file it names made the path of the package's own copy (a shipped example's CSV, named
+    as the examples name it: ``examples/...``, or beside the scenario); any other file is refused, since a
+    sweep from the page may read nothing else on the server."""
+    import copy
+
+    from gigawatt.store import referenced_fields
+
+    base = copy.deepcopy(base)
+    for where, value in list(referenced_fields(base)):
+        places = (examples.parent / value, folder / value, examples / value)
+        found = next((p.resolve() for p in places if p.resolve().is_relative_to(examples) and p.resolve().is_file()), None)
+        if found is None:
+            raise ScenarioError(f"{'.'.join(where)}: '{value[:80]}' is not a file shipped with gigawatt's examples, which is all a "
+                                "sweep from the page reads on the server; run it with gigawatt sweep")
+        node: Any = base
+        for step in where[:-1]:
+            node = node[int(step)] if isinstance(node, list) else node[step]
+        node[int(where[-1]) if isinstance(node, list) else where[-1]] = str(found)
+    return base
 
 
 def work(_: str, spec: dict[str, Any], store_url: str | None, events: Any) -> None:
