@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, without_progress
 
 from gigawatt.cli._common import counted_progress
 from gigawatt.cli._progress import stage_lines
@@ -184,3 +184,14 @@ def test_site_screening_with_quiet_writes_nothing_on_stderr_and_the_same_json(si
     shown, quiet = site_runs
     assert quiet.returncode == 0 and quiet.stderr == ""
     assert without_run(json.loads(shown.stdout)) == without_run(json.loads(quiet.stdout))
+
+
+def test_a_plan_that_fails_after_solving_ends_with_its_one_error_line(tmp_path):
+    """Progress says how far the run got; the error is the last line, one line, and stdout stays empty."""
+    done = cli("plan", str(EXAMPLES / "west-texas-offgrid.yaml"), "--set", "site.screening_segments=24", "--set", "site.land_km2=1e-300",
+               "--json", cwd=tmp_path)
+    assert done.returncode == 2 and done.stdout == "" and "Traceback" not in done.stderr, done.stderr
+    *progress, error = done.stderr.splitlines()
+    assert error.startswith("error: ") and "site.land_km2" in error, done.stderr
+    assert progress and all(UNCOUNTED.match(line) for line in progress) and not any(line.startswith("done, ") for line in progress)
+    assert without_progress(done.stderr) == error + "\n"
