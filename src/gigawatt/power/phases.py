@@ -134,9 +134,10 @@ def _periods(scenario: Scenario, segments: int, stage: Stage | None = None) -> t
     periods: list[Period] = []
     sources: dict[str, dict[str, str]] = {}
     rate = 0.0
+    sized = [phase_scenario(scenario, i) for i in range(len(phases))]  # every phase's cluster checked before any is built
     tell(stage, "phases built (inputs and LP)", 0, len(phases))
     for i, phase in enumerate(phases):
-        single, sizing = phase_scenario(scenario, i)
+        single, sizing = sized[i]
         rate = float(sizing.assumptions["discount_rate"].value)
         end = phases[i + 1].date if i + 1 < len(phases) else _end(phase.date, LAST_PERIOD_YEARS)
         first = months_between(scenario.start, phase.date) / MONTHS_PER_YEAR
