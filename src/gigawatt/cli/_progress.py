@@ -4,12 +4,14 @@ on a file or a pipe, or one live line on a terminal.
 A line says the stage, ``n/N`` where it has a count, the seconds since the run started and, once a counted stage
 has done a step, about how long it has left (its mean time a step so far, times the steps left), e.g.::
 
-    building the inputs (load, weather and price series), 0 s
-    0/3 weather years planned, 1 s
-    solving the plan LP with HiGHS (simplex), 1 s
-    1/3 weather years planned, 4 s, about 6 s left
+    0/2 weather years planned, 2 s
+    building the plan LP (24 time steps), 2 s
+    solving the plan LP with HiGHS (simplex), 2 s
+    1/2 weather years planned, 5 s, about 3 s left
     ...
-    done, 12 s
+    done, 9 s
+
+A run that fails after some stages ends with its one ``error: ...`` line after them.
 """
 
 from __future__ import annotations
