@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -19,6 +20,15 @@ pytest_plugins = ["postgres_server", "web_server"]
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 SHARED = ROOT.parent / "shared"
+
+
+# a line of progress a run writes on a pipe or file (gigawatt.cli._progress): "[n/N ]what, 12 s[, about 3 s left]", "done, 14 s"
+PROGRESS_LINE = re.compile(r"^(?!error: )(\d+/\d+ )?[a-z][^\n]*, \d[\d,]* s(, about \d[\d,]* s left)?$")
+
+
+def without_progress(stderr: str) -> str:
+    """``stderr`` less the progress lines a run wrote before it ended: what an error leaves is its one line."""
+    return "".join(line for line in stderr.splitlines(keepends=True) if not PROGRESS_LINE.match(line.rstrip("\n")))
 
 
 def shared_file(*parts: str) -> Path:

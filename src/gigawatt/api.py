@@ -29,6 +29,7 @@ from pydantic import BaseModel
 
 from gigawatt.core import __version__
 from gigawatt.core.errors import ScenarioError
+from gigawatt.core.progress import Stage
 from gigawatt.core import inputs as scenario_files
 from gigawatt.core.inputs import apply_overrides, read_yaml
 from gigawatt.core.results import Result, RunInfo, json_safe
@@ -101,6 +102,7 @@ def run(
     store: Any = "default",
     fresh: bool = False,
     progress: Progress | None = None,
+    stage: Stage | None = None,
     verbose: bool = False,
     save_lp: str | Path | None = None,
     map: Any = None,  # noqa: A002
@@ -109,7 +111,8 @@ def run(
 
     With a store, an identical earlier run (same kind, inputs, input files' bytes, catalog and version)
     returns from it without recomputing unless ``fresh``; a new result is saved. ``progress(done, total)``
-    is called by jobs that advance in steps (build-out draws). ``verbose`` shows the solver's log on stderr.
+    is called by jobs that advance in steps (build-out draws); ``stage(what, done, total)`` by jobs that say which
+    stage they are in (plans, site screening; see :mod:`gigawatt.core.progress`). ``verbose`` shows the solver's log on stderr.
     ``save_lp`` (a plan): write every LP solved beside this path as ``STEM.ROLE.lp`` (plan, bridge,
     ``-with-slack`` when load cannot all be served); the run is then computed, not read from the store.
     ``map(function, pieces) -> results`` runs a job's independent pieces elsewhere, e.g. on a Dask cluster (the
@@ -127,7 +130,7 @@ def run(
         if found is not None:
             return found
     started = time.perf_counter()
-    settings = RunSettings(progress=progress, show_solver_log=verbose, save_lp=Path(save_lp) if save_lp is not None else None,
+    settings = RunSettings(progress=progress, stage=stage, show_solver_log=verbose, save_lp=Path(save_lp) if save_lp is not None else None,
                            map=map)
     output, messages, solver = JOBS[kind].run(model, settings)
     return _kept(kept, Result(kind=kind, inputs=model, data=json_safe(output.to_dict()), messages=messages, output=output,

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, without_progress
 from runs_fixtures import demand_csv
 
 from gigawatt.siting import allocation as siting
@@ -40,7 +40,8 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
 def one_line_error(code: int, err: str, *fragments: str) -> None:
     assert code == 2, err
     assert "Traceback" not in err and "internal error" not in err, err
-    assert err.count("\n") == 1 and err.startswith("error: "), err
+    error = without_progress(err)  # progress before it: how far the run got
+    assert error.count("\n") == 1 and error.startswith("error: ") and err.endswith(error), err
     for fragment in fragments:
         assert fragment in err, err
 

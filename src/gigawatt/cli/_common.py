@@ -179,9 +179,11 @@ def run_command(
 
     for what, path in (outputs or {}).items():  # before the run: a bad path must not waste a solve
         check_output(path, what, FIGURE_SUFFIXES if what in FIGURE_OPTIONS else ())
-    with progress_display(label, quiet or verbose, steps) as progress:
-        return api.run(kind, inputs, set=overrides, store=None if no_store else store or "default", fresh=fresh, progress=progress, verbose=verbose,
-                       save_lp=save_lp, map=map)
+    from gigawatt.cli._progress import job_display
+
+    with job_display(label, quiet, verbose, steps) as (progress, stage):
+        return api.run(kind, inputs, set=overrides, store=None if no_store else store or "default", fresh=fresh, progress=progress, stage=stage,
+                       verbose=verbose, save_lp=save_lp, map=map)
 
 
 RUN_ID = re.compile(r"[0-9a-f]{4,64}")  # a stored run's id or its first characters (`gigawatt runs list`)

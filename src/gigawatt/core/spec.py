@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gigawatt.core.progress import Stage
+
 if TYPE_CHECKING:
     from pydantic import BaseModel
     from rich.console import Console
@@ -24,12 +26,14 @@ Progress = Callable[[int, int], None]
 @dataclass
 class RunSettings:
     """How a run is carried out, apart from what it computes (never part of its id): a progress callback
-    ``(done, total)`` for jobs that advance in steps, the solver's log on stderr, and where every LP solved
+    ``(done, total)`` for jobs that advance in steps, ``stage(what, done, total)`` for jobs that say which stage
+    they are in and how far (:mod:`gigawatt.core.progress`), the solver's log on stderr, and where every LP solved
     is written (``save_lp``: ``STEM.ROLE.lp`` beside it; ``lp_files`` lists those written, in order). ``map(function,
     pieces) -> results`` maps a function over independent pieces of work, e.g. on a Dask cluster (the reliability
     draws); None: in this process. Never part of the run's id."""
 
     progress: Progress | None = None
+    stage: Stage | None = None
     show_solver_log: bool = False
     save_lp: Path | None = None
     lp_files: list[Path] = field(default_factory=list)

@@ -36,6 +36,7 @@ from gigawatt import catalog
 from gigawatt.compute.sizing import ClusterSizing, size
 from gigawatt.core.spec import RunSettings
 from gigawatt.core.errors import InfeasibleError, ScenarioError
+from gigawatt.core.progress import Stage, tell
 from gigawatt.power.aggregate import aggregate
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.lp import SiteLP, build_lp
@@ -124,16 +125,19 @@ def _lifetimes(scenario: Scenario, options) -> dict[str, float]:
     return out
 
 
-def _periods(scenario: Scenario, segments: int) -> tuple[list[Period], float, dict[str, dict[str, str]]]:
-    """The periods of a phased scenario, the discount rate and each period's series sources."""
+def _periods(scenario: Scenario, segments: int, stage: Stage | None = None) -> tuple[list[Period], float, dict[str, dict[str, str]]]:
+    """The periods of a phased scenario, the discount rate and each period's series sources (``stage`` told
+    of each period built)."""
     phases = scenario.phases
     if phases[0].date < scenario.start:
         raise ScenarioError(f"phases[0].date {phases[0].date} is before start {scenario.start}; the first phase starts on or after the project's start")
     periods: list[Period] = []
     sources: dict[str, dict[str, str]] = {}
     rate = 0.0
+    sized = [phase_scenario(scenario, i) for i in range(len(phases))]  # every phase's cluster checked before any is built
+    tell(stage, "phases built (inputs and LP)", 0, len(phases))
     for i, phase in enumerate(phases):
-        single, sizing = phase_scenario(scenario, i)
+        single, sizing = sized[i]
         rate = float(sizing.assumptions["discount_rate"].value)
         end = phases[i + 1].date if i + 1 < len(phases) else _end(phase.date, LAST_PERIOD_YEARS)
         first = months_between(scenario.start, phase.date) / MONTHS_PER_YEAR
@@ -144,6 +148,7 @@ def _periods(scenario: Scenario, segments: int) -> tuple[list[Period], float, di
         available = {t: available_month(single, t, o) <= phase.date for t, o in inputs.options.items()}
         periods.append(Period(i, phase.date, end, first, last, discount_weight(first, last, rate), single, sizing, inputs,
                               build_lp(inputs), available))
+        tell(stage, "phases built (inputs and LP)", i + 1, len(phases))
     return periods, rate, sources
 
 
@@ -238,6 +243,8 @@ def _myopic(periods: list[Period], lifetimes: dict[str, float], settings, run: R
     started = time.perf_counter()
     builds: dict[str, list[float]] = {block: [] for _, block in _capacity_columns(periods[0])}
     npv, out = 0.0, []
+    stage = run.stage if run else None
+    tell(stage, "myopic phases solved", 0, len(periods))
     for period in periods:
         lp = period.lp
         lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
@@ -258,6 +265,7 @@ def _myopic(periods: list[Period], lifetimes: dict[str, float], settings, run: R
         annual = float(lp.cost @ solution.x)
         npv += period.weight * annual
         out.append({"capacity": capacity, "built": {block: builds[block][-1] for block in builds}, "annual_cost_usd": annual})
+        tell(stage, "myopic phases solved", len(out), len(periods))
     return npv, out, time.perf_counter() - started
 
 
@@ -293,8 +301,9 @@ def plan_phases(scenario: Scenario, segments: int | None = None, baseline: bool 
         segments = scenario.site.screening_segments if scenario.site is not None and scenario.site.screening_segments else DEFAULT_SEGMENTS
     guarded = _security(scenario)
     started = time.perf_counter()
-    periods, rate, sources = _periods(scenario, segments)
+    periods, rate, sources = _periods(scenario, segments, run.stage if run else None)
     lifetimes = _lifetimes(scenario, periods[0].inputs.options)
+    tell(run.stage if run else None, f"stitching the {len(periods)} phases into one LP")
     lp, col_off, row_off = stitch(periods, lifetimes)
     build_s = time.perf_counter() - started
     try:

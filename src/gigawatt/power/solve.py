@@ -22,6 +22,7 @@ import numpy as np
 
 from gigawatt.core.spec import RunSettings
 from gigawatt.core.errors import InfeasibleError, ScenarioError, require
+from gigawatt.core.progress import tell
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.lp import SiteLP, Solution, build_lp
 from gigawatt.power.results import read_plan
@@ -354,6 +355,7 @@ def solve(lp: SiteLP, inputs: PlanInputs, settings: Solver | None = None, role: 
         write_lp(lp, path)
         run.lp_files.append(path)
     options = solver_options(settings, run.show_solver_log)
+    tell(run.stage, f"solving the {role} LP with {_solver_label(name, settings.method, bool(len(lp.integer)))}")
     started = time.perf_counter()
     staged = None
     try:
@@ -376,8 +378,18 @@ def solve(lp: SiteLP, inputs: PlanInputs, settings: Solver | None = None, role: 
     return Solution(x=x, row_dual=dual, facts=facts)
 
 
+def _solver_label(name: str, method: str, mip: bool) -> str:
+    """The solver and its method as a progress line names them, e.g. ``HiGHS (simplex)``."""
+    if name != "highs":
+        return name
+    if mip:
+        return "HiGHS (branch and bound)"
+    return f"HiGHS (race of {' and '.join(RACE)})" if method == "race" else f"HiGHS ({method})"
+
+
 def optimise(inputs: PlanInputs, settings: Solver | None = None, role: str = "plan", run: RunSettings | None = None):
     """The optimal :class:`~gigawatt.power.results.PowerPlan` of ``inputs``: build the LP, solve it, read it."""
+    tell(run.stage if run else None, f"building the {role} LP ({len(inputs.load_mw):,} time steps)")
     lp = build_lp(inputs)
     solution = solve(lp, inputs, settings, role, run)
     return read_plan(lp, solution, inputs, binding_constraints(lp, solution, inputs))

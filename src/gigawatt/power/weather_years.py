@@ -30,6 +30,7 @@ import pandas as pd
 from gigawatt import catalog
 from gigawatt.core.spec import RunSettings
 from gigawatt.core.errors import DataError, ScenarioError
+from gigawatt.core.progress import tell
 from gigawatt.core.units import shorten
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.solve import optimise
@@ -202,6 +203,8 @@ def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Seri
     index = inputs.load_mw.index
     firm = inputs.firm_options()
     rows = []
+    stage = run.stage if run else None
+    tell(stage, "weather years planned", 0, len(years_cf))
     for year in sorted(years_cf):
         series = years_cf[year]
         absent = [k for k in variable if k not in series]
@@ -233,6 +236,7 @@ def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Seri
             "worst_week_ratio": ratio,
         }
         rows.append(row)
+        tell(stage, "weather years planned", len(rows), len(years_cf))
     return pd.DataFrame(rows).set_index("weather_year")
 
 

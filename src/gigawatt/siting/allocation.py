@@ -36,6 +36,7 @@ from gigawatt import catalog
 from gigawatt.core import plausibility as plausibility
 from gigawatt.core.errors import DataError, InfeasibleError, ScenarioError
 from gigawatt.core.finance import capital_recovery_factor
+from gigawatt.core.progress import Stage, tell
 from gigawatt.siting.scenario import Candidate, SitingProgramme
 from gigawatt.power.scenario import Scenario
 from gigawatt.core.inputs import parse_scenario
@@ -306,9 +307,11 @@ def _main_not_reimported():
                 main.__dict__.pop("__spec__", None)
 
 
-def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None, workers: int | None = None) -> Screening:
+def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None, workers: int | None = None,
+           stage: Stage | None = None) -> Screening:
     """Plan one campus block at every candidate; identical scenarios are solved once (``cache``), the
-    distinct ones in parallel over ``workers`` processes (default: the machine's cores)."""
+    distinct ones in parallel over ``workers`` processes (default: the machine's cores); ``stage`` is told of
+    each one planned ("sites screened", n of the distinct plans)."""
     cache = {} if cache is None else cache
     segments = None if full_year else DEFAULT_SEGMENTS
     rate = programme.costs.discount_rate if programme.costs.discount_rate is not None else catalog.assumption("discount_rate")
@@ -329,12 +332,19 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
             jobs.setdefault(key, (scenario, online_by, segments))
         keyed.append((candidate, figures, key))
     workers = min(workers or os.cpu_count() or 1, len(jobs))
+    tell(stage, "sites screened", 0, len(jobs))
+
+    def planned(summaries) -> None:  # in the candidates' order, so the first failing candidate is the one reported
+        for done, (key, summary) in enumerate(zip(jobs, summaries), start=1):
+            cache[key] = summary
+            tell(stage, "sites screened", done, len(jobs))
+
     if workers > 1:
         # spawn, not fork: a fork of a process whose solver threads hold locks can hang its children
         with _main_not_reimported(), ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            cache.update(zip(jobs, pool.map(_plan_summary, jobs.values())))
+            planned(pool.map(_plan_summary, jobs.values()))
     else:
-        cache.update((key, _plan_summary(job)) for key, job in jobs.items())
+        planned(_plan_summary(job) for job in jobs.values())
     out = []
     for candidate, figures, key in keyed:
         plan, mw = cache[key], programme.block_mw
@@ -664,23 +674,29 @@ class SitingResult:
         return {"candidates": candidates, "allocations": allocations}
 
 
-def site(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None, workers: int | None = None) -> SitingResult:
+def site(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None, workers: int | None = None,
+         stage: Stage | None = None) -> SitingResult:
     """Screen every candidate, allocate the programme, and price each constraint by solving without it.
 
     Screening uses ``workers`` processes (default: every core); it works from a plain script without an
-    ``if __name__ == "__main__":`` guard (see :func:`_main_not_reimported`).
+    ``if __name__ == "__main__":`` guard (see :func:`_main_not_reimported`). ``stage`` is told how far it has got.
     """
-    screening = screen(programme, full_year=full_year, cache=cache, workers=workers)
+    screening = screen(programme, full_year=full_year, cache=cache, workers=workers, stage=stage)
     started = time.perf_counter()
     screened = screening.candidates
+    tell(stage, "allocating the programme (HiGHS MILP)")
     best = allocate(programme, screened)
     costs, moves = {}, {}
-    for name in active_constraints(programme):
+    priced = active_constraints(programme)
+    if priced:
+        tell(stage, "constraints priced", 0, len(priced))
+    for name in priced:
         free = allocate(programme, screened, drop=name)
         costs[name] = best.annual_cost_usd - free.annual_cost_usd
         regions = set(best.mw_by_region) | set(free.mw_by_region)
         moved = {r: best.mw_by_region.get(r, 0.0) - free.mw_by_region.get(r, 0.0) for r in sorted(regions)}
         moves[name] = {r: mw for r, mw in moved.items() if abs(mw) > 1e-6}
+        tell(stage, "constraints priced", len(costs), len(priced))
     seconds = time.perf_counter() - started
     block = programme.block_mw
     ranked = sorted(range(len(screened)), key=lambda i: screened[i].score_usd_per_mw_year)

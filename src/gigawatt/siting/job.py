@@ -51,7 +51,7 @@ def run(programme: SitingProgramme, settings: RunSettings) -> tuple[Any, list[st
 
     from gigawatt.siting.allocation import site as place
 
-    result = place(programme, full_year=programme.full_year)
+    result = place(programme, full_year=programme.full_year, stage=settings.stage)
     messages = [*result.notes, *(f"{c['site']}: no regional figure for {', '.join(c['catalog_defaults'])}; the planner's catalog default used"
                                  for c in result.candidates if c["catalog_defaults"])]
     solver = {"name": "highs (scipy.optimize.milp)", "version": scipy.__version__, "status": "ok", "condition": "optimal",
