@@ -12,6 +12,11 @@ import pytest
 
 # every run a test makes is kept in a throwaway store, never in the user's own (set before gigawatt loads)
 os.environ["GIGAWATT_STORE"] = str(Path(tempfile.mkdtemp(prefix="gigawatt-test-store-")) / "runs.sqlite")
+# pytest runs with COLUMNS=80 in its environment (xdist's workers in os.environ, a plain run only in the C
+# environment that subprocesses inherit), which the CLI takes as the width a user asked for; a test of a width
+# sets its own, as a user would, and the others get the width of a plain pipe
+os.environ.pop("COLUMNS", None)
+os.unsetenv("COLUMNS")
 
 from gigawatt.cli import main  # noqa: E402
 

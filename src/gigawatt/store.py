@@ -48,6 +48,7 @@ from urllib.parse import quote, unquote, urlsplit
 from gigawatt.core import __version__
 from gigawatt.core.errors import GigawattError, ScenarioError, StoreError, require
 from gigawatt.core.files import cannot_create_in, file_above, write_atomically
+from gigawatt.core.input_files import referenced_fields
 from gigawatt.core.results import SCHEMA_VERSION, Result, RunInfo
 from gigawatt.registry import STORED, STORED_KINDS, figures, headline
 
@@ -65,7 +66,6 @@ TAG_MAX_CHARS = 64
 RUN_SIDE_TABLES = ("run_labels", "editor_texts")
 SECONDS_PER_DAY = 86_400
 CATALOG_DIR = Path(__file__).parent / "catalog"
-FILE_FIELDS = ("files",)  # besides every field whose name ends in _csv
 # How long a reader or writer waits for another process's lock on the store before reporting it locked:
 # SQLite's busy handler retries until then, PostgreSQL's lock_timeout is set to it. A few seconds outlast
 # any transaction of this module (a run and its tables) many times over; a lock held longer is another
@@ -91,20 +91,6 @@ def catalog_hash() -> str:
         digest.update(path.relative_to(CATALOG_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def referenced_fields(data: Any, key: str = "", where: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], str]]:
-    """Every file path the inputs name, with where it lies (its keys and list positions from the top, e.g.
-    ``("site", "capacity_factor_csv", TECHNOLOGY)``): values of fields ending in ``_csv``, the values of a
-    mapping under such a field (a file by technology), and ``files``."""
-    if isinstance(data, dict):
-        for k, v in data.items():  # under a *_csv field, a mapping's keys name what each file is for, not a field
-            yield from referenced_fields(v, key if key.endswith("_csv") else str(k), (*where, str(k)))
-    elif isinstance(data, list):
-        for number, item in enumerate(data):
-            yield from referenced_fields(item, key, (*where, str(number)))
-    elif isinstance(data, str) and (key.endswith("_csv") or key in FILE_FIELDS):
-        yield where, data
 
 
 def referenced_files(data: Any) -> Iterator[str]:

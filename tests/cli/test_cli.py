@@ -51,7 +51,7 @@ def test_size_table_for_people(cli):
         (["size", "-a", "H100"], "--count"),
         (["size", "-a", "H100", "--training-flop", "1e25"], "--days"),
         (["size", "missing.yaml"], "no such file"),
-        (["catalog", "chips"], "accelerators, technologies, assumptions"),
+        (["catalog", "chips"], "TABLE: 'chips' is not one of 'accelerators', 'technologies', 'assumptions'"),
     ],
 )
 def test_user_mistakes_exit_2_with_one_line(cli, args, fragment):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta, timezone
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -230,8 +232,10 @@ def test_plan_screening_from_the_command_line(cli, tmp_path):
     assert screened["baseline"]["annual_cost_usd"] == pytest.approx(full.baseline.annual_cost_usd, rel=COST_TOLERANCE)
     assert screened["load_mwh"] == pytest.approx(full.load_mwh, rel=1e-9)
     assert screened["screening_segments"] == 1460 and full.screening_segments is None
-    dispatch = pd.read_csv(out, index_col=0, parse_dates=True)
-    assert dispatch.index.equals(full.dispatch.index)  # one row an hour, as without screening
+    dispatch = pd.read_csv(out, index_col=0)
+    # one row an hour, as without screening: the file's stamps carry the site's zone, the model's hours are standard time
+    standard = timezone(timedelta(hours=screened["utc_offset_hours"]))
+    assert pd.to_datetime(dispatch.index, utc=True).equals(full.dispatch.index.tz_localize(standard).tz_convert("UTC"))
     assert dispatch["load_mw"].sum() == pytest.approx(full.load_mwh, rel=1e-6)
     bad = cli("plan", str(path), "--screening", "0")
     assert bad.code == 2 and "screening_segments" in bad.err

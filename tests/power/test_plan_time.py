@@ -38,8 +38,10 @@ def one_line_error(done: subprocess.CompletedProcess, *expected: str) -> None:
     assert len(lines) == 1 and lines[0].startswith("error: ") and "internal error" not in lines[0], done.stderr
     assert all(text in lines[0] for text in expected), lines[0]
 
-GRID_ONLY = ["supply.technologies=[battery_li_ion]", "grid.import_mw=5000"]  # a small LP: the grid and a battery
+# a small LP: the grid (firm: the example's curtailment hours dropped) and a battery
+GRID_ONLY = ["supply.technologies=[battery_li_ion]", "grid.import_mw=5000", "grid.availability_csv=null"]
 MIDLAND = ["site.latitude=31.9", "site.longitude=-102.1"]  # West Texas on Central time (round(lon/15) would say -7)
+EL_PASO = ["site.latitude=31.8", "site.longitude=-106.4"]  # West Texas on Mountain time
 
 
 def _scenario(*overrides: str):
@@ -55,7 +57,8 @@ def test_the_plan_year_is_the_scenarios_start_year_unless_site_year_says_otherwi
 
 
 def test_the_site_zone_is_found_from_coordinates_or_given():
-    assert site_clock(_scenario())[1:] == ("America/Denver", -7.0)  # El Paso
+    assert site_clock(_scenario())[1:] == ("America/Chicago", -6.0)  # the example's Abilene
+    assert site_clock(_scenario(*EL_PASO))[1:] == ("America/Denver", -7.0)
     assert site_clock(_scenario(*MIDLAND))[1:] == ("America/Chicago", -6.0)
     assert site_clock(_scenario("site.time_zone=America/Phoenix"))[1:] == ("America/Phoenix", -7.0)
 

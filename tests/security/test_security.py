@@ -108,7 +108,7 @@ def test_a_required_level_a_site_cannot_reach_is_one_line_in_plan(tmp_path):
     assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
     checked = subprocess.run([str(GIGAWATT), "security", "check", str(tmp_path / "partner.yaml"), "--json"], capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0  # the posture is a report: it prints the failure and exits 0
-    posture = json.loads(checked.stdout)[0]
+    posture = json.loads(checked.stdout)["sites"][0]
     assert {c["requirement"]: c["status"] for c in posture["checks"]}["jurisdiction"] == "fails"
 
 

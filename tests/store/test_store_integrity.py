@@ -173,7 +173,7 @@ def test_a_finished_job_on_a_locked_store_keeps_its_result_in_a_file(store_url, 
     stored = json.loads(again.stdout)
     assert stored["run"]["id"] == saved["run"]["id"] and stored["inputs"] == saved["inputs"]
     assert stored["result"]["facility_power_mw"] == pytest.approx(saved["result"]["facility_power_mw"], rel=1e-12)
-    listed = json.loads(gigawatt_cli("runs", "list", "--store", store_url, "--json", cwd=work).stdout)
+    listed = json.loads(gigawatt_cli("runs", "list", "--store", store_url, "--json", cwd=work).stdout)["runs"]
     assert saved["run"]["id"] in {row["id"] for row in listed} and len(listed) == 2
 
 
@@ -312,7 +312,7 @@ def test_unreadable_runs_are_refused_one_by_one_and_listed_beside_the_others(sto
         assert "UNREADABLE" in next(line for line in listed.stdout.splitlines() if ids[how][:12] in line)
     assert "UNREADABLE" not in next(line for line in listed.stdout.splitlines() if good in line)
     assert "3 runs cannot be read" in listed.stderr
-    rows = {row["id"]: row for row in json.loads(as_json.stdout)}
+    rows = {row["id"]: row for row in json.loads(as_json.stdout)["runs"]}
     assert rows[ids["good"]]["unreadable"] is None
     for how, (_, mark) in UNREADABLE.items():
         assert rows[ids[how]]["unreadable"].startswith(mark)

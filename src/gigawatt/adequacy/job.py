@@ -90,8 +90,8 @@ def table(r: Result, console: Console) -> None:
     """Availability, loss of load and lost compute with their 95% intervals, the units drawn, and the N-1 rule."""
     d = r.data
     head = Table(title=f"{d['scenario']}: {d['draws']:,} years drawn (mean, 95% interval)")
-    head.add_column("figure")
-    head.add_column("value", justify="right")
+    head.add_column("figure", overflow="fold")
+    head.add_column("value", justify="right", overflow="fold")
     availability = d["availability"]
     head.add_row("availability (energy served)", f"{availability['mean']:.5%} ({availability['low']:.5%} to {availability['high']:.5%})")
     head.add_row("nines", fmt(d["nines"]) if d["nines"] is not None else f"no drawn year fell short (in {d['draws']:,})")
@@ -111,7 +111,7 @@ def table(r: Result, console: Console) -> None:
     console.print(head)
     units = Table(title="the fleet drawn (the plan's MW as units)")
     for column in ("technology", "units", "MW each", "forced-outage rate", "repair, hours", "figures"):
-        units.add_column(column, justify="left" if column in ("technology", "figures") else "right")
+        units.add_column(column, justify="left" if column in ("technology", "figures") else "right", overflow="fold")
     for row in d["units"]:
         units.add_row(catalog.display_name(row["technology"]), str(row["units"]), fmt(row["unit_mw"]), f"{row['forced_outage_rate']:.2%}",
                       fmt(row["mean_time_to_repair_hours"]), row["figures"])
@@ -131,7 +131,7 @@ def _redundancy_table(red: dict[str, Any], console: Console) -> None:
     added = Table(title=f"redundancy to {red['target_availability']:.4%} of energy served: {red['cost_usd_per_year']:,.0f} USD/yr "
                         f"(searched on {red['search_draws']:,} years, checked on {red['draws']:,})")
     for column in ("added", "units", "MW", "MWh", "USD/yr"):
-        added.add_column(column, justify="left" if column == "added" else "right")
+        added.add_column(column, justify="left" if column == "added" else "right", overflow="fold")
     for row in red["additions"]:
         added.add_row(f"{catalog.display_name(row['technology'])} ({row['kind']})", str(row["units"]) if row["kind"] == "units" else "-", fmt(row["mw"]),
                       fmt(row["mwh"]) if row["mwh"] else "-", f"{row['usd_per_year']:,.0f}")
@@ -140,7 +140,7 @@ def _redundancy_table(red: dict[str, Any], console: Console) -> None:
     console.print(added)
     compare = Table(title="before and after the additions (mean, 95% interval)")
     for column in ("figure", "before", "after"):
-        compare.add_column(column, justify="left" if column == "figure" else "right")
+        compare.add_column(column, justify="left" if column == "figure" else "right", overflow="fold")
     before, after = red["before"], red["after"]
     compare.add_row("availability", f"{before['availability']['mean']:.5%}", f"{after['availability']['mean']:.5%}")
     compare.add_row("loss of load, hours/yr (LOLE)", _interval(before["lole_hours_per_year"], ",.2f"), _interval(after["lole_hours_per_year"], ",.2f"))

@@ -89,7 +89,7 @@ def table(r: Result, console: Console) -> None:
     table = Table(title=f"{d['scenario']}: build-out, end of each year (median inputs{band_note})")
     for column in ("week of", "target GW", "online GW", *(["P10-P90 GW"] if draws else []), "building GW", "accelerators",
                    "H100e", "TWh/yr", "capex B USD", "revenue needed B USD/yr", "held back by"):
-        table.add_column(column, justify="left" if column in ("week of", "held back by") else "right")
+        table.add_column(column, justify="left" if column in ("week of", "held back by") else "right", overflow="fold")
     years = periods["date"].str[:4]
     for _, row in periods[years.ne(years.shift(-1))].iterrows():
         band = [f"{row['p10_online_gw']:,.2f}-{row['p90_online_gw']:,.2f}"] if draws else []
@@ -115,7 +115,7 @@ def table(r: Result, console: Console) -> None:
         base = rows[0]["generation_base_year_twh"]
         view = Table(title=f"national view: {d['national']['country']} (generation history and projection; base year {base:,.0f} TWh)")
         for column in ("year", "programme TWh", "generation TWh", "share", "of base-year generation", "TWh beyond projected growth"):
-            view.add_column(column, justify="right")
+            view.add_column(column, justify="right", overflow="fold")
         for row in rows:
             view.add_row(str(int(row["year"])), f"{row['demand_twh']:,.1f}", f"{row['generation_twh']:,.0f}",
                          f"{row['share_of_generation']:.1%}", f"{row['share_of_base_year']:.1%}", f"{row['beyond_projected_growth_twh']:,.0f}")
@@ -134,7 +134,7 @@ def _finance_table(money: dict[str, Any], frame: pd.DataFrame, console: Console)
     columns = ("year", "capex", "replaced", "depreciation", "required revenue", *(["P10-P90"] if draws else []), "revenue",
                *(["P10-P90 "] if draws else []), "P(covered)", f"P @{short:g} yr", f"P @{long:g} yr", "stranded GW", *(["stranded P90"] if draws else []))
     for column in columns:
-        view.add_column(column, justify="right")
+        view.add_column(column, justify="right", overflow="fold")
     b = lambda v: f"{v / 1e9:,.1f}"  # noqa: E731
     for _, row in frame.iterrows():
         view.add_row(

@@ -51,13 +51,14 @@ def examples(*lines: str) -> str:
 
 
 def FieldChoice(choices: tuple[str, ...], field: str) -> dict[str, Any]:  # noqa: N802  (reads as a type where it is used)
-    """The keyword arguments of an option taking one of ``choices``: help shows them as ``[a|b|c]`` and a usage error
-    lists them and names what the option sets, e.g. ``Invalid value for '--method': 'barrier' is not one of
-    'simplex', ... (it sets solver.method)``. Spread into ``typer.Option(**FieldChoice(...))``."""
+    """The keyword arguments of an option taking one of ``choices``: help shows them as ``[a|b|c]`` and a wrong
+    value is one ``error:`` line (exit 2) naming what the option sets and listing them, e.g. ``error:
+    --method (solver.method): 'barrier' is not one of 'simplex', ...; choose one``.
+    Spread into ``typer.Option(**FieldChoice(...))``."""
 
     def parse(value: str) -> str:
         if value not in choices:
-            raise typer.BadParameter(f"{value[:40]!r} is not one of {', '.join(repr(c) for c in choices)} (it sets {field})")
+            raise ScenarioError(f"{field}: {value[:40]!r} is not one of {', '.join(repr(c) for c in choices)}; choose one")
         return value
 
     return {"parser": parse, "metavar": f"[{'|'.join(choices)}]"}
@@ -79,7 +80,7 @@ ThreadsOption = Annotated[Optional[int], typer.Option("--threads", metavar="N", 
 TimeLimitOption = Annotated[Optional[float], typer.Option("--time-limit", metavar="SECONDS", show_default="none", rich_help_panel=SOLVER, help="Solver time limit, seconds.")]
 MipGapOption = Annotated[Optional[float], typer.Option("--mip-gap", metavar="SHARE", show_default="the solver's", rich_help_panel=SOLVER, help="Relative MIP gap at which a mixed-integer solve stops, e.g. 0.01.")]
 METHODS = ("simplex", "dual-devex", "ipm", "race")  # solver.method (core.inputs.SolverSettings): a test keeps them equal
-MethodOption = Annotated[Optional[str], typer.Option("--method", **FieldChoice(METHODS, "solver.method"), show_default="simplex", rich_help_panel=SOLVER, help="How HiGHS solves a plan; race: two simplex pricings at once, the first optimum kept.")]
+MethodOption = Annotated[Optional[str], typer.Option("--method", **FieldChoice(METHODS, "--method (solver.method)"), show_default="simplex", rich_help_panel=SOLVER, help="How HiGHS solves a plan; race: two simplex pricings at once, the first optimum kept.")]
 SOLVER_FLAGS = {"solver.name": "--solver", "solver.threads": "--threads", "solver.time_limit_s": "--time-limit", "solver.mip_gap": "--mip-gap",
                 "solver.method": "--method"}
 

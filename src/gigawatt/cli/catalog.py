@@ -75,7 +75,7 @@ _CATALOG_COLUMNS = {
     "gigawatt catalog technologies --json   # every column, with sources",
 ))
 def catalog_command(
-    table: Annotated[str, typer.Argument(parser=FieldChoice(tuple(_CATALOG_COLUMNS), "the catalog table")["parser"], metavar="TABLE", show_default=False, help="The table: " + ", ".join(_CATALOG_COLUMNS))],
+    table: Annotated[str, typer.Argument(parser=FieldChoice(tuple(_CATALOG_COLUMNS), "TABLE")["parser"], metavar="TABLE", show_default=False, help="The table: " + ", ".join(_CATALOG_COLUMNS))],
     as_json: JsonOption = False,
 ) -> None:
     """Print a bundled catalog table (every row has its source)."""
@@ -144,9 +144,9 @@ OUTPUT_KINDS = ("size", "plan", "buildout", "headroom", "site", "schedule", "fin
     "gigawatt schema --output plan > plan.schema.json",
 ))
 def schema_command(
-    kind: Annotated[Optional[str], typer.Argument(**FieldChoice(SCHEMA_KINDS, "the kind of scenario"), show_default="plan", help="Whose keys (size uses the plan's)")] = None,
+    kind: Annotated[Optional[str], typer.Argument(**FieldChoice(SCHEMA_KINDS, "KIND"), show_default="plan", help="Whose keys (size uses the plan's)")] = None,
     buildout: Annotated[bool, typer.Option("--buildout", help="Keys of a build-out programme (same as: gigawatt schema buildout)")] = False,
-    output: Annotated[Optional[str], typer.Option("--output", **FieldChoice(OUTPUT_KINDS, "the command whose --json output"), rich_help_panel=OUTPUTS, help="Print the JSON Schema of this command's --json output instead")] = None,
+    output: Annotated[Optional[str], typer.Option("--output", **FieldChoice(OUTPUT_KINDS, "--output"), rich_help_panel=OUTPUTS, help="Print the JSON Schema of this command's --json output instead")] = None,
     as_json: JsonOption = False,
 ) -> None:
     """List every scenario key with its type, default and description (units included), or an output's JSON Schema."""

@@ -148,7 +148,7 @@ EXPORT_FORMATS = ("json", "csv", "parquet", "xlsx", "pdf")  # report.export.FORM
 @runs_app.command("export", epilog=examples("gigawatt runs export 3f2a91 --format xlsx --out plan.xlsx", "gigawatt runs export 3f2a91 --format pdf --out plan.pdf", "gigawatt runs export 3f2a91 --format csv --out tables/"))
 def export_command(
     run_id: IdArgument,
-    fmt: Annotated[str, typer.Option("--format", **FieldChoice(EXPORT_FORMATS, "the export format"), rich_help_panel=OUTPUTS, help="csv and parquet write a folder of tables; xlsx a workbook (summary, inputs, formatted tables; needs gigawatt\\[xlsx]); pdf the report with its figure (needs gigawatt\\[pdf])")] = "json",
+    fmt: Annotated[str, typer.Option("--format", **FieldChoice(EXPORT_FORMATS, "--format"), rich_help_panel=OUTPUTS, help="csv and parquet write a folder of tables; xlsx a workbook (summary, inputs, formatted tables; needs gigawatt\\[xlsx]); pdf the report with its figure (needs gigawatt\\[pdf])")] = "json",
     out: Annotated[Optional[Path], typer.Option("--out", metavar="PATH", show_default="KIND-ID.json / .xlsx / .pdf, or a folder KIND-ID", rich_help_panel=OUTPUTS, help="Where to write")] = None,
     store: StoreOption = None,
 ) -> None:

@@ -50,8 +50,8 @@ def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], None
 def table(r: Result, console: Console) -> None:
     d = r.data
     head = Table(title=f"{d['scenario']}: {d['count']:,} x {d['accelerator']} ({d['accelerator_count']:,} accelerators, sized by {d['sizing_mode']})")
-    head.add_column("quantity")
-    head.add_column("value", justify="right")
+    head.add_column("quantity", overflow="fold")
+    head.add_column("value", justify="right", overflow="fold")
 
     def label(key: str, suffix: str) -> str:
         return f"  {key.removesuffix(suffix).replace('_', ' ')}"

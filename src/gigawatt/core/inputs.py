@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from gigawatt.core.errors import ScenarioError
+from gigawatt.core.input_files import located
 from gigawatt.core.units import ECHO_CHARS, shorten
 
 MESSAGE_CHARS = 300  # and the reason a validator gives (which may quote a long list) to this many
@@ -429,7 +430,8 @@ def _expanded_size(node: yaml.Node | None) -> int:
 
 
 def read_yaml(path: Path | str) -> tuple[Any, dict[tuple[str, ...], int]]:
-    """Read a YAML file; return its data and the line of every key. Raises :class:`ScenarioError`.
+    """Read a YAML file; return its data and the line of every key. Raises :class:`ScenarioError`. A file
+    it names by a relative path not in the current folder is given where it is found (:func:`located`).
 
     Refused: files over :data:`MAX_SCENARIO_BYTES`, keys given twice in one mapping, and trees of more than
     :data:`MAX_YAML_NODES` values once anchors are expanded.
@@ -445,7 +447,8 @@ def read_yaml(path: Path | str) -> tuple[Any, dict[tuple[str, ...], int]]:
         raise ScenarioError(f"{path}: no such file; check the path") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__}); give a UTF-8 YAML file") from None
-    return read_yaml_text(text, str(path))
+    data, lines = read_yaml_text(text, str(path))
+    return located(data, path), lines  # relative file names: from here, else beside the file (core.input_files)
 
 
 def read_yaml_text(text: str, origin: str = "scenario") -> tuple[Any, dict[tuple[str, ...], int]]:

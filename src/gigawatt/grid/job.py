@@ -71,11 +71,11 @@ def run(study: HeadroomStudy, settings: RunSettings) -> tuple[Any, list[str], No
 def table(r: Result, console: Console) -> None:
     h = r.data
     table = Table(title=f"flexible-load headroom ({h['threshold']} threshold): MW that can join if curtailed at each limit")
-    table.add_column("system")
-    table.add_column("peak MW", justify="right")
-    table.add_column("years")
+    table.add_column("system", overflow="fold")
+    table.add_column("peak MW", justify="right", overflow="fold")
+    table.add_column("years", overflow="fold")
     for limit in h["limits_pct"]:
-        table.add_column(f"{limit:g}%: MW (h/yr)", justify="right")
+        table.add_column(f"{limit:g}%: MW (h/yr)", justify="right", overflow="fold")
     for s in [*h["systems"], h["total"]]:
         cells = [f"{lim['headroom_mw']:,.0f} ({lim['curtailment_hours_per_year']:,.0f})" for lim in s["limits"]]
         table.add_row(s["name"], f"{s['peak_mw']:,.0f}", s["years"], *cells, style="bold" if s is h["total"] else None)

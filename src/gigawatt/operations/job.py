@@ -58,7 +58,7 @@ def table(r: Result, console: Console) -> None:
     d = r.data
     head = Table(title=f"{d['name']}: {d['hours']:g} h of {d['interval_minutes']:g}-minute intervals, against running flat")
     for column in ("", "schedule", "flat"):
-        head.add_column(column, justify="left" if not column else "right")
+        head.add_column(column, justify="left" if not column else "right", overflow="fold")
     head.add_row("energy MWh", fmt(d["energy_mwh"]), fmt(d["flat_energy_mwh"]))
     head.add_row("energy cost USD", fmt(d["energy_cost_usd"]), fmt(d["flat_energy_cost_usd"]))
     head.add_row("CO2 t", fmt(d["co2_t"]), fmt(d["flat_co2_t"]))
@@ -69,7 +69,7 @@ def table(r: Result, console: Console) -> None:
     if d["events"]:
         events = Table(title="events")
         for column in ("start", "min", "asked", "flat MW", "target MW", "mean MW", "depth %", "to target (min)", "met", "shortfall MWh"):
-            events.add_column(column, justify="left" if column in ("start", "met") else "right")
+            events.add_column(column, justify="left" if column in ("start", "met") else "right", overflow="fold")
         for e in d["events"]:
             asked = f"{e['reduce_pct']:g}%" if e["reduce_pct"] is not None else f"{e['reduce_mw']:g} MW"
             events.add_row(e["start"][:16], f"{e['duration_minutes']:g}", asked, fmt(e["flat_mw"]), fmt(e["target_mw"]), fmt(e["mean_mw"]),
@@ -78,14 +78,14 @@ def table(r: Result, console: Console) -> None:
         console.print(events)
     jobs = Table(title="jobs")
     for column in ("job", "kind", "accelerators", "max slowdown", "throughput kept", "pauses", "completion", "within tier"):
-        jobs.add_column(column, justify="left" if column in ("job", "kind", "completion") else "right")
+        jobs.add_column(column, justify="left" if column in ("job", "kind", "completion") else "right", overflow="fold")
     for j in d["jobs"]:
         jobs.add_row(j["name"], j["kind"], f"{j['accelerators']:,}", f"{j['max_slowdown']:.0%}", f"{j['throughput_retained']:.3f}",
                      str(j["pauses"]), j["completion"] or "", "yes" if j["within_tier"] else "NO")
     console.print(jobs)
     base = Table(title="against the rule-based policies (the demonstration's)")
     for column in ("policy", "total cost USD", "lost work USD", "energy cost USD", "weighted performance", "events met", "shortfall MWh"):
-        base.add_column(column, justify="left" if column == "policy" else "right")
+        base.add_column(column, justify="left" if column == "policy" else "right", overflow="fold")
     base.add_row("optimised", fmt(d["total_cost_usd"]), fmt(d["lost_work_usd"]), fmt(d["energy_cost_usd"]), f"{d['weighted_performance']:.3f}",
                  f"{sum(e['met'] for e in d['events'])} of {len(d['events'])}", fmt(d["shortfall_mwh"]))
     for name, b in d["baselines"].items():

@@ -118,7 +118,7 @@ def table(r: Result, console: Console) -> None:
     b = p["baseline"]
     table = Table(title=f"{r.name}: supply plan vs grid-only baseline" if b else f"{r.name}: supply plan")
     for column in ("", "plan", *(["baseline"] if b else [])):
-        table.add_column(column, justify="right" if column else "left")
+        table.add_column(column, justify="right" if column else "left", overflow="fold")
 
     def money(v: float) -> str:
         return f"{v / 1e6:,.1f} M USD/yr"
@@ -185,7 +185,7 @@ def _phases_table(p: dict[str, Any], console: Console) -> None:
     ph = p["phased"]
     table = Table(title=f"phases: one multi-period plan (figures above are the last period's); discount rate {ph['discount_rate']:.2%}")
     for column in ("period", "load peak", "capacity", "built", "capital", "annual cost", "power cost per acc.-hour", "myopic built"):
-        table.add_column(column, justify="left" if column in ("period", "capacity", "built", "myopic built") else "right")
+        table.add_column(column, justify="left" if column in ("period", "capacity", "built", "myopic built") else "right", overflow="fold")
 
     def listed(mw: dict[str, float]) -> str:
         return ", ".join(f"{t} {v:,.0f}" for t, v in mw.items() if v > 0) or "-"

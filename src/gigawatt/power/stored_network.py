@@ -56,6 +56,10 @@ def stored_network(result: Result) -> pypsa.Network:
     dispatch = result.to_frames().get("dispatch")
     if dispatch is None or dispatch.empty:
         raise ScenarioError(f"result.network: run {ident} kept no hourly dispatch; {AGAIN}")
+    from gigawatt.weather.timezones import standard_index
+
+    if data.get("utc_offset_hours") is not None:  # stored in the site's zone; the model's hours are standard time
+        dispatch = dispatch.set_axis(standard_index(pd.DatetimeIndex(dispatch.index), data["utc_offset_hours"]))
     index = inputs.load_mw.index
     try:  # a screening run's dispatch repeats each segment's MW over its hours: the segment's first hour holds it
         rows = dispatch.loc[pd.DatetimeIndex(index)]

@@ -195,7 +195,8 @@ def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Seri
     """
     if not years_cf:
         raise DataError("weather years: no years given; read them with read_era5_cf(path)")
-    variable = list(inputs.capacity_factor)
+    weather_driven = set(era5_columns().values())  # other hourly availability (a grid connection's) is not weather
+    variable = [k for k in inputs.capacity_factor if k in weather_driven]
     if not variable:
         raise ScenarioError(f"supply.technologies: weather years change solar and wind only; allow {' or '.join(era5_columns().values())}")
     if getattr(inputs, "snapshot_weightings_h", None) is not None:
@@ -211,7 +212,7 @@ def weather_year_plans(inputs: PlanInputs, years_cf: dict[int, dict[str, pd.Seri
         if absent:
             raise DataError(f"weather year {year}: no '{absent[0]}' capacity factors (has {', '.join(series) or 'none'})")
         cf = {k: align_to_index(series[k].rename(f"{year} {k}"), index, utc_offset_hours).rename(k) for k in variable}
-        case = replace(inputs, capacity_factor=cf)
+        case = replace(inputs, capacity_factor={**inputs.capacity_factor, **cf})
         if segments is not None:
             from gigawatt.power.aggregate import aggregate
 

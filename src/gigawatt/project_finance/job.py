@@ -90,7 +90,7 @@ def table(r: Result, console: Console) -> None:
     head = Table(title=f"{d['scenario']}: {d['accelerators']:,} accelerators, {d['finance']['analysis_years']} years, "
                        f"equity asks {d['finance']['target_equity_return_per_year']:.1%}/yr nominal")
     for column in ("figure", "campus", "supply alone"):
-        head.add_column(column, justify="left" if column == "figure" else "right")
+        head.add_column(column, justify="left" if column == "figure" else "right", overflow="fold")
     rows = [
         ("capital at close, M USD", campus["debt_usd"] / MUSD + campus["equity_usd"] / MUSD, supply["debt_usd"] / MUSD + supply["equity_usd"] / MUSD),
         ("debt, M USD", campus["debt_usd"] / MUSD, supply["debt_usd"] / MUSD),
@@ -108,16 +108,16 @@ def table(r: Result, console: Console) -> None:
     frames = r.to_frames()
     uses = Table(title=f"sources and uses at close, M {dollars}")
     for column in ("item", "side", "M USD"):
-        uses.add_column(column, justify="right" if column == "M USD" else "left")
+        uses.add_column(column, justify="right" if column == "M USD" else "left", overflow="fold")
     for row in frames["sources_and_uses"].itertuples():
         uses.add_row(str(row.item), str(row.side), fmt(row.usd / MUSD))
     console.print(uses)
     flows = frames["cash_flows"]
     years = Table(title="campus cash flows by year, M USD nominal (at the break-even price; all columns: --csv)")
-    years.add_column("year", justify="right")
+    years.add_column("year", justify="right", overflow="fold")
     shown = [c for c in SHOWN if c in flows.columns]
     for column in shown:
-        years.add_column(SHOWN[column], justify="right")
+        years.add_column(SHOWN[column], justify="right", overflow="fold")
     for _, row in flows.iterrows():
         years.add_row(str(int(row["year"])), *(fmt(row[c] / MUSD) for c in shown))
     console.print(years)

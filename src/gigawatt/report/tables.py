@@ -134,7 +134,7 @@ def diff(a: Result, b: Result, console: Console) -> None:
     console.print(table)
     table = Table(title=f"{a.kind} results side by side")
     for column in ("figure", "A", "B", "B - A"):
-        table.add_column(column, justify="left" if column == "figure" else "right")
+        table.add_column(column, justify="left" if column == "figure" else "right", overflow="fold")
     for key, (x, y, delta) in d["results"].items():
         table.add_row(key, figure_text(key, x), figure_text(key, y), "" if delta is None else f"{'+' if delta > 0 else ''}{figure_text(key, delta)}")
     console.print(table)

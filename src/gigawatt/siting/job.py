@@ -66,7 +66,7 @@ def table(r: Result, console: Console) -> None:
     d = r.data
     table = Table(title=f"{d['programme']}: {d['total_capacity_mw'] / 1e3:,.1f} GW placed")
     for column in ("site", "region", "jurisdiction", "MW", "USD/MWh", "g/kWh", "online", "set by", "supply per MW"):
-        table.add_column(column, justify="right" if column in ("MW", "USD/MWh", "g/kWh") else "left")
+        table.add_column(column, justify="right" if column in ("MW", "USD/MWh", "g/kWh") else "left", overflow="fold")
     for a in d["allocations"]:
         mix = ", ".join(f"{catalog.display_name(t)} {mw / a['capacity_mw']:.2f}" for t, mw in a["supply_mw"].items())
         table.add_row(a["site"], a["region"], a["jurisdiction"], f"{a['capacity_mw']:,.0f}", fmt(a["lcoe_usd_per_mwh"]),
@@ -80,7 +80,7 @@ def table(r: Result, console: Console) -> None:
         console.print(f"  {name} costs {usd / 1e9:,.3f} B USD/yr{f' (moves {moved})' if moved else ''}", highlight=False)
     ranked = Table(title="candidates, ranked by score (power + annualised delay, USD per MW-year)")
     for column in ("#", "site", "score", "power", "delay", "USD/MWh", "g/kWh", "online", "placed MW", "excluded"):
-        ranked.add_column(column, justify="left" if column in ("site", "online", "excluded") else "right")
+        ranked.add_column(column, justify="left" if column in ("site", "online", "excluded") else "right", overflow="fold")
     for c in d["candidates"]:
         ranked.add_row(str(c["rank"]), c["site"], f"{c['score_usd_per_mw_year']:,.0f}", f"{c['power_usd_per_mw_year']:,.0f}",
                        f"{c['delay_usd_per_mw_year']:,.0f}", fmt(c["lcoe_usd_per_mwh"]), f"{c['co2_g_per_kwh']:,.0f}",

@@ -88,6 +88,14 @@ def zoned_index(index: pd.DatetimeIndex, zone: str, utc_offset_hours: float) -> 
     return index.tz_convert(zone_info(zone)).rename(index.name)
 
 
+def standard_index(index: pd.DatetimeIndex, utc_offset_hours: float) -> pd.DatetimeIndex:
+    """A tz-aware ``index`` (as :func:`zoned_index` gives it) back as the model's naive local standard time;
+    a naive index is returned as it is."""
+    if index.tz is None:
+        return index
+    return index.tz_convert(timezone(timedelta(hours=float(utc_offset_hours)))).tz_localize(None).rename(index.name)
+
+
 def clock_to_standard(times: pd.DatetimeIndex, zone: str, utc_offset_hours: float, where: str) -> pd.DatetimeIndex:
     """Naive wall-clock ``times`` in ``zone`` (daylight saving included) as naive local standard time.
 
@@ -108,5 +116,5 @@ def clock_to_standard(times: pd.DatetimeIndex, zone: str, utc_offset_hours: floa
     return pd.DatetimeIndex(standard, name=times.name)
 
 
-__all__ = ["CLOCKS", "clock_to_standard", "site_time_zone", "solar_meridian_zone", "standard_offset_hours",
+__all__ = ["CLOCKS", "clock_to_standard", "site_time_zone", "solar_meridian_zone", "standard_index", "standard_offset_hours",
            "zone_info", "zoned_index"]
