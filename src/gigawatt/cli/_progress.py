@@ -5,8 +5,8 @@ A line says the stage, ``n/N`` where it has a count, the seconds since the run s
 has done a step, about how long it has left (its mean time a step so far, times the steps left), e.g.::
 
     0/2 weather years planned, 2 s
-    building the plan LP (24 time steps), 2 s
-    solving the plan LP with HiGHS (simplex), 2 s
+    building the plan LP (24 time steps), 2 s          (with -v, beside the solver's log)
+    solving the plan LP with HiGHS (simplex), 2 s      (with -v)
     1/2 weather years planned, 5 s, about 3 s left
     ...
     done, 9 s
@@ -52,14 +52,18 @@ class StageText:
         return ", ".join(parts)
 
 
-def stage_lines(stream: Any, clock: Callable[[], float] = time.monotonic) -> tuple[Stage, Callable[[], None]]:
-    """``(stage, finish)``: ``stage`` writes a line a call to ``stream`` (see the module docstring); ``finish()``
-    ends with ``done, N s`` where any stage was told (a run read from the store tells none, and writes nothing)."""
+def stage_lines(stream: Any, clock: Callable[[], float] = time.monotonic, counted_only: bool = False) -> tuple[Stage, Callable[[], None]]:
+    """``(stage, finish)``: ``stage`` writes a line a call to ``stream`` (see the module docstring), with
+    ``counted_only`` only for the stages with a count (``n/N``); ``finish()`` ends with ``done, N s`` where any
+    line was written (a run read from the store tells no stage, and writes nothing)."""
     text = StageText(clock)
     told = False
 
     def stage(what: str, done: int, total: int | None) -> None:
         nonlocal told
+        if counted_only and total is None:
+            text(what, done, total)  # timed, not written
+            return
         told = True
         stream.write(text(what, done, total) + "\n")
         stream.flush()
@@ -83,7 +87,10 @@ def job_display(label: str, quiet: bool, verbose: bool = False, steps: bool = Fa
         yield None, None
         return
     if verbose or not sys.stderr.isatty():
-        stage, finish = stage_lines(sys.stderr)
+        # a log (a file or a pipe) gets the counted stages, which say how far and how long is left; the one-off
+        # stages (building an LP, solving it) only with the solver's log (-v): a run that fails in them, on an
+        # input found wrong as its LP is built, then leaves its one error line alone, as before any stage ran
+        stage, finish = stage_lines(sys.stderr, counted_only=not verbose)
         yield None, stage
         finish()
         return
