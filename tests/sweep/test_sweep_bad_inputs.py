@@ -383,3 +383,22 @@ def test_every_figure_of_a_real_run_is_one_a_sweep_accepts(kind, example, overri
     assert labels
     for label in labels:
         check_figure(kind, label)  # raises ScenarioError for a label the sweep would refuse
+
+
+def test_the_figure_is_named_by_its_label_or_by_the_key_the_json_gives_it(tmp_path):
+    """``--figure`` takes the table's label (``facility power MW``) or the JSON's identifier (``facility_power_mw``):
+    both chart the same figure, and the document keys it by the identifier with the label beside it."""
+    from gigawatt.core.documents import identifier
+    from gigawatt.registry import JOBS
+
+    label = JOBS["size"].figure_labels[1]
+    documents = []
+    for name in (label, identifier(label)):
+        done = gigawatt("sweep", str(SIZE), "--vary", "cluster.count=1000,2000", "--figure", name, "--json", store=tmp_path / "runs.db")
+        assert done.returncode == 0, done.stderr[-2000:]
+        documents.append(json.loads(done.stdout)["result"])
+    for result in documents:
+        assert result["figure"] == identifier(label) and result["figure_label"] == label
+        assert [p[identifier(label)] for p in result["points"]] == [p[identifier(label)] for p in documents[0]["points"]]
+    refused(gigawatt("sweep", str(SIZE), "--vary", "cluster.count=1000,2000", "--figure", "facility_power_kw", store=tmp_path / "no.db"),
+            "--figure", "is not a figure of a size run", store=tmp_path / "no.db")

@@ -470,15 +470,21 @@ def _run_on_dask(kind: str, chosen: list[dict[str, Any]], inputs: list[dict[str,
     return result
 
 
-def check_figure(kind: str, figure: str | None) -> None:
-    """Refuse, before anything runs, a figure that no point of ``kind`` can have, listing those it can."""
+def check_figure(kind: str, figure: str | None) -> str | None:
+    """The figure as the points' rows name it: its label, given as the label or as the identifier the JSON
+    keys it by (``lcoe_usd_per_mwh`` for ``LCOE USD/MWh``). Refuses, before anything runs, a figure that no
+    point of ``kind`` can have, listing those it can."""
+    from gigawatt.core.documents import identifier
     from gigawatt.registry import JOBS
 
     if not figure or kind not in JOBS:
-        return
+        return figure
     job = JOBS[kind]
     if figure in job.figure_labels or any(re.match(pattern, figure) for _, pattern in job.figure_patterns):
-        return
+        return figure
+    labelled = next((label for label in job.figure_labels if identifier(label) == figure), None)
+    if labelled is not None:
+        return labelled
     from difflib import get_close_matches
 
     close = get_close_matches(figure, job.figure_labels, n=1)
@@ -565,7 +571,7 @@ def sweep(base: Any, definition: SweepDefinition | dict[str, Any], *, kind: str 
         definition = SweepDefinition.model_validate(definition)
     data = read_yaml(base)[0] if isinstance(base, str | Path) else dict(base)
     kind = kind or job_kind(data)
-    check_figure(kind, definition.figure)
+    figure = check_figure(kind, definition.figure)
     check_cluster(workers, scheduler, memory_limit)
     axes, sampled = definition.axes(), definition.sampled()
     design = definition.design or ("sample" if sampled else "grid")
@@ -590,7 +596,7 @@ def sweep(base: Any, definition: SweepDefinition | dict[str, Any], *, kind: str 
         folder.mkdir(parents=True, exist_ok=True)
         weather = weather_series(era5, years, data, folder)
     chosen = points(design, axes, sampled, definition.draws, definition.seed)
-    return _run(kind, base, chosen, overrides, weather, design=design, figure=definition.figure, sampled=[s.key for s in sampled],
+    return _run(kind, base, chosen, overrides, weather, design=design, figure=figure, sampled=[s.key for s in sampled],
                 seed=definition.seed, store=store, workers=workers, scheduler=scheduler, memory_limit=memory_limit, progress=progress)
 
 
@@ -627,8 +633,7 @@ def sweep_again(record: SweepInputs | dict[str, Any], *, set: list[str] | None =
         raise ScenarioError(f"a stored sweep's inputs: design {shorten_quoted(record.design)}: choose one of {', '.join(DESIGNS)}")
     if not record.points or len(record.points) > MAX_POINTS:
         raise ScenarioError(f"a stored sweep's inputs: {len(record.points):,} points; a sweep has 1 to {MAX_POINTS:,}")
-    figure = figure or record.figure
-    check_figure(record.kind, figure)
+    figure = check_figure(record.kind, figure or record.figure)
     check_cluster(workers, scheduler, memory_limit)
     if record.design == "sobol":  # Saltelli's design: draws (a power of 2) x (inputs + 2) points, or no indices
         draws, left = divmod(len(record.points), len(record.sampled) + 2)

@@ -49,7 +49,7 @@ def prepare(text: str, examples: Path) -> dict[str, Any]:
         base, folder = read_yaml(path)[0], path.parent
     base = _shipped_files(base, examples.resolve(), folder)
     kind = runner.job_kind(base)
-    runner.check_figure(kind, definition.figure)
+    figure = runner.check_figure(kind, definition.figure)
     sampled = definition.sampled()
     design = definition.design or ("sample" if sampled else "grid")
     axes = definition.axes()
@@ -61,7 +61,7 @@ def prepare(text: str, examples: Path) -> dict[str, Any]:
     inputs = runner.validate(kind, base, chosen, list(definition.set))
     name = str(base.get("name") or kind)
     return {"kind": kind, "name": name, "base": base, "definition": definition.model_dump(mode="json"), "chosen": chosen,
-            "inputs": inputs, "figure": definition.figure}
+            "inputs": inputs, "figure": figure}
 
 
 def _shipped_files(base: dict[str, Any], examples: Path, folder: Path) -> dict[str, Any]:
