@@ -9,7 +9,6 @@ import typer
 
 from gigawatt.cli._common import (
     INPUTS,
-    OUTPUTS,
     CsvOption,
     FreshOption,
     JsonOption,
