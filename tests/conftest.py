@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -78,3 +81,39 @@ def pytest_xdist_auto_num_workers(config) -> int:  # noqa: ARG001 - pytest-xdist
     cores' time sat idle with one worker a core (measured on 2 cores), so a third worker fills the waits."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
     return cores + 1
+
+
+# --- the installed command, as a user meets it -----------------------------------------------------
+
+GIGAWATT = shutil.which("gigawatt", path=str(Path(sys.executable).parent)) or shutil.which("gigawatt")
+
+
+def gigawatt_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
+    """The installed ``gigawatt`` in a process of its own, in ``cwd``, with no store from the environment."""
+    return gigawatt_all([list(args)], cwd=cwd, timeout=timeout)[0]
+
+
+def gigawatt_all(commands: list[list[str]], cwd: Path, timeout: float = 300) -> list[subprocess.CompletedProcess]:
+    """Several ``gigawatt`` commands in processes of their own, all at once (reads of one store)."""
+    if GIGAWATT is None:
+        pytest.skip("the gigawatt command is not installed (pip install -e .)")
+    env = {k: v for k, v in os.environ.items() if k != "GIGAWATT_STORE"}
+    env["COLUMNS"] = "200"
+    procs = [subprocess.Popen([GIGAWATT, *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for args in commands]
+    done = []
+    for args, proc in zip(commands, procs):
+        out, err = proc.communicate(timeout=timeout)
+        done.append(subprocess.CompletedProcess([GIGAWATT, *args], proc.returncode, out, err))
+    return done
+
+
+def one_line_error(done: subprocess.CompletedProcess, *expected: str) -> str:
+    """The run failed as a user error should: exit 2, nothing on stdout, one line on stderr holding ``expected``."""
+    assert done.returncode == 2, (done.returncode, done.stdout[-2000:], done.stderr[-2000:])
+    assert done.stdout == "", done.stdout[-2000:]
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "internal error" not in lines[0], done.stderr
+    for text in expected:
+        assert text in lines[0], (text, lines[0])
+    return lines[0]

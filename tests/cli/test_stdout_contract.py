@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, gigawatt_all, gigawatt_cli
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "store"))
 from runs_fixtures import demand_csv  # noqa: E402
-from test_store_integrity import gigawatt_all, gigawatt_cli  # noqa: E402
 
 from gigawatt.core.documents import clean, identifier  # noqa: E402
 from gigawatt.core.results import SCHEMA_VERSION  # noqa: E402

@@ -11,9 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, gigawatt_cli
 from runs_fixtures import runs  # noqa: F401 - a fixture
-from store.test_store_integrity import gigawatt_cli
 
 import gigawatt
 from gigawatt.core.errors import ScenarioError

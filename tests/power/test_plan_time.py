@@ -4,39 +4,15 @@ tariffs on the wall clock, and a 15-minute series resampled with a message (issu
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import EXAMPLES, gigawatt_cli, one_line_error
 
-from conftest import EXAMPLES
 from gigawatt import load_scenario
 from gigawatt.power.plan import plan_inputs, site_clock
 from gigawatt.weather.synthetic import solar_cf
-
-GIGAWATT = shutil.which("gigawatt", path=str(Path(sys.executable).parent)) or shutil.which("gigawatt")
-
-
-def gigawatt_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The installed ``gigawatt`` in a process of its own (as tests/store/test_store_integrity.py runs it)."""
-    if GIGAWATT is None:
-        pytest.skip("the gigawatt command is not installed (pip install -e .)")
-    env = {k: v for k, v in os.environ.items() if k != "GIGAWATT_STORE"} | {"COLUMNS": "200"}
-    return subprocess.run([GIGAWATT, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-
-
-def one_line_error(done: subprocess.CompletedProcess, *expected: str) -> None:
-    """Exit 2, nothing on stdout, one ``error:`` line on stderr holding each of ``expected``."""
-    assert done.returncode == 2, (done.returncode, done.stdout[-2000:], done.stderr[-2000:])
-    assert done.stdout == ""
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "internal error" not in lines[0], done.stderr
-    assert all(text in lines[0] for text in expected), lines[0]
 
 # a small LP: the grid (firm: the example's curtailment hours dropped) and a battery
 GRID_ONLY = ["supply.technologies=[battery_li_ion]", "grid.import_mw=5000", "grid.availability_csv=null"]

@@ -4,14 +4,12 @@ and the PDF report, its pages rendered to PNG under tests/artifacts and its text
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import openpyxl
 import pytest
+from conftest import gigawatt_cli, one_line_error
 from runs_fixtures import runs  # noqa: F401  (fixture)
 
 import gigawatt
@@ -25,23 +23,7 @@ from gigawatt.report.tables import flatten
 from gigawatt.report.workbook import sheet_names
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-GIGAWATT = shutil.which("gigawatt", path=str(Path(sys.executable).parent)) or shutil.which("gigawatt")
 ROUNDED = 1e-4  # tables are written with hourly flows rounded to 0.1 kW (4 decimals of MW)
-
-
-def gigawatt_cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    """The installed ``gigawatt`` in a process of its own (tests/store/test_store_integrity.py's pattern)."""
-    if GIGAWATT is None:
-        pytest.skip("the gigawatt command is not installed (pip install -e .)")
-    env = {k: v for k, v in os.environ.items() if k != "GIGAWATT_STORE"} | {"COLUMNS": "200"}
-    return subprocess.run([GIGAWATT, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-
-
-def one_line_error(done: subprocess.CompletedProcess, *expected: str) -> None:
-    """Exit 2, nothing on stdout, one line ``error: ...`` on stderr holding ``expected``."""
-    assert done.returncode == 2 and done.stdout == "", (done.returncode, done.stdout[-2000:], done.stderr[-2000:])
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and all(text in lines[0] for text in expected), done.stderr
 
 
 def _rows(sheet) -> list[list]:

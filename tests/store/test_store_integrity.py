@@ -14,9 +14,7 @@ processes, on real files, on SQLite and on a real PostgreSQL server.
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -25,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLES
+from conftest import EXAMPLES, gigawatt_all, gigawatt_cli, one_line_error
 
 import gigawatt
 from gigawatt.core.errors import ScenarioError, StoreError
@@ -34,40 +32,8 @@ from gigawatt.store import STORE_LOCK_WAIT_S, Store, UnreadableRun
 
 pytest_plugins = ["postgres_server"]
 
-GIGAWATT = shutil.which("gigawatt", path=str(Path(sys.executable).parent)) or shutil.which("gigawatt")
 PROCESS_START_S = 30  # the most a CLI process may take beyond the lock wait to start, compute and answer (loaded CI)
 SIZE = ["size", "-a", "H100", "-n"]
-
-
-def gigawatt_cli(*args: str, cwd: Path, timeout: float = 300) -> subprocess.CompletedProcess:
-    """The installed ``gigawatt`` in a process of its own, in ``cwd``, with no store from the environment."""
-    return gigawatt_all([list(args)], cwd=cwd, timeout=timeout)[0]
-
-
-def gigawatt_all(commands: list[list[str]], cwd: Path, timeout: float = 300) -> list[subprocess.CompletedProcess]:
-    """Several ``gigawatt`` commands in processes of their own, all at once (reads of one store)."""
-    if GIGAWATT is None:
-        pytest.skip("the gigawatt command is not installed (pip install -e .)")
-    env = {k: v for k, v in os.environ.items() if k != "GIGAWATT_STORE"}
-    env["COLUMNS"] = "200"
-    procs = [subprocess.Popen([GIGAWATT, *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for args in commands]
-    done = []
-    for args, proc in zip(commands, procs):
-        out, err = proc.communicate(timeout=timeout)
-        done.append(subprocess.CompletedProcess([GIGAWATT, *args], proc.returncode, out, err))
-    return done
-
-
-def one_line_error(done: subprocess.CompletedProcess, *expected: str) -> str:
-    """The run failed as a user error should: exit 2, nothing on stdout, one line on stderr holding ``expected``."""
-    assert done.returncode == 2, (done.returncode, done.stdout[-2000:], done.stderr[-2000:])
-    assert done.stdout == "", done.stdout[-2000:]
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: ") and "internal error" not in lines[0], done.stderr
-    for text in expected:
-        assert text in lines[0], (text, lines[0])
-    return lines[0]
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -34,6 +34,7 @@ from gigawatt.core.errors import ScenarioError
 from gigawatt.core.input_files import located
 from gigawatt.core.units import ECHO_CHARS, shorten
 
+PATH_ECHO_CHARS = 300  # a file name echoed in an error: longer ones, or ones holding a line break, are shortened to one line
 MESSAGE_CHARS = 300  # and the reason a validator gives (which may quote a long list) to this many
 MAX_SCENARIO_BYTES = 1_000_000  # 1 MB: the largest example is ~3 kB and a programme of 1,000 candidates ~200 kB;
 # a larger file is a mistake (a data file given as the scenario) and would take minutes to validate
@@ -437,16 +438,18 @@ def read_yaml(path: Path | str) -> tuple[Any, dict[tuple[str, ...], int]]:
     :data:`MAX_YAML_NODES` values once anchors are expanded.
     """
     path = Path(path)
+    named = str(path)
+    shown = named if len(named) <= PATH_ECHO_CHARS and not any(c in named for c in "\r\n") else shorten(named, PATH_ECHO_CHARS)
     try:
         size = path.stat().st_size
         if size > MAX_SCENARIO_BYTES:
-            raise ScenarioError(f"{path}: {size:,} bytes is more than a scenario's {MAX_SCENARIO_BYTES:,}; "
+            raise ScenarioError(f"{shown}: {size:,} bytes is more than a scenario's {MAX_SCENARIO_BYTES:,}; "
                                 "give the scenario file (hourly data goes in CSV files it names)")
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ScenarioError(f"{path}: no such file; check the path") from None
+        raise ScenarioError(f"{shown}: no such file; check the path") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"{path}: cannot be read ({exc.__class__.__name__}); give a UTF-8 YAML file") from None
+        raise ScenarioError(f"{shown}: cannot be read ({exc.__class__.__name__}); give a UTF-8 YAML file") from None
     data, lines = read_yaml_text(text, str(path))
     return located(data, path), lines  # relative file names: from here, else beside the file (core.input_files)
 
