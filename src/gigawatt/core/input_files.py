@@ -45,10 +45,13 @@ def located(data: Any, scenario_file: Path) -> Any:
         place = next((p for p in places if p.is_file()), None)
         if place is not None:
             found_at.append((where, str(place.resolve())))
-    if not found_at:
-        return data
+    return with_paths(data, found_at) if found_at else data
+
+
+def with_paths(data: Any, paths: list[tuple[tuple[str, ...], str]]) -> Any:
+    """A copy of ``data`` with each file field at ``where`` (as :func:`referenced_fields` gives it) set to its path."""
     data = copy.deepcopy(data)
-    for where, path in found_at:
+    for where, path in paths:
         node = data
         for step in where[:-1]:
             node = node[int(step)] if isinstance(node, list) else node[step]

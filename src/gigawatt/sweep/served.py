@@ -68,22 +68,17 @@ def _shipped_files(base: dict[str, Any], examples: Path, folder: Path) -> dict[s
     """``base`` with each file it names made the path of the package's own copy (a shipped example's CSV, named
     as the examples name it: ``examples/...``, or beside the scenario); any other file is refused, since a
     sweep from the page may read nothing else on the server."""
-    import copy
+    from gigawatt.core.input_files import referenced_fields, with_paths
 
-    from gigawatt.store import referenced_fields
-
-    base = copy.deepcopy(base)
-    for where, value in list(referenced_fields(base)):
+    found = []
+    for where, value in referenced_fields(base):
         places = (examples.parent / value, folder / value, examples / value)
-        found = next((p.resolve() for p in places if p.resolve().is_relative_to(examples) and p.resolve().is_file()), None)
-        if found is None:
+        path = next((p.resolve() for p in places if p.resolve().is_relative_to(examples) and p.resolve().is_file()), None)
+        if path is None:
             raise ScenarioError(f"{'.'.join(where)}: '{value[:80]}' is not a file shipped with gigawatt's examples, which is all a "
                                 "sweep from the page reads on the server; run it with gigawatt sweep")
-        node: Any = base
-        for step in where[:-1]:
-            node = node[int(step)] if isinstance(node, list) else node[step]
-        node[int(where[-1]) if isinstance(node, list) else where[-1]] = str(found)
-    return base
+        found.append((where, str(path)))
+    return with_paths(base, found)
 
 
 def work(_: str, spec: dict[str, Any], store_url: str | None, events: Any) -> None:
