@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 import time
@@ -117,8 +118,6 @@ def out_console():
     styles are given as ``style=`` or :class:`rich.text.Text`, never as markup in a string."""
     from rich.console import Console
 
-    import os
-
     # a terminal, or a width given in COLUMNS, is kept; other pipes and CI get wide tables
     return Console(width=None if sys.stdout.isatty() or os.environ.get("COLUMNS", "").isdigit() else 160, markup=False, emoji=False)
 
@@ -127,13 +126,13 @@ def counted_progress(what: str, stream: Any, clock: Callable[[], float] = time.m
     """``progress(done, total)`` that writes ``done/total WHAT, elapsed s, about N s left`` to ``stream``: over
     itself on a terminal, a line each where the stream is a file or a pipe (so a log reads ``1/8 points`` and
     ``2/8 points`` on lines of their own). The time left is the mean time a step so far, times the steps left."""
+    from gigawatt.cli._progress import StageText  # the one text of a counted step
+
     tty = stream.isatty()
-    start = clock()
+    stage_text = StageText(clock)
 
     def progress(done: int, total: int) -> None:
-        elapsed = clock() - start
-        left = f", about {elapsed / done * (total - done):,.0f} s left" if 0 < done < total else ""
-        text = f"{done}/{total} {what}, {elapsed:,.0f} s{left}"
+        text = stage_text(what, done, total)
         stream.write(f"\r{text}\033[K{chr(10) if done == total else ''}" if tty else f"{text}\n")
         stream.flush()
 

@@ -41,8 +41,8 @@ class StageText:
         if total is None:
             parts = [what]
         else:
-            if done == 0 or what not in self.began:
-                self.began[what] = now
+            if done == 0 or what not in self.began:  # a stage first told part-way began with the run
+                self.began[what] = now if done == 0 else self.start
             parts = [f"{done}/{total} {what}"]
         if with_elapsed:
             parts.append(f"{now - self.start:,.0f} s")
