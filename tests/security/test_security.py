@@ -4,6 +4,7 @@ levels that only ever cost more and come later, and the required level enforced 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -19,6 +20,33 @@ from gigawatt.security.scenario import Security
 
 GIGAWATT = Path(sys.executable).with_name("gigawatt")
 SECURE = EXAMPLES / "security"
+
+
+# RAND RR-A2849-1, Nevo et al., Securing AI Model Weights (2024, rev. June 2024), read in the report itself:
+# Fig. 4.1 (p. 10) for each attacker class (team size, budget USD); App. B for the independent security layers
+# (SL3 p. 85, SL4 p. 90, SL5 p. 94), the security team (SL3 p. 85: at least 24 or 5% of headcount; SL4 p. 90:
+# about 100 or more) and the screening interval (SL3 p. 83: every six months).
+RAND_ATTACKER = {"SL1": (1, 1e3), "SL2": (1, 1e4), "SL3": (10, 1e6), "SL4": (100, 1e7), "SL5": (1000, 1e9)}
+RAND_LAYERS = {"SL3": 2, "SL4": 4, "SL5": 8}
+
+
+def test_the_rand_figures_are_the_reports():
+    levels = catalog.security_levels().set_index("level")
+    for level, (team, budget) in RAND_ATTACKER.items():
+        assert (levels.at[level, "attacker_team_people"], levels.at[level, "attacker_budget_usd"]) == (team, budget), level
+        assert "Fig. 4.1 (p. 10)" in levels.at[level, "source"] and "[R]" in levels.at[level, "source"]
+    assert levels["defense_layers"].dropna().to_dict() == RAND_LAYERS  # none below SL3
+    assert (levels.at["SL3", "security_staff_min"], levels.at["SL3", "security_staff_share"]) == (24, 0.05)
+    assert levels.at["SL4", "security_staff_min"] == 100 and levels.at["SL3", "rescreen_months"] == 6
+    # SL4 keeps every SL3 control (p. 85), so 5% of headcount still binds above 2,000 people; SL5 states no team
+    assert [security.staff_needed(lv, Security(level=lv, headcount=3000)) for lv in ("SL3", "SL4", "SL5")] == [150, 150, 150]
+    assert [security.staff_needed(lv, Security(level=lv, headcount=1000)) for lv in ("SL3", "SL4", "SL5")] == [50, 100, 100]
+    # no fact attributed to RAND's report rests on a second-hand reading any more
+    for table in (levels.reset_index(), catalog.security_controls()):
+        for source in table["source"]:
+            for part in re.split(r";\s(?![^()]*\))", source):  # the citations, not a ';' inside parentheses
+                if "RR-A2849-1" in part and "AISP" not in part:
+                    assert "[R]" in part and "[R2" not in part, part
 
 
 def test_every_catalog_row_names_its_source():
