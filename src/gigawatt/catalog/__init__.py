@@ -59,6 +59,11 @@ ACCELERATORS_SCHEMA: dict[str, Column] = {
     "confidential_computing_source": Column(str),
     "notes": Column(str, required=False),
     "source": Column(str),
+    # what tdp_w is (board TDP, board power, superchip module maximum, an Epoch estimate ...), the page it is read
+    # from (empty only where no vendor figure exists yet), and how the host share was derived (system maximum - chips)
+    "tdp_kind": Column(str),
+    "tdp_source_url": Column(str, required=False),
+    "host_power_source": Column(str),
 }
 
 PROFILE_MODELS = ("pv", "wind")  # how a variable technology's hourly output per MW is modelled (gigawatt.weather.synthetic)

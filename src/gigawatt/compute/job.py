@@ -31,17 +31,18 @@ def check(scenario: Scenario) -> None:
     """The accelerator and catalog figures the sizing reads, resolved."""
     from gigawatt.compute.sizing import size as size_cluster
 
-    size_cluster(scenario)
+    size_cluster(scenario, require_price=False)
 
 
 def run(scenario: Scenario, settings: RunSettings) -> tuple[Any, list[str], None]:
     """The job run on a validated scenario: (its output, messages for the user, solver facts or None)."""
     from gigawatt.compute.sizing import size as size_cluster
 
-    sizing = size_cluster(scenario)
+    sizing = size_cluster(scenario, require_price=False)  # power does not depend on the price: give it without one
     defaults = [name for name, a in sizing.assumptions.items() if a.source != "scenario"]
     note = f"{len(defaults)} of {len(sizing.assumptions)} figures are catalog defaults (the assumptions table gives their sources)"
-    return sizing, [note] if defaults else [], None
+    messages = ([sizing.capital_note] if sizing.capital_note else []) + ([note] if defaults else [])
+    return sizing, messages, None
 
 
 # --- table ---------------------------------------------------------------------------------------
@@ -56,6 +57,20 @@ def table(r: Result, console: Console) -> None:
     def label(key: str, suffix: str) -> str:
         return f"  {key.removesuffix(suffix).replace('_', ' ')}"
 
+    def usd(value: float | None, scale: float, unit: str, digits: int) -> str:
+        return "-" if value is None else f"{value / scale:,.{digits}f} {unit}"
+
+    priced = d["capex_usd"] is not None  # without a price the capital rows are left out (the messages say why)
+    capital = [
+        ("capital cost", usd(d["capex_usd"], 1e9, "B USD", 2)),
+        *((label(k, "_usd"), f"{v / 1e9:,.2f} B USD") for k, v in d["capex_breakdown_usd"].items()),
+        ("capital, annualised", usd(d["annualised_capex_usd_per_year"], 1e9, "B USD/yr", 2)),
+    ] if priced else []
+    costs = [
+        ("cost per accelerator-hour", usd(d["cost_usd_per_accelerator_hour"], 1, "USD", 2)),
+        ("cost per useful accelerator-hour", usd(d["cost_usd_per_useful_accelerator_hour"], 1, "USD", 2)),
+        ("cost per 1e24 FLOP delivered", usd(d["cost_usd_per_1e24_flop"], 1e6, "M USD", 2)),
+    ] if priced else []
     rows = [
         ("H100-equivalents", f"{d['h100_equivalents']:,.0f}"),
         ("IT power, peak", f"{d['it_power_mw']:,.1f} MW"),
@@ -65,19 +80,15 @@ def table(r: Result, console: Console) -> None:
         (f"electrical nameplate, {d['redundancy']}", f"{d['electrical_nameplate_mw']:,.1f} MW"),
         ("PUE", f"{d['pue']:.2f}"),
         ("annual energy", f"{d['annual_energy_mwh']:,.0f} MWh"),
-        ("capital cost", f"{d['capex_usd'] / 1e9:,.2f} B USD"),
-        *((label(k, "_usd"), f"{v / 1e9:,.2f} B USD") for k, v in d["capex_breakdown_usd"].items()),
-        ("capital, annualised", f"{d['annualised_capex_usd_per_year'] / 1e9:,.2f} B USD/yr"),
+        *capital,
         ("operating cost", f"{d['opex_usd_per_year'] / 1e9:,.3f} B USD/yr"),
         *((label(k, "_usd"), f"{v / 1e9:,.3f} B USD/yr") for k, v in d["opex_breakdown_usd_per_year"].items()),
-        ("cost per accelerator-hour", f"{d['cost_usd_per_accelerator_hour']:,.2f} USD"),
-        ("cost per useful accelerator-hour", f"{d['cost_usd_per_useful_accelerator_hour']:,.2f} USD"),
-        ("cost per 1e24 FLOP delivered", f"{d['cost_usd_per_1e24_flop'] / 1e6:,.2f} M USD"),
+        *costs,
     ]
     if d["training"]:
         t = d["training"]
-        rows += [("training run energy", f"{t['energy_mwh']:,.0f} MWh over {t['days']:g} days"),
-                 ("training run cost", f"{t['cost_usd'] / 1e6:,.1f} M USD")]
+        rows += [("training run energy", f"{t['energy_mwh']:,.0f} MWh over {t['days']:g} days")]
+        rows += [("training run cost", usd(t["cost_usd"], 1e6, "M USD", 1))] if priced else []
     for row in rows:
         head.add_row(*row)
     console.print(head)

@@ -9,6 +9,10 @@ Pure functions. Three ways in (the scenario's ``cluster`` gives exactly one):
 Power per unit at peak: ``IT = TDP + host + network + storage`` (catalog shares), ``facility = IT × PUE``.
 Average draw: accelerators and hosts at ``average_to_tdp_ratio`` of their rating, network and storage at
 their rated share. Every figure used is reported in :attr:`ClusterSizing.assumptions` with its source.
+
+A chip without a price (none in the catalog, none in ``costs.accelerator_price_usd``) still gets its power, energy and
+grid connection when the caller asks for them (``size(..., require_price=False)``, as ``gigawatt size`` does): the
+capital figures and everything built on them are then ``None`` and :attr:`ClusterSizing.capital_note` says why.
 """
 
 from __future__ import annotations
@@ -59,21 +63,22 @@ class ClusterSizing:
     average_power_mw: float
     pue: float
     annual_energy_mwh: float
-    capex_usd: float
-    capex_breakdown_usd: dict[str, float]
-    annualised_capex_usd_per_year: float
+    capex_usd: float | None  # None: no price for the accelerator (see capital_note)
+    capex_breakdown_usd: dict[str, float]  # without a price only the parts that do not depend on it (building, cooling)
+    annualised_capex_usd_per_year: float | None
     opex_usd_per_year: float
     opex_breakdown_usd_per_year: dict[str, float]
-    total_cost_usd_per_year: float
-    cost_usd_per_accelerator_hour: float
-    cost_usd_per_useful_accelerator_hour: float
+    total_cost_usd_per_year: float | None
+    cost_usd_per_accelerator_hour: float | None
+    cost_usd_per_useful_accelerator_hour: float | None
     delivered_flop_per_year: float
-    cost_usd_per_1e24_flop: float
-    training: dict[str, float] | None
+    cost_usd_per_1e24_flop: float | None
+    training: dict[str, float | None] | None
     redundancy: str = "N"  # the electrical redundancy the campus is built to (cluster.redundancy)
     contracted_grid_mw: float = 0.0  # the grid connection to contract: the peak at the meter
     electrical_nameplate_mw: float = 0.0  # transformers, switchgear, UPS and generation installed for the peak with its redundancy
     assumptions: dict[str, Assumption] = field(default_factory=dict)
+    capital_note: str | None = None  # why the capital figures are absent (no price) and how to give one; None when priced
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (the stable ``--json`` form)."""
@@ -98,8 +103,22 @@ _COSTS_DEFAULTS = (
 )
 
 
-def resolve_assumptions(cluster: Cluster, costs: Costs, unit: pd.Series) -> dict[str, Assumption]:
-    """Every figure the sizing uses, from the scenario where given, else from the catalog."""
+def unpriced_message(name: str) -> str:
+    """Why a chip's capital figures are absent, and how to give its price."""
+    return (f"costs.accelerator_price_usd: {name} has no public price in the catalog; "
+            "set one, e.g. --set costs.accelerator_price_usd=20000")
+
+
+def capital_absent_message(name: str) -> str:
+    """The one message of a sizing without a price: what is left out, why, and how to add the price."""
+    return (f"{name} has no public price in the catalog, so capital cost, annualised capital, total cost and the costs "
+            "per accelerator-hour and per FLOP are left out (power, energy and the grid connection do not depend on it); "
+            "set costs.accelerator_price_usd to get them, e.g. --set costs.accelerator_price_usd=20000")
+
+
+def resolve_assumptions(cluster: Cluster, costs: Costs, unit: pd.Series, *, require_price: bool = True) -> dict[str, Assumption]:
+    """Every figure the sizing uses, from the scenario where given, else from the catalog. Without a price (none in
+    the catalog or the scenario) ``unit_price_usd`` is left out, or with ``require_price`` a :class:`ScenarioError`."""
     table = catalog.assumptions().set_index("name")
 
     def pick(name: str, given: float | None, row_name: str | None = None) -> Assumption:
@@ -126,10 +145,8 @@ def resolve_assumptions(cluster: Cluster, costs: Costs, unit: pd.Series) -> dict
     if costs.accelerator_price_usd is not None:
         a["unit_price_usd"] = Assumption(costs.accelerator_price_usd, "USD per unit", "scenario")
     elif _missing(unit["unit_price_usd"]):
-        raise ScenarioError(
-            f"costs.accelerator_price_usd: {unit['name']} has no public price in the catalog; "
-            "set one, e.g. --set costs.accelerator_price_usd=20000"
-        )
+        if require_price:
+            raise ScenarioError(unpriced_message(str(unit["name"])))
     else:
         a["unit_price_usd"] = Assumption(float(unit["unit_price_usd"]), f"USD per unit ({unit['price_year']} USD)", f"catalog: {unit['source']}")
     for column, unit_label in (
@@ -140,6 +157,8 @@ def resolve_assumptions(cluster: Cluster, costs: Costs, unit: pd.Series) -> dict
             raise ScenarioError(f"cluster.precision: {unit['name']} has no {column} in the catalog; use precision: bf16")
         a[column] = Assumption(float(unit[column]), unit_label, f"catalog: {unit['source']}")
     for column in ("server_usd", "network_usd"):
+        if "unit_price_usd" not in a:
+            continue  # no price: no capital figures, so no server or network share either
         if _missing(unit[column]):
             # unpriced chips: the user's accelerator_price_usd is then the whole hardware cost per unit
             a[column] = Assumption(0.0, "USD per unit", "no public figure: included in costs.accelerator_price_usd")
@@ -184,11 +203,16 @@ def redundancy_factor(redundancy: str, blocks: int | None) -> float:
     return 1.0
 
 
-def size(scenario: Sized) -> ClusterSizing:
-    """Size the scenario's cluster: power, energy, capital and operating cost, cost per hour and per FLOP."""
+def size(scenario: Sized, *, require_price: bool = True) -> ClusterSizing:
+    """Size the scenario's cluster: power, energy, capital and operating cost, cost per hour and per FLOP.
+
+    A chip with no price raises :class:`ScenarioError` on costs.accelerator_price_usd, unless ``require_price`` is
+    False: then power, energy and the grid connection are given and the capital figures (and the totals and unit costs
+    built on them) are ``None``, with :attr:`ClusterSizing.capital_note` saying why."""
     cluster, costs = scenario.cluster, scenario.costs
     unit = find_unit(cluster.accelerator)
-    a = resolve_assumptions(cluster, costs, unit)
+    a = resolve_assumptions(cluster, costs, unit, require_price=require_price)
+    priced = "unit_price_usd" in a
     pue = _value(a, "pue")
     it_peak_w, it_average_w = unit_power_w(a)
     flop_per_s = _value(a, f"{cluster.precision}_dense_tflops") * FLOP_PER_TFLOP
@@ -219,27 +243,28 @@ def size(scenario: Sized) -> ClusterSizing:
 
     building_usd = it_mw * _value(a, "building_electrical_usd_per_mw_it")
     cooling_share = _value(a, "liquid_cooling_premium_share") if a["cooling"].value == "liquid" else 0.0
-    capex = {
+    facility = {"building_electrical_usd": building_usd, "cooling_usd": building_usd * cooling_share}
+    it = {
         "accelerators_usd": count * _value(a, "unit_price_usd"),
         "servers_usd": count * _value(a, "server_usd"),
         "network_and_storage_usd": count * _value(a, "network_usd"),
-        "building_electrical_usd": building_usd,
-        "cooling_usd": building_usd * cooling_share,
-    }
-    it_capex = capex["accelerators_usd"] + capex["servers_usd"] + capex["network_and_storage_usd"]
-    facility_capex = capex["building_electrical_usd"] + capex["cooling_usd"]
+    } if priced else {}
+    capex = {**it, **facility}
     rate = _value(a, "discount_rate")
-    annualised = it_capex * capital_recovery_factor(rate, _value(a, "it_lifetime_years")) + facility_capex * capital_recovery_factor(
+    annualised = sum(it.values()) * capital_recovery_factor(rate, _value(a, "it_lifetime_years")) + sum(facility.values()) * capital_recovery_factor(
         rate, _value(a, "facility_lifetime_years")
-    )
+    ) if priced else None
     opex = {
         "energy_usd": energy_mwh * _value(a, "electricity_price_usd_per_mwh"),
         "maintenance_and_staff_usd": it_mw * _value(a, "maintenance_and_staff_usd_per_mw_it_year"),
     }
-    total_per_year = annualised + sum(opex.values())
+    total_per_year = annualised + sum(opex.values()) if annualised is not None else None
     accelerator_count = count * per_unit
     accelerator_hours = accelerator_count * HOURS_PER_YEAR
     delivered_flop = count * flop_per_s * mfu * utilisation * HOURS_PER_YEAR * 3600.0
+
+    def per(denominator: float) -> float | None:
+        return total_per_year / denominator if total_per_year is not None else None
 
     if mode == "training":
         assert cluster.training is not None
@@ -248,7 +273,7 @@ def size(scenario: Sized) -> ClusterSizing:
             "flop": cluster.training.flop,
             "days": cluster.training.days,
             "energy_mwh": average_mw * run_hours,
-            "cost_usd": total_per_year * run_hours / HOURS_PER_YEAR,
+            "cost_usd": per(HOURS_PER_YEAR / run_hours),
         }
 
     reference = catalog.accelerator(REFERENCE_ACCELERATOR)
@@ -271,16 +296,17 @@ def size(scenario: Sized) -> ClusterSizing:
         electrical_nameplate_mw=facility_mw * redundancy_factor(cluster.redundancy, cluster.redundancy_blocks),
         pue=pue,
         annual_energy_mwh=energy_mwh,
-        capex_usd=sum(capex.values()),
+        capex_usd=sum(capex.values()) if priced else None,
         capex_breakdown_usd=capex,
         annualised_capex_usd_per_year=annualised,
         opex_usd_per_year=sum(opex.values()),
         opex_breakdown_usd_per_year=opex,
         total_cost_usd_per_year=total_per_year,
-        cost_usd_per_accelerator_hour=total_per_year / accelerator_hours,
-        cost_usd_per_useful_accelerator_hour=total_per_year / (accelerator_hours * utilisation),
+        cost_usd_per_accelerator_hour=per(accelerator_hours),
+        cost_usd_per_useful_accelerator_hour=per(accelerator_hours * utilisation),
         delivered_flop_per_year=delivered_flop,
-        cost_usd_per_1e24_flop=total_per_year / delivered_flop * 1e24,
+        cost_usd_per_1e24_flop=per(delivered_flop / 1e24),
         training=training,
         assumptions=a,
+        capital_note=None if priced else capital_absent_message(str(unit["name"])),
     )

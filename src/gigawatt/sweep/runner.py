@@ -521,7 +521,10 @@ def summarise(inputs: SweepInputs, result: SweepResult) -> tuple[dict[str, Any],
     paths = fan(result) if inputs.kind == "buildout" else []
     done = [r for r in result.rows if r.get("status") == "done"]
     values = np.array([r[figure] for r in done if isinstance(r.get(figure), int | float) and not isinstance(r.get(figure), bool)], dtype=float)
-    if done and not len(values):
+    if done and not len(values) and any(figure in r for r in done):
+        # the points have the figure but no value for it (a size of a chip without a price has no capital figures)
+        messages.append(f"figure '{figure}' has no value at any point (their messages say why); choose another with --figure")
+    elif done and not len(values):
         messages.append(f"figure '{figure}' is not among the points' figures ({', '.join(k for k in done[0] if k not in ('status', 'run_id', 'seconds', 'point', *result.varied))}); choose one with --figure")
     failed = len(result.rows) - len(done)
     if failed:
