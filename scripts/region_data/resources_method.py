@@ -188,7 +188,9 @@ def write_profile(name, s, w):
 
 us = pd.read_csv(os.path.join(OUT, "..", "..", "..", "shared", "data", "us-hourly-cf-era5", "us_top25pct_hourly_cf_2010_2020.csv"))
 u = us[us.year == 2018].sort_values("hour_of_year_utc")
-write_profile("us_conus_top25_era5_2018", u.solar_cf.values, u.wind_cf.values)
+# the shared file's rows are hour-ending; the bundled profile is hour-beginning, as the weather-years reader gives it
+from gigawatt.power.weather_years import era5_hour_beginning  # noqa: E402
+write_profile("us_conus_top25_era5_2018", era5_hour_beginning(u.solar_cf), era5_hour_beginning(u.wind_cf))
 for iso in ("CISO", "ERCOT", "ISNE", "MISO"):
     s = pd.read_csv(f"{IN}/iso/{iso}_solar.csv", skiprows=3).s_cfs.values
     w = pd.read_csv(f"{IN}/iso/{iso}_wind.csv", skiprows=3).w_cfs.values

@@ -40,7 +40,7 @@ HOURS_PER_WEEK = 168
 DEGREES_PER_HOUR = 15.0
 SUMMARY_COLUMNS = ("lcoe_usd_per_mwh", "annual_cost_usd", "firm_mw")
 
-__all__ = ["align_to_index", "read_era5_cf", "standard_offset_hours", "summary", "weather_year_plans", "worst_week"]
+__all__ = ["align_to_index", "era5_hour_beginning", "read_era5_cf", "standard_offset_hours", "summary", "weather_year_plans", "worst_week"]
 
 
 def _year_hours(year: int) -> int:
@@ -49,6 +49,20 @@ def _year_hours(year: int) -> int:
 
 def _utc_index(year: int) -> pd.DatetimeIndex:
     return pd.date_range(pd.Timestamp(year=year, month=1, day=1, tz="UTC"), periods=_year_hours(year), freq="h", name="time")
+
+
+def era5_hour_beginning(values: np.ndarray | pd.Series) -> np.ndarray:
+    """One year of an ERA5 capacity-factor file's values (per unit, rows in file order) on hour-beginning hours.
+
+    The file's rows are hour-ending: the row labelled ``hour_of_year_utc`` k holds the hour that ends at k:00
+    UTC (ERA5's radiation is accumulated over the hour before its stamp; the Carnegie 2010-2020 file's mean
+    solar day centres 0.9 h after the solar noon of its cells when read as hour-beginning, see the catalog's
+    ``us_conus_top25_era5_2018`` profile). The hour that begins at k:00 is therefore row k + 1; the year's
+    last hour takes its first row (the hour ending at 00:00 on 1 January), wrapped round within the year as
+    :func:`align_to_index` wraps. The one definition of the file's time convention: the reader and the
+    bundled profile made from the file both use it.
+    """
+    return np.roll(np.asarray(values, dtype=float), -1)
 
 
 def era5_columns() -> dict[str, str]:
@@ -62,7 +76,9 @@ def read_era5_cf(path: Path | str) -> dict[int, dict[str, pd.Series]]:
 
     Returns ``{year: {technology: Series}}``, one series per column of :func:`era5_columns` keyed by the
     catalog technology it drives: per-unit capacity factors (0..1),
-    each indexed by that year's hours in UTC (tz-aware, 8760 points, 8784 in leap years). Raises
+    each indexed by that year's hours in UTC (tz-aware, 8760 points, 8784 in leap years), each stamp the
+    beginning of its hour: the file's rows are hour-ending and move one hour earlier
+    (:func:`era5_hour_beginning`). Raises
     :class:`DataError` naming the file, the column and the first bad line when the file is missing,
     a column is absent or not numeric, a value is missing or outside 0..1, or a year's hours are not
     0..N-1 in order.
@@ -106,7 +122,7 @@ def read_era5_cf(path: Path | str) -> dict[int, dict[str, pd.Series]]:
                 "in order (8760 a year, 8784 in leap years)"
             )
         index = _utc_index(year)
-        out[year] = {tech: pd.Series(rows[column].to_numpy(dtype=float), index=index, name=tech) for column, tech in columns.items()}
+        out[year] = {tech: pd.Series(era5_hour_beginning(rows[column]), index=index, name=tech) for column, tech in columns.items()}
     return out
 
 
