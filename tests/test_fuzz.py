@@ -1346,6 +1346,7 @@ COMMITMENT_EDITS = {
     "unit_mw": [1e-9, 1, 18, 2000, 2001, 0, -1, math.nan, None],
     "min_stable_share": [0, 0.3, 0.9, 0.95, 0.96, 1, -0.1, None],
     "start_cost_usd_per_mw": [0, 50, 1000, 1001, -1, None],
+    "start_fuel_mmbtu_per_mw": [0, 2, 50, 51, -1, None],
     "min_up_hours": [0, 1, 24, 168, 169, 0.5, 1e-9, -1, None],
     "min_down_hours": [0, 1, 24, 168, 169, 0.5, None],
     "max_hours_per_year": [0, 1, 8760, 8784, 8785, None],

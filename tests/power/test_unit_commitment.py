@@ -125,3 +125,39 @@ def test_scenario_settings_reach_the_option_and_unknown_units_are_refused():
     assert option.commitment.min_stable_share == catalog.unit_commitment().set_index("technology").at["gas_recip", "min_stable_share"]
     with pytest.raises(ScenarioError, match="supply.limits.utility_pv.commitment"):
         options("utility_pv", utility_pv={"commitment": "linear"})
+
+
+def test_starts_pay_wear_and_start_fuel_and_the_fuel_balances():
+    """A week of cheap solar makes the engines cycle; every start pays its wear (start_cost_usd_per_mw) and its
+    fuel (start_fuel_mmbtu_per_mw at the option's fuel price), and the plan's gas cost and CO2 are those of the
+    fuel burnt: incremental heat rate × MWh + no-load fuel × MW committed + start fuel × MW started."""
+    start_fuel = 2.0  # MMBtu per MW started
+    uc = {"commitment": "linear", **UC, "start_fuel_mmbtu_per_mw": start_fuel}
+    inputs = year_inputs(HOURS, options=options("utility_pv", "gas_recip", utility_pv={"capex_usd_per_kw": 300.0}, gas_recip=uc))
+    plan = optimise(inputs)
+    row = catalog.technologies().set_index("technology").loc["gas_recip"]
+    price, heat_rate, vom = row["fuel_price_usd_per_mmbtu"], row["heat_rate_mmbtu_per_mwh"], row["vom_usd_per_mwh"]
+    f = plan.commitment["gas_recip"]
+    size, starts = UC["unit_mw"], f["starts"]
+    assert starts > 1  # the engines follow the sun
+    assert f["startfuel_usd"] == pytest.approx(starts * size * start_fuel * price)
+    assert f["startup_usd"] == pytest.approx(starts * size * (UC["start_cost_usd_per_mw"] + start_fuel * price))
+    # fuel burnt, MMBtu, from the catalog's full-load heat rate and the straight fuel line through minimum output
+    m, ratio = UC["min_stable_share"], inputs.options["gas_recip"].commitment.heat_rate_at_min_share
+    no_load = m * (ratio - 1) / (1 - m)  # share of full-load fuel burnt per MW committed
+    energy = float(plan.dispatch["gas_recip_mw"].sum())
+    fuel = energy * heat_rate * (1 - no_load) + f["unit_hours_committed"] * size * heat_rate * no_load + starts * size * start_fuel
+    cost = plan.cost_usd_per_year
+    paid = cost["gas_recip_energy"] + cost["gas_recip_noload"] + f["startfuel_usd"]
+    assert paid == pytest.approx(vom * energy + price * fuel, rel=1e-6)
+    assert plan.co2_t_per_year == pytest.approx(fuel * row["co2_t_per_mwh"] / heat_rate, rel=1e-6)
+    assert plan.annual_cost_usd == pytest.approx(sum(cost.values()))
+
+
+def test_catalog_start_fuel_is_priced_at_the_options_fuel_price():
+    cc, = options("gas_cc", gas_cc={"commitment": "linear", "fuel_price_usd_per_mmbtu": 4.0}).values()
+    table = catalog.unit_commitment().set_index("technology")
+    assert cc.commitment.start_fuel_usd_per_mw == pytest.approx(table.at["gas_cc", "start_fuel_mmbtu_per_mw"] * 4.0)
+    assert cc.commitment.start_usd_per_mw == pytest.approx(table.at["gas_cc", "start_cost_usd_per_mw"] + cc.commitment.start_fuel_usd_per_mw)
+    aero, = options("gas_ct_aero", gas_ct_aero={"commitment": "linear"}).values()
+    assert aero.commitment.start_fuel_usd_per_mw == 0.0  # Kumar Table 1-3 not read for this class: none charged

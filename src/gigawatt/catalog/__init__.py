@@ -228,6 +228,18 @@ UNIT_COMMITMENT_SCHEMA: dict[str, Column] = {
     "heat_rate_at_min_share": Column(float, min=1, max=3),  # heat rate at minimum stable output / at full load
     "notes": Column(str, required=False),
     "source": Column(str),
+    "dollar_year": Column(int, min=2000, max=2035),  # of the start costs: the technology row's dollar_year
+    # Kumar et al. (2012) Table 1-1 start costs escalated to dollar_year (empty: no class in the study); the state
+    # whose figure start_cost_usd_per_mw carries
+    "start_state_charged": Column(str, required=False, choices=("hot", "warm", "cold")),
+    "start_cost_hot_usd_per_mw": Column(float, required=False, min=0, max=1_000),
+    "start_cost_warm_usd_per_mw": Column(float, required=False, min=0, max=1_000),
+    "start_cost_cold_usd_per_mw": Column(float, required=False, min=0, max=1_000),
+    # fuel burnt per start per MW of unit started, MMBtu/MW (Kumar Table 1-3); empty: none charged
+    "start_fuel_mmbtu_per_mw": Column(float, required=False, min=0, max=50),
+    "start_fuel_hot_mmbtu_per_mw": Column(float, required=False, min=0, max=50),
+    "start_fuel_warm_mmbtu_per_mw": Column(float, required=False, min=0, max=50),
+    "start_fuel_cold_mmbtu_per_mw": Column(float, required=False, min=0, max=50),
 }
 
 OUTAGES_SCHEMA: dict[str, Column] = {

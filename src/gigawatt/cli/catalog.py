@@ -48,7 +48,7 @@ _CATALOG_COLUMNS = {
     ],
     "security_controls": [("id", "id"), ("level", "from"), ("stream", "stream"), ("check", "check"), ("control", "control")],
     "unit_commitment": [
-        ("technology", "technology"), ("unit_mw", "unit MW"), ("min_stable_share", "min output"), ("start_cost_usd_per_mw", "start USD/MW"),
+        ("technology", "technology"), ("unit_mw", "unit MW"), ("min_stable_share", "min output"), ("start_cost_usd_per_mw", "start USD/MW"), ("start_fuel_mmbtu_per_mw", "start fuel MMBtu/MW"),
         ("min_up_hours", "min up h"), ("min_down_hours", "min down h"), ("heat_rate_at_min_share", "heat rate at min"),
     ],
     "gas_hubs": [

@@ -17,7 +17,8 @@ from gigawatt.power.flexibility import Flexibility
 from gigawatt.core.units import HOURS_PER_YEAR, KW_PER_MW
 
 UNSERVED = "unserved"  # the penalised slack generator of a plan that may leave load unserved
-COMMITMENT_FIELDS = ("unit_mw", "min_stable_share", "start_cost_usd_per_mw", "min_up_hours", "min_down_hours", "heat_rate_at_min_share")
+COMMITMENT_FIELDS = ("unit_mw", "min_stable_share", "start_cost_usd_per_mw", "min_up_hours", "min_down_hours", "heat_rate_at_min_share",
+                     "start_fuel_mmbtu_per_mw")
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,11 @@ class Commitment:
     committed and started are continuous, PyPSA's linearised unit commitment) or ``integer`` (whole units,
     a MIP). The part-load heat rate is a straight fuel line through full load and minimum stable output:
     fuel = no-load fuel × MW committed + incremental heat rate × MW generated; the option's marginal cost
-    and CO2 per MWh are then the incremental ones, and ``no_load_*`` are per MW committed and hour."""
+    and CO2 per MWh are then the incremental ones, and ``no_load_*`` are per MW committed and hour.
+
+    A start costs ``start_cost_usd_per_mw`` (wear: Kumar et al. 2012, catalog unit_commitment) plus its fuel,
+    ``start_fuel_usd_per_mw`` (MMBtu per MW started × the option's fuel price), per MW of unit started; the
+    fuel's CO2 is ``start_co2_t_per_mw``."""
 
     form: str
     unit_mw: float
@@ -37,6 +42,13 @@ class Commitment:
     heat_rate_at_min_share: float  # heat rate at minimum stable output / heat rate at full load
     no_load_usd_per_mw_h: float = 0.0
     no_load_co2_t_per_mw_h: float = 0.0
+    start_fuel_usd_per_mw: float = 0.0
+    start_co2_t_per_mw: float = 0.0
+
+    @property
+    def start_usd_per_mw(self) -> float:
+        """What a start costs per MW of unit started, USD/MW: wear plus start fuel."""
+        return self.start_cost_usd_per_mw + self.start_fuel_usd_per_mw
 
     @staticmethod
     def no_load_share(min_share: float, ratio: float) -> float:
@@ -183,7 +195,7 @@ def supply_option(row: pd.Series, discount_rate: float, **override: float) -> Su
     co2 = number("co2_t_per_mwh")
     commitment = None
     if data.get("commitment") not in (None, "none"):
-        commitment = _commitment(data, fuel_usd_per_mwh, co2)
+        commitment = _commitment(data, number("fuel_price_usd_per_mmbtu"), number("heat_rate_mmbtu_per_mwh"), co2)
         no_load = Commitment.no_load_share(commitment.min_stable_share, commitment.heat_rate_at_min_share)
         marginal -= fuel_usd_per_mwh * no_load  # the incremental heat rate's fuel
         co2 *= 1.0 - no_load
@@ -207,8 +219,9 @@ def supply_option(row: pd.Series, discount_rate: float, **override: float) -> Su
     )
 
 
-def _commitment(data: dict, fuel_usd_per_mwh: float, co2_t_per_mwh: float) -> Commitment:
-    """The :class:`Commitment` of a catalog row: the unit_commitment catalog's figures under the scenario's overrides."""
+def _commitment(data: dict, fuel_usd_per_mmbtu: float, heat_rate_mmbtu_per_mwh: float, co2_t_per_mwh: float) -> Commitment:
+    """The :class:`Commitment` of a catalog row: the unit_commitment catalog's figures under the scenario's
+    overrides; start fuel (MMBtu/MW) is priced at the option's fuel price and emits the fuel's CO2 per MMBtu."""
     from gigawatt import catalog
 
     tech = str(data["technology"])
@@ -222,9 +235,14 @@ def _commitment(data: dict, fuel_usd_per_mwh: float, co2_t_per_mwh: float) -> Co
         raise ScenarioError(f"supply.limits.{tech}.min_stable_share: {m:g} with a heat rate {ratio:g}x full load at that output "
                             "burns as much fuel as full load; lower min_stable_share")
     no_load = Commitment.no_load_share(m, ratio)
+    fuel_usd_per_mwh = fuel_usd_per_mmbtu * heat_rate_mmbtu_per_mwh
+    start_fuel = figures.get("start_fuel_mmbtu_per_mw")
+    start_fuel = 0.0 if start_fuel is None or pd.isna(start_fuel) else float(start_fuel)
+    co2_t_per_mmbtu = co2_t_per_mwh / heat_rate_mmbtu_per_mwh if heat_rate_mmbtu_per_mwh > 0 else 0.0
     return Commitment(
         form=str(data["commitment"]), unit_mw=float(figures["unit_mw"]), min_stable_share=m,
         start_cost_usd_per_mw=float(figures["start_cost_usd_per_mw"]), min_up_hours=float(figures["min_up_hours"]),
         min_down_hours=float(figures["min_down_hours"]), heat_rate_at_min_share=ratio,
         no_load_usd_per_mw_h=fuel_usd_per_mwh * no_load, no_load_co2_t_per_mw_h=co2_t_per_mwh * no_load,
+        start_fuel_usd_per_mw=start_fuel * fuel_usd_per_mmbtu, start_co2_t_per_mw=start_fuel * co2_t_per_mmbtu,
     )

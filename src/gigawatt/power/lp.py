@@ -209,8 +209,8 @@ def _commitment(b: LPBuilder, name: str, option: SupplyOption, p: np.ndarray, p_
     - S × on_t ≤ p_nom; min stable × S × on_t ≤ p_t ≤ availability_t × S × on_t
     - on_t - on_(t-1) = start_t - stop_t, the first hour following the last (cyclic, as storage)
     - minimum up time U hours: Σ_(k<U) start_(t-k) ≤ on_t; minimum down D: S × (Σ_(k<D) stop_(t-k) + on_t) ≤ p_nom
-    - cost: start cost × S per unit started; no-load fuel × S per unit committed and hour (the incremental
-      heat rate's fuel is the option's marginal cost on p)
+    - cost: (start cost + start fuel) × S per unit started; no-load fuel × S per unit committed and hour (the
+      incremental heat rate's fuel is the option's marginal cost on p)
 
     Unit commitment needs chronological hourly snapshots: time-segmented inputs are refused.
     """
@@ -224,7 +224,7 @@ def _commitment(b: LPBuilder, name: str, option: SupplyOption, p: np.ndarray, p_
     size = c.unit_mw
     whole = c.form == "integer"
     on = b.variables(f"on({name})", n, cost=hours * c.no_load_usd_per_mw_h * size, integer=whole)
-    start = b.variables(f"start({name})", n, cost=c.start_cost_usd_per_mw * size)
+    start = b.variables(f"start({name})", n, cost=c.start_usd_per_mw * size)
     stop = b.variables(f"stop({name})", n)
     if whole:
         units = b.variables(f"units({name})", 1, integer=True)
@@ -301,9 +301,11 @@ def define_co2_cap(b: LPBuilder, inputs: PlanInputs, hours: np.ndarray, load: np
             continue
         co2 = inputs.grid_co2_t_per_mwh.to_numpy(dtype=float) if option.kind == "grid" and inputs.grid_co2_t_per_mwh is not None else option.co2_t_per_mwh
         terms.append((b.block(f"p({name})"), hours * co2))
-        if option.commitment is not None:  # the no-load fuel's CO2, per unit committed and hour
+        if option.commitment is not None:  # the no-load fuel's CO2, per unit committed and hour; the start fuel's per start
             c = option.commitment
             terms.append((b.block(f"on({name})"), hours * c.no_load_co2_t_per_mw_h * c.unit_mw))
+            if c.start_co2_t_per_mw > 0:
+                terms.append((b.block(f"start({name})"), np.full(len(hours), c.start_co2_t_per_mw * c.unit_mw)))
     b.row("co2_cap", terms, upper=inputs.co2_cap_t_per_year)
 
 
@@ -415,7 +417,8 @@ CONSTRAINT_FAMILIES = (
 
 def commitment_figures(lp: SiteLP, x: np.ndarray, inputs: PlanInputs) -> dict[str, dict[str, float]]:
     """Per committable option: units built, starts, unit-hours committed, no-load and start-up cost (USD over
-    the modelled hours) and no-load CO2 (t)."""
+    the modelled hours; start-up = wear + start fuel, the fuel also apart as ``startfuel_usd``) and no-load and
+    start-fuel CO2 (t)."""
     out: dict[str, dict[str, float]] = {}
     for name, option in inputs.options.items():
         c = option.commitment
@@ -427,8 +430,10 @@ def commitment_figures(lp: SiteLP, x: np.ndarray, inputs: PlanInputs) -> dict[st
             "form": c.form, "unit_mw": c.unit_mw, "units_built": float(lp.values(x, f"p_nom({name})")[0]) / c.unit_mw,
             "starts": float(start.sum()), "unit_hours_committed": unit_hours,
             "noload_usd": c.no_load_usd_per_mw_h * c.unit_mw * unit_hours,
-            "startup_usd": c.start_cost_usd_per_mw * c.unit_mw * float(start.sum()),
+            "startup_usd": c.start_usd_per_mw * c.unit_mw * float(start.sum()),
+            "startfuel_usd": c.start_fuel_usd_per_mw * c.unit_mw * float(start.sum()),
             "noload_co2_t": c.no_load_co2_t_per_mw_h * c.unit_mw * unit_hours,
+            "startfuel_co2_t": c.start_co2_t_per_mw * c.unit_mw * float(start.sum()),
         }
     return out
 

@@ -189,8 +189,8 @@ def read_plan(lp: SiteLP, solution: Solution, inputs: PlanInputs, binding: dict[
 
 
 def with_commitment(plan: PowerPlan, figures: dict[str, dict[str, Any]]) -> PowerPlan:
-    """The plan with committable units' no-load fuel and start-up costs (``<id>_noload``, ``<id>_startup``)
-    and no-load CO2 added, and their figures (units built, starts, unit-hours committed) under ``commitment``."""
+    """The plan with committable units' no-load fuel and start-up costs (``<id>_noload``, ``<id>_startup``:
+    wear and start fuel) and no-load and start-fuel CO2 added, and their figures (units built, starts, unit-hours committed) under ``commitment``."""
     if not figures:
         return plan
     cost = dict(plan.cost_usd_per_year)
@@ -199,7 +199,7 @@ def with_commitment(plan: PowerPlan, figures: dict[str, dict[str, Any]]) -> Powe
         for item in ("noload", "startup"):
             if abs(f[f"{item}_usd"]) > 0.5:
                 cost[f"{name}_{item}"] = f[f"{item}_usd"]
-        co2 += f["noload_co2_t"]
+        co2 += f["noload_co2_t"] + f.get("startfuel_co2_t", 0.0)
     annual = sum(cost.values())
     served = plan.load_mwh - plan.unserved_energy_mwh - plan.curtailed_energy_mwh
     return replace(plan, cost_usd_per_year=cost, annual_cost_usd=annual, co2_t_per_year=co2,

@@ -116,13 +116,14 @@ class OptionLimits(_Strict):
     commitment: Literal["none", "linear", "integer"] | None = Field(default=None, description="Unit commitment of a fuelled option: none (default), linear (PyPSA-style linearised) or integer (whole units, a MIP)")
     unit_mw: float | None = Field(default=None, gt=0, le=2_000, description="Size of one committable unit, MW; default: catalog unit_commitment")
     min_stable_share: float | None = Field(default=None, ge=0, le=0.95, description="Minimum stable output of a committed unit, ratio to its size (0-0.95); default: catalog")
-    start_cost_usd_per_mw: float | None = Field(default=None, ge=0, le=1_000, description="Cost of a start per MW of unit started, USD/MW; default: catalog")
+    start_cost_usd_per_mw: float | None = Field(default=None, ge=0, le=1_000, description="Cost of a start per MW of unit started (wear, without its fuel), USD/MW; default: catalog (Kumar et al. 2012 cold start)")
+    start_fuel_mmbtu_per_mw: float | None = Field(default=None, ge=0, le=50, description="Fuel burnt by a start per MW of unit started, MMBtu/MW, priced at the option's fuel price; default: catalog")
     min_up_hours: float | None = Field(default=None, ge=0, le=168, description="A started unit stays on at least this long, hours; default: catalog")
     min_down_hours: float | None = Field(default=None, ge=0, le=168, description="A stopped unit stays off at least this long, hours; default: catalog")
 
     @model_validator(mode="after")
     def _commitment_figures_need_commitment(self) -> OptionLimits:
-        given = [name for name in ("unit_mw", "min_stable_share", "start_cost_usd_per_mw", "min_up_hours", "min_down_hours")
+        given = [name for name in ("unit_mw", "min_stable_share", "start_cost_usd_per_mw", "start_fuel_mmbtu_per_mw", "min_up_hours", "min_down_hours")
                  if getattr(self, name) is not None]
         if given and self.commitment in (None, "none"):
             raise ValueError(f"{given[0]} describes committable units, which this option has only with commitment (linear or integer); "
