@@ -174,6 +174,26 @@ def test_financed_campus_prints_its_break_even_price(name):
     assert 0.5 < float(price.split("break-even, ")[1].split()[0]) < 10.0  # USD per accelerator-hour
 
 
+def test_the_queue_proxy_moves_the_gigawatt_only_when_asked(tmp_path):
+    """Through the installed command: on the large-load waits (ERCOT inherits the US figure) the GW goes to Texas;
+    with use_generation_queue_proxy ERCOT waits its generators' queue time and it goes to Atlanta, and only that
+    run says it used the proxy."""
+    from conftest import gigawatt_all
+
+    path = str(EXAMPLES / "site" / "queue-proxy.yaml")
+    plain, proxy = gigawatt_all([["site", path, "--json"], ["site", path, "--json", "--set", "use_generation_queue_proxy=true"]], cwd=tmp_path)
+    runs = []
+    for done in (plain, proxy):
+        assert done.returncode == 0, done.stderr[-2000:]
+        runs.append(json.loads(done.stdout))
+    placed = [[a["site"] for a in run["result"]["allocations"]] for run in runs]
+    assert placed == [["ERCOT"], ["Atlanta"]]
+    said = [[m for m in run["messages"] if "use_generation_queue_proxy" in m] for run in runs]
+    assert said[0] == [] and len(said[1]) == 1 and said[1][0].startswith("ERCOT: connection wait 54 months")
+    ercot = [{c["site"]: c["online_date"] for c in run["result"]["candidates"]}["ERCOT"] for run in runs]
+    assert ercot == ["2028-01", "2030-07"]  # 2026-01 plus the US large-load wait (24) and plus the queue proxy (54)
+
+
 TESTED_HERE = {
     "west-texas-grid-gas.yaml": test_grid_plus_gas_campus_builds_both,
     "west-texas-offgrid.yaml": test_offgrid_campus_builds_no_grid,
@@ -192,6 +212,7 @@ TESTED_HERE = {
     "security/sl4-frontier-training.yaml": test_sl4_moves_the_date_a_campus_holds_frontier_weights,
     "security/sl3-inference-campus.yaml": test_sl3_inference_campus_reaches_its_level_before_it_is_needed,
     "phased-campus.yaml": test_phased_campus_planned_jointly_costs_less_than_the_myopic_sequence,
+    "site/queue-proxy.yaml": test_the_queue_proxy_moves_the_gigawatt_only_when_asked,
     "finance/west-texas-campus.yaml": test_financed_campus_prints_its_break_even_price,
     "finance/pennsylvania-nuclear.yaml": test_financed_campus_prints_its_break_even_price,
 }

@@ -977,6 +977,7 @@ PROGRAMME_EDITS = {
     "value_of_delay_usd_per_mw_month": [0, 1e8, 1e9, -1],
     "full_year": [True, False, "yes"],
     "hourly_profiles": [True, False],
+    "use_generation_queue_proxy": [True, False, "maybe"],
     "constraints.jurisdictions": [["us"], ["ally"], [], ["mars"], "us"],
     "constraints.carbon_free_share": [0, 0.9, 1, 1.1, -0.1],
     "constraints.max_region_share": [0, 0.4, 1, 1.5],

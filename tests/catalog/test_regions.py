@@ -15,7 +15,7 @@ from gigawatt import DataError, catalog
 FIGURES = (
     "latitude", "longitude", "price_usd_per_mwh", "price_year", "co2_g_per_kwh", "co2_basis",
     "gas_price_usd_per_mmbtu", "connection_wait_months", "dc_operating_mw", "dc_planned_mw",
-    "pv_yield_kwh_per_kwp", "wind_cf", "water_stress",
+    "pv_yield_kwh_per_kwp", "wind_cf", "water_stress", "generation_queue_months",
 )
 
 # (lat_min, lat_max, lon_min, lon_max) in degrees: generous national boxes, mainland plus near islands.

@@ -156,6 +156,11 @@ DUKE_HEADROOM_SCHEMA: dict[str, Column] = {
     "source": Column(str),
 }
 
+# price_basis of regions.csv: the all-in bases rank together; a price on another basis is not ranked against them
+ALL_IN_PRICE_BASES = ("all_in_industrial", "all_in_tariff")
+PRICE_BASES = (*ALL_IN_PRICE_BASES, "wholesale_energy_only", "none")
+CONNECTION_WAIT_BASES = ("large_load", "large_load_minimum", "statutory_maximum")
+
 REGIONS_SCHEMA: dict[str, Column] = {
     "region": Column(str),
     "name": Column(str),
@@ -182,6 +187,14 @@ REGIONS_SCHEMA: dict[str, Column] = {
     "profile": Column(str, required=False),  # the bundled hourly solar and wind profile (catalog/profiles) that fits the region
     "notes": Column(str, required=False),
     "source": Column(str),
+    # what price_usd_per_mwh is (regions.sources.md): an all-in price a large customer pays (a statistical average or a
+    # published tariff, network charges and levies included), an energy-only wholesale price, or none where no price is given
+    "price_basis": Column(str, choices=PRICE_BASES),
+    # a generation-interconnection queue duration, months: a proxy for the wait where no large-load figure of the region's
+    # own is known, used by siting only when asked (use_generation_queue_proxy); never in connection_wait_months
+    "generation_queue_months": Column(float, required=False, min=0, max=240),
+    # what connection_wait_months is: a large load's wait, a floor of it, or a statutory maximum (empty with no wait)
+    "connection_wait_basis": Column(str, required=False, choices=CONNECTION_WAIT_BASES),
 }
 
 SECURITY_LEVELS_SCHEMA: dict[str, Column] = {

@@ -39,8 +39,8 @@ _CATALOG_COLUMNS = {
     "duke_headroom": [("limit_pct", "limit %"), ("headroom_gw", "GW"), ("curtailment_hours_per_year", "h/yr"), ("mean_event_hours", "event h")],
     "regions": [
         ("region", "region"), ("name", "name"), ("jurisdiction", "jurisdiction"), ("price_usd_per_mwh", "USD/MWh"),
-        ("co2_g_per_kwh", "g/kWh"), ("grid_carbon_free_share", "carbon-free"), ("gas_hub", "gas hub"), ("gas_price_usd_per_mmbtu", "gas USD/MMBtu"),
-        ("connection_wait_months", "wait mo"), ("pv_yield_kwh_per_kwp", "PV kWh/kWp"), ("wind_cf", "wind CF"),
+        ("price_basis", "price basis"), ("co2_g_per_kwh", "g/kWh"), ("grid_carbon_free_share", "carbon-free"), ("gas_hub", "gas hub"), ("gas_price_usd_per_mmbtu", "gas USD/MMBtu"),
+        ("connection_wait_months", "wait mo"), ("generation_queue_months", "gen queue mo (proxy)"), ("pv_yield_kwh_per_kwp", "PV kWh/kWp"), ("wind_cf", "wind CF"),
     ],
     "security_levels": [
         ("level", "level"), ("thwarts", "thwarts"), ("attacker_budget_usd", "attacker USD"), ("months_to_reach_low", "months from"),

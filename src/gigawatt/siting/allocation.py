@@ -95,15 +95,32 @@ class Screened:
         return self.co2_t_per_mw_year / self.energy_mwh_per_mw_year * 1e3 if self.energy_mwh_per_mw_year else 0.0
 
 
-def candidate_figures(candidate: Candidate) -> dict[str, Any]:
-    """The candidate's figures: its own, else its region's (catalog), else None."""
+def candidate_figures(candidate: Candidate, use_generation_queue_proxy: bool = False) -> dict[str, Any]:
+    """The candidate's figures: its own, else its region's (catalog), else None.
+
+    Siting ranks every candidate on one price basis, an all-in large-customer price (``catalog.ALL_IN_PRICE_BASES``):
+    a region's price on another basis (a wholesale energy-only price) is set aside (``price_set_aside``: the price,
+    its basis and year), so the planner's default grid price fills it. With ``use_generation_queue_proxy`` a region's
+    generation-queue duration replaces the large-load wait it inherits (``queue_proxy``: the months used and the
+    wait they replace); a candidate's own figures are always kept.
+    """
     row = catalog.region(candidate.region) if candidate.region else None
-    figures: dict[str, Any] = {}
+    figures: dict[str, Any] = {"price_set_aside": None, "queue_proxy": None, "wait_basis": None}
     for name in FIGURES:
         given = getattr(candidate, name)
         column = CATALOG_COLUMNS.get(name, name)
         if given is None and row is not None and column in row.index and pd.notna(row[column]):
             given = row[column]
+            if name == "price_usd_per_mwh" and row["price_basis"] not in catalog.ALL_IN_PRICE_BASES:
+                figures["price_set_aside"] = (float(given), str(row["price_basis"]), int(row["price_year"]))
+                given = None
+            elif name == "connection_wait_months":
+                queue = row.get("generation_queue_months")
+                if use_generation_queue_proxy and pd.notna(queue):
+                    figures["queue_proxy"] = (float(queue), float(given))
+                    given = queue
+                else:
+                    figures["wait_basis"] = row.get("connection_wait_basis")
         figures[name] = given.item() if hasattr(given, "item") else given
     # the region's gas hub prices the fuel month by month, unless the candidate gives its own gas price
     hub = row.get("gas_hub") if row is not None and candidate.gas_price_usd_per_mmbtu is None else None
@@ -145,7 +162,7 @@ def check_references(programme: SitingProgramme) -> list[dict[str, Any]]:
     figures, named = [], {}
     for i, candidate in enumerate(programme.candidates):
         try:
-            found = candidate_figures(candidate)  # a DataError here is the region's lookup
+            found = candidate_figures(candidate, programme.use_generation_queue_proxy)  # a DataError here is the region's lookup
         except DataError as exc:
             raise ScenarioError(f"candidates[{i}].region: {exc}") from None
         if candidate.country is not None:  # a region's own country is the catalog's
@@ -153,7 +170,7 @@ def check_references(programme: SitingProgramme) -> list[dict[str, Any]]:
                 catalog.country(candidate.country)
             except DataError as exc:
                 raise ScenarioError(f"candidates[{i}].country: {exc}") from None
-        found["notes"], found["accept_implausible"] = [], []
+        found["notes"], found["accept_implausible"] = basis_notes(i, found), []
         for name, (bound, plan_field, fix) in PLAUSIBLE.items():
             value = getattr(candidate, name)
             note = None if value is None else plausibility.check(f"candidates[{i}].{name}", value, bound, programme.accept_implausible, fix)
@@ -173,6 +190,30 @@ def check_references(programme: SitingProgramme) -> list[dict[str, Any]]:
             raise ScenarioError(f"constraints.region_limits_mw: no candidate is in region {shorten(key)}, so its limit would bind nothing; "
                                 f"{hint}the candidates' regions are {', '.join(sorted(regions))}")
     return figures
+
+
+WAIT_BASIS_LABELS = {"large_load_minimum": "a floor (the least such a connection takes), not a typical wait",
+                     "statutory_maximum": "a statutory maximum (the law's deadline), not a measured wait"}
+
+
+def basis_notes(i: int, figures: dict[str, Any]) -> list[str]:
+    """One message for each figure of candidate ``i`` that is not on the basis the others are ranked on: a price
+    set aside (not all-in), the generation-queue proxy used for its connection wait, a wait that is a bound."""
+    region, notes = figures["region"], []
+    name = region if figures["name"] == region else f"{figures['name']} ({region})"
+    if figures["price_set_aside"] is not None:
+        price, basis, year = figures["price_set_aside"]
+        default = catalog.technologies().set_index("technology").at["grid_import", "energy_price_usd_per_mwh"]
+        notes.append(f"{name}: the catalog price {price:g} USD/MWh ({year}) is {basis.replace('_', ' ')}, not an all-in large-customer price "
+                     f"like the others, so it is not ranked on it: the planner's default grid price ({default:g} USD/MWh) stands in; "
+                     f"give candidates[{i}].price_usd_per_mwh for a local all-in price")
+    if figures["queue_proxy"] is not None:
+        queue, wait = figures["queue_proxy"]
+        notes.append(f"{name}: connection wait {queue:g} months is the generation-queue duration (use_generation_queue_proxy), "
+                     f"a proxy in place of the large-load wait of {wait:g} months")
+    if figures["wait_basis"] in WAIT_BASIS_LABELS:
+        notes.append(f"{name}: connection wait {figures['connection_wait_months']:g} months is {WAIT_BASIS_LABELS[figures['wait_basis']]}")
+    return notes
 
 
 def _region_of(key: str, regions: set[str] | list[str]) -> str | None:
@@ -197,7 +238,8 @@ def defaults_used(programme: SitingProgramme, candidate: Candidate, figures: dic
     }
     calibrated = {v.calibration_field for t, v in catalog.variable_technologies().items() if t in onsite}
     used.update({figure: site_field in calibrated for figure, site_field in WEATHER_FIGURES.items()})
-    return tuple(n for n in FIGURES[4:] if used[n] and figures[n] is None)
+    set_aside = {"price_usd_per_mwh"} if figures.get("price_set_aside") else set()  # said by its own message (basis_notes)
+    return tuple(n for n in FIGURES[4:] if used[n] and figures[n] is None and n not in set_aside)
 
 
 def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures: dict[str, Any]) -> Scenario:

@@ -105,6 +105,10 @@ class SitingProgramme(_Job):
     costs: Costs = Field(default_factory=Costs, description="Prices and finance of the campuses (defaults from the catalog)")
     full_year: bool = Field(default=False, description="Screen every candidate on all 8,760 hours instead of typical periods")
     hourly_profiles: bool = Field(default=False, description="Plan each candidate on its region's bundled hourly solar and wind profile where the catalog has one (regions column profile) instead of the synthetic series")
+    use_generation_queue_proxy: bool = Field(
+        default=False, description="Where a candidate's region has a generation-interconnection queue duration (regions column generation_queue_months: "
+        "known only for grids without a large-load wait of their own), take it as the candidate's connection wait instead of the large-load "
+        "wait the region inherits; a proxy, off unless asked, and the run's messages name each candidate it changes")
     security: Security | None = Field(default=None, description="Security facts and costs shared by the sites (the level required is constraints.security_level, or this level)")
     solver: Solver = Field(default_factory=Solver, description="Solver and its settings for the candidates' plans")
 
