@@ -86,6 +86,15 @@ def test_nuclear_campus_buys_the_block_and_the_grid_for_the_rest():
     assert nuclear.capacity_mw["grid_import"] > 0.0
 
 
+def test_clean_campus_takes_enhanced_geothermal_for_its_hourly_clean_energy():
+    # at the example's own 365 segments (96 blur solar's day and night); tests/power/test_availability.py moves EGS's date
+    clean = plan(EXAMPLES / "clean-24-7.yaml", **{"site.screening_segments": 365})
+    assert clean.data["carbon_free_share_hourly"] >= 0.9 - 1e-6
+    energy = clean.data["energy_mwh"]
+    assert energy["geothermal_egs"] == max(v for k, v in energy.items() if k != "grid_import")  # the largest clean source
+    assert energy["utility_pv"] > 0
+
+
 def test_sized_campuses_fit_their_power():
     gb200 = gigawatt.size(EXAMPLES / "gb200-campus-1200mw.yaml", store=None)
     assert 0.9 * 1200 < gb200.facility_power_mw <= 1200.0 + 1e-6  # as many racks as fit under 1,200 MW
@@ -213,6 +222,7 @@ TESTED_HERE = {
     "security/sl3-inference-campus.yaml": test_sl3_inference_campus_reaches_its_level_before_it_is_needed,
     "phased-campus.yaml": test_phased_campus_planned_jointly_costs_less_than_the_myopic_sequence,
     "site/queue-proxy.yaml": test_the_queue_proxy_moves_the_gigawatt_only_when_asked,
+    "clean-24-7.yaml": test_clean_campus_takes_enhanced_geothermal_for_its_hourly_clean_energy,
     "finance/west-texas-campus.yaml": test_financed_campus_prints_its_break_even_price,
     "finance/pennsylvania-nuclear.yaml": test_financed_campus_prints_its_break_even_price,
 }

@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from gigawatt import catalog
+from gigawatt.core.errors import DataError
 
 REQUIRED = {
     "utility_pv", "onshore_wind", "battery_li_ion", "gas_cc", "gas_ct_aero", "gas_recip", "fuel_cell",
@@ -26,6 +27,11 @@ MMBTU_PER_MWH = 3.412  # heat content of 1 MWh of electricity
 # Direct combustion CO2 per MMBtu of fuel (HHV), t; EPA GHG Emission Factors Hub (natural gas 53.06,
 # diesel/distillate No. 2 73.96 kgCO2/MMBtu). Uranium: no combustion CO2.
 EMISSION_T_PER_MMBTU = {"gas": 0.05306, "diesel": 0.07396, "uranium": 0.0}
+# Share of the combustion CO2 captured (NREL ATB 2024's CCS case for combined cycles: 95%, as packaged by PyPSA
+# technology-data, capture_rate 0.95 'NREL, NREL ATB 2024')
+CAPTURE_RATE = {"gas_cc_ccs": 0.95}
+# Contracts whose announced terms were not disclosed: no price in the catalog, the scenario must give one
+NO_PUBLIC_PRICE = {"fusion_ppa"}
 ATB_TOLERANCE = 0.15  # anchors.md: "+/-15% where none is given"
 PYPSA_TOLERANCE = 0.25
 BATTERY_HOURS = 4  # the ATB battery figures are for a 4-hour system
@@ -83,7 +89,7 @@ def test_fuelled_rows_are_consistent(tech, column):
         if column == "efficiency":  # efficiency = 3.412 / heat rate, within 1%
             assert row["efficiency"] == pytest.approx(MMBTU_PER_MWH / hr, rel=0.01), tid
         else:  # CO2 = heat rate x EPA factor, within 2%
-            expected = hr * EMISSION_T_PER_MMBTU[row["carrier"]]
+            expected = hr * EMISSION_T_PER_MMBTU[row["carrier"]] * (1.0 - CAPTURE_RATE.get(tid, 0.0))
             assert row["co2_t_per_mwh"] == pytest.approx(expected, rel=0.02, abs=1e-9), tid
 
 
@@ -98,7 +104,9 @@ def test_non_fuelled_generators_emit_nothing_directly(tech):
 def test_contracts_and_grid_are_priced_per_mwh(tech):
     for tid, row in tech.iterrows():
         priced = not math.isnan(row["energy_price_usd_per_mwh"])
-        assert priced == (row["kind"] in ("contract", "grid")), tid
+        assert priced == (row["kind"] in ("contract", "grid") and tid not in NO_PUBLIC_PRICE), tid
+        if tid in NO_PUBLIC_PRICE:
+            assert "No public price" in row["notes"], tid
     assert tech.loc["nuclear_ppa", "capex_usd_per_kw"] == 0
     # EIA: US average industrial retail price 8.06 cents/kWh in 2023
     assert tech.loc["grid_import", "energy_price_usd_per_mwh"] == pytest.approx(80.6, rel=0.02)
@@ -109,7 +117,7 @@ def test_battery_has_separate_power_and_energy_costs(tech):
     assert bat["kind"] == "storage"
     assert bat["capex_usd_per_kw"] > 0 and bat["capex_usd_per_kwh"] > 0
     assert 0.7 < bat["efficiency"] < 0.95  # round trip
-    others = tech.drop(index="battery_li_ion")["capex_usd_per_kwh"]
+    others = tech.loc[tech["kind"] != "storage", "capex_usd_per_kwh"]
     assert others.isna().all(), "capex_usd_per_kwh belongs to storage rows only"
 
 
@@ -281,3 +289,70 @@ def test_pypsa_check_can_fail(tech):
     assert agrees_or_documented(theirs * 1.5, theirs, "PyPSA investment differs because ...", "investment")
     # and the anchors check would catch a wrong heat rate
     assert 6.33 * 1.2 != pytest.approx(6.33, rel=ATB_TOLERANCE)
+
+
+# --- 4. the clean firm options (issue 31, item 8): dated, sourced, with their cost ranges ------------------
+
+CLEAN_FIRM = {"geothermal_egs", "iron_air_100h", "gas_cc_ccs", "fusion_ppa"}
+EUR_USD_2023 = 1.0813  # ECB euro reference rate, USD, annual average 2023 (the iron-air row's conversion)
+
+
+def test_clean_firm_options_are_dated_and_carry_a_cost_range(tech):
+    for tid in CLEAN_FIRM:
+        row = tech.loc[tid]
+        assert isinstance(row["available_from"], str) and len(row["available_from"]) == 7, tid
+        assert "available_from" in row["notes"] and "range" in row["notes"] or tid in NO_PUBLIC_PRICE, tid
+        assert row["default_option"] == "no", f"{tid}: a dated option is offered only when a scenario lists it"
+    dated = tech["available_from"].dropna()
+    assert set(dated.index) == CLEAN_FIRM, "the options available today carry no date"
+
+
+def test_an_available_from_that_is_not_a_month_is_refused(tmp_path):
+    table = catalog.technologies()
+    table.loc[table["technology"] == "fusion_ppa", "available_from"] = "2028"
+    path = tmp_path / "technologies.csv"
+    table.to_csv(path, index=False)
+    with pytest.raises(DataError, match="available_from.*'2028' is not a month YYYY-MM"):
+        catalog.read_table(path, catalog.TECHNOLOGIES_SCHEMA, "technology")
+
+
+def test_only_storage_rows_have_a_duration(tech):
+    assert set(tech["duration_hours"].dropna().index) == {"iron_air_100h"}
+    assert tech.loc["iron_air_100h", "duration_hours"] == 100  # Form Energy's 100-hour system
+
+
+def test_gas_with_capture_is_the_atb_2024_row_beside_gas_cc(tech):
+    # ReEDS conv_ATB_2024.csv, 2024: Gas-CC 1223.9 USD/kW (the gas_cc row), Gas-CC-CCS_mod 2555.2 USD/kW, FOM 67.9, VOM 4.96, HR 7.162
+    ccs = tech.loc["gas_cc_ccs"]
+    assert ccs["capex_usd_per_kw"] == pytest.approx(2555.2, rel=1e-3)
+    assert ccs["heat_rate_mmbtu_per_mwh"] == pytest.approx(7.162)
+    assert ccs["co2_t_per_mwh"] < 0.1 * tech.loc["gas_cc", "co2_t_per_mwh"]  # 95% captured
+    assert "transport and storage are NOT" in ccs["notes"]
+
+
+def test_egs_capex_lies_in_the_atb_2024_egs_range_it_quotes(tech):
+    # ReEDS geo_ATB_2024_moderate.csv, 2024: near-field EGS class 2 4588.9 USD/kW to deep EGS class 10 25323.7 USD/kW
+    egs = tech.loc["geothermal_egs"]
+    assert 4588.9 <= egs["capex_usd_per_kw"] <= 25323.7
+    assert egs["capex_usd_per_kw"] == pytest.approx(8488.6, rel=1e-3)  # deep EGS, class 1
+    assert egs["co2_t_per_mwh"] == 0 and egs["kind"] == "generator"
+
+
+def test_fusion_contract_has_no_price_and_its_announced_terms(tech):
+    fusion = tech.loc["fusion_ppa"]
+    assert math.isnan(fusion["energy_price_usd_per_mwh"]) and fusion["capex_usd_per_kw"] == 0
+    assert fusion["available_from"] == "2028-01"  # Helion-Microsoft: at least 50 MW from 2028
+    assert "Helion" in fusion["notes"] and "Commonwealth Fusion Systems" in fusion["notes"]
+
+
+def test_iron_air_agrees_with_form_energys_figures_in_pypsa():
+    if not PYPSA_FILE.exists():
+        pytest.skip(f"{PYPSA_FILE} not found (../shared/data/pypsa-technology-data)")
+    us = pd.read_csv(PYPSA_FILE)
+    value = {(r.technology, r.parameter): r.value for r in us.itertuples() if str(r.technology).startswith("iron-air battery")}
+    row = catalog.technologies().set_index("technology").loc["iron_air_100h"]
+    assert row["capex_usd_per_kwh"] == pytest.approx(value[("iron-air battery", "investment")] * EUR_USD_2023, rel=1e-3)
+    assert row["efficiency"] == pytest.approx(value[("iron-air battery charge", "efficiency")] * value[("iron-air battery discharge", "efficiency")], rel=1e-3)
+    assert row["lifetime_years"] == value[("iron-air battery", "lifetime")]
+    fom_share = value[("iron-air battery", "FOM")] / 100
+    assert row["fom_usd_per_kw_year"] == pytest.approx(fom_share * row["capex_usd_per_kwh"] * row["duration_hours"], rel=0.01)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import difflib
 import math
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -31,6 +32,8 @@ class Column:
     min: float | None = None
     max: float | None = None
     choices: tuple[str, ...] | None = None
+    pattern: str | None = None  # a text value must match this regular expression in full
+    pattern_hint: str = ""  # what the pattern asks for, as the error says it (e.g. YYYY-MM)
 
 
 ACCELERATORS_SCHEMA: dict[str, Column] = {
@@ -96,6 +99,10 @@ TECHNOLOGIES_SCHEMA: dict[str, Column] = {
     "default_option": Column(str, choices=("yes", "no")),  # offered to a plan or siting programme that lists no technologies
     "notes": Column(str, required=False),
     "source": Column(str),
+    # the first month a plan may build it, YYYY-MM (its first commercial plant or delivery); empty: available now
+    "available_from": Column(str, required=False, pattern=r"\d{4}-(0[1-9]|1[0-2])", pattern_hint="a month YYYY-MM"),
+    # a storage row whose energy is tied to its power: hours of discharge at full power; empty: sized freely
+    "duration_hours": Column(float, required=False, min=1, max=1_000),
 }
 
 ASSUMPTIONS_SCHEMA: dict[str, Column] = {
@@ -383,6 +390,8 @@ def validate_table(
                 value = str(raw).strip()
                 if spec.choices and value not in spec.choices:
                     raise _bad(file, row, column, f"'{value}' is not one of {', '.join(spec.choices)}")
+                if spec.pattern and not re.fullmatch(spec.pattern, value):
+                    raise _bad(file, row, column, f"'{value}' is not {spec.pattern_hint or 'in the expected form'}")
             else:
                 try:
                     number = float(raw)

@@ -76,6 +76,8 @@ class SupplyOption:
     capex_usd_per_mwh: float = 0.0  # overnight storage energy
     land_m2_per_mw: float = 0.0
     commitment: Commitment | None = None  # committable units (supply.limits.<id>.commitment); None: continuous
+    available_from: str | None = None  # YYYY-MM: the first month it may be built (catalog or supply.limits.<id>.available_from); None: now
+    duration_hours: float | None = None  # storage whose energy is tied to its power: e_nom = hours × p_nom; None: sized apart
 
     @property
     def carbon_free(self) -> bool:
@@ -216,7 +218,14 @@ def supply_option(row: pd.Series, discount_rate: float, **override: float) -> Su
         capex_usd_per_mwh=KW_PER_MW * number("capex_usd_per_kwh"),
         land_m2_per_mw=KW_PER_MW * number("land_m2_per_kw"),
         commitment=commitment,
+        available_from=_month(data.get("available_from")),
+        duration_hours=None if data["kind"] != "storage" or pd.isna(data.get("duration_hours", np.nan)) else float(data["duration_hours"]),
     )
+
+
+def _month(value: object) -> str | None:
+    """A YYYY-MM cell or override, None where empty (a loaded table may hold an empty cell as None or NaN)."""
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
 def _commitment(data: dict, fuel_usd_per_mmbtu: float, heat_rate_mmbtu_per_mwh: float, co2_t_per_mwh: float) -> Commitment:

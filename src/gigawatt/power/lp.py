@@ -257,6 +257,8 @@ def _storage(b: LPBuilder, name: str, option: SupplyOption, hours: np.ndarray, y
     # one inverter carries the charge and the discharge of an hour together (a row an hour, not two)
     b.constraints(f"inverter({name})", len(t), [(t, charge, 1.0), (t, discharge, 1.0), (t, p_nom[0], -1.0)], upper=0.0)
     b.constraints(f"soc_max({name})", len(t), [(t, soc, 1.0), (t, e_nom[0], -1.0)], upper=0.0)
+    if option.duration_hours is not None:  # a store of fixed duration (iron-air, 100 h): e_nom = hours × p_nom
+        b.row(f"duration({name})", [(e_nom, 1.0), (p_nom, -option.duration_hours)], lower=0.0, upper=0.0)
     # soc_t = soc_(t-1) + w_t (η charge_t - discharge_t), the first hour following the last (cyclic)
     b.constraints(f"soc_balance({name})", len(t), [
         (t, soc, 1.0), (t, np.roll(soc, 1), -1.0), (t, charge, -hours * root_efficiency), (t, discharge, hours),

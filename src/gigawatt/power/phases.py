@@ -38,6 +38,7 @@ from gigawatt.core.spec import RunSettings
 from gigawatt.core.errors import InfeasibleError, ScenarioError
 from gigawatt.core.progress import Stage, tell
 from gigawatt.power.aggregate import aggregate
+from gigawatt.power.availability import later_options
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.lp import SiteLP, build_lp
 from gigawatt.power.results import BUILT_MW, PowerPlan, grid_only_plan, read_plan
@@ -362,6 +363,8 @@ def plan_phases(scenario: Scenario, segments: int | None = None, baseline: bool 
     last, first = periods[-1], periods[0]
     date, set_by = online_date(first.scenario, plans[0], first.inputs)
     notes = list(dict.fromkeys(note for period in periods for note in period.inputs.notes))  # each once, in phase order
+    notes += [f"supply.technologies: {name} is available from {when}: built only in phases from then"
+              for name, when in later_options(first.inputs.options, first.date).items()]
     plan = replace(plans[-1], online_date=date, online_date_set_by=set_by, series=sources[last.date], screening_segments=segments,
                    phases=rows, phased=phased, solver={**solution.facts, "objective": npv},
                    security=_security_block(guarded, date), notes=notes)

@@ -21,6 +21,7 @@ from gigawatt.core.spec import RunSettings
 from gigawatt.core.errors import DataError, InfeasibleError, ScenarioError
 from gigawatt.core.finance import capital_recovery_factor
 from gigawatt.power.aggregate import aggregate
+from gigawatt.power.availability import restrict
 from gigawatt.power.inputs import PlanInputs, SupplyOption, supply_option
 from gigawatt.power.flexibility import Flexibility, flexibility
 from gigawatt.power.results import PowerPlan, shortfall
@@ -74,6 +75,9 @@ def _options(scenario: Scenario, discount_rate: float, table: pd.DataFrame) -> d
             override["fuel_price_usd_per_mmbtu"] = float(hub["price_usd_per_mmbtu"])
         if tech == DIESEL:
             override.setdefault("max_hours_per_year", catalog.assumption("diesel_max_hours_per_year"))
+        if table.at[tech, "kind"] == "contract" and pd.isna(table.at[tech, "energy_price_usd_per_mwh"]) and "energy_price_usd_per_mwh" not in override:
+            raise ScenarioError(f"supply.limits.{tech}.energy_price_usd_per_mwh: {tech} has no public price (catalog technologies: the contracts "
+                                "announced did not disclose their terms); set the price you assume, USD/MWh, or leave it out of supply.technologies")
         options[tech] = supply_option(table.loc[tech], discount_rate, **override)
     if scenario.grid.import_mw != 0:
         options[GRID] = _grid_option(scenario, discount_rate, table, max_mw=scenario.grid.import_mw)
@@ -407,10 +411,12 @@ def _flexibility(scenario: Scenario, sizing: ClusterSizing) -> Flexibility | Non
 
 
 def available_month(scenario: Scenario, tech: str, option: SupplyOption) -> str:
-    """The month an option can be energised: the grid's stated date, else start + catalog lead time."""
+    """The month an option can be energised: the grid's stated date, else start + catalog lead time, and never
+    before the option's ``available_from`` (its first commercial plant or delivery)."""
     if tech == GRID and scenario.grid.available:
         return scenario.grid.available
-    return add_months(scenario.start, option.lead_time_months)
+    month = add_months(scenario.start, option.lead_time_months)
+    return max(month, option.available_from) if option.available_from else month
 
 
 def online_date(scenario: Scenario, plan: PowerPlan, inputs: PlanInputs) -> tuple[str, str]:
@@ -475,7 +481,7 @@ def baseline_inputs(scenario: Scenario, inputs: PlanInputs, discount_rate: float
 def first_model(scenario: Scenario) -> PlanInputs:
     """The inputs of the first LP :func:`plan_power` solves for the long-run plan: every hour served (no
     unserved-energy slack) and the screening segments applied (what ``--build-only`` writes)."""
-    inputs = plan_inputs(scenario)
+    inputs = restrict(scenario, plan_inputs(scenario)) if not scenario.phases else plan_inputs(scenario)
     if scenario.site is not None and scenario.site.screening_segments is not None:
         inputs = aggregate(inputs, scenario.site.screening_segments)
     return replace(inputs, value_of_lost_load_usd_per_mwh=None)

@@ -12,6 +12,7 @@ from gigawatt.core.spec import RunSettings
 from gigawatt.core.errors import ScenarioError
 from gigawatt.core.results import json_safe
 from gigawatt.power.aggregate import aggregate
+from gigawatt.power.availability import restrict
 from gigawatt.power.inputs import PlanInputs
 from gigawatt.power.phases import plan_phases
 from gigawatt.power.plan import (
@@ -75,7 +76,7 @@ def _plan_power(scenario: Scenario, online_by: str | None, segments: int | None,
         segments = scenario.site.screening_segments
     sizing = size(scenario)
     guarded = _security(scenario)  # a required level that a site fact rules out fails here, before any solve
-    inputs = plan_inputs(scenario, sizing)
+    inputs = restrict(scenario, plan_inputs(scenario, sizing), online_by)  # options dated after the plan's month left out
     series = _series_sources(inputs)
     study = _weather_years(scenario, inputs, settings)  # on every hour, before any segmentation
     if segments is not None:

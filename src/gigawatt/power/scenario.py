@@ -112,6 +112,8 @@ class OptionLimits(_Strict):
     gas_hub: str | None = Field(default=None, min_length=1, description="Buy the fuel at this hub of `gigawatt catalog gas_hubs` (e.g. waha, henry_hub, ttf): its latest annual average, month by month where the catalog has monthly prices; instead of fuel_price_usd_per_mmbtu")
     gas_year: int | None = Field(default=None, ge=2015, le=2035, description="Calendar year of the gas hub's prices; default: the latest in the catalog")
     max_hours_per_year: float | None = Field(default=None, ge=0, le=8784, description="Run at most this many full-load hours a year, hours")
+    energy_price_usd_per_mwh: float | None = Field(default=None, ge=0, le=2_000, description="A contract's price per MWh of its block, USD/MWh (take-or-pay); required for a contract the catalog has no public price for (fusion_ppa); default: catalog")
+    available_from: ProgrammeMonth | None = Field(default=None, pattern=MONTH_PATTERN, description="First month the option may be built, YYYY-MM: a plan whose start (or constraints.online_by) is earlier builds none of it, a phased plan only in phases from then; default: catalog available_from (empty: available now)")
     lifetime_years: float | None = Field(default=None, ge=1, le=80, description="Capital recovery period, years (e.g. a 20-year contract; at least 1: capital is annualised over whole years); default: catalog lifetime")
     commitment: Literal["none", "linear", "integer"] | None = Field(default=None, description="Unit commitment of a fuelled option: none (default), linear (PyPSA-style linearised) or integer (whole units, a MIP)")
     unit_mw: float | None = Field(default=None, gt=0, le=2_000, description="Size of one committable unit, MW; default: catalog unit_commitment")

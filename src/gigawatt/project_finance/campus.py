@@ -186,12 +186,22 @@ class _Period:
     plan: dict[str, Any]  # capacity_mw, built_mw, built_mwh, cost_usd_per_year, energy_mwh, load_mwh, ...
 
 
+def _stores_mwh(capacity_mw: dict[str, float], storage_mwh: float) -> dict[str, float]:
+    """MWh of each store of a single plan from its total: a store of fixed duration (catalog duration_hours, the
+    100-hour iron-air battery) holds its hours times its MW, the store sized freely holds the rest."""
+    table = catalog.technologies().set_index("technology")
+    hours = {t: float(table.at[t, "duration_hours"]) for t in capacity_mw if t in table.index and not pd.isna(table.at[t, "duration_hours"])}
+    fixed = {t: capacity_mw[t] * h for t, h in hours.items()}
+    rest = max(storage_mwh - sum(fixed.values()), 0.0)
+    return {**{t: rest for t in capacity_mw if t not in fixed}, **fixed}
+
+
 def _periods(plan: dict[str, Any], sizings: list[dict[str, Any]]) -> list[_Period]:
     """The plan's periods: its ``phases`` (each with its phase's sizing), or the plan itself as one period whose
     builds are its capacity."""
     rows = plan.get("phases") or []
     if not rows:
-        single = {**plan, "built_mw": plan["capacity_mw"], "built_mwh": {tech: plan["storage_mwh"] for tech in plan["capacity_mw"]}}
+        single = {**plan, "built_mw": plan["capacity_mw"], "built_mwh": _stores_mwh(plan["capacity_mw"], plan["storage_mwh"])}
         return [_Period(0.0, sizings[0], single)]
     if len(sizings) != len(rows):
         raise ScenarioError(f"phases: the plan has {len(rows)} periods and the scenario {len(sizings)} phases; plan the scenario again")

@@ -159,6 +159,10 @@ def check_references(programme: SitingProgramme) -> list[dict[str, Any]]:
             raise ScenarioError(f"technologies[{i}]: unknown technology {shorten(tech)}; {hint}")
         if tech in programme.technologies[:i]:
             raise ScenarioError(f"technologies[{i}]: {tech} is listed twice; list each technology once")
+    for tech in programme.available_from:
+        if tech not in programme.technologies:
+            raise ScenarioError(f"available_from.{shorten(tech)}: not one of technologies ({', '.join(programme.technologies)}); "
+                                "date a technology the programme lists")
     figures, named = [], {}
     for i, candidate in enumerate(programme.candidates):
         try:
@@ -261,6 +265,9 @@ def candidate_scenario(programme: SitingProgramme, candidate: Candidate, figures
         limits = {t: {"gas_hub": figures["gas_hub"], "gas_year": figures["gas_year"]} for t in technologies if t in GAS_TECHNOLOGIES}
     elif figures["gas_price_usd_per_mmbtu"] is not None:
         limits = {t: {"fuel_price_usd_per_mmbtu": figures["gas_price_usd_per_mmbtu"]} for t in technologies if t in GAS_TECHNOLOGIES}
+    for tech, month in programme.available_from.items():
+        if tech in technologies:
+            limits.setdefault(tech, {})["available_from"] = month
     site: dict[str, Any] = {"latitude": figures["latitude"], "longitude": figures["longitude"], "workload": programme.workload,
                             "year": month_start(programme.start).year}
     for figure, site_field in WEATHER_FIGURES.items():
@@ -286,10 +293,19 @@ def earliest_month(scenario: Scenario) -> str:
     table = catalog.technologies().set_index("technology")
     variable = catalog.variable_technologies()
     firm = [t for t in scenario.supply.technologies if table.at[t, "kind"] != "storage" and t not in variable]
-    months = [add_months(scenario.start, table.at[t, "lead_time_months"]) for t in firm]
+    months = [max(add_months(scenario.start, table.at[t, "lead_time_months"]), _dated(scenario, t, table)) for t in firm]
     if scenario.grid.import_mw != 0:
         months.append(scenario.grid.available or add_months(scenario.start, table.at["grid_import", "lead_time_months"]))
     return min(months)
+
+
+def _dated(scenario: Scenario, tech: str, table: pd.DataFrame) -> str:
+    """The month a technology may first be built: its scenario override, else the catalog's available_from, else '' (now)."""
+    limits = scenario.supply.limits.get(tech)
+    if limits is not None and limits.available_from is not None:
+        return limits.available_from
+    value = table.at[tech, "available_from"]
+    return value if isinstance(value, str) else ""
 
 
 @dataclass

@@ -98,6 +98,10 @@ class SitingProgramme(_Job):
         default_factory=catalog.default_technologies, max_length=MAX_ITEMS,
         description="On-site technologies a candidate with on-site supply may build (catalog ids)",
     )
+    available_from: dict[str, Annotated[ProgrammeMonth, Field(pattern=MONTH_PATTERN)]] = Field(
+        default_factory=dict, max_length=MAX_ITEMS,
+        description="First month each listed technology may be built, YYYY-MM, by catalog id (e.g. geothermal_egs: 2030-01), over the "
+                    "catalog's available_from; a candidate's plan leaves out a technology dated after its start")
     reserve_margin: float | None = Field(default=None, ge=0, le=2, description="Each site's firm capacity above its peak, ratio")
     value_of_delay_usd_per_mw_month: float = Field(default=0.0, ge=0, le=1e8, description="Cost of a MW not yet online, per month after start, USD/MW-month")
     candidates: list[Candidate] = Field(min_length=1, max_length=MAX_CANDIDATES, description="Candidate sites")
