@@ -24,6 +24,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from gigawatt.power.weather_years import era5_hour_beginning
+
 REPO = Path(__file__).resolve().parents[1]
 UTC_OFFSET_HOURS = -6  # Central Standard Time
 DEMAND_FILE = "eia930-cleaned/cleaned_demand_2020_2024_by_ba_subregion.csv"
@@ -68,13 +70,15 @@ def supply_curve(load: pd.Series, floor: float, cap: float, steepness: float) ->
 
 def capacity_factors(data: Path, hours: pd.DatetimeIndex, year: int) -> tuple[pd.DataFrame, dict[str, float]]:
     """Solar and wind capacity factors on the local hours, read from the same calendar hours of ``year``
-    (UTC hour of year h is the hour starting h hours after 1 January 00:00 UTC); and the year's means."""
+    (the file's rows are hour-ending; after :func:`era5_hour_beginning` UTC hour of year h is the hour starting
+    h hours after 1 January 00:00 UTC); and the year's means."""
     table = pd.read_csv(data / CF_FILE)
     table = table[table["year"] == year]
     if table.empty:
         raise SystemExit(f"{CF_FILE}: no year {year} (it holds 2010-2020)")
     stamps = pd.Timestamp(f"{year}-01-01") + pd.to_timedelta(table["hour_of_year_utc"], unit="h")
-    series = table.set_index(stamps)[["solar_cf", "wind_cf"]]
+    # the file is hour-ending: the one shared definition moves its rows onto the hours they begin
+    series = pd.DataFrame({c: era5_hour_beginning(table[c]) for c in ("solar_cf", "wind_cf")}, index=stamps)
     utc = pd.DatetimeIndex([t.replace(year=year) for t in hours]) - pd.Timedelta(hours=UTC_OFFSET_HOURS)
     missing = utc.difference(series.index)
     if len(missing):
@@ -177,8 +181,10 @@ average over the 25% of contiguous-US grid cells with the highest mean capacity 
 The data end in 2020, so the weather is that of **{args.cf_year}**, the same calendar days and hours
 (local hour L read at UTC hour L + 6 h of {args.cf_year}): an hour's weather, not that week's in
 {hours[0]:%Y}. It is a US-wide average of the best sites, not Texas's own fleet: it gives the daily solar cycle
-and the passing of wind fronts, not ERCOT's exact output. Row h of a year is taken as the hour that starts
-h hours after 1 January 00:00 UTC (the source says only that hours are UTC, 0-based); the best solar sites
+and the passing of wind fronts, not ERCOT's exact output. Row h of a year is taken as the hour that ends
+h hours after 1 January 00:00 UTC (the source says only that hours are UTC, 0-based; its mean solar day
+centres 0.9 h after solar noon when read as hour-beginning, see gigawatt.power.weather_years.era5_hour_beginning,
+the one definition the product's ERA5 reader uses too); the best solar sites
 lie mostly in the Southwest, so solar output here runs from about {lit[0]:02d}:00 to {lit[-1] + 1:02d}:00 CST (hour-of-day
 means above 0.01), centred near {int(centre):02d}:{round(centre % 1 * 60):02d} CST, later than over Texas itself (solar noon there is about 12:30 CST). Both shifts are small beside the proxy's other errors.
 
