@@ -179,6 +179,7 @@ import gigawatt
 programme = {
     "name": "two regions", "target_mw": 1000, "block_mw": 1000, "technologies": ["gas_recip"],
     "candidates": [{"region": "ERCOT_W", "max_mw": 1000, "options": "onsite"}, {"region": "PJM", "max_mw": 1000, "options": "grid"}],
+    "full_year": True,  # full-year plans: worth worker processes (a few typical-period plans are screened in this one)
 }
 result = gigawatt.site(programme, store=None)
 print("placed", result.total_capacity_mw, "solved", result.screening["plans_solved"])
@@ -187,7 +188,7 @@ print("placed", result.total_capacity_mw, "solved", result.screening["plans_solv
 
 def test_siting_runs_from_a_plain_script_without_a_main_guard(tmp_path):
     script = tmp_path / "fleet.py"
-    script.write_text(SCRIPT_WITHOUT_GUARD)  # two distinct plans: screened in spawned worker processes
+    script.write_text(SCRIPT_WITHOUT_GUARD)  # two distinct full-year plans: screened in spawned worker processes
     p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert p.returncode == 0, p.stderr[-2000:]
     assert p.stdout.count("placed") == 1 and "placed 1000.0 solved 2" in p.stdout  # the script ran once, not once per worker
