@@ -21,9 +21,20 @@ def reliability(*extra: str) -> subprocess.CompletedProcess:
     return subprocess.run([str(GIGAWATT), "reliability", str(OFFGRID), *QUICK, *extra], capture_output=True, text=True, timeout=TIMEOUT_S)
 
 
+def reliability_at_once(*extras: tuple[str, ...]) -> list[subprocess.CompletedProcess]:
+    """:func:`reliability` with each of ``extras``, the commands started together."""
+    procs = [subprocess.Popen([str(GIGAWATT), "reliability", str(OFFGRID), *QUICK, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True) for extra in extras]
+    done = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=TIMEOUT_S)
+        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return done
+
+
 def test_workers_give_the_same_availability():
     pytest.importorskip("dask.distributed", reason="the sweep extra is not installed (pip install -e '.[sweep]')")
-    here, there = reliability(), reliability("--workers", "2")
+    here, there = reliability_at_once((), ("--workers", "2"))  # the two commands run side by side
     assert here.returncode == 0, here.stderr
     assert there.returncode == 0, there.stderr
     assert json.loads(there.stdout)["result"]["availability"] == json.loads(here.stdout)["result"]["availability"]

@@ -25,6 +25,19 @@ def run(*args: str, store: Path | None = None, cwd: Path | None = None) -> subpr
     return subprocess.run([GIGAWATT, *args], capture_output=True, text=True, env=env, cwd=cwd, timeout=300)
 
 
+def run_all(commands: list[list[str]], store: Path) -> list[subprocess.CompletedProcess]:
+    """:func:`run` of each of ``commands`` on ``store``, the processes started together."""
+    if GIGAWATT is None:
+        pytest.skip("the gigawatt entry point is not installed (pip install -e .)")
+    env = {**os.environ, "COLUMNS": "160", "GIGAWATT_STORE": str(store)}
+    procs = [subprocess.Popen([GIGAWATT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env) for args in commands]
+    done = []
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        done.append(subprocess.CompletedProcess(proc.args, proc.returncode, out, err))
+    return done
+
+
 def assert_one_line_error(p: subprocess.CompletedProcess, *fragments: str) -> None:
     assert p.returncode == 2, (p.returncode, p.stderr)
     assert "Traceback" not in p.stderr and "Traceback" not in p.stdout
@@ -122,16 +135,18 @@ def test_runs_list_show_inputs_diff_export_rm(tmp_path):
     first = run("size", "-a", "H100", "-n", "1000", "--json", store=store)
     second = run("size", "-a", "H100", "-n", "3000", "--json", store=store)
     a, b = json.loads(first.stdout)["run"]["id"], json.loads(second.stdout)["run"]["id"]
-    listed = json.loads(run("runs", "list", "--json", store=store).stdout)["runs"]
+    # the reads of the store, at once
+    listed, shown, inputs, diffed = run_all([["runs", "list", "--json"], ["runs", "show", a[:8]], ["runs", "inputs", a[:8]],
+                                             ["runs", "diff", a[:8], b[:8], "--json"]], store=store)
+    listed = json.loads(listed.stdout)["runs"]
     assert {row["id"] for row in listed} == {a, b}
-    shown = run("runs", "show", a[:8], store=store)
     original = run("size", "-a", "H100", "-n", "1000", store=store)
     assert shown.returncode == 0 and "facility power at the meter" in shown.stdout
     assert shown.stdout.split("run ")[0] == original.stdout.split("run ")[0]  # the same table as the command printed
-    yaml_text = run("runs", "inputs", a[:8], store=store).stdout
+    yaml_text = inputs.stdout
     again = run("size", scenario(tmp_path, yaml_text, "again.yaml"), "--json", store=store)
     assert json.loads(again.stdout)["run"]["id"] == a  # the inputs reproduce the run: same content hash
-    diff = json.loads(run("runs", "diff", a[:8], b[:8], "--json", store=store).stdout)
+    diff = json.loads(diffed.stdout)
     assert diff["inputs"] == {"cluster.count": {"a": 1000, "b": 3000}}
     assert diff["results"]["accelerators"]["delta"] == 2000
     out = tmp_path / "export.json"
@@ -179,6 +194,7 @@ import gigawatt
 programme = {
     "name": "two regions", "target_mw": 1000, "block_mw": 1000, "technologies": ["gas_recip"],
     "candidates": [{"region": "ERCOT_W", "max_mw": 1000, "options": "onsite"}, {"region": "PJM", "max_mw": 1000, "options": "grid"}],
+    "full_year": True,  # full-year plans: worth worker processes (a few typical-period plans are screened in this one)
 }
 result = gigawatt.site(programme, store=None)
 print("placed", result.total_capacity_mw, "solved", result.screening["plans_solved"])
@@ -187,7 +203,7 @@ print("placed", result.total_capacity_mw, "solved", result.screening["plans_solv
 
 def test_siting_runs_from_a_plain_script_without_a_main_guard(tmp_path):
     script = tmp_path / "fleet.py"
-    script.write_text(SCRIPT_WITHOUT_GUARD)  # two distinct plans: screened in spawned worker processes
+    script.write_text(SCRIPT_WITHOUT_GUARD)  # two distinct full-year plans: screened in spawned worker processes
     p = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=600, cwd=tmp_path)
     assert p.returncode == 0, p.stderr[-2000:]
     assert p.stdout.count("placed") == 1 and "placed 1000.0 solved 2" in p.stdout  # the script ran once, not once per worker

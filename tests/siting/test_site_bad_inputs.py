@@ -37,6 +37,19 @@ def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     return subprocess.run([GIGAWATT, *args], capture_output=True, text=True, env={**os.environ, "COLUMNS": "160"}, cwd=cwd, timeout=300)
 
 
+def run_all(commands: list[list[str]]) -> list[subprocess.CompletedProcess]:
+    """The installed command, as :func:`run` runs it, for each of ``commands`` at once (each in a process of its own)."""
+    if GIGAWATT is None:
+        pytest.skip("the gigawatt entry point is not installed (pip install -e .)")
+    procs = [subprocess.Popen([GIGAWATT, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "COLUMNS": "160"})
+             for args in commands]
+    done = []
+    for args, proc in zip(commands, procs):
+        out, err = proc.communicate(timeout=300)
+        done.append(subprocess.CompletedProcess([GIGAWATT, *args], proc.returncode, out, err))
+    return done
+
+
 def one_line_error(code: int, err: str, *fragments: str) -> None:
     assert code == 2, err
     assert "Traceback" not in err and "internal error" not in err, err
@@ -129,10 +142,10 @@ def test_a_programme_that_ran_to_a_wrong_answer_is_refused_naming_the_field(cli,
 
 
 def test_the_issues_programmes_are_refused_by_the_installed_command(programme_file):
-    for override, fragment in (("technologies=[gas_recp]", "technologies[0]"), ("constraints.region_limits_mw={wets: 500}", "region_limits_mw"),
-                               ("candidates.0.country=XX", "candidates[0].country"), ("candidates.1.name=west", "candidates[1]"),
-                               ("target_mw=1e-300", "target_mw")):
-        p = run("site", str(programme_file), "--set", override, "--no-store")
+    cases = (("technologies=[gas_recp]", "technologies[0]"), ("constraints.region_limits_mw={wets: 500}", "region_limits_mw"),
+             ("candidates.0.country=XX", "candidates[0].country"), ("candidates.1.name=west", "candidates[1]"),
+             ("target_mw=1e-300", "target_mw"))
+    for (_, fragment), p in zip(cases, run_all([["site", str(programme_file), "--set", override, "--no-store"] for override, _ in cases])):
         one_line_error(p.returncode, p.stderr, fragment)
 
 

@@ -158,6 +158,9 @@ def test_a_store_locked_against_readers_is_one_line_after_a_bounded_wait(store_u
 
 
 def test_the_api_names_the_kept_file(tmp_path, monkeypatch):
+    import gigawatt.store
+
+    monkeypatch.setattr(gigawatt.store, "STORE_LOCK_WAIT_S", 1)  # in this process: wait 1 s for the lock, not 5
     url = str(tmp_path / "runs.sqlite")
     Store(url).list()
     monkeypatch.chdir(tmp_path)

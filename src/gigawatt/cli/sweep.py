@@ -45,10 +45,16 @@ def sweep(
 ) -> None:
     """Run a scenario at many points (grid, one at a time, sampled, or Saltelli's for Sobol' indices) on Dask;
     the sweep and each point are stored runs."""
+    from importlib.util import find_spec
+
+    # whether the extra is installed, found without importing it (about half a second of CPU, which a sweep
+    # refused for its options never needs): the points import it when they run
     try:
-        import dask.distributed  # noqa: F401
+        missing = find_spec("dask") is None or find_spec("distributed") is None
     except ImportError:
-        raise ScenarioError("gigawatt sweep needs Dask's distributed scheduler; pip install \"gigawatt[sweep]\"") from None
+        missing = True
+    if missing:
+        raise ScenarioError("gigawatt sweep needs Dask's distributed scheduler; pip install \"gigawatt[sweep]\"")
     from gigawatt.sweep import design as sweep_design
     from gigawatt.sweep import runner as sweeps
     from gigawatt.cli._common import counted_progress, show, write_outputs

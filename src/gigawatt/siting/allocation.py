@@ -43,6 +43,13 @@ from gigawatt.core.inputs import parse_scenario
 from gigawatt.core.units import add_months, month_start, months_between, name_key, shorten
 
 DEFAULT_SEGMENTS = 365  # typical-period screening: chronological segments of the year (see power.aggregate)
+# Screening in worker processes pays only where the plans outlast the workers' start: a spawned worker imports the
+# model, HiGHS and the time-zone index before its first plan. Measured on a 2-core machine (screen(), the site
+# examples): a worker's start 2.6 s wall, 2.4 s CPU (queue-proxy.yaml, 2 plans: 0.3 s here, 5.1 s CPU and 2.6 s
+# wall on 2 workers); a typical-period plan 0.15-0.5 s (clean-5gw 8 plans 1.8 s, us-10gw-2029 12 plans 4.5 s,
+# allied-10gw 16 plans 7.8 s here; on 2 workers 8.2, 9.8 and 14.2 s CPU, 4.2, 5.0 and 7.4 s wall).
+WORKER_START_S = 2.6
+SCREENING_PLAN_S = 0.5  # the slowest of those typical-period plans; a full-year plan takes many times longer
 GAS_TECHNOLOGIES = ("gas_cc", "gas_ct_aero", "gas_recip")
 # a candidate's weather figure -> the site field of its plan it fills; a weather-driven technology of the catalog
 # uses the figure whose site field is its calibration_field (catalog.variable_technologies)
@@ -368,8 +375,9 @@ def _main_not_reimported():
 def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str, Any] | None = None, workers: int | None = None,
            stage: Stage | None = None) -> Screening:
     """Plan one campus block at every candidate; identical scenarios are solved once (``cache``), the
-    distinct ones in parallel over ``workers`` processes (default: the machine's cores); ``stage`` is told of
-    each one planned ("sites screened", n of the distinct plans)."""
+    distinct ones in parallel over ``workers`` processes (default: the machine's cores, where the plans would take
+    longer here than the workers take to start: :data:`WORKER_START_S`); ``stage`` is told of each one planned
+    ("sites screened", n of the distinct plans)."""
     cache = {} if cache is None else cache
     segments = None if full_year else DEFAULT_SEGMENTS
     rate = programme.costs.discount_rate if programme.costs.discount_rate is not None else catalog.assumption("discount_rate")
@@ -389,7 +397,10 @@ def screen(programme: SitingProgramme, full_year: bool = False, cache: dict[str,
         if key not in cache:
             jobs.setdefault(key, (scenario, online_by, segments))
         keyed.append((candidate, figures, key))
+    chosen = workers
     workers = min(workers or os.cpu_count() or 1, len(jobs))
+    if chosen is None and not full_year and len(jobs) * SCREENING_PLAN_S * (1 - 1 / workers) <= WORKER_START_S:
+        workers = 1  # a few typical-period plans: done here before workers would have started
     tell(stage, "sites screened", 0, len(jobs))
 
     def planned(summaries) -> None:  # in the candidates' order, so the first failing candidate is the one reported
@@ -736,7 +747,7 @@ def site(programme: SitingProgramme, full_year: bool = False, cache: dict[str, A
          stage: Stage | None = None) -> SitingResult:
     """Screen every candidate, allocate the programme, and price each constraint by solving without it.
 
-    Screening uses ``workers`` processes (default: every core); it works from a plain script without an
+    Screening uses ``workers`` processes (default: every core, where that pays: see :func:`screen`); it works from a plain script without an
     ``if __name__ == "__main__":`` guard (see :func:`_main_not_reimported`). ``stage`` is told how far it has got.
     """
     screening = screen(programme, full_year=full_year, cache=cache, workers=workers, stage=stage)
