@@ -15,6 +15,8 @@ import pytest
 
 # every run a test makes is kept in a throwaway store, never in the user's own (set before gigawatt loads)
 os.environ["GIGAWATT_STORE"] = str(Path(tempfile.mkdtemp(prefix="gigawatt-test-store-")) / "runs.sqlite")
+# zones looked up by the runs (weather/timezones.py) kept apart from the user's cache, shared by the workers
+os.environ.setdefault("GIGAWATT_CACHE_DIR", str(Path(tempfile.gettempdir()) / "gigawatt-test-cache"))
 # pytest runs with COLUMNS=80 in its environment (xdist's workers in os.environ, a plain run only in the C
 # environment that subprocesses inherit), which the CLI takes as the width a user asked for; a test of a width
 # sets its own, as a user would, and the others get the width of a plain pipe

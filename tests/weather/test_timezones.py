@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -19,6 +23,15 @@ from gigawatt.weather.timezones import (
 INDEX = hourly_index(2026)
 
 
+@pytest.fixture
+def empty_zone_cache(tmp_path, monkeypatch):
+    """No zone kept from earlier lookups: each lookup asks timezonefinder."""
+    monkeypatch.setenv("GIGAWATT_CACHE_DIR", str(tmp_path))
+    site_time_zone.cache_clear()
+    yield tmp_path / "time_zones.json"
+    site_time_zone.cache_clear()
+
+
 @pytest.mark.parametrize(
     ("latitude", "longitude", "zone", "standard_h"),
     [
@@ -32,9 +45,36 @@ INDEX = hourly_index(2026)
         (0.0, -150.0, "Etc/GMT+10", -10.0),  # the open Pacific: the solar meridian's fixed zone
     ],
 )
-def test_the_zone_of_known_places_and_its_standard_offset(latitude, longitude, zone, standard_h):
+def test_the_zone_of_known_places_and_its_standard_offset(latitude, longitude, zone, standard_h, empty_zone_cache):
     assert site_time_zone(latitude, longitude) == zone
     assert standard_offset_hours(zone, 2026) == standard_h
+
+
+LOOKUP = ("import sys; from gigawatt.weather.timezones import site_time_zone; "
+          "print(site_time_zone(31.9, -102.1), 'timezonefinder' in sys.modules)")
+
+
+def test_a_zone_found_once_is_kept_and_a_new_process_does_not_rebuild_the_index(empty_zone_cache):
+    first, second = (subprocess.run([sys.executable, "-c", LOOKUP], capture_output=True, text=True, check=True).stdout.split()
+                     for _ in range(2))
+    assert first == ["America/Chicago", "True"]  # found by timezonefinder
+    assert second == ["America/Chicago", "False"]  # read back: timezonefinder not even imported
+    kept = json.loads(empty_zone_cache.read_text())
+    assert kept["zones"] == {"31.9,-102.1": "America/Chicago"} and kept["finder"].startswith("timezonefinder ")
+    assert [p.name for p in empty_zone_cache.parent.iterdir()] == ["time_zones.json"]  # no temporary file left
+
+
+@pytest.mark.parametrize("kept", ["{not json", json.dumps({"finder": "timezonefinder 0.0", "zones": {"31.9,-102.1": "Europe/Berlin"}})])
+def test_an_unreadable_or_stale_zone_cache_is_ignored_and_rewritten(kept, empty_zone_cache):
+    empty_zone_cache.write_text(kept)
+    assert site_time_zone(31.9, -102.1) == "America/Chicago"
+    assert json.loads(empty_zone_cache.read_text())["zones"] == {"31.9,-102.1": "America/Chicago"}
+
+
+def test_a_zone_cache_that_cannot_be_written_still_answers(empty_zone_cache, monkeypatch):
+    empty_zone_cache.parent.joinpath("blocked").write_text("a file where the cache folder would be")
+    monkeypatch.setenv("GIGAWATT_CACHE_DIR", str(empty_zone_cache.parent / "blocked"))
+    assert site_time_zone(52.52, 13.40) == "Europe/Berlin"
 
 
 def test_zoned_index_shows_daylight_saving_on_the_same_instants():

@@ -21,8 +21,12 @@ At the edges:
 from __future__ import annotations
 
 import functools
+import json
+import os
 import re
+import tempfile
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import pandas as pd
@@ -31,6 +35,8 @@ from gigawatt.core.errors import ScenarioError
 
 DEGREES_PER_HOUR = 15.0  # the Earth turns 15° of longitude an hour: a solar meridian's offset from UTC
 CLOCKS = ("standard", "local")  # how naive timestamps of a user's series are read (see module doc)
+CACHE_DIR_ENV = "GIGAWATT_CACHE_DIR"  # where looked-up zones are kept; default $XDG_CACHE_HOME/gigawatt or ~/.cache/gigawatt
+ZONE_CACHE_MAX_POINTS = 10_000  # the oldest points are dropped beyond this: the file stays small
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,11 +59,67 @@ def site_time_zone(latitude: float, longitude: float) -> str:
     """The IANA time zone of a point (°N, °E), e.g. ``America/Chicago`` for West Texas (31.9, -102.1).
 
     From ``timezonefinder``'s polygons of the world's zones; a point in no zone's polygon (at sea) gets its
-    solar meridian's fixed-offset zone (:func:`solar_meridian_zone`)."""
+    solar meridian's fixed-offset zone (:func:`solar_meridian_zone`). Zones once found are kept in a cache file
+    (``$GIGAWATT_CACHE_DIR/time_zones.json``, default ``~/.cache/gigawatt``) so a new process need not rebuild
+    timezonefinder's index."""
     if not (-90.0 <= latitude <= 90.0 and -180.0 <= longitude <= 180.0):
         raise ScenarioError(f"site: ({latitude}, {longitude}) is not a point on Earth; give latitude -90..90 and longitude -180..180")
-    name = _finder().timezone_at(lng=float(longitude), lat=float(latitude))
-    return name or solar_meridian_zone(longitude)
+    key = f"{float(latitude)!r},{float(longitude)!r}"
+    kept = _kept_zones()
+    if key in kept:
+        return kept[key]
+    name = _finder().timezone_at(lng=float(longitude), lat=float(latitude)) or solar_meridian_zone(longitude)
+    _keep_zone(kept, key, name)
+    return name
+
+
+# Building timezonefinder's index costs about a second of CPU in every new process (a plan, a sweep worker, a web
+# job), more than the rest of a screened plan's set-up: zones once found are kept in a small JSON file, valid for
+# the timezonefinder release that found them. The file is a cache: unreadable or stale, it is ignored and rewritten.
+
+def _zone_cache_path() -> Path:
+    base = os.environ.get(CACHE_DIR_ENV)
+    if base:
+        return Path(base) / "time_zones.json"
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "gigawatt" / "time_zones.json"
+
+
+def _finder_release() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"timezonefinder {version('timezonefinder')}"
+    except PackageNotFoundError:
+        return "timezonefinder"
+
+
+def _kept_zones() -> dict[str, str]:
+    """The zones kept by earlier lookups with this timezonefinder release, by ``"lat,lon"``; {} if none."""
+    try:
+        data = json.loads(_zone_cache_path().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    zones = data.get("zones") if isinstance(data, dict) and data.get("finder") == _finder_release() else None
+    return {k: v for k, v in zones.items() if isinstance(v, str)} if isinstance(zones, dict) else {}
+
+
+def _keep_zone(kept: dict[str, str], key: str, name: str) -> None:
+    """Add one looked-up zone to the cache file, written whole to a temporary file and renamed (never half-written)."""
+    path = _zone_cache_path()
+    zones = {**kept, key: name}
+    zones = dict(list(zones.items())[-ZONE_CACHE_MAX_POINTS:])
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".time_zones.", suffix=".tmp")
+    except OSError:  # a read-only home: the lookup still answers, it is just not kept
+        return
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"finder": _finder_release(), "zones": zones}, out)
+        os.replace(temporary, path)
+    except OSError:  # a full disk: nothing half-written is left behind
+        Path(temporary).unlink(missing_ok=True)
 
 
 def zone_info(name: str, field: str = "site.time_zone") -> ZoneInfo:
