@@ -106,14 +106,14 @@ _COSTS_DEFAULTS = (
 def unpriced_message(name: str) -> str:
     """Why a chip's capital figures are absent, and how to give its price."""
     return (f"costs.accelerator_price_usd: {name} has no public price in the catalog; "
-            "set one, e.g. --set costs.accelerator_price_usd=20000")
+            "set one, USD per accelerator (e.g. costs.accelerator_price_usd: 20000)")
 
 
 def capital_absent_message(name: str) -> str:
     """The one message of a sizing without a price: what is left out, why, and how to add the price."""
     return (f"{name} has no public price in the catalog, so capital cost, annualised capital, total cost and the costs "
             "per accelerator-hour and per FLOP are left out (power, energy and the grid connection do not depend on it); "
-            "set costs.accelerator_price_usd to get them, e.g. --set costs.accelerator_price_usd=20000")
+            "set costs.accelerator_price_usd (USD per accelerator, e.g. 20000) to get them")
 
 
 def resolve_assumptions(cluster: Cluster, costs: Costs, unit: pd.Series, *, require_price: bool = True) -> dict[str, Assumption]:

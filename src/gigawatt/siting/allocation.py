@@ -44,10 +44,11 @@ from gigawatt.core.units import add_months, month_start, months_between, name_ke
 
 DEFAULT_SEGMENTS = 365  # typical-period screening: chronological segments of the year (see power.aggregate)
 # Screening in worker processes pays only where the plans outlast the workers' start: a spawned worker imports the
-# model, HiGHS and the time-zone index before its first plan. Measured on a 2-core machine (screen(), the site
-# examples): a worker's start 2.6 s wall, 2.4 s CPU (queue-proxy.yaml, 2 plans: 0.3 s here, 5.1 s CPU and 2.6 s
-# wall on 2 workers); a typical-period plan 0.15-0.5 s (clean-5gw 8 plans 1.8 s, us-10gw-2029 12 plans 4.5 s,
-# allied-10gw 16 plans 7.8 s here; on 2 workers 8.2, 9.8 and 14.2 s CPU, 4.2, 5.0 and 7.4 s wall).
+# model and HiGHS before its first plan. Measured on a 2-core machine (screen(), the site examples), before zones
+# were kept (weather.timezones), when each worker also built the time-zone index: a worker's start 2.6 s wall,
+# 2.4 s CPU (queue-proxy.yaml, 2 plans: 0.3 s here, 5.1 s CPU and 2.6 s wall on 2 workers); a typical-period plan
+# 0.15-0.5 s (clean-5gw 8 plans 1.8 s, us-10gw-2029 12 plans 4.5 s, allied-10gw 16 plans 7.8 s here; on 2 workers
+# 8.2, 9.8 and 14.2 s CPU, 4.2, 5.0 and 7.4 s wall). Workers now start sooner: these figures err towards in-process.
 WORKER_START_S = 2.6
 SCREENING_PLAN_S = 0.5  # the slowest of those typical-period plans; a full-year plan takes many times longer
 GAS_TECHNOLOGIES = ("gas_cc", "gas_ct_aero", "gas_recip")
